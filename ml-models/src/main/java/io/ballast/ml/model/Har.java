@@ -1,0 +1,116 @@
+package io.ballast.ml.model;
+
+import io.ballast.ml.data.DailySeries;
+
+/**
+ * HAR-RV (Corsi 2009) with 1/7/30-day lags of the variance proxy, fitted by OLS on the expanding window and refitted
+ * every day. Regressors at day t: {@code RV_t}, {@code mean(RV_{t-6..t})}, {@code mean(RV_{t-29..t})}; target: the
+ * h-day sum {@code RV_{t+1} + .. + RV_{t+h}} (direct regression, no iteration).
+ *
+ * <p>{@code log = true} (model "HAR"): regressors and target in logs; the forecast is {@code exp(x'b + s2/2)}, s2 the
+ * residual variance of the fit (log-normal bias correction). {@code log = false} ("HAR_LEVEL"): levels, the forecast
+ * floored at the smallest target seen in training.
+ *
+ * <p>A training row t enters the fit at forecast index i only when its target is complete, i.e. {@code t + h <= i}.
+ */
+public final class Har implements WalkForwardModel {
+
+    /** Short, medium and long lag windows in days (crypto trades 7 days a week). */
+    public static final int[] LAGS = {1, 7, 30};
+    private static final int K = 4;
+
+    private final boolean log;
+
+    /** @param log fit on log variance (true) or on levels (false) */
+    public Har(boolean log) {
+        this.log = log;
+    }
+
+    @Override
+    public String name() {
+        return log ? "HAR" : "HAR_LEVEL";
+    }
+
+    /** HAR regressors at index t (t >= 29): {@code [1, RV_t, mean7, mean30]}, in logs when fitted on logs. */
+    public double[] regressors(DailySeries s, int t) {
+        double d = s.proxy(t);
+        double w = 0;
+        double m = 0;
+        for (int k = 0; k < LAGS[2]; k++) {
+            double v = s.proxy(t - k);
+            m += v;
+            if (k < LAGS[1]) {
+                w += v;
+            }
+        }
+        w /= LAGS[1];
+        m /= LAGS[2];
+        return log ? new double[] {1, Math.log(d), Math.log(w), Math.log(m)} : new double[] {1, d, w, m};
+    }
+
+    /** Regression target at row t: the h-day sum of the proxy, in logs when fitted on logs. */
+    public double target(DailySeries s, int t, int h) {
+        double y = s.realized(t, h);
+        return log ? Math.log(y) : y;
+    }
+
+    @Override
+    public double[] forecast(DailySeries s, int h, int from, int to, Progress progress) {
+        int firstRow = LAGS[2] - 1;
+        double[][] xtx = new double[K][K];
+        double[] xty = new double[K];
+        double yty = 0;
+        long rows = 0;
+        double minY = Double.POSITIVE_INFINITY;
+        int nextRow = firstRow;
+        double[] out = new double[to - from];
+        for (int i = from; i < to; i++) {
+            while (nextRow + h <= i) {
+                double[] x = regressors(s, nextRow);
+                double y = target(s, nextRow, h);
+                for (int a = 0; a < K; a++) {
+                    xty[a] += x[a] * y;
+                    for (int b = 0; b < K; b++) {
+                        xtx[a][b] += x[a] * x[b];
+                    }
+                }
+                yty += y * y;
+                minY = Math.min(minY, y);
+                rows++;
+                nextRow++;
+            }
+            if (rows <= K) {
+                throw new IllegalArgumentException("HAR needs more than " + K + " training rows before " + s.date(i));
+            }
+            double[] b = Ols.solve(xtx, xty);
+            double[] x = regressors(s, i);
+            double f = dot(b, x);
+            if (log) {
+                double sse = yty - 2 * dot(b, xty) + quad(xtx, b);
+                double s2 = Math.max(0, sse / (rows - K));
+                out[i - from] = Math.exp(f + s2 / 2);
+            } else {
+                out[i - from] = Math.max(f, minY);
+            }
+        }
+        return out;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    private static double quad(double[][] m, double[] b) {
+        double s = 0;
+        for (int i = 0; i < b.length; i++) {
+            for (int j = 0; j < b.length; j++) {
+                s += b[i] * m[i][j] * b[j];
+            }
+        }
+        return s;
+    }
+}
