@@ -1,0 +1,218 @@
+package io.ballast.devstack;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * A real Keycloak server: the {@code org.keycloak:keycloak-quarkus-dist} zip from Maven Central, unpacked by the build
+ * into {@code deploy/devstack/target/keycloak-<version>}, started with {@code kc.sh start-dev} on 127.0.0.1 and the
+ * realm file {@code deploy/keycloak/ballast-realm.json} imported.
+ */
+public final class KeycloakServer implements AutoCloseable {
+
+    /** The realm every Ballast component uses. */
+    public static final String REALM = "ballast";
+    /** User name of the bootstrap administrator (master realm, admin console). */
+    public static final String ADMIN_USER = "admin";
+    /** Password of the bootstrap administrator. Development only. */
+    public static final String ADMIN_PASSWORD = "admin";
+    /** Default HTTP port of the launcher's Keycloak. */
+    public static final int DEFAULT_PORT = 8180;
+    /** System property overriding the unpacked distribution directory. */
+    public static final String DIST_PROPERTY = "ballast.devstack.keycloak-dist";
+    /** The Keycloak version the build unpacks (from the parent pom's {@code keycloak.version}). */
+    public static final String VERSION = buildProperty("keycloak.version");
+
+    private static final String REALM_FILE = "ballast-realm.json";
+    private static final String COPY_MARKER = ".ballast-copy-complete";
+
+    private final ChildProcess process;
+    private final int port;
+
+    private KeycloakServer(ChildProcess process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /**
+     * Starts a Keycloak with an in-memory database (fresh realm each time) on random ports, from the unpacked
+     * distribution in the build directory.
+     *
+     * @param projectRoot the Ballast project root
+     * @param logFile     file receiving Keycloak's log (appended)
+     * @return the running server, realm {@value #REALM} served
+     */
+    public static KeycloakServer startEphemeral(Path projectRoot, Path logFile) {
+        return start(projectRoot, distribution(projectRoot), Ports.free(), "dev-mem", logFile);
+    }
+
+    /**
+     * Starts a Keycloak whose state persists: a private copy of the distribution under {@code stateDir} (made on first
+     * use) with its file database. The realm is imported on first start only; later starts keep every change, such
+     * as the tenant clients created by onboarding.
+     *
+     * @param projectRoot the Ballast project root
+     * @param stateDir    state directory, e.g. {@code .ballast/keycloak}
+     * @param port        HTTP port on 127.0.0.1
+     * @param logFile     file receiving Keycloak's log (appended)
+     * @return the running server, realm {@value #REALM} served
+     */
+    public static KeycloakServer startPersistent(Path projectRoot, Path stateDir, int port, Path logFile) {
+        Ports.requireValid(port, "Keycloak port");
+        Path home = stateDir.resolve("keycloak-" + VERSION);
+        if (!Files.exists(home.resolve(COPY_MARKER))) {
+            KafkaBroker.deleteTree(home);
+            copyTree(distribution(projectRoot), home);
+            touch(home.resolve(COPY_MARKER));
+        }
+        return start(projectRoot, home, port, "dev-file", logFile);
+    }
+
+    private static KeycloakServer start(Path projectRoot, Path home, int port, String db, Path logFile) {
+        installRealm(projectRoot, home);
+        Path kcSh = home.resolve("bin/kc.sh");
+        List<String> command = List.of("bash", kcSh.toAbsolutePath().toString(), "start-dev",
+                "--http-host=" + Ports.LOOPBACK, "--http-port=" + port,
+                "--http-management-port=" + Ports.free(),
+                "--db=" + db, "--import-realm");
+        Map<String, String> env = Map.of(
+                "KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER,
+                "KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD,
+                "JAVA_HOME", System.getProperty("java.home"));
+        ChildProcess child = ChildProcess.start("keycloak", command, home, env, logFile);
+        KeycloakServer server = new KeycloakServer(child, port);
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            HttpRequest discovery = HttpRequest.newBuilder(URI.create(server.realmUrl()
+                    + "/.well-known/openid-configuration")).timeout(Duration.ofSeconds(5)).build();
+            child.awaitReady("realm " + REALM + " served at " + server.realmUrl(), Duration.ofSeconds(240), () -> {
+                try {
+                    return http.send(discovery, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                } catch (IOException e) {
+                    return false;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+            });
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /** Unpacked distribution: system property {@value #DIST_PROPERTY}, else the build directory's copy. */
+    static Path distribution(Path projectRoot) {
+        String configured = System.getProperty(DIST_PROPERTY);
+        Path dist = configured != null ? Path.of(configured)
+                : projectRoot.resolve("deploy/devstack/target/keycloak-" + VERSION);
+        if (!Files.isRegularFile(dist.resolve("bin/kc.sh"))) {
+            throw new IllegalStateException("no Keycloak distribution in " + dist
+                    + ": build deploy/devstack first (./mvnw -pl deploy/devstack -am install -DskipTests)");
+        }
+        return dist;
+    }
+
+    /** Puts the realm file where {@code --import-realm} reads it ({@code data/import}), atomically. */
+    private static void installRealm(Path projectRoot, Path home) {
+        Path realm = projectRoot.resolve("deploy/keycloak/" + REALM_FILE);
+        if (!Files.isRegularFile(realm)) {
+            throw new IllegalStateException("realm file missing: " + realm);
+        }
+        try {
+            Path importDir = Files.createDirectories(home.resolve("data/import"));
+            Path tmp = Files.createTempFile(importDir, ".realm-", ".tmp");
+            Files.copy(realm, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, importDir.resolve(REALM_FILE), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot install the realm file into " + home, e);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy Keycloak from " + from + " to " + to, e);
+        }
+    }
+
+    private static void touch(Path file) {
+        try {
+            Files.writeString(file, "copied by ballast devstack\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    static String buildProperty(String key) {
+        Properties props = new Properties();
+        try (InputStream in = KeycloakServer.class.getResourceAsStream("devstack.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("devstack.properties missing from the classpath");
+            }
+            props.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read devstack.properties", e);
+        }
+        String value = props.getProperty(key);
+        if (value == null || value.startsWith("${")) {
+            throw new IllegalStateException("devstack.properties has no built value for " + key);
+        }
+        return value;
+    }
+
+    /** @return the HTTP port */
+    public int port() {
+        return port;
+    }
+
+    /** @return the server URL, {@code http://127.0.0.1:<port>} (admin REST API base, admin console at /admin) */
+    public String serverUrl() {
+        return "http://" + Ports.LOOPBACK + ":" + port;
+    }
+
+    /** @return the realm URL and token issuer, {@code http://127.0.0.1:<port>/realms/ballast} */
+    public String realmUrl() {
+        return serverUrl() + "/realms/" + REALM;
+    }
+
+    /** @return the realm's OAuth2 token endpoint */
+    public String tokenUrl() {
+        return realmUrl() + "/protocol/openid-connect/token";
+    }
+
+    /** @return Keycloak's log file */
+    public Path logFile() {
+        return process.logFile();
+    }
+
+    /** Stops Keycloak and its whole process tree (SIGKILL after 30 s). */
+    @Override
+    public void close() {
+        process.stop(Duration.ofSeconds(30));
+    }
+}

@@ -1,0 +1,215 @@
+package io.ballast.devstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Starts the real servers of the dev stack once and checks each answers as the risk service will use it. */
+class DevStackTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static DevStack stack;
+
+    @BeforeAll
+    static void startServers() {
+        stack = DevStack.startEphemeral(ProjectRoot.locate());
+    }
+
+    @AfterAll
+    static void stopServers() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void postgresAnswersSelectOneInTheBallastDatabase() throws Exception {
+        PostgresServer pg = stack.postgres();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select 1, current_database(), current_user")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+            assertThat(rs.getString(2)).isEqualTo("ballast");
+            assertThat(rs.getString(3)).isEqualTo("postgres");
+        }
+        assertThat(pg.reactiveUrl()).isEqualTo("postgresql://127.0.0.1:" + pg.port() + "/ballast");
+    }
+
+    @Test
+    void kafkaCreatesATopicAndRoundTripsARecord() throws Exception {
+        String bootstrap = stack.kafka().bootstrapServers();
+        String topic = "devstack-roundtrip-" + UUID.randomUUID();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            assertThat(admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get(topic).partitions()).hasSize(3);
+        }
+        Properties producerProps = new Properties();
+        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps)) {
+            producer.send(new ProducerRecord<>(topic, "tenant-1", "margin-call")).get(30, TimeUnit.SECONDS);
+        }
+        Properties consumerProps = new Properties();
+        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, "devstack-test");
+        consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumerProps.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        consumerProps.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        List<ConsumerRecord<String, String>> received = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (received.isEmpty() && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(500)).forEach(received::add);
+            }
+        }
+        assertThat(received).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo("tenant-1");
+            assertThat(r.value()).isEqualTo("margin-call");
+        });
+    }
+
+    @Test
+    void platformAdminTokenCarriesThePlatformAdminRealmRole() throws Exception {
+        JsonNode claims = claims(token(DevStack.PLATFORM_ADMIN_CLIENT_ID, DevStack.PLATFORM_ADMIN_CLIENT_SECRET));
+        assertThat(claims.path("iss").asText()).isEqualTo(stack.keycloak().realmUrl());
+        assertThat(roles(claims)).contains("platform-admin")
+                .doesNotContain("tenant-admin", "integrator", "risk-committee", "viewer");
+    }
+
+    @Test
+    void wrongClientSecretGetsNoToken() throws Exception {
+        HttpResponse<String> response = tokenResponse(DevStack.PLATFORM_ADMIN_CLIENT_ID, "not-the-secret");
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.body()).contains("unauthorized_client");
+    }
+
+    @Test
+    void serviceClientListsClientsThroughTheAdminApi() throws Exception {
+        JsonNode clients = admin("GET", "/clients", null);
+        List<String> ids = new ArrayList<>();
+        clients.forEach(c -> ids.add(c.path("clientId").asText()));
+        assertThat(ids).contains("ballast-platform-admin", "ballast-service", "ballast-console");
+    }
+
+    /**
+     * What tenant onboarding does through the admin API with the service's own token: a confidential
+     * client-credentials client with a hard-coded {@code tenant_id} claim, its service account given realm role
+     * integrator. The new client's token must carry both.
+     */
+    @Test
+    void serviceClientCanOnboardATenantClientWithTenantClaimAndRole() throws Exception {
+        String clientId = "tenant-" + UUID.randomUUID();
+        String tenantId = UUID.randomUUID().toString();
+        Map<String, Object> client = Map.of(
+                "clientId", clientId, "enabled", true, "publicClient", false,
+                "serviceAccountsEnabled", true, "standardFlowEnabled", false, "directAccessGrantsEnabled", false,
+                "protocolMappers", List.of(Map.of(
+                        "name", "tenant_id", "protocol", "openid-connect",
+                        "protocolMapper", "oidc-hardcoded-claim-mapper",
+                        "config", Map.of("claim.name", "tenant_id", "claim.value", tenantId,
+                                "jsonType.label", "String", "access.token.claim", "true",
+                                "id.token.claim", "false", "userinfo.token.claim", "false"))));
+        admin("POST", "/clients", client);
+        String internalId = admin("GET", "/clients?clientId=" + clientId, null).get(0).path("id").asText();
+        String secret = admin("GET", "/clients/" + internalId + "/client-secret", null).path("value").asText();
+        String userId = admin("GET", "/clients/" + internalId + "/service-account-user", null).path("id").asText();
+        JsonNode integrator = admin("GET", "/roles/integrator", null);
+        admin("POST", "/users/" + userId + "/role-mappings/realm", List.of(integrator));
+
+        JsonNode claims = claims(token(clientId, secret));
+        assertThat(claims.path("tenant_id").isTextual()).isTrue();
+        assertThat(claims.path("tenant_id").asText()).isEqualTo(tenantId);
+        assertThat(roles(claims)).contains("integrator").doesNotContain("platform-admin");
+    }
+
+    @Test
+    void quarkusConfigPointsAtTheRunningServers() {
+        Map<String, String> config = stack.quarkusConfig();
+        assertThat(config).containsEntry("quarkus.oidc.auth-server-url", stack.keycloak().realmUrl())
+                .containsEntry("kafka.bootstrap.servers", stack.kafka().bootstrapServers())
+                .containsEntry("quarkus.datasource.jdbc.url", stack.postgres().jdbcUrl())
+                .containsEntry("ballast.keycloak.realm", "ballast")
+                .containsEntry("ballast.test.token-url", stack.keycloak().tokenUrl());
+        assertThat(config.get("quarkus.oidc.auth-server-url")).startsWith("http://127.0.0.1:");
+    }
+
+    private static JsonNode admin(String method, String path, Object body) throws Exception {
+        String token = token(DevStack.SERVICE_CLIENT_ID, DevStack.SERVICE_CLIENT_SECRET);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.keycloak().serverUrl()
+                + "/admin/realms/ballast" + path)).header("Authorization", "Bearer " + token);
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isBetween(200, 299);
+        return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+    }
+
+    private static String token(String clientId, String secret) throws Exception {
+        HttpResponse<String> response = tokenResponse(clientId, secret);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body()).path("access_token").asText();
+    }
+
+    private static HttpResponse<String> tokenResponse(String clientId, String secret) throws Exception {
+        String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
+                + "&client_secret=" + URLEncoder.encode(secret, StandardCharsets.UTF_8);
+        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.keycloak().tokenUrl()))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode claims(String jwt) throws Exception {
+        String[] parts = jwt.split("\\.");
+        assertThat(parts).hasSize(3);
+        return JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
+    }
+
+    private static Set<String> roles(JsonNode claims) {
+        Set<String> roles = new java.util.HashSet<>();
+        claims.path("realm_access").path("roles").forEach(r -> roles.add(r.asText()));
+        return roles;
+    }
+}
