@@ -1,0 +1,65 @@
+package io.ballast.predictive.backtest;
+
+import io.ballast.predictive.GuardrailSettings;
+import io.ballast.predictive.MappingSettings;
+import java.time.LocalDate;
+import java.util.Objects;
+
+/**
+ * Settings of one backtest run.
+ *
+ * @param coverage target coverage (0.99); the exception probability is 1 - coverage
+ * @param oosStart first day margined (forecasts are out of sample from here; the static fraction is calibrated
+ *                 before it)
+ * @param staticMmf the static policy's MMF; NaN to calibrate it as the empirical {@code coverage} quantile of absolute
+ *                  MPOR moves before {@code oosStart}
+ * @param mapping mapping settings shared by the EWMA, predictive and guarded policies
+ * @param guardrails the guarded policy's guardrails
+ * @param seed seed of the synthetic account population
+ * @param accounts population size (10,000)
+ * @param liquidation liquidation model of the crash replays
+ * @param frontierScales multipliers applied to each policy's setting (static fraction, or tail factor) for the
+ *                       frontier
+ */
+public record BacktestConfig(double coverage, LocalDate oosStart, double staticMmf, MappingSettings mapping,
+                             GuardrailSettings guardrails, long seed, int accounts, LiquidationModel liquidation,
+                             double[] frontierScales) {
+
+    /** Validates and copies. */
+    public BacktestConfig {
+        if (!(coverage > 0.5 && coverage < 1)) {
+            throw new IllegalArgumentException("coverage must be in (0.5, 1), got " + coverage);
+        }
+        Objects.requireNonNull(oosStart, "oosStart");
+        if (!Double.isNaN(staticMmf) && !(staticMmf > 0)) {
+            throw new IllegalArgumentException("staticMmf must be > 0 or NaN, got " + staticMmf);
+        }
+        Objects.requireNonNull(mapping, "mapping");
+        Objects.requireNonNull(guardrails, "guardrails");
+        Objects.requireNonNull(liquidation, "liquidation");
+        if (accounts < 1) {
+            throw new IllegalArgumentException("accounts must be >= 1");
+        }
+        frontierScales = frontierScales.clone();
+        mapping = mapping.withCoverage(coverage);
+    }
+
+    /**
+     * The documented defaults: 99 %, out of sample from 2020-01-01, static calibrated before it, default mapping and
+     * guardrails, seed 42, 10,000 accounts, default liquidation model, frontier scales 0.6 .. 1.6.
+     *
+     * @return the defaults
+     */
+    public static BacktestConfig defaults() {
+        MappingSettings m = MappingSettings.defaults();
+        return new BacktestConfig(0.99, LocalDate.of(2020, 1, 1), Double.NaN, m, GuardrailSettings.defaults(), 42L,
+            10_000, LiquidationModel.defaults(m.imMultiplier()),
+            new double[] {0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.4, 1.6});
+    }
+
+    /** @return a copy of the frontier scales */
+    @Override
+    public double[] frontierScales() {
+        return frontierScales.clone();
+    }
+}

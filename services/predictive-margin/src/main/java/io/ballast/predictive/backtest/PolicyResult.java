@@ -1,0 +1,47 @@
+package io.ballast.predictive.backtest;
+
+import java.time.LocalDate;
+import java.util.Map;
+
+/**
+ * Everything measured for one policy over the backtest days.
+ *
+ * @param name policy key: static, ewma, predictive, guarded
+ * @param dates the margined days (margin set at each day's close)
+ * @param margin MMF per day (fraction of notional)
+ * @param absMove absolute relative move over the MPOR after each day
+ * @param exception whether that move exceeded the margin
+ * @param coverage Kupiec and Christoffersen statistics
+ * @param greenWindowShare share of rolling 250-day windows in the green zone
+ * @param avgMargin average MMF
+ * @param medianMargin median MMF (the calm-market level)
+ * @param staticEquivalent smallest static MMF with no more exceptions over the same days
+ * @param peakToTrough max / min margin
+ * @param maxIncrease1d largest 1-day margin ratio
+ * @param maxIncrease5d largest 5-day margin ratio
+ * @param maxIncrease30d largest 30-day margin ratio
+ * @param fallbackDays days on which the guardrails fell back to EWMA (0 for other policies)
+ * @param proposalDays days whose recommendation was a proposal rather than an auto-apply (guarded only)
+ * @param crashes replay results keyed by event key
+ */
+public record PolicyResult(String name, LocalDate[] dates, double[] margin, double[] absMove, boolean[] exception,
+                           CoverageTest coverage, double greenWindowShare, double avgMargin, double medianMargin,
+                           double staticEquivalent, double peakToTrough, double maxIncrease1d, double maxIncrease5d,
+                           double maxIncrease30d, int fallbackDays, int proposalDays,
+                           Map<String, ReplayResult> crashes) {
+
+    /** @return average margin over the static-equivalent fraction */
+    public double staticEquivalentRatio() {
+        return avgMargin / staticEquivalent;
+    }
+
+    /** @return median margin over the static-equivalent fraction */
+    public double medianStaticRatio() {
+        return medianMargin / staticEquivalent;
+    }
+
+    /** @return summed bad debt over all replays, USD */
+    public double totalBadDebt() {
+        return crashes.values().stream().mapToDouble(ReplayResult::badDebtUsd).sum();
+    }
+}
