@@ -1,0 +1,231 @@
+package io.ballast.margin.engine;
+
+import io.ballast.margin.Checks;
+import io.ballast.margin.MarginInputException;
+import io.ballast.margin.market.MarketSnapshot;
+import io.ballast.margin.measure.CollateralLine;
+import io.ballast.margin.measure.HealthStatus;
+import io.ballast.margin.measure.LiquidationPrice;
+import io.ballast.margin.measure.MarginBreakdown;
+import io.ballast.margin.measure.MarginResult;
+import io.ballast.margin.measure.PoolMargin;
+import io.ballast.margin.measure.PositionLine;
+import io.ballast.margin.measure.WhatIfResult;
+import io.ballast.margin.param.RiskParameterSet;
+import io.ballast.margin.product.AccountInput;
+import io.ballast.margin.product.CollateralBalance;
+import io.ballast.margin.product.HypotheticalChange;
+import io.ballast.margin.product.MarginMethod;
+import io.ballast.margin.product.MarginPool;
+import io.ballast.margin.product.PoolKind;
+import io.ballast.margin.product.Position;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * The façade a service calls: margin, health and breakdown of one account, and what-ifs. Stateless and thread-safe;
+ * use {@link #DEFAULT}.
+ *
+ * <p>Per pool: collateral value = sum of balance * price * (1 - haircut(asset, balance)); equity = collateral value +
+ * unrealized P&amp;L; requirements by the account's {@link MarginMethod}; free collateral = equity - IM; margin ratio =
+ * MM / equity; status HEALTHY, MARGIN_CALL (equity &lt; IM) or LIQUIDATABLE (equity &lt; MM). Isolated pools are
+ * computed on their own; the cross pool pools all its positions and collateral.
+ */
+public final class MarginEngine {
+
+    /** The single stateless instance. */
+    public static final MarginEngine DEFAULT = new MarginEngine();
+
+    /** Share of a pool's gross notional an underlying needs for a liquidation price to be reported. */
+    public static final double DOMINANCE_SHARE = 0.5;
+
+    private static final int BISECTIONS = 60;
+    private static final double SEARCH_STEP = 0.02;
+
+    private MarginEngine() {
+    }
+
+    /**
+     * Margin of an account.
+     *
+     * @param account the account
+     * @param market the market
+     * @param params the tenant's risk parameters
+     * @return margin per pool and totals, with breakdowns
+     * @throws MarginInputException for invalid input (unknown underlying or asset, expired instrument, ...)
+     */
+    public MarginResult compute(AccountInput account, MarketSnapshot market, RiskParameterSet params) {
+        Checks.present("account", account);
+        Checks.present("market", market);
+        Checks.present("params", params);
+        List<PoolMargin> pools = new ArrayList<>(account.pools().size());
+        double equity = 0;
+        double im = 0;
+        double mm = 0;
+        double free = 0;
+        HealthStatus status = HealthStatus.HEALTHY;
+        for (MarginPool pool : account.pools()) {
+            PoolMargin pm = computePool(pool, account.method(), market, params, true);
+            pools.add(pm);
+            equity += pm.equityUsd();
+            im += pm.initialMarginUsd();
+            mm += pm.maintenanceMarginUsd();
+            if (pool.kind() == PoolKind.CROSS) {
+                free = pm.freeCollateralUsd();
+            }
+            status = status.worst(pm.status());
+        }
+        return new MarginResult(account.accountId(), account.method(), pools, equity, im, mm, free, status);
+    }
+
+    /**
+     * Margin before and after a hypothetical trade or transfer. Nothing is changed.
+     *
+     * @param account the account as it is
+     * @param change the hypothetical change
+     * @param market the market
+     * @param params the risk parameters
+     * @return before, after, whether the change reduces the changed pool's maintenance requirement, and whether it
+     *         is acceptable
+     */
+    public WhatIfResult whatIf(AccountInput account, HypotheticalChange change, MarketSnapshot market,
+            RiskParameterSet params) {
+        Checks.present("change", change);
+        MarginResult before = compute(account, market, params);
+        AccountInput changed = apply(account, change);
+        MarginResult after = compute(changed, market, params);
+        PoolMargin b = before.pool(change.poolId());
+        PoolMargin a = after.pool(change.poolId());
+        boolean reduces = a.maintenanceMarginUsd() < b.maintenanceMarginUsd();
+        boolean acceptable = a.status() == HealthStatus.HEALTHY
+                || (reduces && a.status() != HealthStatus.LIQUIDATABLE);
+        return new WhatIfResult(before, after, reduces, acceptable);
+    }
+
+    /**
+     * The account with a change applied (a pure function; the input is not modified).
+     *
+     * @param account the account
+     * @param change the change
+     * @return a new account value
+     */
+    public AccountInput apply(AccountInput account, HypotheticalChange change) {
+        MarginPool pool = account.pool(change.poolId());
+        if (change instanceof HypotheticalChange.Trade t) {
+            List<Position> positions = new ArrayList<>(pool.positions());
+            positions.add(Position.of(t.instrument(), t.quantity(), t.priceUsd()));
+            return account.withPool(pool.withPositions(positions));
+        }
+        HypotheticalChange.Transfer tr = (HypotheticalChange.Transfer) change;
+        Map<String, BigDecimal> balances = new LinkedHashMap<>();
+        for (CollateralBalance c : pool.collateral()) {
+            balances.merge(c.asset(), c.balance(), BigDecimal::add);
+        }
+        balances.merge(tr.asset(), tr.amount(), BigDecimal::add);
+        List<CollateralBalance> collateral = new ArrayList<>();
+        balances.forEach((asset, bal) -> collateral.add(CollateralBalance.of(asset, bal)));
+        return account.withPool(pool.withCollateral(collateral));
+    }
+
+    private PoolMargin computePool(MarginPool pool, MarginMethod method, MarketSnapshot market,
+            RiskParameterSet params, boolean withLiquidationPrice) {
+        List<CollateralLine> collateral = new ArrayList<>(pool.collateral().size());
+        double collateralValue = 0;
+        for (CollateralBalance c : pool.collateral()) {
+            double price = market.indexPrice(c.asset());
+            double balance = c.balance().doubleValue();
+            double haircut = params.collateral(c.asset()).haircut(balance);
+            double value = balance * price * (1.0 - haircut);
+            collateral.add(new CollateralLine(c.asset(), c.balance(), price, haircut, value));
+            collateralValue += value;
+        }
+        NettedPositions net = NettedPositions.of(pool.positions(), market);
+        double upnl = net.totalUnrealizedPnlUsd();
+        double equity = collateralValue + upnl;
+        double im;
+        double mm;
+        MarginBreakdown breakdown;
+        if (method == MarginMethod.STANDARD) {
+            List<PositionLine> lines = StandardMarginCalculator.lines(net, market, params);
+            im = 0;
+            mm = 0;
+            for (PositionLine l : lines) {
+                im += l.initialUsd();
+                mm += l.maintenanceUsd();
+            }
+            breakdown = new MarginBreakdown(lines, List.of(), List.of(), collateral, 0, 0, 0);
+        } else {
+            PortfolioMarginCalculator.Evaluation e = PortfolioMarginCalculator.evaluate(net, market, params);
+            im = e.initialUsd();
+            mm = e.maintenanceUsd();
+            breakdown = new MarginBreakdown(e.lines(), e.underlyings(), e.charges(), collateral, e.scenarioLossUsd(),
+                    e.correlationCreditUsd(), e.contingencyUsd());
+        }
+        HealthStatus status = HealthStatus.of(equity, im, mm);
+        double ratio = mm == 0 ? 0.0 : equity > 0 ? mm / equity : Double.POSITIVE_INFINITY;
+        Optional<LiquidationPrice> liquidation = withLiquidationPrice && status != HealthStatus.LIQUIDATABLE
+                ? liquidationPrice(pool, method, net, market, params)
+                : Optional.empty();
+        return new PoolMargin(pool.poolId(), pool.kind(), collateralValue, upnl, equity, im, mm, equity - im, ratio,
+                status, breakdown, liquidation);
+    }
+
+    private Optional<LiquidationPrice> liquidationPrice(MarginPool pool, MarginMethod method, NettedPositions net,
+            MarketSnapshot market, RiskParameterSet params) {
+        Map<String, Double> gross = new LinkedHashMap<>();
+        double total = 0;
+        for (int i = 0; i < net.size(); i++) {
+            String u = net.instruments().get(i).underlying();
+            double g = Math.abs(net.quantities()[i]) * market.indexPrice(u);
+            gross.merge(u, g, Double::sum);
+            total += g;
+        }
+        if (total == 0) {
+            return Optional.empty();
+        }
+        Map.Entry<String, Double> top = gross.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
+        if (top.getValue() < DOMINANCE_SHARE * total) {
+            return Optional.empty();
+        }
+        String u = top.getKey();
+        double s0 = market.indexPrice(u);
+        OptionalDouble below = search(pool, method, market, params, u, s0, -1, Math.log(100.0));
+        OptionalDouble above = search(pool, method, market, params, u, s0, +1, Math.log(10.0));
+        return Optional.of(new LiquidationPrice(u, below, above));
+    }
+
+    /** Equity minus maintenance requirement with the underlying at a price. */
+    private double surplus(MarginPool pool, MarginMethod method, MarketSnapshot market, RiskParameterSet params,
+            String underlying, double price) {
+        PoolMargin pm = computePool(pool, method, market.withPrice(underlying, price), params, false);
+        return pm.equityUsd() - pm.maintenanceMarginUsd();
+    }
+
+    private OptionalDouble search(MarginPool pool, MarginMethod method, MarketSnapshot market,
+            RiskParameterSet params, String u, double s0, int direction, double maxLogMove) {
+        double prev = s0;
+        for (double step = SEARCH_STEP; step <= maxLogMove + 1e-12; step += SEARCH_STEP) {
+            double x = s0 * Math.exp(direction * step);
+            if (surplus(pool, method, market, params, u, x) < 0) {
+                double safe = prev;
+                double bad = x;
+                for (int k = 0; k < BISECTIONS; k++) {
+                    double mid = 0.5 * (safe + bad);
+                    if (surplus(pool, method, market, params, u, mid) < 0) {
+                        bad = mid;
+                    } else {
+                        safe = mid;
+                    }
+                }
+                return OptionalDouble.of(0.5 * (safe + bad));
+            }
+            prev = x;
+        }
+        return OptionalDouble.empty();
+    }
+}

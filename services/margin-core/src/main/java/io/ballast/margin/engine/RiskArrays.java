@@ -1,0 +1,260 @@
+package io.ballast.margin.engine;
+
+import io.ballast.margin.Checks;
+import io.ballast.margin.MarginInputException;
+import io.ballast.margin.market.MarketSnapshot;
+import io.ballast.margin.param.RiskParameterSet;
+import io.ballast.margin.param.ScenarioGrid;
+import io.ballast.margin.pricer.InstrumentPricer;
+import io.ballast.margin.product.Instrument;
+import io.ballast.margin.product.InstrumentKind;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * Risk arrays of a universe of instruments at one market snapshot, laid out for speed: one {@code double[]} with the
+ * weighted P&amp;L of one unit of instrument {@code i} in scenario {@code s} at {@code [i * scenarioCount + s]}, plus
+ * per-instrument mark prices and contingency rates.
+ *
+ * <p>Mutable: {@link #rebuild(String, MarketSnapshot)} refreshes one underlying's instruments in place after a tick.
+ * Not safe for concurrent writes; readers must not run while a rebuild is in progress.
+ */
+public final class RiskArrays {
+
+    private final List<Instrument> instruments;
+    private final Map<String, Integer> indexById;
+    private final List<String> underlyings;
+    private final Map<String, Integer> underlyingIndex;
+    private final int[] underlyingOf;
+    private final int[][] instrumentsByUnderlying;
+    private final boolean[] linear;
+    private final RiskParameterSet params;
+    private final ScenarioGrid grid;
+    private final int scenarioCount;
+    private final double[] values;
+    private final double[] markPriceUsd;
+    private final double[] shortOptionChargePerUnitUsd;
+    private final double[] linearChargePerUnitUsd;
+    private MarketSnapshot market;
+
+    private RiskArrays(List<Instrument> instruments, RiskParameterSet params) {
+        this.instruments = List.copyOf(instruments);
+        this.params = params;
+        this.grid = ScenarioGrid.of(params);
+        this.scenarioCount = grid.size();
+        this.indexById = new HashMap<>();
+        Map<String, List<Integer>> byUnderlying = new LinkedHashMap<>();
+        for (int i = 0; i < this.instruments.size(); i++) {
+            Instrument ins = this.instruments.get(i);
+            if (indexById.put(ins.id(), i) != null) {
+                throw new MarginInputException("instrument", "duplicate instrument id " + ins.id());
+            }
+            params.market(ins.underlying());
+            byUnderlying.computeIfAbsent(ins.underlying(), k -> new ArrayList<>()).add(i);
+        }
+        this.underlyings = List.copyOf(byUnderlying.keySet());
+        this.underlyingIndex = new HashMap<>();
+        this.instrumentsByUnderlying = new int[underlyings.size()][];
+        for (int u = 0; u < underlyings.size(); u++) {
+            underlyingIndex.put(underlyings.get(u), u);
+            instrumentsByUnderlying[u] = byUnderlying.get(underlyings.get(u)).stream().mapToInt(Integer::intValue)
+                    .toArray();
+        }
+        int n = this.instruments.size();
+        this.underlyingOf = new int[n];
+        this.linear = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            underlyingOf[i] = underlyingIndex.get(this.instruments.get(i).underlying());
+            linear[i] = this.instruments.get(i).kind().isLinear();
+        }
+        this.values = new double[n * scenarioCount];
+        this.markPriceUsd = new double[n];
+        this.shortOptionChargePerUnitUsd = new double[n];
+        this.linearChargePerUnitUsd = new double[underlyings.size()];
+    }
+
+    /**
+     * Builds the risk arrays of a universe.
+     *
+     * @param instruments the universe (unique ids)
+     * @param market the market
+     * @param params the risk parameters
+     * @return the arrays
+     * @throws MarginInputException for an unknown underlying, a missing volatility or an expired instrument
+     */
+    public static RiskArrays build(List<? extends Instrument> instruments, MarketSnapshot market,
+            RiskParameterSet params) {
+        RiskArrays ra = new RiskArrays(new ArrayList<>(Checks.present("instruments", instruments)),
+                Checks.present("params", params));
+        ra.rebuildAll(market, false);
+        return ra;
+    }
+
+    /**
+     * Rebuilds every instrument's array at a new market.
+     *
+     * @param newMarket the market
+     * @param parallel whether to spread the work over the common fork-join pool
+     */
+    public void rebuildAll(MarketSnapshot newMarket, boolean parallel) {
+        this.market = Checks.present("market", newMarket);
+        for (int u = 0; u < underlyings.size(); u++) {
+            refreshUnderlyingRates(u);
+        }
+        IntStream range = IntStream.range(0, instruments.size());
+        (parallel ? range.parallel() : range).forEach(this::fill);
+    }
+
+    /**
+     * Rebuilds only the arrays of one underlying's instruments at a new market (in which only that underlying's price
+     * or volatility is expected to differ; the valuation time must be the same, or other arrays go stale).
+     *
+     * @param underlying the underlying that ticked
+     * @param newMarket the new market
+     * @return the number of instruments rebuilt (0 if the universe has none on that underlying)
+     */
+    public int rebuild(String underlying, MarketSnapshot newMarket) {
+        Integer u = underlyingIndex.get(underlying);
+        this.market = Checks.present("market", newMarket);
+        if (u == null) {
+            return 0;
+        }
+        refreshUnderlyingRates(u);
+        for (int i : instrumentsByUnderlying[u]) {
+            fill(i);
+        }
+        return instrumentsByUnderlying[u].length;
+    }
+
+    private void refreshUnderlyingRates(int u) {
+        String name = underlyings.get(u);
+        linearChargePerUnitUsd[u] = params.market(name).linearContingencyFraction() * market.indexPrice(name);
+    }
+
+    private void fill(int i) {
+        Instrument ins = instruments.get(i);
+        InstrumentPricer.DEFAULT.riskArray(ins, market, params, grid, values, i * scenarioCount);
+        markPriceUsd[i] = InstrumentPricer.DEFAULT.markPrice(ins, market);
+        shortOptionChargePerUnitUsd[i] = ins.kind() == InstrumentKind.OPTION
+                ? params.market(ins.underlying()).shortOptionContingencyFraction() * market.indexPrice(ins.underlying())
+                : 0.0;
+    }
+
+    /**
+     * Index of an instrument.
+     *
+     * @param instrumentId instrument id
+     * @return index in {@code [0, instrumentCount())}
+     * @throws MarginInputException naming {@code instrument} if unknown
+     */
+    public int indexOf(String instrumentId) {
+        Integer i = indexById.get(instrumentId);
+        if (i == null) {
+            throw new MarginInputException("instrument", "unknown instrument " + instrumentId);
+        }
+        return i;
+    }
+
+    /** @return number of instruments */
+    public int instrumentCount() {
+        return instruments.size();
+    }
+
+    /** @param i instrument index @return the instrument */
+    public Instrument instrument(int i) {
+        return instruments.get(i);
+    }
+
+    /** @return underlyings in index order */
+    public List<String> underlyings() {
+        return underlyings;
+    }
+
+    /** @param underlying symbol @return its index, or -1 if no instrument of the universe is on it */
+    public int underlyingIndex(String underlying) {
+        return underlyingIndex.getOrDefault(underlying, -1);
+    }
+
+    /** @param i instrument index @return index of its underlying */
+    public int underlyingOf(int i) {
+        return underlyingOf[i];
+    }
+
+    /** @return scenarios per array */
+    public int scenarioCount() {
+        return scenarioCount;
+    }
+
+    /** @return the scenario grid */
+    public ScenarioGrid grid() {
+        return grid;
+    }
+
+    /** @return the risk parameters the arrays were built with */
+    public RiskParameterSet params() {
+        return params;
+    }
+
+    /** @return the market of the last (re)build */
+    public MarketSnapshot market() {
+        return market;
+    }
+
+    /**
+     * Weighted P&amp;L of one unit.
+     *
+     * @param i instrument index
+     * @param s scenario index
+     * @return USD per unit
+     */
+    public double value(int i, int s) {
+        return values[i * scenarioCount + s];
+    }
+
+    /** @param i instrument index @return mark price per unit, USD */
+    public double markPriceUsd(int i) {
+        return markPriceUsd[i];
+    }
+
+    /** @param i instrument index @return contingency per unit of net short option, USD (0 for linear instruments) */
+    public double shortOptionChargePerUnitUsd(int i) {
+        return shortOptionChargePerUnitUsd[i];
+    }
+
+    /** @param u underlying index @return contingency per unit of net linear exposure, USD */
+    public double linearChargePerUnitUsd(int u) {
+        return linearChargePerUnitUsd[u];
+    }
+
+    /** @param i instrument index @return whether delta one */
+    public boolean isLinear(int i) {
+        return linear[i];
+    }
+
+    // package-private raw access for the kernel
+    double[] rawValues() {
+        return values;
+    }
+
+    double[] rawShortOptionCharges() {
+        return shortOptionChargePerUnitUsd;
+    }
+
+    boolean[] rawLinear() {
+        return linear;
+    }
+
+    /**
+     * Bytes held by the per-instrument arrays (values, marks, charges, flags).
+     *
+     * @return bytes
+     */
+    public long bytesHeld() {
+        long n = instruments.size();
+        return 8L * values.length + 8L * n * 2 + n + 4L * n * 2;
+    }
+}

@@ -1,0 +1,74 @@
+package io.ballast.margin.engine;
+
+import io.ballast.margin.market.MarketSnapshot;
+import io.ballast.margin.measure.PositionLine;
+import io.ballast.margin.param.MarketRiskParameters;
+import io.ballast.margin.param.RiskParameterSet;
+import io.ballast.margin.product.EuropeanOption;
+import io.ballast.margin.product.Instrument;
+import io.ballast.margin.product.OptionType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Standard margin, position by position (netted per instrument):
+ * <ul>
+ *   <li>linear: IM = |q| * S * IMF(|q|), MM = |q| * S * MMF(|q|);</li>
+ *   <li>long option: IM = MM = q * mark (the premium);</li>
+ *   <li>short option (per unit, OTM = out-of-the-money amount in USD): IM = max(imBase - OTM/S, imFloor) * S + mark;
+ *       MM = mmFraction * S + mark for a call, max(mmFraction * S, mmFraction * mark) + mark for a put; a put's IM
+ *       is at least its MM.</li>
+ * </ul>
+ */
+final class StandardMarginCalculator {
+
+    private StandardMarginCalculator() {
+    }
+
+    static List<PositionLine> lines(NettedPositions net, MarketSnapshot market, RiskParameterSet params) {
+        List<PositionLine> lines = new ArrayList<>(net.size());
+        for (int i = 0; i < net.size(); i++) {
+            Instrument ins = net.instruments().get(i);
+            double q = net.quantities()[i];
+            double mark = net.markPricesUsd()[i];
+            double s = market.indexPrice(ins.underlying());
+            MarketRiskParameters m = params.market(ins.underlying());
+            double size = Math.abs(q);
+            double im;
+            double mm;
+            if (ins.kind().isLinear()) {
+                im = size * s * m.imf(size);
+                mm = size * s * m.mmf(size);
+            } else if (q >= 0) {
+                im = size * mark;
+                mm = im;
+            } else {
+                EuropeanOption o = (EuropeanOption) ins;
+                double[] perUnit = shortOptionPerUnit(o, s, mark, m);
+                im = size * perUnit[0];
+                mm = size * perUnit[1];
+            }
+            lines.add(new PositionLine(ins.id(), ins.underlying(), q, mark, net.unrealizedPnlUsd()[i], im, mm));
+        }
+        return lines;
+    }
+
+    /**
+     * Short-option requirement per unit.
+     *
+     * @return {IM, MM} in USD per unit
+     */
+    static double[] shortOptionPerUnit(EuropeanOption o, double s, double mark, MarketRiskParameters m) {
+        boolean call = o.type() == OptionType.CALL;
+        double otm = call ? Math.max(o.strikeUsd() - s, 0.0) : Math.max(s - o.strikeUsd(), 0.0);
+        double im = Math.max(m.shortOptionImBase() - otm / s, m.shortOptionImFloor()) * s + mark;
+        double mm;
+        if (call) {
+            mm = m.shortOptionMmFraction() * s + mark;
+        } else {
+            mm = Math.max(m.shortOptionMmFraction() * s, m.shortOptionMmFraction() * mark) + mark;
+            im = Math.max(im, mm);
+        }
+        return new double[] {im, mm};
+    }
+}

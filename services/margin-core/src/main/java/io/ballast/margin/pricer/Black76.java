@@ -1,0 +1,109 @@
+package io.ballast.margin.pricer;
+
+import io.ballast.margin.product.OptionType;
+
+/**
+ * Black-76 formula for a European option on a forward, with zero interest rates (no discounting).
+ *
+ * <p>Stateless; use {@link #DEFAULT}. All prices are per one unit of underlying, in USD. Inputs are not validated
+ * here (this is the inner loop of the risk-array build); callers validate through the product and market types.
+ *
+ * <ul>
+ *   <li>call = F N(d1) - K N(d2), put = K N(-d2) - F N(-d1),</li>
+ *   <li>d1 = (ln(F/K) + sigma^2 T / 2) / (sigma sqrt(T)), d2 = d1 - sigma sqrt(T),</li>
+ *   <li>F forward price (USD), K strike (USD), sigma annual volatility (fraction), T year fraction (365-day years).</li>
+ * </ul>
+ */
+public final class Black76 {
+
+    /** The single stateless instance. */
+    public static final Black76 DEFAULT = new Black76();
+
+    private Black76() {
+    }
+
+    /**
+     * Option price per unit of underlying.
+     *
+     * @param type call or put
+     * @param forwardUsd forward price F, USD, &gt; 0
+     * @param strikeUsd strike K, USD, &gt; 0
+     * @param yearFraction time to expiry T, years, &gt; 0
+     * @param annualVol volatility sigma, annualised fraction, &gt; 0
+     * @return price in USD per unit of underlying
+     */
+    public double price(OptionType type, double forwardUsd, double strikeUsd, double yearFraction, double annualVol) {
+        double sd = annualVol * Math.sqrt(yearFraction);
+        double d1 = (Math.log(forwardUsd / strikeUsd) + 0.5 * sd * sd) / sd;
+        double d2 = d1 - sd;
+        if (type == OptionType.CALL) {
+            return forwardUsd * NormalDistribution.cdf(d1) - strikeUsd * NormalDistribution.cdf(d2);
+        }
+        return strikeUsd * NormalDistribution.cdf(-d2) - forwardUsd * NormalDistribution.cdf(-d1);
+    }
+
+    /**
+     * Delta: derivative of the price with respect to the forward (dimensionless, per unit of underlying).
+     *
+     * @param type call or put
+     * @param forwardUsd forward price, USD
+     * @param strikeUsd strike, USD
+     * @param yearFraction time to expiry, years
+     * @param annualVol annual volatility, fraction
+     * @return N(d1) for a call, N(d1) - 1 for a put
+     */
+    public double delta(OptionType type, double forwardUsd, double strikeUsd, double yearFraction, double annualVol) {
+        double d1 = d1(forwardUsd, strikeUsd, yearFraction, annualVol);
+        double nd1 = NormalDistribution.cdf(d1);
+        return type == OptionType.CALL ? nd1 : nd1 - 1.0;
+    }
+
+    /**
+     * Gamma: second derivative of the price with respect to the forward, per USD.
+     *
+     * @param forwardUsd forward price, USD
+     * @param strikeUsd strike, USD
+     * @param yearFraction time to expiry, years
+     * @param annualVol annual volatility, fraction
+     * @return n(d1) / (F sigma sqrt(T)), the same for calls and puts
+     */
+    public double gamma(double forwardUsd, double strikeUsd, double yearFraction, double annualVol) {
+        double sd = annualVol * Math.sqrt(yearFraction);
+        return NormalDistribution.pdf(d1(forwardUsd, strikeUsd, yearFraction, annualVol)) / (forwardUsd * sd);
+    }
+
+    /**
+     * Vega: derivative of the price with respect to the annual volatility, USD per 1.00 (100 vol points) of volatility.
+     * Divide by 100 for USD per vol point.
+     *
+     * @param forwardUsd forward price, USD
+     * @param strikeUsd strike, USD
+     * @param yearFraction time to expiry, years
+     * @param annualVol annual volatility, fraction
+     * @return F n(d1) sqrt(T), the same for calls and puts
+     */
+    public double vega(double forwardUsd, double strikeUsd, double yearFraction, double annualVol) {
+        return forwardUsd * NormalDistribution.pdf(d1(forwardUsd, strikeUsd, yearFraction, annualVol))
+                * Math.sqrt(yearFraction);
+    }
+
+    /**
+     * Theta: change of the price as calendar time passes (minus the derivative with respect to time to expiry), USD
+     * per year. Divide by 365 for USD per day. With zero rates it is the same for calls and puts.
+     *
+     * @param forwardUsd forward price, USD
+     * @param strikeUsd strike, USD
+     * @param yearFraction time to expiry, years
+     * @param annualVol annual volatility, fraction
+     * @return -F n(d1) sigma / (2 sqrt(T))
+     */
+    public double theta(double forwardUsd, double strikeUsd, double yearFraction, double annualVol) {
+        return -forwardUsd * NormalDistribution.pdf(d1(forwardUsd, strikeUsd, yearFraction, annualVol)) * annualVol
+                / (2.0 * Math.sqrt(yearFraction));
+    }
+
+    private static double d1(double forwardUsd, double strikeUsd, double yearFraction, double annualVol) {
+        double sd = annualVol * Math.sqrt(yearFraction);
+        return (Math.log(forwardUsd / strikeUsd) + 0.5 * sd * sd) / sd;
+    }
+}
