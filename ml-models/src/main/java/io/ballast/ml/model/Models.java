@@ -1,6 +1,7 @@
 package io.ballast.ml.model;
 
 import io.ballast.ml.data.DailySeries;
+import io.ballast.ml.ml.TribuoForecaster;
 import java.util.List;
 import java.util.Locale;
 
@@ -31,6 +32,7 @@ public final class Models {
             case "GARCH_T" -> new Garch11(true);
             case "HAR" -> new Har(true);
             case "HAR_LEVEL" -> new Har(false);
+            case "XGB", "CART", "SGD" -> new TribuoForecaster(name);
             default -> throw new IllegalArgumentException("unknown model '" + name + "'; known: EWMA, GARCH, GARCH_T, HAR, HAR_LEVEL, "
                     + String.join(", ", ML) + ", champion");
         };

@@ -1,0 +1,84 @@
+package io.ballast.ml.features;
+
+import io.ballast.ml.data.DailySeries;
+import io.ballast.ml.proxy.VarianceProxies;
+
+/**
+ * Builds the ML feature vector of day t from data at indices {@code <= t} only (no look-ahead; proven by
+ * {@code NoLookAheadTest}). Features (all variances in daily log-return units, logs natural):
+ * <ul>
+ *   <li>{@code lp_1, lp_7, lp_30}: log of the target proxy (hourly RV or Garman-Klass) and of its 7- and 30-day means (HAR lags);</li>
+ *   <li>{@code lpark_1, lrs_7, lyz_30}: log Parkinson of day t, log mean Rogers-Satchell over 7 days, log Yang-Zhang over 30 days;</li>
+ *   <li>{@code r_1, rneg_1, r_7}: signed log return of day t, its negative part (leverage effect), 7-day cumulative return;</li>
+ *   <li>{@code lvolu_rel}: log of volume over its 30-day mean;</li>
+ *   <li>{@code lewma}: log EWMA(0.94) of squared returns started from the first squared return of the series.</li>
+ * </ul>
+ */
+public final class FeatureBuilder {
+
+    /** Feature names, in vector order. */
+    public static final String[] NAMES = {"lp_1", "lp_7", "lp_30", "lpark_1", "lrs_7", "lyz_30", "r_1", "rneg_1", "r_7",
+        "lvolu_rel", "lewma"};
+    /** First index with a complete feature vector (30-day windows plus the previous close for Yang-Zhang). */
+    public static final int FIRST_ROW = 30;
+
+    private static final double FLOOR = 1e-10;
+
+    private FeatureBuilder() {
+    }
+
+    /**
+     * Feature matrix for rows {@code 0..to-1}; rows below {@link #FIRST_ROW} are {@code null}.
+     *
+     * @param s  data
+     * @param to one past the last row
+     */
+    public static double[][] matrix(DailySeries s, int to) {
+        double[][] x = new double[to][];
+        double[] o = new double[to];
+        double[] hi = new double[to];
+        double[] lo = new double[to];
+        double[] c = new double[to];
+        for (int i = 0; i < to; i++) {
+            o[i] = s.open(i);
+            hi[i] = s.high(i);
+            lo[i] = s.low(i);
+            c[i] = s.close(i);
+        }
+        double ewma = to > 0 ? s.squaredReturn(0) : 0;
+        for (int t = 0; t < to; t++) {
+            ewma = t == 0 ? ewma : 0.94 * ewma + 0.06 * s.squaredReturn(t);
+            if (t < FIRST_ROW) {
+                continue;
+            }
+            double p7 = 0;
+            double p30 = 0;
+            double rs7 = 0;
+            double r7 = 0;
+            double v30 = 0;
+            for (int k = 0; k < 30; k++) {
+                double p = s.proxy(t - k);
+                p30 += p;
+                v30 += s.volume(t - k);
+                if (k < 7) {
+                    p7 += p;
+                    rs7 += VarianceProxies.rogersSatchell(o[t - k], hi[t - k], lo[t - k], c[t - k]);
+                    r7 += s.logReturn(t - k);
+                }
+            }
+            double r = s.logReturn(t);
+            double vol = s.volume(t);
+            x[t] = new double[] {
+                log(s.proxy(t)), log(p7 / 7), log(p30 / 30),
+                log(VarianceProxies.parkinson(hi[t], lo[t])), log(rs7 / 7), log(VarianceProxies.yangZhang(o, hi, lo, c, t, 30)),
+                r, Math.min(r, 0), r7,
+                v30 > 0 && vol > 0 ? Math.log(vol / (v30 / 30)) : 0.0,
+                log(ewma)};
+        }
+        return x;
+    }
+
+    private static double log(double v) {
+        return Math.log(Math.max(v, FLOOR));
+    }
+}
