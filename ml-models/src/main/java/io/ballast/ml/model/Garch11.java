@@ -1,6 +1,7 @@
 package io.ballast.ml.model;
 
 import io.ballast.ml.data.DailySeries;
+import io.ballast.ml.eval.StudentT;
 
 /**
  * GARCH(1,1) with zero mean: {@code r_t = sigma_t z_t}, {@code sigma2_t = omega + alpha r_{t-1}^2 + beta sigma2_{t-1}},
@@ -89,7 +90,7 @@ public final class Garch11 implements WalkForwardModel {
         double ll = 0;
         double s2 = omega + (alpha + beta) * backcast;
         boolean normal = Double.isInfinite(nu);
-        double tConst = normal ? 0 : lgamma((nu + 1) / 2) - lgamma(nu / 2) - 0.5 * Math.log(Math.PI * (nu - 2));
+        double tConst = normal ? 0 : StudentT.lgamma((nu + 1) / 2) - StudentT.lgamma(nu / 2) - 0.5 * Math.log(Math.PI * (nu - 2));
         for (int t = 0; t < n; t++) {
             if (t > 0) {
                 s2 = omega + alpha * r[t - 1] * r[t - 1] + beta * s2;
@@ -186,18 +187,5 @@ public final class Garch11 implements WalkForwardModel {
             }
         }
         return out;
-    }
-
-    /** log Gamma by the Lanczos approximation (g = 7, 9 terms), accurate to ~1e-13 for x > 0.5. */
-    static double lgamma(double x) {
-        double[] c = {0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-            -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7};
-        double xx = x - 1;
-        double a = c[0];
-        double t = xx + 7.5;
-        for (int i = 1; i < 9; i++) {
-            a += c[i] / (xx + i);
-        }
-        return 0.5 * Math.log(2 * Math.PI) + (xx + 0.5) * Math.log(t) - t + Math.log(a);
     }
 }

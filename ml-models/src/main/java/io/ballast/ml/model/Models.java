@@ -15,7 +15,7 @@ public final class Models {
     /** ML refit interval in days (monthly). */
     public static final int ML_REFIT_DAYS = 30;
     /** Length of the validation block used to pick the champion (days before the out-of-sample start). */
-    public static final int VALIDATION_DAYS = 365;
+    public static final int VALIDATION_DAYS = 180;
 
     private Models() {
     }
@@ -48,23 +48,27 @@ public final class Models {
     }
 
     /**
-     * Picks the model with the lowest mean QLIKE over the {@link #VALIDATION_DAYS} forecasts made just before
-     * {@code oosStart}, each forecast's target ending before {@code oosStart} (purged by h).
+     * Mean QLIKE of a model's walk-forward forecasts over the {@link #VALIDATION_DAYS} forecast dates just before
+     * {@code oosStart}, each target ending before {@code oosStart} (purged by h). Never touches the test period.
      */
-    public static Champion championByValidation(DailySeries s, int h, int oosStart, Progress progress) {
+    public static double validationQlike(DailySeries s, String name, int h, int oosStart) {
         int valTo = oosStart - h;
         int valFrom = valTo - VALIDATION_DAYS;
+        double[] f = byName(name).forecast(s, h, valFrom, valTo, Progress.NONE);
+        double loss = 0;
+        for (int i = valFrom; i < valTo; i++) {
+            double q = s.realized(i, h) / f[i - valFrom];
+            loss += q - Math.log(q) - 1;
+        }
+        return loss / (valTo - valFrom);
+    }
+
+    /** Picks the model (baselines and Tribuo) with the lowest {@link #validationQlike}. */
+    public static Champion championByValidation(DailySeries s, int h, int oosStart, Progress progress) {
         String best = null;
         double bestLoss = Double.POSITIVE_INFINITY;
         for (String name : candidates()) {
-            double[] f = byName(name).forecast(s, h, valFrom, valTo, Progress.NONE);
-            double loss = 0;
-            for (int i = valFrom; i < valTo; i++) {
-                double p = s.realized(i, h);
-                double q = p / f[i - valFrom];
-                loss += q - Math.log(q) - 1;
-            }
-            loss /= (valTo - valFrom);
+            double loss = validationQlike(s, name, h, oosStart);
             progress.report(String.format("  validation QLIKE h=%d %-9s %.4f", h, name, loss));
             if (loss < bestLoss) {
                 bestLoss = loss;
@@ -74,7 +78,10 @@ public final class Models {
         return new Champion(best, bestLoss);
     }
 
-    private static List<String> candidates() {
-        return BASELINES;
+    /** Every model a champion can be chosen from. */
+    public static List<String> candidates() {
+        List<String> all = new java.util.ArrayList<>(BASELINES);
+        all.addAll(ML);
+        return all;
     }
 }
