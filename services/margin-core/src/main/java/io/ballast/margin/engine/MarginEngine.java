@@ -44,8 +44,8 @@ public final class MarginEngine {
     /** Share of a pool's gross notional an underlying needs for a liquidation price to be reported. */
     public static final double DOMINANCE_SHARE = 0.5;
 
-    private static final int BISECTIONS = 60;
-    private static final double SEARCH_STEP = 0.02;
+    private static final int BISECTIONS = 48;
+    private static final double SEARCH_STEP = 0.01;
 
     private MarginEngine() {
     }
@@ -206,11 +206,18 @@ public final class MarginEngine {
         return pm.equityUsd() - pm.maintenanceMarginUsd();
     }
 
+    /**
+     * First price on one side of today's at which equity falls below maintenance: log-moves of 1 %, 2 %, 4 %, ...
+     * (doubling) up to {@code maxLogMove} bracket the crossing, then bisection narrows it. A book whose surplus dips
+     * below zero and recovers within one bracket is not seen.
+     */
     private OptionalDouble search(MarginPool pool, MarginMethod method, MarketSnapshot market,
             RiskParameterSet params, String u, double s0, int direction, double maxLogMove) {
         double prev = s0;
-        for (double step = SEARCH_STEP; step <= maxLogMove + 1e-12; step += SEARCH_STEP) {
-            double x = s0 * Math.exp(direction * step);
+        double step = SEARCH_STEP;
+        while (true) {
+            double move = Math.min(step, maxLogMove);
+            double x = s0 * Math.exp(direction * move);
             if (surplus(pool, method, market, params, u, x) < 0) {
                 double safe = prev;
                 double bad = x;
@@ -224,8 +231,11 @@ public final class MarginEngine {
                 }
                 return OptionalDouble.of(0.5 * (safe + bad));
             }
+            if (move >= maxLogMove) {
+                return OptionalDouble.empty();
+            }
             prev = x;
+            step *= 2;
         }
-        return OptionalDouble.empty();
     }
 }
