@@ -1,0 +1,61 @@
+package io.ballast.risk.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Typed configuration under {@code ballast.*}. */
+@ConfigMapping(prefix = "ballast")
+public interface BallastConfig {
+
+    /** Keycloak admin API used at onboarding. */
+    Keycloak keycloak();
+
+    /** HTTP API limits. */
+    Api api();
+
+    /** Outbox relay. */
+    Outbox outbox();
+
+    /** How the service reaches Keycloak's admin API. */
+    interface Keycloak {
+        /** Base URL, e.g. {@code http://127.0.0.1:8180} (no trailing slash). */
+        String serverUrl();
+
+        /** Realm holding the tenant clients. */
+        @WithDefault("ballast")
+        String realm();
+
+        /** Service-account client with realm-management roles. */
+        String serviceClientId();
+
+        /** Its secret. */
+        String serviceClientSecret();
+    }
+
+    /** Limits of the HTTP API. */
+    interface Api {
+        /** Largest accepted request body in bytes; larger requests get 413 problem+json. */
+        @WithDefault("16777216")
+        long maxBodyBytes();
+
+        /** Largest number of rows (positions plus balances) in one snapshot. */
+        @WithDefault("50000")
+        int maxSnapshotRows();
+
+        /** How long a tenant's status is cached before it is read again. */
+        @WithDefault("PT2S")
+        Duration tenantStatusCacheTtl();
+    }
+
+    /** Outbox relay settings. */
+    interface Outbox {
+        /** Kafka topic events are published to. */
+        @WithDefault("ballast.events")
+        String topic();
+
+        /** Rows relayed per poll. */
+        @WithDefault("200")
+        int batchSize();
+    }
+}

@@ -1,0 +1,36 @@
+package io.ballast.risk.domain;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** One append-only collateral ledger entry (table {@code ledger_entry}); a database trigger forbids changes. */
+@Entity
+@Table(name = "ledger_entry")
+public class LedgerEntry {
+    /** Primary key. */
+    @Id
+    public UUID id;
+    /** Owning tenant. */
+    public UUID tenantId;
+    /** Account booked. */
+    public UUID accountId;
+    /** Asset booked. */
+    public UUID assetId;
+    /** Deposit, withdrawal or sync adjustment. */
+    @Enumerated(EnumType.STRING)
+    public LedgerEntryKind kind;
+    /** Signed amount in asset units: positive adds collateral, negative removes it. */
+    public BigDecimal amount;
+    /** Balance of (account, asset) right after this entry, in asset units. */
+    public BigDecimal balanceAfter;
+    /** Free text from the integrator (e.g. a transaction hash), may be null. */
+    public String reference;
+    /** Booking time (UTC). */
+    public OffsetDateTime createdAt;
+}

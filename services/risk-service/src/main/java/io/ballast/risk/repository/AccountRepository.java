@@ -1,0 +1,40 @@
+package io.ballast.risk.repository;
+
+import io.ballast.risk.domain.Account;
+import io.ballast.risk.domain.TenantId;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.UUID;
+
+/** Accounts; every query filters on the tenant. */
+@ApplicationScoped
+@WithSession
+public class AccountRepository implements PanacheRepositoryBase<Account, UUID> {
+
+    /** The tenant's account with this id, or null (also null for another tenant's id). */
+    public Uni<Account> find(TenantId tenant, UUID id) {
+        return find("tenantId = ?1 and id = ?2", tenant.value(), id).firstResult();
+    }
+
+    /** The tenant's account with this external id, or null. */
+    public Uni<Account> findByExternalId(TenantId tenant, String externalId) {
+        return find("tenantId = ?1 and externalId = ?2", tenant.value(), externalId).firstResult();
+    }
+
+    /** A page of the tenant's accounts, oldest first. */
+    public Uni<List<Account>> page(TenantId tenant, int offset, int limit) {
+        return find("tenantId = ?1 order by createdAt, id", tenant.value()).range(offset, offset + limit - 1).list();
+    }
+
+    /** Which of these ids are the tenant's accounts. */
+    public Uni<List<UUID>> existingIds(TenantId tenant, List<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return find("select id from Account where tenantId = ?1 and id in ?2", tenant.value(), ids)
+                .project(UUID.class).list();
+    }
+}

@@ -1,0 +1,196 @@
+package io.ballast.risk.rest;
+
+import io.ballast.risk.domain.ApiException;
+import io.ballast.risk.domain.FieldError;
+import io.ballast.risk.rest.ApiModels.AccountChange;
+import io.ballast.risk.rest.ApiModels.AccountView;
+import io.ballast.risk.rest.ApiModels.LedgerEntryView;
+import io.ballast.risk.rest.ApiModels.Movement;
+import io.ballast.risk.rest.ApiModels.NewAccount;
+import io.ballast.risk.rest.ApiModels.PositionChange;
+import io.ballast.risk.security.Roles;
+import io.ballast.risk.security.TenantAccess;
+import io.ballast.risk.service.AccountService;
+import io.ballast.risk.service.IdempotencyService;
+import io.ballast.risk.service.LedgerService;
+import io.ballast.risk.service.PositionService;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Accounts of the caller's tenant, their collateral ledger, balances and positions. */
+@Path("/api/v1/accounts")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "accounts", description = "Accounts, collateral ledger, balances, positions")
+public class AccountResource {
+
+
+    private final AccountService accounts;
+    private final LedgerService ledger;
+    private final PositionService positions;
+    private final IdempotencyService idempotency;
+    private final TenantAccess access;
+    private final SecurityIdentity identity;
+
+    /** Wires collaborators. */
+    public AccountResource(AccountService accounts, LedgerService ledger, PositionService positions,
+            IdempotencyService idempotency, TenantAccess access, SecurityIdentity identity) {
+        this.accounts = accounts;
+        this.ledger = ledger;
+        this.positions = positions;
+        this.idempotency = idempotency;
+        this.access = access;
+        this.identity = identity;
+    }
+
+    /** Opens an account. */
+    @POST
+    @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR})
+    @Operation(summary = "Open an account (tenant-admin, integrator)")
+    public Uni<Response> create(@HeaderParam("Idempotency-Key") String key, @Valid @NotNull NewAccount body,
+            @Context UriInfo uri) {
+        return access.require(identity).flatMap(t -> idempotency.execute(t, key, "POST", uri.getPath(), body, 201,
+                () -> accounts.create(t, body.externalId(), body.marginMode()).map(AccountView::of)))
+                .map(Responses::of);
+    }
+
+    /** A page of accounts. */
+    @GET
+    @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
+    @Operation(summary = "List accounts, oldest first (tenant-admin, integrator, risk-committee, viewer)")
+    public Uni<List<AccountView>> list(@QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
+        return access.require(identity).flatMap(t -> accounts.page(t, offset, limit))
+                .map(all -> all.stream().map(AccountView::of).toList());
+    }
+
+    /** One account. */
+    @GET
+    @Path("{id}")
+    @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
+    @Operation(summary = "Get an account (tenant-admin, integrator, risk-committee, viewer)")
+    public Uni<AccountView> get(@PathParam("id") UUID id) {
+        return access.require(identity).flatMap(t -> accounts.get(t, id)).map(AccountView::of);
+    }
+
+    /** Changes margin mode or status. */
+    @PATCH
+    @Path("{id}")
+    @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR})
+    @Operation(summary = "Change an account's margin mode or status (tenant-admin, integrator)")
+    public Uni<Response> update(@PathParam("id") UUID id, @HeaderParam("Idempotency-Key") String key,
+            @Valid @NotNull AccountChange body, @Context UriInfo uri) {
+        if (body.marginMode() == null && body.status() == null) {
+            return Uni.createFrom().failure(ApiException.badRequest("nothing to change",
+                    List.of(FieldError.of("marginMode", "give marginMode and/or status"))));
+        }
+        return access.require(identity).flatMap(t -> idempotency.execute(t, key, "PATCH", uri.getPath(), body, 200,
+                () -> accounts.update(t, id, body.marginMode(), body.status()).map(AccountView::of)))
+                .map(Responses::of);
+    }
+
+    /** Deposits collateral. */
+    @POST
+    @Path("{id}/deposits")
+    @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR})
+    @Operation(summary = "Deposit collateral (tenant-admin, integrator)")
+    public Uni<Response> deposit(@PathParam("id") UUID id, @HeaderParam("Idempotency-Key") String key,
+            @Valid @NotNull Movement body, @Context UriInfo uri) {
+        return access.require(identity).flatMap(t -> idempotency.execute(t, key, "POST", uri.getPath(), body, 201,
+                () -> ledger.deposit(t, id, body.asset(), body.amount(), body.reference()).map(LedgerEntryView::of)))
+                .map(Responses::of);
+    }
+
+    /** Withdraws collateral; refused (409) if it would overdraw. */
+    @POST
+    @Path("{id}/withdrawals")
+    @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR})
+    @Operation(summary = "Withdraw collateral; 409 if it would overdraw (tenant-admin, integrator)")
+    public Uni<Response> withdraw(@PathParam("id") UUID id, @HeaderParam("Idempotency-Key") String key,
+            @Valid @NotNull Movement body, @Context UriInfo uri) {
+        return access.require(identity).flatMap(t -> idempotency.execute(t, key, "POST", uri.getPath(), body, 201,
+                () -> ledger.withdraw(t, id, body.asset(), body.amount(), body.reference()).map(LedgerEntryView::of)))
+                .map(Responses::of);
+    }
+
+    /** Balances per asset. */
+    @GET
+    @Path("{id}/balances")
+    @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
+    @Operation(summary = "Collateral balances per asset (tenant-admin, integrator, risk-committee, viewer)")
+    public Uni<List<LedgerService.SymbolBalance>> balances(@PathParam("id") UUID id) {
+        return access.require(identity).flatMap(t -> ledger.balances(t, id));
+    }
+
+    /** The ledger, oldest first. */
+    @GET
+    @Path("{id}/ledger")
+    @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
+    @Operation(summary = "Collateral ledger entries, oldest first (tenant-admin, integrator, risk-committee, viewer)")
+    public Uni<List<LedgerEntryView>> entries(@PathParam("id") UUID id,
+            @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
+        return access.require(identity).flatMap(t -> ledger.entries(t, id, offset, limit))
+                .map(all -> all.stream().map(LedgerEntryView::of).toList());
+    }
+
+    /** Positions. */
+    @GET
+    @Path("{id}/positions")
+    @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
+    @Operation(summary = "Open positions (tenant-admin, integrator, risk-committee, viewer)")
+    public Uni<List<PositionService.SymbolPosition>> positions(@PathParam("id") UUID id) {
+        return access.require(identity).flatMap(t -> positions.list(t, id));
+    }
+
+    /** Sets the position in one instrument. */
+    @PUT
+    @Path("{id}/positions/{instrument}")
+    @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR})
+    @Operation(summary = "Set the position in an instrument (tenant-admin, integrator)")
+    public Uni<Response> putPosition(@PathParam("id") UUID id, @PathParam("instrument") String instrument,
+            @HeaderParam("Idempotency-Key") String key, @Valid @NotNull PositionChange body, @Context UriInfo uri) {
+        if (body.quantity().signum() == 0) {
+            return Uni.createFrom().failure(ApiException.badRequest("zero quantity",
+                    List.of(FieldError.of("quantity", "must not be zero (DELETE the position to close it)"))));
+        }
+        return access.require(identity).flatMap(t -> idempotency.execute(t, key, "PUT", uri.getPath(), body, 200,
+                () -> positions.put(t, id, instrument, body.quantity(), body.entryPrice()))).map(Responses::of);
+    }
+
+    /** Closes the position in one instrument. */
+    @DELETE
+    @Path("{id}/positions/{instrument}")
+    @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR})
+    @Operation(summary = "Close (remove) the position in an instrument (tenant-admin, integrator)")
+    public Uni<Response> deletePosition(@PathParam("id") UUID id, @PathParam("instrument") String instrument) {
+        return access.require(identity).flatMap(t -> positions.remove(t, id, instrument))
+                .map(x -> Response.noContent().build());
+    }
+
+}

@@ -1,0 +1,205 @@
+package io.ballast.risk.security;
+
+import io.ballast.risk.config.BallastConfig;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.ext.web.client.HttpResponse;
+import io.vertx.mutiny.ext.web.client.WebClient;
+import io.vertx.mutiny.ext.web.client.HttpRequest;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * A small non-blocking client of Keycloak's admin REST API: creates the tenant's service-account clients (with a
+ * hardcoded {@code tenant_id} claim and realm roles), regenerates their secrets and deletes them. Authenticates with
+ * the {@code ballast-service} client (client-credentials grant).
+ */
+@ApplicationScoped
+public class KeycloakAdmin {
+
+    private static final Logger LOG = Logger.getLogger(KeycloakAdmin.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * A client created for a tenant.
+     *
+     * @param internalId Keycloak's id of the client (used in admin URLs)
+     * @param clientId   the OAuth client id
+     * @param secret     the client secret
+     */
+    public record CreatedClient(String internalId, String clientId, String secret) {
+    }
+
+    private final BallastConfig.Keycloak config;
+    private final WebClient web;
+
+    /** Builds the client from configuration. */
+    public KeycloakAdmin(BallastConfig config, Vertx vertx) {
+        this.config = config.keycloak();
+        this.web = WebClient.create(vertx);
+    }
+
+    @PreDestroy
+    void close() {
+        web.close();
+    }
+
+    /** The token endpoint integrators use. */
+    public String tokenUrl() {
+        return realmUrl() + "/protocol/openid-connect/token";
+    }
+
+    private String realmUrl() {
+        return config.serverUrl() + "/realms/" + config.realm();
+    }
+
+    private String adminUrl() {
+        return config.serverUrl() + "/admin/realms/" + config.realm();
+    }
+
+    private Uni<String> serviceToken() {
+        return web.postAbs(tokenUrl()).timeout(TIMEOUT.toMillis())
+                .sendForm(io.vertx.mutiny.core.MultiMap.caseInsensitiveMultiMap()
+                        .add("grant_type", "client_credentials")
+                        .add("client_id", config.serviceClientId())
+                        .add("client_secret", config.serviceClientSecret()))
+                .map(r -> expect(r, 200, "service token").bodyAsJsonObject().getString("access_token"));
+    }
+
+    private HttpRequest<Buffer> authed(HttpRequest<Buffer> request, String token) {
+        return request.bearerTokenAuthentication(token).timeout(TIMEOUT.toMillis());
+    }
+
+    /**
+     * Creates a confidential service-account client whose tokens carry {@code tenant_id = tenantId} and the given
+     * realm roles. If any step after the creation fails, the client is deleted again before the failure surfaces.
+     */
+    public Uni<CreatedClient> createTenantClient(String clientId, UUID tenantId, List<String> realmRoles) {
+        String secret = newSecret();
+        JsonObject mapper = new JsonObject()
+                .put("name", "tenant_id")
+                .put("protocol", "openid-connect")
+                .put("protocolMapper", "oidc-hardcoded-claim-mapper")
+                .put("config", new JsonObject()
+                        .put("claim.name", "tenant_id")
+                        .put("claim.value", tenantId.toString())
+                        .put("jsonType.label", "String")
+                        .put("access.token.claim", "true")
+                        .put("id.token.claim", "false")
+                        .put("userinfo.token.claim", "false")
+                        .put("introspection.token.claim", "true"));
+        JsonObject client = new JsonObject()
+                .put("clientId", clientId)
+                .put("name", clientId)
+                .put("enabled", true)
+                .put("protocol", "openid-connect")
+                .put("publicClient", false)
+                .put("clientAuthenticatorType", "client-secret")
+                .put("secret", secret)
+                .put("serviceAccountsEnabled", true)
+                .put("standardFlowEnabled", false)
+                .put("directAccessGrantsEnabled", false)
+                .put("implicitFlowEnabled", false)
+                .put("protocolMappers", new JsonArray().add(mapper));
+        return serviceToken().flatMap(token -> authed(web.postAbs(adminUrl() + "/clients"), token)
+                .sendJsonObject(client)
+                .map(r -> {
+                    if (r.statusCode() == 409) {
+                        throw new IdentityProviderException("Keycloak client " + clientId + " already exists");
+                    }
+                    String location = expect(r, 201, "create client " + clientId).getHeader("Location");
+                    return location.substring(location.lastIndexOf('/') + 1);
+                })
+                .flatMap(internalId -> assignRealmRoles(token, internalId, realmRoles)
+                        .replaceWith(new CreatedClient(internalId, clientId, secret))
+                        .onFailure().call(err -> deleteClient(internalId)
+                                .onFailure().invoke(e -> LOG.errorf(e, "compensation failed for %s", clientId))
+                                .onFailure().recoverWithNull())));
+    }
+
+    private Uni<Void> assignRealmRoles(String token, String internalId, List<String> roles) {
+        Uni<String> userId = authed(web.getAbs(adminUrl() + "/clients/" + internalId + "/service-account-user"),
+                token).send().map(r -> expect(r, 200, "service account user").bodyAsJsonObject().getString("id"));
+        Uni<JsonArray> roleReps = Multi.createFrom().iterable(roles)
+                .onItem().transformToUniAndConcatenate(role -> authed(web.getAbs(adminUrl() + "/roles/" + role), token)
+                        .send().map(r -> expect(r, 200, "realm role " + role).bodyAsJsonObject()))
+                .collect().in(JsonArray::new, JsonArray::add);
+        return Uni.combine().all().unis(userId, roleReps).asTuple()
+                .flatMap(t -> authed(web.postAbs(adminUrl() + "/users/" + t.getItem1() + "/role-mappings/realm"),
+                        token).sendJson(t.getItem2()))
+                .map(r -> expect(r, 204, "assign roles"))
+                .replaceWithVoid();
+    }
+
+    /** Deletes a client by its internal id; a missing client counts as deleted. */
+    public Uni<Void> deleteClient(String internalId) {
+        return serviceToken().flatMap(token -> authed(web.deleteAbs(adminUrl() + "/clients/" + internalId), token)
+                .send()
+                .map(r -> r.statusCode() == 404 ? r : expect(r, 204, "delete client")))
+                .replaceWithVoid();
+    }
+
+    /** The internal id of the client with this clientId, or null. */
+    public Uni<String> findClient(String clientId) {
+        return serviceToken().flatMap(token -> authed(web.getAbs(adminUrl() + "/clients"), token)
+                .addQueryParam("clientId", clientId).send()
+                .map(r -> {
+                    JsonArray found = expect(r, 200, "find client").bodyAsJsonArray();
+                    return found.isEmpty() ? null : found.getJsonObject(0).getString("id");
+                }));
+    }
+
+    /** Sets a fresh random secret on the client with this clientId and returns it. */
+    public Uni<String> rotateSecret(String clientId) {
+        return findClient(clientId).flatMap(internalId -> {
+            if (internalId == null) {
+                return Uni.createFrom().failure(new IdentityProviderException("no Keycloak client " + clientId));
+            }
+            return serviceToken().flatMap(token -> authed(
+                            web.postAbs(adminUrl() + "/clients/" + internalId + "/client-secret"), token)
+                    .send()
+                    .map(r -> expect(r, 200, "rotate secret").bodyAsJsonObject().getString("value")));
+        });
+    }
+
+    private static HttpResponse<Buffer> expect(HttpResponse<Buffer> response, int status, String what) {
+        if (response.statusCode() != status) {
+            throw new IdentityProviderException("Keycloak " + what + " answered " + response.statusCode() + ": "
+                    + abbreviate(response.bodyAsString()));
+        }
+        return response;
+    }
+
+    private static String abbreviate(String body) {
+        if (body == null) {
+            return "";
+        }
+        return body.length() > 300 ? body.substring(0, 300) + "..." : body;
+    }
+
+    private static String newSecret() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** Keycloak refused or failed a call; the API reports it as 502. */
+    public static final class IdentityProviderException extends RuntimeException {
+        /** With a message naming the call and Keycloak's answer. */
+        public IdentityProviderException(String message) {
+            super(message);
+        }
+    }
+
+}

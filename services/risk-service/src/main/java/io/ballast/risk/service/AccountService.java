@@ -1,0 +1,93 @@
+package io.ballast.risk.service;
+
+import io.ballast.risk.domain.Account;
+import io.ballast.risk.domain.AccountStatus;
+import io.ballast.risk.domain.ApiException;
+import io.ballast.risk.domain.MarginMode;
+import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.messaging.OutboxWriter;
+import io.ballast.risk.repository.AccountRepository;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Margin accounts of a tenant. */
+@ApplicationScoped
+public class AccountService {
+
+    private final AccountRepository accounts;
+    private final OutboxWriter outbox;
+
+    /** Wires collaborators. */
+    public AccountService(AccountRepository accounts, OutboxWriter outbox) {
+        this.accounts = accounts;
+        this.outbox = outbox;
+    }
+
+    /** Opens an ACTIVE account; 409 when the external id is taken within the tenant. */
+    @WithTransaction
+    public Uni<Account> create(TenantId tenant, String externalId, MarginMode marginMode) {
+        return accounts.findByExternalId(tenant, externalId).flatMap(existing -> {
+            if (existing != null) {
+                return Uni.createFrom().failure(ApiException.conflict("account " + externalId + " exists"));
+            }
+            Account a = new Account();
+            a.id = UUID.randomUUID();
+            a.tenantId = tenant.value();
+            a.externalId = externalId;
+            a.marginMode = marginMode;
+            a.status = AccountStatus.ACTIVE;
+            a.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
+            a.updatedAt = a.createdAt;
+            return accounts.persist(a).call(x -> outbox.record(tenant, "account", x.id, "AccountOpened",
+                    Map.of("accountId", x.id, "externalId", externalId, "marginMode", marginMode)));
+        });
+    }
+
+    /** A page of the tenant's accounts. */
+    public Uni<List<Account>> page(TenantId tenant, int offset, int limit) {
+        return accounts.page(tenant, offset, limit);
+    }
+
+    /** One account; 404 when unknown to this tenant. */
+    public Uni<Account> get(TenantId tenant, UUID id) {
+        return accounts.find(tenant, id).onItem().ifNull().failWith(() -> ApiException.notFound("account", id));
+    }
+
+    /** The account, required to be ACTIVE (409 otherwise; 404 when unknown). */
+    public Uni<Account> requireActive(TenantId tenant, UUID id) {
+        return get(tenant, id).invoke(a -> {
+            if (a.status != AccountStatus.ACTIVE) {
+                throw ApiException.conflict("account " + id + " is " + a.status);
+            }
+        });
+    }
+
+    /** Changes margin mode and/or status (null leaves a field as is); a CLOSED account stays closed. */
+    @WithTransaction
+    public Uni<Account> update(TenantId tenant, UUID id, MarginMode marginMode, AccountStatus status) {
+        return get(tenant, id).flatMap(a -> {
+            if (a.status == AccountStatus.CLOSED && status != null && status != AccountStatus.CLOSED) {
+                return Uni.createFrom().failure(ApiException.conflict("account " + id + " is closed"));
+            }
+            Map<String, Object> change = new HashMap<>();
+            change.put("accountId", id);
+            if (marginMode != null) {
+                a.marginMode = marginMode;
+                change.put("marginMode", marginMode);
+            }
+            if (status != null) {
+                a.status = status;
+                change.put("status", status);
+            }
+            a.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
+            return outbox.record(tenant, "account", id, "AccountUpdated", change).replaceWith(a);
+        });
+    }
+}

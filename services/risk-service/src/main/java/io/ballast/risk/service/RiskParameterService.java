@@ -1,0 +1,85 @@
+package io.ballast.risk.service;
+
+import io.ballast.risk.domain.ApiException;
+import io.ballast.risk.domain.RiskParameter;
+import io.ballast.risk.domain.RiskParameterScope;
+import io.ballast.risk.domain.RiskParameterSet;
+import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.messaging.OutboxWriter;
+import io.ballast.risk.repository.AssetRepository;
+import io.ballast.risk.repository.InstrumentRepository;
+import io.ballast.risk.repository.RiskParameterRepository;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Versioned, effective-dated risk parameters of assets and instruments. Rows are appended, never changed. */
+@ApplicationScoped
+public class RiskParameterService {
+
+    private final RiskParameterRepository parameters;
+    private final AssetRepository assets;
+    private final InstrumentRepository instruments;
+    private final OutboxWriter outbox;
+
+    /** Wires collaborators. */
+    public RiskParameterService(RiskParameterRepository parameters, AssetRepository assets,
+            InstrumentRepository instruments, OutboxWriter outbox) {
+        this.parameters = parameters;
+        this.assets = assets;
+        this.instruments = instruments;
+        this.outbox = outbox;
+    }
+
+    private Uni<Void> requireTarget(TenantId tenant, RiskParameterScope scope, UUID targetId) {
+        Uni<?> found = scope == RiskParameterScope.ASSET ? assets.find(tenant, targetId)
+                : instruments.find(tenant, targetId);
+        return found.onItem().ifNull().failWith(() -> ApiException.notFound(
+                scope == RiskParameterScope.ASSET ? "asset" : "instrument", targetId)).replaceWithVoid();
+    }
+
+    /** Appends the next version for the target; 404 when the target is unknown to this tenant. */
+    @WithTransaction
+    public Uni<RiskParameter> append(TenantId tenant, RiskParameterScope scope, UUID targetId,
+            OffsetDateTime effectiveFrom, RiskParameterSet set) {
+        return requireTarget(tenant, scope, targetId)
+                .flatMap(x -> parameters.latestVersion(tenant, scope, targetId))
+                .flatMap(latest -> {
+                    RiskParameter p = new RiskParameter();
+                    p.id = UUID.randomUUID();
+                    p.tenantId = tenant.value();
+                    p.scope = scope;
+                    p.targetId = targetId;
+                    p.version = latest + 1;
+                    p.effectiveFrom = effectiveFrom.withOffsetSameInstant(ZoneOffset.UTC);
+                    p.initialMarginFraction = set.initialMarginFraction();
+                    p.maintenanceMarginFraction = set.maintenanceMarginFraction();
+                    p.collateralHaircut = set.collateralHaircut();
+                    p.liquidationFeeFraction = set.liquidationFeeFraction();
+                    p.maxPositionNotional = set.maxPositionNotional();
+                    p.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
+                    return parameters.persist(p).call(r -> outbox.record(tenant, scope.name().toLowerCase(),
+                            targetId, "RiskParametersVersioned", Map.of("targetId", targetId, "version", r.version,
+                                    "effectiveFrom", r.effectiveFrom.toString(), "parameters", set)));
+                });
+    }
+
+    /** All versions of the target, oldest first; 404 when the target is unknown. */
+    public Uni<List<RiskParameter>> versions(TenantId tenant, RiskParameterScope scope, UUID targetId) {
+        return requireTarget(tenant, scope, targetId).flatMap(x -> parameters.versions(tenant, scope, targetId));
+    }
+
+    /** The version in force at {@code at}; 404 when the target is unknown or nothing is in force yet. */
+    public Uni<RiskParameter> effective(TenantId tenant, RiskParameterScope scope, UUID targetId,
+            OffsetDateTime at) {
+        return requireTarget(tenant, scope, targetId)
+                .flatMap(x -> parameters.effectiveAt(tenant, scope, targetId, at))
+                .onItem().ifNull().failWith(() -> ApiException.notFound("risk parameters in force at " + at + " for",
+                        targetId));
+    }
+}

@@ -1,0 +1,141 @@
+package io.ballast.risk.service;
+
+import io.ballast.risk.domain.ApiException;
+import io.ballast.risk.domain.Tenant;
+import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.domain.TenantStatus;
+import io.ballast.risk.messaging.OutboxWriter;
+import io.ballast.risk.repository.TenantRepository;
+import io.ballast.risk.security.KeycloakAdmin;
+import io.ballast.risk.security.KeycloakAdmin.CreatedClient;
+import io.ballast.risk.security.Roles;
+import io.ballast.risk.security.TenantAccess;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Tenant lifecycle: onboarding (database rows and Keycloak clients, all or nothing), suspend, resume and
+ * credential rotation. Only platform operators reach it.
+ */
+@ApplicationScoped
+public class TenantService {
+
+    private static final Logger LOG = Logger.getLogger(TenantService.class);
+
+    /**
+     * The result of onboarding: the tenant and its two clients (secrets shown once).
+     *
+     * @param tenant     the new tenant
+     * @param integrator client with the integrator role
+     * @param admin      client with the tenant-admin role
+     */
+    public record Onboarded(Tenant tenant, CreatedClient integrator, CreatedClient admin) {
+    }
+
+    /**
+     * Fresh secrets of a tenant's two clients.
+     *
+     * @param tenant           the tenant
+     * @param integratorSecret new secret of the integrator client
+     * @param adminSecret      new secret of the tenant-admin client
+     */
+    public record Rotated(Tenant tenant, String integratorSecret, String adminSecret) {
+    }
+
+    private final TenantRepository tenants;
+    private final KeycloakAdmin keycloak;
+    private final OutboxWriter outbox;
+    private final TenantAccess access;
+
+    /** Wires collaborators. */
+    public TenantService(TenantRepository tenants, KeycloakAdmin keycloak, OutboxWriter outbox, TenantAccess access) {
+        this.tenants = tenants;
+        this.keycloak = keycloak;
+        this.outbox = outbox;
+        this.access = access;
+    }
+
+    /**
+     * Onboards a tenant: creates its integrator and tenant-admin clients in Keycloak (each stamping the tenant id
+     * into its tokens), then its row and a {@code TenantOnboarded} event. Any failure undoes the steps before it.
+     */
+    public Uni<Onboarded> onboard(String name, String slug) {
+        UUID id = UUID.randomUUID();
+        return Panache.withSession(() -> tenants.findBySlug(slug)).flatMap(existing -> {
+            if (existing != null) {
+                return Uni.createFrom().failure(ApiException.conflict("a tenant with slug " + slug + " exists"));
+            }
+            return keycloak.createTenantClient("tenant-" + slug + "-integrator", id, List.of(Roles.INTEGRATOR))
+                    .flatMap(integrator -> keycloak.createTenantClient("tenant-" + slug + "-admin", id,
+                                    List.of(Roles.TENANT_ADMIN))
+                            .onFailure().call(e -> undo(integrator))
+                            .flatMap(admin -> persist(id, name, slug, integrator, admin)
+                                    .onFailure().call(e -> undo(integrator).call(() -> undo(admin)))
+                                    .map(t -> new Onboarded(t, integrator, admin))));
+        });
+    }
+
+    private Uni<Void> undo(CreatedClient client) {
+        LOG.warnf("onboarding failed: deleting Keycloak client %s", client.clientId());
+        return keycloak.deleteClient(client.internalId())
+                .onFailure().invoke(e -> LOG.errorf(e, "could not delete Keycloak client %s", client.clientId()))
+                .onFailure().recoverWithNull();
+    }
+
+    private Uni<Tenant> persist(UUID id, String name, String slug, CreatedClient integrator, CreatedClient admin) {
+        Tenant tenant = new Tenant();
+        tenant.id = id;
+        tenant.name = name;
+        tenant.slug = slug;
+        tenant.status = TenantStatus.ACTIVE;
+        tenant.integratorClientId = integrator.clientId();
+        tenant.adminClientId = admin.clientId();
+        tenant.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
+        tenant.updatedAt = tenant.createdAt;
+        return Panache.withTransaction(() -> tenants.persist(tenant)
+                .call(t -> outbox.record(TenantId.of(id), "tenant", id, "TenantOnboarded",
+                        Map.of("tenantId", id, "name", name, "slug", slug))));
+    }
+
+    /** All tenants, oldest first. */
+    public Uni<List<Tenant>> list() {
+        return tenants.listAllOrdered();
+    }
+
+    /** One tenant; 404 when unknown. */
+    public Uni<Tenant> get(UUID id) {
+        return tenants.findById(id).onItem().ifNull().failWith(() -> ApiException.notFound("tenant", id));
+    }
+
+    /** Suspends or resumes a tenant and records a {@code TenantSuspended}/{@code TenantResumed} event. */
+    public Uni<Tenant> setStatus(UUID id, TenantStatus status) {
+        return Panache.withTransaction(() -> tenants.findById(id)
+                .onItem().ifNull().failWith(() -> ApiException.notFound("tenant", id))
+                .call(t -> {
+                    if (t.status == status) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    t.status = status;
+                    t.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
+                    return outbox.record(TenantId.of(id), "tenant", id,
+                            status == TenantStatus.SUSPENDED ? "TenantSuspended" : "TenantResumed",
+                            Map.of("tenantId", id, "status", status));
+                }))
+                .invoke(t -> access.invalidate(id));
+    }
+
+    /** Gives both of a tenant's clients new secrets (the old ones stop working) and returns them once. */
+    public Uni<Rotated> rotateCredentials(UUID id) {
+        return Panache.withSession(() -> get(id))
+                .flatMap(t -> keycloak.rotateSecret(t.integratorClientId)
+                        .flatMap(integrator -> keycloak.rotateSecret(t.adminClientId)
+                                .map(admin -> new Rotated(t, integrator, admin))));
+    }
+}
