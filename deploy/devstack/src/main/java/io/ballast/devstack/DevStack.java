@@ -54,7 +54,7 @@ public final class DevStack implements AutoCloseable {
         Path logs = projectRoot.resolve("deploy/devstack/target/test-servers");
         String run = "-" + ProcessHandle.current().pid();
         return startAll(PostgresServer::startEphemeral,
-                () -> KafkaBroker.startEphemeral(projectRoot),
+                () -> KafkaBroker.startEphemeral(projectRoot, logs.resolve("kafka" + run + ".log")),
                 () -> KeycloakServer.startEphemeral(projectRoot, logs.resolve("keycloak" + run + ".log")));
     }
 

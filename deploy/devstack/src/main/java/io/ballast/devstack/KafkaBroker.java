@@ -47,9 +47,10 @@ public final class KafkaBroker implements AutoCloseable {
      * Starts a throw-away broker on random ports with its state in a temporary directory, deleted on close.
      *
      * @param projectRoot the Ballast project root (to find the broker's jars)
+     * @param logFile     file receiving the broker's log (appended; kept after close)
      * @return the running broker, answering an admin client
      */
-    public static KafkaBroker startEphemeral(Path projectRoot) {
+    public static KafkaBroker startEphemeral(Path projectRoot, Path logFile) {
         Path home;
         try {
             home = Files.createTempDirectory("ballast-kafka-");
@@ -57,7 +58,7 @@ public final class KafkaBroker implements AutoCloseable {
             throw new UncheckedIOException("cannot create a temporary directory for Kafka", e);
         }
         try {
-            return start(projectRoot, home, Ports.free(), Ports.free(), home.resolve("kafka.log"), true);
+            return start(projectRoot, home, Ports.free(), Ports.free(), logFile, true);
         } catch (RuntimeException e) {
             deleteTree(home);
             throw e;
@@ -166,6 +167,9 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private void awaitAdminClient(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        process.awaitReady("listener on " + bootstrapServers(), timeout, () -> !Ports.isFree(port));
+        timeout = Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofSeconds(10).toNanos()));
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000);

@@ -46,7 +46,8 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     /**
-     * Starts a server on a fixed port over a persistent data directory (initialized on first use, kept on close).
+     * Starts a server on a fixed port over a persistent data directory (initialized on first use, kept on close). The
+     * caller must {@link #close()} it: no shutdown hook of its own, so that a launcher can stop it after its clients.
      *
      * @param dataDir data directory, e.g. {@code .ballast/postgres}
      * @param port    TCP port on 127.0.0.1
@@ -64,6 +65,7 @@ public final class PostgresServer implements AutoCloseable {
         return start(EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir.toAbsolutePath().toFile())
                 .setCleanDataDirectory(false)
+                .setRegisterShutdownHook(false) // the launcher stops it last, after the service
                 .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .setPort(port));
