@@ -41,7 +41,7 @@ public final class MarginEngine {
     /** The single stateless instance. */
     public static final MarginEngine DEFAULT = new MarginEngine();
 
-    /** Share of a pool's gross notional an underlying needs for a liquidation price to be reported. */
+    /** An underlying needs more than this share of a pool's gross notional for a liquidation price to be reported. */
     public static final double DOMINANCE_SHARE = 0.5;
 
     private static final int BISECTIONS = 48;
@@ -189,7 +189,7 @@ public final class MarginEngine {
             return Optional.empty();
         }
         Map.Entry<String, Double> top = gross.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
-        if (top.getValue() < DOMINANCE_SHARE * total) {
+        if (top.getValue() <= DOMINANCE_SHARE * total) {
             return Optional.empty();
         }
         String u = top.getKey();
