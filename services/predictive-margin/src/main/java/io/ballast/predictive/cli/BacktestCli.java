@@ -5,6 +5,7 @@ import io.ballast.ml.data.DailyBar;
 import io.ballast.ml.data.HourlyBar;
 import io.ballast.ml.data.MarketData;
 import io.ballast.predictive.GuardrailSettings;
+import io.ballast.predictive.MappingSettings;
 import io.ballast.predictive.backtest.BacktestConfig;
 import io.ballast.predictive.backtest.BacktestPlots;
 import io.ballast.predictive.backtest.BacktestReport;
@@ -30,7 +31,8 @@ public final class BacktestCli {
         usage: ballast backtest --data <daily csv> [--hourly <hourly csv>] --out <dir>
                                 [--asset NAME] [--coverage 0.99] [--oos-start 2020-01-01] [--static-mmf F]
                                 [--seed 42] [--accounts 10000] [--floor-weight W] [--floor long|stressed|none]
-                                [--buffer F] [--max-up F] [--max-down F]
+                                [--buffer F] [--max-up F] [--max-down F] [--smoothing-down W]
+                                [--tail-factor K]
         Replays the daily history under four margin policies (static, ewma, predictive, guarded), replays the
         crash events with a synthetic account population and writes backtest.md, backtest.json and PNG plots.
         """;
@@ -78,6 +80,7 @@ public final class BacktestCli {
         long seed = d.seed();
         int accounts = d.accounts();
         GuardrailSettings g = d.guardrails();
+        MappingSettings mapping = d.mapping();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
@@ -108,6 +111,8 @@ public final class BacktestCli {
                 case "--buffer" -> g = g.withBuffer(number(a, v));
                 case "--max-up" -> g = g.withMaxDailyChange(number(a, v), g.maxDailyDecrease());
                 case "--max-down" -> g = g.withMaxDailyChange(g.maxDailyIncrease(), number(a, v));
+                case "--smoothing-down" -> g = g.withSmoothing(g.smoothingUp(), number(a, v));
+                case "--tail-factor" -> mapping = mapping.withTailFactor(number(a, v));
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -124,7 +129,7 @@ public final class BacktestCli {
             String f = data.getFileName().toString();
             asset = f.contains("_") ? f.substring(0, f.indexOf('_')) : f.replaceFirst("\\.csv$", "");
         }
-        BacktestConfig config = new BacktestConfig(coverage, oos, staticMmf, d.mapping(), g, seed, accounts,
+        BacktestConfig config = new BacktestConfig(coverage, oos, staticMmf, mapping, g, seed, accounts,
             LiquidationModel.defaults(d.mapping().imMultiplier()), d.frontierScales());
         String label = asset;
         long t0 = System.nanoTime();

@@ -1,0 +1,184 @@
+package io.ballast.predictive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.time.LocalDate;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PredictiveMarginEngineTest {
+
+    private static final LocalDate DAY = LocalDate.of(2024, 8, 5);
+    private static final double Z99_TWO_SIDED = 2.5758293;
+    private static final MappingSettings MAP = MappingSettings.defaults(); // 99 %, 1d/2d, tail 1.26, IM x2
+    private static final double K = Z99_TWO_SIDED * 1.26;
+
+    /** Settings with every guardrail neutral, so each test switches on exactly one. */
+    private static GuardrailSettings neutral() {
+        return GuardrailSettings.none();
+    }
+
+    private static VolForecast model(double dailySigma, LocalDate asOf) {
+        return VolForecast.of("BTC", "HAR", 1, asOf, dailySigma * dailySigma);
+    }
+
+    private static VolForecast ewma(double dailySigma) {
+        return VolForecast.of("BTC", "EWMA", 1, DAY, dailySigma * dailySigma);
+    }
+
+    private static RecommendationRequest request(VolForecast m, VolForecast e, double floorSigma, GuardrailSettings g,
+                                                 GuardrailState prev) {
+        return new RecommendationRequest("tenant-a", "BTC", DAY, m == null ? Map.of() : Map.of(1, m),
+            e == null ? Map.of() : Map.of(1, e), floorSigma, MAP, g, prev);
+    }
+
+    private static GuardrailState stateWithMmf(double mmf) {
+        RecommendedParameters p = ParameterMapper.DEFAULT.map(mmf / K, mmf / K * Math.sqrt(2), MAP);
+        return new GuardrailState(DAY.minusDays(1), p, p, 0.0);
+    }
+
+    private static Recommendation recommend(RecommendationRequest r) {
+        return PredictiveMarginEngine.DEFAULT.recommend(r);
+    }
+
+    @Test
+    void mappingIsZTimesTailTimesSigmaAndImfIsTheMultiple() {
+        RecommendedParameters p = ParameterMapper.DEFAULT.map(0.03, 0.03 * Math.sqrt(2), MAP);
+        assertThat(p.mmf()).isCloseTo(K * 0.03, within(1e-6));
+        assertThat(p.imf()).isCloseTo(2 * K * 0.03, within(1e-6));
+        assertThat(p.scanRange()).isCloseTo(K * 0.03 * Math.sqrt(2), within(1e-6));
+        assertThat(p.haircut()).isCloseTo(1 - Math.exp(-2.3263479 * 1.26 * 0.03), within(1e-6));
+        assertThat(p.volShockUp()).isCloseTo(2.0 * p.scanRange(), within(1e-12));
+        assertThat(p.volShockDown()).isCloseTo(1.33 * p.scanRange(), within(1e-12));
+    }
+
+    @Test
+    void withoutGuardrailsTheRecommendationIsTheRawMapping() {
+        Recommendation r = recommend(request(model(0.02, DAY), ewma(0.02), Double.NaN, neutral(), null));
+        assertThat(r.recommended().mmf()).isCloseTo(K * 0.02, within(1e-9));
+        assertThat(r.bindingGuardrails()).isEmpty();
+        assertThat(r.fellBack()).isFalse();
+        assertThat(r.forecastModel()).isEqualTo("HAR");
+        assertThat(r.decision()).isEqualTo(Decision.PROPOSAL); // nothing live to compare with yet
+    }
+
+    @Test
+    void antiProcyclicalityFloorLiftsACalmForecastToTheWeightedLongLookbackLevel() {
+        GuardrailSettings g = neutral().withFloorMode(GuardrailSettings.FloorMode.LONG_LOOKBACK).withFloorWeight(0.8);
+        Recommendation r = recommend(request(model(0.01, DAY), ewma(0.01), 0.04, g, null));
+        assertThat(r.recommended().mmf()).isCloseTo(0.8 * K * 0.04, within(1e-9));
+        assertThat(r.raw().mmf()).isCloseTo(K * 0.01, within(1e-9));
+        assertThat(r.bindingGuardrails()).containsExactly("floor-long_lookback");
+        // a forecast above the floor is left alone
+        Recommendation high = recommend(request(model(0.05, DAY), ewma(0.05), 0.04, g, null));
+        assertThat(high.recommended().mmf()).isCloseTo(K * 0.05, within(1e-9));
+        assertThat(high.bindingGuardrails()).isEmpty();
+    }
+
+    @Test
+    void maximumChangePer24HoursCapsRisesAndFallsAgainstTheLiveValue() {
+        GuardrailSettings g = neutral().withMaxDailyChange(0.5, 0.1);
+        Recommendation up = recommend(request(model(0.08, DAY), ewma(0.08), Double.NaN, g, stateWithMmf(0.05)));
+        assertThat(up.recommended().mmf()).isCloseTo(0.075, within(1e-9));
+        assertThat(up.bindingGuardrails()).contains("max-change");
+        Recommendation down = recommend(request(model(0.001, DAY), ewma(0.001), Double.NaN, g, stateWithMmf(0.05)));
+        assertThat(down.recommended().mmf()).isCloseTo(0.045, within(1e-9));
+    }
+
+    @Test
+    void absoluteBoundsHoldEvenAgainstTheChangeLimit() {
+        RecommendedParameters min = RecommendedParameters.of(0.03, 0.03, 0, 0.01, 0, 0);
+        RecommendedParameters max = RecommendedParameters.of(0.10, 0.20, 0.5, 0.5, 1, 0.5);
+        GuardrailSettings g = neutral().withBounds(min, max);
+        assertThat(recommend(request(model(0.005, DAY), ewma(0.005), Double.NaN, g, null)).recommended().mmf())
+            .isEqualTo(0.03);
+        Recommendation r = recommend(request(model(0.2, DAY), ewma(0.2), Double.NaN, g, null));
+        assertThat(r.recommended().mmf()).isEqualTo(0.10);
+        assertThat(r.recommended().imf()).isEqualTo(0.20);
+        assertThat(r.bindingGuardrails()).containsExactly("bounds");
+    }
+
+    @Test
+    void smoothingDampsFallsButFollowsRises() {
+        GuardrailSettings g = neutral().withSmoothing(1.0, 0.3);
+        GuardrailState prev = stateWithMmf(0.10);
+        Recommendation fall = recommend(request(model(0.05 / K, DAY), ewma(0.05 / K), Double.NaN, g, prev));
+        assertThat(fall.recommended().mmf()).isCloseTo(0.3 * 0.05 + 0.7 * 0.10, within(1e-9));
+        Recommendation rise = recommend(request(model(0.2 / K, DAY), ewma(0.2 / K), Double.NaN, g, prev));
+        assertThat(rise.recommended().mmf()).isCloseTo(0.2, within(1e-9));
+    }
+
+    @Test
+    void bufferIsAddedInCalmTimesAndReleasedWhenMarginJumps() {
+        GuardrailSettings g = neutral().withBuffer(0.25);
+        Recommendation first = recommend(request(model(0.02, DAY), ewma(0.02), Double.NaN, g, null));
+        assertThat(first.recommended().mmf()).isCloseTo(1.25 * K * 0.02, within(1e-9));
+        GuardrailState calm = new GuardrailState(DAY.minusDays(1), first.recommended(), first.nextState().smoothed(),
+            0.25);
+        Recommendation jump = recommend(request(model(0.03, DAY), ewma(0.03), Double.NaN, g, calm));
+        assertThat(jump.recommended().mmf()).isCloseTo(K * 0.03, within(1e-9)); // +50 % raw, buffer released
+        assertThat(jump.bindingGuardrails()).contains("buffer-release");
+        assertThat(jump.nextState().bufferLevel()).isZero();
+    }
+
+    @Test
+    void brokenModelOutputFallsBackToEwmaAndSaysWhy() {
+        GuardrailSettings g = GuardrailSettings.defaults().withFloorMode(GuardrailSettings.FloorMode.NONE);
+        Recommendation nan = recommend(request(VolForecast.of("BTC", "XGB", 1, DAY, Double.NaN), ewma(0.03),
+            Double.NaN, g, null));
+        assertThat(nan.fellBack()).isTrue();
+        assertThat(nan.fallbackReason()).contains("invalid variance NaN");
+        assertThat(nan.forecastModel()).isEqualTo("EWMA");
+        assertThat(nan.recommended().mmf()).isCloseTo(K * 0.03, within(1e-9));
+        assertThat(nan.evidence()).anyMatch(line -> line.startsWith("FALLBACK to EWMA"));
+
+        Recommendation stale = recommend(request(model(0.02, DAY.minusDays(3)), ewma(0.03), Double.NaN, g, null));
+        assertThat(stale.fallbackReason()).contains("stale");
+        assertThat(stale.sigmaPerp()).isCloseTo(0.03, within(1e-12));
+
+        Recommendation jump = recommend(request(model(0.30, DAY), ewma(0.03), Double.NaN, g, null));
+        assertThat(jump.fallbackReason()).contains("implausible").contains("10.00x");
+
+        Recommendation missing = recommend(request(null, ewma(0.03), Double.NaN, g, null));
+        assertThat(missing.fallbackReason()).contains("missing");
+
+        Recommendation fine = recommend(request(model(0.06, DAY), ewma(0.03), Double.NaN, g, null));
+        assertThat(fine.fellBack()).isFalse(); // 2x EWMA is inside the 4x sanity bound
+    }
+
+    @Test
+    void withNeitherForecastTheLiveParametersAreHeldOrTheRequestFails() {
+        GuardrailSettings g = GuardrailSettings.defaults();
+        GuardrailState live = stateWithMmf(0.07);
+        Recommendation hold = recommend(request(VolForecast.of("BTC", "HAR", 1, DAY, -1), null, 0.03, g, live));
+        assertThat(hold.recommended()).isEqualTo(live.applied());
+        assertThat(hold.fallbackReason()).startsWith("hold");
+        assertThat(hold.decision()).isEqualTo(Decision.PROPOSAL);
+        assertThatThrownBy(() -> recommend(request(null, null, 0.03, g, null)))
+            .isInstanceOf(IllegalStateException.class).hasMessageContaining("no usable forecast");
+    }
+
+    @Test
+    void smallMovesAutoApplyAndLargeOnesBecomeProposals() {
+        GuardrailSettings g = neutral();
+        GuardrailSettings bounded = new GuardrailSettings(g.floorMode(), g.floorWeight(), g.bufferFraction(),
+            g.bufferReleaseRise(), g.bufferRebuildPerDay(), g.maxDailyIncrease(), g.maxDailyDecrease(), g.minimums(),
+            g.maximums(), g.smoothingUp(), g.smoothingDown(), g.maxForecastAgeDays(), g.sanityJumpRatio(), 0.25);
+        GuardrailState prev = stateWithMmf(0.10);
+        Recommendation small = recommend(request(model(0.11 / K, DAY), ewma(0.11 / K), Double.NaN, bounded, prev));
+        assertThat(small.decision()).isEqualTo(Decision.AUTO_APPLY);
+        Recommendation big = recommend(request(model(0.14 / K, DAY), ewma(0.14 / K), Double.NaN, bounded, prev));
+        assertThat(big.decision()).isEqualTo(Decision.PROPOSAL);
+        assertThat(big.evidence()).anyMatch(line -> line.contains("decision PROPOSAL: MMF moves 40.0 %"));
+    }
+
+    @Test
+    void invalidSettingsAreRejectedWithTheFieldNamed() {
+        assertThatThrownBy(() -> GuardrailSettings.defaults().withMaxDailyChange(0.5, 0.0))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxDailyDecrease");
+        assertThatThrownBy(() -> MAP.withCoverage(1.2)).hasMessageContaining("coverage");
+        assertThatThrownBy(() -> RecommendedParameters.of(Double.NaN, 0.1, 0, 0.1, 0, 0)).hasMessageContaining("mmf");
+    }
+}
