@@ -161,6 +161,26 @@ class DevStackTest {
         assertThat(roles(claims)).contains("integrator").doesNotContain("platform-admin");
     }
 
+    /**
+     * Keycloak has no port wildcard; a loopback redirect URI registered without a port ({@code http://localhost/*})
+     * accepts any port (RFC 8252 section 7.3), which is what the console's development servers need.
+     */
+    @Test
+    void consoleAcceptsLoopbackRedirectsOnAnyPortAndRejectsOtherHosts() throws Exception {
+        assertThat(authorize("http://localhost:5173/callback")).isEqualTo(200);
+        assertThat(authorize("http://127.0.0.1:8081/callback")).isEqualTo(200);
+        assertThat(authorize("http://evil.example:5173/callback")).isEqualTo(400);
+    }
+
+    private static int authorize(String redirectUri) throws Exception {
+        String url = stack.keycloak().realmUrl() + "/protocol/openid-connect/auth?client_id=ballast-console"
+                + "&response_type=code&scope=openid&code_challenge_method=S256"
+                + "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+                + "&redirect_uri=" + URLEncoder.encode(redirectUri, StandardCharsets.UTF_8);
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
     @Test
     void quarkusConfigPointsAtTheRunningServers() {
         Map<String, String> config = stack.quarkusConfig();
