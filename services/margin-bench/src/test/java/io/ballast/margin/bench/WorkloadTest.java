@@ -1,0 +1,42 @@
+package io.ballast.margin.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.ballast.margin.engine.NaiveRevaluation;
+import io.ballast.margin.engine.PortfolioBook;
+import io.ballast.margin.engine.PortfolioMarginEngine;
+import org.junit.jupiter.api.Test;
+
+/** A small copy of the benchmark workload has the promised shape and the engine agrees with full revaluation. */
+class WorkloadTest {
+
+    @Test
+    void workloadHasTheIssueShapeAndTheEngineMatchesNaiveRevaluation() {
+        Workload w = new Workload(1_000, 10, 5L);
+        PortfolioBook book = w.book;
+        assertThat(w.positions).isEqualTo(10_000);
+        assertThat(w.arrays.underlyings()).hasSize(5);
+        assertThat(w.arrays.instrumentCount()).isEqualTo(5 * 404);
+        assertThat(w.arrays.scenarioCount()).isGreaterThanOrEqualTo(31);
+        long options = 0;
+        for (int u = 0; u < book.underlyingCount(); u++) {
+            for (int i : book.instr(u)) {
+                if (!w.arrays.isLinear(i)) {
+                    options++;
+                }
+            }
+        }
+        assertThat(options).isEqualTo(3_000);
+
+        PortfolioMarginEngine engine = w.engine(true);
+        engine.recomputeAll(w.market);
+        engine.onTick(w.tickedMarket, "BTC");
+        double[] naive = new double[book.accountCount()];
+        NaiveRevaluation.maintenanceUsd(book, w.arrays, w.tickedMarket, w.params, naive);
+        for (int a = 0; a < book.accountCount(); a++) {
+            assertThat(engine.maintenanceUsd(a)).isPositive()
+                    .isCloseTo(naive[a], within(1e-9 * Math.max(1, naive[a])));
+        }
+    }
+}
