@@ -2,11 +2,6 @@ package io.ballast.devstack;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -163,20 +158,9 @@ public final class BallastLauncher {
         command.add("-jar");
         command.add(serviceJar.toString());
         service = ChildProcess.start("risk-service", command, root, Map.of(), logs.resolve("risk-service.log"));
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(apiUrl + "/q/health/ready"))
-                .timeout(Duration.ofSeconds(10)).build();
-        service.awaitReady("readiness UP at " + apiUrl + "/q/health/ready", Duration.ofSeconds(180), () -> {
-            try {
-                HttpResponse<String> answer = http.send(ready, HttpResponse.BodyHandlers.ofString());
-                return answer.statusCode() == 200 && answer.body().contains("\"UP\"");
-            } catch (IOException e) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
-        });
+        service.awaitReady("readiness UP at " + apiUrl + "/q/health/ready", Duration.ofSeconds(180),
+                ChildProcess.httpAnswers(apiUrl + "/q/health/ready",
+                        answer -> answer.statusCode() == 200 && answer.body().contains("\"UP\"")));
         progress("risk service: ready (/q/health/ready is UP)");
     }
 

@@ -3,6 +3,10 @@ package io.ballast.devstack;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * A server running as a child process tree, tied to this JVM's life.
@@ -185,6 +190,29 @@ public final class ChildProcess implements AutoCloseable {
     @Override
     public void close() {
         stop(Duration.ofSeconds(30));
+    }
+
+    /**
+     * A readiness check that sends {@code GET url} and passes when the answer satisfies {@code ok}; connection
+     * failures and timeouts count as "not yet".
+     *
+     * @param url the URL to poll
+     * @param ok  what a ready answer looks like
+     * @return the check, for {@link #awaitReady}
+     */
+    static BooleanSupplier httpAnswers(String url, Predicate<HttpResponse<String>> ok) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build();
+        return () -> {
+            try {
+                return ok.test(http.send(request, HttpResponse.BodyHandlers.ofString()));
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        };
     }
 
     static void sleep(long millis) {

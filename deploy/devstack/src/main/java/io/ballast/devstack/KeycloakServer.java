@@ -3,10 +3,6 @@ package io.ballast.devstack;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -95,19 +91,9 @@ public final class KeycloakServer implements AutoCloseable {
         ChildProcess child = ChildProcess.start("keycloak", command, home, env, logFile);
         KeycloakServer server = new KeycloakServer(child, port);
         try {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            HttpRequest discovery = HttpRequest.newBuilder(URI.create(server.realmUrl()
-                    + "/.well-known/openid-configuration")).timeout(Duration.ofSeconds(5)).build();
-            child.awaitReady("realm " + REALM + " served at " + server.realmUrl(), Duration.ofSeconds(240), () -> {
-                try {
-                    return http.send(discovery, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-                } catch (IOException e) {
-                    return false;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted", e);
-                }
-            });
+            String discovery = server.realmUrl() + "/.well-known/openid-configuration";
+            child.awaitReady("realm " + REALM + " served at " + server.realmUrl(), Duration.ofSeconds(240),
+                    ChildProcess.httpAnswers(discovery, answer -> answer.statusCode() == 200));
         } catch (RuntimeException e) {
             server.close();
             throw e;
