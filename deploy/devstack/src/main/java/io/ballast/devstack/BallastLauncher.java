@@ -274,6 +274,9 @@ public final class BallastLauncher {
 
     /** Shutdown hook: service, Keycloak, Kafka, PostgreSQL, in that order, each with progress and timing. */
     private void stopAll() {
+        if (service == null && keycloak == null && kafka == null && postgres == null) {
+            return; // nothing was started
+        }
         long stopStart = System.nanoTime();
         System.out.println();
         stop("risk service", service);
