@@ -8,6 +8,7 @@ import io.ballast.margin.param.ScenarioGrid;
 import io.ballast.margin.pricer.InstrumentPricer;
 import io.ballast.margin.product.Instrument;
 import io.ballast.margin.product.InstrumentKind;
+import io.ballast.margin.product.PerpetualFuture;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -39,6 +40,7 @@ public final class RiskArrays {
     private final double[] markPriceUsd;
     private final double[] shortOptionChargePerUnitUsd;
     private final double[] linearChargePerUnitUsd;
+    private final double[] linearValues;
     private MarketSnapshot market;
 
     private RiskArrays(List<Instrument> instruments, RiskParameterSet params) {
@@ -75,6 +77,7 @@ public final class RiskArrays {
         this.markPriceUsd = new double[n];
         this.shortOptionChargePerUnitUsd = new double[n];
         this.linearChargePerUnitUsd = new double[underlyings.size()];
+        this.linearValues = new double[underlyings.size() * scenarioCount];
     }
 
     /**
@@ -133,6 +136,9 @@ public final class RiskArrays {
     private void refreshUnderlyingRates(int u) {
         String name = underlyings.get(u);
         linearChargePerUnitUsd[u] = params.market(name).linearContingencyFraction() * market.indexPrice(name);
+        // every delta-one instrument of the underlying has this array; a perpetual stands for them
+        InstrumentPricer.DEFAULT.riskArray(PerpetualFuture.of(name), market, params, grid, linearValues,
+                u * scenarioCount);
     }
 
     private void fill(int i) {
@@ -244,6 +250,10 @@ public final class RiskArrays {
         return shortOptionChargePerUnitUsd;
     }
 
+    double[] rawLinearValues() {
+        return linearValues;
+    }
+
     boolean[] rawLinear() {
         return linear;
     }
@@ -255,6 +265,6 @@ public final class RiskArrays {
      */
     public long bytesHeld() {
         long n = instruments.size();
-        return 8L * values.length + 8L * n * 2 + n + 4L * n * 2;
+        return 8L * values.length + 8L * linearValues.length + 8L * n * 2 + n + 4L * n * 2;
     }
 }

@@ -6,6 +6,10 @@ import java.util.Arrays;
  * The inner loop of portfolio margin, shared by the single-account façade and the bulk engine: sums the risk arrays
  * of a run of (instrument, quantity) pairs of one underlying into a scratch array, finds the worst scenario and
  * computes the contingency charges. Positions of a run must be netted per instrument.
+ *
+ * <p>Delta-one instruments (spot, perpetuals, dated futures) of one underlying have the same risk array (zero rates,
+ * no basis), so their quantities are netted first and the underlying's linear array is added once; each option adds
+ * its own array. The last pass also finds the worst scenario.
  */
 final class ScenarioKernel {
 
@@ -37,29 +41,82 @@ final class ScenarioKernel {
         double[] values = arrays.rawValues();
         double[] soc = arrays.rawShortOptionCharges();
         boolean[] linear = arrays.rawLinear();
-        Arrays.fill(scratch, 0, n, 0.0);
+        // pass 1 (scalar): net the delta-one positions, which all share the underlying's linear risk array, and
+        // find the first and last option positions
         double shortOption = 0.0;
         double netLinear = 0.0;
+        int firstOption = -1;
+        int lastOption = -1;
         for (int p = from; p < to; p++) {
             int i = instr[p];
             double q = qty[p];
-            int base = i * n;
-            for (int s = 0; s < n; s++) {
-                scratch[s] += q * values[base + s];
-            }
-            if (q < 0) {
-                shortOption -= q * soc[i];
-            }
             if (linear[i]) {
                 netLinear += q;
+            } else {
+                if (q < 0) {
+                    shortOption -= q * soc[i];
+                }
+                if (firstOption < 0) {
+                    firstOption = p;
+                }
+                lastOption = p;
             }
         }
+        double[] lin = arrays.rawLinearValues();
+        int lbase = u * n;
         int worst = 0;
-        double min = scratch[0];
-        for (int s = 1; s < n; s++) {
-            if (scratch[s] < min) {
-                min = scratch[s];
-                worst = s;
+        double min = Double.POSITIVE_INFINITY;
+        if (lastOption < 0) {
+            // delta-one only: one pass over the linear array
+            for (int s = 0; s < n; s++) {
+                double v = netLinear * lin[lbase + s];
+                scratch[s] = v;
+                if (v < min) {
+                    min = v;
+                    worst = s;
+                }
+            }
+        } else {
+            if (firstOption < lastOption) {
+                // the net linear exposure and the first option in one pass, then every option but the last
+                double q = qty[firstOption];
+                int base = instr[firstOption] * n;
+                for (int s = 0; s < n; s++) {
+                    scratch[s] = netLinear * lin[lbase + s] + q * values[base + s];
+                }
+                for (int p = firstOption + 1; p < lastOption; p++) {
+                    int i = instr[p];
+                    if (!linear[i]) {
+                        double qp = qty[p];
+                        int bp = i * n;
+                        for (int s = 0; s < n; s++) {
+                            scratch[s] += qp * values[bp + s];
+                        }
+                    }
+                }
+            }
+            // the last option, fused with the search for the worst scenario (and with the linear array when it is
+            // the only option)
+            double q = qty[lastOption];
+            int base = instr[lastOption] * n;
+            if (firstOption < lastOption) {
+                for (int s = 0; s < n; s++) {
+                    double v = scratch[s] + q * values[base + s];
+                    scratch[s] = v;
+                    if (v < min) {
+                        min = v;
+                        worst = s;
+                    }
+                }
+            } else {
+                for (int s = 0; s < n; s++) {
+                    double v = netLinear * lin[lbase + s] + q * values[base + s];
+                    scratch[s] = v;
+                    if (v < min) {
+                        min = v;
+                        worst = s;
+                    }
+                }
             }
         }
         out[LOSS] = min < 0 ? -min : 0.0;

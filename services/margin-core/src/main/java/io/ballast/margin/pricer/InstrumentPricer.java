@@ -5,6 +5,7 @@ import io.ballast.margin.param.MarketRiskParameters;
 import io.ballast.margin.param.RiskParameterSet;
 import io.ballast.margin.param.Scenario;
 import io.ballast.margin.param.ScenarioGrid;
+import io.ballast.margin.param.VolShock;
 import io.ballast.margin.product.EuropeanOption;
 import io.ballast.margin.product.Instrument;
 
@@ -92,10 +93,15 @@ public final class InstrumentPricer {
             double vol = market.annualVol(o);
             double base = BLACK.price(o.type(), s, o.strikeUsd(), t, vol);
             double dte = t * 365.0;
+            VolShock[] shocks = VolShock.values();
+            double[] shockedVols = new double[shocks.length];
+            for (VolShock v : shocks) {
+                shockedVols[v.ordinal()] = v.apply(vol, m, dte, params.minAnnualVol());
+            }
             for (int i = 0; i < n; i++) {
                 Scenario sc = grid.get(i);
                 double shifted = s * (1.0 + sc.priceMoveFraction(m));
-                double shockedVol = sc.volShock().apply(vol, m, dte, params.minAnnualVol());
+                double shockedVol = shockedVols[sc.volShock().ordinal()];
                 out[offset + i] = sc.weight(m) * (BLACK.price(o.type(), shifted, o.strikeUsd(), t, shockedVol) - base);
             }
             return;
