@@ -1,0 +1,78 @@
+package io.ballast.predictive;
+
+import io.ballast.ml.api.ForecastSeries;
+import io.ballast.ml.api.Forecasts;
+import io.ballast.ml.data.DailyBar;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The entry point a service calls: from an asset's daily bars and a tenant's settings, today's recommendation.
+ * It asks the forecaster (ml-models) for the champion's and EWMA's forecasts made at the last bar's close for each
+ * MPOR, computes the floor volatility from the same bars and runs {@link PredictiveMarginEngine}. A champion that
+ * cannot forecast (for instance too little history) is treated as missing, so the engine falls back to EWMA and says
+ * so. Stateless; CPU-bound (a champion selection refits the baselines over a validation year, about a second): call it
+ * off any event loop.
+ */
+public final class Recommender {
+
+    private Recommender() {
+    }
+
+    /**
+     * Today's recommendation for one tenant and asset.
+     *
+     * @param tenantId tenant (from the verified token)
+     * @param asset asset symbol
+     * @param bars validated ascending daily bars of the asset, up to the latest complete day
+     * @param mapping the tenant's mapping settings
+     * @param guardrails the tenant's guardrail settings
+     * @param previous the state stored from the previous recommendation, or null
+     * @param evaluationDate the day the recommendation is for (a forecast made before it by more than the tenant's
+     *                       maximum age is stale)
+     * @return the recommendation; {@link Recommendation#nextState()} is to be stored for the next call
+     */
+    public static Recommendation latest(String tenantId, String asset, List<DailyBar> bars, MappingSettings mapping,
+                                        GuardrailSettings guardrails, GuardrailState previous,
+                                        LocalDate evaluationDate) {
+        Objects.requireNonNull(bars, "bars");
+        if (bars.size() < 2) {
+            throw new IllegalArgumentException("need at least 2 daily bars, got " + bars.size());
+        }
+        LocalDate last = bars.get(bars.size() - 1).date();
+        Set<Integer> horizons = new TreeSet<>(List.of(mapping.mporPerpDays(), mapping.mporOptionDays()));
+        Map<Integer, VolForecast> model = new HashMap<>();
+        Map<Integer, VolForecast> ewma = new HashMap<>();
+        for (int h : horizons) {
+            forecastAt(asset, bars, "champion", h, last).ifPresent(f -> model.put(h, f));
+            forecastAt(asset, bars, "EWMA", h, last).ifPresent(f -> ewma.put(h, f));
+        }
+        double[] r = new double[bars.size()];
+        for (int i = 1; i < bars.size(); i++) {
+            r[i] = Math.log(bars.get(i).close() / bars.get(i - 1).close());
+        }
+        double[] floor = guardrails.floorMode() == GuardrailSettings.FloorMode.STRESSED_PERIOD
+            ? FloorVolatility.stressedPeriod(r)
+            : FloorVolatility.longLookback(r, FloorVolatility.TEN_YEARS_DAYS, 365);
+        return PredictiveMarginEngine.DEFAULT.recommend(new RecommendationRequest(tenantId, asset, evaluationDate,
+            model, ewma, floor[floor.length - 1], mapping, guardrails, previous));
+    }
+
+    private static java.util.Optional<VolForecast> forecastAt(String asset, List<DailyBar> bars, String model, int h,
+                                                              LocalDate day) {
+        try {
+            ForecastSeries s = Forecasts.walkForward(asset, bars, model, h, day);
+            if (s.size() == 0 || !s.date(s.size() - 1).equals(day)) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(VolForecast.of(asset, s.model(), h, day, s.variance(s.size() - 1)));
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+    }
+}
