@@ -46,7 +46,11 @@ class AccountHealthTest {
                 List.of(CollateralBalance.of("USDC", "140000")));
         MarginResult pooled = ENGINE.compute(new AccountInput("H", MarginMethod.PORTFOLIO, List.of(all)),
                 Fixtures.market(), Fixtures.params());
+        // pooled: equity 140,000 - 30,000 = 110,000; MM = 47,250 + 6,300 + 1,500 + 200 = 55,250; IM = 71,825
+        assertThat(pooled.maintenanceMarginUsd()).isCloseTo(55_250, within(1e-6));
+        assertThat(pooled.initialMarginUsd()).isCloseTo(71_825, within(1e-6));
         assertThat(pooled.status()).isEqualTo(HealthStatus.HEALTHY);
+        assertThat(split.pool("cross").maintenanceMarginUsd()).isCloseTo(6_500, within(1e-6));
         assertThat(pooled.equityUsd()).isCloseTo(split.equityUsd(), within(1e-6));
     }
 
@@ -92,6 +96,8 @@ class AccountHealthTest {
         assertThat(hedge.acceptable()).isTrue();
         assertThat(hedge.before()).isEqualTo(now);
         assertThat(hedge.after().maintenanceMarginUsd()).isCloseTo(16_250, within(1e-6));
+        assertThat(hedge.after().initialMarginUsd()).isCloseTo(21_125, within(1e-6));
+        assertThat(hedge.after().status()).isEqualTo(HealthStatus.HEALTHY);
 
         WhatIfResult more = ENGINE.whatIf(account, new HypotheticalChange.Trade("cross", BTC_PERP, 1, 100_000),
                 Fixtures.market(), Fixtures.params());
