@@ -25,6 +25,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(404, "Not Found", what + " " + id + " does not exist", List.of());
     }
 
+    /** 404 for references inside a body (asset symbols, instrument symbols, account ids) that do not exist. */
+    public static ApiException unknownReferences(String detail, List<FieldError> errors) {
+        return new ApiException(404, "Not Found", detail, errors);
+    }
+
     /** 409: the request conflicts with the current state. */
     public static ApiException conflict(String detail) {
         return new ApiException(409, "Conflict", detail, List.of());

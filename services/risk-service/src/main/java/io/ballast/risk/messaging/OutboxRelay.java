@@ -41,8 +41,9 @@ public class OutboxRelay {
         this.batchSize = config.outbox().batchSize();
     }
 
-    /** One relay pass; scheduled every second, never overlapping itself. */
-    @Scheduled(every = "${ballast.outbox.interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /** One relay pass; scheduled every second once messaging is up, never overlapping itself. */
+    @Scheduled(every = "${ballast.outbox.interval:1s}", delayed = "${ballast.outbox.start-delay:5s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public Uni<Void> relay() {
         return relayOnce().onFailure().invoke(e -> LOG.warnf("outbox relay pass failed: %s", e.getMessage()))
                 .onFailure().recoverWithItem(0).replaceWithVoid();

@@ -11,12 +11,13 @@ import java.util.Map;
 /**
  * Set-based SQL for bulk snapshots: rows travel as one JSON parameter and are expanded with
  * {@code jsonb_to_recordset}, so 10,000 rows cost a handful of statements. Every statement filters on the tenant.
+ * (The parameter is cast to text first: bound directly as jsonb, the client would send a JSON string scalar.)
  */
 @ApplicationScoped
 @WithSession
 public class SnapshotRepository {
 
-    private static final String IDS = "(select cast(value as uuid) from jsonb_array_elements_text(cast(:ids as jsonb)))";
+    private static final String IDS = "(select cast(value as uuid) from jsonb_array_elements_text(cast(cast(:ids as text) as jsonb)))";
 
     /**
      * Status of each of these ids that is an account of the tenant.
@@ -52,7 +53,7 @@ public class SnapshotRepository {
                 .flatMap(deleted -> s.createNativeQuery(
                                 "insert into position (tenant_id, account_id, instrument_id, quantity, entry_price, "
                                         + "updated_at) select :t, r.account_id, r.instrument_id, r.quantity, "
-                                        + "r.entry_price, now() from jsonb_to_recordset(cast(:rows as jsonb)) as "
+                                        + "r.entry_price, now() from jsonb_to_recordset(cast(cast(:rows as text) as jsonb)) as "
                                         + "r(account_id uuid, instrument_id uuid, quantity numeric, entry_price numeric)")
                         .setParameter("t", tenant.value()).setParameter("rows", rowsJson).executeUpdate()));
     }
@@ -65,7 +66,7 @@ public class SnapshotRepository {
      * @return ledger entries written (balances that actually changed)
      */
     public Uni<Integer> setBalances(TenantId tenant, String rowsJson, String reference) {
-        String rows = "jsonb_to_recordset(cast(:rows as jsonb)) as r(account_id uuid, asset_id uuid, amount numeric)";
+        String rows = "jsonb_to_recordset(cast(cast(:rows as text) as jsonb)) as r(account_id uuid, asset_id uuid, amount numeric)";
         return Panache.getSession().flatMap(s -> s.createNativeQuery(
                                 "select b.account_id from balance b join " + rows + " on b.tenant_id = :t "
                                         + "and b.account_id = r.account_id and b.asset_id = r.asset_id for update of b")

@@ -3,6 +3,7 @@ package io.ballast.risk.rest;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.FieldError;
 import io.ballast.risk.security.KeycloakAdmin.IdentityProviderException;
@@ -46,6 +47,12 @@ public class ProblemMappers {
     /** Malformed JSON, NaN/Infinity, wrong types, unknown fields: 400 naming the place. */
     @ServerExceptionMapper
     public Response json(JsonProcessingException e, UriInfo uri) {
+        return jsonProblem(e, uri);
+    }
+
+    /** Wrong JSON types and unknown fields (takes precedence over the framework's own mapper). */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e, UriInfo uri) {
         return jsonProblem(e, uri);
     }
 

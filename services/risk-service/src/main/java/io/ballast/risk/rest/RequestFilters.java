@@ -4,7 +4,9 @@ import io.ballast.risk.config.BallastConfig;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.lang.annotation.Annotation;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -53,12 +55,25 @@ public class RequestFilters {
         return null;
     }
 
-    /** Echoes the request id. */
+    /**
+     * Echoes the request id, and turns any error answer that is not yet a problem document (for example the
+     * framework's own 400 for an unreadable body, 405 or 415) into one.
+     */
     @ServerResponseFilter
     public void after(ContainerRequestContext request, ContainerResponseContext response) {
         Object id = request.getProperty(PROPERTY);
         if (id != null) {
             response.getHeaders().putSingle(REQUEST_ID, id.toString());
+        }
+        int status = response.getStatus();
+        MediaType type = response.getMediaType();
+        boolean problem = type != null && Problem.MEDIA_TYPE.equals(type.getType() + "/" + type.getSubtype());
+        if (status >= 400 && !problem) {
+            Response.Status known = Response.Status.fromStatusCode(status);
+            String title = known == null ? "Error" : known.getReasonPhrase();
+            String detail = status == 400 ? "the request body is not readable JSON of the expected shape" : title;
+            response.setEntity(Problem.of(status, title, detail, request.getUriInfo().getPath(), List.of()),
+                    new Annotation[0], MediaType.valueOf(Problem.MEDIA_TYPE));
         }
     }
 }

@@ -94,7 +94,7 @@ public class InstrumentService {
                 errors.add(FieldError.of("settlement", "unknown asset " + spec.settlement()));
             }
             if (!errors.isEmpty()) {
-                return Uni.createFrom().failure(ApiException.unprocessable("unknown assets", errors));
+                return Uni.createFrom().failure(ApiException.unknownReferences("unknown assets", errors));
             }
             return instruments.findBySymbol(tenant, spec.symbol()).flatMap(existing -> {
                 if (existing != null) {

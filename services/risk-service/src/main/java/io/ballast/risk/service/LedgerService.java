@@ -62,7 +62,7 @@ public class LedgerService {
     }
 
     private Uni<Asset> requireAsset(TenantId tenant, String symbol) {
-        return assets.findBySymbol(tenant, symbol).onItem().ifNull().failWith(() -> ApiException.unprocessable(
+        return assets.findBySymbol(tenant, symbol).onItem().ifNull().failWith(() -> ApiException.unknownReferences(
                 "unknown asset " + symbol, List.of(FieldError.of("asset", "unknown asset " + symbol))));
     }
 

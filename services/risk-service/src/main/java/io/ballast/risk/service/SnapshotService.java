@@ -27,7 +27,8 @@ import java.util.UUID;
 
 /**
  * Bulk synchronisation of positions and balances. A snapshot is validated as a whole first; if any row is bad the
- * answer lists every bad row (index, field, reason) and nothing changes. A good snapshot is applied in one
+ * answer lists every bad row (index, field, reason) and nothing changes: 404 when some row references an account,
+ * instrument or asset the tenant does not have (another tenant's ids included), 422 otherwise. A good snapshot is applied in one
  * transaction: the positions of every account it names are replaced by its rows, and each named balance is set to
  * its amount with the difference booked in the ledger.
  */
@@ -129,8 +130,11 @@ public class SnapshotService {
                     List<Map<String, Object>> posRows = validatePositions(pos, statuses, instrumentIds, errors);
                     List<Map<String, Object>> balRows = validateBalances(bal, statuses, assetIds, errors);
                     if (!errors.isEmpty()) {
-                        return Uni.createFrom().failure(ApiException.unprocessable(
-                                "snapshot rejected: " + errors.size() + " problem(s); nothing was changed", errors));
+                        String detail = "snapshot rejected: " + errors.size() + " problem(s); nothing was changed";
+                        boolean unknownReference = errors.stream().anyMatch(e -> e.message().startsWith("unknown "));
+                        return Uni.createFrom().failure(unknownReference
+                                ? ApiException.unknownReferences(detail, errors)
+                                : ApiException.unprocessable(detail, errors));
                     }
                     Set<String> posAccounts = new LinkedHashSet<>();
                     posRows.forEach(r -> posAccounts.add((String) r.get("account_id")));

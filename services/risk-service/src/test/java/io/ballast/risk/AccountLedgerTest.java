@@ -1,0 +1,164 @@
+package io.ballast.risk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import io.ballast.risk.support.BallastServersResource;
+import io.ballast.risk.support.TestTenants;
+import io.ballast.risk.support.TestTenants.Tenant;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** Accounts, the collateral ledger, balances, positions, idempotency and concurrent balance updates. */
+@QuarkusTest
+@QuarkusTestResource(BallastServersResource.class)
+class AccountLedgerTest {
+
+    private static BigDecimal balance(Tenant t, String account, String symbol) {
+        List<Map<String, Object>> rows = t.asIntegrator().get("/api/v1/accounts/" + account + "/balances")
+                .then().statusCode(200).extract().jsonPath().getList("$");
+        return rows.stream().filter(r -> symbol.equals(r.get("symbol")))
+                .map(r -> new BigDecimal(String.valueOf(r.get("amount")))).findFirst().orElse(BigDecimal.ZERO);
+    }
+
+    @Test
+    void accountsAreCreatedReadListedAndUpdated() {
+        Tenant t = TestTenants.onboard("acct");
+        String a = TestTenants.account(t, "0xA1");
+        String b = TestTenants.account(t, "0xB2");
+        t.asIntegrator().get("/api/v1/accounts/" + a).then().statusCode(200).body("externalId", equalTo("0xA1"))
+                .body("marginMode", equalTo("CROSS")).body("status", equalTo("ACTIVE"));
+        t.asIntegrator().get("/api/v1/accounts").then().statusCode(200).body("id", contains(a, b));
+        t.asIntegrator().queryParam("limit", 1).queryParam("offset", 1).get("/api/v1/accounts").then()
+                .statusCode(200).body("id", contains(b));
+        t.asIntegrator().body(Map.of("marginMode", "PORTFOLIO")).patch("/api/v1/accounts/" + a).then()
+                .statusCode(200).body("marginMode", equalTo("PORTFOLIO"));
+        t.asIntegrator().body(Map.of("externalId", "0xA1", "marginMode", "ISOLATED")).post("/api/v1/accounts")
+                .then().statusCode(409).contentType("application/problem+json");
+        t.asIntegrator().body(Map.of("status", "CLOSED")).patch("/api/v1/accounts/" + b).then().statusCode(200);
+        t.asIntegrator().body(Map.of("status", "ACTIVE")).patch("/api/v1/accounts/" + b).then().statusCode(409);
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", 1)).post("/api/v1/accounts/" + b + "/deposits")
+                .then().statusCode(409);
+    }
+
+    @Test
+    void depositsAndWithdrawalsAreBookedAndAnOverdrawIsRefusedChangingNothing() {
+        Tenant t = TestTenants.onboard("ledger");
+        TestTenants.asset(t, "USDT");
+        String a = TestTenants.account(t, "0xL");
+        String path = "/api/v1/accounts/" + a;
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "1000.125", "reference", "tx1"))
+                .post(path + "/deposits").then().statusCode(201).body("kind", equalTo("DEPOSIT"))
+                .body("balanceAfter", equalTo(1000.125f));
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "250.125")).post(path + "/withdrawals").then()
+                .statusCode(201).body("kind", equalTo("WITHDRAWAL")).body("amount", equalTo(-250.125f))
+                .body("balanceAfter", equalTo(750.0f));
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "750.000000000000000001"))
+                .post(path + "/withdrawals").then().statusCode(409).contentType("application/problem+json")
+                .body("title", equalTo("Insufficient Balance")).body("errors.field", hasItem("amount"));
+        assertThat(balance(t, a, "USDT")).isEqualByComparingTo("750");
+        t.asIntegrator().get(path + "/ledger").then().statusCode(200).body("kind", contains("DEPOSIT", "WITHDRAWAL"))
+                .body("reference", contains("tx1", null));
+        // withdrawing an asset never deposited is an overdraw too
+        TestTenants.asset(t, "BTC");
+        t.asIntegrator().body(Map.of("asset", "BTC", "amount", 1)).post(path + "/withdrawals").then().statusCode(409);
+        t.asIntegrator().body(Map.of("asset", "DOGE", "amount", 1)).post(path + "/deposits").then().statusCode(404)
+                .body("errors.field", hasItem("asset"));
+    }
+
+    @Test
+    void fiftyConcurrentDepositsToOneBalanceLoseNoUpdate() throws Exception {
+        Tenant t = TestTenants.onboard("race");
+        TestTenants.asset(t, "USDT");
+        String a = TestTenants.account(t, "0xRACE");
+        String token = TestTenants.token(t.integratorId(), t.integratorSecret());
+        HttpClient http = HttpClient.newHttpClient();
+        URI uri = URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/api/v1/accounts/" + a + "/deposits");
+        List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+        BigDecimal expected = BigDecimal.ZERO;
+        for (int i = 1; i <= 50; i++) {
+            BigDecimal amount = new BigDecimal(i).add(new BigDecimal("0.01"));
+            expected = expected.add(amount);
+            all.add(http.sendAsync(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"asset\":\"USDT\",\"amount\":" + amount + "}"))
+                    .build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (CompletableFuture<HttpResponse<String>> f : all) {
+            assertThat(f.get().statusCode()).as(f.get().body()).isEqualTo(201);
+        }
+        assertThat(balance(t, a, "USDT")).isEqualByComparingTo(expected);
+        t.asIntegrator().queryParam("limit", 1000).get("/api/v1/accounts/" + a + "/ledger").then()
+                .body("size()", equalTo(50));
+    }
+
+    @Test
+    void aRetriedWriteWithTheSameIdempotencyKeyIsAppliedOnceAndAnswersTheSame() {
+        Tenant t = TestTenants.onboard("idem");
+        TestTenants.asset(t, "USDT");
+        String a = TestTenants.account(t, "0xI");
+        String path = "/api/v1/accounts/" + a + "/deposits";
+        Map<String, Object> body = Map.of("asset", "USDT", "amount", "10");
+        String first = t.asIntegrator().header("Idempotency-Key", "dep-1").body(body).post(path).then()
+                .statusCode(201).header("Idempotent-Replayed", "false").extract().asString();
+        String second = t.asIntegrator().header("Idempotency-Key", "dep-1").body(body).post(path).then()
+                .statusCode(201).header("Idempotent-Replayed", "true").extract().asString();
+        assertThat(second).isEqualTo(first);
+        assertThat(balance(t, a, "USDT")).isEqualByComparingTo("10");
+        t.asIntegrator().header("Idempotency-Key", "dep-1").body(Map.of("asset", "USDT", "amount", "11")).post(path)
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("errors.field", hasItem("Idempotency-Key"));
+        assertThat(balance(t, a, "USDT")).isEqualByComparingTo("10");
+        // account creation too: the retry returns the same account
+        String acc1 = t.asIntegrator().header("Idempotency-Key", "open-7")
+                .body(Map.of("externalId", "0xSEVEN", "marginMode", "ISOLATED")).post("/api/v1/accounts").then()
+                .statusCode(201).extract().path("id");
+        String acc2 = t.asIntegrator().header("Idempotency-Key", "open-7")
+                .body(Map.of("externalId", "0xSEVEN", "marginMode", "ISOLATED")).post("/api/v1/accounts").then()
+                .statusCode(201).extract().path("id");
+        assertThat(acc2).isEqualTo(acc1);
+        // a failed first attempt is not stored: the retry runs again (and fails again)
+        t.asIntegrator().header("Idempotency-Key", "wd-1").body(Map.of("asset", "USDT", "amount", "99"))
+                .post("/api/v1/accounts/" + a + "/withdrawals").then().statusCode(409);
+        t.asIntegrator().header("Idempotency-Key", "wd-1").body(Map.of("asset", "USDT", "amount", "99"))
+                .post("/api/v1/accounts/" + a + "/withdrawals").then().statusCode(409);
+    }
+
+    @Test
+    void positionsAreSetReadAndClosed() {
+        Tenant t = TestTenants.onboard("pos");
+        TestTenants.asset(t, "USDT");
+        TestTenants.asset(t, "BTC");
+        TestTenants.perpetual(t, "BTC-PERP", "BTC", "USDT");
+        String a = TestTenants.account(t, "0xP");
+        String path = "/api/v1/accounts/" + a + "/positions";
+        t.asIntegrator().body(Map.of("quantity", "-2.5", "entryPrice", "64000.5")).put(path + "/BTC-PERP").then()
+                .statusCode(200).body("instrument", equalTo("BTC-PERP")).body("quantity", equalTo(-2.5f));
+        t.asIntegrator().body(Map.of("quantity", "3", "entryPrice", "65000")).put(path + "/BTC-PERP").then()
+                .statusCode(200);
+        t.asIntegrator().get(path).then().statusCode(200).body("instrument", contains("BTC-PERP"))
+                .body("quantity", contains(3.0f));
+        t.asIntegrator().body(Map.of("quantity", "0", "entryPrice", "65000")).put(path + "/BTC-PERP").then()
+                .statusCode(400).body("errors.field", hasItem("quantity"));
+        t.asIntegrator().body(Map.of("quantity", "1", "entryPrice", "-1")).put(path + "/BTC-PERP").then()
+                .statusCode(400).body("errors.field", hasItem("entryPrice"));
+        t.asIntegrator().body(Map.of("quantity", "1", "entryPrice", "1")).put(path + "/ETH-PERP").then()
+                .statusCode(404);
+        t.asIntegrator().delete(path + "/BTC-PERP").then().statusCode(204);
+        t.asIntegrator().delete(path + "/BTC-PERP").then().statusCode(404);
+        t.asIntegrator().get(path).then().statusCode(200).body("size()", equalTo(0));
+    }
+}

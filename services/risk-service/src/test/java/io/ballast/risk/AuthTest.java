@@ -1,0 +1,113 @@
+package io.ballast.risk;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.ballast.devstack.KeycloakServer;
+import io.ballast.risk.support.BallastServersResource;
+import io.ballast.risk.support.TestTenants;
+import io.ballast.risk.support.TestTenants.Tenant;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** 401 for missing, malformed, expired and foreign tokens; 403 for the wrong role; always problem+json. */
+@QuarkusTest
+@QuarkusTestResource(BallastServersResource.class)
+class AuthTest {
+
+    private static void expect401(io.restassured.specification.RequestSpecification spec) {
+        spec.get("/api/v1/accounts").then().statusCode(401).contentType("application/problem+json")
+                .body("status", equalTo(401)).header("WWW-Authenticate", org.hamcrest.Matchers.startsWith("Bearer"));
+    }
+
+    @Test
+    void missingTokenIs401() {
+        expect401(given());
+        given().contentType(ContentType.JSON).body(Map.of("name", "x", "slug", "xx")).post("/api/v1/tenants").then()
+                .statusCode(401).contentType("application/problem+json");
+    }
+
+    @Test
+    void malformedTokensAre401() {
+        expect401(given().header("Authorization", "Bearer not-a-jwt"));
+        expect401(given().header("Authorization", "Bearer a.b.c"));
+        expect401(given().header("Authorization", "Basic dXNlcjpwYXNz"));
+        // a real token with its signature tampered
+        Tenant t = TestTenants.onboard("tamper");
+        String token = TestTenants.token(t.integratorId(), t.integratorSecret());
+        String tampered = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
+        expect401(TestTenants.bearer(tampered));
+    }
+
+    @Test
+    void aTokenFromAnotherRealmOfTheSameKeycloakIs401() {
+        String master = given().contentType(ContentType.URLENC).formParam("grant_type", "password")
+                .formParam("client_id", "admin-cli").formParam("username", KeycloakServer.ADMIN_USER)
+                .formParam("password", KeycloakServer.ADMIN_PASSWORD)
+                .post(BallastServersResource.servers().keycloak().serverUrl() + "/realms/master/protocol/openid-connect/token")
+                .then().statusCode(200).extract().path("access_token");
+        expect401(TestTenants.bearer(master));
+    }
+
+    @Test
+    void aSelfSignedTokenClaimingAnotherIssuerIs401() throws Exception {
+        KeyPair keys = KeyPairGenerator.getInstance("RSA").generateKeyPair();
+        long now = System.currentTimeMillis() / 1000;
+        String header = b64("{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"forged\"}");
+        String payload = b64("{\"iss\":\"http://127.0.0.1:1/realms/ballast\",\"exp\":" + (now + 300) + ",\"iat\":" + now
+                + ",\"tenant_id\":\"00000000-0000-0000-0000-000000000001\","
+                + "\"realm_access\":{\"roles\":[\"integrator\",\"platform-admin\"]}}");
+        Signature rsa = Signature.getInstance("SHA256withRSA");
+        rsa.initSign(keys.getPrivate());
+        rsa.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
+        String jwt = header + "." + payload + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(rsa.sign());
+        expect401(TestTenants.bearer(jwt));
+    }
+
+    @Test
+    void anExpiredTokenSignedByTheRealmIs401() throws Exception {
+        Tenant t = TestTenants.onboard("expiry");
+        // shorten the integrator client's access-token lifespan to one second through the admin API
+        String internalId = TestTenants.asRealmManager().queryParam("clientId", t.integratorId())
+                .get(TestTenants.adminUrl() + "/clients").then().statusCode(200).extract().path("[0].id");
+        Map<String, Object> rep = TestTenants.asRealmManager().get(TestTenants.adminUrl() + "/clients/" + internalId)
+                .then().statusCode(200).extract().as(Map.class);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> attributes = (Map<String, Object>) rep.get("attributes");
+        attributes.put("access.token.lifespan", "1");
+        TestTenants.asRealmManager().body(rep).put(TestTenants.adminUrl() + "/clients/" + internalId).then()
+                .statusCode(204);
+        String token = TestTenants.tokenResponse(t.integratorId(), t.integratorSecret()).then().statusCode(200)
+                .body("expires_in", equalTo(1)).extract().path("access_token");
+        Thread.sleep(3_000);
+        expect401(TestTenants.bearer(token));
+    }
+
+    @Test
+    void theWrongRoleIs403() {
+        Tenant t = TestTenants.onboard("roles");
+        t.asIntegrator().body(Map.of("symbol", "USDT", "decimals", 6, "priceSource", "x")).post("/api/v1/assets")
+                .then().statusCode(403).contentType("application/problem+json").body("status", equalTo(403));
+        t.asIntegrator().get("/api/v1/tenants").then().statusCode(403).contentType("application/problem+json");
+        t.asAdmin().body(Map.of("name", "x", "slug", "nope")).post("/api/v1/tenants").then().statusCode(403);
+        // the platform admin has no tenant: tenant endpoints refuse it
+        TestTenants.asPlatformAdmin().get("/api/v1/accounts").then().statusCode(403)
+                .contentType("application/problem+json");
+        List<Object> none = TestTenants.asPlatformAdmin().get("/api/v1/tenants").then().statusCode(200).extract()
+                .jsonPath().getList("$");
+        org.assertj.core.api.Assertions.assertThat(none).isNotEmpty();
+    }
+
+    private static String b64(String json) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    }
+}

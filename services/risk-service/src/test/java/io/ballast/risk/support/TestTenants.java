@@ -1,0 +1,137 @@
+package io.ballast.risk.support;
+
+import static io.restassured.RestAssured.given;
+
+import io.ballast.devstack.DevStack;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Test helpers: real client-credentials tokens from the test Keycloak, and tenants onboarded through the API as the
+ * platform admin. Tokens are cached for less than their lifetime.
+ */
+public final class TestTenants {
+
+    private record CachedToken(String token, long fetchedAtNanos) {
+    }
+
+    private static final Map<String, CachedToken> TOKENS = new ConcurrentHashMap<>();
+    private static final long TOKEN_REUSE_NANOS = 60_000_000_000L;
+
+    private TestTenants() {
+    }
+
+    /**
+     * An onboarded tenant.
+     *
+     * @param id               tenant id
+     * @param slug             slug
+     * @param integratorId     integrator client id
+     * @param integratorSecret its secret
+     * @param adminId          tenant-admin client id
+     * @param adminSecret      its secret
+     */
+    public record Tenant(String id, String slug, String integratorId, String integratorSecret, String adminId,
+            String adminSecret) {
+
+        /** A request as this tenant's integrator. */
+        public RequestSpecification asIntegrator() {
+            return bearer(token(integratorId, integratorSecret));
+        }
+
+        /** A request as this tenant's admin. */
+        public RequestSpecification asAdmin() {
+            return bearer(token(adminId, adminSecret));
+        }
+    }
+
+    /** The token endpoint of the test realm. */
+    public static String tokenUrl() {
+        return BallastServersResource.tokenUrl();
+    }
+
+    /** A fresh client-credentials token response (status unchecked). */
+    public static Response tokenResponse(String clientId, String secret) {
+        return given().contentType(ContentType.URLENC)
+                .formParam("grant_type", "client_credentials")
+                .formParam("client_id", clientId)
+                .formParam("client_secret", secret)
+                .post(tokenUrl());
+    }
+
+    /** A client-credentials access token, reused for a minute. */
+    public static String token(String clientId, String secret) {
+        String cacheKey = clientId + ":" + secret;
+        CachedToken cached = TOKENS.get(cacheKey);
+        if (cached != null && System.nanoTime() - cached.fetchedAtNanos < TOKEN_REUSE_NANOS) {
+            return cached.token;
+        }
+        Response r = tokenResponse(clientId, secret);
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("token for " + clientId + ": " + r.statusCode() + " " + r.asString());
+        }
+        String token = r.jsonPath().getString("access_token");
+        TOKENS.put(cacheKey, new CachedToken(token, System.nanoTime()));
+        return token;
+    }
+
+    /** A JSON request with a bearer token. */
+    public static RequestSpecification bearer(String token) {
+        return given().contentType(ContentType.JSON).auth().oauth2(token);
+    }
+
+    /** A request as the platform admin. */
+    public static RequestSpecification asPlatformAdmin() {
+        return bearer(token(DevStack.PLATFORM_ADMIN_CLIENT_ID, DevStack.PLATFORM_ADMIN_CLIENT_SECRET));
+    }
+
+    /** A token of the service account that manages the realm (for tests that look inside Keycloak). */
+    public static RequestSpecification asRealmManager() {
+        return bearer(token(DevStack.SERVICE_CLIENT_ID, DevStack.SERVICE_CLIENT_SECRET));
+    }
+
+    /** Keycloak's admin API base URL of the test realm. */
+    public static String adminUrl() {
+        return BallastServersResource.servers().keycloak().serverUrl() + "/admin/realms/ballast";
+    }
+
+    /** A unique slug with this prefix. */
+    public static String slug(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Onboards a tenant through the API (asserting 201) and returns its credentials. */
+    public static Tenant onboard(String prefix) {
+        String slug = slug(prefix);
+        Response r = asPlatformAdmin().body(Map.of("name", "Tenant " + slug, "slug", slug)).post("/api/v1/tenants");
+        if (r.statusCode() != 201) {
+            throw new IllegalStateException("onboarding " + slug + ": " + r.statusCode() + " " + r.asString());
+        }
+        return new Tenant(r.jsonPath().getString("tenant.id"), slug, r.jsonPath().getString("integrator.clientId"),
+                r.jsonPath().getString("integrator.clientSecret"), r.jsonPath().getString("tenantAdmin.clientId"),
+                r.jsonPath().getString("tenantAdmin.clientSecret"));
+    }
+
+    /** Creates an asset as the tenant admin and returns its id. */
+    public static String asset(Tenant t, String symbol) {
+        return t.asAdmin().body(Map.of("symbol", symbol, "decimals", 8, "priceSource", "test:" + symbol))
+                .post("/api/v1/assets").then().statusCode(201).extract().path("id");
+    }
+
+    /** Creates a perpetual on {@code underlying}, settled in {@code settlement}, and returns its id. */
+    public static String perpetual(Tenant t, String symbol, String underlying, String settlement) {
+        return t.asAdmin().body(Map.of("symbol", symbol, "kind", "PERPETUAL", "underlying", underlying,
+                        "settlement", settlement, "contractSize", 1))
+                .post("/api/v1/instruments").then().statusCode(201).extract().path("id");
+    }
+
+    /** Opens an account as the integrator and returns its id. */
+    public static String account(Tenant t, String externalId) {
+        return t.asIntegrator().body(Map.of("externalId", externalId, "marginMode", "CROSS"))
+                .post("/api/v1/accounts").then().statusCode(201).extract().path("id");
+    }
+}
