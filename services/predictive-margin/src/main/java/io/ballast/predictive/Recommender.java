@@ -16,8 +16,8 @@ import java.util.TreeSet;
  * It asks the forecaster (ml-models) for the champion's and EWMA's forecasts made at the last bar's close for each
  * MPOR, computes the floor volatility from the same bars and runs {@link PredictiveMarginEngine}. A champion that
  * cannot forecast (for instance too little history) is treated as missing, so the engine falls back to EWMA and says
- * so. Stateless; CPU-bound (a champion selection refits the baselines over a validation year, about a second): call it
- * off any event loop.
+ * so. Stateless; CPU-bound (a champion selection refits every candidate over a validation year, which takes seconds
+ * to minutes when ML models compete): call it off any event loop, for instance once a day per asset.
  */
 public final class Recommender {
 
@@ -30,6 +30,8 @@ public final class Recommender {
      * @param tenantId tenant (from the verified token)
      * @param asset asset symbol
      * @param bars validated ascending daily bars of the asset, up to the latest complete day
+     * @param model the forecaster's model to use: "champion" (chosen by validation QLIKE, the default) or a fixed name
+     *              such as "HAR"
      * @param mapping the tenant's mapping settings
      * @param guardrails the tenant's guardrail settings
      * @param previous the state stored from the previous recommendation, or null
@@ -37,7 +39,8 @@ public final class Recommender {
      *                       maximum age is stale)
      * @return the recommendation; {@link Recommendation#nextState()} is to be stored for the next call
      */
-    public static Recommendation latest(String tenantId, String asset, List<DailyBar> bars, MappingSettings mapping,
+    public static Recommendation latest(String tenantId, String asset, List<DailyBar> bars, String model,
+                                        MappingSettings mapping,
                                         GuardrailSettings guardrails, GuardrailState previous,
                                         LocalDate evaluationDate) {
         Objects.requireNonNull(bars, "bars");
@@ -46,10 +49,10 @@ public final class Recommender {
         }
         LocalDate last = bars.get(bars.size() - 1).date();
         Set<Integer> horizons = new TreeSet<>(List.of(mapping.mporPerpDays(), mapping.mporOptionDays()));
-        Map<Integer, VolForecast> model = new HashMap<>();
+        Map<Integer, VolForecast> modelForecasts = new HashMap<>();
         Map<Integer, VolForecast> ewma = new HashMap<>();
         for (int h : horizons) {
-            forecastAt(asset, bars, "champion", h, last).ifPresent(f -> model.put(h, f));
+            forecastAt(asset, bars, model, h, last).ifPresent(f -> modelForecasts.put(h, f));
             forecastAt(asset, bars, "EWMA", h, last).ifPresent(f -> ewma.put(h, f));
         }
         double[] r = new double[bars.size()];
@@ -60,7 +63,7 @@ public final class Recommender {
             ? FloorVolatility.stressedPeriod(r)
             : FloorVolatility.longLookback(r, FloorVolatility.TEN_YEARS_DAYS, 365);
         return PredictiveMarginEngine.DEFAULT.recommend(new RecommendationRequest(tenantId, asset, evaluationDate,
-            model, ewma, floor[floor.length - 1], mapping, guardrails, previous));
+            modelForecasts, ewma, floor[floor.length - 1], mapping, guardrails, previous));
     }
 
     private static java.util.Optional<VolForecast> forecastAt(String asset, List<DailyBar> bars, String model, int h,

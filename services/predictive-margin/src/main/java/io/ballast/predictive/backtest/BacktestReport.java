@@ -66,6 +66,18 @@ public final class BacktestReport {
                 crashes.put(e.getKey(), x);
             }
             o.put("crashes", crashes);
+            OptionBookResult ob = p.optionBook();
+            Map<String, Object> opt = new LinkedHashMap<>();
+            opt.put("exceptions", ob.coverage().exceptions());
+            opt.put("days", ob.coverage().days());
+            opt.put("kupiecP", num(ob.coverage().kupiecP()));
+            opt.put("christoffersenCcP", num(ob.coverage().conditionalCoverageP()));
+            opt.put("greenWindowShare", num(ob.greenWindowShare()));
+            opt.put("avgMargin", num(ob.avgMargin()));
+            opt.put("medianMargin", num(ob.medianMargin()));
+            opt.put("staticEquivalentRatio", num(ob.avgMargin() / ob.staticEquivalent()));
+            opt.put("maxIncrease5d", num(ob.maxIncrease5d()));
+            o.put("optionBook", opt);
             policies.put(p.name(), o);
         }
         root.put("policies", policies);
@@ -121,7 +133,7 @@ public final class BacktestReport {
                 + "day whose next-day move, either way, exceeds the MMF set at that day's close.\n\n",
             100 * r.coverage(), r.oosStart(), r.championModel(), r.staticMmf(), 100 * r.coverage(), r.oosStart(),
             r.seed(), r.accounts()));
-        b.append("## Coverage and capital efficiency\n\n");
+        b.append("## Coverage and capital efficiency\n\n### Perp book (headline figures of backtest.json)\n\n");
         b.append("| policy | days | exceptions | Kupiec p | Christoffersen ind p | cc p | green windows | avg MMF | "
             + "median MMF | static-equivalent | avg / static-eq | median / static-eq |\n");
         b.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -131,6 +143,16 @@ public final class BacktestReport {
                 p.name(), c.days(), c.exceptions(), c.kupiecP(), c.independenceP(), c.conditionalCoverageP(),
                 100 * p.greenWindowShare(), p.avgMargin(), p.medianMargin(), p.staticEquivalent(),
                 p.staticEquivalentRatio(), p.medianStaticRatio()));
+        }
+        b.append("\n### Option book (short 30-day ATM straddle, 2-day MPOR, requirement as a fraction of spot)\n\n");
+        b.append("| policy | days | exceptions | Kupiec p | cc p | green windows | avg req | median req | "
+            + "avg / static-eq | max 5-day increase |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        for (PolicyResult p : r.policies().values()) {
+            OptionBookResult o = p.optionBook();
+            b.append(f("| %s | %d | %d | %.3f | %.3f | %.1f %% | %.4f | %.4f | %.3f | %.2fx |\n", p.name(),
+                o.coverage().days(), o.coverage().exceptions(), o.coverage().kupiecP(),
+                o.coverage().conditionalCoverageP(), 100 * o.greenWindowShare(), o.avgMargin(), o.medianMargin(),
+                o.avgMargin() / o.staticEquivalent(), o.maxIncrease5d()));
         }
         b.append("\n## Procyclicality\n\n| policy | peak-to-trough | max 1-day increase | max 5-day | max 30-day | "
             + "EWMA fallback days |\n|---|---|---|---|---|---|\n");

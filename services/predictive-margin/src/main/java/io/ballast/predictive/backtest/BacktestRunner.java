@@ -9,6 +9,7 @@ import io.ballast.predictive.MappingSettings;
 import io.ballast.predictive.ParameterMapper;
 import io.ballast.predictive.PredictiveMarginEngine;
 import io.ballast.predictive.Recommendation;
+import io.ballast.predictive.RecommendedParameters;
 import io.ballast.predictive.RecommendationRequest;
 import io.ballast.predictive.GuardrailState;
 import io.ballast.predictive.Decision;
@@ -46,6 +47,7 @@ public final class BacktestRunner {
     private final List<DailyBar> daily;
     private final List<HourlyBar> hourly;
     private final ForecastSource forecasts;
+    private final String model;
     private final BacktestConfig config;
     private final Consumer<String> progress;
 
@@ -54,15 +56,17 @@ public final class BacktestRunner {
      * @param daily validated ascending daily bars
      * @param hourly validated ascending hourly bars, possibly empty (replays then use daily bars)
      * @param forecasts forecast source for this asset
+     * @param model the model of the predictive policies: "champion" or a fixed model name
      * @param config run settings
      * @param progress receives progress lines
      */
     public BacktestRunner(String asset, List<DailyBar> daily, List<HourlyBar> hourly, ForecastSource forecasts,
-                          BacktestConfig config, Consumer<String> progress) {
+                          String model, BacktestConfig config, Consumer<String> progress) {
         this.asset = Objects.requireNonNull(asset, "asset");
         this.daily = List.copyOf(daily);
         this.hourly = List.copyOf(hourly);
         this.forecasts = Objects.requireNonNull(forecasts, "forecasts");
+        this.model = Objects.requireNonNull(model, "model");
         this.config = Objects.requireNonNull(config, "config");
         this.progress = Objects.requireNonNull(progress, "progress");
         if (this.daily.size() < 400) {
@@ -72,7 +76,7 @@ public final class BacktestRunner {
 
     /** The aligned inputs of the backtest days. */
     private record Days(LocalDate[] dates, int[] row, double[] absMove, double[] champVar, double[] ewmaVar,
-                        double[] floorSigma, String championModel) {
+                        double[] floorSigma, String championModel, double[] iv, double[] optionLoss) {
     }
 
     /**
@@ -82,12 +86,13 @@ public final class BacktestRunner {
      */
     public BacktestResult run() {
         int h = config.mapping().mporPerpDays();
-        progress.accept(asset + ": champion forecasts h=" + h + " from " + config.oosStart());
-        ForecastSeries champ = forecasts.forecast("champion", h, config.oosStart());
-        progress.accept(asset + ": champion is " + champ.model() + "; EWMA forecasts h=" + h);
+        progress.accept(asset + ": " + model + " forecasts h=" + h + " from " + config.oosStart());
+        ForecastSeries champ = forecasts.forecast(model, h, config.oosStart());
+        progress.accept(asset + ": " + model + " is " + champ.model() + "; EWMA forecasts h=" + h);
         ForecastSeries ewma = forecasts.forecast("EWMA", h, config.oosStart());
         Days days = align(champ, ewma, h);
         double staticMmf = Double.isNaN(config.staticMmf()) ? calibrateStatic(h) : config.staticMmf();
+        double staticScan = calibrateStatic(config.mapping().mporOptionDays());
         progress.accept(String.format("%s: %d days %s .. %s, static MMF %.4f", asset, days.dates.length,
             days.dates[0], days.dates[days.dates.length - 1], staticMmf));
 
@@ -114,7 +119,7 @@ public final class BacktestRunner {
         Map<String, List<BacktestResult.FrontierPoint>> frontier = new LinkedHashMap<>();
         for (String policy : POLICIES) {
             progress.accept(asset + ": policy " + policy);
-            Series s = margins(policy, 1.0, days, staticMmf);
+            Series s = margins(policy, 1.0, days, staticMmf, staticScan);
             Map<String, ReplayResult> crashes = new LinkedHashMap<>();
             NavigableMap<LocalDate, Double> byDate = new TreeMap<>();
             for (int k = 0; k < days.dates.length; k++) {
@@ -131,7 +136,7 @@ public final class BacktestRunner {
             results.put(policy, measure(policy, days, s, crashes));
             List<BacktestResult.FrontierPoint> points = new ArrayList<>();
             for (double scale : config.frontierScales()) {
-                Series f = scale == 1.0 ? s : margins(policy, scale, days, staticMmf);
+                Series f = scale == 1.0 ? s : margins(policy, scale, days, staticMmf, staticScan);
                 int x = 0;
                 for (int k = 0; k < f.margin.length; k++) {
                     x += days.absMove[k] > f.margin[k] ? 1 : 0;
@@ -145,29 +150,47 @@ public final class BacktestRunner {
     }
 
     /** A margin series with guardrail counters. */
-    private record Series(double[] margin, int fallbackDays, int proposalDays) {
+    private record Series(double[] margin, double[] scan, double[] volUp, double[] volDown, int fallbackDays,
+                          int proposalDays) {
     }
 
-    private Series margins(String policy, double scale, Days d, double staticMmf) {
+    private Series margins(String policy, double scale, Days d, double staticMmf, double staticScan) {
         int n = d.dates.length;
         double[] m = new double[n];
+        double[] scan = new double[n];
+        double[] up = new double[n];
+        double[] down = new double[n];
         MappingSettings map = config.mapping().withTailFactor(config.mapping().tailFactor() * scale);
         ParameterMapper mapper = ParameterMapper.DEFAULT;
         int fallbacks = 0;
         int proposals = 0;
         switch (policy) {
-            case "static" -> Arrays.fill(m, staticMmf * scale);
-            case "ewma" -> {
-                for (int k = 0; k < n; k++) {
-                    m[k] = mapper.mmf(Math.sqrt(d.ewmaVar[k]), map);
-                }
+            case "static" -> {
+                Arrays.fill(m, staticMmf * scale);
+                Arrays.fill(scan, staticScan * scale);
+                Arrays.fill(up, map.volShockUpPerScan() * staticScan * scale);
+                Arrays.fill(down, Math.min(0.9, map.volShockDownPerScan() * staticScan * scale));
             }
-            case "predictive" -> {
+            case "ewma", "predictive" -> {
+                double optScale = Math.sqrt((double) map.mporOptionDays() / map.mporPerpDays());
                 for (int k = 0; k < n; k++) {
-                    double v = d.champVar[k];
-                    // unguarded: an invalid output keeps yesterday's margin (the guarded policy falls back instead)
-                    m[k] = v > 0 && Double.isFinite(v) ? mapper.mmf(Math.sqrt(v), map)
-                        : (k > 0 ? m[k - 1] : mapper.mmf(Math.sqrt(d.ewmaVar[k]), map));
+                    double v = policy.equals("ewma") ? d.ewmaVar[k] : d.champVar[k];
+                    if (!(v > 0) || !Double.isFinite(v)) {
+                        // unguarded: an invalid output keeps yesterday's margin (the guarded policy falls back)
+                        v = k > 0 ? -1 : d.ewmaVar[k];
+                    }
+                    if (v < 0) {
+                        m[k] = m[k - 1];
+                        scan[k] = scan[k - 1];
+                        up[k] = up[k - 1];
+                        down[k] = down[k - 1];
+                        continue;
+                    }
+                    RecommendedParameters p = mapper.map(Math.sqrt(v), Math.sqrt(v) * optScale, map);
+                    m[k] = p.mmf();
+                    scan[k] = p.scanRange();
+                    up[k] = p.volShockUp();
+                    down[k] = p.volShockDown();
                 }
             }
             case "guarded" -> {
@@ -180,6 +203,9 @@ public final class BacktestRunner {
                     Recommendation r = PredictiveMarginEngine.DEFAULT.recommend(new RecommendationRequest(TENANT,
                         asset, d.dates[k], Map.of(h, model), Map.of(h, ew), d.floorSigma[k], map, g, state));
                     m[k] = r.recommended().mmf();
+                    scan[k] = r.recommended().scanRange();
+                    up[k] = r.recommended().volShockUp();
+                    down[k] = r.recommended().volShockDown();
                     state = r.nextState();
                     fallbacks += r.fellBack() ? 1 : 0;
                     proposals += r.decision() == Decision.PROPOSAL ? 1 : 0;
@@ -187,7 +213,7 @@ public final class BacktestRunner {
             }
             default -> throw new IllegalArgumentException("unknown policy " + policy);
         }
-        return new Series(m, fallbacks, proposals);
+        return new Series(m, scan, up, down, fallbacks, proposals);
     }
 
     private PolicyResult measure(String policy, Days d, Series s, Map<String, ReplayResult> crashes) {
@@ -202,7 +228,29 @@ public final class BacktestRunner {
             CoverageTest.greenWindowShare(exc, 250, level), MarginStats.mean(s.margin), MarginStats.median(s.margin),
             MarginStats.staticEquivalent(d.absMove, cov.exceptions()), MarginStats.peakToTrough(s.margin),
             MarginStats.maxIncrease(s.margin, 1), MarginStats.maxIncrease(s.margin, 5),
-            MarginStats.maxIncrease(s.margin, 30), s.fallbackDays, s.proposalDays, crashes);
+            MarginStats.maxIncrease(s.margin, 30), s.fallbackDays, s.proposalDays, crashes, optionBook(d, s));
+    }
+
+    private OptionBookResult optionBook(Days d, Series s) {
+        int hOpt = config.mapping().mporOptionDays();
+        List<Double> req = new ArrayList<>();
+        List<Double> loss = new ArrayList<>();
+        for (int k = 0; k < d.dates.length; k++) {
+            if (Double.isFinite(d.optionLoss[k])) {
+                req.add(OptionBook.requirement(d.iv[k], s.scan[k], s.volUp[k], s.volDown[k], hOpt));
+                loss.add(d.optionLoss[k]);
+            }
+        }
+        double[] r = req.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] l = loss.stream().mapToDouble(Double::doubleValue).toArray();
+        boolean[] exc = new boolean[r.length];
+        for (int k = 0; k < r.length; k++) {
+            exc[k] = l[k] > r[k];
+        }
+        double level = 1 - config.coverage();
+        CoverageTest cov = CoverageTest.of(exc, level);
+        return new OptionBookResult(cov, CoverageTest.greenWindowShare(exc, 250, level), MarginStats.mean(r),
+            MarginStats.median(r), MarginStats.staticEquivalent(l, cov.exceptions()), MarginStats.maxIncrease(r, 5));
     }
 
     /** MMF in force at an instant: the margin set at the close of the previous UTC day (or the latest before). */
@@ -250,6 +298,10 @@ public final class BacktestRunner {
         double[] cv = new double[n];
         double[] ev = new double[n];
         double[] fs = new double[n];
+        double[] ivRow = OptionBook.impliedVolProxy(logReturns);
+        double[] iv = new double[n];
+        double[] optLoss = new double[n];
+        int hOpt = config.mapping().mporOptionDays();
         for (int k = 0; k < n; k++) {
             int i = keep.get(k);
             dates[k] = champ.date(i);
@@ -258,8 +310,14 @@ public final class BacktestRunner {
             cv[k] = champ.variance(i);
             ev[k] = ewmaByDate.get(dates[k]);
             fs[k] = floor[rows[k]];
+            int j = rows[k] + hOpt;
+            iv[k] = ivRow[rows[k]];
+            optLoss[k] = j < daily.size() && daily.get(j).date().equals(dates[k].plusDays(hOpt))
+                && Double.isFinite(iv[k]) && Double.isFinite(ivRow[j])
+                ? OptionBook.realizedLoss(daily.get(rows[k]).close(), daily.get(j).close(), iv[k], ivRow[j], hOpt)
+                : Double.NaN;
         }
-        return new Days(dates, rows, move, cv, ev, fs, champ.model());
+        return new Days(dates, rows, move, cv, ev, fs, champ.model(), iv, optLoss);
     }
 
     /** Empirical coverage quantile of absolute h-day moves before the out-of-sample start (first week dropped). */

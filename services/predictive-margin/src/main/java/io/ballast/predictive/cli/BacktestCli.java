@@ -29,7 +29,7 @@ public final class BacktestCli {
 
     private static final String USAGE = """
         usage: ballast backtest --data <daily csv> [--hourly <hourly csv>] --out <dir>
-                                [--asset NAME] [--coverage 0.99] [--oos-start 2020-01-01] [--static-mmf F]
+                                [--asset NAME] [--model champion|HAR|...] [--coverage 0.99] [--oos-start 2020-01-01] [--static-mmf F]
                                 [--seed 42] [--accounts 10000] [--floor-weight W] [--floor long|stressed|none]
                                 [--buffer F] [--max-up F] [--max-down F] [--smoothing-down W]
                                 [--tail-factor K]
@@ -73,6 +73,7 @@ public final class BacktestCli {
         Path hourlyCsv = null;
         Path out = null;
         String asset = null;
+        String model = "champion";
         BacktestConfig d = BacktestConfig.defaults();
         double coverage = d.coverage();
         LocalDate oos = d.oosStart();
@@ -96,6 +97,7 @@ public final class BacktestCli {
                 case "--hourly" -> hourlyCsv = Path.of(v);
                 case "--out" -> out = Path.of(v);
                 case "--asset" -> asset = v;
+                case "--model" -> model = v;
                 case "--coverage" -> coverage = number(a, v);
                 case "--oos-start" -> oos = LocalDate.parse(v);
                 case "--static-mmf" -> staticMmf = number(a, v);
@@ -137,7 +139,7 @@ public final class BacktestCli {
         List<DailyBar> daily = MarketData.readDaily(data);
         List<HourlyBar> hourly = hourlyCsv == null ? List.of() : MarketData.readHourly(hourlyCsv);
         BacktestRunner runner = new BacktestRunner(asset, daily, hourly,
-            (model, h, start) -> Forecasts.walkForward(label, daily, model, h, start), config,
+            (m, h, start) -> Forecasts.walkForward(label, daily, m, h, start), model, config,
             line -> System.err.println("[backtest] " + line));
         BacktestResult result = runner.run();
         Files.createDirectories(out);

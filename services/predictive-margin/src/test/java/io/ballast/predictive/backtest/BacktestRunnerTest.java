@@ -66,7 +66,7 @@ class BacktestRunnerTest {
     private static String runJson(long seed) throws Exception {
         List<DailyBar> bars = syntheticBars();
         List<HourlyBar> noHourly = List.of();
-        BacktestResult r = new BacktestRunner("SYN", bars, noHourly, handEwma(bars), config(seed), line -> { })
+        BacktestResult r = new BacktestRunner("SYN", bars, noHourly, handEwma(bars), "champion", config(seed), line -> { })
             .run();
         return new ObjectMapper().writeValueAsString(BacktestReport.json(r)) + BacktestReport.markdown(r, List.of());
     }
@@ -81,7 +81,7 @@ class BacktestRunnerTest {
     @Test
     void jsonHasEveryKeyTheIssueListsForEachPolicy() throws Exception {
         List<DailyBar> bars = syntheticBars();
-        BacktestResult r = new BacktestRunner("SYN", bars, List.of(), handEwma(bars), config(3), line -> { }).run();
+        BacktestResult r = new BacktestRunner("SYN", bars, List.of(), handEwma(bars), "champion", config(3), line -> { }).run();
         Map<String, Object> json = BacktestReport.json(r);
         assertThat(json).containsKeys("asset", "coverage", "policies");
         assertThat(json.get("coverage")).isEqualTo(0.99);

@@ -33,10 +33,11 @@ class BacktestCliTest {
         Path daily = market().resolve("BTC_1d.csv");
         Path hourly = market().resolve("BTC_1h.csv");
         int code = BacktestCli.run(new String[] {"--data", daily.toString(), "--hourly", hourly.toString(),
-            "--out", out.toString(), "--accounts", "500"});
+            "--out", out.toString(), "--accounts", "500", "--model", "HAR"});
         assertThat(code).isZero();
         JsonNode json = new ObjectMapper().readTree(out.resolve("backtest.json").toFile());
         assertThat(json.get("asset").asText()).isEqualTo("BTC");
+        assertThat(json.get("champion").asText()).isEqualTo("HAR");
         JsonNode guarded = json.get("policies").get("guarded");
         assertThat(guarded.get("days").asInt()).isGreaterThan(2000);
         assertThat(guarded.get("crashes").get("2020-03-12").get("barHours").asInt()).isEqualTo(1);
