@@ -1,14 +1,40 @@
 package io.ballast.devstack;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Seeds the two demo tenants of {@code ./ballast run} through the public REST API of the risk service,
  * exactly as an operator and an integrator would (no database shortcuts).
  *
- * <p>Owned by the risk-service work: it follows the API as that evolves.
+ * <p>Owned by the risk-service work: it follows the API as that evolves. Re-runnable: a tenant that already exists
+ * gets fresh client secrets (the API shows secrets only once), and every write carries an {@code Idempotency-Key},
+ * so a second run answers with the rows of the first instead of duplicating them.
  */
 public final class DemoSeeder {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final List<String> SLUGS = List.of("demo-alpha", "demo-beta");
+    private static final int ACCOUNTS_PER_TENANT = 4;
 
     private DemoSeeder() {
     }
@@ -26,6 +52,186 @@ public final class DemoSeeder {
      */
     public static Map<String, Object> seed(String apiUrl, String tokenUrl, String platformAdminClient,
             String platformAdminSecret) throws Exception {
-        throw new UnsupportedOperationException("demo seeding not written yet");
+        Api api = new Api(apiUrl, tokenUrl);
+        String platform = api.token(platformAdminClient, platformAdminSecret);
+        JsonNode existing = api.call(platform, "GET", "/api/v1/tenants", null, null, 200);
+        List<Map<String, Object>> tenants = new ArrayList<>();
+        for (String slug : SLUGS) {
+            tenants.add(seedTenant(api, platform, slug, existing));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("apiUrl", apiUrl);
+        out.put("tokenUrl", tokenUrl);
+        out.put("tenants", tenants);
+        out.put("platformAdmin", Map.of("clientId", platformAdminClient, "clientSecret", platformAdminSecret));
+        return out;
+    }
+
+    private static Map<String, Object> seedTenant(Api api, String platform, String slug, JsonNode existing)
+            throws IOException, InterruptedException {
+        String tenantId = null;
+        for (JsonNode t : existing) {
+            if (slug.equals(t.path("slug").asText())) {
+                tenantId = t.path("id").asText();
+            }
+        }
+        JsonNode credentials = tenantId == null
+                ? api.call(platform, "POST", "/api/v1/tenants", null,
+                        Map.of("name", "Demo " + slug.substring(5), "slug", slug), 201)
+                : api.call(platform, "POST", "/api/v1/tenants/" + tenantId + "/credentials", null, null, 200);
+        tenantId = credentials.path("tenant").path("id").asText();
+        String integratorId = credentials.path("integrator").path("clientId").asText();
+        String integratorSecret = credentials.path("integrator").path("clientSecret").asText();
+        String admin = api.token(credentials.path("tenantAdmin").path("clientId").asText(),
+                credentials.path("tenantAdmin").path("clientSecret").asText());
+        String integrator = api.token(integratorId, integratorSecret);
+
+        // reference data, as the tenant admin
+        Map<String, String> assetIds = new LinkedHashMap<>();
+        for (Object[] a : new Object[][] {{"USDT", 6, "chainlink:USDT/USD"}, {"BTC", 8, "pyth:BTC/USD"},
+            {"ETH", 18, "pyth:ETH/USD"}}) {
+            JsonNode asset = api.call(admin, "POST", "/api/v1/assets", "demo-asset-" + a[0],
+                    Map.of("symbol", a[0], "decimals", a[1], "priceSource", a[2]), 201);
+            assetIds.put((String) a[0], asset.path("id").asText());
+        }
+        String expiry = quarterlyExpiry();
+        String tag = LocalDate.parse(expiry.substring(0, 10)).format(DateTimeFormatter.ofPattern("ddMMMyy",
+                Locale.ROOT)).toUpperCase(Locale.ROOT);
+        List<Map<String, Object>> instruments = new ArrayList<>();
+        instruments.add(instrument("BTC-PERP", "PERPETUAL", "BTC", 1, null, null, null));
+        instruments.add(instrument("ETH-PERP", "PERPETUAL", "ETH", 1, null, null, null));
+        instruments.add(instrument("BTC-" + tag, "FUTURE", "BTC", "0.1", expiry, null, null));
+        instruments.add(instrument("BTC-" + tag + "-80000-C", "OPTION", "BTC", 1, expiry, 80000, "CALL"));
+        instruments.add(instrument("BTC-" + tag + "-80000-P", "OPTION", "BTC", 1, expiry, 80000, "PUT"));
+        instruments.add(instrument("BTC-" + tag + "-100000-C", "OPTION", "BTC", 1, expiry, 100000, "CALL"));
+        Map<String, String> instrumentIds = new LinkedHashMap<>();
+        for (Map<String, Object> i : instruments) {
+            JsonNode created = api.call(admin, "POST", "/api/v1/instruments", "demo-instrument-" + i.get("symbol"),
+                    i, 201);
+            instrumentIds.put((String) i.get("symbol"), created.path("id").asText());
+        }
+
+        // risk parameters: one version per asset and per instrument, in force from the start of the year
+        String from = LocalDate.now(ZoneOffset.UTC).withDayOfYear(1) + "T00:00:00Z";
+        for (var e : assetIds.entrySet()) {
+            String haircut = "USDT".equals(e.getKey()) ? "0.01" : "0.10";
+            api.call(admin, "POST", "/api/v1/assets/" + e.getValue() + "/risk-parameters",
+                    "demo-params-asset-" + e.getKey(), parameters(from, "0.10", "0.05", haircut), 201);
+        }
+        for (var e : instrumentIds.entrySet()) {
+            boolean option = e.getKey().endsWith("-C") || e.getKey().endsWith("-P");
+            api.call(admin, "POST", "/api/v1/instruments/" + e.getValue() + "/risk-parameters",
+                    "demo-params-instrument-" + e.getKey(),
+                    parameters(from, option ? "0.15" : "0.10", option ? "0.10" : "0.05", "0"), 201);
+        }
+
+        // accounts with collateral and positions, as the integrator
+        List<String> accountIds = new ArrayList<>();
+        String[] modes = {"CROSS", "ISOLATED", "PORTFOLIO", "CROSS"};
+        for (int n = 0; n < ACCOUNTS_PER_TENANT; n++) {
+            String external = String.format("0x%s%04d", slug.substring(5), n + 1);
+            JsonNode account = api.call(integrator, "POST", "/api/v1/accounts", "demo-account-" + external,
+                    Map.of("externalId", external, "marginMode", modes[n]), 201);
+            String id = account.path("id").asText();
+            accountIds.add(id);
+            String base = "/api/v1/accounts/" + id;
+            api.call(integrator, "POST", base + "/deposits", "demo-deposit-usdt-" + external,
+                    Map.of("asset", "USDT", "amount", 25_000 * (n + 1), "reference", "demo seed"), 201);
+            api.call(integrator, "POST", base + "/deposits", "demo-deposit-btc-" + external,
+                    Map.of("asset", "BTC", "amount", "0.5", "reference", "demo seed"), 201);
+            api.call(integrator, "PUT", base + "/positions/BTC-PERP", "demo-pos-btc-" + external,
+                    Map.of("quantity", n % 2 == 0 ? "0.75" : "-0.4", "entryPrice", "91500"), 200);
+            api.call(integrator, "PUT", base + "/positions/ETH-PERP", "demo-pos-eth-" + external,
+                    Map.of("quantity", n % 2 == 0 ? "-5" : "8", "entryPrice", "3050"), 200);
+            if (n == 2) {
+                api.call(integrator, "PUT", base + "/positions/BTC-" + tag + "-80000-P", "demo-pos-put-" + external,
+                        Map.of("quantity", "2", "entryPrice", "4100"), 200);
+                api.call(integrator, "PUT", base + "/positions/BTC-" + tag + "-100000-C", "demo-pos-call-" + external,
+                        Map.of("quantity", "-1", "entryPrice", "2300"), 200);
+            }
+        }
+        Map<String, Object> tenant = new LinkedHashMap<>();
+        tenant.put("tenantId", tenantId);
+        tenant.put("slug", slug);
+        tenant.put("clientId", integratorId);
+        tenant.put("clientSecret", integratorSecret);
+        tenant.put("accountIds", accountIds);
+        return tenant;
+    }
+
+    private static Map<String, Object> instrument(String symbol, String kind, String underlying, Object contractSize,
+            String expiry, Object strike, String optionType) {
+        Map<String, Object> i = new LinkedHashMap<>();
+        i.put("symbol", symbol);
+        i.put("kind", kind);
+        i.put("underlying", underlying);
+        i.put("settlement", "USDT");
+        i.put("contractSize", contractSize);
+        if (expiry != null) {
+            i.put("expiry", expiry);
+        }
+        if (strike != null) {
+            i.put("strike", strike);
+            i.put("optionType", optionType);
+        }
+        return i;
+    }
+
+    private static Map<String, Object> parameters(String from, String im, String mm, String haircut) {
+        return Map.of("effectiveFrom", from, "initialMarginFraction", im, "maintenanceMarginFraction", mm,
+                "collateralHaircut", haircut, "liquidationFeeFraction", "0.005");
+    }
+
+    /** The last Friday, 08:00 UTC, of the month three months from now (a typical quarterly expiry). */
+    static String quarterlyExpiry() {
+        LocalDate month = LocalDate.now(ZoneOffset.UTC).plusMonths(3);
+        LocalDate lastFriday = month.with(TemporalAdjusters.lastInMonth(DayOfWeek.FRIDAY));
+        return lastFriday + "T08:00:00Z";
+    }
+
+    /** A minimal JSON-over-HTTP client of the risk service and the token endpoint. */
+    private static final class Api {
+        private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        private final String apiUrl;
+        private final String tokenUrl;
+
+        Api(String apiUrl, String tokenUrl) {
+            this.apiUrl = apiUrl.endsWith("/") ? apiUrl.substring(0, apiUrl.length() - 1) : apiUrl;
+            this.tokenUrl = tokenUrl;
+        }
+
+        String token(String clientId, String secret) throws IOException, InterruptedException {
+            String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(clientId,
+                    StandardCharsets.UTF_8) + "&client_secret=" + URLEncoder.encode(secret, StandardCharsets.UTF_8);
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(tokenUrl)).timeout(TIMEOUT)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("token for " + clientId + " refused: " + r.statusCode() + " "
+                        + r.body());
+            }
+            return JSON.readTree(r.body()).path("access_token").asText();
+        }
+
+        JsonNode call(String token, String method, String path, String idempotencyKey, Object body, int expected)
+                throws IOException, InterruptedException {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(apiUrl + path)).timeout(TIMEOUT)
+                    .header("Authorization", "Bearer " + token).header("Accept", "application/json");
+            if (idempotencyKey != null) {
+                b.header("Idempotency-Key", idempotencyKey);
+            }
+            if (body != null) {
+                b.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+            } else {
+                b.method(method, HttpRequest.BodyPublishers.noBody());
+            }
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != expected) {
+                throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + " (expected "
+                        + expected + "): " + r.body());
+            }
+            return r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body());
+        }
     }
 }
