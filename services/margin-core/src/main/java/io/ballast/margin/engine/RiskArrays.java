@@ -41,6 +41,8 @@ public final class RiskArrays {
     private final double[] shortOptionChargePerUnitUsd;
     private final double[] linearChargePerUnitUsd;
     private final double[] linearValues;
+    private final int[] linearArgMin;
+    private final int[] linearArgMax;
     private MarketSnapshot market;
 
     private RiskArrays(List<Instrument> instruments, RiskParameterSet params) {
@@ -78,6 +80,8 @@ public final class RiskArrays {
         this.shortOptionChargePerUnitUsd = new double[n];
         this.linearChargePerUnitUsd = new double[underlyings.size()];
         this.linearValues = new double[underlyings.size() * scenarioCount];
+        this.linearArgMin = new int[underlyings.size()];
+        this.linearArgMax = new int[underlyings.size()];
     }
 
     /**
@@ -137,8 +141,20 @@ public final class RiskArrays {
         String name = underlyings.get(u);
         linearChargePerUnitUsd[u] = params.market(name).linearContingencyFraction() * market.indexPrice(name);
         // every delta-one instrument of the underlying has this array; a perpetual stands for them
-        InstrumentPricer.DEFAULT.riskArray(PerpetualFuture.of(name), market, params, grid, linearValues,
-                u * scenarioCount);
+        int base = u * scenarioCount;
+        InstrumentPricer.DEFAULT.riskArray(PerpetualFuture.of(name), market, params, grid, linearValues, base);
+        int lo = 0;
+        int hi = 0;
+        for (int s = 1; s < scenarioCount; s++) {
+            if (linearValues[base + s] < linearValues[base + lo]) {
+                lo = s;
+            }
+            if (linearValues[base + s] > linearValues[base + hi]) {
+                hi = s;
+            }
+        }
+        linearArgMin[u] = lo;
+        linearArgMax[u] = hi;
     }
 
     private void fill(int i) {
@@ -252,6 +268,16 @@ public final class RiskArrays {
 
     double[] rawLinearValues() {
         return linearValues;
+    }
+
+    /** First scenario where one unit long of the underlying's delta-one array loses most. */
+    int linearArgMin(int u) {
+        return linearArgMin[u];
+    }
+
+    /** First scenario where one unit short of the underlying's delta-one array loses most. */
+    int linearArgMax(int u) {
+        return linearArgMax[u];
     }
 
     boolean[] rawLinear() {

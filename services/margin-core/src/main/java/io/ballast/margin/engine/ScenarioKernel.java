@@ -9,7 +9,8 @@ import java.util.Arrays;
  *
  * <p>Delta-one instruments (spot, perpetuals, dated futures) of one underlying have the same risk array (zero rates,
  * no basis), so their quantities are netted first and the underlying's linear array is added once; each option adds
- * its own array. The last pass also finds the worst scenario.
+ * its own array. The last pass also finds the worst scenario; a run without options needs no pass at all (the
+ * linear array's lowest and highest scenarios are known).
  */
 final class ScenarioKernel {
 
@@ -67,15 +68,10 @@ final class ScenarioKernel {
         int worst = 0;
         double min = Double.POSITIVE_INFINITY;
         if (lastOption < 0) {
-            // delta-one only: one pass over the linear array
-            for (int s = 0; s < n; s++) {
-                double v = netLinear * lin[lbase + s];
-                scratch[s] = v;
-                if (v < min) {
-                    min = v;
-                    worst = s;
-                }
-            }
+            // delta-one only: the worst scenario is where the linear array is lowest (net long) or highest (net
+            // short), found once per underlying when the arrays were built
+            worst = netLinear > 0 ? arrays.linearArgMin(u) : netLinear < 0 ? arrays.linearArgMax(u) : 0;
+            min = netLinear * lin[lbase + worst];
         } else {
             if (firstOption < lastOption) {
                 // the net linear exposure and the first option in one pass, then every option but the last
