@@ -166,7 +166,8 @@ public final class Workload {
     }
 
     /**
-     * A new engine over this workload (nothing computed yet).
+     * A new engine over this workload (nothing computed yet). Engines made here share {@link #arrays}: use one at a
+     * time.
      *
      * @param parallel whether the engine uses the fork-join pool
      * @return the engine
