@@ -1,7 +1,5 @@
 package io.ballast.margin.engine;
 
-import java.util.Arrays;
-
 /**
  * The inner loop of portfolio margin, shared by the single-account façade and the bulk engine: sums the risk arrays
  * of a run of (instrument, quantity) pairs of one underlying into a scratch array, finds the worst scenario and
