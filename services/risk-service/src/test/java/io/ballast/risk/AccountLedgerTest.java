@@ -79,26 +79,43 @@ class AccountLedgerTest {
                 .body("errors.field", hasItem("asset"));
     }
 
+    /** Sends all bodies at once as deposits to the account and returns the answers. */
+    private static List<HttpResponse<String>> depositConcurrently(Tenant t, String account, String idempotencyKey,
+            List<String> bodies) throws Exception {
+        String token = TestTenants.token(t.integratorId(), t.integratorSecret());
+        HttpClient http = HttpClient.newHttpClient();
+        URI uri = URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/api/v1/accounts/" + account
+                + "/deposits");
+        List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+        for (String body : bodies) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+            if (idempotencyKey != null) {
+                b.header("Idempotency-Key", idempotencyKey);
+            }
+            all.add(http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<String>> f : all) {
+            answers.add(f.get());
+        }
+        return answers;
+    }
+
     @Test
     void fiftyConcurrentDepositsToOneBalanceLoseNoUpdate() throws Exception {
         Tenant t = TestTenants.onboard("race");
         TestTenants.asset(t, "USDT");
         String a = TestTenants.account(t, "0xRACE");
-        String token = TestTenants.token(t.integratorId(), t.integratorSecret());
-        HttpClient http = HttpClient.newHttpClient();
-        URI uri = URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/api/v1/accounts/" + a + "/deposits");
-        List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+        List<String> bodies = new ArrayList<>();
         BigDecimal expected = BigDecimal.ZERO;
         for (int i = 1; i <= 50; i++) {
             BigDecimal amount = new BigDecimal(i).add(new BigDecimal("0.01"));
             expected = expected.add(amount);
-            all.add(http.sendAsync(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"asset\":\"USDT\",\"amount\":" + amount + "}"))
-                    .build(), HttpResponse.BodyHandlers.ofString()));
+            bodies.add("{\"asset\":\"USDT\",\"amount\":" + amount + "}");
         }
-        for (CompletableFuture<HttpResponse<String>> f : all) {
-            assertThat(f.get().statusCode()).as(f.get().body()).isEqualTo(201);
+        for (HttpResponse<String> r : depositConcurrently(t, a, null, bodies)) {
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         }
         assertThat(balance(t, a, "USDT")).isEqualByComparingTo(expected);
         t.asIntegrator().queryParam("limit", 1000).get("/api/v1/accounts/" + a + "/ledger").then()
@@ -135,6 +152,21 @@ class AccountLedgerTest {
                 .post("/api/v1/accounts/" + a + "/withdrawals").then().statusCode(409);
         t.asIntegrator().header("Idempotency-Key", "wd-1").body(Map.of("asset", "USDT", "amount", "99"))
                 .post("/api/v1/accounts/" + a + "/withdrawals").then().statusCode(409);
+    }
+
+    @Test
+    void concurrentFirstAttemptsWithOneIdempotencyKeyApplyOnce() throws Exception {
+        Tenant t = TestTenants.onboard("idemrace");
+        TestTenants.asset(t, "USDT");
+        String a = TestTenants.account(t, "0xIR");
+        int created = 0;
+        for (HttpResponse<String> r : depositConcurrently(t, a, "same-key",
+                java.util.Collections.nCopies(10, "{\"asset\":\"USDT\",\"amount\":7}"))) {
+            assertThat(r.statusCode()).as(r.body()).isIn(201, 409);
+            created += r.statusCode() == 201 ? 1 : 0;
+        }
+        assertThat(created).isPositive();
+        assertThat(balance(t, a, "USDT")).isEqualByComparingTo("7");
     }
 
     @Test

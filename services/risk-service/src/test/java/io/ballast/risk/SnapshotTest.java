@@ -67,8 +67,12 @@ class SnapshotTest {
         for (String a : accounts) {
             balances.add(Map.of("accountId", a, "asset", "USDT", "amount", "5000"));
         }
-        t.asIntegrator().body(Map.of("positions", positions, "balances", balances)).post("/api/v1/snapshots")
-                .then().statusCode(200).body("positions", equalTo(10_000)).body("balances", equalTo(ACCOUNTS))
+        long started = System.nanoTime();
+        var applied = t.asIntegrator().body(Map.of("positions", positions, "balances", balances))
+                .post("/api/v1/snapshots").then();
+        System.out.printf("snapshot of %d positions and %d balances answered in %.0f ms%n", positions.size(),
+                balances.size(), (System.nanoTime() - started) / 1e6);
+        applied.statusCode(200).body("positions", equalTo(10_000)).body("balances", equalTo(ACCOUNTS))
                 .body("ledgerEntries", equalTo(ACCOUNTS)).body("accounts", equalTo(ACCOUNTS));
         List<String> sample = accounts.subList(0, 5);
         assertThat(positionCount(t, sample)).isEqualTo(5 * INSTRUMENTS);

@@ -124,8 +124,7 @@ public class LedgerService {
         return accounts.get(tenant, accountId)
                 .flatMap(a -> assets.listFor(tenant))
                 .flatMap(all -> ledger.balances(tenant, accountId).map(rows -> {
-                    Map<UUID, String> symbols = new HashMap<>();
-                    all.forEach(x -> symbols.put(x.id, x.symbol));
+                    Map<UUID, String> symbols = symbols(all);
                     return rows.stream().map((Balance b) -> new SymbolBalance(symbols.get(b.id.assetId()), b.amount,
                             b.updatedAt)).toList();
                 }));
@@ -136,9 +135,14 @@ public class LedgerService {
         return accounts.get(tenant, accountId)
                 .flatMap(a -> assets.listFor(tenant))
                 .flatMap(all -> ledger.entries(tenant, accountId, offset, limit).map(rows -> {
-                    Map<UUID, String> symbols = new HashMap<>();
-                    all.forEach(x -> symbols.put(x.id, x.symbol));
+                    Map<UUID, String> symbols = symbols(all);
                     return rows.stream().map(e -> new Booked(e, symbols.get(e.assetId))).toList();
                 }));
+    }
+
+    private static Map<UUID, String> symbols(List<Asset> assets) {
+        Map<UUID, String> symbols = new HashMap<>();
+        assets.forEach(x -> symbols.put(x.id, x.symbol));
+        return symbols;
     }
 }
