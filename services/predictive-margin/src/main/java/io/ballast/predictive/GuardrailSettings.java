@@ -41,6 +41,9 @@ public record GuardrailSettings(FloorMode floorMode, double floorWeight, double 
         STRESSED_PERIOD
     }
 
+    /** The daily increase that compounds to exactly 2x over 5 days: 2^(1/5) - 1 = 0.1487. */
+    public static final double FIVE_DAY_DOUBLING_DAILY = Math.pow(2.0, 0.2) - 1;
+
     /** Validates ranges; throws {@link IllegalArgumentException} naming the field. */
     public GuardrailSettings {
         Objects.requireNonNull(floorMode, "floorMode");
@@ -71,14 +74,15 @@ public record GuardrailSettings(FloorMode floorMode, double floorWeight, double 
     }
 
     /**
-     * The documented defaults (see docs/predictive-margin.md): long-lookback floor at weight 0.5, no buffer, +50 %/-10 %
-     * per day, MMF within [1 %, 50 %], full weight on rises and 0.3 on falls, forecasts older than 1 day are stale,
-     * a 4x departure from EWMA is implausible, auto-apply within 25 %.
+     * The documented defaults (see docs/predictive-margin.md): long-lookback floor at weight 0.5, no buffer, at most
+     * +14.87 % (= 2^(1/5) - 1, so never more than 2x in 5 days) and -10 % per day, MMF within [1 %, 50 %], full weight on
+     * rises and 0.3 on falls, forecasts older than 1 day are stale, a 4x departure from EWMA is implausible,
+     * auto-apply within 25 %.
      *
      * @return the defaults
      */
     public static GuardrailSettings defaults() {
-        return new GuardrailSettings(FloorMode.LONG_LOOKBACK, 0.5, 0.0, 0.25, 0.01, 0.5, 0.10,
+        return new GuardrailSettings(FloorMode.LONG_LOOKBACK, 0.5, 0.0, 0.25, 0.01, FIVE_DAY_DOUBLING_DAILY, 0.10,
             RecommendedParameters.of(0.01, 0.01, 0.0, 0.01, 0.0, 0.0),
             RecommendedParameters.of(0.5, 0.99, 0.9, 0.9, 3.0, 0.9),
             1.0, 0.3, 1, 4.0, 0.25);
