@@ -26,6 +26,24 @@ public final class DailySeries {
     /** Bars dropped at the start of every asset's history. */
     public static final int LISTING_DAYS_DROPPED = 7;
 
+    /**
+     * Downside semivariance of day i: sum of squared negative hourly returns; without hourly bars, Garman-Klass on a
+     * down day and half Rogers-Satchell otherwise.
+     */
+    public double downsideVariance(int i) {
+        return intraday[0][i];
+    }
+
+    /** Variance rate of the last 6 hours of day i (times 4, daily units); Garman-Klass without hourly bars. */
+    public double recentVariance(int i) {
+        return intraday[1][i];
+    }
+
+    /** Bipower variation of day i (jump-robust variance, daily units); Garman-Klass without hourly bars. */
+    public double bipowerVariance(int i) {
+        return intraday[2][i];
+    }
+
     /** Name of the target proxy when hourly realized variance is used. */
     public static final String PROXY_RV = "RV_1h";
     /** Name of the target proxy when only daily bars are available. */
@@ -40,11 +58,12 @@ public final class DailySeries {
     private final double[] logReturn;
     private final int[] spanDays;
     private final double[] proxy;
+    private final double[][] intraday;
     private final String proxyName;
     private final int proxyFilled;
 
     private DailySeries(LocalDate[] dates, double[] open, double[] high, double[] low, double[] close, double[] volume,
-            double[] logReturn, int[] spanDays, double[] proxy, String proxyName, int proxyFilled) {
+            double[] logReturn, int[] spanDays, double[] proxy, double[][] intraday, String proxyName, int proxyFilled) {
         this.dates = dates;
         this.open = open;
         this.high = high;
@@ -54,6 +73,7 @@ public final class DailySeries {
         this.logReturn = logReturn;
         this.spanDays = spanDays;
         this.proxy = proxy;
+        this.intraday = intraday;
         this.proxyName = proxyName;
         this.proxyFilled = proxyFilled;
     }
@@ -78,7 +98,7 @@ public final class DailySeries {
     public static DailySeries of(List<DailyBar> bars, List<HourlyBar> hourly) {
         int first = LISTING_DAYS_DROPPED;
         int last = bars.size() - 1;
-        Map<LocalDate, Double> rv = hourly == null ? null : RealizedVariance.daily(hourly);
+        Map<LocalDate, RealizedVariance.DayStats> rv = hourly == null ? null : RealizedVariance.dailyStats(hourly);
         if (rv != null) {
             while (first <= last && !rv.containsKey(bars.get(first).date())) {
                 first++;
@@ -101,6 +121,7 @@ public final class DailySeries {
         double[] ret = new double[n];
         int[] span = new int[n];
         double[] proxy = new double[n];
+        double[][] intraday = new double[3][n];
         int filled = 0;
         for (int k = 0; k < n; k++) {
             DailyBar b = bars.get(first + k);
@@ -117,20 +138,26 @@ public final class DailySeries {
                 throw new IllegalArgumentException("daily bars not strictly ascending at " + b.date());
             }
             double gk = VarianceProxies.garmanKlass(b.open(), b.high(), b.low(), b.close());
-            if (rv == null) {
+            RealizedVariance.DayStats st = rv == null ? null : rv.get(b.date());
+            if (st == null) {
+                filled += rv == null ? 0 : 1;
+                double down = b.close() < b.open() ? gk : VarianceProxies.rogersSatchell(b.open(), b.high(), b.low(), b.close()) / 2;
                 proxy[k] = gk;
+                intraday[0][k] = down;
+                intraday[1][k] = gk;
+                intraday[2][k] = gk;
             } else {
-                Double r = rv.get(b.date());
-                if (r == null) {
-                    filled++;
-                    proxy[k] = gk;
-                } else {
-                    proxy[k] = r;
-                }
+                proxy[k] = st.rv();
+                intraday[0][k] = st.rvDown();
+                intraday[1][k] = st.rvRecent();
+                intraday[2][k] = st.bipower();
             }
         }
         floorProxy(proxy);
-        return new DailySeries(dates, o, h, l, c, v, ret, span, proxy, rv == null ? PROXY_GK : PROXY_RV, filled);
+        for (double[] x : intraday) {
+            floorProxy(x);
+        }
+        return new DailySeries(dates, o, h, l, c, v, ret, span, proxy, intraday, rv == null ? PROXY_GK : PROXY_RV, filled);
     }
 
     /** Replaces exact zeros (flat days) by the smallest positive proxy value, so that logs and QLIKE stay finite. */

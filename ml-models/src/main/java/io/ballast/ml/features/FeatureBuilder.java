@@ -11,14 +11,16 @@ import io.ballast.ml.proxy.VarianceProxies;
  *   <li>{@code lpark_1, lrs_7, lyz_30}: log Parkinson of day t, log mean Rogers-Satchell over 7 days, log Yang-Zhang over 30 days;</li>
  *   <li>{@code r_1, rneg_1, r_7}: signed log return of day t, its negative part (leverage effect), 7-day cumulative return;</li>
  *   <li>{@code lvolu_rel}: log of volume over its 30-day mean;</li>
- *   <li>{@code lewma}: log EWMA(0.94) of squared returns started from the first squared return of the series.</li>
+ *   <li>{@code lewma}: log EWMA(0.94) of squared returns started from the first squared return of the series;</li>
+ *   <li>{@code ldown_1, ldown_7}: log downside semivariance of day t and its 7-day mean (hourly; daily fallback);</li>
+ *   <li>{@code lrecent_1}: log variance rate of the last 6 hours of day t; {@code ljump_1}: log(RV / bipower), the jump share.</li>
  * </ul>
  */
 public final class FeatureBuilder {
 
     /** Feature names, in vector order. */
     public static final String[] NAMES = {"lp_1", "lp_7", "lp_30", "lpark_1", "lrs_7", "lyz_30", "r_1", "rneg_1", "r_7",
-        "lvolu_rel", "lewma"};
+        "lvolu_rel", "lewma", "ldown_1", "ldown_7", "lrecent_1", "ljump_1"};
     /** First index with a complete feature vector (30-day windows plus the previous close for Yang-Zhang). */
     public static final int FIRST_ROW = 30;
 
@@ -54,6 +56,7 @@ public final class FeatureBuilder {
             double p7 = 0;
             double p30 = 0;
             double rs7 = 0;
+            double down7 = 0;
             double r7 = 0;
             double v30 = 0;
             for (int k = 0; k < 30; k++) {
@@ -62,6 +65,7 @@ public final class FeatureBuilder {
                 v30 += s.volume(t - k);
                 if (k < 7) {
                     p7 += p;
+                    down7 += s.downsideVariance(t - k);
                     rs7 += VarianceProxies.rogersSatchell(o[t - k], hi[t - k], lo[t - k], c[t - k]);
                     r7 += s.logReturn(t - k);
                 }
@@ -73,7 +77,9 @@ public final class FeatureBuilder {
                 log(VarianceProxies.parkinson(hi[t], lo[t])), log(rs7 / 7), log(VarianceProxies.yangZhang(o, hi, lo, c, t, 30)),
                 r, Math.min(r, 0), r7,
                 v30 > 0 && vol > 0 ? Math.log(vol / (v30 / 30)) : 0.0,
-                log(ewma)};
+                log(ewma),
+                log(s.downsideVariance(t)), log(down7 / 7), log(s.recentVariance(t)),
+                Math.max(-2, Math.min(2, log(s.proxy(t)) - log(s.bipowerVariance(t))))};
         }
         return x;
     }

@@ -40,15 +40,15 @@ public record MlConfig(String kind, double a, double b, double c) {
         List<MlConfig> g = new ArrayList<>();
         switch (kind.toUpperCase(Locale.ROOT)) {
             case "XGB" -> {
-                g.add(new MlConfig("XGB", 150, 2, 0.05));
-                g.add(new MlConfig("XGB", 300, 2, 0.03));
-                g.add(new MlConfig("XGB", 150, 3, 0.05));
-                g.add(new MlConfig("XGB", 400, 1, 0.05));
+                g.add(new MlConfig("XGB", 100, 1, 0.03));
+                g.add(new MlConfig("XGB", 300, 1, 0.03));
+                g.add(new MlConfig("XGB", 200, 2, 0.02));
+                g.add(new MlConfig("XGB", 150, 3, 0.02));
             }
             case "CART" -> {
-                g.add(new MlConfig("CART", 3, 30, 0));
-                g.add(new MlConfig("CART", 4, 50, 0));
-                g.add(new MlConfig("CART", 6, 80, 0));
+                g.add(new MlConfig("CART", 2, 150, 0));
+                g.add(new MlConfig("CART", 3, 100, 0));
+                g.add(new MlConfig("CART", 4, 200, 0));
             }
             case "SGD" -> {
                 g.add(new MlConfig("SGD", 20, 0.05, 0));

@@ -13,17 +13,23 @@ import org.tribuo.regression.RegressionFactory;
 import org.tribuo.regression.Regressor;
 
 /**
- * A Tribuo regressor of log h-day variance with its feature standardisation and log-normal bias correction.
- * Forecast variance = {@code exp(model(z) + biasLog)}, z the standardised features, {@code biasLog = mu + s2/2} with mu and
- * s2 the mean and variance of the model's residuals on a held-out calibration block (purged by h).
+ * A Tribuo regressor of log h-day variance on top of a HAR base, with its feature standardisation and bias correction.
+ * Log forecast = {@code base'[1, lp_1, lp_7, lp_30] + model(z)}: the base is the OLS (log-HAR) fit on the training rows
+ * and the Tribuo model learns what it leaves (boosting on a linear base); z are the standardised features. Forecast
+ * variance = {@code exp(log forecast + biasLog)}, {@code biasLog = ln mean(exp(residual))} over a held-out calibration
+ * block (Duan's smearing, the QLIKE-optimal scale for a log model; equals {@code mu + s2/2} for normal residuals).
  *
  * @param config  trainer configuration
  * @param model   the Tribuo model (predicts log variance from standardised features)
  * @param mean    per-feature training means
  * @param std     per-feature training standard deviations (1 where constant)
+ * @param base    log-HAR base coefficients on {@code [1, lp_1, lp_7, lp_30]} (the first three features)
  * @param biasLog additive bias correction in log space
  */
-public record TrainedRegressor(MlConfig config, Model<Regressor> model, double[] mean, double[] std, double biasLog) {
+public record TrainedRegressor(MlConfig config, Model<Regressor> model, double[] mean, double[] std, double[] base, double biasLog) {
+
+    /** Number of base coefficients (intercept and the three HAR lags). */
+    public static final int BASE_SIZE = 4;
 
     /** Name of the regression output dimension. */
     public static final String TARGET = "log_variance";
@@ -36,8 +42,22 @@ public record TrainedRegressor(MlConfig config, Model<Regressor> model, double[]
         if (mean.length != FeatureBuilder.NAMES.length || std.length != FeatureBuilder.NAMES.length) {
             throw new IllegalArgumentException("scaler size must equal the feature count " + FeatureBuilder.NAMES.length);
         }
+        if (base.length != BASE_SIZE) {
+            throw new IllegalArgumentException("base must have " + BASE_SIZE + " coefficients");
+        }
         mean = mean.clone();
         std = std.clone();
+        base = base.clone();
+    }
+
+    /** Base coefficients (a copy). */
+    @Override
+    public double[] base() {
+        return base.clone();
+    }
+
+    private static double baseOf(double[] b, double[] r) {
+        return b[0] + b[1] * r[0] + b[2] * r[1] + b[3] * r[2];
     }
 
     /** Training means (a copy). */
@@ -52,7 +72,7 @@ public record TrainedRegressor(MlConfig config, Model<Regressor> model, double[]
         return std.clone();
     }
 
-    /** Raw model output (log variance, before the bias correction) for each feature row. */
+    /** Log-variance forecast (base plus Tribuo model, before the bias correction) for each feature row. */
     public double[] predictLog(List<double[]> rows) {
         List<org.tribuo.Example<Regressor>> ex = new ArrayList<>(rows.size());
         for (double[] r : rows) {
@@ -61,7 +81,7 @@ public record TrainedRegressor(MlConfig config, Model<Regressor> model, double[]
         List<Prediction<Regressor>> p = model.predict(ex);
         double[] out = new double[rows.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = p.get(i).getOutput().getValues()[0];
+            out[i] = baseOf(base, rows.get(i)) + p.get(i).getOutput().getValues()[0];
         }
         return out;
     }
@@ -100,17 +120,22 @@ public record TrainedRegressor(MlConfig config, Model<Regressor> model, double[]
         for (int j = 0; j < k; j++) {
             std[j] = std[j] > 0 ? Math.sqrt(std[j]) : 1.0;
         }
+        double[][] hx = new double[x.size()][];
+        for (int i = 0; i < x.size(); i++) {
+            hx[i] = new double[] {1, x.get(i)[0], x.get(i)[1], x.get(i)[2]};
+        }
+        double[] base = io.ballast.ml.model.Ols.fit(hx, y);
         MutableDataset<Regressor> ds = new MutableDataset<>(new SimpleDataSourceProvenance(source, FACTORY), FACTORY);
         for (int i = 0; i < x.size(); i++) {
-            ds.add(example(new Regressor(TARGET, y[i]), x.get(i), mean, std));
+            ds.add(example(new Regressor(TARGET, y[i] - baseOf(base, x.get(i))), x.get(i), mean, std));
         }
         Model<Regressor> m = config.trainer().train(ds);
-        return new TrainedRegressor(config, m, mean, std, 0.0);
+        return new TrainedRegressor(config, m, mean, std, base, 0.0);
     }
 
     /** The same model with another bias correction. */
     public TrainedRegressor withBias(double bias) {
-        return new TrainedRegressor(config, model, mean, std, bias);
+        return new TrainedRegressor(config, model, mean, std, base, bias);
     }
 
     private static ArrayExample<Regressor> example(Regressor out, double[] r, double[] mean, double[] std) {

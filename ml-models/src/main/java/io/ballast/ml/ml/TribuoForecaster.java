@@ -26,7 +26,7 @@ public final class TribuoForecaster implements WalkForwardModel {
     /** Inner validation block for hyperparameter tuning (rows). */
     public static final int VALIDATION_DAYS = 180;
     /** Calibration block for the bias correction (rows). */
-    public static final int CALIBRATION_DAYS = 180;
+    public static final int CALIBRATION_DAYS = 365;
 
     /** Tribuo logs every fit at INFO; the walk-forward reports its own progress instead. Held strongly so it sticks. */
     private static final java.util.logging.Logger TRIBUO_LOG = quiet();
@@ -120,16 +120,11 @@ public final class TribuoForecaster implements WalkForwardModel {
             calRows.add(x[t]);
         }
         double[] p = cal.predictLog(calRows);
-        double mu = 0;
+        double smear = 0;
         for (int t = calStart; t < trainEnd; t++) {
-            mu += (Math.log(s.realized(t, h)) - p[t - calStart]) / CALIBRATION_DAYS;
+            smear += Math.exp(Math.log(s.realized(t, h)) - p[t - calStart]) / CALIBRATION_DAYS;
         }
-        double var = 0;
-        for (int t = calStart; t < trainEnd; t++) {
-            double e = Math.log(s.realized(t, h)) - p[t - calStart] - mu;
-            var += e * e / (CALIBRATION_DAYS - 1);
-        }
-        return train(c, s, x, h, first, trainEnd).withBias(mu + var / 2);
+        return train(c, s, x, h, first, trainEnd).withBias(Math.log(smear));
     }
 
     private static TrainedRegressor train(MlConfig c, DailySeries s, double[][] x, int h, int start, int end) {

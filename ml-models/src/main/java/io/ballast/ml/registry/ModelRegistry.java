@@ -22,7 +22,7 @@ import org.tribuo.regression.Regressor;
 
 /**
  * Versioned model registry on the file system: {@code <root>/<asset>/h<h>/<version>/} holds {@code metadata.json}
- * (model name, provenance, metrics, training-data fingerprint, feature names, scaler, bias correction, trainer
+ * (model name, provenance, metrics, training-data fingerprint, feature names, scaler, HAR base, bias correction, trainer
  * configuration) and, for Tribuo models, {@code model.tribuo} (Tribuo protobuf serialization).
  * {@code <root>/<asset>/h<h>/champion.json} names the champion's version. Baseline champions (EWMA, GARCH, HAR) have
  * metadata only: they are refitted from the data at prediction time.
@@ -91,6 +91,7 @@ public final class ModelRegistry {
                     "c", regressor.config().c(), "description", regressor.config().describe()));
             meta.put("featureMean", regressor.mean());
             meta.put("featureStd", regressor.std());
+            meta.put("harBase", regressor.base());
             meta.put("biasLog", regressor.biasLog());
         }
         JSON.writeValue(dir.resolve(METADATA_FILE).toFile(), meta);
@@ -117,7 +118,8 @@ public final class ModelRegistry {
             Map<String, Object> cfg = (Map<String, Object>) meta.get("config");
             MlConfig config = new MlConfig((String) cfg.get("kind"), num(cfg.get("a")), num(cfg.get("b")), num(cfg.get("c")));
             Model<Regressor> m = Model.deserializeFromFile(dir.resolve(MODEL_FILE)).castModel(Regressor.class);
-            reg = new TrainedRegressor(config, m, doubles(meta.get("featureMean")), doubles(meta.get("featureStd")), num(meta.get("biasLog")));
+            reg = new TrainedRegressor(config, m, doubles(meta.get("featureMean")), doubles(meta.get("featureStd")),
+                    doubles(meta.get("harBase")), num(meta.get("biasLog")));
         }
         return new Stored(dir, meta, reg);
     }
