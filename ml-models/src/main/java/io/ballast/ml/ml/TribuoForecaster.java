@@ -15,9 +15,9 @@ import java.util.Locale;
  * <p>Discipline (no look-ahead): at forecast index i the training rows are those whose target is complete,
  * {@code t + h <= i}. Hyperparameters are chosen once, at the first forecast index, from {@link MlConfig#grid} by QLIKE on an
  * inner validation block of {@link #VALIDATION_DAYS} rows that ends at the first forecast index, with the training rows
- * purged by h days before the block. The bias correction of every fit comes from a calibration block of
- * {@link #CALIBRATION_DAYS} rows at the end of its training window, predicted by a model trained on the rows before it
- * (purged by h).
+ * purged by h days before the block. The bias correction of every fit (Duan smearing, see {@link TrainedRegressor}) comes
+ * from a calibration block of {@link #CALIBRATION_DAYS} rows at the end of its training window, predicted by a model
+ * trained on the rows before it (purged by h).
  */
 public final class TribuoForecaster implements WalkForwardModel {
 
@@ -25,7 +25,7 @@ public final class TribuoForecaster implements WalkForwardModel {
     public static final int REFIT_DAYS = 30;
     /** Inner validation block for hyperparameter tuning (rows). */
     public static final int VALIDATION_DAYS = 180;
-    /** Calibration block for the bias correction (rows). */
+    /** Calibration block for the bias correction (rows); a third of the training rows when that is shorter. */
     public static final int CALIBRATION_DAYS = 365;
 
     /** Tribuo logs every fit at INFO; the walk-forward reports its own progress instead. Held strongly so it sticks. */
@@ -110,7 +110,8 @@ public final class TribuoForecaster implements WalkForwardModel {
      */
     public static TrainedRegressor fit(MlConfig c, DailySeries s, double[][] x, int h, int trainEnd) {
         int first = FeatureBuilder.FIRST_ROW;
-        int calStart = trainEnd - CALIBRATION_DAYS;
+        int calDays = Math.min(CALIBRATION_DAYS, (trainEnd - first - h) / 3);
+        int calStart = trainEnd - calDays;
         if (calStart - h - first < 100) {
             throw new IllegalArgumentException("too little history to train " + c.kind() + " before " + s.date(trainEnd));
         }
@@ -122,7 +123,7 @@ public final class TribuoForecaster implements WalkForwardModel {
         double[] p = cal.predictLog(calRows);
         double smear = 0;
         for (int t = calStart; t < trainEnd; t++) {
-            smear += Math.exp(Math.log(s.realized(t, h)) - p[t - calStart]) / CALIBRATION_DAYS;
+            smear += Math.exp(Math.log(s.realized(t, h)) - p[t - calStart]) / calDays;
         }
         return train(c, s, x, h, first, trainEnd).withBias(Math.log(smear));
     }
