@@ -1,5 +1,8 @@
 package io.ballast.predictive;
 
+import io.ballast.ml.data.DailyBar;
+import java.util.List;
+
 /**
  * Daily volatilities for the anti-procyclicality floor (EMIR RTS 153/2013 art. 28), computed only from returns known
  * at each day: the long-lookback standard deviation (art. 28(c): up to 10 years) and the stressed-period volatility
@@ -14,6 +17,34 @@ public final class FloorVolatility {
     public static final int STRESS_WINDOW_DAYS = 250;
 
     private FloorVolatility() {
+    }
+
+    /**
+     * Close-to-close log returns of daily bars; index 0 is 0 (no previous close).
+     *
+     * @param bars ascending daily bars
+     * @return one return per bar
+     */
+    public static double[] logReturns(List<DailyBar> bars) {
+        double[] r = new double[bars.size()];
+        for (int i = 1; i < r.length; i++) {
+            r[i] = Math.log(bars.get(i).close() / bars.get(i - 1).close());
+        }
+        return r;
+    }
+
+    /**
+     * The floor volatility per bar for a floor mode: {@link #stressedPeriod} for
+     * {@link GuardrailSettings.FloorMode#STRESSED_PERIOD}, otherwise {@link #longLookback} over ten years with at least
+     * 365 returns (also computed for {@code NONE}, where the engine ignores it).
+     *
+     * @param mode the tenant's floor mode
+     * @param logReturns daily log returns
+     * @return one daily volatility per bar
+     */
+    public static double[] forMode(GuardrailSettings.FloorMode mode, double[] logReturns) {
+        return mode == GuardrailSettings.FloorMode.STRESSED_PERIOD ? stressedPeriod(logReturns)
+            : longLookback(logReturns, TEN_YEARS_DAYS, 365);
     }
 
     /**

@@ -55,13 +55,7 @@ public final class Recommender {
             forecastAt(asset, bars, model, h, last).ifPresent(f -> modelForecasts.put(h, f));
             forecastAt(asset, bars, "EWMA", h, last).ifPresent(f -> ewma.put(h, f));
         }
-        double[] r = new double[bars.size()];
-        for (int i = 1; i < bars.size(); i++) {
-            r[i] = Math.log(bars.get(i).close() / bars.get(i - 1).close());
-        }
-        double[] floor = guardrails.floorMode() == GuardrailSettings.FloorMode.STRESSED_PERIOD
-            ? FloorVolatility.stressedPeriod(r)
-            : FloorVolatility.longLookback(r, FloorVolatility.TEN_YEARS_DAYS, 365);
+        double[] floor = FloorVolatility.forMode(guardrails.floorMode(), FloorVolatility.logReturns(bars));
         return PredictiveMarginEngine.DEFAULT.recommend(new RecommendationRequest(tenantId, asset, evaluationDate,
             modelForecasts, ewma, floor[floor.length - 1], mapping, guardrails, previous));
     }

@@ -272,13 +272,8 @@ public final class BacktestRunner {
         for (int i = 0; i < ewma.size(); i++) {
             ewmaByDate.put(ewma.date(i), ewma.variance(i));
         }
-        double[] logReturns = new double[daily.size()];
-        for (int i = 1; i < daily.size(); i++) {
-            logReturns[i] = Math.log(daily.get(i).close() / daily.get(i - 1).close());
-        }
-        double[] floor = config.guardrails().floorMode() == GuardrailSettings.FloorMode.STRESSED_PERIOD
-            ? FloorVolatility.stressedPeriod(logReturns)
-            : FloorVolatility.longLookback(logReturns, FloorVolatility.TEN_YEARS_DAYS, 365);
+        double[] logReturns = FloorVolatility.logReturns(daily);
+        double[] floor = FloorVolatility.forMode(config.guardrails().floorMode(), logReturns);
         List<Integer> keep = new ArrayList<>();
         for (int i = 0; i < champ.size(); i++) {
             Integer row = rowOf.get(champ.date(i));
