@@ -13,6 +13,7 @@ import io.ballast.ml.ml.TrainedRegressor;
 import io.ballast.ml.ml.TribuoForecaster;
 import io.ballast.ml.model.Models;
 import io.ballast.ml.model.Progress;
+import io.ballast.ml.proxy.ProxyComparison;
 import io.ballast.ml.registry.ModelRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -168,7 +169,8 @@ public final class ForecastCli {
         ReportWriter.Header hd = new ReportWriter.Header(in.asset(), in.data().toString() + (in.hourly() == null ? "" : " + " + in.hourly()),
                 s.size(), s.proxyName(), s.proxyFilledDays(), oos, s.date(0), s.date(s.size() - 1));
         ReportWriter.writeJson(out.resolve("report.json"), hd, results);
-        List<String> verdict = ReportWriter.writeMarkdown(out.resolve("report.md"), hd, results);
+        List<String> verdict = ReportWriter.writeMarkdown(out.resolve("report.md"), hd, results,
+                ProxyComparison.compare(s, from, s.size()));
         for (Evaluation.HorizonResult r : results) {
             ReportWriter.writePlots(out, in.asset(), r);
         }

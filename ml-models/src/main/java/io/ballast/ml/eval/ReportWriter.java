@@ -3,6 +3,7 @@ package io.ballast.ml.eval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ballast.ml.model.Models;
+import io.ballast.ml.proxy.ProxyComparison;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +73,8 @@ public final class ReportWriter {
     }
 
     /** Writes report.md with the tables; returns the goal verdict lines. */
-    public static List<String> writeMarkdown(Path out, Header hd, List<Evaluation.HorizonResult> results) throws IOException {
+    public static List<String> writeMarkdown(Path out, Header hd, List<Evaluation.HorizonResult> results,
+            Map<String, ProxyComparison.Row> proxies) throws IOException {
         StringBuilder sb = new StringBuilder();
         sb.append("# Volatility forecast evaluation: ").append(hd.asset()).append("\n\n");
         sb.append(String.format(Locale.ROOT, "- data: `%s`, %d daily rows used (%s .. %s, listing week dropped)%n", hd.dataFile(),
@@ -84,6 +86,11 @@ public final class ReportWriter {
                 .append(" forecast days before the out-of-sample start (never the test period)\n");
         sb.append("- losses on variance of the h-day log-return sum (daily units); DM: HLN-corrected, Newey-West h-1 lags, ")
                 .append("Student-t n-1, one-sided p for \"row model has lower loss than the baseline\"\n\n");
+        sb.append("## Variance proxies over the out-of-sample period\n\n")
+                .append("| proxy | mean vol % (annualised) | corr(ln proxy, ln target) |\n|---|---|---|\n");
+        proxies.forEach((name, row) -> sb.append(String.format(Locale.ROOT, "| %s | %.1f | %.3f |%n", name,
+                row.meanAnnualVolPct(), row.corrLogWithTarget())));
+        sb.append("\n");
         List<String> verdict = new ArrayList<>();
         for (Evaluation.HorizonResult r : results) {
             sb.append("## h = ").append(r.h()).append(" day").append(r.h() > 1 ? "s" : "").append("\n\n");
