@@ -142,18 +142,9 @@ class BaselinesTest {
     void garchRecoversKnownParametersFrom5000SimulatedObservations() {
         // omega 0.05, alpha 0.10, beta 0.85 (percent-return units). Tolerances: alpha +-0.03, beta +-0.05,
         // alpha+beta +-0.02, omega within a factor 2: about 3 standard errors at n = 5000.
-        Random rnd = new Random(42);
         int n = 5000;
-        double[] r = new double[n];
-        double s2 = 1.0;
-        double prev = 0;
-        for (int t = 0; t < 500 + n; t++) {
-            s2 = 0.05 + 0.10 * prev * prev + 0.85 * s2;
-            prev = Math.sqrt(s2) * rnd.nextGaussian();
-            if (t >= 500) {
-                r[t - 500] = prev;
-            }
-        }
+        Random rnd = new Random(42);
+        double[] r = simulateGarch(n, rnd::nextGaussian);
         Garch11.Params p = new Garch11(false).fit(r, n, null);
         assertThat(p.alpha()).isCloseTo(0.10, within(0.03));
         assertThat(p.beta()).isCloseTo(0.85, within(0.05));
@@ -171,21 +162,15 @@ class BaselinesTest {
     void studentTGarchEstimatesHeavyTails() {
         Random rnd = new Random(7);
         int n = 5000;
-        double[] r = new double[n];
-        double s2 = 1.0;
-        double prev = 0;
         double nu = 5;
-        for (int t = 0; t < n; t++) {
-            s2 = 0.05 + 0.10 * prev * prev + 0.85 * s2;
+        double[] r = simulateGarch(n, () -> {
             double chi = 0;
-            for (int k = 0; k < 5; k++) {
+            for (int k = 0; k < nu; k++) {
                 double g = rnd.nextGaussian();
                 chi += g * g;
             }
-            double z = rnd.nextGaussian() / Math.sqrt(chi / nu) * Math.sqrt((nu - 2) / nu);
-            prev = Math.sqrt(s2) * z;
-            r[t] = prev;
-        }
+            return rnd.nextGaussian() / Math.sqrt(chi / nu) * Math.sqrt((nu - 2) / nu);
+        });
         Garch11.Params p = new Garch11(true).fit(r, n, null);
         assertThat(p.nu()).isBetween(3.5, 8.0);
         assertThat(p.alpha() + p.beta()).isCloseTo(0.95, within(0.03));
@@ -196,6 +181,21 @@ class BaselinesTest {
         Garch11.Params p = new Garch11.Params(0.05, 0.1, 0.85, Double.POSITIVE_INFINITY);
         // s2 = 1; next = 2: 2 + (1 + 0.95) + (1 + 0.9025) = 5.8525
         assertThat(Garch11.horizonVariance(p, 2.0, 3)).isCloseTo(5.8525, within(1e-12));
+    }
+
+    /** GARCH(1,1) omega 0.05, alpha 0.10, beta 0.85 driven by unit-variance shocks z, after a 500-step burn-in. */
+    private static double[] simulateGarch(int n, java.util.function.DoubleSupplier z) {
+        double[] r = new double[n];
+        double s2 = 1.0;
+        double prev = 0;
+        for (int t = 0; t < 500 + n; t++) {
+            s2 = 0.05 + 0.10 * prev * prev + 0.85 * s2;
+            prev = Math.sqrt(s2) * z.getAsDouble();
+            if (t >= 500) {
+                r[t - 500] = prev;
+            }
+        }
+        return r;
     }
 
     private static double[] square(double[] r) {

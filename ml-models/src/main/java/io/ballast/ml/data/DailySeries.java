@@ -253,8 +253,8 @@ public final class DailySeries {
         return i >= 0 ? i : -i - 1;
     }
 
-    /** Raw arrays for the proxy estimators: open, high, low, close (shared, do not modify). */
-    double[][] ohlc() {
-        return new double[][] {open, high, low, close};
+    /** Copies of the open, high, low and close prices of days {@code [0, to)}, in that order. */
+    public double[][] ohlc(int to) {
+        return new double[][] {Arrays.copyOf(open, to), Arrays.copyOf(high, to), Arrays.copyOf(low, to), Arrays.copyOf(close, to)};
     }
 }

@@ -37,16 +37,11 @@ public final class FeatureBuilder {
      */
     public static double[][] matrix(DailySeries s, int to) {
         double[][] x = new double[to][];
-        double[] o = new double[to];
-        double[] hi = new double[to];
-        double[] lo = new double[to];
-        double[] c = new double[to];
-        for (int i = 0; i < to; i++) {
-            o[i] = s.open(i);
-            hi[i] = s.high(i);
-            lo[i] = s.low(i);
-            c[i] = s.close(i);
-        }
+        double[][] ohlc = s.ohlc(to);
+        double[] o = ohlc[0];
+        double[] hi = ohlc[1];
+        double[] lo = ohlc[2];
+        double[] c = ohlc[3];
         double ewma = to > 0 ? s.squaredReturn(0) : 0;
         for (int t = 0; t < to; t++) {
             ewma = t == 0 ? ewma : 0.94 * ewma + 0.06 * s.squaredReturn(t);

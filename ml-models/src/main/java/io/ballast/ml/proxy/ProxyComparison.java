@@ -25,16 +25,11 @@ public final class ProxyComparison {
      */
     public static Map<String, Row> compare(DailySeries s, int from, int to) {
         int n = to - from;
-        double[] o = new double[to];
-        double[] h = new double[to];
-        double[] l = new double[to];
-        double[] c = new double[to];
-        for (int i = 0; i < to; i++) {
-            o[i] = s.open(i);
-            h[i] = s.high(i);
-            l[i] = s.low(i);
-            c[i] = s.close(i);
-        }
+        double[][] ohlc = s.ohlc(to);
+        double[] o = ohlc[0];
+        double[] h = ohlc[1];
+        double[] l = ohlc[2];
+        double[] c = ohlc[3];
         Map<String, double[]> p = new LinkedHashMap<>();
         String[] names = {"close-to-close", "Parkinson", "Garman-Klass", "Rogers-Satchell", "Yang-Zhang (7d)", "target: " + s.proxyName()};
         for (String name : names) {
