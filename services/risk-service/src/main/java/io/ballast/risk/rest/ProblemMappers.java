@@ -11,12 +11,14 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.vertx.pgclient.PgException;
+import org.hibernate.JDBCException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -123,21 +125,36 @@ public class ProblemMappers {
             if (t instanceof JsonProcessingException j) {
                 return jsonProblem(j, uri);
             }
-            if (t instanceof PgException pg) {
-                String state = pg.getSqlState();
+            String state = sqlState(t);
+            if (state != null) {
                 if ("23505".equals(state) || "40001".equals(state) || "40P01".equals(state)) {
-                    return Problem.of(409, "Conflict", "the request conflicts with a concurrent or earlier write",
+                    return Problem.of(409, "Conflict", "the request conflicts with a concurrent or earlier write "
+                            + "(for example the same Idempotency-Key in flight); retry to get the stored answer",
                             path(uri), List.of()).toResponse();
                 }
-                if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
-                    return Problem.of(422, "Unprocessable Content", "the data breaks a database rule: "
-                            + pg.getErrorMessage(), path(uri), List.of()).toResponse();
+                if (state.startsWith("22") || state.startsWith("23")) {
+                    return Problem.of(422, "Unprocessable Content", "the data breaks a database rule (SQLSTATE "
+                            + state + ")", path(uri), List.of()).toResponse();
                 }
             }
         }
         LOG.errorf(e, "unexpected failure on %s", path(uri));
         return Problem.of(500, "Internal Server Error", "unexpected failure; see the service log", path(uri),
                 List.of()).toResponse();
+    }
+
+    /** The SQLSTATE of a database failure (reactive client or Hibernate wrapper), or null. */
+    private static String sqlState(Throwable t) {
+        if (t instanceof PgException pg) {
+            return pg.getSqlState();
+        }
+        if (t instanceof JDBCException jdbc) {
+            return jdbc.getSQLState();
+        }
+        if (t instanceof SQLException sql) {
+            return sql.getSQLState();
+        }
+        return null;
     }
 
     private static String path(UriInfo uri) {
