@@ -39,7 +39,8 @@ public final class OptionBook {
 
     /**
      * Portfolio margin of the short straddle: the worst loss over price moves of +-scan in thirds times the up and
-     * down volatility shocks, repriced {@code mporDays} later, as a fraction of the spot (>= 0).
+     * down volatility shocks, repriced {@code mporDays} later, as a fraction of the spot (>= 0). A down move is floored
+     * at a price of 0.1 % of spot.
      *
      * @param annualVol implied volatility now
      * @param scanRange scan range, relative price move
@@ -53,7 +54,8 @@ public final class OptionBook {
         double v0 = straddle(1.0, 1.0, EXPIRY_DAYS, annualVol);
         double worst = 0;
         for (double m : MOVES) {
-            double s = 1.0 + m * scanRange;
+            // a scan range of 100 % or more (possible for the unguarded policy) would take the price to zero or below
+            double s = Math.max(1e-3, 1.0 + m * scanRange);
             for (double vol : new double[] {annualVol * (1 + volShockUp), annualVol * (1 - volShockDown)}) {
                 double loss = straddle(s, 1.0, EXPIRY_DAYS - mporDays, Math.max(1e-4, vol)) - v0;
                 worst = Math.max(worst, loss);

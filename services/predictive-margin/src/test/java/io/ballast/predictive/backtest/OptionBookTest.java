@@ -22,6 +22,8 @@ class OptionBookTest {
         assertThat(small).isPositive();
         assertThat(wide).isGreaterThan(small);
         assertThat(shocked).isGreaterThan(small);
+        // a scan range beyond 100 % stays finite (the down move is floored at 0.1 % of spot)
+        assertThat(OptionBook.requirement(0.6, 1.6, 3.2, 0.9, 2)).isFinite().isGreaterThan(wide);
     }
 
     @Test
