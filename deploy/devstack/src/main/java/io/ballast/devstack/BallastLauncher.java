@@ -29,6 +29,7 @@ public final class BallastLauncher {
     private volatile KafkaBroker kafka;
     private volatile KeycloakServer keycloak;
     private volatile ChildProcess service;
+    private volatile boolean stopping;
 
     private BallastLauncher(Path root, LauncherOptions options) {
         this.root = root;
@@ -264,7 +265,7 @@ public final class BallastLauncher {
     private void waitForever(ChildProcess watched) {
         while (true) {
             ChildProcess.sleep(1_000);
-            if (watched != null && !watched.isAlive()) {
+            if (watched != null && !watched.isAlive() && !stopping) {
                 System.err.println("ballast run: the risk service exited on its own; last lines of "
                         + watched.logFile() + ":\n" + watched.tail(30));
                 System.exit(1);
@@ -274,6 +275,7 @@ public final class BallastLauncher {
 
     /** Shutdown hook: service, Keycloak, Kafka, PostgreSQL, in that order, each with progress and timing. */
     private void stopAll() {
+        stopping = true;
         if (service == null && keycloak == null && kafka == null && postgres == null) {
             return; // nothing was started
         }
