@@ -18,15 +18,19 @@ import org.tribuo.regression.Regressor;
  * and the Tribuo model learns what it leaves (boosting on a linear base); z are the standardised features. Forecast
  * variance = {@code exp(log forecast + biasLog)}, {@code biasLog = ln mean(exp(residual))} over a held-out calibration
  * block (Duan's smearing, the QLIKE-optimal scale for a log model; equals {@code mu + s2/2} for normal residuals).
+ * The log forecast is clamped to the range of the training targets (a linear model must not extrapolate to absurd
+ * variances on unusual feature values).
  *
  * @param config  trainer configuration
  * @param model   the Tribuo model (predicts log variance from standardised features)
  * @param mean    per-feature training means
  * @param std     per-feature training standard deviations (1 where constant)
  * @param base    log-HAR base coefficients on {@code [1, lp_1, lp_7, lp_30]} (the first three features)
+ * @param range   smallest and largest training target (log variance): the clamp of the log forecast
  * @param biasLog additive bias correction in log space
  */
-public record TrainedRegressor(MlConfig config, Model<Regressor> model, double[] mean, double[] std, double[] base, double biasLog) {
+public record TrainedRegressor(MlConfig config, Model<Regressor> model, double[] mean, double[] std, double[] base, double[] range,
+        double biasLog) {
 
     /** Number of base coefficients (intercept and the three HAR lags). */
     public static final int BASE_SIZE = 4;
@@ -42,12 +46,22 @@ public record TrainedRegressor(MlConfig config, Model<Regressor> model, double[]
         if (mean.length != FeatureBuilder.NAMES.length || std.length != FeatureBuilder.NAMES.length) {
             throw new IllegalArgumentException("scaler size must equal the feature count " + FeatureBuilder.NAMES.length);
         }
+        if (range.length != 2 || !(range[0] <= range[1])) {
+            throw new IllegalArgumentException("range must be [min, max]");
+        }
         if (base.length != BASE_SIZE) {
             throw new IllegalArgumentException("base must have " + BASE_SIZE + " coefficients");
         }
         mean = mean.clone();
         std = std.clone();
         base = base.clone();
+        range = range.clone();
+    }
+
+    /** Training target range [min, max] (a copy). */
+    @Override
+    public double[] range() {
+        return range.clone();
     }
 
     /** Base coefficients (a copy). */
@@ -72,7 +86,7 @@ public record TrainedRegressor(MlConfig config, Model<Regressor> model, double[]
         return std.clone();
     }
 
-    /** Log-variance forecast (base plus Tribuo model, before the bias correction) for each feature row. */
+    /** Log-variance forecast (base plus Tribuo model, clamped, before the bias correction) for each feature row. */
     public double[] predictLog(List<double[]> rows) {
         List<org.tribuo.Example<Regressor>> ex = new ArrayList<>(rows.size());
         for (double[] r : rows) {
@@ -81,7 +95,8 @@ public record TrainedRegressor(MlConfig config, Model<Regressor> model, double[]
         List<Prediction<Regressor>> p = model.predict(ex);
         double[] out = new double[rows.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = baseOf(base, rows.get(i)) + p.get(i).getOutput().getValues()[0];
+            double raw = baseOf(base, rows.get(i)) + p.get(i).getOutput().getValues()[0];
+            out[i] = Math.max(range[0], Math.min(range[1], raw));
         }
         return out;
     }
@@ -130,12 +145,18 @@ public record TrainedRegressor(MlConfig config, Model<Regressor> model, double[]
             ds.add(example(new Regressor(TARGET, y[i] - baseOf(base, x.get(i))), x.get(i), mean, std));
         }
         Model<Regressor> m = config.trainer().train(ds);
-        return new TrainedRegressor(config, m, mean, std, base, 0.0);
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (double v : y) {
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        return new TrainedRegressor(config, m, mean, std, base, new double[] {lo, hi}, 0.0);
     }
 
     /** The same model with another bias correction. */
     public TrainedRegressor withBias(double bias) {
-        return new TrainedRegressor(config, model, mean, std, base, bias);
+        return new TrainedRegressor(config, model, mean, std, base, range, bias);
     }
 
     private static ArrayExample<Regressor> example(Regressor out, double[] r, double[] mean, double[] std) {

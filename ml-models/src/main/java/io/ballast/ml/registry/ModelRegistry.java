@@ -92,6 +92,7 @@ public final class ModelRegistry {
             meta.put("featureMean", regressor.mean());
             meta.put("featureStd", regressor.std());
             meta.put("harBase", regressor.base());
+            meta.put("logTargetRange", regressor.range());
             meta.put("biasLog", regressor.biasLog());
         }
         JSON.writeValue(dir.resolve(METADATA_FILE).toFile(), meta);
@@ -119,7 +120,7 @@ public final class ModelRegistry {
             MlConfig config = new MlConfig((String) cfg.get("kind"), num(cfg.get("a")), num(cfg.get("b")), num(cfg.get("c")));
             Model<Regressor> m = Model.deserializeFromFile(dir.resolve(MODEL_FILE)).castModel(Regressor.class);
             reg = new TrainedRegressor(config, m, doubles(meta.get("featureMean")), doubles(meta.get("featureStd")),
-                    doubles(meta.get("harBase")), num(meta.get("biasLog")));
+                    doubles(meta.get("harBase")), doubles(meta.get("logTargetRange")), num(meta.get("biasLog")));
         }
         return new Stored(dir, meta, reg);
     }
