@@ -96,7 +96,7 @@ public final class ReportWriter {
             sb.append("## h = ").append(r.h()).append(" day").append(r.h() > 1 ? "s" : "").append("\n\n");
             sb.append("Champion (validation QLIKE): **").append(r.champion()).append("**");
             if (r.champion().startsWith("HAR")) {
-                sb.append(" — a HAR baseline won the validation, so HAR is the champion");
+                sb.append(" — a HAR baseline won the validation, so it is the champion and no ML model is promoted");
             }
             sb.append("\n\n| model | validation QLIKE | walk-forward s |\n|---|---|---|\n");
             r.validationQlike().forEach((m, q) -> sb.append(String.format(Locale.ROOT, "| %s | %.4f | %.1f |%n", m, q,
@@ -150,7 +150,7 @@ public final class ReportWriter {
                 .title(asset + " h=" + r.h() + ": forecast vs realized (annualised vol %, log scale)")
                 .xAxisTitle("forecast date").yAxisTitle("vol % (annualised)").build();
         fc.getStyler().setYAxisLogarithmic(true);
-        fc.getStyler().setMarkerSize(0);
+        dateAxis(fc);
         addSeries(fc, "realized " + r.h() + "d", x, annualVol(r.realized(), r.h()));
         addSeries(fc, "HAR", x, annualVol(r.forecasts().get("HAR"), r.h()));
         if (!"HAR".equals(r.champion())) {
@@ -161,7 +161,7 @@ public final class ReportWriter {
         XYChart cq = new XYChartBuilder().width(1200).height(600)
                 .title(asset + " h=" + r.h() + ": cumulative QLIKE(model) - QLIKE(HAR); below 0 = model better")
                 .xAxisTitle("forecast date").yAxisTitle("cumulative QLIKE difference").build();
-        cq.getStyler().setMarkerSize(0);
+        dateAxis(cq);
         double[] har = r.forecasts().get("HAR");
         for (Map.Entry<String, double[]> e : r.forecasts().entrySet()) {
             if (e.getKey().equals("HAR")) {
@@ -176,6 +176,14 @@ public final class ReportWriter {
             addSeries(cq, e.getKey(), x, cum);
         }
         BitmapEncoder.saveBitmap(cq, dir.resolve("cum_qlike_vs_har_h" + r.h() + ".png").toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /** UTC calendar dates on the x axis ("yyyy" is the calendar year; XChart's default pattern can show week years). */
+    private static void dateAxis(XYChart c) {
+        c.getStyler().setMarkerSize(0);
+        c.getStyler().setDatePattern("yyyy-MM");
+        c.getStyler().setTimezone(java.util.TimeZone.getTimeZone("UTC"));
+        c.getStyler().setLocale(Locale.ROOT);
     }
 
     private static void addSeries(XYChart c, String name, List<Date> x, double[] y) {
