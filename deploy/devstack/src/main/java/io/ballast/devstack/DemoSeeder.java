@@ -40,7 +40,7 @@ public final class DemoSeeder {
     }
 
     /**
-     * Onboards two demo tenants and gives each accounts, collateral and positions.
+     * Onboards two demo tenants and gives each accounts, collateral, positions and synthetic demo prices and vols.
      *
      * @param apiUrl              base URL of the risk service, e.g. {@code http://localhost:8080}
      * @param tokenUrl            Keycloak token endpoint of the {@code ballast} realm
@@ -124,6 +124,13 @@ public final class DemoSeeder {
                     "demo-params-instrument-" + e.getKey(),
                     parameters(from, option ? "0.15" : "0.10", option ? "0.10" : "0.05", "0"), 201);
         }
+
+        // market data for margin: SYNTHETIC round numbers (not market quotes), so that the margin endpoints of the
+        // demo accounts answer right after ./ballast run; a PUT of the same values again writes nothing
+        api.call(admin, "PUT", "/api/v1/market/prices", null, Map.of("prices", List.of(
+                Map.of("underlying", "USDT", "indexPriceUsd", 1),
+                Map.of("underlying", "BTC", "indexPriceUsd", 90000, "annualVol", "0.55"),
+                Map.of("underlying", "ETH", "indexPriceUsd", 3000, "annualVol", "0.70"))), 200);
 
         // accounts with collateral and positions, as the integrator
         List<String> accountIds = new ArrayList<>();

@@ -41,6 +41,12 @@ class DemoSeederTest {
                 TestTenants.bearer(token).get("/api/v1/accounts/" + id).then().statusCode(200)
                         .body("id", equalTo(id));
             }
+            for (String id : accounts) {
+                TestTenants.bearer(token).get("/api/v1/accounts/" + id + "/margin").then().statusCode(200)
+                        .body("accountId", equalTo(id)).body("status", org.hamcrest.Matchers.notNullValue());
+            }
+            TestTenants.bearer(token).get("/api/v1/margin/summary").then().statusCode(200)
+                    .body("accounts", equalTo(4)).body("notComputed.size()", equalTo(0));
             TestTenants.bearer(token).get("/api/v1/accounts/" + accounts.get(0) + "/balances").then()
                     .statusCode(200).body("symbol", hasItem("USDT"));
             TestTenants.bearer(token).get("/api/v1/accounts/" + accounts.get(2) + "/positions").then()

@@ -126,6 +126,13 @@ class TenantIsolationTest {
         p.add(new Probe("snapshot with B-only instrument", Caller.INTEGRATOR, "POST", "/api/v1/snapshots",
                 Map.of("positions", List.of(Map.of("accountId", w.aIds().get("account"), "instrument", "BONLY-PERP",
                         "quantity", "5", "entryPrice", "1"))), 404));
+        p.add(new Probe("B's margin", Caller.INTEGRATOR, "GET", bAcc + "/margin", null, 404));
+        p.add(new Probe("what-if on B's account", Caller.INTEGRATOR, "POST", bAcc + "/margin/what-if",
+                Map.of("trades", List.of(Map.of("instrument", "BTC-PERP", "quantity", "1", "price", "1"))), 404));
+        p.add(new Probe("what-if with B-only instrument", Caller.INTEGRATOR, "POST", aAcc + "/margin/what-if",
+                Map.of("trades", List.of(Map.of("instrument", "BONLY-PERP", "quantity", "1", "price", "1"))), 404));
+        p.add(new Probe("price a B-only underlying", Caller.INTEGRATOR, "PUT", "/api/v1/market/prices",
+                Map.of("prices", List.of(Map.of("underlying", "BONLY", "indexPriceUsd", 1))), 404));
         p.add(new Probe("integrator creates an asset", Caller.INTEGRATOR, "POST", "/api/v1/assets",
                 Map.of("symbol", "ZZZ", "decimals", 1, "priceSource", "x"), 403));
         p.add(new Probe("tenant lists tenants", Caller.ADMIN, "GET", "/api/v1/tenants", null, 403));
@@ -162,6 +169,13 @@ class TenantIsolationTest {
                     w.a().asIntegrator().get("/api/v1/instruments").then().statusCode(200)
                             .body("id", not(hasItem(w.bIds().get("perp"))))
                             .body("symbol", not(hasItem("BONLY-PERP")));
+                    w.a().asIntegrator().get("/api/v1/margin/summary").then().statusCode(200)
+                            .body("accounts", equalTo(1))
+                            .body("worstAccounts.accountId", not(hasItem(w.bIds().get("account"))))
+                            .body("worstAccounts.accountId", hasItem(w.aIds().get("account")))
+                            .body("notComputed.accountId", not(hasItem(w.bIds().get("account"))));
+                    w.a().asIntegrator().get("/api/v1/market/prices").then().statusCode(200)
+                            .body("underlying", not(hasItem("BONLY")));
                 }),
                 DynamicTest.dynamicTest("same Idempotency-Key in two tenants: two separate writes", () -> {
                     for (Tenant t : List.of(w.a(), w.b())) {

@@ -29,6 +29,12 @@ public class AccountRepository implements PanacheRepositoryBase<Account, UUID> {
         return find("tenantId = ?1 order by createdAt, id", tenant.value()).range(offset, offset + limit - 1).list();
     }
 
+    /** Every account of the tenant that is not CLOSED, oldest first. */
+    public Uni<List<Account>> open(TenantId tenant) {
+        return list("tenantId = ?1 and status <> ?2 order by createdAt, id", tenant.value(),
+                io.ballast.risk.domain.AccountStatus.CLOSED);
+    }
+
     /** Which of these ids are the tenant's accounts. */
     public Uni<List<UUID>> existingIds(TenantId tenant, List<UUID> ids) {
         if (ids.isEmpty()) {

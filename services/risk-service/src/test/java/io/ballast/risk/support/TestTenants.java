@@ -134,4 +134,20 @@ public final class TestTenants {
         return t.asIntegrator().body(Map.of("externalId", externalId, "marginMode", "CROSS"))
                 .post("/api/v1/accounts").then().statusCode(201).extract().path("id");
     }
+
+    /** Versions risk parameters (in force since 2026-01-01) of an asset or instrument as the tenant admin. */
+    public static void riskParameters(Tenant t, String kind, String id, String im, String mm, String haircut) {
+        t.asAdmin().body(Map.of("effectiveFrom", "2026-01-01T00:00:00Z", "initialMarginFraction", im,
+                        "maintenanceMarginFraction", mm, "collateralHaircut", haircut, "liquidationFeeFraction", "0"))
+                .post("/api/v1/" + kind + "/" + id + "/risk-parameters").then().statusCode(201);
+    }
+
+    /** Records index prices (USD) and, when the value is an array {price, vol}, vols, as the integrator. */
+    public static void prices(Tenant t, Map<String, Object> pricesBySymbol) {
+        java.util.List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        pricesBySymbol.forEach((symbol, v) -> rows.add(v instanceof Object[] pv
+                ? Map.of("underlying", symbol, "indexPriceUsd", pv[0], "annualVol", pv[1])
+                : Map.of("underlying", symbol, "indexPriceUsd", v)));
+        t.asIntegrator().body(Map.of("prices", rows)).put("/api/v1/market/prices").then().statusCode(200);
+    }
 }

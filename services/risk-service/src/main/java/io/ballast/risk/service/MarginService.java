@@ -1,0 +1,248 @@
+package io.ballast.risk.service;
+
+import io.ballast.margin.MarginInputException;
+import io.ballast.margin.engine.MarginEngine;
+import io.ballast.margin.measure.HealthStatus;
+import io.ballast.margin.measure.MarginResult;
+import io.ballast.margin.measure.PoolMargin;
+import io.ballast.margin.product.AccountInput;
+import io.ballast.margin.product.HypotheticalChange;
+import io.ballast.risk.domain.Account;
+import io.ballast.risk.domain.ApiException;
+import io.ballast.risk.domain.Asset;
+import io.ballast.risk.domain.Balance;
+import io.ballast.risk.domain.FieldError;
+import io.ballast.risk.domain.Instrument;
+import io.ballast.risk.domain.Position;
+import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.repository.AccountRepository;
+import io.ballast.risk.repository.AssetRepository;
+import io.ballast.risk.repository.InstrumentRepository;
+import io.ballast.risk.repository.MarginDataRepository;
+import io.ballast.risk.repository.MarketPriceRepository;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Margin of a tenant's accounts from its stored rows: one read in a session ({@link #load}), then the engine runs on a
+ * worker thread, outside any session or transaction. Reads only; nothing is written.
+ */
+@ApplicationScoped
+public class MarginService {
+
+    /**
+     * One account's margin.
+     *
+     * @param account the account row
+     * @param result  the engine's result (one cross pool)
+     * @param valuationTime when it was valued
+     */
+    public record AccountMargin(Account account, MarginResult result, Instant valuationTime) {
+    }
+
+    /**
+     * A hypothetical trade.
+     *
+     * @param instrument instrument symbol of the tenant
+     * @param quantity   signed quantity in contracts (positive buys)
+     * @param price      trade price, USD per unit of underlying, positive
+     */
+    public record WhatIfTrade(String instrument, BigDecimal quantity, BigDecimal price) {
+    }
+
+    /**
+     * A hypothetical transfer.
+     *
+     * @param asset  asset symbol of the tenant
+     * @param amount signed amount in asset units (positive deposits, negative withdraws)
+     */
+    public record WhatIfTransfer(String asset, BigDecimal amount) {
+    }
+
+    /**
+     * Margin before and after hypothetical changes.
+     *
+     * @param before      margin now
+     * @param after       margin with every trade and transfer applied
+     * @param reducesRisk whether the maintenance requirement falls (strictly)
+     * @param acceptable  whether the account ends HEALTHY, or the change reduces risk and it does not end
+     *                    LIQUIDATABLE
+     */
+    public record WhatIf(AccountMargin before, AccountMargin after, boolean reducesRisk, boolean acceptable) {
+    }
+
+    /**
+     * Tenant-wide margin.
+     *
+     * @param computed    every open account whose margin could be computed, in account order
+     * @param notComputed accounts whose margin could not be computed, with the reason (missing data)
+     */
+    public record Summary(List<AccountMargin> computed, Map<UUID, String> notComputed) {
+    }
+
+    /** The rows read for one or all accounts. */
+    record Loaded(MarginInputs inputs, List<Account> accounts, List<Balance> balances, List<Position> positions) {
+    }
+
+    private final AccountRepository accounts;
+    private final AssetRepository assets;
+    private final InstrumentRepository instruments;
+    private final MarginDataRepository data;
+    private final MarketPriceRepository prices;
+
+    /** Wires collaborators. */
+    public MarginService(AccountRepository accounts, AssetRepository assets, InstrumentRepository instruments,
+            MarginDataRepository data, MarketPriceRepository prices) {
+        this.accounts = accounts;
+        this.assets = assets;
+        this.instruments = instruments;
+        this.data = data;
+        this.prices = prices;
+    }
+
+    /** Reads everything margin needs, for one account (404 when unknown) or every open account (id null). */
+    @WithSession
+    Uni<Loaded> load(TenantId tenant, UUID accountId) {
+        Instant now = Instant.now();
+        Uni<List<Account>> which = accountId == null ? accounts.open(tenant)
+                : accounts.find(tenant, accountId).onItem().ifNull().failWith(() -> ApiException.notFound("account",
+                        accountId)).map(List::of);
+        return which.flatMap(acc -> assets.listFor(tenant)
+                .flatMap(as -> instruments.listFor(tenant)
+                        .flatMap(is -> data.parametersInForce(tenant, now.atOffset(ZoneOffset.UTC))
+                                .flatMap(ps -> prices.latest(tenant)
+                                        .map(mp -> new MarginInputs(now, as, is, ps, mp)))))
+                .flatMap(in -> data.balances(tenant, accountId)
+                        .flatMap(bs -> data.positions(tenant, accountId)
+                                .map(pos -> new Loaded(in, acc, bs, pos)))));
+    }
+
+    /** The margin of one account: 404 unknown, 409 missing data, 422 input the engine refuses. */
+    public Uni<AccountMargin> margin(TenantId tenant, UUID accountId) {
+        return load(tenant, accountId).emitOn(Infrastructure.getDefaultWorkerPool()).map(l -> {
+            Account a = l.accounts().get(0);
+            MarginInputs.Built b = run(() -> l.inputs().build(a, l.balances(), l.positions(), List.of(), List.of()));
+            return new AccountMargin(a, run(() -> MarginEngine.DEFAULT.compute(b.account(), b.market(), b.params())),
+                    l.inputs().valuationTime());
+        });
+    }
+
+    /**
+     * Margin before and after hypothetical trades and transfers; changes nothing. Unknown instrument or asset: 404
+     * naming it; a transfer that would overdraw: 422.
+     */
+    public Uni<WhatIf> whatIf(TenantId tenant, UUID accountId, List<WhatIfTrade> trades,
+            List<WhatIfTransfer> transfers) {
+        return load(tenant, accountId).emitOn(Infrastructure.getDefaultWorkerPool()).map(l -> {
+            MarginInputs in = l.inputs();
+            List<FieldError> unknown = new ArrayList<>();
+            List<Instrument> tradeInstruments = new ArrayList<>();
+            for (int i = 0; i < trades.size(); i++) {
+                Instrument x = in.instrument(trades.get(i).instrument());
+                if (x == null) {
+                    unknown.add(new FieldError(i, "trades[" + i + "].instrument", "unknown instrument "
+                            + trades.get(i).instrument()));
+                }
+                tradeInstruments.add(x);
+            }
+            List<Asset> transferAssets = new ArrayList<>();
+            for (int i = 0; i < transfers.size(); i++) {
+                Asset x = in.asset(transfers.get(i).asset());
+                if (x == null) {
+                    unknown.add(new FieldError(i, "transfers[" + i + "].asset", "unknown asset "
+                            + transfers.get(i).asset()));
+                }
+                transferAssets.add(x);
+            }
+            if (!unknown.isEmpty()) {
+                throw ApiException.unknownReferences("unknown instrument or asset", unknown);
+            }
+            checkNoOverdraw(in, l.balances(), transfers);
+            Account a = l.accounts().get(0);
+            MarginInputs.Built b = run(() -> in.build(a, l.balances(), l.positions(), tradeInstruments,
+                    transferAssets));
+            AccountInput changed = b.account();
+            for (int i = 0; i < trades.size(); i++) {
+                Instrument x = tradeInstruments.get(i);
+                WhatIfTrade t = trades.get(i);
+                HypotheticalChange.Trade change = run(() -> new HypotheticalChange.Trade("cross",
+                        in.engineInstrument(x), t.quantity().multiply(x.contractSize).doubleValue(),
+                        t.price().doubleValue()));
+                changed = MarginEngine.DEFAULT.apply(changed, change);
+            }
+            for (WhatIfTransfer t : transfers) {
+                changed = MarginEngine.DEFAULT.apply(changed, new HypotheticalChange.Transfer("cross", t.asset(),
+                        t.amount()));
+            }
+            AccountInput after = changed;
+            MarginResult r0 = run(() -> MarginEngine.DEFAULT.compute(b.account(), b.market(), b.params()));
+            MarginResult r1 = run(() -> MarginEngine.DEFAULT.compute(after, b.market(), b.params()));
+            boolean reduces = r1.maintenanceMarginUsd() < r0.maintenanceMarginUsd();
+            boolean acceptable = r1.status() == HealthStatus.HEALTHY
+                    || (reduces && r1.status() != HealthStatus.LIQUIDATABLE);
+            return new WhatIf(new AccountMargin(a, r0, in.valuationTime()), new AccountMargin(a, r1,
+                    in.valuationTime()), reduces, acceptable);
+        });
+    }
+
+    /** Margin of every open account of the tenant; accounts with missing data are listed, not fatal. */
+    public Uni<Summary> summary(TenantId tenant) {
+        return load(tenant, null).emitOn(Infrastructure.getDefaultWorkerPool()).map(l -> {
+            Map<UUID, List<Balance>> balances = new HashMap<>();
+            l.balances().forEach(b -> balances.computeIfAbsent(b.id.accountId(), k -> new ArrayList<>()).add(b));
+            Map<UUID, List<Position>> positions = new HashMap<>();
+            l.positions().forEach(p -> positions.computeIfAbsent(p.id.accountId(), k -> new ArrayList<>()).add(p));
+            List<AccountMargin> computed = new ArrayList<>();
+            Map<UUID, String> failed = new LinkedHashMap<>();
+            for (Account a : l.accounts()) {
+                try {
+                    MarginInputs.Built b = run(() -> l.inputs().build(a, balances.getOrDefault(a.id, List.of()),
+                            positions.getOrDefault(a.id, List.of()), List.of(), List.of()));
+                    computed.add(new AccountMargin(a, run(() -> MarginEngine.DEFAULT.compute(b.account(),
+                            b.market(), b.params())), l.inputs().valuationTime()));
+                } catch (ApiException e) {
+                    failed.put(a.id, e.getMessage());
+                }
+            }
+            return new Summary(computed, failed);
+        });
+    }
+
+    private static void checkNoOverdraw(MarginInputs in, List<Balance> balances, List<WhatIfTransfer> transfers) {
+        Map<String, BigDecimal> after = new HashMap<>();
+        balances.forEach(b -> after.merge(in.assetSymbol(b.id.assetId()), b.amount, BigDecimal::add));
+        List<FieldError> overdrawn = new ArrayList<>();
+        for (int i = 0; i < transfers.size(); i++) {
+            WhatIfTransfer t = transfers.get(i);
+            BigDecimal left = after.merge(t.asset(), t.amount(), BigDecimal::add);
+            if (left.signum() < 0) {
+                overdrawn.add(new FieldError(i, "transfers[" + i + "].amount", "would leave " + left.toPlainString()
+                        + " " + t.asset()));
+            }
+        }
+        if (!overdrawn.isEmpty()) {
+            throw ApiException.unprocessable("a transfer would overdraw the account", overdrawn);
+        }
+    }
+
+    /** Runs the engine; its refusals of bad input become 422 problems naming the field. */
+    private static <T> T run(java.util.function.Supplier<T> engine) {
+        try {
+            return engine.get();
+        } catch (MarginInputException e) {
+            throw ApiException.unprocessable("the margin engine refused the input: " + e.getMessage(),
+                    List.of(FieldError.of(e.field(), e.getMessage())));
+        }
+    }
+}
