@@ -71,6 +71,9 @@ public final class ForecastCli {
         } catch (IOException e) {
             System.err.println("I/O error: " + e.getMessage());
             System.exit(1);
+        } catch (java.io.UncheckedIOException e) {
+            System.err.println("I/O error: " + e.getMessage() + " (" + e.getCause().getMessage() + ")");
+            System.exit(1);
         }
     }
 

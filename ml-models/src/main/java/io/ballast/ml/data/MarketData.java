@@ -47,8 +47,7 @@ public final class MarketData {
      * @throws UncheckedIOException when the file cannot be read
      */
     public static List<DailyBar> readDaily(Path csv) {
-        return read(csv, LocalDate::parse, (t, v) -> new DailyBar(t, v[0], v[1], v[2], v[3], v[4]), DailyBar::date,
-                (a, b) -> a.compareTo(b), t -> null);
+        return read(csv, LocalDate::parse, (t, v) -> new DailyBar(t, v[0], v[1], v[2], v[3], v[4]), t -> null);
     }
 
     /**
@@ -60,8 +59,7 @@ public final class MarketData {
      * @throws UncheckedIOException when the file cannot be read
      */
     public static List<HourlyBar> readHourly(Path csv) {
-        return read(csv, Instant::parse, (t, v) -> new HourlyBar(t, v[0], v[1], v[2], v[3], v[4]), HourlyBar::time,
-                (a, b) -> a.compareTo(b),
+        return read(csv, Instant::parse, (t, v) -> new HourlyBar(t, v[0], v[1], v[2], v[3], v[4]),
                 t -> t.truncatedTo(ChronoUnit.HOURS).equals(t) ? null : "timestamp not on the hour");
     }
 
@@ -93,12 +91,8 @@ public final class MarketData {
         B make(T time, double[] values);
     }
 
-    private interface Order<T> {
-        int compare(T a, T b);
-    }
-
-    private static <T, B> List<B> read(Path csv, Function<String, T> parseTime, BarFactory<T, B> factory,
-            Function<B, T> timeOf, Order<T> order, Function<T, String> timeCheck) {
+    private static <T extends Comparable<? super T>, B> List<B> read(Path csv, Function<String, T> parseTime, BarFactory<T, B> factory,
+            Function<T, String> timeCheck) {
         List<String> lines;
         try {
             lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
@@ -162,7 +156,7 @@ public final class MarketData {
                 continue;
             }
             if (previous != null) {
-                int c = order.compare(previous, time);
+                int c = previous.compareTo(time);
                 if (c == 0) {
                     problems.add(where + "duplicate timestamp");
                     continue;
