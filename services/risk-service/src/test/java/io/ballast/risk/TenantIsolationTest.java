@@ -72,7 +72,15 @@ class TenantIsolationTest {
                 + bIds.get("account") + "/positions/BTC-PERP").then().statusCode(200);
         b.asAdmin().body(riskParams()).post("/api/v1/assets/" + bIds.get("btc") + "/risk-parameters").then()
                 .statusCode(201);
+        for (String symbol : List.of("BTC", "BONLY")) {
+            b.asIntegrator().body(Map.of("bars", List.of(bar("2024-01-01"), bar("2024-01-02"), bar("2024-01-03"))))
+                    .put("/api/v1/market/history/" + symbol).then().statusCode(200);
+        }
         return new World(a, b, aIds, bIds);
+    }
+
+    private static Map<String, Object> bar(String date) {
+        return Map.of("date", date, "open", 100, "high", 110, "low", 90, "close", 105, "volume", 1);
     }
 
     private static Map<String, Object> riskParams() {
@@ -133,6 +141,14 @@ class TenantIsolationTest {
                 Map.of("trades", List.of(Map.of("instrument", "BONLY-PERP", "quantity", "1", "price", "1"))), 404));
         p.add(new Probe("price a B-only underlying", Caller.INTEGRATOR, "PUT", "/api/v1/market/prices",
                 Map.of("prices", List.of(Map.of("underlying", "BONLY", "indexPriceUsd", 1))), 404));
+        p.add(new Probe("B-only asset's history", Caller.INTEGRATOR, "GET", "/api/v1/market/history/BONLY", null,
+                404));
+        p.add(new Probe("write a B-only asset's history", Caller.INTEGRATOR, "PUT", "/api/v1/market/history/BONLY",
+                Map.of("bars", List.of(bar("2024-01-04"))), 404));
+        p.add(new Probe("recommendation for a B-only asset", Caller.ADMIN, "GET",
+                "/api/v1/risk/recommendations?asset=BONLY", null, 404));
+        p.add(new Probe("integrator reads recommendations", Caller.INTEGRATOR, "GET", "/api/v1/risk/recommendations",
+                null, 403));
         p.add(new Probe("integrator creates an asset", Caller.INTEGRATOR, "POST", "/api/v1/assets",
                 Map.of("symbol", "ZZZ", "decimals", 1, "priceSource", "x"), 403));
         p.add(new Probe("tenant lists tenants", Caller.ADMIN, "GET", "/api/v1/tenants", null, 403));
@@ -176,6 +192,12 @@ class TenantIsolationTest {
                             .body("notComputed.accountId", not(hasItem(w.bIds().get("account"))));
                     w.a().asIntegrator().get("/api/v1/market/prices").then().statusCode(200)
                             .body("underlying", not(hasItem("BONLY")));
+                    w.a().asIntegrator().get("/api/v1/market/history/BTC").then().statusCode(200)
+                            .body("size()", equalTo(0));
+                    w.a().asAdmin().get("/api/v1/risk/recommendations").then().statusCode(200)
+                            .body("notComputed.asset", not(hasItem("BONLY")))
+                            .body("notComputed.asset", hasItem("BTC"))
+                            .body("notComputed.find { it.asset == 'BTC' }.bars", equalTo(0));
                 }),
                 DynamicTest.dynamicTest("same Idempotency-Key in two tenants: two separate writes", () -> {
                     for (Tenant t : List.of(w.a(), w.b())) {
@@ -197,6 +219,11 @@ class TenantIsolationTest {
                             .statusCode(200).body("size()", equalTo(1));
                     w.b().asIntegrator().get("/api/v1/instruments").then().statusCode(200)
                             .body("symbol", org.hamcrest.Matchers.containsInAnyOrder("BTC-PERP", "BONLY-PERP"));
+                    for (String symbol : List.of("BTC", "BONLY")) {
+                        w.b().asIntegrator().get("/api/v1/market/history/" + symbol).then().statusCode(200)
+                                .body("date", org.hamcrest.Matchers.contains("2024-01-01", "2024-01-02",
+                                        "2024-01-03"));
+                    }
                 }));
         return Stream.concat(matrix, lists);
     }
