@@ -36,14 +36,18 @@ class RecommendationApiTest {
     private static final String FIRST = "2022-01-01";
     private static final String LAST = "2024-12-31";
     private static List<String> btcLines;
+    /** The CSV line of the day after {@link #LAST}. */
+    private static String nextLine;
 
     @BeforeAll
     static void readBtc() {
         Path csv = Path.of(System.getProperty("ballast.project.root", "../.."), "..", "shared", "data", "market",
                 "BTC_1d.csv");
         try {
-            btcLines = Files.readAllLines(csv).stream().skip(1)
+            List<String> all = Files.readAllLines(csv);
+            btcLines = all.stream().skip(1)
                     .filter(l -> l.compareTo(FIRST) >= 0 && l.substring(0, 10).compareTo(LAST) <= 0).toList();
+            nextLine = all.stream().filter(l -> l.startsWith("2025-01-01,")).findFirst().orElseThrow();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -64,7 +68,8 @@ class RecommendationApiTest {
 
     private static Tenant tenantWithBtcHistory(String prefix) {
         Tenant t = TestTenants.onboard(prefix);
-        TestTenants.asset(t, "BTC");
+        String btc = TestTenants.asset(t, "BTC");
+        TestTenants.riskParameters(t, "assets", btc, "0.1", "0.05", "0.1");
         TestTenants.asset(t, "ETH");
         int split = btcLines.size() * 2 / 3;
         List<Map<String, Object>> json = btcLines.subList(0, split).stream().map(RecommendationApiTest::bar).toList();
@@ -114,7 +119,7 @@ class RecommendationApiTest {
                 .body("[1].close", equalTo(Float.parseFloat(btcLines.get(btcLines.size() - 1).split(",")[4])));
 
         JsonPath first = recommendations(t);
-        assertThat(first.getString("model")).isEqualTo("HAR");
+        assertThat(first.getString("model")).isEqualTo("champion");
         assertThat(first.getList("recommendations.asset")).containsExactly("BTC");
         assertThat(first.getList("notComputed.asset")).containsExactly("ETH");
         assertThat(first.getString("notComputed[0].reason")).contains("not enough daily history");
@@ -122,7 +127,8 @@ class RecommendationApiTest {
         assertConsistent(r1);
         assertThat(r1.get("date")).isEqualTo("2025-01-01");
         assertThat(r1.get("lastBarDate")).isEqualTo(LAST);
-        assertThat(r1.get("forecastModel")).isEqualTo("HAR");
+        assertThat(r1.get("forecastModel")).as("the champion chosen by validation QLIKE")
+                .isIn("GARCH", "GARCH_T", "HAR", "HAR_LEVEL", "XGB", "CART", "SGD");
         assertThat(r1.get("fallbackReason")).isNull();
         assertThat(r1.get("live")).isNull();
         assertThat(r1.get("decision")).as("nothing live: a first recommendation is a proposal").isEqualTo("PROPOSAL");
@@ -133,13 +139,21 @@ class RecommendationApiTest {
                 ((Number) floor.get("mmf")).floatValue() * 0.9999f);
         assertThat(r1.get("bars")).isEqualTo(btcLines.size());
 
-        // the second call gets the first one's state back: live is the first recommendation, changes are capped
-        JsonPath second = recommendations(t);
-        Map<String, Object> r2 = second.getMap("recommendations[0]");
+        // the same day and history again: the stored recommendation, not a new one compounding the change limit
+        Map<String, Object> again = recommendations(t).getMap("recommendations[0]");
+        assertThat(again.get("reused")).isEqualTo(true);
+        assertThat(again.get("recommended")).isEqualTo(r1.get("recommended"));
+        assertThat(r1.get("reused")).isEqualTo(false);
+
+        // the next day: the first recommendation's stored state is live, and each change is capped
+        t.asIntegrator().body(Map.of("bars", List.of(bar(nextLine)))).put("/api/v1/market/history/BTC").then()
+                .statusCode(200);
+        Map<String, Object> r2 = recommendations(t).getMap("recommendations[0]");
         assertConsistent(r2);
+        assertThat(r2.get("date")).isEqualTo("2025-01-02");
+        assertThat(r2.get("reused")).isEqualTo(false);
+        assertLiveIs(r2, r1);
         Map<String, Float> live = params(r2, "live");
-        Map<String, Float> rec1 = params(r1, "recommended");
-        live.forEach((k, v) -> assertThat(v).as(k).isCloseTo(rec1.get(k), org.assertj.core.api.Assertions.within(1e-6f)));
         Map<String, Float> rec2 = params(r2, "recommended");
         boolean allWithinAutoApply = true;
         for (var e : rec2.entrySet()) {
@@ -149,9 +163,34 @@ class RecommendationApiTest {
         }
         assertThat(r2.get("decision")).isEqualTo(allWithinAutoApply ? "AUTO_APPLY" : "PROPOSAL");
 
+        // that day's bar corrected: remade from the state that fed the day's first recommendation (still r1's)
+        Map<String, Object> corrected = bar(nextLine);
+        corrected.put("volume", ((Double) corrected.get("volume")) + 1);
+        t.asIntegrator().body(Map.of("bars", List.of(corrected))).put("/api/v1/market/history/BTC").then()
+                .statusCode(200);
+        Map<String, Object> r3 = recommendations(t).getMap("recommendations[0]");
+        assertThat(r3.get("reused")).isEqualTo(false);
+        assertThat(r3.get("date")).isEqualTo("2025-01-02");
+        assertLiveIs(r3, r1);
+
+        // recommendations never touch live risk parameters
+        t.asAdmin().get("/api/v1/assets/" + btcId(t) + "/risk-parameters").then().statusCode(200)
+                .body("size()", equalTo(1)).body("[0].parameters.maintenanceMarginFraction", equalTo(0.05f));
+
         // asking for one asset answers only it
         t.asAdmin().queryParam("asset", "ETH").get("/api/v1/risk/recommendations").then().statusCode(200)
                 .body("recommendations", hasSize(0)).body("notComputed.asset", org.hamcrest.Matchers.contains("ETH"));
+    }
+
+    private static void assertLiveIs(Map<String, Object> rec, Map<String, Object> earlier) {
+        Map<String, Float> live = params(rec, "live");
+        Map<String, Float> before = params(earlier, "recommended");
+        live.forEach((k, v) -> assertThat(v).as(k).isCloseTo(before.get(k), within(1e-6f)));
+    }
+
+    private static String btcId(Tenant t) {
+        return t.asAdmin().get("/api/v1/assets").then().statusCode(200).extract().jsonPath()
+                .getString("find { it.symbol == 'BTC' }.id");
     }
 
     @Test

@@ -30,10 +30,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Predictive-margin recommendations per asset of a tenant. One read loads each asset's daily history and the
- * guardrail state stored with its latest recommendation; the forecaster and engine then run on a worker thread (off
- * the event loop, outside any transaction); every recommendation served is appended to {@code margin_recommendation}
- * and its state feeds the next call. Nothing here changes live risk parameters.
+ * Predictive-margin recommendations per asset of a tenant. One read loads each asset's daily history and its latest
+ * stored recommendation; the forecaster and engine then run on a worker thread (off the event loop, outside any
+ * transaction). A recommendation is made once per asset, day (the day after the last bar) and history: every new one
+ * is appended to {@code margin_recommendation} and its guardrail state feeds the next day's; a repeated call with the
+ * same history is served the stored one, so repeated calls neither recompute nor compound the daily change limit.
+ * Nothing here changes live risk parameters.
  */
 @ApplicationScoped
 public class RecommendationService {
@@ -73,12 +75,21 @@ public class RecommendationService {
      * @param bindingGuardrails guardrails that changed at least one parameter, in the order applied
      * @param evidence          human-readable lines from the engine
      * @param settings          the mapping settings used (coverage, MPORs, multipliers)
-     * @param computeMillis     wall time of the forecaster and engine for this asset, milliseconds
+     * @param computeMillis     wall time of the forecaster and engine when the recommendation was made, milliseconds
+     * @param reused            true when this is the stored recommendation of an earlier call with the same day and
+     *                          the same history (it is made once per day and history)
      */
     public record AssetRecommendation(String asset, LocalDate date, LocalDate lastBarDate, int bars, String decision,
             RecommendedParameters recommended, RecommendedParameters raw, RecommendedParameters live,
             String forecastModel, String fallbackReason, double sigmaPerp, double sigmaOption, Floor floor,
-            List<String> bindingGuardrails, List<String> evidence, MappingSettings settings, long computeMillis) {
+            List<String> bindingGuardrails, List<String> evidence, MappingSettings settings, long computeMillis,
+            boolean reused) {
+
+        AssetRecommendation asReused() {
+            return new AssetRecommendation(asset, date, lastBarDate, bars, decision, recommended, raw, live,
+                    forecastModel, fallbackReason, sigmaPerp, sigmaOption, floor, bindingGuardrails, evidence,
+                    settings, computeMillis, true);
+        }
     }
 
     /**
@@ -102,10 +113,17 @@ public class RecommendationService {
             List<NotComputed> notComputed) {
     }
 
-    private record Input(UUID assetId, String symbol, List<DailyBar> bars, GuardrailState previous) {
+    /** The latest stored recommendation of an asset. */
+    private record Stored(LocalDate date, String fingerprint, GuardrailState state, GuardrailState previousState,
+            AssetRecommendation served) {
     }
 
-    private record Output(Input input, AssetRecommendation served, GuardrailState next, String problem) {
+    private record Input(UUID assetId, String symbol, List<DailyBar> bars, Stored latest) {
+    }
+
+    /** What a computation produced: a new recommendation to store (with its input state), a reuse, or a problem. */
+    private record Output(Input input, AssetRecommendation served, GuardrailState previous, GuardrailState next,
+            String fingerprint, String problem) {
     }
 
     private final Pool pool;
@@ -142,23 +160,27 @@ public class RecommendationService {
                     }
                     List<Row> rows = new ArrayList<>();
                     assets.forEach(rows::add);
-                    return pool.preparedQuery("select distinct on (asset_id) asset_id, guardrail_state::text from "
-                                    + "margin_recommendation where tenant_id = $1 order by asset_id, created_at desc")
+                    return pool.preparedQuery("select distinct on (asset_id) asset_id, evaluation_date, "
+                                    + "history_fingerprint, guardrail_state::text, previous_state::text, "
+                                    + "recommendation::text from margin_recommendation where tenant_id = $1 "
+                                    + "order by asset_id, created_at desc")
                             .execute(Tuple.of(tenant.value())).map(states -> Map.entry(rows, states));
                 })
                 .flatMap(loaded -> {
                     List<Row> rows = loaded.getKey();
                     var states = loaded.getValue();
-                    Map<UUID, GuardrailState> previous = new HashMap<>();
+                    Map<UUID, Stored> latest = new HashMap<>();
                     for (Row s : states) {
-                        previous.put(s.getUUID(0), readState(s.getString(1)));
+                        latest.put(s.getUUID(0), new Stored(s.getLocalDate(1), s.getString(2),
+                                read(s.getString(3), GuardrailState.class), read(s.getString(4), GuardrailState.class),
+                                read(s.getString(5), AssetRecommendation.class)));
                     }
                     List<Uni<Input>> reads = new ArrayList<>();
                     for (Row a : rows) {
                         UUID id = a.getUUID(0);
                         String symbol = a.getString(1);
                         reads.add(history.bars(tenant, id, null, null)
-                                .map(bars -> new Input(id, symbol, bars, previous.get(id))));
+                                .map(bars -> new Input(id, symbol, bars, latest.get(id))));
                     }
                     return reads.isEmpty() ? Uni.createFrom().item(List.<Input>of())
                             : Uni.join().all(reads).andFailFast();
@@ -167,20 +189,28 @@ public class RecommendationService {
 
     private Output compute(TenantId tenant, Input in) {
         if (in.bars().size() < MIN_BARS) {
-            return new Output(in, null, null, "not enough daily history: " + in.bars().size() + " bars, at least "
+            return new Output(in, null, null, null, null, "not enough daily history: " + in.bars().size() + " bars, at least "
                     + MIN_BARS + " needed (PUT /api/v1/market/history/" + in.symbol() + ")");
         }
         MappingSettings mapping = MappingSettings.defaults();
         GuardrailSettings guardrails = GuardrailSettings.defaults();
         LocalDate last = in.bars().get(in.bars().size() - 1).date();
         LocalDate date = last.plusDays(1);
+        String fingerprint = fingerprint(in.bars());
+        Stored stored = in.latest();
+        boolean sameDay = stored != null && stored.date().equals(date);
+        if (sameDay && fingerprint.equals(stored.fingerprint()) && stored.served() != null) {
+            return new Output(in, stored.served().asReused(), null, null, fingerprint, null);
+        }
+        // a same-day remake (corrected history) starts from the state that fed the day's first recommendation
+        GuardrailState previous = stored == null ? null : sameDay ? stored.previousState() : stored.state();
         long t0 = System.nanoTime();
         Recommendation r;
         try {
             r = Recommender.latest(tenant.toString(), in.symbol(), in.bars(), model, mapping, guardrails,
-                    in.previous(), date);
+                    previous, date);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            return new Output(in, null, null, "no recommendation: " + e.getMessage());
+            return new Output(in, null, null, null, fingerprint, "no recommendation: " + e.getMessage());
         }
         long millis = (System.nanoTime() - t0) / 1_000_000;
         LOG.infof("recommendation %s %s: model %s, %d bars, %d ms", tenant, in.symbol(), r.forecastModel(),
@@ -195,28 +225,29 @@ public class RecommendationService {
         Floor floor = new Floor(guardrails.floorMode().name(), guardrails.floorWeight(), floorVol, floorMmf);
         AssetRecommendation served = new AssetRecommendation(in.symbol(), r.date(), last, in.bars().size(),
                 r.decision().name(), r.recommended(), r.raw(), r.live(), r.forecastModel(), r.fallbackReason(),
-                r.sigmaPerp(), r.sigmaOption(), floor, r.bindingGuardrails(), r.evidence(), mapping, millis);
-        return new Output(in, served, r.nextState(), null);
+                r.sigmaPerp(), r.sigmaOption(), floor, r.bindingGuardrails(), r.evidence(), mapping, millis, false);
+        return new Output(in, served, previous, r.nextState(), fingerprint, null);
     }
 
     private Uni<Void> store(TenantId tenant, List<Output> outputs) {
         List<Tuple> rows = new ArrayList<>();
         for (Output o : outputs) {
-            if (o.served() == null) {
+            if (o.served() == null || o.served().reused()) {
                 continue;
             }
             AssetRecommendation a = o.served();
-            rows.add(Tuple.from(List.of(UUID.randomUUID(), tenant.value(), o.input().assetId(), a.date(),
-                    a.lastBarDate(), a.forecastModel(), a.decision(), a.recommended().mmf(), a.recommended().imf(),
-                    write(o.next()), write(a))));
+            rows.add(Tuple.from(java.util.Arrays.asList(UUID.randomUUID(), tenant.value(), o.input().assetId(),
+                    a.date(), a.lastBarDate(), a.forecastModel(), a.decision(), a.recommended().mmf(),
+                    a.recommended().imf(), write(o.next()), write(a), o.fingerprint(),
+                    o.previous() == null ? null : write(o.previous()))));
         }
         if (rows.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         return pool.withTransaction(conn -> conn.preparedQuery("insert into margin_recommendation (id, tenant_id, "
                         + "asset_id, evaluation_date, last_bar_date, forecast_model, decision, mmf, imf, "
-                        + "guardrail_state, recommendation) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb, "
-                        + "$11::text::jsonb)").executeBatch(rows)).replaceWithVoid();
+                        + "guardrail_state, recommendation, history_fingerprint, previous_state) values ($1, $2, $3, "
+                        + "$4, $5, $6, $7, $8, $9, $10::text::jsonb, $11::text::jsonb, $12, $13::text::jsonb)").executeBatch(rows)).replaceWithVoid();
     }
 
     private Recommendations answer(List<Output> outputs) {
@@ -240,11 +271,31 @@ public class RecommendationService {
         }
     }
 
-    private GuardrailState readState(String text) {
+    private <T> T read(String text, Class<T> type) {
+        if (text == null) {
+            return null;
+        }
         try {
-            return json.readValue(text, GuardrailState.class);
+            return json.readValue(text, type);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored guardrail state unreadable: " + e.getMessage(), e);
+            throw new IllegalStateException("stored " + type.getSimpleName() + " unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    /** SHA-256 over every bar's date and OHLCV, hex: equal for the same history. */
+    static String fingerprint(List<DailyBar> bars) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(48);
+            for (DailyBar b : bars) {
+                buf.clear();
+                buf.putLong(b.date().toEpochDay()).putDouble(b.open()).putDouble(b.high()).putDouble(b.low())
+                        .putDouble(b.close()).putDouble(b.volume());
+                md.update(buf.array(), 0, buf.position());
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing", e);
         }
     }
 }
