@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 
+import io.ballast.risk.security.KeycloakAdmin;
 import io.ballast.risk.support.BallastServersResource;
 import io.ballast.risk.support.TestTenants;
 import io.ballast.risk.support.TestTenants.Tenant;
@@ -32,6 +33,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(BallastServersResource.class)
 class RecommendationApiTest {
+
+    @jakarta.inject.Inject
+    KeycloakAdmin keycloak;
 
     private static final String FIRST = "2022-01-01";
     private static final String LAST = "2024-12-31";
@@ -217,6 +221,26 @@ class RecommendationApiTest {
         t.asIntegrator().get("/api/v1/market/history/BTC").then().statusCode(200).body("", hasSize(0));
         t.asIntegrator().queryParam("from", "2024-02-01").queryParam("to", "2024-01-01")
                 .get("/api/v1/market/history/BTC").then().statusCode(400);
+    }
+
+    @Test
+    void viewerAndRiskCommitteeReadRecommendationsButCannotWriteHistory() {
+        Tenant t = TestTenants.onboard("reco-roles");
+        TestTenants.asset(t, "BTC");
+        for (String role : List.of("viewer", "risk-committee")) {
+            KeycloakAdmin.CreatedClient client = keycloak.createTenantClient(t.slug() + "-" + role,
+                    java.util.UUID.fromString(t.id()), List.of(role)).await().indefinitely();
+            try {
+                String token = TestTenants.token(client.clientId(), client.secret());
+                TestTenants.bearer(token).get("/api/v1/risk/recommendations").then().statusCode(200)
+                        .body("notComputed.asset", hasItem("BTC"));
+                TestTenants.bearer(token).get("/api/v1/market/history/BTC").then().statusCode(200);
+                TestTenants.bearer(token).body(Map.of("bars", List.of(bar(btcLines.get(0)))))
+                        .put("/api/v1/market/history/BTC").then().statusCode(403);
+            } finally {
+                keycloak.deleteClient(client.internalId()).await().indefinitely();
+            }
+        }
     }
 
     @Test
