@@ -16,6 +16,8 @@ public class OutboxEvent {
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
+    /** Kafka topic it is published to (see {@code messaging.Topics}). */
+    public String topic;
     /** Tenant the event belongs to (also the Kafka key). */
     public UUID tenantId;
     /** e.g. {@code account}, {@code tenant}. */

@@ -18,7 +18,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Relays outbox rows to Kafka: every poll locks a batch of unpublished rows ({@code for update skip locked}, so
+ * Relays outbox rows to Kafka, each to the topic its row names (key = tenant id): every poll locks a batch of unpublished rows ({@code for update skip locked}, so
  * several instances can run), sends each one and waits for the broker's acknowledgement, then marks the batch
  * published in the same transaction. Delivery is at-least-once; consumers deduplicate on {@code eventId}.
  */
@@ -52,7 +52,7 @@ public class OutboxRelay {
     /** Publishes one batch; returns how many rows were published. */
     public Uni<Integer> relayOnce() {
         return pool.withTransaction(conn -> conn.preparedQuery(
-                        "select id, tenant_id, aggregate_type, aggregate_id, event_type, payload, created_at "
+                        "select id, topic, tenant_id, aggregate_type, aggregate_id, event_type, payload, created_at "
                                 + "from outbox_event where published_at is null order by id limit $1 "
                                 + "for update skip locked")
                 .execute(Tuple.of(batchSize))
@@ -84,7 +84,8 @@ public class OutboxRelay {
                 .put("occurredAt", row.getOffsetDateTime("created_at").toString())
                 .put("payload", new JsonObject(row.getString("payload")));
         Message<String> message = Message.of(envelope.encode())
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(tenant).build());
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(tenant)
+                        .withTopic(row.getString("topic")).build());
         return emitter.sendMessage(message);
     }
 }

@@ -37,7 +37,23 @@ public class OutboxWriter {
      */
     public Uni<Void> record(TenantId tenant, String aggregateType, Object aggregateId, String eventType,
             Object payload) {
+        return record(tenant, Topics.EVENTS, aggregateType, aggregateId, eventType, payload);
+    }
+
+    /**
+     * Adds an event row for a given topic.
+     *
+     * @param tenant        tenant the event belongs to (the Kafka key)
+     * @param topic         Kafka topic, one of {@link Topics}
+     * @param aggregateType e.g. {@code proposal}
+     * @param aggregateId   id of the changed aggregate
+     * @param eventType     e.g. {@code ProposalApproved}
+     * @param payload       any JSON-serialisable value
+     */
+    public Uni<Void> record(TenantId tenant, String topic, String aggregateType, Object aggregateId,
+            String eventType, Object payload) {
         OutboxEvent event = new OutboxEvent();
+        event.topic = topic;
         event.tenantId = tenant.value();
         event.aggregateType = aggregateType;
         event.aggregateId = String.valueOf(aggregateId);
