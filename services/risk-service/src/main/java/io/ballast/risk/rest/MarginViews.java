@@ -9,6 +9,7 @@ import io.ballast.margin.measure.PositionLine;
 import io.ballast.margin.measure.UnderlyingRisk;
 import io.ballast.margin.product.MarginMethod;
 import io.ballast.risk.domain.MarginMode;
+import io.ballast.risk.service.MarginInputs;
 import io.ballast.risk.service.MarginService;
 import io.ballast.risk.service.MarketPriceService;
 import jakarta.validation.Valid;
@@ -110,11 +111,13 @@ public final class MarginViews {
      * @param status             HEALTHY, MARGIN_CALL (equity &lt; IM) or LIQUIDATABLE (equity &lt; MM)
      * @param liquidationPrice   when one underlying dominates and the account is not already liquidatable; else null
      * @param breakdown          what made the requirement
+     * @param parameterVersions  the stored risk parameter and settings versions used (governance, issue 8)
      */
     public record MarginView(UUID accountId, String externalId, MarginMode marginMode, MarginMethod method,
             Instant valuationTime, double collateralValueUsd, double unrealizedPnlUsd, double equityUsd,
             double initialMarginUsd, double maintenanceMarginUsd, double freeCollateralUsd, Double marginRatio,
-            HealthStatus status, LiquidationView liquidationPrice, BreakdownView breakdown) {
+            HealthStatus status, LiquidationView liquidationPrice, BreakdownView breakdown,
+            List<MarginInputs.UsedVersion> parameterVersions) {
 
         static MarginView of(MarginService.AccountMargin m) {
             MarginResult r = m.result();
@@ -127,7 +130,8 @@ public final class MarginViews {
                     m.valuationTime(), p.collateralValueUsd(), p.unrealizedPnlUsd(), r.equityUsd(),
                     r.initialMarginUsd(), r.maintenanceMarginUsd(), r.freeCollateralUsd(), ratio(p.marginRatio()),
                     r.status(), liq, new BreakdownView(b.positions(), b.underlyings(), b.charges(), b.collateral(),
-                            b.scenarioLossUsd(), b.correlationCreditUsd(), b.contingencyUsd()));
+                            b.scenarioLossUsd(), b.correlationCreditUsd(), b.contingencyUsd()),
+                    m.parameterVersions());
         }
     }
 

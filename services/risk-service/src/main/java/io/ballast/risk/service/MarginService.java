@@ -15,6 +15,7 @@ import io.ballast.risk.domain.FieldError;
 import io.ballast.risk.domain.Instrument;
 import io.ballast.risk.domain.Position;
 import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.governance.repository.RiskSettingsRepository;
 import io.ballast.risk.repository.AccountRepository;
 import io.ballast.risk.repository.AssetRepository;
 import io.ballast.risk.repository.InstrumentRepository;
@@ -47,8 +48,10 @@ public class MarginService {
      * @param account the account row
      * @param result  the engine's result (one cross pool)
      * @param valuationTime when it was valued
+     * @param parameterVersions the stored parameter and settings versions used (see {@link MarginInputs.Built})
      */
-    public record AccountMargin(Account account, MarginResult result, Instant valuationTime) {
+    public record AccountMargin(Account account, MarginResult result, Instant valuationTime,
+            List<MarginInputs.UsedVersion> parameterVersions) {
     }
 
     /**
@@ -91,8 +94,15 @@ public class MarginService {
     public record Summary(List<AccountMargin> computed, Map<UUID, String> notComputed) {
     }
 
-    /** The rows read for one or all accounts. */
-    record Loaded(MarginInputs inputs, List<Account> accounts, List<Balance> balances, List<Position> positions) {
+    /**
+     * The rows read for one or all accounts (governance's impact preview reads them too).
+     *
+     * @param inputs    reference data, parameters, settings and prices in force
+     * @param accounts  the account(s)
+     * @param balances  their balances
+     * @param positions their positions
+     */
+    public record Loaded(MarginInputs inputs, List<Account> accounts, List<Balance> balances, List<Position> positions) {
     }
 
     private final AccountRepository accounts;
@@ -100,10 +110,12 @@ public class MarginService {
     private final InstrumentRepository instruments;
     private final MarginDataRepository data;
     private final MarketPriceRepository prices;
+    private final RiskSettingsRepository settings;
 
     /** Wires collaborators. */
     public MarginService(AccountRepository accounts, AssetRepository assets, InstrumentRepository instruments,
-            MarginDataRepository data, MarketPriceRepository prices) {
+            MarginDataRepository data, MarketPriceRepository prices, RiskSettingsRepository settings) {
+        this.settings = settings;
         this.accounts = accounts;
         this.assets = assets;
         this.instruments = instruments;
@@ -113,7 +125,7 @@ public class MarginService {
 
     /** Reads everything margin needs, for one account (404 when unknown) or every open account (id null). */
     @WithSession
-    Uni<Loaded> load(TenantId tenant, UUID accountId) {
+    public Uni<Loaded> load(TenantId tenant, UUID accountId) {
         Instant now = Instant.now();
         Uni<List<Account>> which = accountId == null ? accounts.open(tenant)
                 : accounts.find(tenant, accountId).onItem().ifNull().failWith(() -> ApiException.notFound("account",
@@ -121,8 +133,9 @@ public class MarginService {
         return which.flatMap(acc -> assets.listFor(tenant)
                 .flatMap(as -> instruments.listFor(tenant)
                         .flatMap(is -> data.parametersInForce(tenant, now.atOffset(ZoneOffset.UTC))
-                                .flatMap(ps -> prices.latest(tenant)
-                                        .map(mp -> new MarginInputs(now, as, is, ps, mp)))))
+                                .flatMap(ps -> settings.inForce(tenant, now.atOffset(ZoneOffset.UTC))
+                                .flatMap(ss -> prices.latest(tenant)
+                                        .map(mp -> new MarginInputs(now, as, is, ps, ss, mp))))))
                 .flatMap(in -> data.balances(tenant, accountId)
                         .flatMap(bs -> data.positions(tenant, accountId)
                                 .map(pos -> new Loaded(in, acc, bs, pos)))));
@@ -134,7 +147,7 @@ public class MarginService {
             Account a = l.accounts().get(0);
             MarginInputs.Built b = run(() -> l.inputs().build(a, l.balances(), l.positions(), List.of(), List.of()));
             return new AccountMargin(a, run(() -> MarginEngine.DEFAULT.compute(b.account(), b.market(), b.params())),
-                    l.inputs().valuationTime());
+                    l.inputs().valuationTime(), b.parameterVersions());
         });
     }
 
@@ -191,8 +204,8 @@ public class MarginService {
             boolean reduces = r1.maintenanceMarginUsd() < r0.maintenanceMarginUsd();
             boolean acceptable = r1.status() == HealthStatus.HEALTHY
                     || (reduces && r1.status() != HealthStatus.LIQUIDATABLE);
-            return new WhatIf(new AccountMargin(a, r0, in.valuationTime()), new AccountMargin(a, r1,
-                    in.valuationTime()), reduces, acceptable);
+            return new WhatIf(new AccountMargin(a, r0, in.valuationTime(), b.parameterVersions()),
+                    new AccountMargin(a, r1, in.valuationTime(), b.parameterVersions()), reduces, acceptable);
         });
     }
 
@@ -210,7 +223,7 @@ public class MarginService {
                     MarginInputs.Built b = run(() -> l.inputs().build(a, balances.getOrDefault(a.id, List.of()),
                             positions.getOrDefault(a.id, List.of()), List.of(), List.of()));
                     computed.add(new AccountMargin(a, run(() -> MarginEngine.DEFAULT.compute(b.account(),
-                            b.market(), b.params())), l.inputs().valuationTime()));
+                            b.market(), b.params())), l.inputs().valuationTime(), b.parameterVersions()));
                 } catch (ApiException e) {
                     failed.put(a.id, e.getMessage());
                 }
