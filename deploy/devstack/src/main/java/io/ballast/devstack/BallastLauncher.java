@@ -239,6 +239,21 @@ public final class BallastLauncher {
             out.append(curlToken(stack.keycloak().tokenUrl(), String.valueOf(first.get("clientId")),
                     String.valueOf(first.get("clientSecret"))));
             out.append("curl -s -H \"Authorization: Bearer $TOKEN\" ").append(apiUrl).append("/api/v1/accounts\n");
+            List<Map<String, Object>> users = (List<Map<String, Object>>) first.getOrDefault("users", List.of());
+            Map<String, Object> member = users.stream().filter(u -> String.valueOf(u.get("roles"))
+                    .contains("risk-committee")).findFirst().orElse(null);
+            if (member != null) {
+                out.append("\nUsers per tenant (tenant-admin, two risk-committee members) are in the same file. ")
+                        .append("A user's token, password grant of the dev-only client ")
+                        .append(demo.getOrDefault("cliClientId", DemoSeeder.CLI_CLIENT_ID)).append(":\n");
+                out.append("TOKEN=$(curl -s -d grant_type=password -d client_id=")
+                        .append(demo.getOrDefault("cliClientId", DemoSeeder.CLI_CLIENT_ID))
+                        .append(" -d username=").append(member.get("username")).append(" -d password=")
+                        .append(member.get("password")).append(' ').append(stack.keycloak().tokenUrl())
+                        .append(" | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')\n");
+                out.append("curl -s -H \"Authorization: Bearer $TOKEN\" ").append(apiUrl)
+                        .append("/api/v1/risk/recommendations\n");
+            }
         }
         out.append("\nCtrl-C stops the risk service, Keycloak, Kafka and PostgreSQL; the state stays in .ballast/.\n");
         System.out.print(out);

@@ -84,6 +84,8 @@ class TenantIsolationTest {
         }
         bIds.put("proposal", b.asAdmin().body(governanceProposal("BTC")).post("/api/v1/governance/proposals")
                 .then().statusCode(201).extract().path("id"));
+        bIds.put("run", b.asAdmin().post("/api/v1/risk/recommendations/runs").then().statusCode(202).extract()
+                .path("id"));
         return new World(a, b, aIds, bIds);
     }
 
@@ -161,6 +163,16 @@ class TenantIsolationTest {
                 "/api/v1/risk/recommendations?asset=BONLY", null, 404));
         p.add(new Probe("integrator reads recommendations", Caller.INTEGRATOR, "GET", "/api/v1/risk/recommendations",
                 null, 403));
+        p.add(new Probe("B's recommendation run", Caller.ADMIN, "GET",
+                "/api/v1/risk/recommendations/runs/" + w.bIds().get("run"), null, 404));
+        p.add(new Probe("integrator starts a recommendation run", Caller.INTEGRATOR, "POST",
+                "/api/v1/risk/recommendations/runs", null, 403));
+        p.add(new Probe("create a user in B", Caller.ADMIN, "POST", "/api/v1/tenants/" + w.b().id() + "/users",
+                Map.of("username", w.a().slug() + "-in-b", "role", "viewer"), 404));
+        p.add(new Probe("reset a password in B", Caller.ADMIN, "POST", "/api/v1/tenants/" + w.b().id()
+                + "/users/anyone/password", null, 404));
+        p.add(new Probe("integrator creates a user", Caller.INTEGRATOR, "POST", "/api/v1/tenants/" + w.a().id()
+                + "/users", Map.of("username", w.a().slug() + "-x", "role", "viewer"), 403));
         p.add(new Probe("integrator creates an asset", Caller.INTEGRATOR, "POST", "/api/v1/assets",
                 Map.of("symbol", "ZZZ", "decimals", 1, "priceSource", "x"), 403));
         String gov = "/api/v1/governance";
