@@ -2,6 +2,7 @@ package io.ballast.risk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ballast.devstack.KafkaUser;
 import io.ballast.risk.support.BallastServersResource;
 import io.ballast.risk.support.TestTenants;
 import io.ballast.risk.support.TestTenants.Tenant;
@@ -38,8 +39,7 @@ class OutboxKafkaTest {
                 .put("/api/v1/accounts/" + account + "/positions/BTC-PERP").then().statusCode(200);
 
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                BallastServersResource.servers().quarkusConfig().get("kafka.bootstrap.servers"));
+        props.putAll(BallastServersResource.servers().kafka().clientConfig(KafkaUser.ADMIN));
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
