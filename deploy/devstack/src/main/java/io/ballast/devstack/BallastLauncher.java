@@ -17,6 +17,9 @@ import java.util.Map;
  */
 public final class BallastLauncher {
 
+    /** File under {@code .ballast/} naming the addresses of the running servers, see {@link #writeStackFile}. */
+    public static final String STACK_FILE = "stack.json";
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path root;
@@ -109,16 +112,41 @@ public final class BallastLauncher {
                     return keycloak;
                 });
 
+        String apiUrl = "http://" + Ports.LOOPBACK + ":" + options.apiPort();
+        writeStackFile(stack, options.serversOnly() ? null : apiUrl);
         if (options.serversOnly()) {
             printServersOnly(stack);
             waitForever(null);
             return;
         }
-        String apiUrl = "http://" + Ports.LOOPBACK + ":" + options.apiPort();
         startService(stack, serviceJar, apiUrl);
         Map<String, Object> demo = demoCredentials(apiUrl, stack.keycloak().tokenUrl());
         printSummary(stack, apiUrl, demo, cold);
         waitForever(service);
+    }
+
+    /**
+     * Writes {@code .ballast/stack.json}: where the servers of this run listen, for the operator tools
+     * ({@code ./ballast replay | events | load}): {@code kafkaBootstrap}, {@code postgresJdbcUrl},
+     * {@code postgresUser}, {@code postgresPassword}, {@code tokenUrl}, {@code apiUrl} (absent with
+     * {@code --servers-only}). Kafka users and passwords are those of {@link KafkaUser}.
+     */
+    private void writeStackFile(DevStack stack, String apiUrl) {
+        Map<String, Object> file = new LinkedHashMap<>();
+        file.put("kafkaBootstrap", stack.kafka().bootstrapServers());
+        file.put("postgresJdbcUrl", stack.postgres().jdbcUrl());
+        file.put("postgresUser", stack.postgres().user());
+        file.put("postgresPassword", stack.postgres().password());
+        file.put("tokenUrl", stack.keycloak().tokenUrl());
+        if (apiUrl != null) {
+            file.put("apiUrl", apiUrl);
+        }
+        try {
+            JSON.writeValue(state.resolve(STACK_FILE).toFile(), file);
+        } catch (java.io.IOException e) {
+            progress("could not write " + state.resolve(STACK_FILE) + " (" + e + "); the tools fall back to the"
+                    + " default ports");
+        }
     }
 
     private void requireFreePorts() {
@@ -268,8 +296,8 @@ public final class BallastLauncher {
     private void printServersOnly(DevStack stack) {
         StringBuilder out = new StringBuilder(String.format("%nServers up in %.1f s (no risk service). "
                 + "Point a service at them with:%n", elapsedSeconds()));
-        stack.quarkusConfig().forEach((key, value) -> out.append("  -D").append(key).append('=').append(value)
-                .append('\n'));
+        stack.quarkusConfig().forEach((key, value) -> out.append("  '-D").append(key).append('=')
+                .append(value.replace("'", "'\\''")).append("'\n"));
         out.append("Keycloak console ").append(stack.keycloak().serverUrl()).append("/admin (admin / admin). ")
                 .append("Ctrl-C stops them.\n");
         System.out.print(out);

@@ -48,12 +48,15 @@ public final class DemoSeeder {
     /** Demo users per tenant: name suffix and role. */
     private static final List<String[]> USERS = List.of(new String[] {"admin", "tenant-admin"},
             new String[] {"committee-1", "risk-committee"}, new String[] {"committee-2", "risk-committee"});
+    /** Leverage of the crash-exposed demo accounts (USDT collateral = 45,000 USD notional / leverage). */
+    private static final int[] CRASH_LEVERAGE = {3, 5, 8};
 
     private DemoSeeder() {
     }
 
     /**
-     * Onboards two demo tenants and gives each accounts, collateral, positions and synthetic demo prices and vols.
+     * Onboards two demo tenants and gives each accounts, collateral, positions and synthetic demo prices and vols:
+     * four mixed accounts, then three crash-exposed ones (long 0.5 BTC-PERP on 3x, 5x and 8x leverage).
      *
      * @param apiUrl              base URL of the risk service, e.g. {@code http://localhost:8080}
      * @param tokenUrl            Keycloak token endpoint of the {@code ballast} realm
@@ -193,6 +196,21 @@ public final class DemoSeeder {
         }
         Map<String, Object> run = recommendationRun(api, admin);
 
+        // crash-exposed accounts: long 0.5 BTC-PERP (45,000 USD at the seeded price) on 3x, 5x and 8x leverage in
+        // USDT, so that a replayed crash (README demo, ./ballast replay) walks them through margin call and
+        // liquidatable at different depths of the fall, and a bounce brings the least levered one back
+        for (int leverage : CRASH_LEVERAGE) {
+            String external = String.format("0x%s-lev%d", slug.substring(5), leverage);
+            JsonNode account = api.call(integrator, "POST", "/api/v1/accounts", "demo-account-" + external,
+                    Map.of("externalId", external, "marginMode", "CROSS"), 201);
+            String id = account.path("id").asText();
+            accountIds.add(id);
+            String base = "/api/v1/accounts/" + id;
+            api.call(integrator, "POST", base + "/deposits", "demo-deposit-usdt-" + external,
+                    Map.of("asset", "USDT", "amount", 45_000 / leverage, "reference", "demo seed"), 201);
+            api.call(integrator, "PUT", base + "/positions/BTC-PERP", "demo-pos-btc-" + external,
+                    Map.of("quantity", "0.5", "entryPrice", "90000"), 200);
+        }
         Map<String, Object> tenant = new LinkedHashMap<>();
         tenant.put("tenantId", tenantId);
         tenant.put("slug", slug);
@@ -236,7 +254,19 @@ public final class DemoSeeder {
         return Map.of("id", id, "status", status);
     }
 
-    private static Map<String, Object> instrument(String symbol, String kind, String underlying, Object contractSize,
+    /**
+     * The body of {@code POST /api/v1/instruments} (also used by the load tool).
+     *
+     * @param symbol       instrument symbol
+     * @param kind         PERPETUAL, FUTURE or OPTION
+     * @param underlying   underlying asset symbol
+     * @param contractSize units of underlying per contract
+     * @param expiry       ISO instant, or null for a perpetual
+     * @param strike       USD strike, or null unless an option
+     * @param optionType   CALL or PUT, or null unless an option
+     * @return the request body, settled in USDT
+     */
+    public static Map<String, Object> instrument(String symbol, String kind, String underlying, Object contractSize,
             String expiry, Object strike, String optionType) {
         Map<String, Object> i = new LinkedHashMap<>();
         i.put("symbol", symbol);
@@ -254,13 +284,26 @@ public final class DemoSeeder {
         return i;
     }
 
-    private static Map<String, Object> parameters(String from, String im, String mm, String haircut) {
+    /**
+     * The body of a risk-parameter version (also used by the load tool).
+     *
+     * @param from    effective-from instant
+     * @param im      initial margin fraction
+     * @param mm      maintenance margin fraction
+     * @param haircut collateral haircut fraction
+     * @return the request body, liquidation fee 0.5%
+     */
+    public static Map<String, Object> parameters(String from, String im, String mm, String haircut) {
         return Map.of("effectiveFrom", from, "initialMarginFraction", im, "maintenanceMarginFraction", mm,
                 "collateralHaircut", haircut, "liquidationFeeFraction", "0.005");
     }
 
-    /** The last Friday, 08:00 UTC, of the month three months from now (a typical quarterly expiry). */
-    static String quarterlyExpiry() {
+    /**
+     * The last Friday, 08:00 UTC, of the month three months from now (a typical quarterly expiry).
+     *
+     * @return an ISO instant
+     */
+    public static String quarterlyExpiry() {
         LocalDate month = LocalDate.now(ZoneOffset.UTC).plusMonths(3);
         LocalDate lastFriday = month.with(TemporalAdjusters.lastInMonth(DayOfWeek.FRIDAY));
         return lastFriday + "T08:00:00Z";

@@ -98,7 +98,10 @@ public final class DevStack implements AutoCloseable {
      * The Quarkus configuration that points the risk service at these servers (as system properties or a test
      * resource's config map).
      *
-     * @return keys {@code quarkus.datasource.*}, {@code kafka.bootstrap.servers}, {@code quarkus.oidc.auth-server-url},
+     * @return keys {@code quarkus.datasource.*}, {@code kafka.bootstrap.servers}, the SASL client settings of
+     *     {@link KafkaUser#SERVICE} ({@code kafka.security.protocol}, {@code kafka.sasl.mechanism},
+     *     {@code kafka.sasl.jaas.config}; SmallRye applies {@code kafka.*} to every channel and the health check),
+     *     {@code quarkus.oidc.auth-server-url},
      *     {@code ballast.keycloak.*} and {@code ballast.test.token-url}, in a stable order
      */
     public Map<String, String> quarkusConfig() {
@@ -108,6 +111,7 @@ public final class DevStack implements AutoCloseable {
         config.put("quarkus.datasource.username", postgres.user());
         config.put("quarkus.datasource.password", postgres.password());
         config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        KafkaUser.SERVICE.saslClientConfig().forEach((key, value) -> config.put("kafka." + key, value));
         config.put("quarkus.oidc.auth-server-url", keycloak.realmUrl());
         config.put("ballast.keycloak.server-url", keycloak.serverUrl());
         config.put("ballast.keycloak.realm", KeycloakServer.REALM);

@@ -8,19 +8,33 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * A real Apache Kafka broker in KRaft mode (one node acting as broker and controller), running in a child JVM whose
  * classpath is the broker's jars in {@code deploy/devstack/target/kafka-lib} (copied there by the build). The broker
  * never loads into the caller's JVM.
+ *
+ * <p>Security: both listeners (clients on {@link #port()}, the KRaft controller) take SASL/PLAIN only, with the users
+ * of {@link KafkaUser}; the {@code StandardAuthorizer} enforces the ACLs of {@link #aclBindings()}, created through
+ * the admin client at every start (creating an existing ACL again changes nothing). An unauthenticated client gets
+ * no answer: the broker closes a connection that does not start with a SASL handshake.
  */
 public final class KafkaBroker implements AutoCloseable {
 
@@ -30,6 +44,13 @@ public final class KafkaBroker implements AutoCloseable {
     public static final int DEFAULT_PORT = 9092;
     /** Default controller (KRaft quorum) port of the launcher's broker. */
     public static final int DEFAULT_CONTROLLER_PORT = 9093;
+
+    /** The price topic: only the feed (and the admin) may write it. */
+    public static final String PRICES_TOPIC = "ballast.prices";
+    /** Prefix of every topic the risk service reads or writes. */
+    public static final String SERVICE_TOPIC_PREFIX = "ballast.";
+    /** Prefix of every consumer group id and transactional id of the risk service. */
+    public static final String SERVICE_GROUP_PREFIX = "ballast";
 
     private static final int NODE_ID = 1;
 
@@ -71,7 +92,7 @@ public final class KafkaBroker implements AutoCloseable {
      * @param projectRoot    the Ballast project root (to find the broker's jars)
      * @param home           state directory, e.g. {@code .ballast/kafka}; holds {@code server.properties} and
      *                       {@code data/}
-     * @param port           client (PLAINTEXT) port on 127.0.0.1
+     * @param port           client (SASL_PLAINTEXT) port on 127.0.0.1
      * @param controllerPort KRaft controller port on 127.0.0.1
      * @param logFile        file receiving the broker's log (appended)
      * @return the running broker, answering an admin client
@@ -108,6 +129,7 @@ public final class KafkaBroker implements AutoCloseable {
         KafkaBroker broker = new KafkaBroker(child, port, ephemeral ? home : null);
         try {
             broker.awaitAdminClient(Duration.ofSeconds(120));
+            broker.createAcls();
         } catch (RuntimeException e) {
             broker.close();
             throw e;
@@ -117,16 +139,34 @@ public final class KafkaBroker implements AutoCloseable {
 
     private static String serverProperties(int port, int controllerPort, Path dataDir) {
         String host = Ports.LOOPBACK;
+        KafkaUser admin = KafkaUser.ADMIN;
+        StringBuilder clientUsers = new StringBuilder();
+        for (KafkaUser user : List.of(KafkaUser.ADMIN, KafkaUser.SERVICE, KafkaUser.FEED)) {
+            clientUsers.append(" user_").append(user.name()).append("=\"").append(user.password()).append('"');
+        }
+        String loginAsAdmin = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                + admin.name() + "\" password=\"" + admin.password() + "\"";
         return String.join("\n",
                 "# written by ballast devstack at every start",
                 "process.roles=broker,controller",
                 "node.id=" + NODE_ID,
                 "controller.quorum.voters=" + NODE_ID + "@" + host + ":" + controllerPort,
-                "listeners=PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort,
-                "advertised.listeners=PLAINTEXT://" + host + ":" + port,
+                "listeners=CLIENT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort,
+                "advertised.listeners=CLIENT://" + host + ":" + port,
                 "controller.listener.names=CONTROLLER",
-                "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "inter.broker.listener.name=CLIENT",
+                "listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
+                "# SASL/PLAIN on both listeners; the broker logs in to itself and to the controller as the admin",
+                "sasl.enabled.mechanisms=PLAIN",
+                "sasl.mechanism.inter.broker.protocol=PLAIN",
+                "sasl.mechanism.controller.protocol=PLAIN",
+                "listener.name.client.plain.sasl.jaas.config=" + loginAsAdmin + clientUsers + ";",
+                "listener.name.controller.plain.sasl.jaas.config=" + loginAsAdmin + " user_" + admin.name() + "=\""
+                        + admin.password() + "\";",
+                "# ACLs in the cluster metadata; nothing is allowed without an ACL except to the super user",
+                "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                "super.users=" + admin.principal(),
+                "allow.everyone.if.no.acl.found=false",
                 "log.dirs=" + dataDir.toAbsolutePath(),
                 "num.partitions=1",
                 "auto.create.topics.enable=true",
@@ -139,6 +179,56 @@ public final class KafkaBroker implements AutoCloseable {
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
                 "");
+    }
+
+    /**
+     * The ACLs of the dev stack (the admin needs none: it is the super user).
+     *
+     * <ul>
+     *   <li>{@link KafkaUser#FEED}: WRITE, DESCRIBE and CREATE on topic {@value #PRICES_TOPIC} only;</li>
+     *   <li>{@link KafkaUser#SERVICE}: READ, WRITE, CREATE, DESCRIBE, DESCRIBE_CONFIGS on topics prefixed
+     *       {@value #SERVICE_TOPIC_PREFIX}, but WRITE on {@value #PRICES_TOPIC} DENIED (a deny wins over an allow);
+     *       READ and DESCRIBE on consumer groups, WRITE and DESCRIBE on transactional ids, both prefixed
+     *       {@value #SERVICE_GROUP_PREFIX}.</li>
+     * </ul>
+     *
+     * @return the bindings, in a stable order
+     */
+    public static List<AclBinding> aclBindings() {
+        List<AclBinding> acls = new ArrayList<>();
+        ResourcePattern prices = new ResourcePattern(ResourceType.TOPIC, PRICES_TOPIC, PatternType.LITERAL);
+        for (AclOperation op : List.of(AclOperation.WRITE, AclOperation.DESCRIBE, AclOperation.CREATE)) {
+            acls.add(allow(prices, KafkaUser.FEED, op));
+        }
+        ResourcePattern serviceTopics = new ResourcePattern(ResourceType.TOPIC, SERVICE_TOPIC_PREFIX,
+                PatternType.PREFIXED);
+        for (AclOperation op : List.of(AclOperation.READ, AclOperation.WRITE, AclOperation.CREATE,
+                AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS)) {
+            acls.add(allow(serviceTopics, KafkaUser.SERVICE, op));
+        }
+        acls.add(new AclBinding(prices, new AccessControlEntry(KafkaUser.SERVICE.principal(), "*",
+                AclOperation.WRITE, AclPermissionType.DENY)));
+        ResourcePattern groups = new ResourcePattern(ResourceType.GROUP, SERVICE_GROUP_PREFIX, PatternType.PREFIXED);
+        acls.add(allow(groups, KafkaUser.SERVICE, AclOperation.READ));
+        acls.add(allow(groups, KafkaUser.SERVICE, AclOperation.DESCRIBE));
+        ResourcePattern transactions = new ResourcePattern(ResourceType.TRANSACTIONAL_ID, SERVICE_GROUP_PREFIX,
+                PatternType.PREFIXED);
+        acls.add(allow(transactions, KafkaUser.SERVICE, AclOperation.WRITE));
+        acls.add(allow(transactions, KafkaUser.SERVICE, AclOperation.DESCRIBE));
+        return acls;
+    }
+
+    private static AclBinding allow(ResourcePattern resource, KafkaUser user, AclOperation op) {
+        return new AclBinding(resource, new AccessControlEntry(user.principal(), "*", op, AclPermissionType.ALLOW));
+    }
+
+    private void createAcls() {
+        try (Admin admin = Admin.create(adminProperties())) {
+            admin.createAcls(aclBindings()).all().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the Kafka ACLs on " + bootstrapServers() + ": " + e
+                    + "; see " + logFile(), e);
+        }
     }
 
     /** Formats the log directory once: {@code kafka.tools.StorageTool format -t <new cluster id> -c <config>}. */
@@ -170,12 +260,7 @@ public final class KafkaBroker implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         process.awaitReady("listener on " + bootstrapServers(), timeout, () -> !Ports.isFree(port));
         timeout = Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofSeconds(10).toNanos()));
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
-        props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
-        try (Admin admin = Admin.create(props)) {
+        try (Admin admin = Admin.create(adminProperties())) {
             process.awaitReady("admin client answer on " + bootstrapServers(), timeout, () -> {
                 try {
                     return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
@@ -184,6 +269,29 @@ public final class KafkaBroker implements AutoCloseable {
                 }
             });
         }
+    }
+
+    private Properties adminProperties() {
+        Properties props = new Properties();
+        props.putAll(clientConfig(KafkaUser.ADMIN));
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+        props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
+        return props;
+    }
+
+    /**
+     * Kafka client settings that reach this broker as one of its users: {@code bootstrap.servers} plus
+     * {@link KafkaUser#saslClientConfig()}. Add serializers, group id and so on as the client needs.
+     *
+     * @param user who the client authenticates as
+     * @return a new mutable map
+     */
+    public Map<String, Object> clientConfig(KafkaUser user) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        config.putAll(user.saslClientConfig());
+        return config;
     }
 
     /**

@@ -24,7 +24,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -73,22 +72,21 @@ class DevStackTest {
 
     @Test
     void kafkaCreatesATopicAndRoundTripsARecord() throws Exception {
-        String bootstrap = stack.kafka().bootstrapServers();
         String topic = "devstack-roundtrip-" + UUID.randomUUID();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = Admin.create(stack.kafka().clientConfig(KafkaUser.ADMIN))) {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
             assertThat(admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
                     .get(topic).partitions()).hasSize(3);
         }
         Properties producerProps = new Properties();
-        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        producerProps.putAll(stack.kafka().clientConfig(KafkaUser.ADMIN));
         producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps)) {
             producer.send(new ProducerRecord<>(topic, "tenant-1", "margin-call")).get(30, TimeUnit.SECONDS);
         }
         Properties consumerProps = new Properties();
-        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        consumerProps.putAll(stack.kafka().clientConfig(KafkaUser.ADMIN));
         consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, "devstack-test");
         consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         consumerProps.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -186,6 +184,9 @@ class DevStackTest {
         Map<String, String> config = stack.quarkusConfig();
         assertThat(config).containsEntry("quarkus.oidc.auth-server-url", stack.keycloak().realmUrl())
                 .containsEntry("kafka.bootstrap.servers", stack.kafka().bootstrapServers())
+                .containsEntry("kafka.security.protocol", "SASL_PLAINTEXT")
+                .containsEntry("kafka.sasl.mechanism", "PLAIN")
+                .containsEntry("kafka.sasl.jaas.config", KafkaUser.SERVICE.jaasConfig())
                 .containsEntry("quarkus.datasource.jdbc.url", stack.postgres().jdbcUrl())
                 .containsEntry("ballast.keycloak.realm", "ballast")
                 .containsEntry("ballast.test.token-url", stack.keycloak().tokenUrl());

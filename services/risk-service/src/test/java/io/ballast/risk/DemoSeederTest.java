@@ -35,7 +35,7 @@ class DemoSeederTest {
         assertThat(tenants(first)).hasSize(2);
         for (Map<String, Object> t : tenants(first)) {
             List<String> accounts = (List<String>) t.get("accountIds");
-            assertThat(accounts).hasSize(4);
+            assertThat(accounts).hasSize(7); // 4 mixed, 3 crash-exposed (3x, 5x, 8x long BTC-PERP)
             String token = TestTenants.token((String) t.get("clientId"), (String) t.get("clientSecret"));
             for (String id : accounts) {
                 TestTenants.bearer(token).get("/api/v1/accounts/" + id).then().statusCode(200)
@@ -46,7 +46,7 @@ class DemoSeederTest {
                         .body("accountId", equalTo(id)).body("status", org.hamcrest.Matchers.notNullValue());
             }
             TestTenants.bearer(token).get("/api/v1/margin/summary").then().statusCode(200)
-                    .body("accounts", equalTo(4)).body("notComputed.size()", equalTo(0));
+                    .body("accounts", equalTo(7)).body("notComputed.size()", equalTo(0));
             TestTenants.bearer(token).get("/api/v1/accounts/" + accounts.get(0) + "/balances").then()
                     .statusCode(200).body("symbol", hasItem("USDT"));
             TestTenants.bearer(token).get("/api/v1/accounts/" + accounts.get(2) + "/positions").then()

@@ -3,6 +3,7 @@ package io.ballast.risk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.ballast.devstack.KafkaUser;
 import io.ballast.risk.support.BallastServersResource;
 import io.ballast.risk.support.TestTenants;
 import io.ballast.risk.support.TestTenants.Tenant;
@@ -35,8 +36,7 @@ class PriceFeedKafkaTest {
         TestTenants.asset(t, "USDT");
         TestTenants.asset(t, "BTC");
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                BallastServersResource.servers().quarkusConfig().get("kafka.bootstrap.servers"));
+        props.putAll(BallastServersResource.servers().kafka().clientConfig(KafkaUser.FEED));
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -1,0 +1,203 @@
+package io.ballast.tools.load;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.ballast.devstack.KafkaBroker;
+import io.ballast.devstack.KafkaUser;
+import io.ballast.tools.ApiClient;
+import io.ballast.tools.Cli;
+import io.ballast.tools.RunningStack;
+import java.io.PrintWriter;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ./ballast load}: a benchmark against a running stack on this machine. Loads a tenant with 100,000 accounts
+ * and 1,000,000 positions ({@link BulkLoader}), drives ticks through the real broker at a target rate for a bounded
+ * time and times the margin events they cause ({@link TickDriver}), then times what-if requests on loopback
+ * ({@link WhatIfDriver}). Every phase is bounded; every address must be 127.0.0.1.
+ */
+@Command(name = "load", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Benchmark against the running stack (127.0.0.1 only): load 100,000 accounts with 1,000,000",
+            "positions, drive ticks at a target rate through Kafka and time the margin events, time what-ifs.",
+            "Stops by itself. Figures and their definitions: docs/benchmarks.md."})
+public final class LoadCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String TENANT_FILE = "load-tenant.json";
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--phases", split = ",", defaultValue = "load,ticks,whatif", paramLabel = "P",
+            description = "phases to run, of load, ticks, whatif, summary (default ${DEFAULT-VALUE}); without load,"
+                    + " the tenant of the last load (.ballast/" + TENANT_FILE + ") is used")
+    private List<String> phases;
+
+    @Option(names = "--accounts", defaultValue = "100000", description = "accounts to load (default ${DEFAULT-VALUE})")
+    private int accounts;
+
+    @Option(names = "--positions-per-account", defaultValue = "10",
+            description = "positions per account, 1..20 (default ${DEFAULT-VALUE})")
+    private int positionsPerAccount;
+
+    @Option(names = "--tick-rate", defaultValue = "1000", description = "target ticks per second (default "
+            + "${DEFAULT-VALUE})")
+    private int tickRate;
+
+    @Option(names = "--duration", defaultValue = "60", paramLabel = "SECONDS",
+            description = "how long ticks are sent, at most 600 (default ${DEFAULT-VALUE})")
+    private int durationSeconds;
+
+    @Option(names = "--swing", defaultValue = "0.06", description = "amplitude of the price wave, a fraction "
+            + "(default ${DEFAULT-VALUE})")
+    private double swing;
+
+    @Option(names = "--period", defaultValue = "20", paramLabel = "SECONDS",
+            description = "period of the price wave (default ${DEFAULT-VALUE})")
+    private int periodSeconds;
+
+    @Option(names = "--source", defaultValue = "load", description = "source name of the ticks (default "
+            + "${DEFAULT-VALUE}); the tenant's oracle must accept it for events to follow")
+    private String source;
+
+    @Option(names = "--whatif-requests", defaultValue = "20000",
+            description = "what-if requests to time, at most 1,000,000 (default ${DEFAULT-VALUE})")
+    private int whatIfRequests;
+
+    @Option(names = "--concurrency", defaultValue = "16", description = "what-if requests in flight (default "
+            + "${DEFAULT-VALUE})")
+    private int concurrency;
+
+    @Option(names = "--seed", defaultValue = "20200312", description = "random seed of the portfolio")
+    private long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Set<String> run = new LinkedHashSet<>(phases);
+        for (String p : run) {
+            if (!List.of("load", "ticks", "whatif", "summary").contains(p)) {
+                throw new IllegalArgumentException("unknown phase '" + p + "': load, ticks, whatif, summary");
+            }
+        }
+        if (accounts < 1 || accounts > 1_000_000 || positionsPerAccount < 1 || positionsPerAccount > 20) {
+            throw new IllegalArgumentException("--accounts must be 1..1,000,000 and --positions-per-account 1..20");
+        }
+        if (tickRate < 1 || tickRate > 100_000 || durationSeconds < 1 || durationSeconds > 600) {
+            throw new IllegalArgumentException("--tick-rate must be 1..100,000 and --duration 1..600 s");
+        }
+        if (whatIfRequests < 1 || whatIfRequests > 1_000_000 || concurrency < 1 || concurrency > 256) {
+            throw new IllegalArgumentException("--whatif-requests must be 1..1,000,000 and --concurrency 1..256");
+        }
+        Path root = Cli.root();
+        RunningStack stack = RunningStack.locate(root, System.getenv());
+        RunningStack.requireLoopback("the API", stack.apiUrl());
+        RunningStack.requireLoopback("the token endpoint", stack.tokenUrl());
+        RunningStack.requireLoopback("Kafka", stack.kafkaBootstrap());
+        RunningStack.requireLoopback("PostgreSQL", stack.jdbcUrl());
+        ApiClient api = new ApiClient(stack.apiUrl(), stack.tokenUrl());
+        Path tenantFile = root.resolve(".ballast").resolve(TENANT_FILE);
+        out.printf("ballast load against %s (Kafka %s, PostgreSQL %s), phases %s%n", stack.apiUrl(),
+                stack.kafkaBootstrap(), stack.jdbcUrl(), String.join(",", run));
+        out.flush();
+
+        LoadTenant tenant;
+        if (run.contains("load")) {
+            long t0 = System.nanoTime();
+            tenant = new BulkLoader(api, stack.jdbcUrl(), stack.postgresUser(), stack.postgresPassword(), out)
+                    .load(accounts, positionsPerAccount, seed);
+            double s = (System.nanoTime() - t0) / 1e9;
+            JSON.writeValue(tenantFile.toFile(), tenant);
+            out.printf(Locale.ROOT, "LOAD: %,d accounts and %,d positions in %.1f s (tenant %s, saved in %s)%n",
+                    tenant.accounts(), tenant.positions(), s, tenant.tenantId(), root.relativize(tenantFile));
+        } else if (Files.isRegularFile(tenantFile)) {
+            tenant = JSON.readValue(tenantFile.toFile(), LoadTenant.class);
+            out.printf(Locale.ROOT, "using the loaded tenant %s (%,d accounts, %,d positions) of %s%n",
+                    tenant.tenantId(), tenant.accounts(), tenant.positions(), root.relativize(tenantFile));
+        } else {
+            throw new IllegalStateException("no loaded tenant (" + root.relativize(tenantFile)
+                    + "): run with --phases load first");
+        }
+        out.flush();
+
+        if (run.contains("ticks")) {
+            TickDriver driver = new TickDriver(stack.kafkaConfig(null, KafkaUser.FEED, null),
+                    stack.kafkaConfig(null, KafkaUser.ADMIN, null), KafkaBroker.PRICES_TOPIC, out);
+            TickDriver.Result r = driver.run(tenant.tenantId(), tenant.pricesUsd(), source, tickRate,
+                    Duration.ofSeconds(durationSeconds), Duration.ofSeconds(30), swing,
+                    Duration.ofSeconds(periodSeconds));
+            out.printf(Locale.ROOT, "TICKS: target %,d/s for %d s: %,d sent, %,d acked, %,d failed; sustained %,.0f"
+                    + " ticks/s (acked / time to last ack)%n", tickRate, durationSeconds, r.sent(), r.acked(),
+                    r.failed(), r.ticksPerSecond());
+            if (r.events() == 0) {
+                out.println("MARGIN EVENTS: none received for this tenant: tick-to-event latency NOT measured (the"
+                        + " service publishes no margin events, or its oracle does not accept source '" + source
+                        + "')");
+            } else {
+                out.printf(Locale.ROOT, "MARGIN EVENTS: %,d %s%n", r.events(), r.eventTypes());
+                out.println("  tick-to-event (consumer receive - tick sourceTime): " + r.tickToEvent().summary());
+                out.println("  service part  (consumer receive - tickReceivedAt): " + r.servicePart().summary());
+            }
+            out.flush();
+        }
+
+        if (run.contains("whatif") || run.contains("summary")) {
+            String token = api.token(tenant.integratorId(), tenant.integratorSecret());
+            if (run.contains("whatif")) {
+                List<UUID> ids = accountIds(stack, tenant.tenantId());
+                WhatIfDriver.Result r = new WhatIfDriver(api).run(token, ids, tenant.pricesUsd().get("BTC"),
+                        whatIfRequests, Math.min(2_000, whatIfRequests), concurrency);
+                out.printf(Locale.ROOT, "WHAT-IF: %,d requests, concurrency %d, %.1f s: %,.0f requests/s; %s;"
+                        + " answers by status %s%n", r.requests(), concurrency, r.seconds(), r.requestsPerSecond(),
+                        r.latencies().summary(), r.statuses());
+                out.flush();
+            }
+            if (run.contains("summary")) {
+                long t0 = System.nanoTime();
+                HttpResponse<byte[]> answer = api.http().send(api.request(token, "GET", "/api/v1/margin/summary",
+                        null), HttpResponse.BodyHandlers.ofByteArray());
+                out.printf(Locale.ROOT, "SUMMARY: GET /api/v1/margin/summary answered %d in %.3f s (%,d bytes)%n",
+                        answer.statusCode(), (System.nanoTime() - t0) / 1e9, answer.body().length);
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** The tenant's account ids, read from PostgreSQL. */
+    private static List<UUID> accountIds(RunningStack stack, String tenantId) throws Exception {
+        List<UUID> ids = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), stack.postgresUser(),
+                stack.postgresPassword());
+                PreparedStatement s = c.prepareStatement("select id from account where tenant_id = ?")) {
+            s.setObject(1, UUID.fromString(tenantId));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getObject(1, UUID.class));
+                }
+            }
+        }
+        if (ids.isEmpty()) {
+            throw new IllegalStateException("tenant " + tenantId + " has no accounts in " + stack.jdbcUrl());
+        }
+        return ids;
+    }
+}

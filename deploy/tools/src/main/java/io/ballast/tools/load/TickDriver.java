@@ -1,0 +1,274 @@
+package io.ballast.tools.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Drives ticks through the real broker at a target rate for a bounded time, and times the margin events they cause.
+ *
+ * <p>Ticks alternate between the underlyings; each underlying's price follows {@code base × (1 + swing ×
+ * sin(2π t / period))}, so accounts near maintenance cross it both ways and events keep coming, while one tick never
+ * moves more than a fraction of a per cent (no oracle jump limit is hit). {@code sourceTime} is stamped just before the
+ * send, with microseconds.
+ *
+ * <p>Latency, measured per margin event of the load tenant: <b>tick-to-event</b> = the moment this process's consumer
+ * receives the event minus the {@code tickSourceTime} in its payload (the stamp of the tick that caused it): producer,
+ * broker, service consume, oracle guard, margin recompute, outbox commit, relay, broker and consumer, all on one
+ * clock. <b>service part</b> = the same receive moment minus the payload's {@code tickReceivedAt} (the service's own
+ * stamp when it took the tick).
+ */
+public final class TickDriver {
+
+    /** The topic margin events arrive on. */
+    public static final String EVENTS_TOPIC = "ballast.margin-events";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * What a tick run measured.
+     *
+     * @param sent         ticks handed to the producer
+     * @param acked        ticks the broker acknowledged
+     * @param failed       ticks the broker refused or that timed out
+     * @param seconds      from the first send to the last acknowledgement
+     * @param events       margin events of the load tenant received
+     * @param eventTypes   their count by type
+     * @param tickToEvent  tick-to-event latency
+     * @param servicePart  service part of it
+     */
+    public record Result(long sent, long acked, long failed, double seconds, long events,
+            Map<String, Long> eventTypes, Latencies tickToEvent, Latencies servicePart) {
+
+        /** @return acknowledged ticks per second, sustained over the run */
+        public double ticksPerSecond() {
+            return seconds > 0 ? acked / seconds : 0;
+        }
+    }
+
+    private final Map<String, Object> producerConfig;
+    private final Map<String, Object> consumerConfig;
+    private final String pricesTopic;
+    private final PrintWriter out;
+
+    /**
+     * @param producerConfig Kafka settings of the feed login (bootstrap and SASL)
+     * @param consumerConfig Kafka settings of a login that may read {@value #EVENTS_TOPIC}
+     * @param pricesTopic    the price topic
+     * @param out            progress output
+     */
+    public TickDriver(Map<String, Object> producerConfig, Map<String, Object> consumerConfig, String pricesTopic,
+            PrintWriter out) {
+        this.producerConfig = producerConfig;
+        this.consumerConfig = consumerConfig;
+        this.pricesTopic = pricesTopic;
+        this.out = out;
+    }
+
+    /**
+     * Runs ticks, then waits for the last events.
+     *
+     * @param tenantId      the tenant whose events count (others are ignored)
+     * @param basePricesUsd base price of each underlying
+     * @param source        the ticks' source name
+     * @param ratePerSecond target ticks per second
+     * @param duration      how long to send
+     * @param drain         how long to keep listening for events after the last tick
+     * @param swing         amplitude of the price wave, a fraction (0.06 = ±6%)
+     * @param period        period of the price wave
+     * @return the measurements
+     */
+    public Result run(String tenantId, Map<String, Double> basePricesUsd, String source, int ratePerSecond,
+            Duration duration, Duration drain, double swing, Duration period) throws Exception {
+        Latencies tickToEvent = new Latencies();
+        Latencies servicePart = new Latencies();
+        Map<String, Long> types = new ConcurrentHashMap<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong events = new AtomicLong();
+        CountDownReady ready = new CountDownReady();
+        Thread listener = new Thread(() -> listen(tenantId, tickToEvent, servicePart, types, events, stop, ready),
+                "load-events");
+        listener.setDaemon(true);
+        listener.start();
+        ready.await();
+
+        Map<String, Object> config = new java.util.HashMap<>(producerConfig);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        LongAdder acked = new LongAdder();
+        LongAdder failed = new LongAdder();
+        AtomicLong lastAckNanos = new AtomicLong();
+        List<String> underlyings = basePricesUsd.keySet().stream().filter(u -> !"USDT".equals(u)).sorted().toList();
+        long sent = 0;
+        long start = System.nanoTime();
+        long end = start + duration.toNanos();
+        long nextReport = start + TimeUnit.SECONDS.toNanos(5);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
+            while (true) {
+                long due = start + (long) (sent * 1e9 / ratePerSecond);
+                if (due >= end) {
+                    break;
+                }
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                String underlying = underlyings.get((int) (sent % underlyings.size()));
+                double t = (System.nanoTime() - start) / 1e9;
+                double price = basePricesUsd.get(underlying)
+                        * (1 + swing * Math.sin(2 * Math.PI * t / (period.toNanos() / 1e9)));
+                producer.send(new ProducerRecord<>(pricesTopic, underlying, tick(source, underlying, price)),
+                        (metadata, error) -> {
+                            if (error == null) {
+                                acked.increment();
+                                lastAckNanos.set(System.nanoTime());
+                            } else {
+                                failed.increment();
+                            }
+                        });
+                sent++;
+                if (System.nanoTime() > nextReport) {
+                    nextReport += TimeUnit.SECONDS.toNanos(5);
+                    out.printf(Locale.ROOT,
+                            "[%6.1f s] ticks: %,d sent, %,d acked, %,d margin events; tick-to-event %s%n",
+                            (System.nanoTime() - start) / 1e9, sent, acked.sum(), events.get(), tickToEvent.summary());
+                    out.flush();
+                }
+            }
+            producer.flush();
+        }
+        double seconds = (Math.max(lastAckNanos.get(), start) - start) / 1e9;
+        long drainEnd = System.nanoTime() + drain.toNanos();
+        long lastCount = -1;
+        while (System.nanoTime() < drainEnd) {
+            long now = events.get();
+            if (now == lastCount && now > 0) {
+                break; // one quiet second after events stopped
+            }
+            lastCount = now;
+            Thread.sleep(1_000);
+        }
+        stop.set(true);
+        listener.join(10_000);
+        return new Result(sent, acked.sum(), failed.sum(), seconds, events.get(), new TreeMap<>(types), tickToEvent,
+                servicePart);
+    }
+
+    private static String tick(String source, String underlying, double price) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("source", source);
+        node.put("underlying", underlying);
+        node.put("priceUsd", new BigDecimal(price).round(new MathContext(10)).toPlainString());
+        node.put("sourceTime", Instant.now().toString());
+        return node.toString();
+    }
+
+    private void listen(String tenantId, Latencies tickToEvent, Latencies servicePart, Map<String, Long> types,
+            AtomicLong events, AtomicBoolean stop, CountDownReady ready) {
+        Map<String, Object> config = new java.util.HashMap<>(consumerConfig);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // the service creates its topic (with its partition count); a tail must not create it first
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
+            List<PartitionInfo> infos = consumer.partitionsFor(EVENTS_TOPIC, Duration.ofSeconds(30));
+            List<TopicPartition> partitions = infos == null ? List.of()
+                    : infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            if (partitions.isEmpty()) {
+                out.println("note: " + EVENTS_TOPIC + " does not exist: the service has published no margin event"
+                        + " yet (is the live loop of issue 9 in this build?); tick-to-event latency cannot be"
+                        + " measured");
+                out.flush();
+            }
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position); // resolve the end offsets before the first tick
+            ready.done();
+            while (!stop.get()) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
+                    Instant received = Instant.now();
+                    if (!tenantId.equals(r.key())) {
+                        continue;
+                    }
+                    record(r.value(), received, tickToEvent, servicePart, types);
+                    events.incrementAndGet();
+                }
+            }
+        } catch (RuntimeException e) {
+            out.println("events listener stopped: " + e);
+            ready.done();
+        }
+    }
+
+    private static void record(String value, Instant received, Latencies tickToEvent, Latencies servicePart,
+            Map<String, Long> types) {
+        try {
+            JsonNode envelope = JSON.readTree(value);
+            JsonNode payload = envelope.path("payload");
+            if (payload.isTextual()) {
+                payload = JSON.readTree(payload.asText());
+            }
+            String type = payload.path("type").asText(envelope.path("type").asText("?"));
+            types.merge(type, 1L, Long::sum);
+            micros(payload.path("tickSourceTime").asText(""), received, tickToEvent);
+            micros(payload.path("tickReceivedAt").asText(""), received, servicePart);
+        } catch (Exception e) {
+            types.merge("(unreadable)", 1L, Long::sum);
+        }
+    }
+
+    private static void micros(String stamp, Instant received, Latencies into) {
+        if (stamp.isEmpty()) {
+            return;
+        }
+        try {
+            Duration d = Duration.between(Instant.parse(stamp), received);
+            into.recordMicros(d.toNanos() / 1_000);
+        } catch (RuntimeException e) {
+            // a stamp that does not parse is not a latency
+        }
+    }
+
+    /** The listener's signal that it has found the end of the topic, so no event of this run is missed. */
+    private static final class CountDownReady {
+        private final java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
+
+        void done() {
+            latch.countDown();
+        }
+
+        void await() throws InterruptedException {
+            if (!latch.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the margin-events listener did not start within 60 s");
+            }
+        }
+    }
+}
