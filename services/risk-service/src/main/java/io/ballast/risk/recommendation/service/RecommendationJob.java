@@ -1,6 +1,5 @@
 package io.ballast.risk.recommendation.service;
 
-import io.ballast.margin.param.MarketRiskParameters;
 import io.ballast.ml.api.Forecasts;
 import io.ballast.ml.data.DailyBar;
 import io.ballast.ml.data.DailySeries;
@@ -238,8 +237,9 @@ public class RecommendationJob {
                 }
                 return championsOf(tenant, asset, bars).flatMap(models -> store.latestBefore(tenant, asset.id(),
                                 date).flatMap(previous -> store.inForce(tenant, asset.id())
-                                .flatMap(inForce -> compute(tenant, asset, runId, bars, date, models, previous,
-                                        inForce, fingerprint))));
+                                .flatMap(inForce -> governance.settingsInForce(tenant, asset.id())
+                                        .flatMap(settings -> compute(tenant, asset, runId, bars, date, models,
+                                                previous, inForce, TenantSettings.of(settings), fingerprint)))));
             });
         });
     }
@@ -257,10 +257,10 @@ public class RecommendationJob {
 
     private Uni<JsonObject> compute(TenantId tenant, AssetRef asset, UUID runId, List<DailyBar> bars,
             LocalDate date, Map<Integer, RegisteredModel> models, StoredRecommendation previous, InForce inForce,
-            String fingerprint) {
-        MappingSettings mapping = MappingSettings.defaults();
-        GuardrailSettings guardrails = GuardrailSettings.defaults();
-        GuardrailState fed = fed(inForce, previous, date, guardrails);
+            TenantSettings settings, String fingerprint) {
+        MappingSettings mapping = settings.mapping();
+        GuardrailSettings guardrails = settings.guardrails();
+        GuardrailState fed = fed(inForce, settings, previous, date, guardrails);
         return onJobThread(() -> {
             long t0 = System.nanoTime();
             LocalDate last = bars.get(bars.size() - 1).date();
@@ -291,26 +291,40 @@ public class RecommendationJob {
             AssetRecommendation rec = made.recommendation();
             return store.store(tenant, asset.id(), runId, rec, fingerprint, fed, made.next(), made.forecasts())
                     .flatMap(stored -> stored
-                            ? governance.submit(tenant, rec).replaceWith(done(asset, "RECOMMENDED", rec))
+                            ? governance.submit(tenant, asset.id(), rec, accuracy(models.get(
+                                    rec.settings().mporPerpDays()))).replaceWith(done(asset, "RECOMMENDED", rec))
                             : store.existing(tenant, asset.id(), date, fingerprint)
                                     .map(other -> done(asset, "REUSED", other.served())));
         });
     }
 
+    /** The validation QLIKE of every candidate when the serving model was chosen (lower is better), by model. */
+    static Map<String, Double> accuracy(RegisteredModel serving) {
+        Map<String, Double> out = new TreeMap<>();
+        Object q = serving == null ? null : serving.artifact().metadata().get("validationQlike");
+        if (q instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> {
+                if (v instanceof Number n) {
+                    out.put("validationQlike." + k, n.doubleValue());
+                }
+            });
+        }
+        return out;
+    }
+
     /**
      * What the guardrails compare against: the parameters IN FORCE (the asset's latest effective
-     * {@code risk_parameter} version; scan range and vol shocks, which have no stored columns yet, at the margin
-     * engine's defaults, which is what portfolio margin uses), never an earlier recommendation, so an unapproved
+     * {@code risk_parameter} version, and the scan range and vol shocks of the risk settings in force), never an earlier recommendation, so an unapproved
      * proposal is not the base of the next day's cap. Smoothing and the buffer level carry over from the previous
      * recommendation (they are the model's state, not live values). Null when nothing is in force.
      */
-    static GuardrailState fed(InForce inForce, StoredRecommendation previous, LocalDate date, GuardrailSettings g) {
+    static GuardrailState fed(InForce inForce, TenantSettings settings, StoredRecommendation previous,
+            LocalDate date, GuardrailSettings g) {
         if (inForce == null) {
             return null;
         }
-        MarketRiskParameters engine = MarketRiskParameters.defaults();
-        RecommendedParameters live = RecommendationStore.parameters(inForce, engine.scanRangeFraction(),
-                engine.volShockUpFraction(), engine.volShockDownFraction());
+        RecommendedParameters live = RecommendationStore.parameters(inForce, settings.scanRangeFraction(),
+                settings.volShockUpFraction(), settings.volShockDownFraction());
         if (previous == null || previous.state() == null) {
             return new GuardrailState(date.minusDays(1), live, live, g.bufferFraction());
         }
