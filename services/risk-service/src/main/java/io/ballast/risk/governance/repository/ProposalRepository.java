@@ -30,7 +30,7 @@ public class ProposalRepository implements PanacheRepositoryBase<Proposal, UUID>
                 .firstResult();
     }
 
-    /** A page ({@code offset}, {@code limit}) of the tenant's proposals, newest first, optionally by status and asset. */
+    /** A page ({@code offset}, {@code limit}) of the tenant's proposals, newest first, by status and asset if given. */
     public Uni<List<Proposal>> page(TenantId tenant, ProposalStatus status, UUID assetId, int offset, int limit) {
         StringBuilder q = new StringBuilder("tenantId = ?1");
         List<Object> args = new ArrayList<>(List.of(tenant.value()));

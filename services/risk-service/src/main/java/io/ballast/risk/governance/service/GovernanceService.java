@@ -231,6 +231,13 @@ public class GovernanceService {
             received.put("date", r.date());
             received.put("recommended", r.recommended());
             received.put("modelVersion", r.modelVersion());
+            received.put("forecastModel", r.forecastModel());
+            received.put("sigmaPerp", r.sigmaPerp());
+            received.put("sigmaOption", r.sigmaOption());
+            received.put("fallbackReason", r.fallbackReason());
+            received.put("recentAccuracy", r.recentAccuracy());
+            received.put("bindingGuardrails", r.bindingGuardrails());
+            received.put("engineEvidence", r.evidence());
             if (change.isEmpty()) {
                 return receivedOnly(tenant, model, r, received)
                         .replaceWith(new SubmissionResult(Outcome.AUTO_APPLIED, null, change,
@@ -262,18 +269,22 @@ public class GovernanceService {
     private Uni<Void> receivedOnly(TenantId tenant, Actor model, RecommendationSubmission r,
             Map<String, Object> received) {
         return Panache.withTransaction(() -> audit.append(tenant, AuditAction.RECOMMENDATION_RECEIVED, model,
-                r.assetId(), null, null, received, "no change from the parameters in force", null)).replaceWithVoid();
+                r.assetId(), null, null, received, "no change from the parameters in force",
+                AuditTrail.sha256(audit.toJson(received)))).replaceWithVoid();
     }
 
     private Uni<SubmissionResult> autoApply(TenantId tenant, Actor model, RecommendationSubmission r,
             LiveParameters.InForce base, Map<String, BigDecimal> change, Map<String, Object> received) {
         Map<String, BigDecimal> before = LiveParameters.before(base, change);
-        return Panache.withTransaction(() -> lockPolicy(tenant).flatMap(policy -> audit.append(tenant, AuditAction.RECOMMENDATION_RECEIVED, model,
-                        r.assetId(), null, before, received, "within bounds", null)
+        String digest = AuditTrail.sha256(audit.toJson(received));
+        return Panache.withTransaction(() -> lockPolicy(tenant).flatMap(policy -> audit.append(tenant,
+                        AuditAction.RECOMMENDATION_RECEIVED, model, r.assetId(), null, before, received,
+                        "within bounds", digest)
                 .flatMap(x -> {
                     if (policy.frozen) {
                         return audit.append(tenant, AuditAction.RECOMMENDATION_HELD, model, r.assetId(), null,
-                                        before, change, "automatic adjustments frozen: " + policy.frozenReason, null)
+                                        before, change, "automatic adjustments frozen: " + policy.frozenReason,
+                                        digest)
                                 .call(() -> outbox.record(tenant, Topics.GOVERNANCE, "recommendation",
                                         r.assetId(), "RecommendationHeld", Map.of("assetId", r.assetId(),
                                                 "change", change, "reason", "automatic adjustments frozen")))
@@ -282,7 +293,7 @@ public class GovernanceService {
                     }
                     return live.write(tenant, r.assetId(), change, ParameterSource.AUTO_APPLY, model, null)
                             .call(w -> audit.append(tenant, AuditAction.AUTO_APPLIED, model, r.assetId(), null,
-                                    before, change, "within the tenant's bounds", null))
+                                    before, change, "within the tenant's bounds", digest))
                             .map(w -> new SubmissionResult(Outcome.AUTO_APPLIED, null, change,
                                     "within the tenant's bounds"));
                 })));
@@ -357,7 +368,7 @@ public class GovernanceService {
             p.expiresAt = now.plusSeconds(policy.proposalTtlSeconds);
             Uni<?> first = received == null ? Uni.createFrom().voidItem()
                     : audit.append(tenant, AuditAction.RECOMMENDATION_RECEIVED, actor, assetId, p.id, before,
-                            received, "beyond bounds", null);
+                            received, "beyond bounds", AuditTrail.sha256(audit.toJson(received)));
             return first.flatMap(x -> proposals.persist(p))
                     .call(x -> audit.append(tenant, AuditAction.PROPOSED, actor, assetId, p.id, before, change,
                             reason, p.evidenceDigest))
@@ -426,7 +437,7 @@ public class GovernanceService {
                                 .call(x -> audit.append(tenant, approve ? AuditAction.APPROVED : AuditAction.REJECTED,
                                         actor, p.assetId, id, null, Map.of("status", p.status, "approvals",
                                                 p.approvals, "approvalsRequired", p.approvalsRequired), comment,
-                                        null))
+                                        p.evidenceDigest))
                                 .call(x -> event(tenant, p, t, actor, comment))
                                 .replaceWith(p));
                     });
@@ -444,7 +455,7 @@ public class GovernanceService {
                     }
                     close(p, ProposalStatus.VETOED, actor, comment, OffsetDateTime.now(ZoneOffset.UTC));
                     return audit.append(tenant, AuditAction.VETOED, actor, p.assetId, id, null,
-                                    Map.of("status", p.status), comment, null)
+                                    Map.of("status", p.status), comment, p.evidenceDigest)
                             .call(x -> event(tenant, p, "ProposalVetoed", actor, comment))
                             .replaceWith(p);
                 });
@@ -598,7 +609,7 @@ public class GovernanceService {
         TenantId tenant = TenantId.of(p.tenantId);
         close(p, ProposalStatus.EXPIRED, Actor.SCHEDULER, "not enough approvals before " + p.expiresAt, now);
         return audit.append(tenant, AuditAction.EXPIRED, Actor.SCHEDULER, p.assetId, p.id, null,
-                        Map.of("status", p.status, "approvals", p.approvals), p.closedComment, null)
+                        Map.of("status", p.status, "approvals", p.approvals), p.closedComment, p.evidenceDigest)
                 .call(x -> event(tenant, p, "ProposalExpired", Actor.SCHEDULER, p.closedComment))
                 .replaceWithVoid();
     }
