@@ -159,6 +159,16 @@ class TenantIsolationTest {
                 404));
         p.add(new Probe("write a B-only asset's history", Caller.INTEGRATOR, "PUT", "/api/v1/market/history/BONLY",
                 Map.of("bars", List.of(bar("2024-01-04"))), 404));
+        p.add(new Probe("B-only asset's oracle", Caller.INTEGRATOR, "GET", "/api/v1/market/oracles/BONLY", null,
+                404));
+        p.add(new Probe("B-only asset's oracle versions", Caller.INTEGRATOR, "GET",
+                "/api/v1/market/oracles/BONLY/versions", null, 404));
+        p.add(new Probe("configure a B-only asset's oracle", Caller.ADMIN, "PUT", "/api/v1/market/oracles/BONLY",
+                Map.of("sources", List.of("feed"), "stalenessSeconds", 60, "maxDeviationFraction", "0.01",
+                        "maxJumpFraction", "0.2", "minPriceUsd", "1", "maxPriceUsd", "1000000"), 404));
+        p.add(new Probe("integrator configures an oracle", Caller.INTEGRATOR, "PUT", "/api/v1/market/oracles/BTC",
+                Map.of("sources", List.of("feed"), "stalenessSeconds", 60, "maxDeviationFraction", "0.01",
+                        "maxJumpFraction", "0.2", "minPriceUsd", "1", "maxPriceUsd", "1000000"), 403));
         p.add(new Probe("recommendation for a B-only asset", Caller.ADMIN, "GET",
                 "/api/v1/risk/recommendations?asset=BONLY", null, 404));
         p.add(new Probe("integrator reads recommendations", Caller.INTEGRATOR, "GET", "/api/v1/risk/recommendations",
@@ -249,6 +259,9 @@ class TenantIsolationTest {
                             .body("notComputed.accountId", not(hasItem(w.bIds().get("account"))));
                     w.a().asIntegrator().get("/api/v1/market/prices").then().statusCode(200)
                             .body("underlying", not(hasItem("BONLY")));
+                    w.a().asIntegrator().get("/api/v1/market/oracles").then().statusCode(200)
+                            .body("underlying", not(hasItem("BONLY")))
+                            .body("underlying", hasItem("BTC"));
                     w.a().asIntegrator().get("/api/v1/market/history/BTC").then().statusCode(200)
                             .body("size()", equalTo(0));
                     w.a().asAdmin().get("/api/v1/governance/proposals").then().statusCode(200)
