@@ -307,6 +307,7 @@ class RecommendationApiTest {
         t.asIntegrator().contentType("text/csv").body(csv).put("/api/v1/market/history/BTC").then().statusCode(200);
         UUID tenant = UUID.fromString(t.id());
         java.time.LocalDate day = java.time.LocalDate.parse("2026-12-01");
+        awaitIdleQueue();
 
         List<Integer> queued = Uni.join().all(job.enqueueDaily(day, tenant), job.enqueueDaily(day, tenant))
                 .andFailFast().await().indefinitely();
@@ -330,6 +331,43 @@ class RecommendationApiTest {
         assertThat(rec.get("decision")).isEqualTo("PROPOSAL");
         assertThat(Uni.join().all(job.enqueueDaily(day, tenant), job.enqueueDaily(day, tenant)).andFailFast()
                 .await().indefinitely()).as("the same day again queues nothing").containsOnly(0);
+
+        // the weekly retraining registers version 2 of both horizons; the next forecast uses it
+        assertThat(job.enqueueRetrain(day, tenant).await().indefinitely()).isEqualTo(1);
+        assertThat(runQueued(tenant, "RETRAIN", day)).isEqualTo("SUCCEEDED");
+        assertThat(registered(t)).extracting(m -> m.get(1)).containsExactlyInAnyOrder(1, 1, 2, 2);
+        t.asIntegrator().contentType("text/csv").body("timestamp,open,high,low,close,volume\n" + btcLines.get(400)
+                + "\n").put("/api/v1/market/history/BTC").then().statusCode(200);
+        assertThat(job.enqueueDaily(day.plusDays(1), tenant).await().indefinitely()).isEqualTo(1);
+        assertThat(runQueued(tenant, "DAILY", day.plusDays(1))).isEqualTo("SUCCEEDED");
+        assertThat(recommendations(t).getInt("recommendations[0].modelVersion")).isEqualTo(2);
+    }
+
+    /** Claims queued runs until the tenant's run of that kind and day has ended; its status. */
+    private String runQueued(UUID tenant, String kind, java.time.LocalDate day) {
+        for (int i = 0; i < 2400; i++) {
+            job.claimAndRun("instance-test").await().indefinitely();
+            var rows = pool.preparedQuery("select status from recommendation_run where tenant_id = $1 and kind = $2 "
+                    + "and run_date = $3").execute(Tuple.of(tenant, kind, day)).await().indefinitely();
+            String status = rows.iterator().next().getString(0);
+            if (List.of("SUCCEEDED", "FAILED").contains(status)) {
+                return status;
+            }
+            sleep(250);
+        }
+        throw new AssertionError(kind + " run of " + day + " did not end");
+    }
+
+    /** Waits until no run of any tenant is pending or running (so the race below has free threads to race for). */
+    private void awaitIdleQueue() {
+        for (int i = 0; i < 2400; i++) {
+            if (pool.query("select count(*) from recommendation_run where status in ('PENDING', 'RUNNING')")
+                    .execute().await().indefinitely().iterator().next().getLong(0) == 0) {
+                return;
+            }
+            sleep(250);
+        }
+        throw new AssertionError("recommendation runs still pending or running");
     }
 
     private static String btcId(Tenant t) {

@@ -146,6 +146,17 @@ public class RecommendationJob {
     }
 
     /**
+     * Queues the retraining run of one day (tests; the weekly schedule calls it for every tenant).
+     *
+     * @param day        the day
+     * @param onlyTenant one tenant, or null for every active tenant
+     * @return runs queued by this call (0 when they already existed)
+     */
+    public Uni<Integer> enqueueRetrain(LocalDate day, UUID onlyTenant) {
+        return runs.enqueueScheduled(Kind.RETRAIN, day, onlyTenant);
+    }
+
+    /**
      * Claims as many queued runs as this instance has free threads, as {@code claimer}, executes them, and goes on
      * claiming until the queue has nothing left for it; completes when they are done.
      *
