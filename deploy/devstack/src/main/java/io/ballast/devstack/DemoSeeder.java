@@ -129,7 +129,9 @@ public final class DemoSeeder {
             instrumentIds.put((String) i.get("symbol"), created.path("id").asText());
         }
 
-        // risk parameters: one version per asset and per instrument, in force from the start of the year
+        // risk parameters: one version per asset, in force from the start of the year; perps and futures use their
+        // underlying's (so that the daily recommendation and the committee's proposals move them), options have
+        // their own wider fractions (an instrument's own parameters win over its underlying's)
         String from = LocalDate.now(ZoneOffset.UTC).withDayOfYear(1) + "T00:00:00Z";
         for (var e : assetIds.entrySet()) {
             String haircut = "USDT".equals(e.getKey()) ? "0.01" : "0.10";
@@ -137,10 +139,10 @@ public final class DemoSeeder {
                     "demo-params-asset-" + e.getKey(), parameters(from, "0.10", "0.05", haircut), 201);
         }
         for (var e : instrumentIds.entrySet()) {
-            boolean option = e.getKey().endsWith("-C") || e.getKey().endsWith("-P");
-            api.call(admin, "POST", "/api/v1/instruments/" + e.getValue() + "/risk-parameters",
-                    "demo-params-instrument-" + e.getKey(),
-                    parameters(from, option ? "0.15" : "0.10", option ? "0.10" : "0.05", "0"), 201);
+            if (e.getKey().endsWith("-C") || e.getKey().endsWith("-P")) {
+                api.call(admin, "POST", "/api/v1/instruments/" + e.getValue() + "/risk-parameters",
+                        "demo-params-instrument-" + e.getKey(), parameters(from, "0.15", "0.10", "0"), 201);
+            }
         }
 
         // market data for margin: SYNTHETIC round numbers (not market quotes), so that the margin endpoints of the

@@ -77,7 +77,8 @@ public record GuardrailSettings(FloorMode floorMode, double floorWeight, double 
      * The documented defaults (see docs/predictive-margin.md): long-lookback floor at weight 0.5, no buffer, at most
      * +14.87 % (= 2^(1/5) - 1, so never more than 2x in 5 days) and -10 % per day, MMF within [1 %, 50 %], full weight on
      * rises and 0.3 on falls, forecasts older than 1 day are stale, a 4x departure from EWMA is implausible,
-     * auto-apply within 25 %.
+     * auto-apply within 10 % (tighter than the daily cap, so that a move the cap lets through in one day, between
+     * 10 % and 14.87 %, goes to the committee: "small moves apply on their own, larger ones become proposals").
      *
      * @return the defaults
      */
@@ -85,7 +86,7 @@ public record GuardrailSettings(FloorMode floorMode, double floorWeight, double 
         return new GuardrailSettings(FloorMode.LONG_LOOKBACK, 0.5, 0.0, 0.25, 0.01, FIVE_DAY_DOUBLING_DAILY, 0.10,
             RecommendedParameters.of(0.01, 0.01, 0.0, 0.01, 0.0, 0.0),
             RecommendedParameters.of(0.5, 0.99, 0.9, 0.9, 3.0, 0.9),
-            1.0, 0.3, 1, 4.0, 0.25);
+            1.0, 0.3, 1, 4.0, 0.10);
     }
 
     /** Settings under which every guardrail is neutral (used to show the unguarded policy through the same engine). */

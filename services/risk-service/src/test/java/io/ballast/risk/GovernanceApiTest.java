@@ -256,41 +256,41 @@ class GovernanceApiTest {
         f.t().asAdmin().body(Map.of("reason", "exchange outage")).post(GOV + "/freeze").then().statusCode(200)
                 .body("frozen", equalTo(true)).body("frozenReason", equalTo("exchange outage"));
         f.t().asAdmin().body(Map.of("reason", "again")).post(GOV + "/freeze").then().statusCode(409);
-        assertThat(submit(f, 0.055, 0.11, null).outcome()).isEqualTo(Outcome.FROZEN);
+        assertThat(submit(f, 0.054, 0.108, null).outcome()).isEqualTo(Outcome.FROZEN);
         assertThat(inForce(f.t(), "maintenanceMarginFraction")).isCloseTo(0.05, within(1e-12));
         f.t().asAdmin().queryParam("reason", "resolved").delete(GOV + "/freeze").then().statusCode(200)
                 .body("frozen", equalTo(false));
         f.t().asAdmin().delete(GOV + "/freeze").then().statusCode(409);
-        assertThat(submit(f, 0.055, 0.11, null).outcome()).isEqualTo(Outcome.AUTO_APPLIED);
-        assertThat(inForce(f.t(), "maintenanceMarginFraction")).isCloseTo(0.055, within(1e-12));
+        assertThat(submit(f, 0.054, 0.108, null).outcome()).isEqualTo(Outcome.AUTO_APPLIED);
+        assertThat(inForce(f.t(), "maintenanceMarginFraction")).isCloseTo(0.054, within(1e-12));
     }
 
     @Test
     void automaticChangesApplyWithinBoundsAndAnUnapprovedProposalIsNeverTheBase() throws Throwable {
         Fixture f = fixture("gov-bounds");
-        SubmissionResult small = submit(f, 0.055, 0.11, null);
+        SubmissionResult small = submit(f, 0.054, 0.108, null);
         assertThat(small.outcome()).isEqualTo(Outcome.AUTO_APPLIED);
-        assertThat(inForce(f.t(), "maintenanceMarginFraction")).isCloseTo(0.055, within(1e-12));
+        assertThat(inForce(f.t(), "maintenanceMarginFraction")).isCloseTo(0.054, within(1e-12));
         f.t().asAdmin().queryParam("asset", "BTC").get(GOV + "/parameters/history").then().statusCode(200)
                 .body("find { it.kind == 'parameters' && it.version == 2 }.source", equalTo("AUTO_APPLY"))
                 .body("find { it.kind == 'parameters' && it.version == 2 }.actor", equalTo("model:v7"));
 
-        // +64 % is beyond the 25 % auto-apply bound: a proposal, and nothing changes
+        // +67 % is beyond the 10 % auto-apply bound: a proposal, and nothing changes
         SubmissionResult big = submit(f, 0.09, 0.18, null);
         assertThat(big.outcome()).isEqualTo(Outcome.PROPOSED);
-        assertThat(inForce(f.t(), "maintenanceMarginFraction")).isCloseTo(0.055, within(1e-12));
+        assertThat(inForce(f.t(), "maintenanceMarginFraction")).isCloseTo(0.054, within(1e-12));
         f.t().asAdmin().get(GOV + "/proposals/" + big.proposalId()).then().statusCode(200)
                 .body("origin", equalTo("RECOMMENDATION")).body("proposer", equalTo("model:v7"))
                 .body("evidence.forecast.recentAccuracy.qlike", equalTo(1.21f))
                 .body("evidence.changes.find { it.parameter == 'maintenanceMarginFraction' }.before",
-                        equalTo(0.055f));
-        // the next day's base is the parameters in force (0.055), not the open proposal (0.09): +9 % applies
-        SubmissionResult next = submit(f, 0.06, 0.12, null);
+                        equalTo(0.054f));
+        // the next day's base is the parameters in force (0.054), not the open proposal (0.09): +7.4 % applies
+        SubmissionResult next = submit(f, 0.058, 0.116, null);
         assertThat(next.outcome()).isEqualTo(Outcome.AUTO_APPLIED);
-        assertThat(inForce(f.t(), "maintenanceMarginFraction")).isCloseTo(0.06, within(1e-12));
+        assertThat(inForce(f.t(), "maintenanceMarginFraction")).isCloseTo(0.058, within(1e-12));
         // beyond the hard maximum of MMF (50 %), and a fallback forecast, are never automatic
         assertThat(submit(f, 0.062, 0.12, "model forecast stale").outcome()).isEqualTo(Outcome.PROPOSED);
-        assertThat(submit(f, 0.06, 0.12, null).change()).isEmpty();
+        assertThat(submit(f, 0.058, 0.116, null).change()).isEmpty();
         f.t().asAdmin().queryParam("action", "AUTO_APPLIED").get(GOV + "/audit").then().statusCode(200)
                 .body("size()", equalTo(2)).body("actorSubject", hasItem("model:v7"));
     }
