@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 
@@ -57,10 +56,8 @@ class LiveMarginKafkaTest {
         return m;
     }
 
-    @Test
-    void aPriceMovePublishesOneMarginCallThenOneLiquidatableThenOneRecovery() throws Exception {
-        Tenant t = TestTenants.onboard("live");
-        String u = "L" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+    /** The fixture's tenant and underlying; returns the account id. */
+    private static String fixture(Tenant t, String u) {
         String usdt = TestTenants.asset(t, "USDT");
         String btc = TestTenants.asset(t, u);
         String perp = TestTenants.perpetual(t, u + "-PERP", u, "USDT");
@@ -73,24 +70,39 @@ class LiveMarginKafkaTest {
                 .then().statusCode(201);
         t.asIntegrator().body(Map.of("quantity", "1", "entryPrice", "60000"))
                 .put("/api/v1/accounts/" + a + "/positions/" + u + "-PERP").then().statusCode(200);
+        return a;
+    }
+
+    private static void ticks(String u, String... sourceAndPrice) throws Exception {
+        try (KafkaProducer<String, String> p = KafkaClients.producer()) {
+            for (int i = 0; i < sourceAndPrice.length; i += 2) {
+                KafkaClients.send(p, "ballast.prices", u, new JsonObject().put("source", sourceAndPrice[i])
+                        .put("underlying", u).put("priceUsd", sourceAndPrice[i + 1])
+                        .put("sourceTime", Instant.now().toString()).encode());
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    private static List<JsonObject> marginEvents(Tenant t, String account, int expected) {
+        return KafkaClients.read("ballast.margin-events", r -> t.id().equals(r.key()), rs -> rs.size() >= expected,
+                        WAIT, Duration.ofSeconds(3)).stream().map(r -> new JsonObject(r.value()))
+                .filter(e -> account.equals(e.getJsonObject("payload").getString("accountId"))).toList();
+    }
+
+    @Test
+    void aPriceMovePublishesOneMarginCallThenOneLiquidatableThenOneRecovery() throws Exception {
+        Tenant t = TestTenants.onboard("live");
+        String u = "L" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        String a = fixture(t, u);
 
         JsonPath hot = awaitHotMargin(t, a, "HEALTHY");
         assertThat(hot.getString("answeredFrom")).as("the owner answers from its hot book").isEqualTo("hot-book");
         assertSameMargin(hot, margin(t, a, "?from=database"));
         assertThat(hot.getDouble("maintenanceMarginUsd")).isCloseTo(3_000, within(1e-6));
 
-        try (KafkaProducer<String, String> p = KafkaClients.producer()) {
-            for (String price : List.of("55000", "52000", "60000")) {
-                KafkaClients.send(p, "ballast.prices", u, new JsonObject().put("source", "feed")
-                        .put("underlying", u).put("priceUsd", price).put("sourceTime", Instant.now().toString())
-                        .encode());
-                Thread.sleep(20);
-            }
-        }
-        List<ConsumerRecord<String, String>> events = KafkaClients.read("ballast.margin-events",
-                r -> t.id().equals(r.key()), rs -> rs.size() >= 3, WAIT, Duration.ofSeconds(3));
-        List<JsonObject> mine = events.stream().map(r -> new JsonObject(r.value()))
-                .filter(e -> a.equals(e.getJsonObject("payload").getString("accountId"))).toList();
+        ticks(u, "feed", "55000", "feed", "52000", "feed", "60000");
+        List<JsonObject> mine = marginEvents(t, a, 3);
         assertThat(mine).extracting(e -> e.getString("type"))
                 .containsExactly("MARGIN_CALL", "LIQUIDATABLE", "RECOVERED");
         assertThat(mine).extracting(e -> e.getJsonObject("payload").getLong("seq")).containsExactly(1L, 2L, 3L);
@@ -156,5 +168,33 @@ class LiveMarginKafkaTest {
         assertThat(hot.getList("breakdown.positions.instrumentId"))
                 .isEqualTo(db.getList("breakdown.positions.instrumentId"));
         assertThat(hot.getList("prices.underlying")).isEqualTo(db.getList("prices.underlying"));
+    }
+
+    @Test
+    void aLiquidationAlertIsHeldWhileTheOracleIsUnhealthyAndReleasedOnceItIsHealthy() throws Exception {
+        Tenant t = TestTenants.onboard("held");
+        String u = "H" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        String a = fixture(t, u);
+        t.asAdmin().body(Map.of("sources", List.of("feed", "replay"), "stalenessSeconds", 300,
+                        "maxDeviationFraction", "0.001", "maxJumpFraction", "0.25", "minPriceUsd", "1",
+                        "maxPriceUsd", "10000000"))
+                .put("/api/v1/market/oracles/" + u).then().statusCode(200);
+        assertThat(awaitHotMargin(t, a, "HEALTHY").getString("answeredFrom")).isEqualTo("hot-book");
+        // replay 55,000: MARGIN_CALL. feed 49,000: index median 52,000, sources 5.8 % apart: UNHEALTHY, equity
+        // 2,000 < MM 2,600: LIQUIDATABLE, held. replay 52,000: still apart, no event. feed 52,010: sources agree,
+        // index 52,005, still liquidatable: the alert is released.
+        ticks(u, "replay", "55000", "feed", "49000", "replay", "52000", "feed", "52010");
+        List<JsonObject> mine = marginEvents(t, a, 3);
+        assertThat(mine).extracting(e -> e.getString("type"))
+                .containsExactly("MARGIN_CALL", "LIQUIDATABLE", "LIQUIDATABLE");
+        JsonObject held = mine.get(1).getJsonObject("payload");
+        assertThat(held.getBoolean("held")).isTrue();
+        assertThat(held.getString("oracleHealth")).isEqualTo("UNHEALTHY");
+        assertThat(held.getDouble("equityUsd")).isCloseTo(2_000, within(1e-6));
+        JsonObject released = mine.get(2).getJsonObject("payload");
+        assertThat(released.getBoolean("held")).isFalse();
+        assertThat(released.getString("oracleHealth")).isEqualTo("HEALTHY");
+        assertThat(released.getString("previousStatus")).isEqualTo("LIQUIDATABLE");
+        assertThat(released.getDouble("equityUsd")).isCloseTo(2_005, within(1e-6));
     }
 }

@@ -115,14 +115,27 @@ public class BookLoader {
     }
 
     /**
-     * The tenant's prices in force and oracle health.
+     * The tenant's prices in force and its oracles' health.
      *
      * @param tenant the tenant
-     * @return prices in force
+     * @return prices in force and health by asset symbol
      */
     @WithSession
-    public Uni<List<io.ballast.risk.domain.MarketPrice>> prices(TenantId tenant) {
-        return prices.latest(tenant);
+    public Uni<Prices> prices(TenantId tenant) {
+        return prices.latest(tenant).flatMap(ps -> oracles.status(tenant).map(os -> {
+            Map<String, OracleHealth> h = new HashMap<>();
+            os.forEach((s, v) -> h.put(s, v.health()));
+            return new Prices(ps, h);
+        }));
+    }
+
+    /**
+     * Prices in force and oracle health.
+     *
+     * @param latest the price in force per asset
+     * @param health oracle health by asset symbol
+     */
+    public record Prices(List<io.ballast.risk.domain.MarketPrice> latest, Map<String, OracleHealth> health) {
     }
 
     /** @return ids of every ACTIVE tenant */

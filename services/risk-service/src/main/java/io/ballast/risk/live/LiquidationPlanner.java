@@ -36,7 +36,7 @@ public final class LiquidationPlanner {
      * @param built  the account's engine inputs
      * @param now    its margin (requirements without liquidation price)
      * @param buffer the buffer above maintenance, fraction
-     * @param inputs the tenant's inputs (contract sizes)
+     * @param inputs the tenant's inputs (contract sizes); null: contract size 1
      * @return {@code {"targetMaintenanceRatio", "steps": [{"instrument", "currentContracts", "reduceContracts",
      *         "fraction", "maintenanceAfterUsd"}], "sufficient", "equityUsd", "maintenanceAfterUsd"}}
      */
@@ -82,7 +82,7 @@ public final class LiquidationPlanner {
             }
             current = replace(current, p, p.quantity() * (1 - fraction));
             after = maintenance(built, pool, current);
-            Instrument ins = inputs.instrument(p.instrument().id());
+            Instrument ins = inputs == null ? null : inputs.instrument(p.instrument().id());
             double size = ins == null ? 1.0 : ins.contractSize.doubleValue();
             Map<String, Object> step = new LinkedHashMap<>();
             step.put("instrument", p.instrument().id());

@@ -148,7 +148,8 @@ public class LiveLoop {
             work = loader.account(tenant, accountId).flatMap(rows -> onWorker(() -> book.refreshAccount(accountId,
                     rows.account(), rows.balances(), rows.positions(), cause)));
         } else if ("market".equals(aggregate)) {
-            work = loader.prices(tenant).flatMap(ps -> onWorker(() -> book.onPrices(ps, cause)));
+            work = loader.prices(tenant).flatMap(ps -> onWorker(() -> book.onPrices(ps.latest(), ps.health(),
+                    cause)));
         } else {
             books.remove(tenantId);
             return build(tenant);

@@ -77,6 +77,8 @@ public final class TenantBook {
     public record Cause(Instant tickSourceTime, Instant tickReceivedAt, String cause) {
     }
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(TenantBook.class);
+
     private final TenantId tenant;
     private final LiveSettings settings;
     private final List<Asset> assets;
@@ -204,11 +206,18 @@ public final class TenantBook {
      * New prices put by the tenant (all of them re-read).
      *
      * @param latest the prices in force
+     * @param oracles the oracles' health by asset symbol
      * @param cause  the event
      * @return transitions of the exposed accounts
      */
-    public synchronized List<Transition> onPrices(Collection<MarketPrice> latest, Cause cause) {
+    public synchronized List<Transition> onPrices(Collection<MarketPrice> latest, Map<String, OracleHealth> oracles,
+            Cause cause) {
         Set<UUID> touched = new HashSet<>();
+        oracles.forEach((symbol, h) -> {
+            if (health.put(symbol, h) != h) {
+                touched.addAll(exposed.getOrDefault(symbol, Set.of()));
+            }
+        });
         for (MarketPrice p : latest) {
             MarketPrice current = prices.get(p.assetId);
             if (current == null || !current.id.equals(p.id)) {
@@ -314,6 +323,9 @@ public final class TenantBook {
                 r = MarginEngine.DEFAULT.computeRequirements(b.account(), b.market(), b.params());
             } catch (ApiException | MarginInputException e) {
                 continue; // missing data: nothing to say until it is there
+            } catch (RuntimeException e) {
+                LOG.warnf("margin of account %s of tenant %s not evaluated: %s", id, tenant, e);
+                continue; // one bad account must not stop the others
             }
             boolean warning = r.equityUsd() >= r.initialMarginUsd() && earlyWarning(b, r);
             State previous = states.getOrDefault(id, State.NONE);

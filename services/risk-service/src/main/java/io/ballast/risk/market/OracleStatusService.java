@@ -73,10 +73,11 @@ public class OracleStatusService {
      */
     @WithSession
     public Uni<Map<String, OracleView>> status(TenantId tenant) {
+        // prices first: the source ticks read after them are at least as new (no price without its sources)
         return assets.listFor(tenant).flatMap(as -> oracles.configsOfTenant(tenant.value())
-                .flatMap(configs -> oracles.sourceTicksOfTenant(tenant.value())
-                        .flatMap(ticks -> oracles.pricesInForceOfTenant(tenant.value())
-                                .map(prices -> views(as, configs, ticks, prices, Instant.now())))));
+                .flatMap(configs -> oracles.pricesInForceOfTenant(tenant.value())
+                        .flatMap(prices -> oracles.sourceTicksOfTenant(tenant.value())
+                                .map(ticks -> views(as, configs, ticks, prices, Instant.now())))));
     }
 
     private Map<String, OracleView> views(List<Asset> as, Map<UUID, OracleConfigRow> configs,
