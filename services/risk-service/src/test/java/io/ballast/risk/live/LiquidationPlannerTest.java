@@ -40,7 +40,7 @@ class LiquidationPlannerTest {
                 List.of(CollateralBalance.of("USDT", new BigDecimal(usdt))));
         MarketSnapshot m = MarketSnapshot.of(Instant.parse("2026-12-01T00:00:00Z"),
                 Map.of("BTC", 52000.0, "ETH", 2000.0, "USDT", 1.0), Map.of());
-        return new MarginInputs.Built(a, m, params);
+        return new MarginInputs.Built(a, m, params, List.of());
     }
 
     @SuppressWarnings("unchecked")

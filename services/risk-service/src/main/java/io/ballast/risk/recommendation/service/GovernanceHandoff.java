@@ -4,10 +4,14 @@ import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.governance.domain.RiskSettings;
 import io.ballast.risk.governance.service.GovernanceService;
 import io.ballast.risk.governance.service.GovernanceService.RecommendationSubmission;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -23,10 +27,23 @@ public class GovernanceHandoff {
     private static final Logger LOG = Logger.getLogger(GovernanceHandoff.class);
 
     private final GovernanceService governance;
+    private final Vertx vertx;
 
-    /** Wires governance. */
-    public GovernanceHandoff(GovernanceService governance) {
+    /** Wires governance and Vert.x. */
+    public GovernanceHandoff(GovernanceService governance, Vertx vertx) {
         this.governance = governance;
+        this.vertx = vertx;
+    }
+
+    /**
+     * Runs a governance call (Hibernate Reactive sessions) on a fresh duplicated Vert.x context: the job reaches
+     * this point on its own executor's threads, where a reactive session cannot be opened.
+     */
+    private <T> Uni<T> onVertxContext(Supplier<Uni<T>> call) {
+        return Uni.createFrom().emitter(em -> {
+            Context context = VertxContext.getOrCreateDuplicatedContext(vertx);
+            context.runOnContext(x -> call.get().subscribe().with(em::complete, em::fail));
+        });
     }
 
     /**
@@ -38,7 +55,7 @@ public class GovernanceHandoff {
      * @return the settings version in force, or null
      */
     public Uni<RiskSettings> settingsInForce(TenantId tenant, UUID assetId) {
-        return governance.inForce(tenant, assetId).map(f -> f == null ? null : f.settings());
+        return onVertxContext(() -> governance.inForce(tenant, assetId)).map(f -> f == null ? null : f.settings());
     }
 
     /**
@@ -59,7 +76,7 @@ public class GovernanceHandoff {
         RecommendationSubmission s = new RecommendationSubmission(assetId, r.id(), modelVersion, r.date(),
                 r.recommended(), r.forecastModel(), r.sigmaPerp(), r.sigmaOption(), r.fallbackReason(),
                 recentAccuracy, r.bindingGuardrails(), r.evidence());
-        return governance.submitRecommendation(tenant, s)
+        return onVertxContext(() -> governance.submitRecommendation(tenant, s))
                 .invoke(out -> LOG.infof("recommendation %s for %s %s on %s: %s (%s)", r.id(), tenant, r.asset(),
                         r.date(), out.outcome(), out.reason()))
                 .replaceWithVoid();
