@@ -32,6 +32,7 @@ public final class BallastLauncher {
     private volatile KafkaBroker kafka;
     private volatile KeycloakServer keycloak;
     private volatile ChildProcess service;
+    private volatile ChildProcess console;
     private volatile boolean stopping;
 
     private BallastLauncher(Path root, LauncherOptions options) {
@@ -121,6 +122,11 @@ public final class BallastLauncher {
         }
         startService(stack, serviceJar, apiUrl);
         Map<String, Object> demo = demoCredentials(apiUrl, stack.keycloak().tokenUrl());
+        String consoleUrl = startConsole(stack, apiUrl);
+        if (demo != null && consoleUrl != null) {
+            demo.put("consoleUrl", consoleUrl);
+            writeDemoCredentials(demo);
+        }
         printSummary(stack, apiUrl, demo, cold);
         waitForever(service);
     }
@@ -194,6 +200,59 @@ public final class BallastLauncher {
     }
 
     /**
+     * Starts the risk-committee console (frontend-api's packaged app) on {@code BALLAST_CONSOLE_PORT} (8081), pointed
+     * at this Keycloak, risk service and broker. A console that is not built, or that does not come up, is reported
+     * and skipped: the platform runs without it.
+     *
+     * @return its URL, or null when it is not running
+     */
+    private String startConsole(DevStack stack, String apiUrl) {
+        Path consoleJar = root.resolve("frontend-api/target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(consoleJar)) {
+            progress("console: NOT STARTED, not built (./mvnw -pl frontend-api -am install -DskipTests)");
+            return null;
+        }
+        int port = Integer.parseInt(System.getenv().getOrDefault("BALLAST_CONSOLE_PORT", "8081"));
+        String consoleUrl = "http://" + Ports.LOOPBACK + ":" + port;
+        if (!Ports.isFree(port)) {
+            progress("console: NOT STARTED, port " + port + " is in use (set BALLAST_CONSOLE_PORT)");
+            return null;
+        }
+        progress("console: starting on " + consoleUrl);
+        List<String> command = new ArrayList<>(List.of(KafkaBroker.javaBinary(), "-Xmx256m",
+                "-Dquarkus.oidc.auth-server-url=" + stack.keycloak().realmUrl(),
+                "-Dquarkus.rest-client.risk.url=" + apiUrl,
+                "-Dkafka.bootstrap.servers=" + stack.kafka().bootstrapServers(),
+                "-Dquarkus.http.host=" + Ports.LOOPBACK, "-Dquarkus.http.port=" + port));
+        // the broker requires SASL: the console reads ballast.margin-events as the service's broker user
+        KafkaUser.SERVICE.saslClientConfig().forEach((key, value) -> command.add("-Dkafka." + key + "=" + value));
+        command.addAll(List.of("-jar", consoleJar.toString()));
+        console = ChildProcess.start("console", command, root, Map.of(), logs.resolve("console.log"));
+        try {
+            console.awaitReady("readiness UP at " + consoleUrl + "/q/health/ready", Duration.ofSeconds(120),
+                    ChildProcess.httpAnswers(consoleUrl + "/q/health/ready", answer -> answer.statusCode() == 200));
+        } catch (IllegalStateException e) {
+            progress("console: FAILED TO START, the platform runs without it (" + e.getMessage() + ")");
+            DevStack.closeQuietly(console);
+            console = null;
+            return null;
+        }
+        progress("console: ready at " + consoleUrl + " (sign in with a demo user)");
+        return consoleUrl;
+    }
+
+    private void writeDemoCredentials(Map<String, Object> demo) {
+        Path file = state.resolve("demo-credentials.json");
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            JSON.writeValue(tmp.toFile(), demo);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+            progress("demo data: could not record the console URL in " + file + " (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
      * Reads {@code .ballast/demo-credentials.json}, or on the first start seeds the demo tenants through the API
      * and writes it. Returns null when there is no demo data (seeding unavailable or failed); the servers keep
      * running either way.
@@ -234,6 +293,9 @@ public final class BallastLauncher {
         StringBuilder out = new StringBuilder();
         out.append(String.format("%nBallast is up: %s start in %.1f s.%n", cold ? "first" : "warm", elapsedSeconds()));
         out.append("  API              ").append(apiUrl).append("/api/v1\n");
+        if (demo != null && demo.get("consoleUrl") != null) {
+            out.append("  Console          ").append(demo.get("consoleUrl")).append("  (risk-committee console)\n");
+        }
         out.append("  Swagger UI       ").append(apiUrl).append("/q/swagger-ui\n");
         out.append("  OpenAPI          ").append(apiUrl).append("/q/openapi\n");
         out.append("  Health           ").append(apiUrl).append("/q/health/ready\n");
@@ -261,12 +323,31 @@ public final class BallastLauncher {
                 out.append("  tenant ").append(tenant.get("tenantId")).append(": client ")
                         .append(tenant.get("clientId")).append(" / ").append(tenant.get("clientSecret"))
                         .append(", accounts ").append(tenant.get("accountIds")).append('\n');
+                for (Map<String, Object> user : (List<Map<String, Object>>) tenant.getOrDefault("users", List.of())) {
+                    out.append("    console user ").append(user.get("username")).append(" / ")
+                            .append(user.get("password")).append("  ").append(user.get("roles")).append('\n');
+                }
             }
             Map<String, Object> first = tenants.get(0);
             out.append("\nTry it (tenant ").append(first.get("tenantId")).append("'s integrator lists its accounts):\n");
             out.append(curlToken(stack.keycloak().tokenUrl(), String.valueOf(first.get("clientId")),
                     String.valueOf(first.get("clientSecret"))));
             out.append("curl -s -H \"Authorization: Bearer $TOKEN\" ").append(apiUrl).append("/api/v1/accounts\n");
+            List<Map<String, Object>> users = (List<Map<String, Object>>) first.getOrDefault("users", List.of());
+            Map<String, Object> member = users.stream().filter(u -> String.valueOf(u.get("roles"))
+                    .contains("risk-committee")).findFirst().orElse(null);
+            if (member != null) {
+                out.append("\nUsers per tenant (tenant-admin, two risk-committee members) are in the same file. ")
+                        .append("A user's token, password grant of the dev-only client ")
+                        .append(demo.getOrDefault("cliClientId", DemoSeeder.CLI_CLIENT_ID)).append(":\n");
+                out.append("TOKEN=$(curl -s -d grant_type=password -d client_id=")
+                        .append(demo.getOrDefault("cliClientId", DemoSeeder.CLI_CLIENT_ID))
+                        .append(" -d username=").append(member.get("username")).append(" -d password=")
+                        .append(member.get("password")).append(' ').append(stack.keycloak().tokenUrl())
+                        .append(" | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')\n");
+                out.append("curl -s -H \"Authorization: Bearer $TOKEN\" ").append(apiUrl)
+                        .append("/api/v1/risk/recommendations\n");
+            }
         }
         out.append("\nCtrl-C stops the risk service, Keycloak, Kafka and PostgreSQL; the state stays in .ballast/.\n");
         System.out.print(out);
@@ -309,6 +390,7 @@ public final class BallastLauncher {
         }
         long stopStart = System.nanoTime();
         System.out.println();
+        stop("console", console);
         stop("risk service", service);
         stop("Keycloak", keycloak);
         stop("Kafka", kafka);

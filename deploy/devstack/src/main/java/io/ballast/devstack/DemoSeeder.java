@@ -26,15 +26,28 @@ import java.util.Map;
  * exactly as an operator and an integrator would (no database shortcuts).
  *
  * <p>Owned by the risk-service work: it follows the API as that evolves. Re-runnable: a tenant that already exists
- * gets fresh client secrets (the API shows secrets only once), and every write carries an {@code Idempotency-Key},
- * so a second run answers with the rows of the first instead of duplicating them.
+ * gets fresh client secrets and its users fresh passwords (the API shows secrets only once), every write carries an
+ * {@code Idempotency-Key} or is an upsert (daily history), so a second run answers with the rows of the first instead
+ * of duplicating them. Each tenant also gets a tenant-admin and two risk-committee users (Keycloak users with the
+ * tenant's {@code tenant_id}, password grant through {@value #CLI_CLIENT_ID}), the last {@value #HISTORY_DAYS} days
+ * of real BTC and ETH daily bars (deploy/demo-data) and one recommendation run.
  */
 public final class DemoSeeder {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final String JSON_TYPE = "application/json";
     private static final List<String> SLUGS = List.of("demo-alpha", "demo-beta");
     private static final int ACCOUNTS_PER_TENANT = 4;
+    /** The dev realm's public client that allows the password grant for the demo users. */
+    public static final String CLI_CLIENT_ID = "ballast-cli";
+    /** Days of daily history loaded per asset (the most recent ones of deploy/demo-data). */
+    static final int HISTORY_DAYS = 1100;
+    /** How long the seeder waits for the first recommendation run before leaving it to finish on its own. */
+    private static final Duration RUN_WAIT = Duration.ofMinutes(10);
+    /** Demo users per tenant: name suffix and role. */
+    private static final List<String[]> USERS = List.of(new String[] {"admin", "tenant-admin"},
+            new String[] {"committee-1", "risk-committee"}, new String[] {"committee-2", "risk-committee"});
     /** Leverage of the crash-exposed demo accounts (USDT collateral = 45,000 USD notional / leverage). */
     private static final int[] CRASH_LEVERAGE = {3, 5, 8};
 
@@ -50,7 +63,8 @@ public final class DemoSeeder {
      * @param platformAdminClient client id holding the {@code platform-admin} role
      * @param platformAdminSecret its secret
      * @return the content of {@code .ballast/demo-credentials.json} as a JSON-ready tree:
-     *     {@code {"apiUrl", "tokenUrl", "tenants": [{"tenantId", "clientId", "clientSecret", "accountIds"}],
+     *     {@code {"apiUrl", "tokenUrl", "cliClientId", "tenants": [{"tenantId", "slug", "clientId", "clientSecret",
+     *     "accountIds", "users": [{"username", "password", "roles"}], "recommendationRun": {"id", "status"}}],
      *     "platformAdmin": {"clientId", "clientSecret"}}}
      */
     public static Map<String, Object> seed(String apiUrl, String tokenUrl, String platformAdminClient,
@@ -65,6 +79,7 @@ public final class DemoSeeder {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("apiUrl", apiUrl);
         out.put("tokenUrl", tokenUrl);
+        out.put("cliClientId", CLI_CLIENT_ID);
         out.put("tenants", tenants);
         out.put("platformAdmin", Map.of("clientId", platformAdminClient, "clientSecret", platformAdminSecret));
         return out;
@@ -160,6 +175,27 @@ public final class DemoSeeder {
                         Map.of("quantity", "-1", "entryPrice", "2300"), 200);
             }
         }
+        // human users: a tenant admin and two risk-committee members (a rerun gives them fresh passwords)
+        List<Map<String, Object>> users = new ArrayList<>();
+        for (String[] u : USERS) {
+            String username = slug + "-" + u[0];
+            HttpResponse<String> created = api.send(platform, "POST", "/api/v1/tenants/" + tenantId + "/users", null,
+                    Map.of("username", username, "role", u[1]), JSON_TYPE);
+            JsonNode credentialsOfUser = created.statusCode() == 409
+                    ? api.call(platform, "POST", "/api/v1/tenants/" + tenantId + "/users/" + username + "/password",
+                            null, null, 200)
+                    : api.expect(created, "POST", "/api/v1/tenants/" + tenantId + "/users", 201);
+            users.add(Map.of("username", username, "password", credentialsOfUser.path("password").asText(),
+                    "roles", List.of(u[1])));
+        }
+
+        // real daily history (deploy/demo-data, see its PROVENANCE.md) and the first recommendation run
+        for (String symbol : List.of("BTC", "ETH")) {
+            api.expect(api.send(integrator, "PUT", "/api/v1/market/history/" + symbol, null, history(symbol),
+                    "text/csv"), "PUT", "/api/v1/market/history/" + symbol, 200);
+        }
+        Map<String, Object> run = recommendationRun(api, admin);
+
         // crash-exposed accounts: long 0.5 BTC-PERP (45,000 USD at the seeded price) on 3x, 5x and 8x leverage in
         // USDT, so that a replayed crash (README demo, ./ballast replay) walks them through margin call and
         // liquidatable at different depths of the fall, and a bounce brings the least levered one back
@@ -181,7 +217,41 @@ public final class DemoSeeder {
         tenant.put("clientId", integratorId);
         tenant.put("clientSecret", integratorSecret);
         tenant.put("accountIds", accountIds);
+        tenant.put("users", users);
+        tenant.put("recommendationRun", run);
         return tenant;
+    }
+
+    /** The last {@link #HISTORY_DAYS} rows of deploy/demo-data/{symbol}_1d.csv, as CSV with its header. */
+    static String history(String symbol) throws IOException {
+        List<String> lines = java.nio.file.Files.readAllLines(ProjectRoot.locate().resolve("deploy/demo-data")
+                .resolve(symbol + "_1d.csv"));
+        List<String> rows = lines.subList(Math.max(1, lines.size() - HISTORY_DAYS), lines.size());
+        return lines.get(0) + "\n" + String.join("\n", rows) + "\n";
+    }
+
+    /**
+     * Starts a recommendation run as the tenant admin and waits for it (training the first champions takes a while).
+     * A run already in flight or the hourly allowance used (429, a rerun) is reported, not fatal.
+     */
+    private static Map<String, Object> recommendationRun(Api api, String admin) throws IOException,
+            InterruptedException {
+        String path = "/api/v1/risk/recommendations/runs";
+        HttpResponse<String> started = api.send(admin, "POST", path, null, null, JSON_TYPE);
+        if (started.statusCode() == 429) {
+            return Map.of("status", "NOT STARTED: " + JSON.readTree(started.body()).path("detail").asText());
+        }
+        String id = api.expect(started, "POST", path, 202).path("id").asText();
+        long deadline = System.nanoTime() + RUN_WAIT.toNanos();
+        String status = "PENDING";
+        while (System.nanoTime() < deadline) {
+            status = api.call(admin, "GET", path + "/" + id, null, null, 200).path("status").asText();
+            if (status.equals("SUCCEEDED") || status.equals("FAILED")) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        return Map.of("id", id, "status", status);
     }
 
     /**
@@ -265,18 +335,27 @@ public final class DemoSeeder {
 
         JsonNode call(String token, String method, String path, String idempotencyKey, Object body, int expected)
                 throws IOException, InterruptedException {
+            return expect(send(token, method, path, idempotencyKey, body, JSON_TYPE), method, path, expected);
+        }
+
+        /** Sends a request; a String body is sent as is with {@code contentType}, anything else as JSON. */
+        HttpResponse<String> send(String token, String method, String path, String idempotencyKey, Object body,
+                String contentType) throws IOException, InterruptedException {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(apiUrl + path)).timeout(TIMEOUT)
                     .header("Authorization", "Bearer " + token).header("Accept", "application/json");
             if (idempotencyKey != null) {
                 b.header("Idempotency-Key", idempotencyKey);
             }
             if (body != null) {
-                b.header("Content-Type", "application/json")
-                        .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+                String text = body instanceof String str ? str : JSON.writeValueAsString(body);
+                b.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(text));
             } else {
                 b.method(method, HttpRequest.BodyPublishers.noBody());
             }
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        JsonNode expect(HttpResponse<String> r, String method, String path, int expected) throws IOException {
             if (r.statusCode() != expected) {
                 throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + " (expected "
                         + expected + "): " + r.body());

@@ -78,6 +78,18 @@ public final class Forecasts {
         return new ForecastSeries(asset, m.name(), horizonDays, dates, v);
     }
 
+    /**
+     * The forecast of a registered (frozen) model made at the close of the last bar, without refitting: variance of
+     * the sum of log returns over the model's horizon, in daily log-return units.
+     *
+     * @param model a model restored from a registry ({@link io.ballast.ml.registry.ModelArtifact#fitted()})
+     * @param bars  ascending, validated daily bars up to the forecast day
+     */
+    public static double fromRegistered(io.ballast.ml.registry.FittedModel model, List<DailyBar> bars) {
+        Objects.requireNonNull(model, "model");
+        return model.forecastVariance(DailySeries.of(bars));
+    }
+
     private static void requireHistory(int from, int needed, String model, LocalDate oosStart) {
         if (from < needed) {
             throw new IllegalArgumentException(model + " needs at least " + needed + " days of history before oosStart "

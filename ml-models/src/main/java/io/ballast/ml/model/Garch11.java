@@ -163,24 +163,38 @@ public final class Garch11 implements WalkForwardModel {
         return sum;
     }
 
-    @Override
-    public double[] forecast(DailySeries series, int h, int from, int to, Progress progress) {
+    /** Per-day log returns {@code logReturn / sqrt(spanDays)} of rows {@code [0, to)}: the residuals GARCH is fitted on. */
+    public static double[] residuals(DailySeries series, int to) {
         double[] r = new double[to];
         for (int i = 0; i < to; i++) {
             r[i] = series.logReturn(i) / Math.sqrt(series.spanDays(i));
         }
+        return r;
+    }
+
+    /**
+     * h-day-sum variance forecast made after the first {@code n} residuals with fixed parameters (the variance
+     * recursion is filtered through the data; nothing is refitted).
+     */
+    public static double forecast(Params p, double[] r, int n, int h) {
+        double[] sq = new double[Math.min(BACKCAST_WINDOW, n)];
+        for (int k = 0; k < sq.length; k++) {
+            sq[k] = r[k] * r[k];
+        }
+        double[] s2 = variances(r, n, p.omega(), p.alpha(), p.beta(), backcast(sq));
+        double next = p.omega() + p.alpha() * r[n - 1] * r[n - 1] + p.beta() * s2[n - 1];
+        return horizonVariance(p, next, h);
+    }
+
+    @Override
+    public double[] forecast(DailySeries series, int h, int from, int to, Progress progress) {
+        double[] r = residuals(series, to);
         double[] out = new double[to - from];
         Params p = null;
         for (int i = from; i < to; i++) {
             int n = i + 1;
             p = fit(r, n, p);
-            double[] sq = new double[Math.min(BACKCAST_WINDOW, n)];
-            for (int k = 0; k < sq.length; k++) {
-                sq[k] = r[k] * r[k];
-            }
-            double[] s2 = variances(r, n, p.omega(), p.alpha(), p.beta(), backcast(sq));
-            double next = p.omega() + p.alpha() * r[i] * r[i] + p.beta() * s2[n - 1];
-            out[i - from] = horizonVariance(p, next, h);
+            out[i - from] = forecast(p, r, n, h);
             if ((i - from) % 500 == 0) {
                 progress.report(String.format("  %s h=%d %s: omega=%.3g alpha=%.3f beta=%.3f%s", name(), h,
                         series.date(i), p.omega(), p.alpha(), p.beta(), studentT ? String.format(" nu=%.1f", p.nu()) : ""));

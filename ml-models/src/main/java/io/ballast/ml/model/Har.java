@@ -54,17 +54,52 @@ public final class Har implements WalkForwardModel {
         return log ? Math.log(y) : y;
     }
 
-    @Override
-    public double[] forecast(DailySeries s, int h, int from, int to, Progress progress) {
-        int firstRow = LAGS[2] - 1;
-        double[][] xtx = new double[K][K];
-        double[] xty = new double[K];
-        double yty = 0;
-        long rows = 0;
-        double minY = Double.POSITIVE_INFINITY;
-        int nextRow = firstRow;
-        double[] out = new double[to - from];
-        for (int i = from; i < to; i++) {
+    /**
+     * HAR coefficients fitted on every training row whose target is complete at index {@code i}
+     * ({@code t + h <= i}), frozen so that a forecast made later needs no refit.
+     *
+     * @param log         fitted on logs (model "HAR") or levels ("HAR_LEVEL")
+     * @param horizonDays horizon h of the target (days)
+     * @param beta        OLS coefficients on {@code [1, RV_t, mean7, mean30]}
+     * @param residualVariance residual variance s2 of the fit (log model: the log-normal bias correction)
+     * @param minTarget   smallest target seen in training (level model: the floor of the forecast)
+     * @param rows        training rows used
+     */
+    public record Fit(boolean log, int horizonDays, double[] beta, double residualVariance, double minTarget,
+            long rows) {
+
+        /** Copies the coefficients and checks their count. */
+        public Fit {
+            if (beta.length != K) {
+                throw new IllegalArgumentException("HAR has " + K + " coefficients, got " + beta.length);
+            }
+            beta = beta.clone();
+        }
+
+        /** The coefficients (a copy). */
+        @Override
+        public double[] beta() {
+            return beta.clone();
+        }
+
+        /** Variance forecast (daily log-return units, h-day sum) made at the close of index {@code i}. */
+        public double forecast(DailySeries s, int i) {
+            double f = dot(beta, new Har(log).regressors(s, i));
+            return log ? Math.exp(f + residualVariance / 2) : Math.max(f, minTarget);
+        }
+    }
+
+    /** Running sums of the normal equations over the training rows added so far. */
+    private final class Sums {
+        private final double[][] xtx = new double[K][K];
+        private final double[] xty = new double[K];
+        private double yty;
+        private long rows;
+        private double minY = Double.POSITIVE_INFINITY;
+        private int nextRow = LAGS[2] - 1;
+
+        /** Adds every row whose target is complete at index i. */
+        void advanceTo(DailySeries s, int h, int i) {
             while (nextRow + h <= i) {
                 double[] x = regressors(s, nextRow);
                 double y = target(s, nextRow, h);
@@ -82,16 +117,29 @@ public final class Har implements WalkForwardModel {
             if (rows <= K) {
                 throw new IllegalArgumentException("HAR needs more than " + K + " training rows before " + s.date(i));
             }
+        }
+
+        Fit fit(int h) {
             double[] b = Ols.solve(xtx, xty);
-            double[] x = regressors(s, i);
-            double f = dot(b, x);
-            if (log) {
-                double sse = yty - 2 * dot(b, xty) + quad(xtx, b);
-                double s2 = Math.max(0, sse / (rows - K));
-                out[i - from] = Math.exp(f + s2 / 2);
-            } else {
-                out[i - from] = Math.max(f, minY);
-            }
+            double sse = yty - 2 * dot(b, xty) + quad(xtx, b);
+            return new Fit(log, h, b, Math.max(0, sse / (rows - K)), minY, rows);
+        }
+    }
+
+    /** Fits the coefficients on the rows whose target is complete at index {@code i} (no look-ahead). */
+    public Fit fit(DailySeries s, int h, int i) {
+        Sums sums = new Sums();
+        sums.advanceTo(s, h, i);
+        return sums.fit(h);
+    }
+
+    @Override
+    public double[] forecast(DailySeries s, int h, int from, int to, Progress progress) {
+        Sums sums = new Sums();
+        double[] out = new double[to - from];
+        for (int i = from; i < to; i++) {
+            sums.advanceTo(s, h, i);
+            out[i - from] = sums.fit(h).forecast(s, i);
         }
         return out;
     }

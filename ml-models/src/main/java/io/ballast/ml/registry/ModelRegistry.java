@@ -1,5 +1,8 @@
 package io.ballast.ml.registry;
 
+import static io.ballast.ml.registry.JsonValues.doubles;
+import static io.ballast.ml.registry.JsonValues.num;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -15,6 +18,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+
 import java.util.Map;
 import java.util.Objects;
 import org.tribuo.Model;
@@ -99,6 +103,41 @@ public final class ModelRegistry {
         return dir;
     }
 
+    /**
+     * Registers an artifact as a new version of (asset, h) and makes it the champion: its metadata (with the
+     * version) goes to {@link #METADATA_FILE}, Tribuo bytes to {@link #MODEL_FILE}.
+     *
+     * @param artifact the artifact
+     * @param version  version label, unique per asset and horizon
+     * @return the version directory
+     */
+    @SuppressWarnings("unchecked")
+    public Path register(ModelArtifact artifact, String version) throws IOException {
+        Path dir = horizonDir(artifact.asset(), artifact.horizonDays()).resolve(version);
+        if (Files.exists(dir)) {
+            throw new IllegalArgumentException("registry version already exists: " + dir);
+        }
+        Files.createDirectories(dir);
+        Map<String, Object> meta = new LinkedHashMap<>(artifact.metadata());
+        meta.put("version", version);
+        if (artifact.modelBytes() != null) {
+            Files.write(dir.resolve(MODEL_FILE), artifact.modelBytes());
+        }
+        JSON.writeValue(dir.resolve(METADATA_FILE).toFile(), meta);
+        Object scores = artifact.metadata().get("validationQlike");
+        setChampion(artifact.asset(), artifact.horizonDays(), version, artifact.model(),
+                scores instanceof Map ? (Map<String, Double>) scores : Map.of());
+        return dir;
+    }
+
+    /** The champion of (asset, h) as an artifact (for versions written by {@link #register}). */
+    public ModelArtifact loadChampionArtifact(String asset, int h) throws IOException {
+        Stored st = loadChampion(asset, h);
+        Path bytes = st.dir().resolve(MODEL_FILE);
+        return new ModelArtifact(asset, h, st.model(), st.metadata(),
+                Files.exists(bytes) ? Files.readAllBytes(bytes) : null);
+    }
+
     /** Marks a version as the champion of (asset, h). */
     public void setChampion(String asset, int h, String version, String model, Map<String, Double> validationQlike) throws IOException {
         Map<String, Object> c = new LinkedHashMap<>();
@@ -114,7 +153,7 @@ public final class ModelRegistry {
         Path dir = horizonDir(asset, h).resolve(version);
         Map<String, Object> meta = JSON.readValue(dir.resolve(METADATA_FILE).toFile(), new TypeReference<LinkedHashMap<String, Object>>() { });
         TrainedRegressor reg = null;
-        if (Files.exists(dir.resolve(MODEL_FILE))) {
+        if (Files.exists(dir.resolve(MODEL_FILE)) && meta.get("config") != null) {
             @SuppressWarnings("unchecked")
             Map<String, Object> cfg = (Map<String, Object>) meta.get("config");
             MlConfig config = new MlConfig((String) cfg.get("kind"), num(cfg.get("a")), num(cfg.get("b")), num(cfg.get("c")));
@@ -155,18 +194,5 @@ public final class ModelRegistry {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static double num(Object o) {
-        return ((Number) o).doubleValue();
-    }
-
-    private static double[] doubles(Object o) {
-        List<?> l = (List<?>) o;
-        double[] d = new double[l.size()];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = num(l.get(i));
-        }
-        return d;
     }
 }

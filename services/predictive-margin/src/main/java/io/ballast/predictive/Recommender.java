@@ -48,11 +48,45 @@ public final class Recommender {
             throw new IllegalArgumentException("need at least 2 daily bars, got " + bars.size());
         }
         LocalDate last = bars.get(bars.size() - 1).date();
-        Set<Integer> horizons = new TreeSet<>(List.of(mapping.mporPerpDays(), mapping.mporOptionDays()));
         Map<Integer, VolForecast> modelForecasts = new HashMap<>();
-        Map<Integer, VolForecast> ewma = new HashMap<>();
-        for (int h : horizons) {
+        for (int h : horizons(mapping)) {
             forecastAt(asset, bars, model, h, last).ifPresent(f -> modelForecasts.put(h, f));
+        }
+        return withForecasts(tenantId, asset, bars, modelForecasts, mapping, guardrails, previous, evaluationDate);
+    }
+
+    /** The horizons (days) a recommendation needs forecasts for: the perp and option MPORs. */
+    public static Set<Integer> horizons(MappingSettings mapping) {
+        return new TreeSet<>(List.of(mapping.mporPerpDays(), mapping.mporOptionDays()));
+    }
+
+    /**
+     * Today's recommendation from model forecasts made elsewhere (for instance by a registered model, without any
+     * refit). EWMA's forecasts (the fallback) and the floor volatility are computed here from the same bars; the
+     * engine's maths are those of {@link #latest}.
+     *
+     * @param tenantId       tenant (from the verified token)
+     * @param asset          asset symbol
+     * @param bars           validated ascending daily bars, up to the latest complete day
+     * @param modelForecasts the model's forecasts made at the last bar's close, by horizon (may miss horizons)
+     * @param mapping        the tenant's mapping settings
+     * @param guardrails     the tenant's guardrail settings
+     * @param previous       the guardrail state to compare with (its {@code applied} parameters are the live ones),
+     *                       or null
+     * @param evaluationDate the day the recommendation is for
+     * @return the recommendation
+     */
+    public static Recommendation withForecasts(String tenantId, String asset, List<DailyBar> bars,
+                                               Map<Integer, VolForecast> modelForecasts, MappingSettings mapping,
+                                               GuardrailSettings guardrails, GuardrailState previous,
+                                               LocalDate evaluationDate) {
+        Objects.requireNonNull(bars, "bars");
+        if (bars.size() < 2) {
+            throw new IllegalArgumentException("need at least 2 daily bars, got " + bars.size());
+        }
+        LocalDate last = bars.get(bars.size() - 1).date();
+        Map<Integer, VolForecast> ewma = new HashMap<>();
+        for (int h : horizons(mapping)) {
             forecastAt(asset, bars, "EWMA", h, last).ifPresent(f -> ewma.put(h, f));
         }
         double[] floor = FloorVolatility.forMode(guardrails.floorMode(), FloorVolatility.logReturns(bars));

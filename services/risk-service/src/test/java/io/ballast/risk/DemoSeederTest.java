@@ -52,7 +52,25 @@ class DemoSeederTest {
             TestTenants.bearer(token).get("/api/v1/accounts/" + accounts.get(2) + "/positions").then()
                     .statusCode(200).body("size()", equalTo(4));
             TestTenants.bearer(token).get("/api/v1/instruments").then().statusCode(200).body("size()", equalTo(6));
+
+            // its users log in through the dev-only password-grant client with the tenant in their tokens, and the
+            // first recommendation run has made a recommendation for BTC and ETH from the shipped history
+            List<Map<String, Object>> users = (List<Map<String, Object>>) t.get("users");
+            assertThat(users).extracting(u -> u.get("roles")).containsExactlyInAnyOrder(List.of("tenant-admin"),
+                    List.of("risk-committee"), List.of("risk-committee"));
+            for (Map<String, Object> u : users) {
+                String userToken = TestTenants.passwordToken((String) u.get("username"), (String) u.get("password"));
+                TestTenants.bearer(userToken).get("/api/v1/risk/recommendations").then().statusCode(200);
+            }
+            assertThat(((Map<String, Object>) t.get("recommendationRun")).get("status")).isEqualTo("SUCCEEDED");
+            Map<String, Object> member = users.get(1);
+            TestTenants.bearer(TestTenants.passwordToken((String) member.get("username"),
+                            (String) member.get("password"))).get("/api/v1/risk/recommendations").then()
+                    .statusCode(200).body("recommendations.asset",
+                            org.hamcrest.Matchers.containsInAnyOrder("BTC", "ETH"))
+                    .body("recommendations.modelVersion", org.hamcrest.Matchers.everyItem(equalTo(1)));
         }
+        assertThat(first.get("cliClientId")).isEqualTo("ballast-cli");
 
         Map<String, Object> second = DemoSeeder.seed(apiUrl, TestTenants.tokenUrl(),
                 DevStack.PLATFORM_ADMIN_CLIENT_ID, DevStack.PLATFORM_ADMIN_CLIENT_SECRET);
@@ -66,6 +84,13 @@ class DemoSeederTest {
             // deposits were applied once: the first account holds exactly 25,000 USDT
             TestTenants.bearer(token).get("/api/v1/accounts/" + account + "/balances").then().statusCode(200)
                     .body("find { it.symbol == 'USDT' }.amount", equalTo(25000.0f));
+            // the same users, with fresh passwords that work
+            List<Map<String, Object>> users = (List<Map<String, Object>>) after.get("users");
+            assertThat(users).extracting(u -> u.get("username")).isEqualTo(((List<Map<String, Object>>)
+                    before.get("users")).stream().map(u -> u.get("username")).toList());
+            for (Map<String, Object> u : users) {
+                TestTenants.passwordToken((String) u.get("username"), (String) u.get("password"));
+            }
         }
     }
 }

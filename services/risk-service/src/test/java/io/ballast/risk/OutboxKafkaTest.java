@@ -2,8 +2,8 @@ package io.ballast.risk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ballast.devstack.KafkaUser;
 import io.ballast.risk.support.BallastServersResource;
+import io.ballast.risk.support.TestKafka;
 import io.ballast.risk.support.TestTenants;
 import io.ballast.risk.support.TestTenants.Tenant;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -13,12 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 /** Writes reach Kafka through the outbox: a real consumer reads the events of a fresh tenant from the topic. */
@@ -38,14 +34,8 @@ class OutboxKafkaTest {
         t.asIntegrator().body(Map.of("quantity", "1", "entryPrice", "100"))
                 .put("/api/v1/accounts/" + account + "/positions/BTC-PERP").then().statusCode(200);
 
-        Properties props = new Properties();
-        props.putAll(BallastServersResource.servers().kafka().clientConfig(KafkaUser.ADMIN));
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         List<JsonObject> mine = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+        try (KafkaConsumer<String, String> consumer = TestKafka.consumer()) {
             consumer.subscribe(List.of("ballast.events"));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline && mine.stream().noneMatch(e -> "PositionChanged".equals(

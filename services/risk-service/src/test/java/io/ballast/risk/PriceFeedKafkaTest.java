@@ -1,68 +1,185 @@
 package io.ballast.risk;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
-import io.ballast.devstack.KafkaUser;
 import io.ballast.risk.support.BallastServersResource;
+import io.ballast.risk.support.KafkaClients;
 import io.ballast.risk.support.TestTenants;
 import io.ballast.risk.support.TestTenants.Tenant;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-/** Prices sent by a real Kafka producer to {@code ballast.prices} land in the tenant's market data; bad ones do not. */
+/**
+ * Platform ticks on {@code ballast.prices} (key = underlying) through a real broker: poison messages and guard
+ * rejections reach {@code ballast.prices.dlq} with their reason (read back with a real consumer) and the ticks after
+ * them still land; the index is the median of two sources; health turns UNHEALTHY when the sources disagree or the
+ * price goes stale; oracle configuration versions are stored and audited. Each test uses an underlying symbol of its
+ * own, so that its ticks concern only its tenant.
+ */
 @QuarkusTest
 @QuarkusTestResource(BallastServersResource.class)
 class PriceFeedKafkaTest {
 
-    private static Map<String, Object> price(Tenant t, String symbol) {
-        List<Map<String, Object>> rows = t.asIntegrator().get("/api/v1/market/prices").then().statusCode(200)
-                .extract().jsonPath().getList("findAll { it.underlying == '" + symbol + "' }");
-        return rows.isEmpty() ? null : rows.get(0);
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    static String tick(String source, String underlying, String price, Instant at) {
+        return new JsonObject().put("source", source).put("underlying", underlying).put("priceUsd", price)
+                .put("sourceTime", at.toString()).encode();
+    }
+
+    static JsonPath oracle(Tenant t, String underlying) {
+        return t.asIntegrator().get("/api/v1/market/oracles/" + underlying).then().statusCode(200).extract()
+                .jsonPath();
+    }
+
+    /** Polls the oracle view until it satisfies the condition (or the wait ends); returns the last view. */
+    static JsonPath awaitOracle(Tenant t, String underlying, Predicate<JsonPath> condition) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        JsonPath v = oracle(t, underlying);
+        while (!condition.test(v) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            v = oracle(t, underlying);
+        }
+        return v;
+    }
+
+    /**
+     * Sends a tick of a fresh source time until the tenant's oracle shows that price: the first ticks may arrive
+     * before this instance owns the new tenant (ownership follows the ballast.events partition assignment).
+     */
+    static void primeOwnership(KafkaProducer<String, String> p, Tenant t, String underlying, String price)
+            throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            KafkaClients.send(p, "ballast.prices", underlying, tick("feed", underlying, price, Instant.now()));
+            Thread.sleep(500);
+            if (price(oracle(t, underlying)) == Double.parseDouble(price)) {
+                return;
+            }
+        }
+        throw new AssertionError("tenant " + t.id() + " never took a " + underlying + " tick");
+    }
+
+    /** The oracle view's price, NaN when there is none. */
+    static double price(JsonPath v) {
+        return v.get("priceUsd") == null ? Double.NaN : v.getDouble("priceUsd");
+    }
+
+    /** An oracle configuration body: staleness 3 s, max deviation 0.1 %, max jump 25 %, prices 1 .. 1,000,000. */
+    static Map<String, Object> config(List<String> sources) {
+        return Map.of("sources", sources, "stalenessSeconds", 3, "maxDeviationFraction", "0.001",
+                "maxJumpFraction", "0.25", "minPriceUsd", "1", "maxPriceUsd", "1000000");
+    }
+
+    static String symbol() {
+        return "T" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
     }
 
     @Test
-    void messagesKeyedByTenantSetItsPricesAndInvalidOnesAreSkipped() throws Exception {
+    void poisonMessagesAndRejectedTicksGoToTheDeadLetterTopicAndLaterTicksStillLand() throws Exception {
         Tenant t = TestTenants.onboard("feed");
-        TestTenants.asset(t, "USDT");
-        TestTenants.asset(t, "BTC");
-        Properties props = new Properties();
-        props.putAll(BallastServersResource.servers().kafka().clientConfig(KafkaUser.FEED));
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
-            send(producer, t.id(), "{\"prices\":[{\"underlying\":\"BTC\",\"indexPriceUsd\":61000,\"annualVol\":0.6}]}");
-            // skipped: NaN, a negative price, an unknown underlying (nothing of that message lands), a bad key
-            send(producer, t.id(), "{\"prices\":[{\"underlying\":\"BTC\",\"indexPriceUsd\":NaN}]}");
-            send(producer, t.id(), "{\"prices\":[{\"underlying\":\"BTC\",\"indexPriceUsd\":-5}]}");
-            send(producer, t.id(), "{\"prices\":[{\"underlying\":\"BTC\",\"indexPriceUsd\":1},"
-                    + "{\"underlying\":\"NOPE\",\"indexPriceUsd\":1}]}");
-            send(producer, "not-a-tenant", "{\"prices\":[{\"underlying\":\"BTC\",\"indexPriceUsd\":2}]}");
-            // the last message: once it has landed, every earlier one of this tenant has been handled
-            send(producer, t.id(), "{\"prices\":[{\"underlying\":\"USDT\",\"indexPriceUsd\":1.01}]}");
+        String u = symbol();
+        TestTenants.asset(t, u);
+        try (KafkaProducer<String, String> p = KafkaClients.producer()) {
+            primeOwnership(p, t, u, "100");
+            Instant now = Instant.now();
+            KafkaClients.send(p, "ballast.prices", u, "this is not json");
+            KafkaClients.send(p, "ballast.prices", u, "{\"source\":\"feed\",\"underlying\":\"" + u
+                    + "\",\"priceUsd\":\"101\"}");
+            KafkaClients.send(p, "ballast.prices", u, tick("feed", u, "1e20", now));
+            KafkaClients.send(p, "ballast.prices", u, tick("feed", u, "1e-30", now));
+            KafkaClients.send(p, "ballast.prices", u, tick("feed", u, "-3", now));
+            KafkaClients.send(p, "ballast.prices", u, tick("feed", u, "102", now.plusSeconds(3600)));
+            KafkaClients.send(p, "ballast.prices", u, tick("feed", u, "500", now.plusMillis(1)));
+            KafkaClients.send(p, "ballast.prices", u, tick("feed", u, "103", now.minusSeconds(3600)));
+            KafkaClients.send(p, "ballast.prices", u, tick("feed", u, "104", now.plusMillis(2)));
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (price(t, "USDT") == null && System.nanoTime() < deadline) {
-            Thread.sleep(250);
-        }
-        assertThat(price(t, "USDT")).as("USDT price from the feed").isNotNull();
-        assertThat(((Number) price(t, "USDT").get("indexPriceUsd")).doubleValue()).isCloseTo(1.01, within(1e-6));
-        Map<String, Object> btc = price(t, "BTC");
-        assertThat(((Number) btc.get("indexPriceUsd")).doubleValue()).isCloseTo(61000.0, within(1e-6));
-        assertThat(((Number) btc.get("annualVol")).doubleValue()).isCloseTo(0.6, within(1e-6));
+        JsonPath v = awaitOracle(t, u, x -> price(x) == 104);
+        assertThat(price(v)).as("the last valid tick lands after every poison message").isEqualTo(104);
+        assertThat(v.getString("priceSource")).isEqualTo("oracle");
+        assertThat(v.getString("health")).isEqualTo("HEALTHY");
+
+        List<ConsumerRecord<String, String>> dlq = KafkaClients.read("ballast.prices.dlq", r -> u.equals(r.key()),
+                rs -> rs.size() >= 8, WAIT, Duration.ZERO);
+        assertThat(dlq).extracting(r -> KafkaClients.header(r, "dead-letter-reason")).hasSize(8)
+                .anyMatch(s -> s.contains("not JSON"))
+                .anyMatch(s -> s.contains("sourceTime missing"))
+                .contains("out-of-range", "rounds-to-zero", "non-positive", "future", "jump", "stale");
+        ConsumerRecord<String, String> jump = dlq.stream().filter(r -> "jump".equals(KafkaClients.header(r,
+                "dead-letter-reason"))).findFirst().orElseThrow();
+        JsonObject body = new JsonObject(jump.value());
+        assertThat(body.getString("tenantId")).isEqualTo(t.id());
+        assertThat(body.getJsonObject("tick").getString("priceUsd")).isEqualTo("500");
     }
 
-    private static void send(KafkaProducer<String, String> producer, String key, String value) throws Exception {
-        producer.send(new ProducerRecord<>("ballast.prices", key, value)).get();
+    @Test
+    void theIndexIsTheMedianOfTwoSourcesAndHealthTurnsUnhealthyOnDisagreementOrStaleness() throws Exception {
+        Tenant t = TestTenants.onboard("median");
+        String u = symbol();
+        TestTenants.asset(t, u);
+        try (KafkaProducer<String, String> p = KafkaClients.producer()) {
+            primeOwnership(p, t, u, "60000");
+            KafkaClients.send(p, "ballast.prices", u, tick("replay", u, "60200", Instant.now()));
+            JsonPath v = awaitOracle(t, u, x -> price(x) == 60100);
+            assertThat(price(v)).isEqualTo(60100);
+            assertThat(v.getList("sources.source")).containsExactly("feed", "replay");
+            assertThat(v.getString("health")).isEqualTo("HEALTHY");
+            assertThat(v.getInt("config.version")).isZero();
+
+            // a tighter deviation limit: the same two sources now disagree
+            t.asAdmin().body(config(List.of("feed", "replay")))
+                    .put("/api/v1/market/oracles/" + u).then().statusCode(200).body("version",
+                            org.hamcrest.Matchers.equalTo(1));
+            KafkaClients.send(p, "ballast.prices", u, tick("feed", u, "60000", Instant.now()));
+            KafkaClients.send(p, "ballast.prices", u, tick("replay", u, "60300", Instant.now()));
+            v = awaitOracle(t, u, x -> price(x) == 60150);
+            assertThat(price(v)).isEqualTo(60150);
+            assertThat(v.getString("health")).isEqualTo("UNHEALTHY");
+        }
+        // no tick for longer than the 3 s staleness limit: unhealthy, sources no longer fresh
+        Thread.sleep(3500);
+        JsonPath stale = oracle(t, u);
+        assertThat(stale.getString("health")).isEqualTo("UNHEALTHY");
+        assertThat(stale.getList("sources.fresh")).containsOnly(false);
+        assertThat(stale.getDouble("ageSeconds")).isGreaterThan(3.0);
+
+        // the configuration is versioned and audited; a bad one is a 400; a viewer-less integrator cannot write
+        t.asIntegrator().get("/api/v1/market/oracles/" + u + "/versions").then().statusCode(200)
+                .body("version", org.hamcrest.Matchers.contains(1));
+        t.asAdmin().body(config(List.of("Feed")))
+                .put("/api/v1/market/oracles/" + u).then().statusCode(400);
+        t.asIntegrator().body(config(List.of("feed")))
+                .put("/api/v1/market/oracles/" + u).then().statusCode(403);
+        t.asAdmin().get("/api/v1/market/oracles/NOPE").then().statusCode(404);
+        List<ConsumerRecord<String, String>> audit = KafkaClients.read("ballast.events", r -> t.id().equals(r.key())
+                && r.value().contains("OracleConfigChanged"), rs -> !rs.isEmpty(), WAIT, Duration.ZERO);
+        assertThat(audit).hasSize(1);
+        assertThat(new JsonObject(audit.get(0).value()).getJsonObject("payload").getInteger("version")).isEqualTo(1);
+    }
+
+    @Test
+    void aJumpConfirmedByASecondSourceIsAccepted() throws Exception {
+        Tenant t = TestTenants.onboard("jump");
+        String u = symbol();
+        TestTenants.asset(t, u);
+        try (KafkaProducer<String, String> p = KafkaClients.producer()) {
+            primeOwnership(p, t, u, "100");
+            KafkaClients.send(p, "ballast.prices", u, tick("feed", u, "150", Instant.now()));
+            KafkaClients.send(p, "ballast.prices", u, tick("replay", u, "151", Instant.now()));
+        }
+        JsonPath v = awaitOracle(t, u, x -> price(x) == 150.5);
+        assertThat(price(v)).as("both sources at the new level, median").isEqualTo(150.5);
+        assertThat(v.getString("health")).isEqualTo("HEALTHY");
     }
 }

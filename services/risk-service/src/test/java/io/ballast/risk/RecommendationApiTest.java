@@ -1,12 +1,12 @@
 package io.ballast.risk;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 
+import io.ballast.risk.recommendation.service.RecommendationJob;
 import io.ballast.risk.security.KeycloakAdmin;
 import io.ballast.risk.support.BallastServersResource;
 import io.ballast.risk.support.TestTenants;
@@ -14,6 +14,9 @@ import io.ballast.risk.support.TestTenants.Tenant;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,13 +25,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Daily history and predictive-margin recommendations through the API with real tokens: three years of real BTC
- * daily bars (2022-01-01..2024-12-31, read from the shared market data) uploaded as JSON and CSV, recommendations
- * checked for consistency, the stored guardrail state feeding the second call, bad rows and unknown assets refused.
+ * daily bars (2022-01-01..2024-12-31, read from the shared market data) uploaded as JSON and CSV; recommendation runs
+ * started by the tenant admin (202, polled, rate-limited) that train and register a champion once and forecast from
+ * it; recommendations compared with the parameters in force; the daily run executed once when two instances race;
+ * reads that write nothing; bad rows and unknown assets refused.
  */
 @QuarkusTest
 @QuarkusTestResource(BallastServersResource.class)
@@ -36,6 +42,12 @@ class RecommendationApiTest {
 
     @jakarta.inject.Inject
     KeycloakAdmin keycloak;
+
+    @jakarta.inject.Inject
+    Pool pool;
+
+    @jakarta.inject.Inject
+    RecommendationJob job;
 
     private static final String FIRST = "2022-01-01";
     private static final String LAST = "2024-12-31";
@@ -92,13 +104,70 @@ class RecommendationApiTest {
         return t.asAdmin().get("/api/v1/risk/recommendations").then().statusCode(200).extract().jsonPath();
     }
 
+    /** Starts a run as the tenant admin (asserting 202 and its Location) and returns its id. */
+    private static String startRun(Tenant t) {
+        var r = t.asAdmin().post("/api/v1/risk/recommendations/runs").then().statusCode(202)
+                .body("kind", equalTo("MANUAL")).extract();
+        String id = r.path("id");
+        assertThat(r.header("Location")).endsWith("/api/v1/risk/recommendations/runs/" + id);
+        return id;
+    }
+
+    /** Polls a run until it ended (the job runs it in the background) and returns it. */
+    static JsonPath awaitRun(Tenant t, String id) {
+        for (int i = 0; i < 2400; i++) {
+            JsonPath run = t.asAdmin().get("/api/v1/risk/recommendations/runs/" + id).then().statusCode(200)
+                    .extract().jsonPath();
+            if (List.of("SUCCEEDED", "FAILED").contains(run.getString("status"))) {
+                return run;
+            }
+            sleep(250);
+        }
+        throw new AssertionError("run " + id + " did not end");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonPath runAndRead(Tenant t) {
+        JsonPath run = awaitRun(t, startRun(t));
+        assertThat(run.getString("status")).as(run.prettify()).isEqualTo("SUCCEEDED");
+        return recommendations(t);
+    }
+
+    /** Rows the recommendation capability holds for a tenant, per table. */
+    private Map<String, Long> rows(Tenant t) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (String table : List.of("margin_recommendation", "recommendation_run", "forecast_model",
+                "vol_forecast")) {
+            out.put(table, pool.preparedQuery("select count(*) from " + table + " where tenant_id = $1")
+                    .execute(Tuple.of(UUID.fromString(t.id()))).await().indefinitely().iterator().next().getLong(0));
+        }
+        return out;
+    }
+
+    private List<List<Object>> registered(Tenant t) {
+        List<List<Object>> out = new ArrayList<>();
+        pool.preparedQuery("select horizon_days, version, model from forecast_model where tenant_id = $1 "
+                        + "order by horizon_days, version").execute(Tuple.of(UUID.fromString(t.id())))
+                .await().indefinitely()
+                .forEach(r -> out.add(List.of(r.getInteger(0), r.getInteger(1), r.getString(2))));
+        return out;
+    }
+
     private static void assertConsistent(Map<String, Object> rec) {
         Map<String, Float> p = params(rec, "recommended");
         p.values().forEach(v -> assertThat(Double.isFinite(v)).isTrue());
         assertThat(p.get("mmf")).isBetween(0.01f, 0.5f);
-        assertThat((double) p.get("imf")).isCloseTo(2.0 * p.get("mmf"), within(1e-6));
+        assertThat(p.get("imf")).isGreaterThanOrEqualTo(p.get("mmf"));
         assertThat(p.get("haircut")).isBetween(0f, 0.9f);
-        assertThat(p.get("scanRange")).isGreaterThan(p.get("mmf") * 0.99f);
+        assertThat(p.get("scanRange")).isGreaterThan(0f);
         assertThat(p.get("volShockUp")).isGreaterThan(0f);
         assertThat(p.get("volShockDown")).isBetween(0f, 0.9f);
         assertThat(((Number) rec.get("sigmaPerp")).doubleValue()).isBetween(0.001, 0.5);
@@ -114,68 +183,112 @@ class RecommendationApiTest {
         return out;
     }
 
+    /** The asset's parameters in force: the risk_parameter row (mmf 0.05, imf 0.1, haircut 0.1), engine defaults. */
+    private static void assertLiveIsInForce(Map<String, Object> rec) {
+        Map<String, Float> live = params(rec, "live");
+        assertThat(live).containsEntry("mmf", 0.05f).containsEntry("imf", 0.1f).containsEntry("haircut", 0.1f)
+                .containsEntry("scanRange", 0.15f).containsEntry("volShockUp", 0.45f)
+                .containsEntry("volShockDown", 0.3f);
+        assertThat(rec.get("liveVersion")).isEqualTo(1);
+    }
+
+    /** Each parameter within the daily change cap of the parameters in force; decision by the auto-apply bound. */
+    private static void assertCappedAgainstLive(Map<String, Object> rec) {
+        Map<String, Float> live = params(rec, "live");
+        boolean allWithinAutoApply = true;
+        for (var e : params(rec, "recommended").entrySet()) {
+            float l = live.get(e.getKey());
+            assertThat(e.getValue()).as(e.getKey()).isBetween(l * 0.9f * 0.9999f, l * 1.1487f * 1.0001f);
+            allWithinAutoApply &= Math.abs(e.getValue() / l - 1) <= 0.25 + 1e-6;
+        }
+        assertThat(rec.get("decision")).isEqualTo(allWithinAutoApply ? "AUTO_APPLY" : "PROPOSAL");
+    }
+
     @Test
     @SuppressWarnings("unchecked")
-    void threeYearsOfBtcGiveAConsistentRecommendationAndTheSecondCallUsesTheStoredState() {
+    void aRunForecastsFromTheRegisteredChampionAndComparesWithTheParametersInForce() {
         Tenant t = tenantWithBtcHistory("reco");
         t.asIntegrator().queryParam("from", "2024-12-30").get("/api/v1/market/history/BTC").then().statusCode(200)
                 .body("date", org.hamcrest.Matchers.contains("2024-12-30", "2024-12-31"))
                 .body("[1].close", equalTo(Float.parseFloat(btcLines.get(btcLines.size() - 1).split(",")[4])));
 
+        // reading computes and writes nothing
+        JsonPath before = recommendations(t);
+        assertThat(before.getList("recommendations")).isEmpty();
+        assertThat(before.getString("notComputed.find { it.asset == 'BTC' }.reason")).contains("no recommendation yet");
+        assertThat(before.getString("notComputed.find { it.asset == 'ETH' }.reason"))
+                .contains("not enough daily history");
+        assertThat(rows(t).values()).containsOnly(0L);
+
+        // a run: 202, one in flight at a time, then it completes
+        String runId = startRun(t);
+        t.asAdmin().post("/api/v1/risk/recommendations/runs").then().statusCode(429)
+                .contentType("application/problem+json").header("Retry-After", org.hamcrest.Matchers.notNullValue())
+                .body("detail", containsString("already pending or running"));
+        JsonPath run = awaitRun(t, runId);
+        assertThat(run.getString("status")).as(run.prettify()).isEqualTo("SUCCEEDED");
+        assertThat(run.getString("result.assets.find { it.asset == 'BTC' }.outcome")).isEqualTo("RECOMMENDED");
+        assertThat(run.getInt("result.assets.find { it.asset == 'BTC' }.modelVersion")).isEqualTo(1);
+        assertThat(run.getString("result.assets.find { it.asset == 'ETH' }.outcome")).isEqualTo("NOT_COMPUTED");
+        List<List<Object>> models = registered(t);
+        assertThat(models).as("one champion per MPOR (1 and 2 days), version 1").hasSize(2)
+                .allSatisfy(m -> assertThat(m.get(1)).isEqualTo(1));
+
         JsonPath first = recommendations(t);
         assertThat(first.getString("model")).isEqualTo("champion");
         assertThat(first.getList("recommendations.asset")).containsExactly("BTC");
         assertThat(first.getList("notComputed.asset")).containsExactly("ETH");
-        assertThat(first.getString("notComputed[0].reason")).contains("not enough daily history");
         Map<String, Object> r1 = first.getMap("recommendations[0]");
         assertConsistent(r1);
+        assertThat(r1.get("runId")).isEqualTo(runId);
         assertThat(r1.get("date")).isEqualTo("2025-01-01");
         assertThat(r1.get("lastBarDate")).isEqualTo(LAST);
+        assertThat(r1.get("bars")).isEqualTo(btcLines.size());
+        assertThat(r1.get("modelVersion")).isEqualTo(1);
         assertThat(r1.get("forecastModel")).as("the champion chosen by validation QLIKE")
-                .isIn("GARCH", "GARCH_T", "HAR", "HAR_LEVEL", "XGB", "CART", "SGD");
+                .isIn("EWMA", "GARCH", "GARCH_T", "HAR", "HAR_LEVEL", "XGB", "CART", "SGD");
         assertThat(r1.get("fallbackReason")).isNull();
-        assertThat(r1.get("live")).isNull();
-        assertThat(r1.get("decision")).as("nothing live: a first recommendation is a proposal").isEqualTo("PROPOSAL");
+        assertThat((List<Map<String, Object>>) r1.get("forecasts")).hasSize(2)
+                .allSatisfy(f -> assertThat(f.get("modelVersion")).isEqualTo(1))
+                .extracting(f -> f.get("model")).containsExactlyElementsOf(models.stream().map(m -> m.get(2)).toList());
         Map<String, Object> floor = (Map<String, Object>) r1.get("floor");
         assertThat(floor.get("mode")).isEqualTo("LONG_LOOKBACK");
-        assertThat(((Number) floor.get("mmf")).floatValue()).isGreaterThan(0f);
-        assertThat(params(r1, "recommended").get("mmf")).isGreaterThanOrEqualTo(
-                ((Number) floor.get("mmf")).floatValue() * 0.9999f);
-        assertThat(r1.get("bars")).isEqualTo(btcLines.size());
+        assertLiveIsInForce(r1);
+        assertCappedAgainstLive(r1);
+        assertThat(rows(t)).containsEntry("margin_recommendation", 1L).containsEntry("vol_forecast", 2L);
 
-        // the same day and history again: the stored recommendation, not a new one compounding the change limit
-        Map<String, Object> again = recommendations(t).getMap("recommendations[0]");
-        assertThat(again.get("reused")).isEqualTo(true);
-        assertThat(again.get("recommended")).isEqualTo(r1.get("recommended"));
-        assertThat(r1.get("reused")).isEqualTo(false);
-
-        // the next day: the first recommendation's stored state is live, and each change is capped
+        // the next day: forecast from the same registered version (no new registration), and compared with the
+        // parameters in force, not with r1 (a proposal nobody approved is not the base of the next cap)
         t.asIntegrator().body(Map.of("bars", List.of(bar(nextLine)))).put("/api/v1/market/history/BTC").then()
                 .statusCode(200);
-        Map<String, Object> r2 = recommendations(t).getMap("recommendations[0]");
+        Map<String, Object> r2 = runAndRead(t).getMap("recommendations[0]");
         assertConsistent(r2);
         assertThat(r2.get("date")).isEqualTo("2025-01-02");
-        assertThat(r2.get("reused")).isEqualTo(false);
-        assertLiveIs(r2, r1);
-        Map<String, Float> live = params(r2, "live");
-        Map<String, Float> rec2 = params(r2, "recommended");
-        boolean allWithinAutoApply = true;
-        for (var e : rec2.entrySet()) {
-            float l = live.get(e.getKey());
-            assertThat(e.getValue()).as(e.getKey()).isBetween(l * 0.9f * 0.9999f, l * 1.1487f * 1.0001f);
-            allWithinAutoApply &= Math.abs(e.getValue() / l - 1) <= 0.25 + 1e-6;
-        }
-        assertThat(r2.get("decision")).isEqualTo(allWithinAutoApply ? "AUTO_APPLY" : "PROPOSAL");
+        assertThat(r2.get("modelVersion")).isEqualTo(1);
+        assertThat(registered(t)).as("forecasting registered nothing new").isEqualTo(models);
+        assertLiveIsInForce(r2);
+        assertCappedAgainstLive(r2);
+        assertThat(pool.preparedQuery("select count(*) from vol_forecast where tenant_id = $1 and as_of = $2 "
+                        + "and model_version = 1").execute(Tuple.of(UUID.fromString(t.id()),
+                        java.time.LocalDate.parse("2025-01-01")))
+                .await().indefinitely().iterator().next().getLong(0)).isEqualTo(2L);
 
-        // that day's bar corrected: remade from the state that fed the day's first recommendation (still r1's)
+        // that day's bar corrected: remade, still against the parameters in force
         Map<String, Object> corrected = bar(nextLine);
         corrected.put("volume", ((Double) corrected.get("volume")) + 1);
         t.asIntegrator().body(Map.of("bars", List.of(corrected))).put("/api/v1/market/history/BTC").then()
                 .statusCode(200);
-        Map<String, Object> r3 = recommendations(t).getMap("recommendations[0]");
-        assertThat(r3.get("reused")).isEqualTo(false);
+        Map<String, Object> r3 = runAndRead(t).getMap("recommendations[0]");
+        assertThat(r3.get("id")).isNotEqualTo(r2.get("id"));
         assertThat(r3.get("date")).isEqualTo("2025-01-02");
-        assertLiveIs(r3, r1);
+        assertLiveIsInForce(r3);
+        assertThat(rows(t)).containsEntry("margin_recommendation", 3L).containsEntry("forecast_model", 2L);
+
+        // three manual runs this hour (the test allowance): the fourth is refused with a wait
+        String retryAfter = t.asAdmin().post("/api/v1/risk/recommendations/runs").then().statusCode(429)
+                .contentType("application/problem+json").body("status", equalTo(429))
+                .body("detail", containsString("in the last hour")).extract().header("Retry-After");
+        assertThat(Long.parseLong(retryAfter)).isBetween(1L, 3600L);
 
         // recommendations never touch live risk parameters
         t.asAdmin().get("/api/v1/assets/" + btcId(t) + "/risk-parameters").then().statusCode(200)
@@ -186,10 +299,37 @@ class RecommendationApiTest {
                 .body("recommendations", hasSize(0)).body("notComputed.asset", org.hamcrest.Matchers.contains("ETH"));
     }
 
-    private static void assertLiveIs(Map<String, Object> rec, Map<String, Object> earlier) {
-        Map<String, Float> live = params(rec, "live");
-        Map<String, Float> before = params(earlier, "recommended");
-        live.forEach((k, v) -> assertThat(v).as(k).isCloseTo(before.get(k), within(1e-6f)));
+    @Test
+    void theDailyRunHappensOncePerTenantAndDayWhenTwoInstancesRace() {
+        Tenant t = TestTenants.onboard("reco-race");
+        TestTenants.asset(t, "BTC");
+        String csv = "timestamp,open,high,low,close,volume\n" + String.join("\n", btcLines.subList(0, 400)) + "\n";
+        t.asIntegrator().contentType("text/csv").body(csv).put("/api/v1/market/history/BTC").then().statusCode(200);
+        UUID tenant = UUID.fromString(t.id());
+        java.time.LocalDate day = java.time.LocalDate.parse("2026-12-01");
+
+        List<Integer> queued = Uni.join().all(job.enqueueDaily(day, tenant), job.enqueueDaily(day, tenant))
+                .andFailFast().await().indefinitely();
+        assertThat(queued).containsExactlyInAnyOrder(0, 1);
+        List<List<UUID>> claimed = Uni.join().all(job.claimAndRun("instance-a"), job.claimAndRun("instance-b"))
+                .andFailFast().await().indefinitely();
+
+        var runs = pool.preparedQuery("select id, status, attempts from recommendation_run where tenant_id = $1 "
+                + "and kind = 'DAILY'").execute(Tuple.of(tenant)).await().indefinitely();
+        assertThat(runs.rowCount()).isEqualTo(1);
+        var run = runs.iterator().next();
+        assertThat(claimed.stream().flatMap(List::stream).filter(run.getUUID(0)::equals).count())
+                .as("executed by exactly one of the two").isEqualTo(1);
+        assertThat(run.getString(1)).isEqualTo("SUCCEEDED");
+        assertThat(run.getInteger(2)).as("claimed once").isEqualTo(1);
+        assertThat(rows(t)).containsEntry("margin_recommendation", 1L).containsEntry("vol_forecast", 2L)
+                .containsEntry("forecast_model", 2L);
+        // nothing in force for this asset: no base to cap against, so a proposal
+        Map<String, Object> rec = recommendations(t).getMap("recommendations[0]");
+        assertThat(rec.get("live")).isNull();
+        assertThat(rec.get("decision")).isEqualTo("PROPOSAL");
+        assertThat(Uni.join().all(job.enqueueDaily(day, tenant), job.enqueueDaily(day, tenant)).andFailFast()
+                .await().indefinitely()).as("the same day again queues nothing").containsOnly(0);
     }
 
     private static String btcId(Tenant t) {
@@ -235,6 +375,7 @@ class RecommendationApiTest {
                 TestTenants.bearer(token).get("/api/v1/risk/recommendations").then().statusCode(200)
                         .body("notComputed.asset", hasItem("BTC"));
                 TestTenants.bearer(token).get("/api/v1/market/history/BTC").then().statusCode(200);
+                TestTenants.bearer(token).post("/api/v1/risk/recommendations/runs").then().statusCode(403);
                 TestTenants.bearer(token).body(Map.of("bars", List.of(bar(btcLines.get(0)))))
                         .put("/api/v1/market/history/BTC").then().statusCode(403);
             } finally {
@@ -254,6 +395,9 @@ class RecommendationApiTest {
         t.asAdmin().queryParam("asset", "NOPE").get("/api/v1/risk/recommendations").then().statusCode(404)
                 .contentType("application/problem+json");
         t.asIntegrator().get("/api/v1/risk/recommendations").then().statusCode(403);
+        t.asIntegrator().post("/api/v1/risk/recommendations/runs").then().statusCode(403);
+        t.asAdmin().get("/api/v1/risk/recommendations/runs/" + UUID.randomUUID()).then().statusCode(404)
+                .contentType("application/problem+json");
         t.asAdmin().get("/api/v1/risk/recommendations").then().statusCode(200)
                 .body("recommendations", hasSize(0)).body("notComputed.asset", hasItem("BTC"));
     }

@@ -91,13 +91,12 @@ class ReferenceDataTest {
         String base = "/api/v1/instruments/" + perp + "/risk-parameters";
         t.asAdmin().body(params("2026-01-01T00:00:00Z", "0.10", "0.05")).post(base).then().statusCode(201)
                 .body("version", equalTo(1)).body("parameters.initialMarginFraction", equalTo(0.10f));
-        t.asAdmin().body(params("2026-06-01T00:00:00Z", "0.20", "0.10")).post(base).then().statusCode(201)
-                .body("version", equalTo(2));
-        t.asIntegrator().get(base).then().statusCode(200).body("version", contains(1, 2));
+        // issue 8: a target's later versions are governance proposals, never direct writes
+        t.asAdmin().body(params("2026-06-01T00:00:00Z", "0.20", "0.10")).post(base).then().statusCode(409)
+                .contentType("application/problem+json");
+        t.asIntegrator().get(base).then().statusCode(200).body("version", contains(1));
         t.asIntegrator().queryParam("at", "2026-03-01T00:00:00Z").get(base + "/effective").then().statusCode(200)
-                .body("version", equalTo(1));
-        t.asIntegrator().queryParam("at", "2026-07-01T00:00:00Z").get(base + "/effective").then().statusCode(200)
-                .body("version", equalTo(2)).body("parameters.maintenanceMarginFraction", equalTo(0.10f));
+                .body("version", equalTo(1)).body("parameters.maintenanceMarginFraction", equalTo(0.05f));
         t.asIntegrator().queryParam("at", "2025-01-01T00:00:00Z").get(base + "/effective").then().statusCode(404);
 
         String assetBase = "/api/v1/assets/" + btc + "/risk-parameters";

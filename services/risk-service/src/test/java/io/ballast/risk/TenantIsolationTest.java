@@ -5,13 +5,16 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 
+import io.ballast.risk.security.KeycloakAdmin;
 import io.ballast.risk.support.BallastServersResource;
+import io.ballast.risk.support.Members;
 import io.ballast.risk.support.TestTenants;
 import io.ballast.risk.support.TestTenants.Tenant;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,8 +33,11 @@ import org.junit.jupiter.api.TestFactory;
 @QuarkusTestResource(BallastServersResource.class)
 class TenantIsolationTest {
 
-    /** Who calls: A's integrator or A's tenant admin. */
-    enum Caller { INTEGRATOR, ADMIN }
+    /** Who calls: A's integrator, A's tenant admin or a risk-committee member of A. */
+    enum Caller { INTEGRATOR, ADMIN, COMMITTEE }
+
+    @Inject
+    KeycloakAdmin keycloak;
 
     /**
      * One attempt.
@@ -76,6 +82,10 @@ class TenantIsolationTest {
             b.asIntegrator().body(Map.of("bars", List.of(bar("2024-01-01"), bar("2024-01-02"), bar("2024-01-03"))))
                     .put("/api/v1/market/history/" + symbol).then().statusCode(200);
         }
+        bIds.put("proposal", b.asAdmin().body(governanceProposal("BTC")).post("/api/v1/governance/proposals")
+                .then().statusCode(201).extract().path("id"));
+        bIds.put("run", b.asAdmin().post("/api/v1/risk/recommendations/runs").then().statusCode(202).extract()
+                .path("id"));
         return new World(a, b, aIds, bIds);
     }
 
@@ -86,6 +96,10 @@ class TenantIsolationTest {
     private static Map<String, Object> riskParams() {
         return Map.of("effectiveFrom", "2026-01-01T00:00:00Z", "initialMarginFraction", "0.1",
                 "maintenanceMarginFraction", "0.05", "collateralHaircut", "0", "liquidationFeeFraction", "0.01");
+    }
+
+    private static Map<String, Object> governanceProposal(String asset) {
+        return Map.of("asset", asset, "changes", Map.of("scanRangeFraction", 0.2), "reason", "isolation");
     }
 
     private static List<Probe> probes(World w) {
@@ -145,12 +159,60 @@ class TenantIsolationTest {
                 404));
         p.add(new Probe("write a B-only asset's history", Caller.INTEGRATOR, "PUT", "/api/v1/market/history/BONLY",
                 Map.of("bars", List.of(bar("2024-01-04"))), 404));
+        p.add(new Probe("B-only asset's oracle", Caller.INTEGRATOR, "GET", "/api/v1/market/oracles/BONLY", null,
+                404));
+        p.add(new Probe("B-only asset's oracle versions", Caller.INTEGRATOR, "GET",
+                "/api/v1/market/oracles/BONLY/versions", null, 404));
+        p.add(new Probe("configure a B-only asset's oracle", Caller.ADMIN, "PUT", "/api/v1/market/oracles/BONLY",
+                Map.of("sources", List.of("feed"), "stalenessSeconds", 60, "maxDeviationFraction", "0.01",
+                        "maxJumpFraction", "0.2", "minPriceUsd", "1", "maxPriceUsd", "1000000"), 404));
+        p.add(new Probe("integrator configures an oracle", Caller.INTEGRATOR, "PUT", "/api/v1/market/oracles/BTC",
+                Map.of("sources", List.of("feed"), "stalenessSeconds", 60, "maxDeviationFraction", "0.01",
+                        "maxJumpFraction", "0.2", "minPriceUsd", "1", "maxPriceUsd", "1000000"), 403));
         p.add(new Probe("recommendation for a B-only asset", Caller.ADMIN, "GET",
                 "/api/v1/risk/recommendations?asset=BONLY", null, 404));
         p.add(new Probe("integrator reads recommendations", Caller.INTEGRATOR, "GET", "/api/v1/risk/recommendations",
                 null, 403));
+        p.add(new Probe("B's recommendation run", Caller.ADMIN, "GET",
+                "/api/v1/risk/recommendations/runs/" + w.bIds().get("run"), null, 404));
+        p.add(new Probe("integrator starts a recommendation run", Caller.INTEGRATOR, "POST",
+                "/api/v1/risk/recommendations/runs", null, 403));
+        p.add(new Probe("create a user in B", Caller.ADMIN, "POST", "/api/v1/tenants/" + w.b().id() + "/users",
+                Map.of("username", w.a().slug() + "-in-b", "role", "viewer"), 404));
+        p.add(new Probe("reset a password in B", Caller.ADMIN, "POST", "/api/v1/tenants/" + w.b().id()
+                + "/users/anyone/password", null, 404));
+        p.add(new Probe("integrator creates a user", Caller.INTEGRATOR, "POST", "/api/v1/tenants/" + w.a().id()
+                + "/users", Map.of("username", w.a().slug() + "-x", "role", "viewer"), 403));
         p.add(new Probe("integrator creates an asset", Caller.INTEGRATOR, "POST", "/api/v1/assets",
                 Map.of("symbol", "ZZZ", "decimals", 1, "priceSource", "x"), 403));
+        String gov = "/api/v1/governance";
+        String bProposal = gov + "/proposals/" + w.bIds().get("proposal");
+        Map<String, Object> comment = Map.of("comment", "isolation");
+        p.add(new Probe("B's proposal", Caller.COMMITTEE, "GET", bProposal, null, 404));
+        p.add(new Probe("approve B's proposal", Caller.COMMITTEE, "POST", bProposal + "/approve", comment, 404));
+        p.add(new Probe("reject B's proposal", Caller.COMMITTEE, "POST", bProposal + "/reject", comment, 404));
+        p.add(new Probe("veto B's proposal", Caller.ADMIN, "POST", bProposal + "/veto", comment, 404));
+        p.add(new Probe("propose on a B-only asset", Caller.ADMIN, "POST", gov + "/proposals",
+                governanceProposal("BONLY"), 404));
+        p.add(new Probe("proposals of a B-only asset", Caller.ADMIN, "GET", gov + "/proposals?asset=BONLY", null,
+                404));
+        p.add(new Probe("parameters in force of a B-only asset", Caller.INTEGRATOR, "GET",
+                gov + "/parameters?asset=BONLY", null, 404));
+        p.add(new Probe("parameter history of a B-only asset", Caller.INTEGRATOR, "GET",
+                gov + "/parameters/history?asset=BONLY", null, 404));
+        p.add(new Probe("audit of a B-only asset", Caller.ADMIN, "GET", gov + "/audit?asset=BONLY", null, 404));
+        p.add(new Probe("audit export of a B-only asset", Caller.COMMITTEE, "GET",
+                gov + "/audit/export?asset=BONLY", null, 404));
+        p.add(new Probe("integrator reads proposals", Caller.INTEGRATOR, "GET", gov + "/proposals", null, 403));
+        p.add(new Probe("integrator changes the policy", Caller.INTEGRATOR, "PUT", gov + "/policy",
+                Map.of("approvalsRequired", 3), 403));
+        p.add(new Probe("committee changes the policy", Caller.COMMITTEE, "PUT", gov + "/policy",
+                Map.of("approvalsRequired", 3), 403));
+        p.add(new Probe("integrator freezes", Caller.INTEGRATOR, "POST", gov + "/freeze", Map.of("reason", "x"),
+                403));
+        p.add(new Probe("committee lifts a freeze", Caller.COMMITTEE, "DELETE", gov + "/freeze", null, 403));
+        p.add(new Probe("integrator reads the audit trail", Caller.INTEGRATOR, "GET", gov + "/audit", null, 403));
+        p.add(new Probe("admin approves", Caller.ADMIN, "POST", bProposal + "/approve", comment, 403));
         p.add(new Probe("tenant lists tenants", Caller.ADMIN, "GET", "/api/v1/tenants", null, 403));
         p.add(new Probe("tenant suspends B", Caller.ADMIN, "POST", "/api/v1/tenants/" + w.b().id() + "/suspend",
                 null, 403));
@@ -167,7 +229,12 @@ class TenantIsolationTest {
     @TestFactory
     Stream<DynamicTest> tenantACannotReachTenantB() {
         World w = build();
-        Function<Caller, RequestSpecification> as = c -> c == Caller.ADMIN ? w.a().asAdmin() : w.a().asIntegrator();
+        Members.Member committee = new Members(keycloak).create(w.a(), "risk-committee", "iso-committee");
+        Function<Caller, RequestSpecification> as = c -> switch (c) {
+            case ADMIN -> w.a().asAdmin();
+            case INTEGRATOR -> w.a().asIntegrator();
+            case COMMITTEE -> committee.as();
+        };
         Stream<DynamicTest> matrix = probes(w).stream().map(probe -> DynamicTest.dynamicTest(probe.name(), () -> {
             Response r = send(as.apply(probe.caller()), probe);
             assertThat(r.statusCode()).as(probe.name() + ": " + r.asString()).isEqualTo(probe.expected());
@@ -192,8 +259,15 @@ class TenantIsolationTest {
                             .body("notComputed.accountId", not(hasItem(w.bIds().get("account"))));
                     w.a().asIntegrator().get("/api/v1/market/prices").then().statusCode(200)
                             .body("underlying", not(hasItem("BONLY")));
+                    w.a().asIntegrator().get("/api/v1/market/oracles").then().statusCode(200)
+                            .body("underlying", not(hasItem("BONLY")))
+                            .body("underlying", hasItem("BTC"));
                     w.a().asIntegrator().get("/api/v1/market/history/BTC").then().statusCode(200)
                             .body("size()", equalTo(0));
+                    w.a().asAdmin().get("/api/v1/governance/proposals").then().statusCode(200)
+                            .body("id", not(hasItem(w.bIds().get("proposal"))));
+                    w.a().asAdmin().get("/api/v1/governance/audit").then().statusCode(200)
+                            .body("proposalId", not(hasItem(w.bIds().get("proposal"))));
                     w.a().asAdmin().get("/api/v1/risk/recommendations").then().statusCode(200)
                             .body("notComputed.asset", not(hasItem("BONLY")))
                             .body("notComputed.asset", hasItem("BTC"))
@@ -219,6 +293,11 @@ class TenantIsolationTest {
                             .statusCode(200).body("size()", equalTo(1));
                     w.b().asIntegrator().get("/api/v1/instruments").then().statusCode(200)
                             .body("symbol", org.hamcrest.Matchers.containsInAnyOrder("BTC-PERP", "BONLY-PERP"));
+                    w.b().asAdmin().get("/api/v1/governance/proposals/" + w.bIds().get("proposal")).then()
+                            .statusCode(200).body("status", equalTo("OPEN")).body("approvals", equalTo(0))
+                            .body("votes.size()", equalTo(0));
+                    w.b().asAdmin().get("/api/v1/governance/policy").then().statusCode(200)
+                            .body("frozen", equalTo(false)).body("approvalsRequired", equalTo(2));
                     for (String symbol : List.of("BTC", "BONLY")) {
                         w.b().asIntegrator().get("/api/v1/market/history/" + symbol).then().statusCode(200)
                                 .body("date", org.hamcrest.Matchers.contains("2024-01-01", "2024-01-02",

@@ -29,4 +29,6 @@ public class MarketPrice {
     public OffsetDateTime observedAt;
     /** When the row was written (UTC). */
     public OffsetDateTime createdAt;
+    /** Who produced it: {@code tenant} (PUT /api/v1/market/prices) or {@code oracle} (index of the tenant's sources). */
+    public String source;
 }

@@ -43,6 +43,12 @@ public class RiskParameter {
     public BigDecimal maxPositionNotional;
     /** When the row was written (UTC). */
     public OffsetDateTime createdAt;
+    /** Who wrote it (ONBOARDING, MANUAL, AUTO_APPLY, PROPOSAL); null for rows written before issue 8. */
+    public String source;
+    /** Token subject of the writer, or {@code model:<version>}; null for rows written before issue 8. */
+    public String actor;
+    /** The governance proposal that made it, or null. */
+    public UUID proposalId;
 
     /** The parameter values as an immutable record. */
     public RiskParameterSet parameters() {

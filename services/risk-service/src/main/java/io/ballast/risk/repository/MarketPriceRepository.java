@@ -2,6 +2,7 @@ package io.ballast.risk.repository;
 
 import io.ballast.risk.domain.MarketPrice;
 import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.market.MarketPriceLatest;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
@@ -14,11 +15,14 @@ import java.util.UUID;
 @WithSession
 public class MarketPriceRepository implements PanacheRepositoryBase<MarketPrice, UUID> {
 
-    /** The latest row per asset of the tenant (by observation time, then write time). */
+    /**
+     * The latest row per asset of the tenant (by observation time, then write time), read in O(1) per asset from
+     * {@code market_price_latest}; the rows are detached views, not managed entities.
+     */
     public Uni<List<MarketPrice>> latest(TenantId tenant) {
-        return getSession().flatMap(s -> s.createNativeQuery(
-                        "select distinct on (asset_id) * from market_price where tenant_id = :t "
-                                + "order by asset_id, observed_at desc, created_at desc", MarketPrice.class)
-                .setParameter("t", tenant.value()).getResultList());
+        return getSession().flatMap(s -> s.createQuery("from MarketPriceLatest l where l.key.tenantId = :t",
+                        MarketPriceLatest.class)
+                .setParameter("t", tenant.value()).getResultList())
+                .map(rows -> rows.stream().map(MarketPriceLatest::asMarketPrice).toList());
     }
 }

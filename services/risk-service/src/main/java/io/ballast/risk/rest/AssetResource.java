@@ -1,6 +1,7 @@
 package io.ballast.risk.rest;
 
 import io.ballast.risk.domain.RiskParameterScope;
+import io.ballast.risk.governance.domain.Actor;
 import io.ballast.risk.rest.ApiModels.AssetView;
 import io.ballast.risk.rest.ApiModels.NewAsset;
 import io.ballast.risk.rest.ApiModels.NewRiskParameters;
@@ -86,10 +87,12 @@ public class AssetResource {
     @POST
     @Path("{id}/risk-parameters")
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.RISK_COMMITTEE})
-    @Operation(summary = "Add a risk parameter version to an asset (tenant-admin, risk-committee)")
+    @Operation(summary = "Write an asset's first risk parameter version (tenant-admin, risk-committee); "
+            + "later changes are governance proposals (409)")
     public Uni<Response> addParameters(@PathParam("id") UUID id, @HeaderParam("Idempotency-Key") String key,
             @Valid @NotNull NewRiskParameters body, @Context UriInfo uri) {
-        return access.require(identity).flatMap(t -> parameters.append(t, RiskParameterScope.ASSET, id, key, body,
+        return access.require(identity).flatMap(t -> parameters.append(t, Actor.of(identity),
+                RiskParameterScope.ASSET, id, key, body,
                 uri.getPath()));
     }
 

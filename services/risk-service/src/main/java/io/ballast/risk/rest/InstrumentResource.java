@@ -1,6 +1,7 @@
 package io.ballast.risk.rest;
 
 import io.ballast.risk.domain.RiskParameterScope;
+import io.ballast.risk.governance.domain.Actor;
 import io.ballast.risk.rest.ApiModels.InstrumentView;
 import io.ballast.risk.rest.ApiModels.NewInstrument;
 import io.ballast.risk.rest.ApiModels.NewRiskParameters;
@@ -88,11 +89,12 @@ public class InstrumentResource {
     @POST
     @Path("{id}/risk-parameters")
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.RISK_COMMITTEE})
-    @Operation(summary = "Add a risk parameter version to an instrument (tenant-admin, risk-committee)")
+    @Operation(summary = "Write an instrument's first risk parameter version (tenant-admin, risk-committee); "
+            + "later changes are governance proposals (409)")
     public Uni<Response> addParameters(@PathParam("id") UUID id, @HeaderParam("Idempotency-Key") String key,
             @Valid @NotNull NewRiskParameters body, @Context UriInfo uri) {
-        return access.require(identity).flatMap(t -> parameters.append(t, RiskParameterScope.INSTRUMENT, id, key,
-                body, uri.getPath()));
+        return access.require(identity).flatMap(t -> parameters.append(t, Actor.of(identity),
+                RiskParameterScope.INSTRUMENT, id, key, body, uri.getPath()));
     }
 
     /** All risk parameter versions. */

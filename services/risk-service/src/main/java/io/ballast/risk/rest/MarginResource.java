@@ -20,6 +20,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.ArrayList;
@@ -51,8 +52,12 @@ public class MarginResource {
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "Margin of an account with its breakdown; 409 when prices or parameters are missing "
             + "(tenant-admin, integrator, risk-committee, viewer)")
-    public Uni<MarginView> margin(@PathParam("id") UUID id) {
-        return access.require(identity).flatMap(t -> margin.margin(t, id)).map(MarginView::of);
+    public Uni<MarginView> margin(@PathParam("id") UUID id, @QueryParam("from") String from) {
+        if (from != null && !from.equals("database")) {
+            return Uni.createFrom().failure(ApiException.badRequest("invalid query", List.of(FieldError.of("from",
+                    "only 'database' is accepted (answer from PostgreSQL even when a hot book is held)"))));
+        }
+        return access.require(identity).flatMap(t -> margin.margin(t, id, from == null)).map(MarginView::of);
     }
 
     /** Margin before and after hypothetical trades and transfers; changes nothing. */

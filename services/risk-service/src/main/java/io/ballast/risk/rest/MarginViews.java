@@ -9,6 +9,9 @@ import io.ballast.margin.measure.PositionLine;
 import io.ballast.margin.measure.UnderlyingRisk;
 import io.ballast.margin.product.MarginMethod;
 import io.ballast.risk.domain.MarginMode;
+import io.ballast.risk.service.MarginInputs;
+import io.ballast.risk.market.OracleHealth;
+import io.ballast.risk.market.OracleStatusService.OracleView;
 import io.ballast.risk.service.MarginService;
 import io.ballast.risk.service.MarketPriceService;
 import jakarta.validation.Valid;
@@ -110,11 +113,19 @@ public final class MarginViews {
      * @param status             HEALTHY, MARGIN_CALL (equity &lt; IM) or LIQUIDATABLE (equity &lt; MM)
      * @param liquidationPrice   when one underlying dominates and the account is not already liquidatable; else null
      * @param breakdown          what made the requirement
+     * @param parameterVersions  the stored risk parameter and settings versions used (governance, issue 8)
+     * @param prices             each price used: value, observation time, age in seconds, source, oracle health
+     *                           (empty in what-if answers)
+     * @param oracleHealth       the worst oracle health of the prices used (UNHEALTHY: a liquidation alert of the
+     *                           account is held); null when no price details are given
+     * @param answeredFrom       {@code hot-book} (this instance's in-memory book, caught up with the tenant's
+     *                           changes) or {@code database}
      */
     public record MarginView(UUID accountId, String externalId, MarginMode marginMode, MarginMethod method,
             Instant valuationTime, double collateralValueUsd, double unrealizedPnlUsd, double equityUsd,
             double initialMarginUsd, double maintenanceMarginUsd, double freeCollateralUsd, Double marginRatio,
-            HealthStatus status, LiquidationView liquidationPrice, BreakdownView breakdown) {
+            HealthStatus status, LiquidationView liquidationPrice, BreakdownView breakdown, List<PriceUsedView> prices,
+            OracleHealth oracleHealth, String answeredFrom, List<MarginInputs.UsedVersion> parameterVersions) {
 
         static MarginView of(MarginService.AccountMargin m) {
             MarginResult r = m.result();
@@ -127,7 +138,29 @@ public final class MarginViews {
                     m.valuationTime(), p.collateralValueUsd(), p.unrealizedPnlUsd(), r.equityUsd(),
                     r.initialMarginUsd(), r.maintenanceMarginUsd(), r.freeCollateralUsd(), ratio(p.marginRatio()),
                     r.status(), liq, new BreakdownView(b.positions(), b.underlyings(), b.charges(), b.collateral(),
-                            b.scenarioLossUsd(), b.correlationCreditUsd(), b.contingencyUsd()));
+                            b.scenarioLossUsd(), b.correlationCreditUsd(), b.contingencyUsd()),
+                    m.prices().stream().map(PriceUsedView::of).toList(),
+                    m.prices().isEmpty() ? null : m.prices().stream().map(OracleView::health)
+                            .reduce(OracleHealth.HEALTHY, OracleHealth::worst), m.answeredFrom(), m.parameterVersions());
+        }
+    }
+
+    /**
+     * A price a margin answer used.
+     *
+     * @param underlying   asset symbol
+     * @param priceUsd     the price in force, USD per unit
+     * @param observedAt   its observation time
+     * @param ageSeconds   how old it was when answered, seconds
+     * @param source       {@code oracle} (median of the tenant's sources) or {@code tenant} (a mark put by the tenant)
+     * @param oracleHealth the oracle's health for the asset
+     */
+    public record PriceUsedView(String underlying, BigDecimal priceUsd, Instant observedAt, Double ageSeconds,
+            String source, OracleHealth oracleHealth) {
+
+        static PriceUsedView of(OracleView v) {
+            return new PriceUsedView(v.underlying(), v.priceUsd(), v.observedAt(), v.ageSeconds(), v.priceSource(),
+                    v.health());
         }
     }
 
@@ -218,10 +251,11 @@ public final class MarginViews {
      * @param totalMaintenanceMarginUsd sum of MM, USD
      * @param worstAccounts             up to {@link #WORST} accounts, highest margin ratio first
      * @param notComputed               accounts lacking market data or parameters
+     * @param answeredFrom              {@code hot-book} or {@code database}
      */
     public record SummaryView(Instant valuationTime, int accounts, int healthy, int marginCall, int liquidatable,
             double totalEquityUsd, double totalInitialMarginUsd, double totalMaintenanceMarginUsd,
-            List<AccountHealthView> worstAccounts, List<NotComputedView> notComputed) {
+            List<AccountHealthView> worstAccounts, List<NotComputedView> notComputed, String answeredFrom) {
 
         /** How many worst accounts are listed. */
         public static final int WORST = 10;
@@ -242,7 +276,7 @@ public final class MarginViews {
             return new SummaryView(now, t.accounts(), t.healthy(), t.marginCallAccountIds().size(),
                     t.liquidatableAccountIds().size(), t.totalEquityUsd(), t.totalInitialMarginUsd(),
                     t.totalMaintenanceMarginUsd(), worst, s.notComputed().entrySet().stream()
-                            .map(e -> new NotComputedView(e.getKey(), e.getValue())).toList());
+                            .map(e -> new NotComputedView(e.getKey(), e.getValue())).toList(), s.answeredFrom());
         }
     }
 }

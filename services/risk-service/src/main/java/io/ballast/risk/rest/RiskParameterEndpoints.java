@@ -5,6 +5,7 @@ import io.ballast.risk.domain.FieldError;
 import io.ballast.risk.domain.RiskParameterScope;
 import io.ballast.risk.domain.RiskParameterSet;
 import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.governance.domain.Actor;
 import io.ballast.risk.rest.ApiModels.NewRiskParameters;
 import io.ballast.risk.rest.ApiModels.RiskParameterView;
 import io.ballast.risk.service.IdempotencyService;
@@ -31,8 +32,8 @@ public class RiskParameterEndpoints {
         this.idempotency = idempotency;
     }
 
-    Uni<Response> append(TenantId tenant, RiskParameterScope scope, UUID targetId, String key, NewRiskParameters body,
-            String path) {
+    Uni<Response> append(TenantId tenant, Actor actor, RiskParameterScope scope, UUID targetId, String key,
+            NewRiskParameters body, String path) {
         RiskParameterSet set;
         try {
             set = new RiskParameterSet(body.initialMarginFraction(), body.maintenanceMarginFraction(),
@@ -43,7 +44,7 @@ public class RiskParameterEndpoints {
                     List.of(FieldError.of(field, e.getMessage()))));
         }
         return idempotency.execute(tenant, key, "POST", path, body, 201,
-                () -> parameters.append(tenant, scope, targetId, body.effectiveFrom(), set)
+                () -> parameters.append(tenant, actor, scope, targetId, body.effectiveFrom(), set)
                         .map(RiskParameterView::of))
                 .map(Responses::of);
     }

@@ -173,6 +173,101 @@ public class KeycloakAdmin {
         });
     }
 
+    /**
+     * A user of a tenant as Keycloak holds it.
+     *
+     * @param id       Keycloak's user id
+     * @param username login name
+     * @param tenantId the user's {@code tenant_id} attribute, or null
+     */
+    public record TenantUser(String id, String username, UUID tenantId) {
+    }
+
+    /**
+     * Creates a human user whose tokens carry {@code tenant_id = tenantId} (a user attribute that only administrators
+     * may see or change, mapped into tokens by the clients users log in through) and the given realm role, with a
+     * non-temporary password. If assigning the role fails, the user is deleted again before the failure surfaces.
+     *
+     * @param username  login name (Keycloak lowercases it)
+     * @param password  the password
+     * @param tenantId  the tenant
+     * @param realmRole one realm role
+     * @param firstName first name (Keycloak's user profile expects one before a login)
+     * @param lastName  last name
+     * @param email     email address
+     * @return the user
+     * @throws IdentityProviderException (as a failure) "already exists" when the username is taken
+     */
+    public Uni<TenantUser> createTenantUser(String username, String password, UUID tenantId, String realmRole,
+            String firstName, String lastName, String email) {
+        JsonObject user = new JsonObject()
+                .put("username", username)
+                .put("enabled", true)
+                .put("firstName", firstName)
+                .put("lastName", lastName)
+                .put("email", email)
+                .put("emailVerified", true)
+                .put("attributes", new JsonObject().put("tenant_id", new JsonArray().add(tenantId.toString())))
+                .put("credentials", new JsonArray().add(new JsonObject().put("type", "password")
+                        .put("value", password).put("temporary", false)));
+        return serviceToken().flatMap(token -> authed(web.postAbs(adminUrl() + "/users"), token)
+                .sendJsonObject(user)
+                .map(r -> {
+                    if (r.statusCode() == 409) {
+                        throw new IdentityProviderException("Keycloak user " + username + " already exists");
+                    }
+                    String location = expect(r, 201, "create user " + username).getHeader("Location");
+                    return location.substring(location.lastIndexOf('/') + 1);
+                })
+                .flatMap(id -> authed(web.getAbs(adminUrl() + "/roles/" + realmRole), token).send()
+                        .map(r -> expect(r, 200, "realm role " + realmRole).bodyAsJsonObject())
+                        .flatMap(role -> authed(web.postAbs(adminUrl() + "/users/" + id + "/role-mappings/realm"),
+                                token).sendJson(new JsonArray().add(role)))
+                        .map(r -> expect(r, 204, "assign role to " + username))
+                        .replaceWith(new TenantUser(id, username.toLowerCase(java.util.Locale.ROOT), tenantId))
+                        .onFailure().call(err -> authed(web.deleteAbs(adminUrl() + "/users/" + id), token).send()
+                                .onFailure().invoke(e -> LOG.errorf(e, "compensation failed for %s", username))
+                                .onFailure().recoverWithNull())));
+    }
+
+    /** The user with exactly this username, or null. */
+    public Uni<TenantUser> findUser(String username) {
+        return serviceToken().flatMap(token -> authed(web.getAbs(adminUrl() + "/users"), token)
+                .addQueryParam("username", username).addQueryParam("exact", "true").send()
+                .map(r -> {
+                    JsonArray found = expect(r, 200, "find user").bodyAsJsonArray();
+                    if (found.isEmpty()) {
+                        return null;
+                    }
+                    JsonObject u = found.getJsonObject(0);
+                    JsonArray tenant = u.getJsonObject("attributes", new JsonObject()).getJsonArray("tenant_id");
+                    UUID tenantId = null;
+                    if (tenant != null && !tenant.isEmpty()) {
+                        try {
+                            tenantId = UUID.fromString(tenant.getString(0));
+                        } catch (IllegalArgumentException e) {
+                            tenantId = null;
+                        }
+                    }
+                    return new TenantUser(u.getString("id"), u.getString("username"), tenantId);
+                }));
+    }
+
+    /** Sets a new non-temporary password on a user (by Keycloak id). */
+    public Uni<Void> setPassword(String userId, String password) {
+        return serviceToken().flatMap(token -> authed(web.putAbs(adminUrl() + "/users/" + userId
+                        + "/reset-password"), token)
+                .sendJsonObject(new JsonObject().put("type", "password").put("value", password)
+                        .put("temporary", false))
+                .map(r -> expect(r, 204, "set password")))
+                .replaceWithVoid();
+    }
+
+    /** A fresh random password (URL-safe, 256 bits). */
+    public static String newPassword() {
+        return newSecret();
+    }
+
     private static HttpResponse<Buffer> expect(HttpResponse<Buffer> response, int status, String what) {
         if (response.statusCode() != status) {
             throw new IdentityProviderException("Keycloak " + what + " answered " + response.statusCode() + ": "

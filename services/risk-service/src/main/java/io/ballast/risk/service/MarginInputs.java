@@ -23,6 +23,8 @@ import io.ballast.risk.domain.MarketPrice;
 import io.ballast.risk.domain.Position;
 import io.ballast.risk.domain.RiskParameter;
 import io.ballast.risk.domain.RiskParameterScope;
+import io.ballast.risk.governance.domain.RiskSettings;
+import io.ballast.risk.governance.domain.SettingsScope;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -42,9 +44,13 @@ import java.util.UUID;
  * standard margin, all positions and collateral in one cross pool (the ledger books collateral per account, not per
  * position). Quantities are contracts times contract size (units of underlying); prices are USD (settlement assets
  * are taken as USD). Per underlying, the standard IM and MM fractions are the largest in force among the held
- * instruments on it (an instrument without its own parameters uses its underlying asset's), with no size scaling;
- * every other engine parameter is {@link MarketRiskParameters#defaults()}. A collateral asset's haircut is its asset
- * parameters' {@code collateralHaircut}, flat in size. Anything missing is one 409 problem that names each gap.
+ * instruments on it (an instrument without its own parameters uses its underlying asset's). Every other engine
+ * parameter of an underlying (size slopes, short-option rule, scan range, vol shocks, extreme move, contingencies)
+ * comes from the tenant's stored risk settings in force (the underlying's own version, else the tenant-wide one,
+ * docs/governance.md); only a tenant without any stored settings (onboarded before issue 8) falls back to
+ * {@link MarketRiskParameters#defaults()} without size scaling. A collateral asset's haircut is its asset parameters'
+ * {@code collateralHaircut}, flat in size. Anything missing is one 409 problem that names each gap. {@link Built}
+ * names every parameter and settings version it used.
  */
 public final class MarginInputs {
 
@@ -63,8 +69,21 @@ public final class MarginInputs {
      * @param account  positions (units of underlying) and collateral in one cross pool
      * @param market   prices and flat vol surfaces of every symbol involved, valued now
      * @param params   engine parameters of every underlying and collateral asset involved
+     * @param parameterVersions the stored versions these parameters came from, in a stable order
      */
-    public record Built(AccountInput account, MarketSnapshot market, RiskParameterSet params) {
+    public record Built(AccountInput account, MarketSnapshot market, RiskParameterSet params,
+            List<UsedVersion> parameterVersions) {
+    }
+
+    /**
+     * One stored version used by a margin computation.
+     *
+     * @param kind    {@code parameters} (table risk_parameter) or {@code settings} (table risk_settings)
+     * @param scope   INSTRUMENT or ASSET for parameters; TENANT or ASSET for settings
+     * @param target  the instrument or asset symbol, or {@code *} for the tenant-wide settings
+     * @param version the version number
+     */
+    public record UsedVersion(String kind, String scope, String target, int version) {
     }
 
     private final Instant valuationTime;
@@ -75,6 +94,8 @@ public final class MarginInputs {
     private final Map<UUID, RiskParameter> assetParams = new HashMap<>();
     private final Map<UUID, RiskParameter> instrumentParams = new HashMap<>();
     private final Map<UUID, MarketPrice> prices = new HashMap<>();
+    private final Map<UUID, RiskSettings> assetSettings = new HashMap<>();
+    private RiskSettings tenantSettings;
 
     /**
      * One consistent read of a tenant's reference and market data.
@@ -87,7 +108,30 @@ public final class MarginInputs {
      */
     public MarginInputs(Instant valuationTime, Collection<Asset> assets, Collection<Instrument> instruments,
             Collection<RiskParameter> parameters, Collection<MarketPrice> latestPrices) {
+        this(valuationTime, assets, instruments, parameters, List.of(), latestPrices);
+    }
+
+    /**
+     * One consistent read of a tenant's reference and market data, with its stored risk settings.
+     *
+     * @param valuationTime the time margin is computed at (parameters in force then)
+     * @param assets        the tenant's assets
+     * @param instruments   the tenant's instruments
+     * @param parameters    the parameter versions in force at {@code valuationTime}
+     * @param settings      the risk settings versions in force at {@code valuationTime} (tenant and asset rows)
+     * @param latestPrices  the latest market data row per asset
+     */
+    public MarginInputs(Instant valuationTime, Collection<Asset> assets, Collection<Instrument> instruments,
+            Collection<RiskParameter> parameters, Collection<RiskSettings> settings,
+            Collection<MarketPrice> latestPrices) {
         this.valuationTime = valuationTime;
+        settings.forEach(x -> {
+            if (x.scope == SettingsScope.TENANT) {
+                tenantSettings = x;
+            } else {
+                assetSettings.put(x.targetId, x);
+            }
+        });
         assets.forEach(a -> {
             this.assets.put(a.id, a);
             assetsBySymbol.put(a.symbol, a);
@@ -99,6 +143,33 @@ public final class MarginInputs {
         parameters.forEach(p -> (p.scope == RiskParameterScope.ASSET ? assetParams : instrumentParams)
                 .put(p.targetId, p));
         latestPrices.forEach(p -> prices.put(p.assetId, p));
+    }
+
+    /**
+     * A copy in which some stored versions are replaced (same scope and target): what margin would be if they were
+     * in force. Used by governance's impact preview; this instance is unchanged.
+     *
+     * @param parameters replacement parameter versions
+     * @param settings   replacement settings versions
+     * @return the copy
+     */
+    public MarginInputs with(Collection<RiskParameter> parameters, Collection<RiskSettings> settings) {
+        MarginInputs copy = new MarginInputs(valuationTime, assets.values(), instruments.values(), List.of(),
+                List.of(), prices.values());
+        copy.assetParams.putAll(assetParams);
+        copy.instrumentParams.putAll(instrumentParams);
+        copy.assetSettings.putAll(assetSettings);
+        copy.tenantSettings = tenantSettings;
+        parameters.forEach(p -> (p.scope == RiskParameterScope.ASSET ? copy.assetParams : copy.instrumentParams)
+                .put(p.targetId, p));
+        settings.forEach(x -> {
+            if (x.scope == SettingsScope.TENANT) {
+                copy.tenantSettings = x;
+            } else {
+                copy.assetSettings.put(x.targetId, x);
+            }
+        });
+        return copy;
     }
 
     /** The valuation time. */
@@ -169,6 +240,7 @@ public final class MarginInputs {
         Map<String, Double> priceUsd = new LinkedHashMap<>();
         Map<String, VolSurface> vols = new LinkedHashMap<>();
         Map<String, double[]> fractions = new LinkedHashMap<>();
+        Map<String, UsedVersion> used = new java.util.TreeMap<>();
         Map<String, MarketRiskParameters> markets = new LinkedHashMap<>();
         Map<String, CollateralParameters> haircuts = new LinkedHashMap<>();
         for (Instrument i : held) {
@@ -188,6 +260,11 @@ public final class MarginInputs {
                 missing.add(FieldError.of("riskParameters[" + i.symbol + "]", "no risk parameters in force for "
                         + "instrument " + i.symbol + " or its underlying " + u.symbol));
             } else {
+                used(used, "parameters", rp, rp.scope == RiskParameterScope.ASSET ? u.symbol : i.symbol);
+                RiskSettings st = settingsOf(u.id);
+                if (st != null) {
+                    used(used, st, u.symbol);
+                }
                 double[] f = fractions.computeIfAbsent(u.symbol, k -> new double[2]);
                 f[0] = Math.max(f[0], rp.initialMarginFraction.doubleValue());
                 f[1] = Math.max(f[1], rp.maintenanceMarginFraction.doubleValue());
@@ -200,6 +277,7 @@ public final class MarginInputs {
                 missing.add(FieldError.of("riskParameters[" + a.symbol + "]", "no risk parameters (haircut) in force "
                         + "for collateral asset " + a.symbol));
             } else {
+                used(used, "parameters", rp, a.symbol);
                 haircuts.put(a.symbol, CollateralParameters.of(rp.collateralHaircut.doubleValue(), 0));
             }
         }
@@ -208,14 +286,33 @@ public final class MarginInputs {
                     + " needs market data or risk parameters that are not there: "
                     + String.join(", ", missing.stream().map(FieldError::field).toList()), missing);
         }
-        fractions.forEach((u, f) -> markets.put(u, MarketRiskParameters.defaults().toBuilder().imf(f[0], 0)
-                .mmf(f[1], 0).build()));
+        fractions.forEach((u, f) -> {
+            RiskSettings st = settingsOf(assetsBySymbol.get(u).id);
+            markets.put(u, st == null ? MarketRiskParameters.defaults().toBuilder().imf(f[0], 0).mmf(f[1], 0).build()
+                    : st.marketParameters(f[0], f[1]));
+        });
         MarginMethod method = account.marginMode == MarginMode.PORTFOLIO ? MarginMethod.PORTFOLIO
                 : MarginMethod.STANDARD;
         return new Built(AccountInput.cross(account.id.toString(), method, enginePositions, collateral),
                 MarketSnapshot.of(valuationTime, priceUsd, vols),
                 RiskParameterSet.of(PRICE_STEPS, IM_MULTIPLIER, CROSS_UNDERLYING_CORRELATION, MIN_ANNUAL_VOL, markets,
-                        haircuts));
+                        haircuts), List.copyOf(used.values()));
+    }
+
+    /** The settings in force for an underlying: its own version, else the tenant's, else null. */
+    private RiskSettings settingsOf(UUID assetId) {
+        return assetSettings.getOrDefault(assetId, tenantSettings);
+    }
+
+    private static void used(Map<String, UsedVersion> used, String kind, RiskParameter rp, String target) {
+        UsedVersion v = new UsedVersion(kind, rp.scope.name(), target, rp.version);
+        used.put(kind + "/" + v.scope() + "/" + target, v);
+    }
+
+    private static void used(Map<String, UsedVersion> used, RiskSettings st, String underlying) {
+        String target = st.scope == SettingsScope.TENANT ? "*" : underlying;
+        used.put("settings/" + st.scope + "/" + target, new UsedVersion("settings", st.scope.name(), target,
+                st.version));
     }
 
     private void price(Asset a, Map<String, Double> priceUsd, List<FieldError> missing) {

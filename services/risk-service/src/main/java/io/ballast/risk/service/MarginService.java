@@ -15,6 +15,10 @@ import io.ballast.risk.domain.FieldError;
 import io.ballast.risk.domain.Instrument;
 import io.ballast.risk.domain.Position;
 import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.governance.repository.RiskSettingsRepository;
+import io.ballast.risk.live.LiveLoop;
+import io.ballast.risk.market.OracleStatusService;
+import io.ballast.risk.market.OracleStatusService.OracleView;
 import io.ballast.risk.repository.AccountRepository;
 import io.ballast.risk.repository.AssetRepository;
 import io.ballast.risk.repository.InstrumentRepository;
@@ -47,9 +51,30 @@ public class MarginService {
      * @param account the account row
      * @param result  the engine's result (one cross pool)
      * @param valuationTime when it was valued
+     * @param prices  the prices used, with their age and oracle health (empty in what-if and summary answers)
+     * @param answeredFrom {@link #ANSWERED_FROM_DATABASE} or {@link #ANSWERED_FROM_HOT_BOOK}
+     * @param parameterVersions the stored parameter and settings versions used (see {@link MarginInputs.Built})
      */
-    public record AccountMargin(Account account, MarginResult result, Instant valuationTime) {
+    public record AccountMargin(Account account, MarginResult result, Instant valuationTime,
+            List<OracleView> prices, String answeredFrom, List<MarginInputs.UsedVersion> parameterVersions) {
+
+        /** Without price details, answered from the database. */
+        public AccountMargin(Account account, MarginResult result, Instant valuationTime,
+                List<MarginInputs.UsedVersion> parameterVersions) {
+            this(account, result, valuationTime, List.of(), ANSWERED_FROM_DATABASE, parameterVersions);
+        }
+
+        /** The same margin with the prices it used (of the oracle views, those in the result's market). */
+        AccountMargin with(Map<String, OracleView> oracles, java.util.Set<String> symbols, String from) {
+            return new AccountMargin(account, result, valuationTime, symbols.stream().sorted()
+                    .map(oracles::get).filter(java.util.Objects::nonNull).toList(), from, parameterVersions);
+        }
     }
+
+    /** {@link AccountMargin#answeredFrom} of an answer computed from rows read from PostgreSQL. */
+    public static final String ANSWERED_FROM_DATABASE = "database";
+    /** {@link AccountMargin#answeredFrom} of an answer computed from this instance's hot book. */
+    public static final String ANSWERED_FROM_HOT_BOOK = "hot-book";
 
     /**
      * A hypothetical trade.
@@ -87,12 +112,22 @@ public class MarginService {
      *
      * @param computed    every open account whose margin could be computed, in account order
      * @param notComputed accounts whose margin could not be computed, with the reason (missing data)
+     * @param answeredFrom {@link #ANSWERED_FROM_DATABASE} or {@link #ANSWERED_FROM_HOT_BOOK}
      */
-    public record Summary(List<AccountMargin> computed, Map<UUID, String> notComputed) {
+    public record Summary(List<AccountMargin> computed, Map<UUID, String> notComputed, String answeredFrom) {
     }
 
-    /** The rows read for one or all accounts. */
-    record Loaded(MarginInputs inputs, List<Account> accounts, List<Balance> balances, List<Position> positions) {
+    /**
+     * The rows read for one or all accounts (governance's impact preview reads them too).
+     *
+     * @param inputs    reference data, parameters, settings and prices in force
+     * @param accounts  the account(s)
+     * @param balances  their balances
+     * @param positions their positions
+     * @param from      {@link #ANSWERED_FROM_DATABASE} or {@link #ANSWERED_FROM_HOT_BOOK}
+     */
+    public record Loaded(MarginInputs inputs, List<Account> accounts, List<Balance> balances,
+            List<Position> positions, String from) {
     }
 
     private final AccountRepository accounts;
@@ -100,10 +135,18 @@ public class MarginService {
     private final InstrumentRepository instruments;
     private final MarginDataRepository data;
     private final MarketPriceRepository prices;
+    private final RiskSettingsRepository settings;
+
+    private final LiveLoop live;
+    private final OracleStatusService oracles;
 
     /** Wires collaborators. */
     public MarginService(AccountRepository accounts, AssetRepository assets, InstrumentRepository instruments,
-            MarginDataRepository data, MarketPriceRepository prices) {
+            MarginDataRepository data, MarketPriceRepository prices, RiskSettingsRepository settings,
+            LiveLoop live, OracleStatusService oracles) {
+        this.settings = settings;
+        this.live = live;
+        this.oracles = oracles;
         this.accounts = accounts;
         this.assets = assets;
         this.instruments = instruments;
@@ -113,7 +156,7 @@ public class MarginService {
 
     /** Reads everything margin needs, for one account (404 when unknown) or every open account (id null). */
     @WithSession
-    Uni<Loaded> load(TenantId tenant, UUID accountId) {
+    public Uni<Loaded> load(TenantId tenant, UUID accountId) {
         Instant now = Instant.now();
         Uni<List<Account>> which = accountId == null ? accounts.open(tenant)
                 : accounts.find(tenant, accountId).onItem().ifNull().failWith(() -> ApiException.notFound("account",
@@ -121,21 +164,54 @@ public class MarginService {
         return which.flatMap(acc -> assets.listFor(tenant)
                 .flatMap(as -> instruments.listFor(tenant)
                         .flatMap(is -> data.parametersInForce(tenant, now.atOffset(ZoneOffset.UTC))
-                                .flatMap(ps -> prices.latest(tenant)
-                                        .map(mp -> new MarginInputs(now, as, is, ps, mp)))))
+                                .flatMap(ps -> settings.inForce(tenant, now.atOffset(ZoneOffset.UTC))
+                                .flatMap(ss -> prices.latest(tenant)
+                                        .map(mp -> new MarginInputs(now, as, is, ps, ss, mp))))))
                 .flatMap(in -> data.balances(tenant, accountId)
                         .flatMap(bs -> data.positions(tenant, accountId)
-                                .map(pos -> new Loaded(in, acc, bs, pos)))));
+                                .map(pos -> new Loaded(in, acc, bs, pos, ANSWERED_FROM_DATABASE)))));
     }
 
-    /** The margin of one account: 404 unknown, 409 missing data, 422 input the engine refuses. */
-    public Uni<AccountMargin> margin(TenantId tenant, UUID accountId) {
-        return load(tenant, accountId).emitOn(Infrastructure.getDefaultWorkerPool()).map(l -> {
-            Account a = l.accounts().get(0);
-            MarginInputs.Built b = run(() -> l.inputs().build(a, l.balances(), l.positions(), List.of(), List.of()));
-            return new AccountMargin(a, run(() -> MarginEngine.DEFAULT.compute(b.account(), b.market(), b.params())),
-                    l.inputs().valuationTime());
+    /**
+     * The rows of one account (or all open accounts when null) from this instance's hot book when it owns the
+     * tenant and the book is caught up with the tenant's change events, from the database otherwise.
+     */
+    @WithSession
+    Uni<Loaded> loadHotOrCold(TenantId tenant, UUID accountId) {
+        return live.caughtUp(tenant).flatMap(book -> {
+            Loaded l = book == null ? null : book.loaded(accountId);
+            return l == null ? load(tenant, accountId) : Uni.createFrom().item(l);
         });
+    }
+
+    /**
+     * The margin of one account, with the age and oracle health of each price it used: 404 unknown, 409 missing
+     * data, 422 input the engine refuses.
+     */
+    public Uni<AccountMargin> margin(TenantId tenant, UUID accountId) {
+        return margin(tenant, accountId, true);
+    }
+
+    /**
+     * The margin of one account, from the hot book when allowed and possible, else from the database (operators
+     * compare the two to check a book).
+     *
+     * @param tenant     the tenant
+     * @param accountId  the account
+     * @param allowHot   false to read the database even when this instance holds a caught-up hot book
+     * @return the margin
+     */
+    public Uni<AccountMargin> margin(TenantId tenant, UUID accountId, boolean allowHot) {
+        return (allowHot ? loadHotOrCold(tenant, accountId) : load(tenant, accountId)).flatMap(l -> oracles.status(tenant).map(os -> Map.entry(l, os)))
+                .emitOn(Infrastructure.getDefaultWorkerPool()).map(e -> {
+                    Loaded l = e.getKey();
+                    Account a = l.accounts().get(0);
+                    MarginInputs.Built b = run(() -> l.inputs().build(a, l.balances(), l.positions(), List.of(),
+                            List.of()));
+                    return new AccountMargin(a, run(() -> MarginEngine.DEFAULT.compute(b.account(), b.market(),
+                            b.params())), l.inputs().valuationTime(), b.parameterVersions())
+                            .with(e.getValue(), b.market().indexPriceUsd().keySet(), l.from());
+                });
     }
 
     /**
@@ -144,7 +220,7 @@ public class MarginService {
      */
     public Uni<WhatIf> whatIf(TenantId tenant, UUID accountId, List<WhatIfTrade> trades,
             List<WhatIfTransfer> transfers) {
-        return load(tenant, accountId).emitOn(Infrastructure.getDefaultWorkerPool()).map(l -> {
+        return loadHotOrCold(tenant, accountId).emitOn(Infrastructure.getDefaultWorkerPool()).map(l -> {
             MarginInputs in = l.inputs();
             List<FieldError> unknown = new ArrayList<>();
             List<Instrument> tradeInstruments = new ArrayList<>();
@@ -191,14 +267,18 @@ public class MarginService {
             boolean reduces = r1.maintenanceMarginUsd() < r0.maintenanceMarginUsd();
             boolean acceptable = r1.status() == HealthStatus.HEALTHY
                     || (reduces && r1.status() != HealthStatus.LIQUIDATABLE);
-            return new WhatIf(new AccountMargin(a, r0, in.valuationTime()), new AccountMargin(a, r1,
-                    in.valuationTime()), reduces, acceptable);
+            return new WhatIf(new AccountMargin(a, r0, in.valuationTime(), List.of(), l.from(), b.parameterVersions()),
+                    new AccountMargin(a, r1, in.valuationTime(), List.of(), l.from(), b.parameterVersions()),
+                    reduces, acceptable);
         });
     }
 
-    /** Margin of every open account of the tenant; accounts with missing data are listed, not fatal. */
+    /**
+     * Margin of every open account of the tenant (requirements, equity and status; no liquidation prices, which the
+     * summary does not show); accounts with missing data are listed, not fatal.
+     */
     public Uni<Summary> summary(TenantId tenant) {
-        return load(tenant, null).emitOn(Infrastructure.getDefaultWorkerPool()).map(l -> {
+        return loadHotOrCold(tenant, null).emitOn(Infrastructure.getDefaultWorkerPool()).map(l -> {
             Map<UUID, List<Balance>> balances = new HashMap<>();
             l.balances().forEach(b -> balances.computeIfAbsent(b.id.accountId(), k -> new ArrayList<>()).add(b));
             Map<UUID, List<Position>> positions = new HashMap<>();
@@ -209,13 +289,14 @@ public class MarginService {
                 try {
                     MarginInputs.Built b = run(() -> l.inputs().build(a, balances.getOrDefault(a.id, List.of()),
                             positions.getOrDefault(a.id, List.of()), List.of(), List.of()));
-                    computed.add(new AccountMargin(a, run(() -> MarginEngine.DEFAULT.compute(b.account(),
-                            b.market(), b.params())), l.inputs().valuationTime()));
+                    computed.add(new AccountMargin(a, run(() -> MarginEngine.DEFAULT.computeRequirements(
+                            b.account(), b.market(), b.params())), l.inputs().valuationTime(), List.of(), l.from(),
+                            b.parameterVersions()));
                 } catch (ApiException e) {
                     failed.put(a.id, e.getMessage());
                 }
             }
-            return new Summary(computed, failed);
+            return new Summary(computed, failed, l.from());
         });
     }
 

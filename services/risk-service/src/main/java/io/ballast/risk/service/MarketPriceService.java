@@ -5,10 +5,10 @@ import io.ballast.risk.domain.Asset;
 import io.ballast.risk.domain.FieldError;
 import io.ballast.risk.domain.MarketPrice;
 import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.messaging.OutboxWriter;
 import io.ballast.risk.repository.AssetRepository;
 import io.ballast.risk.repository.MarketPriceRepository;
 import io.ballast.risk.repository.TenantRepository;
-import io.ballast.risk.domain.TenantStatus;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -73,28 +73,15 @@ public class MarketPriceService {
     private final AssetRepository assets;
     private final TenantRepository tenants;
 
+    private final OutboxWriter outbox;
+
     /** Wires collaborators. */
-    public MarketPriceService(MarketPriceRepository prices, AssetRepository assets, TenantRepository tenants) {
+    public MarketPriceService(MarketPriceRepository prices, AssetRepository assets, TenantRepository tenants,
+            OutboxWriter outbox) {
+        this.outbox = outbox;
         this.prices = prices;
         this.assets = assets;
         this.tenants = tenants;
-    }
-
-    /**
-     * Records updates from the price feed (no token: the tenant comes from the message key) in one transaction:
-     * 404 when the tenant is unknown, 409 when it is not ACTIVE, otherwise as {@link #put}.
-     */
-    @WithTransaction
-    public Uni<List<PriceInForce>> putFromFeed(UUID tenantId, List<PriceUpdate> updates) {
-        return tenants.findById(tenantId).flatMap(t -> {
-            if (t == null) {
-                return Uni.createFrom().failure(ApiException.notFound("tenant", tenantId));
-            }
-            if (t.status != TenantStatus.ACTIVE) {
-                return Uni.createFrom().failure(ApiException.conflict("tenant " + tenantId + " is " + t.status));
-            }
-            return put(TenantId.of(tenantId), updates);
-        });
     }
 
     /**
@@ -142,13 +129,21 @@ public class MarketPriceService {
                     row.annualVol = u.annualVol();
                     row.observedAt = u.observedAt() == null ? now : u.observedAt().withOffsetSameInstant(ZoneOffset.UTC);
                     row.createdAt = now;
+                    row.source = "tenant";
                     rows.add(row);
                     if (current == null || !row.observedAt.isBefore(current.observedAt)) {
                         inForce.put(row.assetId, row);
                     }
                 }
                 List<PriceInForce> result = view(all, inForce.values());
-                return rows.isEmpty() ? Uni.createFrom().item(result) : prices.persist(rows).replaceWith(result);
+                if (rows.isEmpty()) {
+                    return Uni.createFrom().item(result);
+                }
+                List<Map<String, Object>> written = new ArrayList<>();
+                rows.forEach(r -> written.add(Map.of("underlying", symbolOf(all, r.assetId), "indexPriceUsd",
+                        r.indexPriceUsd.toPlainString(), "observedAt", r.observedAt.toString())));
+                return prices.persist(rows).call(x -> outbox.record(tenant, "market", tenant.value(),
+                        "MarketPricesPut", Map.of("prices", written))).replaceWith(result);
             });
         });
     }
@@ -157,6 +152,10 @@ public class MarketPriceService {
     @WithSession
     public Uni<List<PriceInForce>> inForce(TenantId tenant) {
         return assets.listFor(tenant).flatMap(all -> prices.latest(tenant).map(latest -> view(all, latest)));
+    }
+
+    private static String symbolOf(List<Asset> assets, UUID assetId) {
+        return assets.stream().filter(a -> a.id.equals(assetId)).map(a -> a.symbol).findFirst().orElse("?");
     }
 
     private static boolean sameValue(MarketPrice current, PriceUpdate u) {

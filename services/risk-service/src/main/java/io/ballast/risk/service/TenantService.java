@@ -4,6 +4,7 @@ import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.Tenant;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.domain.TenantStatus;
+import io.ballast.risk.governance.service.GovernanceService;
 import io.ballast.risk.messaging.OutboxWriter;
 import io.ballast.risk.repository.TenantRepository;
 import io.ballast.risk.security.KeycloakAdmin;
@@ -21,8 +22,8 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Tenant lifecycle: onboarding (database rows and Keycloak clients, all or nothing), suspend, resume and
- * credential rotation. Only platform operators reach it.
+ * Tenant lifecycle: onboarding (database rows and Keycloak clients, all or nothing; the tenant's governance policy
+ * and default risk settings are written in the onboarding transaction), suspend, resume and credential rotation. Only platform operators reach it.
  */
 @ApplicationScoped
 public class TenantService {
@@ -53,9 +54,12 @@ public class TenantService {
     private final KeycloakAdmin keycloak;
     private final OutboxWriter outbox;
     private final TenantAccess access;
+    private final GovernanceService governance;
 
     /** Wires collaborators. */
-    public TenantService(TenantRepository tenants, KeycloakAdmin keycloak, OutboxWriter outbox, TenantAccess access) {
+    public TenantService(TenantRepository tenants, KeycloakAdmin keycloak, OutboxWriter outbox, TenantAccess access,
+            GovernanceService governance) {
+        this.governance = governance;
         this.tenants = tenants;
         this.keycloak = keycloak;
         this.outbox = outbox;
@@ -101,7 +105,8 @@ public class TenantService {
         tenant.updatedAt = tenant.createdAt;
         return Panache.withTransaction(() -> tenants.persist(tenant)
                 .call(t -> outbox.record(TenantId.of(id), "tenant", id, "TenantOnboarded",
-                        Map.of("tenantId", id, "name", name, "slug", slug))));
+                        Map.of("tenantId", id, "name", name, "slug", slug)))
+                .call(t -> governance.writeDefaults(TenantId.of(id))));
     }
 
     /** All tenants, oldest first. */

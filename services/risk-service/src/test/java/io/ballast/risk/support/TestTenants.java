@@ -79,6 +79,53 @@ public final class TestTenants {
         return token;
     }
 
+    /** The dev realm's public client for the password grant (never in a production realm). */
+    public static final String CLI_CLIENT_ID = "ballast-cli";
+
+    /**
+     * A request as a real human user of the tenant with that role (tenant-admin, risk-committee or viewer): the user
+     * is created once per tenant and role through {@code POST /api/v1/tenants/{id}/users} as the platform admin, and
+     * its token comes from the password grant of the {@value #CLI_CLIENT_ID} client.
+     */
+    public static RequestSpecification user(Tenant tenant, String role) {
+        return bearer(userToken(tenant, role));
+    }
+
+    /** A password-grant access token of the tenant's user with that role (created on first use). */
+    public static String userToken(Tenant tenant, String role) {
+        String username = (tenant.slug() + "-" + role).toLowerCase(java.util.Locale.ROOT);
+        String password = PASSWORDS.computeIfAbsent(username, u -> {
+            Response r = asPlatformAdmin().body(Map.of("username", u, "role", role))
+                    .post("/api/v1/tenants/" + tenant.id() + "/users");
+            if (r.statusCode() != 201) {
+                throw new IllegalStateException("user " + u + ": " + r.statusCode() + " " + r.asString());
+            }
+            return r.jsonPath().getString("password");
+        });
+        return passwordToken(username, password);
+    }
+
+    /** A password-grant access token through {@value #CLI_CLIENT_ID}, reused for a minute. */
+    public static String passwordToken(String username, String password) {
+        String cacheKey = "user:" + username + ":" + password;
+        CachedToken cached = TOKENS.get(cacheKey);
+        if (cached != null && System.nanoTime() - cached.fetchedAtNanos < TOKEN_REUSE_NANOS) {
+            return cached.token;
+        }
+        Response r = given().contentType(ContentType.URLENC).formParam("grant_type", "password")
+                .formParam("client_id", CLI_CLIENT_ID).formParam("username", username)
+                .formParam("password", password).post(tokenUrl());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("password grant for " + username + ": " + r.statusCode() + " "
+                    + r.asString());
+        }
+        String token = r.jsonPath().getString("access_token");
+        TOKENS.put(cacheKey, new CachedToken(token, System.nanoTime()));
+        return token;
+    }
+
+    private static final Map<String, String> PASSWORDS = new ConcurrentHashMap<>();
+
     /** A JSON request with a bearer token. */
     public static RequestSpecification bearer(String token) {
         return given().contentType(ContentType.JSON).auth().oauth2(token);

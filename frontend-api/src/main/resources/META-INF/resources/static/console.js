@@ -1,0 +1,81 @@
+// Ballast console: charts (Chart.js) and the live-event connection state. No other client logic.
+(function () {
+  'use strict';
+
+  function statusChart() {
+    var canvas = document.getElementById('status-chart');
+    if (!canvas || !window.Chart) { return; }
+    new Chart(canvas, {
+      type: 'bar',
+      data: {
+        labels: canvas.dataset.labels.split(','),
+        datasets: [{ label: 'accounts', data: canvas.dataset.values.split(',').map(Number),
+          backgroundColor: ['#1c7c43', '#a86300', '#b3261e'] }]
+      },
+      options: { maintainAspectRatio: false, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }
+    });
+  }
+
+  // Every array of objects with a "date" in the evidence is a time series: one line per numeric field; points whose
+  // "exception" is true are marked in red (margin under a policy that the realized move exceeded).
+  function evidenceCharts() {
+    var source = document.getElementById('evidence');
+    var target = document.getElementById('evidence-charts');
+    if (!source || !target || !window.Chart) { return; }
+    var evidence;
+    try { evidence = JSON.parse(source.textContent); } catch (e) { return; }
+    var colours = ['#1f5fbf', '#a86300', '#1c7c43', '#7b3fa0', '#b3261e'];
+    (function walk(node, path) {
+      if (!node || typeof node !== 'object') { return; }
+      if (Array.isArray(node)) {
+        if (node.length && node[0] && typeof node[0] === 'object' && 'date' in node[0]) { draw(path, node); }
+        return;
+      }
+      Object.keys(node).forEach(function (key) { walk(node[key], path ? path + '.' + key : key); });
+    })(evidence, '');
+
+    function draw(title, rows) {
+      var fields = Object.keys(rows[0]).filter(function (k) { return k !== 'date' && typeof rows[0][k] === 'number'; });
+      if (!fields.length) { return; }
+      var figure = document.createElement('figure');
+      var caption = document.createElement('figcaption');
+      caption.textContent = title;
+      var canvas = document.createElement('canvas');
+      canvas.setAttribute('role', 'img');
+      canvas.setAttribute('aria-label', 'chart of ' + title);
+      figure.appendChild(caption);
+      figure.appendChild(canvas);
+      target.appendChild(figure);
+      new Chart(canvas, {
+        type: 'line',
+        data: {
+          labels: rows.map(function (r) { return r.date; }),
+          datasets: fields.map(function (f, i) {
+            return {
+              label: f, data: rows.map(function (r) { return r[f]; }), borderColor: colours[i % colours.length],
+              pointRadius: rows.map(function (r) { return r.exception ? 4 : 0; }),
+              pointBackgroundColor: '#b3261e', borderWidth: 1.5, tension: 0
+            };
+          })
+        },
+        options: { animation: false, interaction: { mode: 'index', intersect: false } }
+      });
+    }
+  }
+
+  // The htmx SSE extension fires htmx:sseOpen / htmx:sseError on the connected element.
+  function sseState() {
+    var state = document.getElementById('sse-state');
+    if (!state) { return; }
+    document.body.addEventListener('htmx:sseOpen', function () {
+      state.dataset.state = 'open'; state.textContent = 'live';
+    });
+    document.body.addEventListener('htmx:sseError', function () {
+      state.dataset.state = 'error'; state.textContent = 'reconnecting…';
+    });
+  }
+
+  statusChart();
+  evidenceCharts();
+  sseState();
+})();

@@ -1,0 +1,298 @@
+package io.ballast.risk.governance.domain;
+
+import io.ballast.margin.param.MarketRiskParameters;
+import io.ballast.predictive.GuardrailSettings;
+import io.ballast.predictive.MappingSettings;
+import io.ballast.predictive.RecommendedParameters;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/**
+ * One version of a tenant's (or one underlying's) risk settings (table {@code risk_settings}): the portfolio-margin
+ * scenario grid and contingencies of margin-core's {@link MarketRiskParameters}, the predictive mapping
+ * ({@link MappingSettings}) and the guardrails ({@link GuardrailSettings}). Never updated: a change is a new version
+ * ({@link #nextVersion}). The IM/MM base fractions and haircuts stay in {@code risk_parameter}. All fractions are
+ * plain fractions (0.15 = 15 %); field meanings are those of the margin-core and predictive-margin records named.
+ */
+@Entity
+@Table(name = "risk_settings")
+public class RiskSettings {
+    /** Primary key. */
+    @Id
+    public UUID id;
+    /** Owning tenant. */
+    public UUID tenantId;
+    /** Tenant-wide or one asset. */
+    @Enumerated(EnumType.STRING)
+    public SettingsScope scope;
+    /** Tenant id (TENANT) or asset id (ASSET). */
+    public UUID targetId;
+    /** 1, 2, 3 ... per target. */
+    public int version;
+    /** When this version takes effect (UTC). */
+    public OffsetDateTime effectiveFrom;
+
+    /** {@link MarketRiskParameters#imfSlopePerUnit()}. */
+    public double imfSlopePerUnit;
+    /** {@link MarketRiskParameters#mmfSlopePerUnit()}. */
+    public double mmfSlopePerUnit;
+    /** {@link MarketRiskParameters#shortOptionImBase()}. */
+    public double shortOptionImBase;
+    /** {@link MarketRiskParameters#shortOptionImFloor()}. */
+    public double shortOptionImFloor;
+    /** {@link MarketRiskParameters#shortOptionMmFraction()}. */
+    public double shortOptionMmFraction;
+    /** {@link MarketRiskParameters#scanRangeFraction()}. */
+    public double scanRangeFraction;
+    /** {@link MarketRiskParameters#volShockUpFraction()}. */
+    public double volShockUpFraction;
+    /** {@link MarketRiskParameters#volShockDownFraction()}. */
+    public double volShockDownFraction;
+    /** {@link MarketRiskParameters#volShockDteScaled()}. */
+    public boolean volShockDteScaled;
+    /** {@link MarketRiskParameters#extremeMoveMultiple()}. */
+    public double extremeMoveMultiple;
+    /** {@link MarketRiskParameters#extremeMoveWeight()}. */
+    public double extremeMoveWeight;
+    /** {@link MarketRiskParameters#shortOptionContingencyFraction()}. */
+    public double shortOptionContingencyFraction;
+    /** {@link MarketRiskParameters#linearContingencyFraction()}. */
+    public double linearContingencyFraction;
+
+    /** {@link MappingSettings#coverage()}. */
+    public double coverage;
+    /** {@link MappingSettings#mporPerpDays()}, days. */
+    public int mporPerpDays;
+    /** {@link MappingSettings#mporOptionDays()}, days. */
+    public int mporOptionDays;
+    /** {@link MappingSettings#tailFactor()}. */
+    public double tailFactor;
+    /** {@link MappingSettings#liquidityFactor()}. */
+    public double liquidityFactor;
+    /** {@link MappingSettings#imMultiplier()}. */
+    public double imMultiplier;
+    /** {@link MappingSettings#volShockUpPerScan()}. */
+    public double volShockUpPerScan;
+    /** {@link MappingSettings#volShockDownPerScan()}. */
+    public double volShockDownPerScan;
+
+    /** {@link GuardrailSettings#floorMode()}. */
+    @Enumerated(EnumType.STRING)
+    public GuardrailSettings.FloorMode floorMode;
+    /** {@link GuardrailSettings#floorWeight()}. */
+    public double floorWeight;
+    /** {@link GuardrailSettings#bufferFraction()}. */
+    public double bufferFraction;
+    /** {@link GuardrailSettings#bufferReleaseRise()}. */
+    public double bufferReleaseRise;
+    /** {@link GuardrailSettings#bufferRebuildPerDay()}. */
+    public double bufferRebuildPerDay;
+    /** {@link GuardrailSettings#maxDailyIncrease()}. */
+    public double maxDailyIncrease;
+    /** {@link GuardrailSettings#maxDailyDecrease()}. */
+    public double maxDailyDecrease;
+    /** {@link GuardrailSettings#smoothingUp()}. */
+    public double smoothingUp;
+    /** {@link GuardrailSettings#smoothingDown()}. */
+    public double smoothingDown;
+    /** {@link GuardrailSettings#maxForecastAgeDays()}. */
+    public int maxForecastAgeDays;
+    /** {@link GuardrailSettings#sanityJumpRatio()}. */
+    public double sanityJumpRatio;
+    /** {@link GuardrailSettings#autoApplyMaxChange()}: the bound of automatic changes (relative to the live value). */
+    public double autoApplyMaxChange;
+    /** Hard bound: lowest MMF a recommendation may reach. */
+    public double minMmf;
+    /** Hard bound: highest MMF. */
+    public double maxMmf;
+    /** Hard bound: lowest IMF. */
+    public double minImf;
+    /** Hard bound: highest IMF. */
+    public double maxImf;
+    /** Hard bound: lowest haircut. */
+    public double minHaircut;
+    /** Hard bound: highest haircut. */
+    public double maxHaircut;
+    /** Hard bound: lowest scan range. */
+    public double minScanRange;
+    /** Hard bound: highest scan range. */
+    public double maxScanRange;
+    /** Hard bound: lowest up vol shock. */
+    public double minVolShockUp;
+    /** Hard bound: highest up vol shock. */
+    public double maxVolShockUp;
+    /** Hard bound: lowest down vol shock. */
+    public double minVolShockDown;
+    /** Hard bound: highest down vol shock. */
+    public double maxVolShockDown;
+
+    /** Who wrote this version. */
+    @Enumerated(EnumType.STRING)
+    public ParameterSource source;
+    /** Token subject of the writer, or {@code model:<version>} for an automatic change. */
+    public String actor;
+    /** The proposal that made it, or null. */
+    public UUID proposalId;
+    /** When the row was written (UTC). */
+    public OffsetDateTime createdAt;
+
+    /**
+     * The documented defaults of a new tenant (docs/governance.md, "Settings and their defaults"):
+     * {@link MarketRiskParameters#defaults()} except the size slopes, which are 0 (the service has always margined
+     * without size scaling), {@link MappingSettings#defaults()} and {@link GuardrailSettings#defaults()}.
+     *
+     * @param tenant the tenant (also the target of the TENANT scope)
+     * @param effectiveFrom when the version takes effect
+     * @return an unsaved version 1 with source ONBOARDING
+     */
+    public static RiskSettings defaults(UUID tenant, OffsetDateTime effectiveFrom) {
+        MarketRiskParameters m = MarketRiskParameters.defaults();
+        MappingSettings map = MappingSettings.defaults();
+        GuardrailSettings g = GuardrailSettings.defaults();
+        RiskSettings s = new RiskSettings();
+        s.id = UUID.randomUUID();
+        s.tenantId = tenant;
+        s.scope = SettingsScope.TENANT;
+        s.targetId = tenant;
+        s.version = 1;
+        s.effectiveFrom = effectiveFrom;
+        s.imfSlopePerUnit = 0;
+        s.mmfSlopePerUnit = 0;
+        s.shortOptionImBase = m.shortOptionImBase();
+        s.shortOptionImFloor = m.shortOptionImFloor();
+        s.shortOptionMmFraction = m.shortOptionMmFraction();
+        s.scanRangeFraction = m.scanRangeFraction();
+        s.volShockUpFraction = m.volShockUpFraction();
+        s.volShockDownFraction = m.volShockDownFraction();
+        s.volShockDteScaled = m.volShockDteScaled();
+        s.extremeMoveMultiple = m.extremeMoveMultiple();
+        s.extremeMoveWeight = m.extremeMoveWeight();
+        s.shortOptionContingencyFraction = m.shortOptionContingencyFraction();
+        s.linearContingencyFraction = m.linearContingencyFraction();
+        s.coverage = map.coverage();
+        s.mporPerpDays = map.mporPerpDays();
+        s.mporOptionDays = map.mporOptionDays();
+        s.tailFactor = map.tailFactor();
+        s.liquidityFactor = map.liquidityFactor();
+        s.imMultiplier = map.imMultiplier();
+        s.volShockUpPerScan = map.volShockUpPerScan();
+        s.volShockDownPerScan = map.volShockDownPerScan();
+        s.floorMode = g.floorMode();
+        s.floorWeight = g.floorWeight();
+        s.bufferFraction = g.bufferFraction();
+        s.bufferReleaseRise = g.bufferReleaseRise();
+        s.bufferRebuildPerDay = g.bufferRebuildPerDay();
+        s.maxDailyIncrease = g.maxDailyIncrease();
+        s.maxDailyDecrease = g.maxDailyDecrease();
+        s.smoothingUp = g.smoothingUp();
+        s.smoothingDown = g.smoothingDown();
+        s.maxForecastAgeDays = g.maxForecastAgeDays();
+        s.sanityJumpRatio = g.sanityJumpRatio();
+        s.autoApplyMaxChange = g.autoApplyMaxChange();
+        RecommendedParameters min = g.minimums();
+        RecommendedParameters max = g.maximums();
+        s.minMmf = min.mmf();
+        s.maxMmf = max.mmf();
+        s.minImf = min.imf();
+        s.maxImf = max.imf();
+        s.minHaircut = min.haircut();
+        s.maxHaircut = max.haircut();
+        s.minScanRange = min.scanRange();
+        s.maxScanRange = max.scanRange();
+        s.minVolShockUp = min.volShockUp();
+        s.maxVolShockUp = max.volShockUp();
+        s.minVolShockDown = min.volShockDown();
+        s.maxVolShockDown = max.volShockDown();
+        s.source = ParameterSource.ONBOARDING;
+        s.actor = "onboarding";
+        s.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
+        return s;
+    }
+
+    /**
+     * An unsaved copy of these values as the next version of a target (the caller sets the changed values).
+     *
+     * @param scope scope of the new version
+     * @param targetId its target
+     * @param version its version number
+     * @param effectiveFrom when it takes effect
+     * @param source who writes it
+     * @param actor token subject or model
+     * @param proposalId the proposal, or null
+     * @return the copy
+     */
+    public RiskSettings nextVersion(SettingsScope scope, UUID targetId, int version, OffsetDateTime effectiveFrom,
+            ParameterSource source, String actor, UUID proposalId) {
+        RiskSettings s = new RiskSettings();
+        for (Setting x : Setting.values()) {
+            x.set(s, x.get(this));
+        }
+        s.volShockDteScaled = volShockDteScaled;
+        s.floorMode = floorMode;
+        s.id = UUID.randomUUID();
+        s.tenantId = tenantId;
+        s.scope = scope;
+        s.targetId = targetId;
+        s.version = version;
+        s.effectiveFrom = effectiveFrom;
+        s.source = source;
+        s.actor = actor;
+        s.proposalId = proposalId;
+        s.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
+        return s;
+    }
+
+    /**
+     * The margin engine's parameters of one underlying with these settings.
+     *
+     * @param imfBase initial-margin fraction from the parameters in force
+     * @param mmfBase maintenance fraction from the parameters in force
+     * @return validated parameters (margin-core throws naming the field when they are inconsistent)
+     */
+    public MarketRiskParameters marketParameters(double imfBase, double mmfBase) {
+        return MarketRiskParameters.defaults().toBuilder()
+                .imf(imfBase, imfSlopePerUnit).mmf(mmfBase, mmfSlopePerUnit)
+                .shortOption(shortOptionImBase, shortOptionImFloor, shortOptionMmFraction)
+                .scanRangeFraction(scanRangeFraction)
+                .volShocks(volShockUpFraction, volShockDownFraction, volShockDteScaled)
+                .extremeMove(extremeMoveMultiple, extremeMoveWeight)
+                .contingency(shortOptionContingencyFraction, linearContingencyFraction)
+                .build();
+    }
+
+    /** The predictive mapping of these settings (validated by predictive-margin). */
+    public MappingSettings mapping() {
+        return new MappingSettings(coverage, mporPerpDays, mporOptionDays, tailFactor, liquidityFactor, imMultiplier,
+                volShockUpPerScan, volShockDownPerScan);
+    }
+
+    /** The guardrails of these settings (validated by predictive-margin): the job's inputs to the Recommender. */
+    public GuardrailSettings guardrails() {
+        return new GuardrailSettings(floorMode, floorWeight, bufferFraction, bufferReleaseRise, bufferRebuildPerDay,
+                maxDailyIncrease, maxDailyDecrease, minimums(), maximums(), smoothingUp, smoothingDown,
+                maxForecastAgeDays, sanityJumpRatio, autoApplyMaxChange);
+    }
+
+    /** Hard lower bounds of the recommended parameters. */
+    public RecommendedParameters minimums() {
+        return RecommendedParameters.of(minMmf, minImf, minHaircut, minScanRange, minVolShockUp, minVolShockDown);
+    }
+
+    /** Hard upper bounds of the recommended parameters. */
+    public RecommendedParameters maximums() {
+        return RecommendedParameters.of(maxMmf, maxImf, maxHaircut, maxScanRange, maxVolShockUp, maxVolShockDown);
+    }
+
+    /** Checks that the values make valid margin-core, mapping and guardrail settings; throws naming the field. */
+    public void validate() {
+        marketParameters(0.02, 0.01);
+        mapping();
+        guardrails();
+    }
+}

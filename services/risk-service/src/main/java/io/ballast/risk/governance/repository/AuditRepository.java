@@ -1,0 +1,57 @@
+package io.ballast.risk.governance.repository;
+
+import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.governance.domain.AuditAction;
+import io.ballast.risk.governance.domain.AuditEntry;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** The audit trail: appended and read, never changed (the database refuses it). */
+@ApplicationScoped
+@WithSession
+public class AuditRepository implements PanacheRepositoryBase<AuditEntry, Long> {
+
+    /**
+     * Filters of an audit query; null means any.
+     *
+     * @param action  one step type
+     * @param actor   token subject
+     * @param assetId asset
+     * @param from    at or after (inclusive)
+     * @param to      before (exclusive)
+     */
+    public record Filter(AuditAction action, String actor, UUID assetId, OffsetDateTime from, OffsetDateTime to) {
+    }
+
+    /** A page ({@code offset}, {@code limit}) of the tenant's audit entries, oldest first (append order). */
+    public Uni<List<AuditEntry>> page(TenantId tenant, Filter f, int offset, int limit) {
+        StringBuilder q = new StringBuilder("tenantId = ?1");
+        List<Object> args = new ArrayList<>(List.of(tenant.value()));
+        add(q, args, "action", f.action());
+        add(q, args, "actorSubject", f.actor());
+        add(q, args, "assetId", f.assetId());
+        if (f.from() != null) {
+            args.add(f.from());
+            q.append(" and occurredAt >= ?").append(args.size());
+        }
+        if (f.to() != null) {
+            args.add(f.to());
+            q.append(" and occurredAt < ?").append(args.size());
+        }
+        q.append(" order by id");
+        return find(q.toString(), args.toArray()).range(offset, offset + limit - 1).list();
+    }
+
+    private static void add(StringBuilder q, List<Object> args, String field, Object value) {
+        if (value != null) {
+            args.add(value);
+            q.append(" and ").append(field).append(" = ?").append(args.size());
+        }
+    }
+}

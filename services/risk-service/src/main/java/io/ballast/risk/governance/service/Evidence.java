@@ -1,0 +1,235 @@
+package io.ballast.risk.governance.service;
+
+import io.ballast.margin.MarginInputException;
+import io.ballast.margin.engine.MarginEngine;
+import io.ballast.margin.measure.HealthStatus;
+import io.ballast.margin.measure.MarginResult;
+import io.ballast.ml.data.DailyBar;
+import io.ballast.predictive.backtest.CoverageTest;
+import io.ballast.risk.domain.Account;
+import io.ballast.risk.domain.ApiException;
+import io.ballast.risk.domain.Balance;
+import io.ballast.risk.domain.Position;
+import io.ballast.risk.domain.RiskParameter;
+import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.governance.domain.RiskSettings;
+import io.ballast.risk.service.MarginInputs;
+import io.ballast.risk.service.MarginService;
+import io.ballast.risk.service.MarketHistoryService;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The evidence a proposal carries beyond its old and new values: the coverage of the proposed maintenance fraction
+ * on the tenant's own daily history (exceptions, Kupiec, Christoffersen, Basel traffic light over the last 250 and
+ * 500 days, with predictive-margin's {@link CoverageTest}), and an impact preview on the tenant's open accounts with
+ * the margin engine (margin now against margin with the change in force). Both run on a worker thread, outside any
+ * transaction.
+ */
+@ApplicationScoped
+public class Evidence {
+
+    /** Coverage windows, days. */
+    public static final int[] WINDOWS = {250, 500};
+    /** Accounts listed as most affected. */
+    public static final int MOST_AFFECTED = 5;
+
+    /**
+     * Coverage of one maintenance fraction over one window.
+     *
+     * @param windowDays   window asked for (250 or 500)
+     * @param days         MPOR-day returns available in it (fewer when the history is shorter)
+     * @param exceptions   days whose absolute MPOR log return exceeded the fraction's log move
+     * @param expected     expected exceptions at the target coverage
+     * @param kupiecLr     Kupiec POF likelihood ratio
+     * @param kupiecP      its p-value
+     * @param christoffersenLr Christoffersen independence likelihood ratio
+     * @param christoffersenP  its p-value
+     * @param trafficLight Basel zone (GREEN, YELLOW, RED)
+     */
+    public record CoverageWindow(int windowDays, int days, int exceptions, double expected, double kupiecLr,
+            double kupiecP, double christoffersenLr, double christoffersenP, String trafficLight) {
+    }
+
+    /**
+     * Coverage of the maintenance fraction in force and of the proposed one.
+     *
+     * @param method     how exceptions are counted
+     * @param coverage   target coverage (exception probability = 1 - coverage)
+     * @param mporDays   return horizon, days (the perp MPOR)
+     * @param beforeMmf  maintenance fraction in force
+     * @param afterMmf   proposed maintenance fraction
+     * @param before     windows for the fraction in force
+     * @param after      windows for the proposed fraction
+     */
+    public record Coverage(String method, double coverage, int mporDays, double beforeMmf, double afterMmf,
+            List<CoverageWindow> before, List<CoverageWindow> after) {
+    }
+
+    /**
+     * One account's margin now and with the change.
+     *
+     * @param accountId      account
+     * @param externalId     the protocol's id
+     * @param statusBefore   health now
+     * @param statusAfter    health with the change
+     * @param initialMarginBeforeUsd IM now, USD
+     * @param initialMarginAfterUsd  IM with the change, USD
+     * @param additionalInitialMarginUsd after - before, USD
+     */
+    public record AccountImpact(UUID accountId, String externalId, HealthStatus statusBefore,
+            HealthStatus statusAfter, double initialMarginBeforeUsd, double initialMarginAfterUsd,
+            double additionalInitialMarginUsd) {
+    }
+
+    /**
+     * The impact preview on live accounts.
+     *
+     * @param accounts          open accounts whose margin could be computed both ways
+     * @param notComputed       open accounts whose margin could not be computed (missing data)
+     * @param toMarginCall      accounts HEALTHY now that would be in MARGIN_CALL
+     * @param toLiquidatable    accounts not LIQUIDATABLE now that would be
+     * @param additionalInitialMarginUsd      sum over accounts of the IM change, USD (negative: released)
+     * @param additionalMaintenanceMarginUsd  sum of the MM change, USD
+     * @param mostAffected      the accounts with the largest IM increase, largest first
+     */
+    public record Impact(int accounts, int notComputed, int toMarginCall, int toLiquidatable,
+            double additionalInitialMarginUsd, double additionalMaintenanceMarginUsd,
+            List<AccountImpact> mostAffected) {
+    }
+
+    private final MarginService margin;
+    private final MarketHistoryService history;
+
+    /** Wires collaborators. */
+    public Evidence(MarginService margin, MarketHistoryService history) {
+        this.margin = margin;
+        this.history = history;
+    }
+
+    /**
+     * Coverage of the maintenance fraction before and after on the asset's daily history, or null when the asset
+     * has no MMF or fewer than two returns.
+     */
+    public Uni<Coverage> coverage(TenantId tenant, LiveParameters.InForce base, Map<String, BigDecimal> change) {
+        if (base.asset() == null || base.parameters() == null || base.settings() == null) {
+            return Uni.createFrom().nullItem();
+        }
+        double beforeMmf = base.parameters().maintenanceMarginFraction.doubleValue();
+        double afterMmf = change.getOrDefault(LiveParameters.MMF, base.parameters().maintenanceMarginFraction)
+                .doubleValue();
+        RiskSettings s = base.settings();
+        int mpor = change.containsKey("mporPerpDays") ? change.get("mporPerpDays").intValue() : s.mporPerpDays;
+        double cov = change.containsKey("coverage") ? change.get("coverage").doubleValue() : s.coverage;
+        return history.bars(tenant, base.asset().id, null, null)
+                .flatMap(bars -> onWorker(() -> coverage(bars, mpor, cov, beforeMmf, afterMmf)));
+    }
+
+    /**
+     * Coverage of two maintenance fractions on a daily close series: an exception is a day t whose MPOR-day log
+     * return |ln(close_t / close_{t-mpor})| exceeds -ln(1 - mmf) (a long losing more than its margin) or ln(1 + mmf)
+     * (a short), i.e. the fraction held constant did not cover the move. Null with fewer than two returns.
+     */
+    static Coverage coverage(List<DailyBar> bars, int mporDays, double coverage, double beforeMmf, double afterMmf) {
+        int n = bars.size() - mporDays;
+        if (n < 2) {
+            return null;
+        }
+        double[] logReturns = new double[n];
+        for (int t = 0; t < n; t++) {
+            logReturns[t] = Math.log(bars.get(t + mporDays).close() / bars.get(t).close());
+        }
+        double p = 1 - coverage;
+        return new Coverage("constant maintenance fraction against realised " + mporDays + "-day close-to-close "
+                + "moves (long loss beyond ln(1-mmf) or short loss beyond ln(1+mmf))", coverage, mporDays,
+                beforeMmf, afterMmf, windows(logReturns, beforeMmf, p), windows(logReturns, afterMmf, p));
+    }
+
+    private static List<CoverageWindow> windows(double[] logReturns, double mmf, double p) {
+        double down = Math.log(1 - Math.min(mmf, 0.999999));
+        double up = Math.log(1 + mmf);
+        List<CoverageWindow> out = new ArrayList<>();
+        for (int w : WINDOWS) {
+            int days = Math.min(w, logReturns.length);
+            boolean[] exc = new boolean[days];
+            for (int i = 0; i < days; i++) {
+                double r = logReturns[logReturns.length - days + i];
+                exc[i] = r < down || r > up;
+            }
+            CoverageTest t = CoverageTest.of(exc, p);
+            out.add(new CoverageWindow(w, days, t.exceptions(), days * p, t.kupiecLr(), t.kupiecP(),
+                    t.independenceLr(), t.independenceP(), CoverageTest.zone(t.exceptions(), days, p).name()));
+        }
+        return out;
+    }
+
+    /**
+     * Margin of every open account of the tenant now and with the change in force (the versions the change would
+     * write replacing those in force).
+     */
+    public Uni<Impact> impact(TenantId tenant, LiveParameters.InForce base, Map<String, BigDecimal> change) {
+        RiskParameter p = LiveParameters.nextParameters(base, change, 0,
+                io.ballast.risk.governance.domain.ParameterSource.PROPOSAL,
+                io.ballast.risk.governance.domain.Actor.SCHEDULER, null);
+        RiskSettings s = LiveParameters.nextSettings(base, change, 0,
+                io.ballast.risk.governance.domain.ParameterSource.PROPOSAL,
+                io.ballast.risk.governance.domain.Actor.SCHEDULER, null);
+        return margin.load(tenant, null).flatMap(l -> onWorker(() -> {
+            MarginInputs now = l.inputs();
+            MarginInputs after = now.with(p == null ? List.of() : List.of(p), s == null ? List.of() : List.of(s));
+            Map<UUID, List<Balance>> balances = new HashMap<>();
+            l.balances().forEach(b -> balances.computeIfAbsent(b.id.accountId(), k -> new ArrayList<>()).add(b));
+            Map<UUID, List<Position>> positions = new HashMap<>();
+            l.positions().forEach(x -> positions.computeIfAbsent(x.id.accountId(), k -> new ArrayList<>()).add(x));
+            List<AccountImpact> impacts = new ArrayList<>();
+            int failed = 0;
+            double mmDelta = 0;
+            for (Account a : l.accounts()) {
+                List<Balance> bs = balances.getOrDefault(a.id, List.of());
+                List<Position> ps = positions.getOrDefault(a.id, List.of());
+                try {
+                    MarginResult r0 = compute(now, a, bs, ps);
+                    MarginResult r1 = compute(after, a, bs, ps);
+                    impacts.add(new AccountImpact(a.id, a.externalId, r0.status(), r1.status(),
+                            r0.initialMarginUsd(), r1.initialMarginUsd(),
+                            r1.initialMarginUsd() - r0.initialMarginUsd()));
+                    mmDelta += r1.maintenanceMarginUsd() - r0.maintenanceMarginUsd();
+                } catch (ApiException | MarginInputException e) {
+                    failed++;
+                }
+            }
+            int toCall = (int) impacts.stream().filter(i -> i.statusBefore() == HealthStatus.HEALTHY
+                    && i.statusAfter() == HealthStatus.MARGIN_CALL).count();
+            int toLiq = (int) impacts.stream().filter(i -> i.statusBefore() != HealthStatus.LIQUIDATABLE
+                    && i.statusAfter() == HealthStatus.LIQUIDATABLE).count();
+            double imDelta = impacts.stream().mapToDouble(AccountImpact::additionalInitialMarginUsd).sum();
+            List<AccountImpact> top = impacts.stream()
+                    .sorted(Comparator.comparingDouble(AccountImpact::additionalInitialMarginUsd).reversed())
+                    .limit(MOST_AFFECTED).toList();
+            return new Impact(impacts.size(), failed, toCall, toLiq, imDelta, mmDelta, top);
+        }));
+    }
+
+    /**
+     * Runs CPU work on a worker thread and hands the result back on the caller's Vert.x context, so that the
+     * database work that follows (the proposal's transaction) runs where Hibernate Reactive needs it.
+     */
+    static <T> Uni<T> onWorker(java.util.function.Supplier<T> work) {
+        io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
+        Uni<T> computed = Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return ctx == null ? computed : computed.emitOn(r -> ctx.runOnContext(v -> r.run()));
+    }
+
+    private static MarginResult compute(MarginInputs in, Account a, List<Balance> bs, List<Position> ps) {
+        MarginInputs.Built b = in.build(a, bs, ps, List.of(), List.of());
+        return MarginEngine.DEFAULT.compute(b.account(), b.market(), b.params());
+    }
+}

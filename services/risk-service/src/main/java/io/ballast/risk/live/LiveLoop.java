@@ -1,0 +1,250 @@
+package io.ballast.risk.live;
+
+import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.live.TenantBook.Cause;
+import io.ballast.risk.live.TenantBook.Transition;
+import io.ballast.risk.market.OracleService.TenantOutcome;
+import io.ballast.risk.market.Tick;
+import io.ballast.risk.messaging.OutboxRelay;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * The live margin loop: the hot books of the tenants this instance owns, kept current from ticks and change
+ * events, and the state transitions they produce, stored with their events and relayed at once.
+ *
+ * <p>Book manager: every second, if the ownership changed (or a book was dropped after a failure), books of tenants
+ * no longer owned are dropped and books of owned ACTIVE tenants that are missing are built from PostgreSQL; a build
+ * re-evaluates every account against its stored state, so a new owner publishes what the old one missed. Book work
+ * (CPU) runs on a worker thread; database work on the caller's Vert.x context.
+ */
+@ApplicationScoped
+public class LiveLoop {
+
+    private static final Logger LOG = Logger.getLogger(LiveLoop.class);
+
+    private final Ownership ownership;
+    private final BookLoader loader;
+    private final MarginStateService states;
+    private final OutboxRelay relay;
+    private final MeterRegistry metrics;
+    private final Map<UUID, TenantBook> books = new ConcurrentHashMap<>();
+    private final Set<UUID> building = ConcurrentHashMap.newKeySet();
+    /** Tenants whose change events arrived while their book was being built: built once more after it. */
+    private final Set<UUID> rebuildAfter = ConcurrentHashMap.newKeySet();
+    private final Timer tickToMargin;
+    private final Timer rebuild;
+    private volatile long reconciledGeneration = -1;
+    private volatile boolean dirty;
+
+    /** Wires collaborators and registers the gauges. */
+    public LiveLoop(Ownership ownership, BookLoader loader, MarginStateService states, OutboxRelay relay,
+            MeterRegistry metrics) {
+        this.ownership = ownership;
+        this.loader = loader;
+        this.states = states;
+        this.relay = relay;
+        this.metrics = metrics;
+        this.tickToMargin = Timer.builder("ballast.live.tick.to.margin")
+                .description("From receiving an accepted tick to its margin states stored (with their events)")
+                .publishPercentileHistogram().register(metrics);
+        this.rebuild = Timer.builder("ballast.live.book.build").description("Building a tenant's hot book")
+                .register(metrics);
+        Gauge.builder("ballast.live.books", books, Map::size).description("Hot books held").register(metrics);
+        Gauge.builder("ballast.oracle.unhealthy", books, b -> b.values().stream()
+                        .mapToInt(TenantBook::unhealthyOracles).sum())
+                .description("Assets of owned tenants whose oracle is UNHEALTHY").register(metrics);
+        for (MarginStatus s : MarginStatus.values()) {
+            Gauge.builder("ballast.live.accounts", books, b -> b.values().stream()
+                            .mapToInt(x -> x.statusCounts().getOrDefault(s, 0)).sum())
+                    .tag("status", s.name()).description("Accounts of the hot books per status").register(metrics);
+        }
+    }
+
+    /**
+     * The hot book of a tenant when this instance owns it, holds it and it has applied the tenant's latest change
+     * event (so that an answer from it is as fresh as one from the database); otherwise null.
+     *
+     * @param tenant the tenant
+     * @return the book or null
+     */
+    public Uni<TenantBook> caughtUp(TenantId tenant) {
+        TenantBook book = books.get(tenant.value());
+        if (book == null || !ownership.owns(tenant.value())) {
+            return Uni.createFrom().nullItem();
+        }
+        return loader.latestEventId(tenant).map(mark -> mark <= book.appliedEventId() ? book : null);
+    }
+
+    /**
+     * An index move of a tenant's underlying: updates that underlying in the book and re-evaluates the exposed
+     * accounts.
+     *
+     * @param outcome    the oracle's outcome (accepted, with the new price row)
+     * @param tick       the tick
+     * @param receivedAt when it was received
+     * @return completion once the transitions are stored
+     */
+    public Uni<Void> onPrice(TenantOutcome outcome, Tick tick, Instant receivedAt) {
+        TenantBook book = books.get(outcome.tenant().value());
+        if (book == null) {
+            if (building.contains(outcome.tenant().value())) {
+                rebuildAfter.add(outcome.tenant().value()); // the build may have read the price before this one
+            }
+            return Uni.createFrom().voidItem();
+        }
+        Cause cause = new Cause(tick.sourceTime(), receivedAt, "tick");
+        return onWorker(() -> book.onPrice(outcome.price(), outcome.index().health(), cause))
+                .flatMap(ts -> store(book, ts))
+                .invoke(() -> tickToMargin.record(Duration.between(receivedAt, Instant.now())));
+    }
+
+    /**
+     * A change event of {@code ballast.events} (envelope as the outbox relay publishes it).
+     *
+     * @param envelope the event
+     * @return completion
+     */
+    public Uni<Void> onEvent(JsonObject envelope) {
+        UUID tenantId = UUID.fromString(envelope.getString("tenantId"));
+        long eventId = envelope.getLong("eventId");
+        if (!ownership.owns(tenantId)) {
+            return Uni.createFrom().voidItem();
+        }
+        TenantId tenant = TenantId.of(tenantId);
+        TenantBook book = books.get(tenantId);
+        if (book == null) {
+            return build(tenant);
+        }
+        if (eventId <= book.appliedEventId()) {
+            return Uni.createFrom().voidItem();
+        }
+        String aggregate = envelope.getString("aggregateType");
+        String type = envelope.getString("type");
+        Cause cause = new Cause(null, null, "event:" + type);
+        Uni<List<Transition>> work;
+        if ("account".equals(aggregate)) {
+            UUID accountId = UUID.fromString(envelope.getString("aggregateId"));
+            work = loader.account(tenant, accountId).flatMap(rows -> onWorker(() -> book.refreshAccount(accountId,
+                    rows.account(), rows.balances(), rows.positions(), cause)));
+        } else if ("market".equals(aggregate)) {
+            work = loader.prices(tenant).flatMap(ps -> onWorker(() -> book.onPrices(ps, cause)));
+        } else {
+            books.remove(tenantId);
+            return build(tenant);
+        }
+        return work.flatMap(ts -> store(book, ts)).invoke(() -> book.markApplied(eventId));
+    }
+
+    /**
+     * A risk-parameter version took effect for a tenant: its owner rebuilds the book (parameters in force now) and
+     * re-evaluates every account.
+     *
+     * @param tenantId the tenant
+     * @return completion
+     */
+    public Uni<Void> onParameters(UUID tenantId) {
+        if (!ownership.owns(tenantId)) {
+            return Uni.createFrom().voidItem();
+        }
+        books.remove(tenantId);
+        return build(TenantId.of(tenantId));
+    }
+
+    /** Reconciles books with the ownership: drops lost tenants, builds gained ones. Every second. */
+    @Scheduled(every = "${ballast.live.reconcile-interval:1s}", delayed = "2s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    public Uni<Void> reconcile() {
+        long generation = ownership.generation();
+        if (generation == reconciledGeneration && !dirty) {
+            return Uni.createFrom().voidItem();
+        }
+        dirty = false;
+        books.keySet().removeIf(t -> !ownership.owns(t));
+        return loader.activeTenants().flatMap(ids -> Multi.createFrom().iterable(ids)
+                        .filter(ownership::owns).filter(t -> !books.containsKey(t))
+                        .onItem().transformToUniAndConcatenate(t -> build(TenantId.of(t)))
+                        .collect().last())
+                .invoke(() -> reconciledGeneration = generation)
+                .onFailure().invoke(e -> {
+                    dirty = true;
+                    LOG.warnf("reconciling hot books failed: %s", e.getMessage());
+                })
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    private Uni<Void> build(TenantId tenant) {
+        if (!building.add(tenant.value())) {
+            rebuildAfter.add(tenant.value());
+            return Uni.createFrom().voidItem();
+        }
+        long started = System.nanoTime();
+        return loader.load(tenant)
+                .flatMap(book -> onWorker(() -> book.evaluateAll(new Cause(null, null, "rebuild")))
+                        .flatMap(ts -> store(book, ts))
+                        .invoke(() -> {
+                            if (ownership.owns(tenant.value())) {
+                                books.put(tenant.value(), book);
+                            }
+                            rebuild.record(Duration.ofNanos(System.nanoTime() - started));
+                            MDC.put("tenantId", tenant.toString());
+                            LOG.infof("hot book of tenant %s built: %d accounts in %d ms", tenant,
+                                    book.accountCount(), (System.nanoTime() - started) / 1_000_000);
+                            MDC.remove("tenantId");
+                        }))
+                .onFailure().invoke(e -> {
+                    dirty = true;
+                    LOG.warnf("building the hot book of tenant %s failed: %s", tenant, e.getMessage());
+                })
+                .onFailure().recoverWithNull().replaceWithVoid()
+                .eventually(() -> building.remove(tenant.value()))
+                .flatMap(x -> rebuildAfter.remove(tenant.value()) ? build(tenant) : Uni.createFrom().voidItem());
+    }
+
+    /** Stores transitions with their events in one transaction, then relays at once; on failure drops the book. */
+    private Uni<Void> store(TenantBook book, List<Transition> transitions) {
+        if (transitions.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return states.store(book.tenant(), transitions, book.priceVersions(), book.parameterVersion())
+                .invoke(() -> {
+                    relay.trigger();
+                    transitions.forEach(t -> metrics.counter("ballast.live.margin.events", "type", t.eventType())
+                            .increment());
+                })
+                .onFailure().invoke(e -> {
+                    books.remove(book.tenant().value());
+                    dirty = true;
+                    LOG.warnf("storing %d margin transitions of tenant %s failed (book dropped, rebuilt next): %s",
+                            transitions.size(), book.tenant(), e.getMessage());
+                })
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** Runs CPU work on a worker, then continues on the caller's Vert.x context (for the database work after). */
+    private static <T> Uni<T> onWorker(Supplier<T> work) {
+        Context ctx = Vertx.currentContext();
+        Executor back = ctx == null ? Runnable::run : r -> ctx.runOnContext(v -> r.run());
+        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).emitOn(back);
+    }
+}

@@ -1,0 +1,32 @@
+package io.ballast.risk.live;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Typed configuration of the live margin loop under {@code ballast.live.*}. */
+@ConfigMapping(prefix = "ballast.live")
+public interface LiveSettings {
+
+    /**
+     * Hysteresis of recoveries, fraction (0.02 = 2 %): an account leaves LIQUIDATABLE only once equity reaches
+     * maintenance x (1 + this), and leaves MARGIN_CALL only once equity reaches initial x (1 + this).
+     */
+    @WithDefault("0.02")
+    double hysteresisFraction();
+
+    /** Margin period of risk of the early warning, days. */
+    @WithDefault("2")
+    double mporDays();
+
+    /** Standard deviations of the early warning's adverse move over the MPOR (2.33 = one-sided 99 %). */
+    @WithDefault("2.33")
+    double earlyWarningSigmas();
+
+    /** Annualised vol (fraction) the early warning assumes for an underlying without a vol. */
+    @WithDefault("0.8")
+    double defaultAnnualVol();
+
+    /** Buffer of a liquidation plan above maintenance, fraction (0.1: equity at least maintenance x 1.1 after). */
+    @WithDefault("0.1")
+    double liquidationBufferFraction();
+}

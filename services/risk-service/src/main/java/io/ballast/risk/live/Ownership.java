@@ -1,0 +1,58 @@
+package io.ballast.risk.live;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * Which tenants this instance owns: those whose id (the Kafka key of {@code ballast.events}) hashes, with Kafka's
+ * default partitioner (murmur2 of the key bytes, positive, modulo the partition count), to a partition of
+ * {@code ballast.events} assigned to this instance's consumer. Written by the rebalance listener, read by everyone.
+ */
+@ApplicationScoped
+public class Ownership {
+
+    private record Assignment(Set<Integer> partitions, int partitionCount, long generation) {
+    }
+
+    private volatile Assignment assignment = new Assignment(Set.of(), 0, 0);
+
+    /**
+     * Records a new assignment (rebalance listener only).
+     *
+     * @param partitions     partitions of {@code ballast.events} now assigned here
+     * @param partitionCount how many partitions the topic has
+     */
+    public void assign(Set<Integer> partitions, int partitionCount) {
+        assignment = new Assignment(Set.copyOf(partitions), partitionCount, assignment.generation + 1);
+    }
+
+    /** @return how many assignments were recorded (grows by one with every rebalance) */
+    public long generation() {
+        return assignment.generation;
+    }
+
+    /**
+     * Whether this instance owns a tenant now.
+     *
+     * @param tenant tenant id
+     * @return true when the tenant's partition is assigned here
+     */
+    public boolean owns(UUID tenant) {
+        Assignment a = assignment;
+        return a.partitionCount > 0 && a.partitions.contains(partition(tenant, a.partitionCount));
+    }
+
+    /**
+     * The partition of {@code ballast.events} a tenant's events go to.
+     *
+     * @param tenant         tenant id
+     * @param partitionCount partitions of the topic
+     * @return partition number
+     */
+    public static int partition(UUID tenant, int partitionCount) {
+        return Utils.toPositive(Utils.murmur2(tenant.toString().getBytes(StandardCharsets.UTF_8))) % partitionCount;
+    }
+}

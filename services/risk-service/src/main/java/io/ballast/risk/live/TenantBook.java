@@ -1,0 +1,435 @@
+package io.ballast.risk.live;
+
+import io.ballast.margin.MarginInputException;
+import io.ballast.margin.engine.MarginEngine;
+import io.ballast.margin.market.MarketSnapshot;
+import io.ballast.margin.measure.MarginResult;
+import io.ballast.risk.domain.Account;
+import io.ballast.risk.domain.ApiException;
+import io.ballast.risk.domain.Asset;
+import io.ballast.risk.domain.Balance;
+import io.ballast.risk.domain.Instrument;
+import io.ballast.risk.domain.MarketPrice;
+import io.ballast.risk.domain.RiskParameter;
+import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.market.OracleHealth;
+import io.ballast.risk.governance.domain.RiskSettings;
+import io.ballast.risk.service.MarginInputs;
+import io.ballast.risk.service.MarginService;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * The hot margin book of one tenant: its accounts, balances, positions, reference data, parameters in force and
+ * prices, in memory, with each account's published margin state. Built from PostgreSQL when this instance takes the
+ * tenant over, kept current from the tenant's change events and the oracle's ticks.
+ *
+ * <p>{@link #onPrice} and {@link #refreshAccount} re-evaluate only the accounts exposed to the change and return the
+ * state transitions to publish; the in-memory state moves at once (optimistically): when the transaction that
+ * stores a transition fails, the owner rebuilds the book from the database. Every method is {@code synchronized}:
+ * one tick, one event or one read at a time per tenant; callers run it on a worker thread.
+ */
+public final class TenantBook {
+
+    /**
+     * The published state of an account.
+     *
+     * @param status the status
+     * @param seq    its sequence number (0: nothing stored yet)
+     * @param held   whether the LIQUIDATABLE alert was held
+     */
+    public record State(MarginStatus status, long seq, boolean held) {
+        static final State NONE = new State(MarginStatus.HEALTHY, 0, false);
+    }
+
+    /**
+     * One state change to store and publish.
+     *
+     * @param accountId   the account
+     * @param previous    the state before (seq = the expected stored seq)
+     * @param next        the state after (seq = previous seq + 1)
+     * @param eventType   MARGIN_CALL, LIQUIDATABLE, EARLY_WARNING or RECOVERED
+     * @param result      the margin that made it
+     * @param payload     the event payload (docs/events/margin-event.schema.json)
+     */
+    public record Transition(UUID accountId, State previous, State next, String eventType, MarginResult result,
+            Map<String, Object> payload) {
+    }
+
+    /**
+     * What caused an evaluation, for the event's latency fields.
+     *
+     * @param tickSourceTime the tick's source time, or null (a ledger change)
+     * @param tickReceivedAt when this instance received the tick, or null
+     * @param cause          {@code tick}, {@code ledger}, {@code rebuild}
+     */
+    public record Cause(Instant tickSourceTime, Instant tickReceivedAt, String cause) {
+    }
+
+    private final TenantId tenant;
+    private final LiveSettings settings;
+    private final List<Asset> assets;
+    private final List<Instrument> instruments;
+    private final List<RiskParameter> parameters;
+    private final List<RiskSettings> riskSettings;
+    private final String parameterVersion;
+    private final Map<UUID, MarketPrice> prices = new HashMap<>();
+    private final Map<String, OracleHealth> health = new HashMap<>();
+    private final Map<UUID, Account> accounts = new LinkedHashMap<>();
+    private final Map<UUID, List<Balance>> balances = new HashMap<>();
+    private final Map<UUID, List<io.ballast.risk.domain.Position>> positions = new HashMap<>();
+    private final Map<UUID, State> states = new HashMap<>();
+    private final Map<String, Set<UUID>> exposed = new HashMap<>();
+    private final Map<UUID, String> symbolOfAsset = new HashMap<>();
+    private final Map<UUID, UUID> underlyingOfInstrument = new HashMap<>();
+    private long appliedEventId;
+    private MarginInputs inputs;
+
+    /**
+     * Builds the book from one consistent read.
+     *
+     * @param tenant         the tenant
+     * @param settings       live-loop settings
+     * @param appliedEventId the highest {@code ballast.events} outbox id the read includes
+     * @param assets         the tenant's assets
+     * @param instruments    its instruments
+     * @param parameters     the parameter versions in force
+     * @param riskSettings   the risk settings versions in force (governance)
+     * @param latestPrices   the price in force per asset
+     * @param health         oracle health per asset symbol (absent: HEALTHY)
+     * @param accounts       its open accounts
+     * @param balances       their balances
+     * @param positions      their positions
+     * @param states         the stored margin states
+     */
+    public TenantBook(TenantId tenant, LiveSettings settings, long appliedEventId, List<Asset> assets,
+            List<Instrument> instruments, List<RiskParameter> parameters, List<RiskSettings> riskSettings,
+            Collection<MarketPrice> latestPrices, Map<String, OracleHealth> health, List<Account> accounts, List<Balance> balances,
+            List<io.ballast.risk.domain.Position> positions, Collection<AccountMarginState> states) {
+        this.tenant = tenant;
+        this.settings = settings;
+        this.appliedEventId = appliedEventId;
+        this.assets = List.copyOf(assets);
+        this.instruments = List.copyOf(instruments);
+        this.parameters = List.copyOf(parameters);
+        this.riskSettings = List.copyOf(riskSettings);
+        this.parameterVersion = versionOf(parameters);
+        assets.forEach(a -> symbolOfAsset.put(a.id, a.symbol));
+        instruments.forEach(i -> underlyingOfInstrument.put(i.id, i.underlyingId));
+        latestPrices.forEach(p -> this.prices.put(p.assetId, p));
+        this.health.putAll(health);
+        accounts.forEach(a -> this.accounts.put(a.id, a));
+        balances.forEach(b -> this.balances.computeIfAbsent(b.id.accountId(), k -> new ArrayList<>()).add(b));
+        positions.forEach(p -> this.positions.computeIfAbsent(p.id.accountId(), k -> new ArrayList<>()).add(p));
+        states.forEach(s -> this.states.put(s.id.accountId(), new State(s.status, s.seq, s.held)));
+        this.accounts.keySet().forEach(this::index);
+        this.inputs = newInputs();
+    }
+
+    /** @return the tenant */
+    public TenantId tenant() {
+        return tenant;
+    }
+
+    /** @return the highest {@code ballast.events} outbox id applied */
+    public synchronized long appliedEventId() {
+        return appliedEventId;
+    }
+
+    /** @return how many open accounts the book holds */
+    public synchronized int accountCount() {
+        return accounts.size();
+    }
+
+    /** @return accounts per published status */
+    public synchronized Map<MarginStatus, Integer> statusCounts() {
+        Map<MarginStatus, Integer> counts = new TreeMap<>();
+        for (UUID a : accounts.keySet()) {
+            counts.merge(states.getOrDefault(a, State.NONE).status(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    /** @return how many of the book's assets have an UNHEALTHY oracle (as of the last tick or build) */
+    public synchronized int unhealthyOracles() {
+        return (int) health.values().stream().filter(h -> h == OracleHealth.UNHEALTHY).count();
+    }
+
+    /** @return the published state of an account (HEALTHY, seq 0 when none is stored) */
+    public synchronized State state(UUID accountId) {
+        return states.getOrDefault(accountId, State.NONE);
+    }
+
+    /**
+     * Records an event as applied (events at or below the mark are skipped by the caller).
+     *
+     * @param eventId outbox id
+     */
+    public synchronized void markApplied(long eventId) {
+        appliedEventId = Math.max(appliedEventId, eventId);
+    }
+
+    /**
+     * A new price in force of one asset.
+     *
+     * @param price  the history row now in force
+     * @param oracle the oracle's health for the asset
+     * @param cause  the tick
+     * @return transitions of the exposed accounts
+     */
+    public synchronized List<Transition> onPrice(MarketPrice price, OracleHealth oracle, Cause cause) {
+        MarketPrice current = prices.get(price.assetId);
+        if (current != null && price.observedAt.isBefore(current.observedAt)) {
+            return List.of();
+        }
+        prices.put(price.assetId, price);
+        String symbol = symbolOfAsset.get(price.assetId);
+        health.put(symbol, oracle);
+        inputs = newInputs();
+        return evaluate(exposed.getOrDefault(symbol, Set.of()), cause);
+    }
+
+    /**
+     * New prices put by the tenant (all of them re-read).
+     *
+     * @param latest the prices in force
+     * @param cause  the event
+     * @return transitions of the exposed accounts
+     */
+    public synchronized List<Transition> onPrices(Collection<MarketPrice> latest, Cause cause) {
+        Set<UUID> touched = new HashSet<>();
+        for (MarketPrice p : latest) {
+            MarketPrice current = prices.get(p.assetId);
+            if (current == null || !current.id.equals(p.id)) {
+                prices.put(p.assetId, p);
+                touched.addAll(exposed.getOrDefault(symbolOfAsset.get(p.assetId), Set.of()));
+            }
+        }
+        inputs = newInputs();
+        return evaluate(touched, cause);
+    }
+
+    /**
+     * Replaces one account's rows (after a ledger, position or account event) and re-evaluates it.
+     *
+     * @param account   the account, or null when it is no longer open
+     * @param balances  its balances
+     * @param positions its positions
+     * @param cause     the event
+     * @return its transition, if any
+     */
+    public synchronized List<Transition> refreshAccount(UUID accountId, Account account, List<Balance> balances,
+            List<io.ballast.risk.domain.Position> positions, Cause cause) {
+        exposed.values().forEach(s -> s.remove(accountId));
+        if (account == null) {
+            accounts.remove(accountId);
+            this.balances.remove(accountId);
+            this.positions.remove(accountId);
+            return List.of();
+        }
+        accounts.put(accountId, account);
+        this.balances.put(accountId, new ArrayList<>(balances));
+        this.positions.put(accountId, new ArrayList<>(positions));
+        index(accountId);
+        inputs = newInputs();
+        return evaluate(Set.of(accountId), cause);
+    }
+
+    /**
+     * Re-evaluates every account (after a build): transitions for every account whose stored state is not what its
+     * margin says now.
+     *
+     * @param cause the rebuild
+     * @return transitions
+     */
+    public synchronized List<Transition> evaluateAll(Cause cause) {
+        inputs = newInputs();
+        return evaluate(new ArrayList<>(accounts.keySet()), cause);
+    }
+
+    /**
+     * The book's rows of one account, or of every open account when {@code accountId} is null, valued now: the
+     * same rows the per-account path reads from the database, copied out of the book.
+     *
+     * @param accountId the account, or null for all
+     * @return the rows, or null when the book does not hold the account
+     */
+    public synchronized MarginService.Loaded loaded(UUID accountId) {
+        MarginInputs now = newInputs();
+        if (accountId != null) {
+            Account a = accounts.get(accountId);
+            return a == null ? null : new MarginService.Loaded(now, List.of(a),
+                    List.copyOf(balances.getOrDefault(accountId, List.of())),
+                    List.copyOf(positions.getOrDefault(accountId, List.of())), MarginService.ANSWERED_FROM_HOT_BOOK);
+        }
+        List<Balance> bs = new ArrayList<>();
+        List<io.ballast.risk.domain.Position> ps = new ArrayList<>();
+        for (UUID id : accounts.keySet()) {
+            bs.addAll(balances.getOrDefault(id, List.of()));
+            ps.addAll(positions.getOrDefault(id, List.of()));
+        }
+        return new MarginService.Loaded(now, List.copyOf(accounts.values()), bs, ps,
+                MarginService.ANSWERED_FROM_HOT_BOOK);
+    }
+
+    private void index(UUID accountId) {
+        for (io.ballast.risk.domain.Position p : positions.getOrDefault(accountId, List.of())) {
+            UUID u = underlyingOfInstrument.get(p.id.instrumentId());
+            if (u != null) {
+                exposed.computeIfAbsent(symbolOfAsset.get(u), k -> new HashSet<>()).add(accountId);
+            }
+        }
+        for (Balance b : balances.getOrDefault(accountId, List.of())) {
+            exposed.computeIfAbsent(symbolOfAsset.get(b.id.assetId()), k -> new HashSet<>()).add(accountId);
+        }
+    }
+
+    private MarginInputs newInputs() {
+        return new MarginInputs(Instant.now(), assets, instruments, parameters, riskSettings, prices.values());
+    }
+
+    private List<Transition> evaluate(Collection<UUID> accountIds, Cause cause) {
+        List<Transition> out = new ArrayList<>();
+        for (UUID id : accountIds) {
+            Account a = accounts.get(id);
+            if (a == null) {
+                continue;
+            }
+            MarginInputs.Built b;
+            MarginResult r;
+            try {
+                b = inputs.build(a, balances.getOrDefault(id, List.of()), positions.getOrDefault(id, List.of()),
+                        List.of(), List.of());
+                r = MarginEngine.DEFAULT.computeRequirements(b.account(), b.market(), b.params());
+            } catch (ApiException | MarginInputException e) {
+                continue; // missing data: nothing to say until it is there
+            }
+            boolean warning = r.equityUsd() >= r.initialMarginUsd() && earlyWarning(b, r);
+            State previous = states.getOrDefault(id, State.NONE);
+            MarginStatus status = MarginStatus.next(previous.status(), r.equityUsd(), r.initialMarginUsd(),
+                    r.maintenanceMarginUsd(), warning, settings.hysteresisFraction());
+            OracleHealth oracle = oracleHealth(b.market());
+            boolean held = status == MarginStatus.LIQUIDATABLE && oracle == OracleHealth.UNHEALTHY;
+            boolean released = status == MarginStatus.LIQUIDATABLE && previous.status() == MarginStatus.LIQUIDATABLE
+                    && previous.held() && !held;
+            if (status == previous.status() && !released) {
+                continue;
+            }
+            State next = new State(status, previous.seq() + 1, held);
+            String type = status == previous.status() ? status.name() : MarginStatus.eventType(previous.status(),
+                    status);
+            out.add(new Transition(id, previous, next, type, r, payload(a, b, r, previous, next, type, oracle,
+                    cause)));
+            states.put(id, next);
+        }
+        return out;
+    }
+
+    private boolean earlyWarning(MarginInputs.Built b, MarginResult r) {
+        double years = settings.mporDays() / 365.0;
+        Set<String> underlyings = new HashSet<>();
+        b.account().pools().forEach(p -> p.positions().forEach(x -> underlyings.add(x.instrument().underlying())));
+        for (String u : underlyings) {
+            MarketPrice mp = prices.get(assetId(u));
+            double vol = mp != null && mp.annualVol != null ? mp.annualVol.doubleValue() : settings.defaultAnnualVol();
+            double move = settings.earlyWarningSigmas() * vol * Math.sqrt(years);
+            double s0 = b.market().indexPrice(u);
+            for (double shocked : new double[] {s0 * Math.exp(-move), s0 * Math.exp(move)}) {
+                MarketSnapshot m = b.market().withPrice(u, shocked);
+                MarginResult x = MarginEngine.DEFAULT.computeRequirements(b.account(), m, b.params());
+                if (x.equityUsd() < x.maintenanceMarginUsd()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private UUID assetId(String symbol) {
+        for (Asset a : assets) {
+            if (a.symbol.equals(symbol)) {
+                return a.id;
+            }
+        }
+        return null;
+    }
+
+    private OracleHealth oracleHealth(MarketSnapshot market) {
+        OracleHealth h = OracleHealth.HEALTHY;
+        for (String s : market.indexPriceUsd().keySet()) {
+            h = h.worst(health.getOrDefault(s, OracleHealth.HEALTHY));
+        }
+        return h;
+    }
+
+    private Map<String, Object> payload(Account a, MarginInputs.Built b, MarginResult r, State previous, State next,
+            String type, OracleHealth oracle, Cause cause) {
+        Instant now = Instant.now();
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("accountId", a.id.toString());
+        p.put("externalId", a.externalId);
+        p.put("type", type);
+        p.put("previousStatus", previous.status().name());
+        p.put("status", next.status().name());
+        p.put("seq", next.seq());
+        p.put("equityUsd", r.equityUsd());
+        p.put("initialMarginUsd", r.initialMarginUsd());
+        p.put("maintenanceMarginUsd", r.maintenanceMarginUsd());
+        List<Map<String, Object>> used = new ArrayList<>();
+        for (String s : new java.util.TreeSet<>(b.market().indexPriceUsd().keySet())) {
+            MarketPrice mp = prices.get(assetId(s));
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("underlying", s);
+            e.put("priceUsd", b.market().indexPrice(s));
+            e.put("observedAt", mp.observedAt.toInstant().toString());
+            e.put("ageMs", Duration.between(mp.observedAt.toInstant(), now).toMillis());
+            e.put("priceVersion", mp.id.toString());
+            e.put("oracleHealth", health.getOrDefault(s, OracleHealth.HEALTHY).name());
+            used.add(e);
+        }
+        p.put("prices", used);
+        p.put("parameterVersion", parameterVersion);
+        p.put("oracleHealth", oracle.name());
+        p.put("held", next.held());
+        p.put("cause", cause.cause());
+        p.put("tickSourceTime", cause.tickSourceTime() == null ? null : cause.tickSourceTime().toString());
+        p.put("tickReceivedAt", cause.tickReceivedAt() == null ? null : cause.tickReceivedAt().toString());
+        p.put("evaluatedAt", now.toString());
+        if (next.status() == MarginStatus.LIQUIDATABLE) {
+            p.put("liquidationPlan", LiquidationPlanner.plan(b, r, settings.liquidationBufferFraction(), inputs));
+        }
+        return p;
+    }
+
+    /** A digest of the parameter versions in force: stable while they do not change. */
+    static String versionOf(List<RiskParameter> parameters) {
+        List<String> ids = parameters.stream().map(p -> p.scope + ":" + p.targetId + ":" + p.version).sorted()
+                .toList();
+        return Integer.toHexString(ids.hashCode());
+    }
+
+    /** @return the parameter version of the book (digest of the versions in force) */
+    public String parameterVersion() {
+        return parameterVersion;
+    }
+
+    /** @return the price versions of the book: {@code SYMBOL=row-id}, sorted */
+    public synchronized String priceVersions() {
+        List<String> v = new ArrayList<>();
+        prices.forEach((asset, p) -> v.add(symbolOfAsset.get(asset) + "=" + p.id));
+        v.sort(Comparator.naturalOrder());
+        return String.join(",", v);
+    }
+
+}

@@ -1,0 +1,33 @@
+package io.ballast.risk.recommendation.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/**
+ * Typed configuration of the recommendation job under {@code ballast.recommendations.*}. The schedules themselves
+ * are read by the {@code @Scheduled} annotations from {@code ballast.recommendations.daily-cron},
+ * {@code ballast.recommendations.retrain-cron} and {@code ballast.recommendations.poll-every} ("off" disables one).
+ */
+@ConfigMapping(prefix = "ballast.recommendations")
+public interface RecommendationConfig {
+
+    /** Threads of the job's own executor (forecasting and training run there, never on the shared worker pool). */
+    @WithDefault("1")
+    int threads();
+
+    /** How long a claimed run is held before another instance may take it over (the claimer is presumed dead). */
+    @WithDefault("PT30M")
+    Duration lease();
+
+    /** Claims of one run before it is marked FAILED (a run that keeps killing its instance stops being retried). */
+    @WithDefault("3")
+    int maxAttempts();
+
+    /** Manual runs a tenant may start per rolling hour (besides never more than one pending or running). */
+    @WithDefault("4")
+    int manualPerHour();
+
+    /** Identity of this instance in {@code recommendation_run.claimed_by}; a random one when not set. */
+    java.util.Optional<String> instanceId();
+}

@@ -1,0 +1,388 @@
+package io.ballast.risk.recommendation.service;
+
+import io.ballast.ml.api.Forecasts;
+import io.ballast.ml.data.DailyBar;
+import io.ballast.ml.data.DailySeries;
+import io.ballast.ml.model.Progress;
+import io.ballast.ml.registry.ChampionTraining;
+import io.ballast.ml.registry.FittedModel;
+import io.ballast.ml.registry.ModelArtifact;
+import io.ballast.predictive.FloorVolatility;
+import io.ballast.predictive.GuardrailSettings;
+import io.ballast.predictive.GuardrailState;
+import io.ballast.predictive.MappingSettings;
+import io.ballast.predictive.ParameterMapper;
+import io.ballast.predictive.Recommendation;
+import io.ballast.predictive.RecommendedParameters;
+import io.ballast.predictive.Recommender;
+import io.ballast.predictive.VolForecast;
+import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.recommendation.config.RecommendationConfig;
+import io.ballast.risk.recommendation.repository.RecommendationStore;
+import io.ballast.risk.recommendation.repository.RecommendationStore.AssetRef;
+import io.ballast.risk.recommendation.repository.RecommendationStore.ForecastRow;
+import io.ballast.risk.recommendation.repository.RecommendationStore.InForce;
+import io.ballast.risk.recommendation.repository.RecommendationStore.RegisteredModel;
+import io.ballast.risk.recommendation.repository.RecommendationStore.StoredRecommendation;
+import io.ballast.risk.recommendation.repository.RunRepository;
+import io.ballast.risk.recommendation.repository.RunRepository.Kind;
+import io.ballast.risk.recommendation.repository.RunRepository.Run;
+import io.ballast.risk.service.MarketHistoryService;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * The daily recommendation and the retraining, as jobs. Schedules queue runs ({@code recommendation_run}, once per
+ * tenant, kind and day, whichever instance gets there first); every instance polls the queue and claims runs with
+ * {@code FOR UPDATE SKIP LOCKED}. Forecasting, training and the engine run on this job's own executor
+ * ({@code ballast.recommendations.threads} threads), never on the event loop or the shared worker pool, so margin
+ * requests are not starved. A daily run forecasts from each asset's registered champion (trained and registered
+ * first when the asset has none) and compares against the asset's risk parameters in force.
+ */
+@ApplicationScoped
+public class RecommendationJob {
+
+    private static final Logger LOG = Logger.getLogger(RecommendationJob.class);
+
+    /** Fewest daily bars an asset needs: the baseline forecasters' minimum history plus the forecast day. */
+    public static final int MIN_BARS = Forecasts.MIN_BASELINE_HISTORY_DAYS + 1;
+
+    /** A recommendation computed on the job thread, with the state it leaves and the forecasts to store. */
+    private record Made(AssetRecommendation recommendation, GuardrailState next, List<ForecastRow> forecasts) {
+    }
+
+    private final RunRepository runs;
+    private final RecommendationStore store;
+    private final MarketHistoryService history;
+    private final GovernanceHandoff governance;
+    private final RecommendationConfig config;
+    private final ExecutorService executor;
+    private final String instanceId;
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    /** Wires collaborators and starts the job's executor. */
+    public RecommendationJob(RunRepository runs, RecommendationStore store, MarketHistoryService history,
+            GovernanceHandoff governance, RecommendationConfig config) {
+        this.runs = runs;
+        this.store = store;
+        this.history = history;
+        this.governance = governance;
+        this.config = config;
+        AtomicInteger n = new AtomicInteger();
+        this.executor = Executors.newFixedThreadPool(config.threads(), r -> {
+            Thread t = new Thread(r, "recommendation-job-" + n.incrementAndGet());
+            t.setDaemon(true);
+            t.setPriority(Thread.NORM_PRIORITY - 1);
+            return t;
+        });
+        this.instanceId = config.instanceId().orElse("instance-" + UUID.randomUUID());
+    }
+
+    /** Stops the executor. */
+    @PreDestroy
+    void stop() {
+        executor.shutdownNow();
+    }
+
+    /** Queues today's (UTC) daily run of every active tenant; every instance fires this, one run results. */
+    @Scheduled(identity = "recommendations-daily", cron = "${ballast.recommendations.daily-cron:0 15 0 * * ?}",
+            timeZone = "UTC", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduleDaily() {
+        return runs.enqueueScheduled(Kind.DAILY, LocalDate.now(ZoneOffset.UTC), null)
+                .invoke(n -> LOG.infof("daily recommendation runs queued: %d", n)).replaceWithVoid();
+    }
+
+    /** Queues this week's retraining of every active tenant (default Sundays 00:05 UTC). */
+    @Scheduled(identity = "recommendations-retrain",
+            cron = "${ballast.recommendations.retrain-cron:0 5 0 ? * SUN}", timeZone = "UTC",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduleRetrain() {
+        return runs.enqueueScheduled(Kind.RETRAIN, LocalDate.now(ZoneOffset.UTC), null)
+                .invoke(n -> LOG.infof("retraining runs queued: %d", n)).replaceWithVoid();
+    }
+
+    /** Claims and executes queued runs (default every 10 s). */
+    @Scheduled(identity = "recommendations-poll", every = "${ballast.recommendations.poll-every:10s}",
+            delayed = "${ballast.recommendations.poll-delay:5s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> poll() {
+        return claimAndRun(instanceId).onFailure().invoke(e -> LOG.warnf("recommendation poll failed: %s", e))
+                .onFailure().recoverWithItem(List.of()).replaceWithVoid();
+    }
+
+    /** Starts claiming at once (after a run was queued) instead of waiting for the next poll. */
+    public void wake() {
+        claimAndRun(instanceId).subscribe().with(ids -> { }, e -> LOG.warnf("recommendation run failed: %s", e));
+    }
+
+    /**
+     * Queues the daily run of one day (tests and the demo; the schedule calls it for every tenant).
+     *
+     * @param day        the day
+     * @param onlyTenant one tenant, or null for every active tenant
+     * @return runs queued by this call (0 when they already existed)
+     */
+    public Uni<Integer> enqueueDaily(LocalDate day, UUID onlyTenant) {
+        return runs.enqueueScheduled(Kind.DAILY, day, onlyTenant);
+    }
+
+    /**
+     * Claims as many queued runs as this instance has free threads, as {@code claimer}, executes them, and goes on
+     * claiming until the queue has nothing left for it; completes when they are done.
+     *
+     * @return ids of the runs this call executed
+     */
+    public Uni<List<UUID>> claimAndRun(String claimer) {
+        int free = Math.max(0, config.threads() - inFlight.get());
+        return runs.claim(claimer, free, config.lease(), config.maxAttempts()).flatMap(claimed -> {
+            if (claimed.isEmpty()) {
+                return Uni.createFrom().item(List.<UUID>of());
+            }
+            inFlight.addAndGet(claimed.size());
+            List<Uni<UUID>> all = new ArrayList<>();
+            for (Run run : claimed) {
+                all.add(execute(run, claimer).eventually(inFlight::decrementAndGet).replaceWith(run.id()));
+            }
+            return Uni.join().all(all).andCollectFailures().flatMap(done -> claimAndRun(claimer).map(more -> {
+                List<UUID> ids = new ArrayList<>(done);
+                ids.addAll(more);
+                return ids;
+            }));
+        });
+    }
+
+    private Uni<Void> execute(Run run, String claimer) {
+        TenantId tenant = TenantId.of(run.tenantId());
+        LOG.infof("run %s (%s) of tenant %s claimed by %s, attempt %d", run.id(), run.kind(), tenant, claimer,
+                run.attempts());
+        return store.assets(tenant, null)
+                .flatMap(assets -> Multi.createFrom().iterable(assets)
+                        .onItem().transformToUniAndConcatenate(a -> (Kind.valueOf(run.kind()) == Kind.RETRAIN
+                                ? retrain(tenant, a) : recommend(tenant, a, run.id()))
+                                .onFailure().recoverWithItem(e -> outcome(a, "FAILED").put("reason",
+                                        String.valueOf(e.getMessage()))))
+                        .collect().asList())
+                .flatMap(outcomes -> runs.finish(run.id(), claimer, true,
+                        new JsonObject().put("assets", new JsonArray(new ArrayList<>(outcomes))), null))
+                .onFailure().recoverWithUni(e -> {
+                    LOG.warnf(e, "run %s failed", run.id());
+                    return runs.finish(run.id(), claimer, false, null, String.valueOf(e.getMessage()));
+                })
+                .invoke(mine -> {
+                    if (!mine) {
+                        LOG.warnf("run %s was taken over by another instance before %s finished it", run.id(),
+                                claimer);
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    /** Retrains and registers every horizon's champion of one asset. */
+    private Uni<JsonObject> retrain(TenantId tenant, AssetRef asset) {
+        return history.bars(tenant, asset.id(), null, null).flatMap(bars -> {
+            if (bars.size() < MIN_BARS) {
+                return Uni.createFrom().item(notEnough(asset, bars.size()));
+            }
+            return train(tenant, asset, bars).map(version -> outcome(asset, "TRAINED").put("modelVersion", version));
+        });
+    }
+
+    private Uni<Integer> train(TenantId tenant, AssetRef asset, List<DailyBar> bars) {
+        MappingSettings mapping = MappingSettings.defaults();
+        return onJobThread(() -> {
+            DailySeries series = DailySeries.of(bars);
+            String trainedAt = Instant.now().toString();
+            List<ModelArtifact> artifacts = new ArrayList<>();
+            for (int h : Recommender.horizons(mapping)) {
+                ChampionTraining.Trained t = ChampionTraining.train(asset.symbol(), series, h, Progress.NONE);
+                LOG.infof("trained %s %s h=%d: champion %s in %d ms", tenant, asset.symbol(), h,
+                        t.champion().name(), t.trainMillis());
+                artifacts.add(ModelArtifact.of(t, trainedAt, Map.of("tenantId", tenant.toString())));
+            }
+            return artifacts;
+        }).flatMap(artifacts -> store.register(tenant, asset.id(), artifacts));
+    }
+
+    /** Makes (or finds) one asset's recommendation for the day after its last bar. */
+    private Uni<JsonObject> recommend(TenantId tenant, AssetRef asset, UUID runId) {
+        return history.bars(tenant, asset.id(), null, null).flatMap(bars -> {
+            if (bars.size() < MIN_BARS) {
+                return Uni.createFrom().item(notEnough(asset, bars.size()));
+            }
+            LocalDate last = bars.get(bars.size() - 1).date();
+            LocalDate date = last.plusDays(1);
+            String fingerprint = fingerprint(bars);
+            return store.existing(tenant, asset.id(), date, fingerprint).flatMap(existing -> {
+                if (existing != null) {
+                    return Uni.createFrom().item(done(asset, "REUSED", existing.served()));
+                }
+                return championsOf(tenant, asset, bars).flatMap(models -> store.latestBefore(tenant, asset.id(),
+                                date).flatMap(previous -> store.inForce(tenant, asset.id())
+                                .flatMap(inForce -> governance.settingsInForce(tenant, asset.id())
+                                        .flatMap(settings -> compute(tenant, asset, runId, bars, date, models,
+                                                previous, inForce, TenantSettings.of(settings), fingerprint)))));
+            });
+        });
+    }
+
+    /** The registered champions of every horizon; trains and registers them first when one is missing. */
+    private Uni<Map<Integer, RegisteredModel>> championsOf(TenantId tenant, AssetRef asset, List<DailyBar> bars) {
+        Set<Integer> horizons = Recommender.horizons(MappingSettings.defaults());
+        return store.champions(tenant, asset.id(), asset.symbol()).flatMap(models -> {
+            if (models.keySet().containsAll(horizons)) {
+                return Uni.createFrom().item(models);
+            }
+            return train(tenant, asset, bars).flatMap(v -> store.champions(tenant, asset.id(), asset.symbol()));
+        });
+    }
+
+    private Uni<JsonObject> compute(TenantId tenant, AssetRef asset, UUID runId, List<DailyBar> bars,
+            LocalDate date, Map<Integer, RegisteredModel> models, StoredRecommendation previous, InForce inForce,
+            TenantSettings settings, String fingerprint) {
+        MappingSettings mapping = settings.mapping();
+        GuardrailSettings guardrails = settings.guardrails();
+        GuardrailState fed = fed(inForce, settings, previous, date, guardrails);
+        return onJobThread(() -> {
+            long t0 = System.nanoTime();
+            LocalDate last = bars.get(bars.size() - 1).date();
+            DailySeries series = DailySeries.of(bars);
+            Map<Integer, VolForecast> forecasts = new TreeMap<>();
+            List<ForecastRow> rows = new ArrayList<>();
+            List<AssetRecommendation.Forecast> served = new ArrayList<>();
+            for (var e : models.entrySet()) {
+                FittedModel m = e.getValue().artifact().fitted();
+                double variance = m.forecastVariance(series);
+                forecasts.put(e.getKey(), VolForecast.of(asset.symbol(), m.name(), e.getKey(), last, variance));
+                rows.add(new ForecastRow(e.getKey(), m.name(), e.getValue(), variance));
+                served.add(new AssetRecommendation.Forecast(e.getKey(), m.name(), e.getValue().version(), variance));
+            }
+            Recommendation r = Recommender.withForecasts(tenant.toString(), asset.symbol(), bars, forecasts,
+                    mapping, guardrails, fed, date);
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            int version = models.get(mapping.mporPerpDays()).version();
+            AssetRecommendation rec = new AssetRecommendation(UUID.randomUUID(), runId, asset.symbol(), r.date(),
+                    last, bars.size(), r.decision().name(), r.recommended(), r.raw(), r.live(),
+                    inForce == null ? null : inForce.version(), r.forecastModel(), version, served,
+                    r.fallbackReason(), r.sigmaPerp(), r.sigmaOption(), floor(bars, mapping, guardrails),
+                    r.bindingGuardrails(), r.evidence(), mapping, millis);
+            LOG.infof("recommendation %s %s for %s: model %s v%d, decision %s, %d ms", tenant, asset.symbol(),
+                    r.date(), r.forecastModel(), version, r.decision(), millis);
+            return new Made(rec, r.nextState(), rows);
+        }).flatMap(made -> {
+            AssetRecommendation rec = made.recommendation();
+            return store.store(tenant, asset.id(), runId, rec, fingerprint, fed, made.next(), made.forecasts())
+                    .flatMap(stored -> stored
+                            ? governance.submit(tenant, asset.id(), rec, accuracy(models.get(
+                                    rec.settings().mporPerpDays()))).replaceWith(done(asset, "RECOMMENDED", rec))
+                            : store.existing(tenant, asset.id(), date, fingerprint)
+                                    .map(other -> done(asset, "REUSED", other.served())));
+        });
+    }
+
+    /** The validation QLIKE of every candidate when the serving model was chosen (lower is better), by model. */
+    static Map<String, Double> accuracy(RegisteredModel serving) {
+        Map<String, Double> out = new TreeMap<>();
+        Object q = serving == null ? null : serving.artifact().metadata().get("validationQlike");
+        if (q instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> {
+                if (v instanceof Number n) {
+                    out.put("validationQlike." + k, n.doubleValue());
+                }
+            });
+        }
+        return out;
+    }
+
+    /**
+     * What the guardrails compare against: the parameters IN FORCE (the asset's latest effective
+     * {@code risk_parameter} version, and the scan range and vol shocks of the risk settings in force), never an earlier recommendation, so an unapproved
+     * proposal is not the base of the next day's cap. Smoothing and the buffer level carry over from the previous
+     * recommendation (they are the model's state, not live values). Null when nothing is in force.
+     */
+    static GuardrailState fed(InForce inForce, TenantSettings settings, StoredRecommendation previous,
+            LocalDate date, GuardrailSettings g) {
+        if (inForce == null) {
+            return null;
+        }
+        RecommendedParameters live = RecommendationStore.parameters(inForce, settings.scanRangeFraction(),
+                settings.volShockUpFraction(), settings.volShockDownFraction());
+        if (previous == null || previous.state() == null) {
+            return new GuardrailState(date.minusDays(1), live, live, g.bufferFraction());
+        }
+        return new GuardrailState(previous.evaluationDate(), live, previous.state().smoothed(),
+                previous.state().bufferLevel());
+    }
+
+    private static AssetRecommendation.Floor floor(List<DailyBar> bars, MappingSettings mapping,
+            GuardrailSettings guardrails) {
+        double[] floorSeries = FloorVolatility.forMode(guardrails.floorMode(), FloorVolatility.logReturns(bars));
+        double floorVol = floorSeries[floorSeries.length - 1];
+        boolean on = guardrails.floorMode() != GuardrailSettings.FloorMode.NONE && floorVol > 0
+                && Double.isFinite(floorVol);
+        double floorMmf = on ? guardrails.floorWeight() * ParameterMapper.DEFAULT.map(
+                floorVol * Math.sqrt(mapping.mporPerpDays()), floorVol * Math.sqrt(mapping.mporOptionDays()),
+                mapping).mmf() : 0.0;
+        return new AssetRecommendation.Floor(guardrails.floorMode().name(), guardrails.floorWeight(), floorVol,
+                floorMmf);
+    }
+
+    private <T> Uni<T> onJobThread(Supplier<T> work) {
+        return Uni.createFrom().item(work).runSubscriptionOn(executor);
+    }
+
+    private static JsonObject outcome(AssetRef asset, String outcome) {
+        return new JsonObject().put("asset", asset.symbol()).put("outcome", outcome);
+    }
+
+    private static JsonObject notEnough(AssetRef asset, int bars) {
+        return outcome(asset, "NOT_COMPUTED").put("bars", bars).put("reason", notEnoughReason(asset.symbol(), bars));
+    }
+
+    /** Why an asset with {@code bars} daily bars gets no recommendation. */
+    public static String notEnoughReason(String symbol, long bars) {
+        return "not enough daily history: " + bars + " bars, at least " + MIN_BARS + " needed (PUT "
+                + "/api/v1/market/history/" + symbol + ")";
+    }
+
+    private static JsonObject done(AssetRef asset, String outcome, AssetRecommendation rec) {
+        return outcome(asset, outcome).put("recommendationId", String.valueOf(rec.id()))
+                .put("date", String.valueOf(rec.date())).put("decision", rec.decision())
+                .put("forecastModel", rec.forecastModel()).put("modelVersion", rec.modelVersion());
+    }
+
+    /** SHA-256 over every bar's date and OHLCV, hex: equal for the same history. */
+    static String fingerprint(List<DailyBar> bars) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(48);
+            for (DailyBar b : bars) {
+                buf.clear();
+                buf.putLong(b.date().toEpochDay()).putDouble(b.open()).putDouble(b.high()).putDouble(b.low())
+                        .putDouble(b.close()).putDouble(b.volume());
+                md.update(buf.array(), 0, buf.position());
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing", e);
+        }
+    }
+}

@@ -1,0 +1,406 @@
+package io.ballast.risk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.ballast.predictive.RecommendedParameters;
+import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.governance.service.GovernanceService;
+import io.ballast.risk.governance.service.GovernanceService.Outcome;
+import io.ballast.risk.governance.service.GovernanceService.SubmissionResult;
+import io.ballast.risk.security.KeycloakAdmin;
+import io.ballast.risk.support.BallastServersResource;
+import io.ballast.risk.support.Members;
+import io.ballast.risk.support.Members.Member;
+import io.ballast.risk.support.TestKafka;
+import io.ballast.risk.support.TestTenants;
+import io.ballast.risk.support.TestTenants.Tenant;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Governance against the real servers: committee members are real Keycloak clients in the risk-committee role,
+ * PostgreSQL holds the workflow and the audit trail, Kafka carries the events (read back by a real consumer).
+ */
+@QuarkusTest
+@QuarkusTestResource(BallastServersResource.class)
+class GovernanceApiTest {
+
+    private static final String GOV = "/api/v1/governance";
+
+    @Inject
+    KeycloakAdmin keycloak;
+    @Inject
+    GovernanceService governance;
+    @Inject
+    Pool pool;
+
+    private Members members;
+
+    /** A tenant with BTC (IMF 0.10, MMF 0.05, haircut 0.10), USDT, a BTC perp and one healthy account. */
+    record Fixture(Tenant t, String btc, String account, Member c1, Member c2, Member c3) {
+    }
+
+    private Fixture fixture(String prefix) {
+        members = new Members(keycloak);
+        Tenant t = TestTenants.onboard(prefix);
+        String usdt = TestTenants.asset(t, "USDT");
+        String btc = TestTenants.asset(t, "BTC");
+        TestTenants.perpetual(t, "BTC-PERP", "BTC", "USDT");
+        TestTenants.riskParameters(t, "assets", usdt, "0.1", "0.05", "0");
+        TestTenants.riskParameters(t, "assets", btc, "0.1", "0.05", "0.1");
+        TestTenants.prices(t, Map.of("USDT", 1, "BTC", 20000));
+        String account = TestTenants.account(t, "0xGOV");
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "2500")).post("/api/v1/accounts/" + account
+                + "/deposits").then().statusCode(201);
+        t.asIntegrator().body(Map.of("quantity", "1", "entryPrice", "20000")).put("/api/v1/accounts/" + account
+                + "/positions/BTC-PERP").then().statusCode(200);
+        return new Fixture(t, btc, account, members.create(t, "risk-committee", "c1"),
+                members.create(t, "risk-committee", "c2"), members.create(t, "risk-committee", "c3"));
+    }
+
+    @AfterEach
+    void deleteMembers() {
+        if (members != null) {
+            members.close();
+        }
+    }
+
+    private static String propose(Member m, Map<String, Object> changes) {
+        return m.as().body(Map.of("asset", "BTC", "changes", changes, "reason", "test"))
+                .post(GOV + "/proposals").then().statusCode(201).extract().path("id");
+    }
+
+    private static Response vote(Member m, String id, String verb) {
+        return m.as().body(Map.of("comment", verb + " by " + m.clientId())).post(GOV + "/proposals/" + id + "/"
+                + verb);
+    }
+
+    private static double inForce(Tenant t, String name) {
+        return t.asAdmin().queryParam("asset", "BTC").get(GOV + "/parameters").then().statusCode(200).extract()
+                .jsonPath().getDouble("values." + name);
+    }
+
+    private static JsonPath awaitStatus(Tenant t, String id, String status) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonPath p;
+        do {
+            p = t.asAdmin().get(GOV + "/proposals/" + id).then().statusCode(200).extract().jsonPath();
+            if (status.equals(p.getString("status"))) {
+                return p;
+            }
+            Thread.sleep(250);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("proposal " + id + " never reached " + status + ": " + p.prettify());
+    }
+
+    private SubmissionResult submit(Fixture f, double mmf, double imf, String fallback) throws Throwable {
+        var s = new GovernanceService.RecommendationSubmission(UUID.fromString(f.btc()), UUID.randomUUID(), "v7",
+                LocalDate.now(), RecommendedParameters.of(mmf, imf, 0.10, 0.15, 0.45, 0.30), "HAR", 0.03, 0.042,
+                fallback, Map.of("qlike", 1.21, "qlikeEwma", 1.30), List.of(), List.of("test recommendation"));
+        TenantId tenant = TenantId.of(UUID.fromString(f.t().id()));
+        Supplier<io.smallrye.mutiny.Uni<SubmissionResult>> call = () -> governance.submitRecommendation(tenant, s);
+        return VertxContextSupport.subscribeAndAwait(call);
+    }
+
+    @Test
+    void onboardingWritesDefaultsAndMarginNamesTheVersionsItUsed() {
+        Fixture f = fixture("gov-defaults");
+        f.t().asAdmin().get(GOV + "/policy").then().statusCode(200).body("approvalsRequired", equalTo(2))
+                .body("proposalTtl", equalTo("PT24H")).body("timelock", equalTo("PT1H")).body("frozen", equalTo(false));
+        f.t().asAdmin().queryParam("asset", "BTC").get(GOV + "/parameters").then().statusCode(200)
+                .body("versions.parameters", equalTo(1)).body("versions.settings", equalTo("TENANT v1"))
+                .body("values.scanRangeFraction", equalTo(0.15f)).body("values.coverage", equalTo(0.99f))
+                .body("values.mmfSlopePerUnit", equalTo(0.0f));
+        f.t().asIntegrator().get("/api/v1/accounts/" + f.account() + "/margin").then().statusCode(200)
+                .body("status", equalTo("HEALTHY"))
+                .body("parameterVersions.findAll { it.kind == 'settings' }.scope", hasItem("TENANT"))
+                .body("parameterVersions.find { it.kind == 'parameters' && it.target == 'BTC' }.version",
+                        equalTo(1));
+        // the reference-data path writes a target's first version only: later ones are proposals
+        f.t().asAdmin().body(Map.of("effectiveFrom", "2026-01-02T00:00:00Z", "initialMarginFraction", "0.2",
+                        "maintenanceMarginFraction", "0.1", "collateralHaircut", "0.1", "liquidationFeeFraction", "0"))
+                .post("/api/v1/assets/" + f.btc() + "/risk-parameters").then().statusCode(409)
+                .contentType("application/problem+json");
+        f.t().asAdmin().get(GOV + "/audit").then().statusCode(200)
+                .body("action", hasItem("DEFAULTS_WRITTEN")).body("action", hasItem("MANUAL_PARAMETER_EDIT"));
+        // roles: a viewer reads, an integrator cannot read proposals, only committee members vote
+        Member viewer = members.create(f.t(), "viewer", "viewer");
+        viewer.as().get(GOV + "/proposals").then().statusCode(200);
+        viewer.as().body(Map.of("reason", "x")).post(GOV + "/freeze").then().statusCode(403);
+        f.t().asIntegrator().get(GOV + "/proposals").then().statusCode(403);
+    }
+
+    @Test
+    void twoApprovalsFromOthersThenTimelockThenTheChangeIsLive() throws Exception {
+        Fixture f = fixture("gov-flow");
+        f.t().asAdmin().body(Map.of("timelock", "PT2S", "reason", "short veto window for the test"))
+                .put(GOV + "/policy").then().statusCode(200).body("policy.timelock", equalTo("PT2S"))
+                .body("proposal", equalTo(null));
+        String id = propose(f.c1(), Map.of("maintenanceMarginFraction", 0.06, "initialMarginFraction", 0.12));
+        vote(f.c1(), id, "approve").then().statusCode(403).contentType("application/problem+json");
+        f.t().asAdmin().body(Map.of("comment", "x")).post(GOV + "/proposals/" + id + "/approve").then()
+                .statusCode(403);
+        vote(f.c2(), id, "approve").then().statusCode(200).body("status", equalTo("OPEN"))
+                .body("approvals", equalTo(1));
+        vote(f.c2(), id, "approve").then().statusCode(409);
+        vote(f.c2(), id, "reject").then().statusCode(409);
+        JsonPath approved = vote(f.c3(), id, "approve").then().statusCode(200).body("status", equalTo("APPROVED"))
+                .extract().jsonPath();
+        assertThat(Duration.between(OffsetDateTime.parse(approved.getString("approvedAt")),
+                OffsetDateTime.parse(approved.getString("effectiveAt")))).isEqualTo(Duration.ofSeconds(2));
+        JsonPath effective = awaitStatus(f.t(), id, "EFFECTIVE");
+        assertThat(effective.getList("votes.vote")).containsExactly("APPROVE", "APPROVE");
+        assertThat(inForce(f.t(), "maintenanceMarginFraction")).isCloseTo(0.06, within(1e-12));
+        assertThat(inForce(f.t(), "initialMarginFraction")).isCloseTo(0.12, within(1e-12));
+        f.t().asAdmin().queryParam("asset", "BTC").get(GOV + "/parameters/history").then().statusCode(200)
+                .body("find { it.kind == 'parameters' && it.version == 2 }.source", equalTo("PROPOSAL"))
+                .body("find { it.kind == 'parameters' && it.version == 2 }.proposalId", equalTo(id));
+        f.t().asIntegrator().get("/api/v1/accounts/" + f.account() + "/margin").then().statusCode(200)
+                .body("initialMarginUsd", equalTo(2400.0f))
+                .body("parameterVersions.find { it.kind == 'parameters' && it.target == 'BTC' }.version",
+                        equalTo(2));
+        f.t().asAdmin().queryParam("action", "EFFECTIVE").get(GOV + "/audit").then().statusCode(200)
+                .body("proposalId", hasItem(id)).body("evidenceDigest", hasItem(effective.getString(
+                        "evidenceDigest")));
+    }
+
+    @Test
+    void racingApprovalsLeaveOneConsistentState() throws Exception {
+        Fixture f = fixture("gov-race");
+        Member c4 = members.create(f.t(), "risk-committee", "c4");
+        String id = propose(f.c1(), Map.of("maintenanceMarginFraction", 0.07));
+        List<Member> voters = List.of(f.c2(), f.c3(), c4, f.c2(), f.c3(), c4);
+        voters.forEach(m -> TestTenants.token(m.clientId(), m.secret()));
+        ExecutorService pool = Executors.newFixedThreadPool(voters.size());
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (Member m : voters) {
+                Callable<Integer> c = () -> vote(m, id, "approve").statusCode();
+                results.add(pool.submit(c));
+            }
+            List<Integer> codes = new ArrayList<>();
+            for (Future<Integer> r : results) {
+                codes.add(r.get());
+            }
+            assertThat(codes).filteredOn(c -> c == 200).hasSize(2);
+            assertThat(codes).filteredOn(c -> c == 409).hasSize(4);
+        } finally {
+            pool.shutdownNow();
+        }
+        JsonPath p = f.t().asAdmin().get(GOV + "/proposals/" + id).then().statusCode(200)
+                .body("status", equalTo("APPROVED")).body("approvals", equalTo(2)).extract().jsonPath();
+        assertThat(p.getList("votes")).hasSize(2);
+        assertThat(p.getList("votes.voter")).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void anExpiredProposalCannotBeApproved() throws Exception {
+        Fixture f = fixture("gov-expiry");
+        f.t().asAdmin().body(Map.of("proposalTtl", "PT2S")).put(GOV + "/policy").then().statusCode(200);
+        String id = propose(f.c1(), Map.of("maintenanceMarginFraction", 0.06));
+        OffsetDateTime expires = OffsetDateTime.parse(f.t().asAdmin().get(GOV + "/proposals/" + id).then()
+                .extract().path("expiresAt"));
+        while (!OffsetDateTime.now().isAfter(expires.plusSeconds(1))) {
+            Thread.sleep(200);
+        }
+        vote(f.c2(), id, "approve").then().statusCode(409).body("detail", org.hamcrest.Matchers.anyOf(
+                org.hamcrest.Matchers.containsString("expired"), org.hamcrest.Matchers.containsString("EXPIRED")));
+        awaitStatus(f.t(), id, "EXPIRED");
+        vote(f.c3(), id, "approve").then().statusCode(409);
+        assertThat(inForce(f.t(), "maintenanceMarginFraction")).isCloseTo(0.05, within(1e-12));
+    }
+
+    @Test
+    void aTenantAdminVetoesDuringTheTimelockAndAFreezeHoldsAutomaticChanges() throws Throwable {
+        Fixture f = fixture("gov-veto");
+        String id = propose(f.c1(), Map.of("maintenanceMarginFraction", 0.06));
+        vote(f.c2(), id, "approve").then().statusCode(200);
+        vote(f.c3(), id, "approve").then().statusCode(200).body("status", equalTo("APPROVED"));
+        vote(f.c2(), id, "veto").then().statusCode(403);
+        f.t().asAdmin().body(Map.of("comment", "not during the listing")).post(GOV + "/proposals/" + id + "/veto")
+                .then().statusCode(200).body("status", equalTo("VETOED"));
+        f.t().asAdmin().body(Map.of("comment", "again")).post(GOV + "/proposals/" + id + "/veto").then()
+                .statusCode(409);
+        assertThat(inForce(f.t(), "maintenanceMarginFraction")).isCloseTo(0.05, within(1e-12));
+
+        // freeze: a recommendation within bounds is held; lifting the freeze lets the next one apply
+        f.t().asAdmin().body(Map.of("reason", "exchange outage")).post(GOV + "/freeze").then().statusCode(200)
+                .body("frozen", equalTo(true)).body("frozenReason", equalTo("exchange outage"));
+        f.t().asAdmin().body(Map.of("reason", "again")).post(GOV + "/freeze").then().statusCode(409);
+        assertThat(submit(f, 0.055, 0.11, null).outcome()).isEqualTo(Outcome.FROZEN);
+        assertThat(inForce(f.t(), "maintenanceMarginFraction")).isCloseTo(0.05, within(1e-12));
+        f.t().asAdmin().queryParam("reason", "resolved").delete(GOV + "/freeze").then().statusCode(200)
+                .body("frozen", equalTo(false));
+        f.t().asAdmin().delete(GOV + "/freeze").then().statusCode(409);
+        assertThat(submit(f, 0.055, 0.11, null).outcome()).isEqualTo(Outcome.AUTO_APPLIED);
+        assertThat(inForce(f.t(), "maintenanceMarginFraction")).isCloseTo(0.055, within(1e-12));
+    }
+
+    @Test
+    void automaticChangesApplyWithinBoundsAndAnUnapprovedProposalIsNeverTheBase() throws Throwable {
+        Fixture f = fixture("gov-bounds");
+        SubmissionResult small = submit(f, 0.055, 0.11, null);
+        assertThat(small.outcome()).isEqualTo(Outcome.AUTO_APPLIED);
+        assertThat(inForce(f.t(), "maintenanceMarginFraction")).isCloseTo(0.055, within(1e-12));
+        f.t().asAdmin().queryParam("asset", "BTC").get(GOV + "/parameters/history").then().statusCode(200)
+                .body("find { it.kind == 'parameters' && it.version == 2 }.source", equalTo("AUTO_APPLY"))
+                .body("find { it.kind == 'parameters' && it.version == 2 }.actor", equalTo("model:v7"));
+
+        // +64 % is beyond the 25 % auto-apply bound: a proposal, and nothing changes
+        SubmissionResult big = submit(f, 0.09, 0.18, null);
+        assertThat(big.outcome()).isEqualTo(Outcome.PROPOSED);
+        assertThat(inForce(f.t(), "maintenanceMarginFraction")).isCloseTo(0.055, within(1e-12));
+        f.t().asAdmin().get(GOV + "/proposals/" + big.proposalId()).then().statusCode(200)
+                .body("origin", equalTo("RECOMMENDATION")).body("proposer", equalTo("model:v7"))
+                .body("evidence.forecast.recentAccuracy.qlike", equalTo(1.21f))
+                .body("evidence.changes.find { it.parameter == 'maintenanceMarginFraction' }.before",
+                        equalTo(0.055f));
+        // the next day's base is the parameters in force (0.055), not the open proposal (0.09): +9 % applies
+        SubmissionResult next = submit(f, 0.06, 0.12, null);
+        assertThat(next.outcome()).isEqualTo(Outcome.AUTO_APPLIED);
+        assertThat(inForce(f.t(), "maintenanceMarginFraction")).isCloseTo(0.06, within(1e-12));
+        // beyond the hard maximum of MMF (50 %), and a fallback forecast, are never automatic
+        assertThat(submit(f, 0.062, 0.12, "model forecast stale").outcome()).isEqualTo(Outcome.PROPOSED);
+        assertThat(submit(f, 0.06, 0.12, null).change()).isEmpty();
+        f.t().asAdmin().queryParam("action", "AUTO_APPLIED").get(GOV + "/audit").then().statusCode(200)
+                .body("size()", equalTo(2)).body("actorSubject", hasItem("model:v7"));
+    }
+
+    @Test
+    void proposalsCarryCoverageAndAnImpactPreview() {
+        Fixture f = fixture("gov-evidence");
+        List<Map<String, Object>> bars = new ArrayList<>();
+        Random rnd = new Random(7);
+        double close = 20000;
+        LocalDate d = LocalDate.of(2024, 1, 1);
+        for (int i = 0; i < 600; i++) {
+            double open = close;
+            close = open * Math.exp(0.03 * rnd.nextGaussian());
+            bars.add(Map.of("date", d.plusDays(i).toString(), "open", open, "high", Math.max(open, close) * 1.01,
+                    "low", Math.min(open, close) * 0.99, "close", close, "volume", 1));
+        }
+        f.t().asIntegrator().body(Map.of("bars", bars)).put("/api/v1/market/history/BTC").then().statusCode(200);
+        String id = f.c1().as().body(Map.of("asset", "BTC", "changes", Map.of("initialMarginFraction", 0.15,
+                        "maintenanceMarginFraction", 0.08), "reason", "vol regime"))
+                .post(GOV + "/proposals").then().statusCode(201)
+                .header("Location", org.hamcrest.Matchers.containsString(GOV + "/proposals/"))
+                .extract().path("id");
+        JsonPath p = f.t().asAdmin().get(GOV + "/proposals/" + id).then().statusCode(200)
+                .body("evidence.impact.accounts", equalTo(1))
+                .body("evidence.impact.toMarginCall", equalTo(1))
+                .body("evidence.impact.mostAffected[0].accountId", equalTo(f.account()))
+                .body("evidence.impact.mostAffected[0].statusAfter", equalTo("MARGIN_CALL"))
+                .body("evidence.coverage.after.windowDays", org.hamcrest.Matchers.contains(250, 500))
+                .body("evidence.coverage.after.days", org.hamcrest.Matchers.contains(250, 500))
+                .body("evidence.coverage.before.trafficLight", org.hamcrest.Matchers.everyItem(notNullValue()))
+                .body("evidenceDigest", org.hamcrest.Matchers.matchesPattern("[0-9a-f]{64}"))
+                .extract().jsonPath();
+        assertThat(p.getDouble("evidence.impact.additionalInitialMarginUsd")).isCloseTo(1000.0, within(1e-6));
+        List<Integer> before = p.getList("evidence.coverage.before.exceptions", Integer.class);
+        List<Integer> after = p.getList("evidence.coverage.after.exceptions", Integer.class);
+        for (int i = 0; i < 2; i++) {
+            assertThat(after.get(i)).isLessThanOrEqualTo(before.get(i));
+        }
+        assertThat(before.get(1)).isGreaterThan(0);
+        // bad input changes nothing: unknown names, inconsistent values, unknown asset
+        f.c1().as().body(Map.of("asset", "BTC", "changes", Map.of("nope", 1), "reason", "x"))
+                .post(GOV + "/proposals").then().statusCode(422).contentType("application/problem+json")
+                .body("errors.field", hasItem("changes.nope"));
+        f.c1().as().body(Map.of("asset", "BTC", "changes", Map.of("maintenanceMarginFraction", 0.2), "reason", "x"))
+                .post(GOV + "/proposals").then().statusCode(422);
+        f.c1().as().body(Map.of("asset", "NOPE", "changes", Map.of("scanRangeFraction", 0.2), "reason", "x"))
+                .post(GOV + "/proposals").then().statusCode(404);
+        f.t().asAdmin().get(GOV + "/proposals").then().statusCode(200).body("size()", equalTo(1));
+    }
+
+    @Test
+    void aLooseningOfThePolicyIsAProposalAndTheAuditTrailRefusesChanges() throws Exception {
+        Fixture f = fixture("gov-audit");
+        JsonPath r = f.t().asAdmin().body(Map.of("approvalsRequired", 1, "reason", "small committee"))
+                .put(GOV + "/policy").then().statusCode(200).body("policy.approvalsRequired", equalTo(2))
+                .body("proposal.kind", equalTo("POLICY")).extract().jsonPath();
+        String id = r.getString("proposal.id");
+        f.t().asAdmin().body(Map.of("approvalsRequired", 3)).put(GOV + "/policy").then().statusCode(200)
+                .body("policy.approvalsRequired", equalTo(3)).body("proposal", equalTo(null));
+        String tenant = f.t().id();
+        for (String sql : List.of("update governance_audit set reason = 'rewritten' where tenant_id = '" + tenant
+                + "'", "delete from governance_audit where tenant_id = '" + tenant + "'")) {
+            assertThat(pool.query(sql).execute().onItem().transform(x -> "changed").onFailure()
+                    .recoverWithItem(e -> e.getMessage()).await().indefinitely()).contains("append-only");
+        }
+        String csv = f.t().asAdmin().queryParam("format", "csv").get(GOV + "/audit/export").then().statusCode(200)
+                .contentType(startsWith("text/csv")).extract().asString();
+        assertThat(csv.lines().findFirst().orElseThrow()).startsWith("id,occurredAt,action,actorSubject");
+        assertThat(csv).contains("POLICY_CHANGED").contains("PROPOSED").contains(id);
+        f.t().asAdmin().queryParam("format", "json").queryParam("action", "POLICY_CHANGED")
+                .get(GOV + "/audit/export").then().statusCode(200).body("size()", equalTo(1))
+                .body("[0].after.approvalsRequired", equalTo(3))
+                .body("[0].before.approvalsRequired", equalTo(2));
+        f.t().asAdmin().queryParam("format", "xml").get(GOV + "/audit/export").then().statusCode(400);
+        f.t().asAdmin().queryParam("from", "yesterday").get(GOV + "/audit").then().statusCode(400);
+    }
+
+    @Test
+    void everyChangeIsExactlyOneEvent() throws Exception {
+        Fixture f = fixture("gov-events");
+        f.t().asAdmin().body(Map.of("timelock", "PT1S")).put(GOV + "/policy").then().statusCode(200);
+        String id = propose(f.c1(), Map.of("maintenanceMarginFraction", 0.06));
+        vote(f.c2(), id, "approve").then().statusCode(200);
+        vote(f.c2(), id, "approve").then().statusCode(409);
+        vote(f.c3(), id, "approve").then().statusCode(200);
+        awaitStatus(f.t(), id, "EFFECTIVE");
+        f.t().asAdmin().body(Map.of("reason", "stop")).post(GOV + "/freeze").then().statusCode(200);
+        f.t().asAdmin().body(Map.of("reason", "stop")).post(GOV + "/freeze").then().statusCode(409);
+        f.t().asAdmin().queryParam("reason", "go").delete(GOV + "/freeze").then().statusCode(200);
+
+        Map<String, List<String>> byTopic = new HashMap<>();
+        try (KafkaConsumer<String, String> consumer = TestKafka.consumer()) {
+            consumer.subscribe(List.of("ballast.governance", "ballast.parameters"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (System.nanoTime() < deadline && !(byTopic.getOrDefault("ballast.governance", List.of())
+                    .contains("AutomaticAdjustmentsUnfrozen") && byTopic.getOrDefault("ballast.parameters",
+                    List.of()).contains("RiskParametersChanged"))) {
+                for (ConsumerRecord<String, String> rec : consumer.poll(Duration.ofMillis(500))) {
+                    if (f.t().id().equals(rec.key())) {
+                        byTopic.computeIfAbsent(rec.topic(), k -> new ArrayList<>())
+                                .add(new JsonObject(rec.value()).getString("type"));
+                    }
+                }
+            }
+        }
+        assertThat(byTopic.get("ballast.governance")).containsExactly("PolicyChanged", "ProposalCreated",
+                "ProposalApprovalRecorded", "ProposalApproved", "AutomaticAdjustmentsFrozen",
+                "AutomaticAdjustmentsUnfrozen");
+        assertThat(byTopic.get("ballast.parameters")).containsExactly("RiskSettingsDefaulted",
+                "RiskParametersVersioned", "RiskParametersVersioned", "RiskParametersChanged");
+    }
+}
