@@ -40,7 +40,13 @@ public final class Cli implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Cli());
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
-            command.getErr().println("ballast " + command.getCommandName() + ": " + e.getMessage());
+            StringBuilder message = new StringBuilder(String.valueOf(e.getMessage()));
+            for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+                if (cause.getMessage() != null && !message.toString().contains(cause.getMessage())) {
+                    message.append(": ").append(cause.getMessage());
+                }
+            }
+            command.getErr().println("ballast " + command.getCommandName() + ": " + message);
             return 1;
         });
         return cli;

@@ -74,8 +74,8 @@ public final class LoadCommand implements Callable<Integer> {
             description = "period of the price wave (default ${DEFAULT-VALUE})")
     private int periodSeconds;
 
-    @Option(names = "--source", defaultValue = "load", description = "source name of the ticks (default "
-            + "${DEFAULT-VALUE}); the tenant's oracle must accept it for events to follow")
+    @Option(names = "--source", defaultValue = "feed", description = "source name of the ticks (default "
+            + "${DEFAULT-VALUE}, one of the platform's default oracle sources); the tenant's oracle must accept it")
     private String source;
 
     @Option(names = "--whatif-requests", defaultValue = "20000",

@@ -121,16 +121,23 @@ public final class TickDriver {
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 20_000);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000); // at least linger + request timeout
+        long startNanos;
         LongAdder acked = new LongAdder();
         LongAdder failed = new LongAdder();
         AtomicLong lastAckNanos = new AtomicLong();
         List<String> underlyings = basePricesUsd.keySet().stream().filter(u -> !"USDT".equals(u)).sorted().toList();
         long sent = 0;
-        long start = System.nanoTime();
-        long end = start + duration.toNanos();
-        long nextReport = start + TimeUnit.SECONDS.toNanos(5);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
+            // connect, log in, fetch metadata and send one tick before the clock starts (not counted)
+            String first = underlyings.get(0);
+            producer.send(new ProducerRecord<>(pricesTopic, first, tick(source, first, basePricesUsd.get(first))))
+                    .get(60, TimeUnit.SECONDS);
+            long start = System.nanoTime();
+            long end = start + duration.toNanos();
+            long nextReport = start + TimeUnit.SECONDS.toNanos(5);
+            startNanos = start;
             while (true) {
                 long due = start + (long) (sent * 1e9 / ratePerSecond);
                 if (due >= end) {
@@ -164,7 +171,7 @@ public final class TickDriver {
             }
             producer.flush();
         }
-        double seconds = (Math.max(lastAckNanos.get(), start) - start) / 1e9;
+        double seconds = (Math.max(lastAckNanos.get(), startNanos) - startNanos) / 1e9;
         long drainEnd = System.nanoTime() + drain.toNanos();
         long lastCount = -1;
         while (System.nanoTime() < drainEnd) {
@@ -179,6 +186,12 @@ public final class TickDriver {
         listener.join(10_000);
         return new Result(sent, acked.sum(), failed.sum(), seconds, events.get(), new TreeMap<>(types), tickToEvent,
                 servicePart);
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<String, String> consumer) {
+        List<PartitionInfo> infos = consumer.partitionsFor(EVENTS_TOPIC, Duration.ofSeconds(30));
+        return infos == null ? List.of()
+                : infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
     }
 
     private static String tick(String source, String underlying, double price) {
@@ -199,19 +212,25 @@ public final class TickDriver {
         // the service creates its topic (with its partition count); a tail must not create it first
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
-            List<PartitionInfo> infos = consumer.partitionsFor(EVENTS_TOPIC, Duration.ofSeconds(30));
-            List<TopicPartition> partitions = infos == null ? List.of()
-                    : infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            List<TopicPartition> partitions = partitions(consumer);
             if (partitions.isEmpty()) {
                 out.println("note: " + EVENTS_TOPIC + " does not exist: the service has published no margin event"
-                        + " yet (is the live loop of issue 9 in this build?); tick-to-event latency cannot be"
-                        + " measured");
+                        + " yet (is the live loop of issue 9 in this build?); waiting for it during the run");
                 out.flush();
+            } else {
+                consumer.assign(partitions);
+                consumer.seekToEnd(partitions);
+                partitions.forEach(consumer::position); // resolve the end offsets before the first tick
             }
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position); // resolve the end offsets before the first tick
             ready.done();
+            while (!stop.get() && partitions.isEmpty()) {
+                Thread.sleep(2_000);
+                partitions = partitions(consumer);
+                if (!partitions.isEmpty()) {
+                    consumer.assign(partitions);
+                    consumer.seekToBeginning(partitions); // created during this run: all of it is ours
+                }
+            }
             while (!stop.get()) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
                     Instant received = Instant.now();
@@ -222,6 +241,8 @@ public final class TickDriver {
                     events.incrementAndGet();
                 }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             out.println("events listener stopped: " + e);
             ready.done();

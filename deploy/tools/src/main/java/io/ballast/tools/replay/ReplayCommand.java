@@ -175,12 +175,14 @@ public final class ReplayCommand implements Callable<Integer> {
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
-        long startNanos = System.nanoTime();
+        long startNanos;
         Instant firstBar = ticks.get(0).barTime();
         Map<String, PlannedTick> first = new LinkedHashMap<>();
         Map<String, PlannedTick> last = new LinkedHashMap<>();
         long lastPrint = 0;
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
+            producer.partitionsFor(topic); // connect, log in and fetch metadata before the clock starts
+            startNanos = System.nanoTime();
             for (int i = 0; i < ticks.size(); i++) {
                 PlannedTick tick = ticks.get(i);
                 if (speed > 0) {

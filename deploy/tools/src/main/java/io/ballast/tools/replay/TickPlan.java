@@ -15,14 +15,15 @@ import java.util.List;
  * replayed bar by bar, in percent, from today's price level: a 40% hourly drop in 2020 is a 40% drop now.
  * Levels mode replays the closes as they were.
  *
- * <p>Volatility: an EWMA (RiskMetrics, λ = 0.94) of the bars' log returns from the start of the file, annualised with
- * the file's bar spacing (24 × 365.25 bars a year for hourly files); published once {@value #MIN_RETURNS} returns have
- * been seen.
+ * <p>Volatility: an EWMA of the bars' log returns from the start of the file with RiskMetrics' daily decay 0.94 scaled
+ * to the bar length ({@code λ = 0.94^(bar / 1 day)}, 0.9974 for hourly bars, so the memory is the same number of days
+ * whatever the bar), seeded with the mean square of the first {@value #MIN_RETURNS} returns and published from then
+ * on, annualised with the file's bar spacing (24 × 365.25 bars a year for hourly files).
  */
 public final class TickPlan {
 
-    /** RiskMetrics decay of the EWMA variance, per bar. */
-    public static final double EWMA_LAMBDA = 0.94;
+    /** RiskMetrics decay of the EWMA variance, per day. */
+    public static final double DAILY_LAMBDA = 0.94;
     /** Returns needed before a volatility is published. */
     public static final int MIN_RETURNS = 24;
 
@@ -47,6 +48,7 @@ public final class TickPlan {
             throw new IllegalArgumentException("the start price must be positive, got " + startPriceUsd);
         }
         double barsPerYear = barsPerYear(bars);
+        double lambda = Math.pow(DAILY_LAMBDA, 365.25 / barsPerYear);
         List<PlannedTick> ticks = new ArrayList<>();
         double variance = Double.NaN;
         int returns = 0;
@@ -55,8 +57,10 @@ public final class TickPlan {
         for (Bar bar : bars) {
             if (previous != null) {
                 double r = Math.log(bar.closeUsd() / previous.closeUsd());
-                variance = Double.isNaN(variance) ? r * r : EWMA_LAMBDA * variance + (1 - EWMA_LAMBDA) * r * r;
                 returns++;
+                variance = returns == 1 ? r * r
+                        : returns <= MIN_RETURNS ? variance + (r * r - variance) / returns
+                        : lambda * variance + (1 - lambda) * r * r;
             }
             boolean inWindow = !bar.time().isBefore(from) && bar.time().isBefore(toExclusive);
             if (inWindow) {
