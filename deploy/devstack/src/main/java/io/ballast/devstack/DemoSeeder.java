@@ -151,6 +151,12 @@ public final class DemoSeeder {
                 Map.of("underlying", "USDT", "indexPriceUsd", 1),
                 Map.of("underlying", "BTC", "indexPriceUsd", 90000, "annualVol", "0.55"),
                 Map.of("underlying", "ETH", "indexPriceUsd", 3000, "annualVol", "0.70"))), 200);
+        // USDT has no platform feed: its price is the tenant's own mark of 1, which must not count as stale after the
+        // default 300 s (a stale oracle holds every liquidation alert of the accounts it prices), so its oracle
+        // accepts a mark for the longest staleness limit (7 days) within a tight band around the peg
+        api.call(admin, "PUT", "/api/v1/market/oracles/USDT", null, Map.of("sources", List.of("feed"),
+                "stalenessSeconds", 604_800, "maxDeviationFraction", "0.02", "maxJumpFraction", "0.05",
+                "minPriceUsd", "0.9", "maxPriceUsd", "1.1"), 200);
 
         // accounts with collateral and positions, as the integrator
         List<String> accountIds = new ArrayList<>();

@@ -151,8 +151,8 @@ public final class EventLine {
         List<String> parts = new ArrayList<>();
         for (JsonNode step : steps) {
             String instrument = first(step, "instrument", "symbol", "instrumentSymbol", "instrumentId");
-            String quantity = first(step, "reduceQuantity", "reduceBy", "quantityDelta", "closeQuantity",
-                    "quantity");
+            String quantity = first(step, "reduceContracts", "reduceQuantity", "reduceBy", "quantityDelta",
+                    "closeQuantity", "quantity");
             parts.add(step.isObject() ? (instrument + " " + quantity).trim() : step.asText());
         }
         return abbreviate(steps.size() + " step" + (steps.size() == 1 ? "" : "s") + " (" + String.join(", ", parts)
