@@ -6,6 +6,7 @@ import io.ballast.risk.governance.service.GovernanceService;
 import io.ballast.risk.governance.service.GovernanceService.RecommendationSubmission;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,13 +37,21 @@ public class GovernanceHandoff {
     }
 
     /**
-     * Runs a governance call (Hibernate Reactive sessions) on a fresh duplicated Vert.x context: the job reaches
-     * this point on its own executor's threads, where a reactive session cannot be opened.
+     * Runs a governance call (Hibernate Reactive sessions) on a fresh duplicated Vert.x context marked safe (as
+     * Quarkus marks a request's): the job reaches this point on its own executor's threads, where a reactive session
+     * cannot be opened.
      */
     private <T> Uni<T> onVertxContext(Supplier<Uni<T>> call) {
         return Uni.createFrom().emitter(em -> {
-            Context context = VertxContext.getOrCreateDuplicatedContext(vertx);
-            context.runOnContext(x -> call.get().subscribe().with(em::complete, em::fail));
+            Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+            VertxContextSafetyToggle.setContextSafe(context, true);
+            context.runOnContext(x -> {
+                try {
+                    call.get().subscribe().with(em::complete, em::fail);
+                } catch (RuntimeException e) {
+                    em.fail(e);
+                }
+            });
         });
     }
 
