@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 
+import io.ballast.predictive.GuardrailSettings;
 import io.ballast.risk.recommendation.service.RecommendationJob;
 import io.ballast.risk.security.KeycloakAdmin;
 import io.ballast.risk.support.BallastServersResource;
@@ -199,7 +200,8 @@ class RecommendationApiTest {
         for (var e : params(rec, "recommended").entrySet()) {
             float l = live.get(e.getKey());
             assertThat(e.getValue()).as(e.getKey()).isBetween(l * 0.9f * 0.9999f, l * 1.1487f * 1.0001f);
-            allWithinAutoApply &= Math.abs(e.getValue() / l - 1) <= 0.25 + 1e-6;
+            allWithinAutoApply &= Math.abs(e.getValue() / l - 1)
+                    <= GuardrailSettings.defaults().autoApplyMaxChange() + 1e-6;
         }
         assertThat(rec.get("decision")).isEqualTo(allWithinAutoApply ? "AUTO_APPLY" : "PROPOSAL");
     }
@@ -256,6 +258,12 @@ class RecommendationApiTest {
         assertLiveIsInForce(r1);
         assertCappedAgainstLive(r1);
         assertThat(rows(t)).containsEntry("margin_recommendation", 1L).containsEntry("vol_forecast", 2L);
+        // governance received it: beyond the auto-apply bound it is an open proposal of the model, linked to it
+        if ("PROPOSAL".equals(r1.get("decision"))) {
+            t.asAdmin().queryParam("status", "OPEN").get("/api/v1/governance/proposals").then().statusCode(200)
+                    .body("find { it.recommendationId == '" + r1.get("id") + "' }.origin",
+                            equalTo("RECOMMENDATION"));
+        }
 
         // the next day: forecast from the same registered version (no new registration), and compared with the
         // parameters in force, not with r1 (a proposal nobody approved is not the base of the next cap)
