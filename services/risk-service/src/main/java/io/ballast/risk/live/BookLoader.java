@@ -58,7 +58,7 @@ public class BookLoader {
      */
     @WithSession
     public Uni<TenantBook> load(TenantId tenant) {
-        return latestEventId(tenant).flatMap(mark -> assets.listFor(tenant)
+        return latestEventId(tenant).flatMap(mark -> latestParametersId(tenant).flatMap(parametersMark -> assets.listFor(tenant)
                 .flatMap(as -> instruments.listFor(tenant)
                         .flatMap(is -> data.parametersInForce(tenant, OffsetDateTime.now(ZoneOffset.UTC))
                                 .flatMap(ps -> riskSettings.inForce(tenant, OffsetDateTime.now(ZoneOffset.UTC))
@@ -72,8 +72,8 @@ public class BookLoader {
                                                                                     Map<String, OracleHealth> h = new HashMap<>();
                                                                                     os.forEach((s, v) -> h.put(s, v.health()));
                                                                                     return new TenantBook(tenant, settings, mark, as, is, ps, rs, mp, h,
-                                                                                            acc, bs, pos, st);
-                                                                                })))))))))));
+                                                                                            acc, bs, pos, st).withParametersMark(parametersMark);
+                                                                                }))))))))))));
     }
 
     /**
@@ -84,9 +84,25 @@ public class BookLoader {
      */
     @WithSession
     public Uni<Long> latestEventId(TenantId tenant) {
+        return latestId(tenant, Topics.EVENTS);
+    }
+
+    /**
+     * The highest {@code ballast.parameters} outbox id of a tenant (0 when none): a parameter or settings version
+     * that took effect after a book was read makes the book stale until it is rebuilt.
+     *
+     * @param tenant the tenant
+     * @return the id
+     */
+    @WithSession
+    public Uni<Long> latestParametersId(TenantId tenant) {
+        return latestId(tenant, Topics.PARAMETERS);
+    }
+
+    private Uni<Long> latestId(TenantId tenant, String topic) {
         return Panache.getSession().flatMap(s -> s.createSelectionQuery("select coalesce(max(e.id), 0) from "
                         + "OutboxEvent e where e.tenantId = :t and e.topic = :topic", Long.class)
-                .setParameter("t", tenant.value()).setParameter("topic", Topics.EVENTS).getSingleResult());
+                .setParameter("t", tenant.value()).setParameter("topic", topic).getSingleResult());
     }
 
     /**

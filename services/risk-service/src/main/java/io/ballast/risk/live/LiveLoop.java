@@ -82,8 +82,9 @@ public class LiveLoop {
     }
 
     /**
-     * The hot book of a tenant when this instance owns it, holds it and it has applied the tenant's latest change
-     * event (so that an answer from it is as fresh as one from the database); otherwise null.
+     * The hot book of a tenant when this instance owns it, holds it, has applied the tenant's latest change event
+     * and was read after the tenant's latest parameter version took effect (so that an answer from it is as fresh
+     * as one from the database); otherwise null.
      *
      * @param tenant the tenant
      * @return the book or null
@@ -93,7 +94,9 @@ public class LiveLoop {
         if (book == null || !ownership.owns(tenant.value())) {
             return Uni.createFrom().nullItem();
         }
-        return loader.latestEventId(tenant).map(mark -> mark <= book.appliedEventId() ? book : null);
+        return loader.latestEventId(tenant).flatMap(mark -> loader.latestParametersId(tenant)
+                .map(parametersMark -> mark <= book.appliedEventId() && parametersMark <= book.parametersMark()
+                        ? book : null));
     }
 
     /**

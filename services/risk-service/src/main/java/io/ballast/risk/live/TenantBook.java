@@ -96,6 +96,7 @@ public final class TenantBook {
     private final Map<UUID, String> symbolOfAsset = new HashMap<>();
     private final Map<UUID, UUID> underlyingOfInstrument = new HashMap<>();
     private long appliedEventId;
+    private long parametersMark;
     private MarginInputs inputs;
 
     /**
@@ -147,6 +148,22 @@ public final class TenantBook {
     /** @return the highest {@code ballast.events} outbox id applied */
     public synchronized long appliedEventId() {
         return appliedEventId;
+    }
+
+    /**
+     * Sets the highest {@code ballast.parameters} outbox id the book's read includes.
+     *
+     * @param mark the id (0 when none)
+     * @return this book
+     */
+    public synchronized TenantBook withParametersMark(long mark) {
+        this.parametersMark = mark;
+        return this;
+    }
+
+    /** @return the highest {@code ballast.parameters} outbox id the book's parameters include */
+    public synchronized long parametersMark() {
+        return parametersMark;
     }
 
     /** @return how many open accounts the book holds */
