@@ -7,6 +7,11 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import io.ballast.devstack.ProjectRoot;
 import io.ballast.predictive.RecommendedParameters;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.governance.service.GovernanceService;
@@ -27,6 +32,7 @@ import io.restassured.response.Response;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -123,9 +129,14 @@ class GovernanceApiTest {
     }
 
     private SubmissionResult submit(Fixture f, double mmf, double imf, String fallback) throws Throwable {
-        var s = new GovernanceService.RecommendationSubmission(UUID.fromString(f.btc()), UUID.randomUUID(), "v7",
+        return submit(f, UUID.randomUUID(), mmf, imf, fallback);
+    }
+
+    private SubmissionResult submit(Fixture f, UUID recommendationId, double mmf, double imf, String fallback)
+            throws Throwable {
+        var s = new GovernanceService.RecommendationSubmission(UUID.fromString(f.btc()), recommendationId, "v7",
                 LocalDate.now(), RecommendedParameters.of(mmf, imf, 0.10, 0.15, 0.45, 0.30), "HAR", 0.03, 0.042,
-                fallback, Map.of("qlike", 1.21, "qlikeEwma", 1.30), List.of(), List.of("test recommendation"));
+                fallback, Map.of("qlike", 1.21, "qlikeEwma", 1.30), List.of(), List.of("test recommendation"), null);
         TenantId tenant = TenantId.of(UUID.fromString(f.t().id()));
         Supplier<io.smallrye.mutiny.Uni<SubmissionResult>> call = () -> governance.submitRecommendation(tenant, s);
         return VertxContextSupport.subscribeAndAwait(call);
@@ -295,6 +306,41 @@ class GovernanceApiTest {
                 .body("size()", equalTo(2)).body("actorSubject", hasItem("model:v7"));
     }
 
+    /**
+     * The job hands a stored recommendation over again when it finds it on a later run (that is how a crash between
+     * storing and handing over heals): two racing hand-overs and a later repeat of one recommendation make one
+     * proposal and one receipt.
+     */
+    @Test
+    void aRecommendationHandedOverAgainOrConcurrentlyCountsOnce() throws Throwable {
+        Fixture f = fixture("gov-once");
+        UUID rec = UUID.randomUUID();
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<SubmissionResult>> racing = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                racing.add(two.submit(() -> {
+                    try {
+                        return submit(f, rec, 0.09, 0.18, null);
+                    } catch (Throwable e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            List<Outcome> outcomes = new ArrayList<>();
+            for (Future<SubmissionResult> r : racing) {
+                outcomes.add(r.get().outcome());
+            }
+            assertThat(outcomes).containsExactlyInAnyOrder(Outcome.PROPOSED, Outcome.ALREADY_RECEIVED);
+        } finally {
+            two.shutdownNow();
+        }
+        assertThat(submit(f, rec, 0.09, 0.18, null).outcome()).isEqualTo(Outcome.ALREADY_RECEIVED);
+        f.t().asAdmin().get(GOV + "/proposals").then().statusCode(200).body("size()", equalTo(1));
+        f.t().asAdmin().queryParam("action", "RECOMMENDATION_RECEIVED").get(GOV + "/audit").then().statusCode(200)
+                .body("size()", equalTo(1));
+    }
+
     @Test
     void proposalsCarryCoverageAndAnImpactPreview() {
         Fixture f = fixture("gov-evidence");
@@ -383,6 +429,7 @@ class GovernanceApiTest {
         f.t().asAdmin().queryParam("reason", "go").delete(GOV + "/freeze").then().statusCode(200);
 
         Map<String, List<String>> byTopic = new HashMap<>();
+        Map<String, List<String>> raw = new HashMap<>();
         try (KafkaConsumer<String, String> consumer = TestKafka.consumer()) {
             consumer.subscribe(List.of("ballast.governance", "ballast.parameters"));
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -393,14 +440,25 @@ class GovernanceApiTest {
                     if (f.t().id().equals(rec.key())) {
                         byTopic.computeIfAbsent(rec.topic(), k -> new ArrayList<>())
                                 .add(new JsonObject(rec.value()).getString("type"));
+                        raw.computeIfAbsent(rec.topic(), k -> new ArrayList<>()).add(rec.value());
                     }
                 }
             }
         }
         assertThat(byTopic.get("ballast.governance")).containsExactly("PolicyChanged", "ProposalCreated",
-                "ProposalApprovalRecorded", "ProposalApproved", "AutomaticAdjustmentsFrozen",
+                "ProposalApprovalRecorded", "ProposalApproved", "ProposalEffective", "AutomaticAdjustmentsFrozen",
                 "AutomaticAdjustmentsUnfrozen");
         assertThat(byTopic.get("ballast.parameters")).containsExactly("RiskSettingsDefaulted",
                 "RiskParametersVersioned", "RiskParametersVersioned", "RiskParametersChanged");
+        // every event matches the published schema of its topic (docs/events)
+        for (var topic : Map.of("ballast.governance", "governance-event", "ballast.parameters", "parameters-event")
+                .entrySet()) {
+            JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(
+                    Files.readString(ProjectRoot.locate().resolve("docs/events/" + topic.getValue()
+                            + ".schema.json")));
+            for (String event : raw.get(topic.getKey())) {
+                assertThat(schema.validate(new ObjectMapper().readTree(event))).as(event).isEmpty();
+            }
+        }
     }
 }

@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.nullValue;
 
 import io.ballast.risk.support.BallastServersResource;
 import io.ballast.risk.support.TestTenants;
@@ -36,7 +38,19 @@ class OperationsTest {
         given().accept("application/json").get("/q/openapi").then().statusCode(200)
                 .body(containsString("/api/v1/accounts/{id}/deposits"))
                 .body(containsString("/api/v1/snapshots"))
-                .body(containsString("platform-admin"));
+                .body(containsString("platform-admin"))
+                // every operation declares its problem+json errors; 404 where a path names an id
+                .body("paths.'/api/v1/governance/proposals/{id}'.get.responses.'404'.content."
+                        + "'application/problem+json'.schema.'$ref'", equalTo("#/components/schemas/Problem"))
+                .body("paths.'/api/v1/governance/proposals/{id}/approve'.post.responses.keySet()",
+                        hasItems("400", "401", "403", "404", "409"))
+                .body("paths.'/api/v1/accounts'.get.responses.'404'", nullValue())
+                .body("components.schemas.Problem.required", hasItems("type", "title", "status"));
+        // and a unique operationId, so a generated client gets usable method names
+        List<String> ids = given().accept("application/json").get("/q/openapi").then().statusCode(200).extract()
+                .jsonPath().getList("paths.collectMany { p, ops -> ops.findAll { m, op -> m != 'parameters' }"
+                        + ".collect { m, op -> op.operationId ?: 'MISSING ' + m + ' ' + p } }", String.class);
+        assertThat(ids).isNotEmpty().doesNotHaveDuplicates().noneMatch(id -> id.startsWith("MISSING"));
         given().get("/q/swagger-ui/").then().statusCode(200);
     }
 

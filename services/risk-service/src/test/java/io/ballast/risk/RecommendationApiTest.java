@@ -337,6 +337,20 @@ class RecommendationApiTest {
         Map<String, Object> rec = recommendations(t).getMap("recommendations[0]");
         assertThat(rec.get("live")).isNull();
         assertThat(rec.get("decision")).isEqualTo("PROPOSAL");
+        // the proposal's evidence carries the recommending policy replayed on this history (the service's own code)
+        String proposal = t.asAdmin().queryParam("status", "OPEN").get("/api/v1/governance/proposals").then()
+                .statusCode(200).extract().path("find { it.recommendationId == '" + rec.get("id") + "' }.id");
+        JsonPath policy = t.asAdmin().get("/api/v1/governance/proposals/" + proposal).then().statusCode(200)
+                .extract().jsonPath().setRootPath("evidence.policyCoverage");
+        assertThat(policy.getString("method")).contains("replayed day by day").contains("in-sample");
+        int days = policy.getInt("days");
+        assertThat(days).isGreaterThan(50);
+        assertThat(policy.getList("windows.windowDays", Integer.class)).containsExactly(250, 500);
+        assertThat(policy.getList("windows.days", Integer.class)).containsExactly(Math.min(250, days),
+                Math.min(500, days));
+        assertThat(policy.getList("windows.exceptions", Integer.class)).allSatisfy(x -> assertThat(x)
+                .isBetween(0, days));
+        assertThat(policy.getDouble("meanMmf")).isBetween(policy.getDouble("minMmf"), policy.getDouble("maxMmf"));
         assertThat(Uni.join().all(job.enqueueDaily(day, tenant), job.enqueueDaily(day, tenant)).andFailFast()
                 .await().indefinitely()).as("the same day again queues nothing").containsOnly(0);
 

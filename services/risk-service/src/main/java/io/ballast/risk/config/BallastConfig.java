@@ -57,5 +57,12 @@ public interface BallastConfig {
         /** Rows relayed per poll. */
         @WithDefault("200")
         int batchSize();
+
+        /**
+         * How old an unpublished row must be before the relay checks its topic for it before sending (a row normally
+         * leaves within milliseconds; an older one may have been sent by a pass that died before marking it).
+         */
+        @WithDefault("10s")
+        java.time.Duration suspectAfter();
     }
 }

@@ -4,8 +4,11 @@ import io.ballast.risk.config.BallastConfig;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -13,7 +16,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -21,7 +27,13 @@ import org.jboss.logging.Logger;
 /**
  * Relays outbox rows to Kafka, each to the topic its row names (key = tenant id): every poll locks a batch of unpublished rows ({@code for update skip locked}, so
  * several instances can run), sends each one and waits for the broker's acknowledgement, then marks the batch
- * published in the same transaction. Delivery is at-least-once; consumers deduplicate on {@code eventId}.
+ * published in the same transaction.
+ *
+ * <p>Exactly one message per row, also across a crash: a row that may have been sent by a pass that never committed
+ * its mark (every row that existed when this instance started or when one of its passes failed, and every row older
+ * than {@code ballast.outbox.suspect-after}) is first looked up on its topic by {@link OutboxReconciler}; a row found
+ * there is marked published without being sent again. Consumers still deduplicate on {@code eventId}, which costs
+ * nothing and covers a producer retry inside the Kafka client.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -34,14 +46,22 @@ public class OutboxRelay {
     private final Pool pool;
     private final MutinyEmitter<String> emitter;
     private final int batchSize;
+    private final OutboxReconciler reconciler;
+    private final double suspectAfterSeconds;
+    /** Rows up to this id may have been sent by an earlier pass that died; -1: read max(id) at the next pass. */
+    private final AtomicLong suspectUpTo = new AtomicLong(-1);
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean pending = new AtomicBoolean();
+    private volatile boolean reconcilerIdle = true;
 
     /** Wires the SQL client and the Kafka emitter. */
-    public OutboxRelay(Pool pool, @Channel(CHANNEL) MutinyEmitter<String> emitter, BallastConfig config) {
+    public OutboxRelay(Pool pool, @Channel(CHANNEL) MutinyEmitter<String> emitter, BallastConfig config,
+            OutboxReconciler reconciler) {
         this.pool = pool;
         this.emitter = emitter;
         this.batchSize = config.outbox().batchSize();
+        this.reconciler = reconciler;
+        this.suspectAfterSeconds = config.outbox().suspectAfter().toMillis() / 1000.0;
     }
 
     /** One relay pass; scheduled every second once messaging is up, never overlapping itself. */
@@ -66,7 +86,10 @@ public class OutboxRelay {
 
     private void pass() {
         pending.set(false);
-        relayOnce().onFailure().invoke(e -> LOG.warnf("outbox relay pass failed: %s", e.getMessage()))
+        relayOnce().onFailure().invoke(e -> {
+                    LOG.warnf("outbox relay pass failed: %s", e.getMessage());
+                    suspectUpTo.set(-1);
+                })
                 .onFailure().recoverWithItem(0)
                 .subscribe().with(n -> {
                     running.set(false);
@@ -79,13 +102,14 @@ public class OutboxRelay {
                 });
     }
 
-    /** Publishes one batch; returns how many rows were published. */
+    /** Publishes one batch; returns how many rows were published (sent now, or found already on their topic). */
     public Uni<Integer> relayOnce() {
-        return pool.withTransaction(conn -> conn.preparedQuery(
-                        "select id, topic, tenant_id, aggregate_type, aggregate_id, event_type, payload, created_at "
+        return suspectBound().flatMap(upTo -> pool.withTransaction(conn -> conn.preparedQuery(
+                        "select id, topic, tenant_id, aggregate_type, aggregate_id, event_type, payload, created_at, "
+                                + "(id <= $2 or created_at < now() - make_interval(secs => $3)) as suspect "
                                 + "from outbox_event where published_at is null order by id limit $1 "
                                 + "for update skip locked")
-                .execute(Tuple.of(batchSize))
+                .execute(Tuple.of(batchSize, upTo, suspectAfterSeconds))
                 .flatMap(rows -> {
                     List<Row> batch = new ArrayList<>();
                     rows.forEach(batch::add);
@@ -93,14 +117,53 @@ public class OutboxRelay {
                         return Uni.createFrom().item(0);
                     }
                     Long[] ids = batch.stream().map(r -> r.getLong("id")).toArray(Long[]::new);
-                    return Multi.createFrom().iterable(batch)
-                            .onItem().transformToUniAndConcatenate(this::send)
-                            .collect().last()
+                    return alreadyOnTopic(batch)
+                            .flatMap(found -> Multi.createFrom().iterable(batch)
+                                    .filter(r -> !found.contains(r.getLong("id")))
+                                    .onItem().transformToUniAndConcatenate(this::send)
+                                    .collect().last()
+                                    .invoke(x -> {
+                                        if (!found.isEmpty()) {
+                                            LOG.infof("outbox: %d row(s) were already on their topic (sent before a "
+                                                    + "restart or failed pass) and were not sent again", found.size());
+                                        }
+                                    }))
                             .flatMap(x -> conn.preparedQuery(
                                             "update outbox_event set published_at = now() where id = any($1)")
                                     .execute(Tuple.of(ids)))
                             .map(x -> batch.size());
-                }));
+                })));
+    }
+
+    private Uni<Long> suspectBound() {
+        long known = suspectUpTo.get();
+        if (known >= 0) {
+            return Uni.createFrom().item(known);
+        }
+        return pool.query("select coalesce(max(id), 0) as id from outbox_event").execute()
+                .map(rows -> rows.iterator().next().getLong("id"))
+                .invoke(id -> suspectUpTo.compareAndSet(-1, id));
+    }
+
+    private Uni<Set<Long>> alreadyOnTopic(List<Row> batch) {
+        List<OutboxReconciler.Suspect> suspects = batch.stream().filter(r -> r.getBoolean("suspect"))
+                .map(r -> new OutboxReconciler.Suspect(r.getLong("id"), r.getString("topic"),
+                        r.getOffsetDateTime("created_at")))
+                .toList();
+        if (suspects.isEmpty()) {
+            if (!reconcilerIdle) {
+                reconcilerIdle = true;
+                reconciler.forget();
+            }
+            return Uni.createFrom().item(Set.of());
+        }
+        reconcilerIdle = false;
+        Context context = Vertx.currentContext();
+        Executor back = context == null ? Infrastructure.getDefaultExecutor()
+                : command -> context.runOnContext(v -> command.run());
+        return Uni.createFrom().item(() -> reconciler.onTopic(suspects))
+                .runSubscriptionOn(reconciler.executor())
+                .emitOn(back);
     }
 
     private Uni<Void> send(Row row) {

@@ -48,6 +48,22 @@ public class AuditRepository implements PanacheRepositoryBase<AuditEntry, Long> 
         return find(q.toString(), args.toArray()).range(offset, offset + limit - 1).list();
     }
 
+    /**
+     * Whether governance already received this recommendation (its RECOMMENDATION_RECEIVED entry exists): a hand-over
+     * repeated after a crash or retry must not apply or propose it twice.
+     *
+     * @param tenant           the tenant
+     * @param recommendationId the stored recommendation's id
+     * @return true when received before
+     */
+    public Uni<Boolean> received(TenantId tenant, UUID recommendationId) {
+        return getSession().flatMap(s -> s.createNativeQuery("select count(*) from governance_audit where "
+                        + "tenant_id = :tenant and action = 'RECOMMENDATION_RECEIVED' "
+                        + "and after ->> 'recommendationId' = :rec", Long.class)
+                .setParameter("tenant", tenant.value()).setParameter("rec", recommendationId.toString())
+                .getSingleResult()).map(n -> n > 0);
+    }
+
     private static void add(StringBuilder q, List<Object> args, String field, Object value) {
         if (value != null) {
             args.add(value);

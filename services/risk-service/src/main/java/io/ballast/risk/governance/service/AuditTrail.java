@@ -85,6 +85,17 @@ public class AuditTrail {
     }
 
     /**
+     * Whether governance already received this recommendation (see {@link AuditRepository#received}).
+     *
+     * @param tenant           the tenant
+     * @param recommendationId the stored recommendation's id
+     * @return true when received before
+     */
+    public Uni<Boolean> received(TenantId tenant, UUID recommendationId) {
+        return audit.received(tenant, recommendationId);
+    }
+
+    /**
      * Appends one step.
      *
      * @param before         any JSON-serialisable value, or null

@@ -37,6 +37,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class Evidence {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Evidence.class);
+
     /** Coverage windows, days. */
     public static final int[] WINDOWS = {250, 500};
     /** Accounts listed as most affected. */
@@ -72,6 +74,29 @@ public class Evidence {
      */
     public record Coverage(String method, double coverage, int mporDays, double beforeMmf, double afterMmf,
             List<CoverageWindow> before, List<CoverageWindow> after) {
+    }
+
+    /**
+     * Coverage of the recommending policy itself (see the recommendation job's {@code PolicyReplay}): its
+     * day-by-day maintenance fraction replayed on the tenant's history, with the service's own forecasting and
+     * guardrail code.
+     *
+     * @param method       how it was replayed and what it does not show
+     * @param coverage     target coverage
+     * @param mporDays     return horizon, days
+     * @param days         days counted (after the warm-up)
+     * @param warmUpDays   days replayed before the counted ones
+     * @param meanMmf      mean recommended maintenance fraction over the counted days
+     * @param minMmf       smallest recommended maintenance fraction
+     * @param maxMmf       largest recommended maintenance fraction
+     * @param from         first counted day (the close the move starts from)
+     * @param to           last counted day
+     * @param windows      coverage tests over the last 250 and 500 counted days
+     * @param replayMillis wall time of the replay, milliseconds
+     */
+    public record PolicyCoverage(String method, double coverage, int mporDays, int days, int warmUpDays,
+            double meanMmf, double minMmf, double maxMmf, java.time.LocalDate from, java.time.LocalDate to,
+            List<CoverageWindow> windows, long replayMillis) {
     }
 
     /**
@@ -156,14 +181,25 @@ public class Evidence {
     private static List<CoverageWindow> windows(double[] logReturns, double mmf, double p) {
         double down = Math.log(1 - Math.min(mmf, 0.999999));
         double up = Math.log(1 + mmf);
+        boolean[] exc = new boolean[logReturns.length];
+        for (int i = 0; i < exc.length; i++) {
+            exc[i] = logReturns[i] < down || logReturns[i] > up;
+        }
+        return windows(exc, p);
+    }
+
+    /**
+     * Coverage tests over the last {@link #WINDOWS} days of an exception series.
+     *
+     * @param exceptions one flag per day, oldest first: true when the margin did not cover that day's move
+     * @param p          target exception probability (1 - coverage)
+     * @return one window per entry of {@link #WINDOWS} (fewer days when the series is shorter)
+     */
+    public static List<CoverageWindow> windows(boolean[] exceptions, double p) {
         List<CoverageWindow> out = new ArrayList<>();
         for (int w : WINDOWS) {
-            int days = Math.min(w, logReturns.length);
-            boolean[] exc = new boolean[days];
-            for (int i = 0; i < days; i++) {
-                double r = logReturns[logReturns.length - days + i];
-                exc[i] = r < down || r > up;
-            }
+            int days = Math.min(w, exceptions.length);
+            boolean[] exc = java.util.Arrays.copyOfRange(exceptions, exceptions.length - days, exceptions.length);
             CoverageTest t = CoverageTest.of(exc, p);
             out.add(new CoverageWindow(w, days, t.exceptions(), days * p, t.kupiecLr(), t.kupiecP(),
                     t.independenceLr(), t.independenceP(), CoverageTest.zone(t.exceptions(), days, p).name()));
@@ -222,6 +258,25 @@ public class Evidence {
      * Runs CPU work on a worker thread and hands the result back on the caller's Vert.x context, so that the
      * database work that follows (the proposal's transaction) runs where Hibernate Reactive needs it.
      */
+    /**
+     * The recommending policy's coverage, computed by the caller's own means (the recommendation job replays it on
+     * its own bounded executor, never on the shared worker pool), answered back on the caller's Vert.x context. Null
+     * when there is no replay or it failed (the evidence then lacks it and says nothing false).
+     *
+     * @param replay starts the replay, or null
+     * @return the coverage, or null
+     */
+    public Uni<PolicyCoverage> policy(java.util.function.Supplier<Uni<PolicyCoverage>> replay) {
+        if (replay == null) {
+            return Uni.createFrom().nullItem();
+        }
+        io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
+        Uni<PolicyCoverage> computed = Uni.createFrom().<PolicyCoverage>deferred(replay::get).onFailure().invoke(e -> LOG.warnf(
+                "the policy replay for a proposal's evidence failed: %s", e.toString())).onFailure()
+                .recoverWithNull();
+        return ctx == null ? computed : computed.emitOn(r -> ctx.runOnContext(v -> r.run()));
+    }
+
     static <T> Uni<T> onWorker(java.util.function.Supplier<T> work) {
         io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
         Uni<T> computed = Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());

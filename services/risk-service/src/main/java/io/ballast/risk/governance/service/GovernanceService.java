@@ -57,7 +57,12 @@ public class GovernanceService {
         /** Beyond bounds: a proposal for the committee. */
         PROPOSED,
         /** Within bounds, but automatic adjustments are frozen: held, nothing written but the audit entry. */
-        FROZEN
+        FROZEN,
+        /**
+         * Received before (the job handed it over again after a crash or retry): nothing is written again; what
+         * was done the first time stands.
+         */
+        ALREADY_RECEIVED
     }
 
     /**
@@ -77,11 +82,14 @@ public class GovernanceService {
      *                         {@code qlikeEwma}, {@code days}), free-form numbers shown to the committee
      * @param bindingGuardrails guardrails that changed at least one value, in order
      * @param evidence         the engine's human-readable lines
+     * @param policyReplay     starts the replay of the recommending policy on the tenant's history (its coverage
+     *                         for a proposal's evidence), run only when the recommendation becomes a proposal; null
+     *                         when none can be made
      */
     public record RecommendationSubmission(UUID assetId, UUID recommendationId, String modelVersion, LocalDate date,
             RecommendedParameters recommended, String forecastModel, double sigmaPerp, double sigmaOption,
             String fallbackReason, Map<String, Double> recentAccuracy, List<String> bindingGuardrails,
-            List<String> evidence) {
+            List<String> evidence, java.util.function.Supplier<Uni<Evidence.PolicyCoverage>> policyReplay) {
     }
 
     /**
@@ -220,8 +228,36 @@ public class GovernanceService {
      * (never with an earlier recommendation or an unapproved proposal) and applies it, proposes it or holds it.
      * Within bounds means: the forecast did not fall back, every value is within the hard minimums and maximums of
      * the settings in force, and moves by at most {@code autoApplyMaxChange} (relative) from the value in force.
+     * Idempotent on {@code recommendationId}: a recommendation received before is answered ALREADY_RECEIVED and
+     * changes nothing (a unique index on its audit receipt settles a race), so the job may hand over again after a
+     * crash between storing a recommendation and handing it over.
      */
     public Uni<SubmissionResult> submitRecommendation(TenantId tenant, RecommendationSubmission r) {
+        if (r.recommendationId() == null) {
+            return firstSubmission(tenant, r);
+        }
+        return Panache.withSession(() -> audit.received(tenant, r.recommendationId())).flatMap(seen -> seen
+                ? Uni.createFrom().item(alreadyReceived())
+                : firstSubmission(tenant, r).onFailure(GovernanceService::isDuplicateReceipt)
+                        .recoverWithItem(alreadyReceived()));
+    }
+
+    private static SubmissionResult alreadyReceived() {
+        return new SubmissionResult(Outcome.ALREADY_RECEIVED, null, Map.of(),
+                "this recommendation was received before; what was done then stands");
+    }
+
+    /** A concurrent hand-over of the same recommendation lost the race on the audit's unique receipt index. */
+    private static boolean isDuplicateReceipt(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("governance_audit_recommendation_once")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Uni<SubmissionResult> firstSubmission(TenantId tenant, RecommendationSubmission r) {
         Actor model = Actor.model(r.modelVersion());
         return inForce(tenant, r.assetId()).flatMap(base -> {
             Map<String, BigDecimal> change = recommendedChange(base, r.recommended());
@@ -258,6 +294,10 @@ public class GovernanceService {
             forecast.put("engineEvidence", r.evidence());
             forecast.put("outOfBounds", outOfBounds);
             return gatherEvidence(tenant, base, change, forecast)
+                    .flatMap(ev -> evidence.policy(r.policyReplay()).map(policy -> {
+                        ev.put("policyCoverage", policy);
+                        return ev;
+                    }))
                     .flatMap(ev -> createProposal(tenant, model, ProposalKind.PARAMETERS,
                             ProposalOrigin.RECOMMENDATION, r.assetId(), change, LiveParameters.before(base, change),
                             ev, "recommendation beyond bounds: " + outOfBounds, r.recommendationId(),
@@ -583,6 +623,7 @@ public class GovernanceService {
                                 null, null, "proposal " + p.id), before)
                         .call(x -> audit.append(tenant, AuditAction.EFFECTIVE, actor, null, p.id, before,
                                 policyView(policy), "timelock elapsed", p.evidenceDigest))
+                        .call(x -> event(tenant, p, "ProposalEffective", actor, "timelock elapsed"))
                         .replaceWithVoid();
             });
         }
@@ -591,7 +632,8 @@ public class GovernanceService {
                 .flatMap(w -> {
                     close(p, ProposalStatus.EFFECTIVE, actor, "timelock elapsed", now);
                     return audit.append(tenant, AuditAction.EFFECTIVE, actor, p.assetId, p.id,
-                            readChange(p.before), change, "timelock elapsed", p.evidenceDigest);
+                            readChange(p.before), change, "timelock elapsed", p.evidenceDigest)
+                            .call(x -> event(tenant, p, "ProposalEffective", actor, "timelock elapsed"));
                 })
                 .replaceWithVoid()
                 .onFailure(ApiException.class).recoverWithUni(e -> {

@@ -2,6 +2,7 @@ package io.ballast.risk.recommendation.service;
 
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.governance.domain.RiskSettings;
+import io.ballast.risk.governance.service.Evidence;
 import io.ballast.risk.governance.service.GovernanceService;
 import io.ballast.risk.governance.service.GovernanceService.RecommendationSubmission;
 import io.smallrye.common.vertx.VertxContext;
@@ -19,8 +20,9 @@ import org.jboss.logging.Logger;
  * THE single place where a stored recommendation leaves the recommendation job for governance: it hands it to
  * {@link GovernanceService#submitRecommendation}, which compares it with the parameters in force and auto-applies it
  * (within the tenant's bounds), opens a proposal with its evidence (beyond them) or holds it (automatic adjustments
- * frozen). Called once per stored recommendation (never for a reused one), after the recommendation's own
- * transaction committed.
+ * frozen). Called after the recommendation's own transaction committed, and again whenever a run finds the
+ * recommendation stored (REUSED): governance is idempotent on the recommendation id, so a crash between storing and
+ * handing over loses nothing and a repeated hand-over changes nothing.
  */
 @ApplicationScoped
 public class GovernanceHandoff {
@@ -75,16 +77,17 @@ public class GovernanceHandoff {
      * @param recommendation the stored recommendation (its id identifies it)
      * @param recentAccuracy the forecasting model's recent accuracy (validation QLIKE per candidate model, lower is
      *                       better), shown to the committee as evidence
+     * @param policyReplay   starts the replay of the recommending policy (run only if it becomes a proposal)
      * @return completes when governance has recorded what it did
      */
     public Uni<Void> submit(TenantId tenant, UUID assetId, AssetRecommendation recommendation,
-            Map<String, Double> recentAccuracy) {
+            Map<String, Double> recentAccuracy, Supplier<Uni<Evidence.PolicyCoverage>> policyReplay) {
         AssetRecommendation r = recommendation;
         String modelVersion = r.asset() + " " + r.forecastModel()
                 + (r.modelVersion() == null ? "" : " v" + r.modelVersion());
         RecommendationSubmission s = new RecommendationSubmission(assetId, r.id(), modelVersion, r.date(),
                 r.recommended(), r.forecastModel(), r.sigmaPerp(), r.sigmaOption(), r.fallbackReason(),
-                recentAccuracy, r.bindingGuardrails(), r.evidence());
+                recentAccuracy, r.bindingGuardrails(), r.evidence(), policyReplay);
         return onVertxContext(() -> governance.submitRecommendation(tenant, s))
                 .invoke(out -> LOG.infof("recommendation %s for %s %s on %s: %s (%s)", r.id(), tenant, r.asset(),
                         r.date(), out.outcome(), out.reason()))

@@ -17,6 +17,7 @@ import io.ballast.predictive.RecommendedParameters;
 import io.ballast.predictive.Recommender;
 import io.ballast.predictive.VolForecast;
 import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.governance.service.Evidence;
 import io.ballast.risk.recommendation.config.RecommendationConfig;
 import io.ballast.risk.recommendation.repository.RecommendationStore;
 import io.ballast.risk.recommendation.repository.RecommendationStore.AssetRef;
@@ -244,7 +245,8 @@ public class RecommendationJob {
             String fingerprint = fingerprint(bars);
             return store.existing(tenant, asset.id(), date, fingerprint).flatMap(existing -> {
                 if (existing != null) {
-                    return Uni.createFrom().item(done(asset, "REUSED", existing.served()));
+                    return handOverAgain(tenant, asset, existing.served(), bars)
+                            .replaceWith(done(asset, "REUSED", existing.served()));
                 }
                 return championsOf(tenant, asset, bars).flatMap(models -> store.latestBefore(tenant, asset.id(),
                                 date).flatMap(previous -> store.inForce(tenant, asset.id())
@@ -252,6 +254,32 @@ public class RecommendationJob {
                                         .flatMap(settings -> compute(tenant, asset, runId, bars, date, models,
                                                 previous, inForce, TenantSettings.of(settings), fingerprint)))));
             });
+        });
+    }
+
+    /**
+     * Hands a recommendation stored earlier to governance again: if the instance died between storing it and handing
+     * it over, this is where it reaches governance; otherwise governance answers ALREADY_RECEIVED and nothing moves.
+     */
+    private Uni<Void> handOverAgain(TenantId tenant, AssetRef asset, AssetRecommendation served,
+            List<DailyBar> bars) {
+        return store.champions(tenant, asset.id(), asset.symbol()).flatMap(models -> governance
+                .settingsInForce(tenant, asset.id()).flatMap(settings -> governance.submit(tenant, asset.id(), served,
+                        accuracy(models.get(served.settings().mporPerpDays())),
+                        replay(tenant, asset, bars, models, TenantSettings.of(settings)))));
+    }
+
+    /** Starts the replay of the recommending policy for a proposal's evidence, on this job's own executor. */
+    private Supplier<Uni<Evidence.PolicyCoverage>> replay(TenantId tenant, AssetRef asset, List<DailyBar> bars,
+            Map<Integer, RegisteredModel> models, TenantSettings settings) {
+        Map<Integer, FittedModel> fitted = new TreeMap<>();
+        models.forEach((h, m) -> fitted.put(h, m.artifact().fitted()));
+        return () -> onJobThread(() -> {
+            Evidence.PolicyCoverage c = PolicyReplay.replay(tenant.toString(), asset.symbol(), bars, fitted,
+                    settings.mapping(), settings.guardrails());
+            LOG.infof("policy replay %s %s for a proposal's evidence: %s", tenant, asset.symbol(), c == null
+                    ? "history too short" : c.days() + " days in " + c.replayMillis() + " ms");
+            return c;
         });
     }
 
@@ -303,7 +331,8 @@ public class RecommendationJob {
             return store.store(tenant, asset.id(), runId, rec, fingerprint, fed, made.next(), made.forecasts())
                     .flatMap(stored -> stored
                             ? governance.submit(tenant, asset.id(), rec, accuracy(models.get(
-                                    rec.settings().mporPerpDays()))).replaceWith(done(asset, "RECOMMENDED", rec))
+                                    rec.settings().mporPerpDays())), replay(tenant, asset, bars, models, settings))
+                                    .replaceWith(done(asset, "RECOMMENDED", rec))
                             : store.existing(tenant, asset.id(), date, fingerprint)
                                     .map(other -> done(asset, "REUSED", other.served())));
         });
