@@ -122,6 +122,35 @@ class AccountLedgerTest {
                 .body("size()", equalTo(50));
     }
 
+    /** Concurrent edits of one account: each answer is 200 or a 409 problem (a stale write), never a 500. */
+    @Test
+    void concurrentEditsOfOneAccountAreAppliedOrRefusedWith409() throws Exception {
+        Tenant t = TestTenants.onboard("edit-race");
+        String a = TestTenants.account(t, "0xEDIT");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<io.restassured.response.Response>> answers = new ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                String mode = i % 2 == 0 ? "ISOLATED" : "CROSS";
+                answers.add(pool.submit(() -> t.asIntegrator().body(java.util.Map.of("marginMode", mode))
+                        .patch("/api/v1/accounts/" + a)));
+            }
+            int applied = 0;
+            for (var f : answers) {
+                var r = f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(r.statusCode()).as(r.asString()).isIn(200, 409);
+                if (r.statusCode() == 409) {
+                    assertThat(r.contentType()).startsWith("application/problem+json");
+                } else {
+                    applied++;
+                }
+            }
+            assertThat(applied).isPositive();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void aRetriedWriteWithTheSameIdempotencyKeyIsAppliedOnceAndAnswersTheSame() {
         Tenant t = TestTenants.onboard("idem");

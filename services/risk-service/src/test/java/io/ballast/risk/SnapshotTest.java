@@ -120,4 +120,91 @@ class SnapshotTest {
         assertThat(positionCount(t, List.of(accounts.get(0)))).isEqualTo(1);
         assertThat(positionCount(t, List.of(accounts.get(1)))).isEqualTo(INSTRUMENTS);
     }
+
+    @Test
+    void anAccountNamedOnlyByItsBalancesEndsWithNoPositions() {
+        Tenant t = TestTenants.onboard("snap-clear");
+        TestTenants.asset(t, "USDT");
+        TestTenants.asset(t, "BTC");
+        TestTenants.perpetual(t, "BTC-PERP", "BTC", "USDT");
+        String a = TestTenants.account(t, "0xCLEAR");
+        String other = TestTenants.account(t, "0xKEEP");
+        for (String acc : List.of(a, other)) {
+            t.asIntegrator().body(Map.of("quantity", "2", "entryPrice", "100"))
+                    .put("/api/v1/accounts/" + acc + "/positions/BTC-PERP").then().statusCode(200);
+        }
+        t.asIntegrator().body(Map.of("balances", List.of(Map.of("accountId", a, "asset", "USDT", "amount", "10"))))
+                .post("/api/v1/snapshots").then().statusCode(200).body("positions", equalTo(0))
+                .body("accounts", equalTo(1));
+        assertThat(positionCount(t, List.of(a))).as("the named account holds what the snapshot lists: nothing")
+                .isZero();
+        assertThat(positionCount(t, List.of(other))).as("an account the snapshot does not name is untouched")
+                .isEqualTo(1);
+    }
+
+    /**
+     * Races: a snapshot setting a balance against a FIRST deposit to the same balance (no row yet), and two
+     * snapshots naming the same accounts in opposite orders. Afterwards every balance equals the sum of its ledger
+     * entries, no request failed with a 5xx (a deadlock or a lost lock would), and the snapshots' accounts hold the
+     * positions of one of them.
+     */
+    @Test
+    void racingSnapshotsAndDepositsKeepTheLedgerSummingToTheBalanceAndNeverDeadlock() throws Exception {
+        Tenant t = TestTenants.onboard("snap-race");
+        TestTenants.asset(t, "USDT");
+        TestTenants.asset(t, "BTC");
+        TestTenants.perpetual(t, "BTC-PERP", "BTC", "USDT");
+        int n = 12;
+        List<String> accounts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            accounts.add(TestTenants.account(t, "0xRACE" + i));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String a = accounts.get(i);
+                answers.add(pool.submit(() -> t.asIntegrator().body(Map.of("balances", List.of(Map.of(
+                        "accountId", a, "asset", "USDT", "amount", "100")))).post("/api/v1/snapshots")
+                        .statusCode()));
+                answers.add(pool.submit(() -> t.asIntegrator().body(Map.of("asset", "USDT", "amount", "5"))
+                        .post("/api/v1/accounts/" + a + "/deposits").statusCode()));
+            }
+            List<String> reversed = new ArrayList<>(accounts);
+            java.util.Collections.reverse(reversed);
+            for (int round = 0; round < 4; round++) {
+                for (List<String> order : List.of(accounts, reversed)) {
+                    List<Map<String, Object>> rows = new ArrayList<>();
+                    List<Map<String, Object>> balances = new ArrayList<>();
+                    for (String a : order) {
+                        rows.add(row(a, "BTC-PERP", order == accounts ? "1" : "-1", "100"));
+                        balances.add(Map.of("accountId", a, "asset", "BTC", "amount", order == accounts ? "1" : "2"));
+                    }
+                    answers.add(pool.submit(() -> t.asIntegrator().body(Map.of("positions", rows, "balances",
+                            balances)).post("/api/v1/snapshots").statusCode()));
+                }
+            }
+            for (var answer : answers) {
+                assertThat(answer.get(120, java.util.concurrent.TimeUnit.SECONDS)).isIn(200, 201);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (String a : accounts) {
+            var ledger = t.asIntegrator().get("/api/v1/accounts/" + a + "/ledger").then().statusCode(200).extract()
+                    .jsonPath();
+            var balances = t.asIntegrator().get("/api/v1/accounts/" + a + "/balances").then().statusCode(200)
+                    .extract().jsonPath();
+            for (String asset : List.of("USDT", "BTC")) {
+                java.math.BigDecimal sum = ledger.getList("findAll { it.asset == '" + asset + "' }.amount",
+                        String.class).stream().map(java.math.BigDecimal::new)
+                        .reduce(java.math.BigDecimal.ZERO, java.math.BigDecimal::add);
+                java.math.BigDecimal balance = new java.math.BigDecimal(balances.getString(
+                        "find { it.symbol == '" + asset + "' }.amount"));
+                assertThat(sum).as("ledger sum of %s on %s", asset, a).isEqualByComparingTo(balance);
+            }
+            assertThat(Double.parseDouble(balances.getString("find { it.symbol == 'USDT' }.amount")))
+                    .as("the snapshot's 100 and the deposit's 5, in either order").isIn(100.0, 105.0);
+        }
+    }
 }

@@ -125,6 +125,10 @@ public class ProblemMappers {
             if (t instanceof JsonProcessingException j) {
                 return jsonProblem(j, uri);
             }
+            if (t instanceof org.hibernate.StaleStateException || t instanceof jakarta.persistence.OptimisticLockException) {
+                return Problem.of(409, "Conflict", "the resource was changed by a concurrent request; read it again "
+                        + "and retry", path(uri), List.of()).toResponse();
+            }
             String state = sqlState(t);
             if (state != null) {
                 if ("23505".equals(state) || "40001".equals(state) || "40P01".equals(state)) {

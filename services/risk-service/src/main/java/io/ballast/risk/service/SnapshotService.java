@@ -29,8 +29,11 @@ import java.util.UUID;
  * Bulk synchronisation of positions and balances. A snapshot is validated as a whole first; if any row is bad the
  * answer lists every bad row (index, field, reason) and nothing changes: 404 when some row references an account,
  * instrument or asset the tenant does not have (another tenant's ids included), 422 otherwise. A good snapshot is applied in one
- * transaction: the positions of every account it names are replaced by its rows, and each named balance is set to
- * its amount with the difference booked in the ledger.
+ * transaction: the positions of every account it names (by a position or a balance row) are replaced by its rows,
+ * so an account named only by balances ends with no position, and each named balance is set to its amount with the
+ * difference booked in the ledger. The named accounts, then the named balance rows, are locked in key order, so
+ * overlapping snapshots serialise without deadlock and a deposit racing the snapshot keeps the ledger summing to the
+ * balance.
  */
 @ApplicationScoped
 public class SnapshotService {
@@ -116,7 +119,7 @@ public class SnapshotService {
         Set<String> ids = new LinkedHashSet<>();
         pos.forEach(r -> addUuid(ids, r == null ? null : r.accountId()));
         bal.forEach(r -> addUuid(ids, r == null ? null : r.accountId()));
-        return snapshots.accountStatuses(tenant, json(new ArrayList<>(ids)))
+        return snapshots.lockAccounts(tenant, json(new ArrayList<>(ids)))
                 .flatMap(statuses -> instruments.listFor(tenant).flatMap(is -> assets.listFor(tenant).flatMap(as -> {
                     Map<String, UUID> instrumentIds = new HashMap<>();
                     for (Instrument i : is) {
@@ -136,10 +139,10 @@ public class SnapshotService {
                                 ? ApiException.unknownReferences(detail, errors)
                                 : ApiException.unprocessable(detail, errors));
                     }
-                    Set<String> posAccounts = new LinkedHashSet<>();
-                    posRows.forEach(r -> posAccounts.add((String) r.get("account_id")));
-                    Uni<Integer> appliedPositions = pos.isEmpty() ? Uni.createFrom().item(0)
-                            : snapshots.replacePositions(tenant, json(new ArrayList<>(posAccounts)), json(posRows));
+                    // every account the snapshot names gets exactly the positions it lists: an account named only
+                    // by its balances holds no position afterwards (docs/api.md section 6)
+                    Uni<Integer> appliedPositions = snapshots.replacePositions(tenant, json(new ArrayList<>(ids)),
+                            json(posRows));
                     return appliedPositions.flatMap(np -> (bal.isEmpty() ? Uni.createFrom().item(0)
                                     : snapshots.setBalances(tenant, json(balRows), "snapshot"))
                             .map(entries -> new Applied(np, balRows.size(), entries, ids.size())))
