@@ -1,5 +1,6 @@
 package io.ballast.risk;
 
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
@@ -69,6 +70,16 @@ class BadInputTest {
         deposit("{\"asset\":\"USDT\",\"amount\":1,\"surprise\":true}").statusCode(400)
                 .body("errors.field", hasItem("surprise"));
         balanceIsStillEmpty();
+    }
+
+    /** A malformed query parameter is the request's fault: 400 in words, not the 404 JAX-RS would answer. */
+    @Test
+    void aMalformedQueryParameterIs400NotA404() {
+        tenant.asIntegrator().queryParam("from", "yesterday").get("/api/v1/market/history/BTC").then()
+                .statusCode(400).contentType("application/problem+json").body("detail", containsString("'yesterday'"));
+        tenant.asAdmin().queryParam("status", "MAYBE").get("/api/v1/governance/proposals").then()
+                .statusCode(400).contentType("application/problem+json");
+        tenant.asIntegrator().get("/api/v1/no-such-resource").then().statusCode(404);
     }
 
     @Test

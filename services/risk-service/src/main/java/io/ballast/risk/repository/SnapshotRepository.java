@@ -22,7 +22,9 @@ public class SnapshotRepository {
     /**
      * Status of each of these ids that is an account of the tenant, LOCKING those accounts in key order for the rest
      * of the transaction: two snapshots naming the same accounts run one after the other, and since every snapshot
-     * takes its locks in the same order, two overlapping snapshots cannot deadlock.
+     * takes its locks in the same order, two overlapping snapshots cannot deadlock. {@code for no key update}, not
+     * {@code for update}: the key-share locks that a deposit's ledger row takes on its account (the foreign key) must
+     * not wait for the snapshot, or a deposit holding its balance row would deadlock with it.
      *
      * @param idsJson JSON array of uuid strings
      * @return account id (string) to status name
@@ -30,7 +32,7 @@ public class SnapshotRepository {
     public Uni<Map<String, String>> lockAccounts(TenantId tenant, String idsJson) {
         return Panache.getSession().flatMap(s -> s.createNativeQuery(
                         "select cast(id as text), status from account where tenant_id = :t and id in " + IDS
-                                + " order by id for update",
+                                + " order by id for no key update",
                         Object[].class)
                 .setParameter("t", tenant.value()).setParameter("ids", idsJson).getResultList())
                 .map(rows -> {

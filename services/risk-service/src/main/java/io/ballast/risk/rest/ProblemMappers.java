@@ -110,6 +110,14 @@ public class ProblemMappers {
             return jsonProblem(j, uri);
         }
         int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
+        Throwable bad = e.getCause();
+        if (status == 404 && (bad instanceof IllegalArgumentException || bad instanceof java.time.DateTimeException)) {
+            // JAX-RS answers a query or path parameter it cannot convert (a malformed date, an unknown enum value)
+            // with a 404 wrapping the conversion failure: the resource exists, the request is bad
+            return Problem.of(400, "Bad Request", "a query or path parameter has a malformed value"
+                            + (bad instanceof java.time.format.DateTimeParseException dt ? ": '" + dt.getParsedString()
+                            + "' is not an ISO-8601 date" : ""), path(uri), List.of()).toResponse();
+        }
         Response.Status known = Response.Status.fromStatusCode(status);
         String title = known == null ? "Error" : known.getReasonPhrase();
         return Problem.of(status, title, e.getMessage(), path(uri), List.of()).toResponse();
