@@ -111,10 +111,12 @@ public class ProblemMappers {
         }
         int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
         Throwable bad = e.getCause();
-        if (status == 404 && (bad instanceof IllegalArgumentException || bad instanceof java.time.DateTimeException)) {
-            // JAX-RS answers a query or path parameter it cannot convert (a malformed date, an unknown enum value)
-            // with a 404 wrapping the conversion failure: the resource exists, the request is bad
-            return Problem.of(400, "Bad Request", "a query or path parameter has a malformed value"
+        if (status == 404 && (bad instanceof IllegalArgumentException || bad instanceof java.time.DateTimeException)
+                && !uri.getQueryParameters().isEmpty()) {
+            // JAX-RS answers a parameter it cannot convert (a malformed date, an unknown enum value) with a 404
+            // wrapping the conversion failure. A path segment that is not an id stays a 404 (no such resource); with
+            // query parameters present, the resource exists and the request is bad
+            return Problem.of(400, "Bad Request", "a query parameter has a malformed value"
                             + (bad instanceof java.time.format.DateTimeParseException dt ? ": '" + dt.getParsedString()
                             + "' is not an ISO-8601 date" : ""), path(uri), List.of()).toResponse();
         }
