@@ -92,13 +92,24 @@ public final class KeycloakServer implements AutoCloseable {
         KeycloakServer server = new KeycloakServer(child, port);
         try {
             String discovery = server.realmUrl() + "/.well-known/openid-configuration";
-            child.awaitReady("realm " + REALM + " served at " + server.realmUrl(), Duration.ofSeconds(240),
+            child.awaitReady("realm " + REALM + " served at " + server.realmUrl(), startTimeout(),
                     ChildProcess.httpAnswers(discovery, answer -> answer.statusCode() == 200));
         } catch (RuntimeException e) {
             server.close();
             throw e;
         }
         return server;
+    }
+
+    /**
+     * How long a start may take before it counts as failed: system property {@code ballast.keycloak.start-timeout}
+     * (ISO-8601, e.g. {@code PT10M}), default 10 minutes. A first start re-augments the distribution (a Quarkus
+     * build) and creates its database, which took over 4 minutes on a 2-core machine with other builds running;
+     * a start that fails outright is reported at once (the child process exits), not after the timeout.
+     */
+    static Duration startTimeout() {
+        String configured = System.getProperty("ballast.keycloak.start-timeout");
+        return configured == null ? Duration.ofMinutes(10) : Duration.parse(configured);
     }
 
     /** Unpacked distribution: system property {@value #DIST_PROPERTY}, else the build directory's copy. */
