@@ -153,10 +153,20 @@ public final class EventLine {
             String instrument = first(step, "instrument", "symbol", "instrumentSymbol", "instrumentId");
             String quantity = first(step, "reduceContracts", "reduceQuantity", "reduceBy", "quantityDelta",
                     "closeQuantity", "quantity");
-            parts.add(step.isObject() ? (instrument + " " + quantity).trim() : step.asText());
+            parts.add(step.isObject() ? (instrument + " " + readable(quantity)).trim() : step.asText());
         }
         return abbreviate(steps.size() + " step" + (steps.size() == 1 ? "" : "s") + " (" + String.join(", ", parts)
                 + ")", 100);
+    }
+
+    /** A quantity to at most 6 significant digits ({@code -0.3078627586364746} reads {@code -0.307863}). */
+    static String readable(String quantity) {
+        try {
+            return new java.math.BigDecimal(quantity).round(new java.math.MathContext(6)).stripTrailingZeros()
+                    .toPlainString();
+        } catch (NumberFormatException notANumber) {
+            return quantity;
+        }
     }
 
     private String colourOf(String typeOrStatus) {

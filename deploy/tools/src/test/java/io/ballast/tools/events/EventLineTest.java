@@ -29,6 +29,14 @@ class EventLineTest {
     }
 
     @Test
+    void planQuantitiesAreShownToSixSignificantDigits() {
+        assertThat(EventLine.readable("-0.3078627586364746")).isEqualTo("-0.307863");
+        assertThat(EventLine.readable("0.50")).isEqualTo("0.5");
+        assertThat(EventLine.readable("1200000")).isEqualTo("1200000");
+        assertThat(EventLine.readable("all")).isEqualTo("all");
+    }
+
+    @Test
     void coloursOnlyWhenAsked() {
         assertThat(new EventLine(true).format(TENANT, LIQUIDATABLE)).contains("\u001b[31m").contains("\u001b[0m");
     }
