@@ -36,13 +36,12 @@ public class PageData {
 
     /**
      * @param answer a service answer
-     * @return {@code {ok, error, notAvailable, status, body}} with the body as plain Java
+     * @return {@code {ok, error, status, body}} with the body as plain Java
      */
     public Map<String, Object> view(ServiceAnswer answer) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("ok", answer.ok());
         view.put("error", answer.error());
-        view.put("notAvailable", answer.notAvailable());
         view.put("status", answer.status());
         view.put("body", plain(answer.body()));
         return view;
@@ -60,6 +59,18 @@ public class PageData {
         JsonNode list = body.isArray() ? body : body.has("items") ? body.get("items") : body.path("content");
         Object plain = plain(list);
         return plain instanceof List<?> l ? new ArrayList<>(l) : List.of();
+    }
+
+    /**
+     * @param assets the service's asset list
+     * @return asset symbols by asset id (empty when the list failed: pages then show ids)
+     */
+    public Map<String, String> symbols(ServiceAnswer assets) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (assets.ok()) {
+            assets.body().forEach(a -> out.put(a.path("id").asText(), a.path("symbol").asText()));
+        }
+        return out;
     }
 
     /**

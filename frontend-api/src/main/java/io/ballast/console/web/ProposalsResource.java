@@ -1,6 +1,7 @@
 package io.ballast.console.web;
 
 import io.ballast.console.client.GovernanceClient;
+import io.ballast.console.client.RiskClient;
 import io.ballast.console.client.ServiceAnswer;
 import io.ballast.console.security.ConsoleUser;
 import io.quarkus.qute.Template;
@@ -41,6 +42,8 @@ public class ProposalsResource {
     GovernanceClient governance;
     @Inject
     PageData data;
+    @Inject
+    RiskClient risk;
 
     @Inject
     Template proposals;
@@ -65,7 +68,7 @@ public class ProposalsResource {
                 : proposals.instance();
         return page1.data("header", data.header(user)).data("status", effectiveStatus).data("statuses", STATUSES)
                 .data("asset", asset == null ? "" : asset).data("answer", data.view(answer))
-                .data("items", data.items(answer));
+                .data("items", data.items(answer)).data("symbols", data.symbols(risk.assets()));
     }
 
     /**
@@ -122,6 +125,7 @@ public class ProposalsResource {
         com.fasterxml.jackson.databind.JsonNode evidence = answer.ok() ? answer.body().get("evidence") : null;
         return proposal.data("header", data.header(user)).data("id", id).data("answer", data.view(answer))
                 .data("tables", EvidenceView.tables(evidence)).data("evidenceJson", EvidenceView.scriptJson(evidence))
-                .data("done", done).data("formError", formError).data("comment", comment);
+                .data("done", done).data("formError", formError).data("comment", comment)
+                .data("symbols", data.symbols(risk.assets()));
     }
 }
