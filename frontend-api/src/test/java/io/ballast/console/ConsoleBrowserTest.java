@@ -270,7 +270,8 @@ class ConsoleBrowserTest {
             String live = c.waitFor(By.id("live-parameters")).getText();
             assertThat(live).contains("6.00 %").contains("parameters v2");
             String history = c.driver().findElement(By.id("history")).getText();
-            assertThat(history).contains("parameters ASSET v2").contains("PROPOSAL").contains("0.05 → 0.06");
+            assertThat(history).contains("parameters ASSET v2").contains("PROPOSAL").contains("0.05 → 0.06")
+                    .contains("proposed by").contains("approved by");
             assertThat(c.driver().findElements(By.cssSelector("#history a[href='/proposals/" + proposal + "']")))
                     .isNotEmpty();
             c.screenshot("parameters-after-proposal", By.id("history"));

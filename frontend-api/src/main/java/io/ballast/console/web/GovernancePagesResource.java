@@ -2,6 +2,7 @@ package io.ballast.console.web;
 
 import io.ballast.console.client.GovernanceClient;
 import io.ballast.console.client.GovernanceClient.AuditFilter;
+import io.ballast.console.client.RiskClient;
 import io.ballast.console.client.ServiceAnswer;
 import io.ballast.console.client.ServiceCalls;
 import io.ballast.console.security.ConsoleUser;
@@ -37,6 +38,8 @@ public class GovernancePagesResource {
     ParameterViews parameterViews;
     @Inject
     ServiceCalls calls;
+    @Inject
+    RiskClient risk;
     @Inject
     PageData data;
 
@@ -75,7 +78,8 @@ public class GovernancePagesResource {
         AuditFilter filter = new AuditFilter(action, actor, asset, from, to);
         ServiceAnswer answer = governance.audit(filter);
         return audit.data("header", data.header(user)).data("filter", filter).data("actions", AUDIT_ACTIONS).data("answer", data.view(answer))
-                .data("items", data.items(answer))
+                .data("items", data.itemsWithJson(answer, "before", "after"))
+                .data("symbols", data.symbols(risk.assets()))
                 .data("query", query(filter));
     }
 

@@ -62,6 +62,31 @@ public class PageData {
     }
 
     /**
+     * @param answer     an answer whose body is a list of objects
+     * @param jsonFields fields to keep as compact JSON text (e.g. an audit entry's {@code before} and {@code after})
+     * @return the items as plain Java, those fields as JSON text (null stays null)
+     */
+    public List<Object> itemsWithJson(ServiceAnswer answer, String... jsonFields) {
+        List<Object> out = new ArrayList<>();
+        if (!answer.ok() || !answer.body().isArray()) {
+            return out;
+        }
+        for (JsonNode item : answer.body()) {
+            Object plain = plain(item);
+            if (plain instanceof Map<?, ?> map) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> row = (Map<String, Object>) map;
+                for (String field : jsonFields) {
+                    JsonNode value = item.get(field);
+                    row.put(field, value == null || value.isNull() ? null : value.toString());
+                }
+            }
+            out.add(plain);
+        }
+        return out;
+    }
+
+    /**
      * @param assets the service's asset list
      * @return asset symbols by asset id (empty when the list failed: pages then show ids)
      */

@@ -92,13 +92,32 @@ public class ParameterViews {
      *
      * @param asset asset symbol, or null for the tenant-wide settings
      * @return {@code {error, entries: [{effectiveFrom, kind, scope, version, source, actor, proposalId, first,
-     *     changes: [{name, before, after}]}]}}
+     *     changes: [{name, before, after}], proposer, approvers}]}}; a version written by a proposal names its
+     *     proposer and the members who approved it (token subjects), read from the proposal
      */
     public Map<String, Object> history(String asset) {
         ServiceAnswer answer = governance.parameterHistory(asset);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("error", answer.error());
-        out.put("entries", answer.ok() ? timeline(answer.body()) : List.of());
+        List<Map<String, Object>> entries = answer.ok() ? timeline(answer.body()) : List.of();
+        Map<String, ServiceAnswer> proposals = new HashMap<>();
+        for (Map<String, Object> entry : entries) {
+            String id = (String) entry.get("proposalId");
+            if (id != null) {
+                ServiceAnswer proposal = proposals.computeIfAbsent(id, governance::proposal);
+                if (proposal.ok()) {
+                    entry.put("proposer", proposal.body().path("proposer").asText(null));
+                    List<String> approvers = new ArrayList<>();
+                    proposal.body().path("votes").forEach(v -> {
+                        if ("APPROVE".equals(v.path("vote").asText())) {
+                            approvers.add(v.path("voter").asText());
+                        }
+                    });
+                    entry.put("approvers", approvers);
+                }
+            }
+        }
+        out.put("entries", entries);
         return out;
     }
 
