@@ -247,6 +247,11 @@ class ConsoleBrowserTest {
             assertThat(a.waitFor(By.id("proposals")).getText()).contains("maintenanceMarginFraction");
             a.screenshot("proposals-open");
             a.driver().findElement(By.cssSelector("a[href='/proposals/" + proposal + "']")).click();
+            // evidence as charts: the impact on the three accounts (the fixture has no daily history: no coverage)
+            a.waitFor(By.id("impact-chart"));
+            assertThat(a.driver().findElement(By.id("evidence-charts")).getText())
+                    .contains("impact: initial margin now and with the change (USD)");
+            a.screenshot("proposal-evidence", By.id("evidence-charts"));
             a.waitFor(By.id("comment")).sendKeys("coverage holds at 99 %; approve");
             a.screenshot("proposal-detail");
             a.driver().findElement(By.id("approve")).click();
