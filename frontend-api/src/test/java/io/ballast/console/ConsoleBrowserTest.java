@@ -136,6 +136,13 @@ class ConsoleBrowserTest {
         page.get(servers.consoleUrl() + "/audit?action=MANUAL_PARAMETER_EDIT");
         assertThat(aliceBrowser.waitFor(By.id("audit")).getText()).contains("MANUAL_PARAMETER_EDIT");
         aliceBrowser.screenshot("audit");
+        // a second page (empty here) links back to the first with the same filters
+        page.get(servers.consoleUrl() + "/audit?action=MANUAL_PARAMETER_EDIT&page=1");
+        assertThat(aliceBrowser.waitFor(By.id("previous-page")).getAttribute("href"))
+                .endsWith("/audit?action=MANUAL_PARAMETER_EDIT&page=0");
+        page.get(servers.consoleUrl() + "/proposals?status=ALL&page=1");
+        assertThat(aliceBrowser.waitFor(By.id("previous-page")).getAttribute("href"))
+                .endsWith("/proposals?status=ALL&asset=&page=0");
     }
 
     @Test

@@ -125,13 +125,16 @@ public interface GovernanceApi {
      * @param asset  filter by asset symbol or null
      * @param from   ISO-8601 lower bound or null
      * @param to     ISO-8601 upper bound or null
+     * @param offset rows to skip
+     * @param limit  rows at most (1 to 1000)
      * @return matching audit entries {@code [{id, occurredAt, action, actorSubject, actorClient, assetId,
      *     proposalId, before, after, reason, evidenceDigest}]}
      */
     @GET
     @Path("/audit")
     Response audit(@QueryParam("action") String action, @QueryParam("actor") String actor,
-            @QueryParam("asset") String asset, @QueryParam("from") String from, @QueryParam("to") String to);
+            @QueryParam("asset") String asset, @QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("offset") Integer offset, @QueryParam("limit") Integer limit);
 
     /**
      * @param format {@code csv} or {@code json}

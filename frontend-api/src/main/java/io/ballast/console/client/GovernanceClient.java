@@ -17,7 +17,7 @@ public class GovernanceClient {
     /** Decisions a committee member or tenant admin can take on a proposal (path segments of the API). */
     public static final Set<String> DECISIONS = Set.of("approve", "reject", "veto");
 
-    /** Proposals per page of the queue. */
+    /** Proposals per page of the queue, and audit entries per page of the trail. */
     public static final int PAGE_SIZE = 50;
 
     private final GovernanceApi api;
@@ -147,11 +147,12 @@ public class GovernanceClient {
 
     /**
      * @param filter the audit filters
-     * @return matching audit entries
+     * @param page   zero-based page of {@value #PAGE_SIZE}
+     * @return that page of matching audit entries
      */
-    public ServiceAnswer audit(AuditFilter filter) {
+    public ServiceAnswer audit(AuditFilter filter, int page) {
         return calls.run(() -> api.audit(filter.action(), filter.actor(), filter.asset(), filter.from(),
-                filter.to()));
+                filter.to(), page * PAGE_SIZE, PAGE_SIZE));
     }
 
     /**

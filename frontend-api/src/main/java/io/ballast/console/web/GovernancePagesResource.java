@@ -68,19 +68,25 @@ public class GovernancePagesResource {
      * @param asset  asset symbol filter
      * @param from   ISO-8601 lower bound
      * @param to     ISO-8601 upper bound
+     * @param page   zero-based page
      * @return the audit trail with filters and export links
      */
     @GET
     @Path("audit")
     @Produces(MediaType.TEXT_HTML)
     public TemplateInstance audit(@QueryParam("action") String action, @QueryParam("actor") String actor,
-            @QueryParam("asset") String asset, @QueryParam("from") String from, @QueryParam("to") String to) {
+            @QueryParam("asset") String asset, @QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("page") Integer page) {
         AuditFilter filter = new AuditFilter(action, actor, asset, from, to);
-        ServiceAnswer answer = governance.audit(filter);
+        int pageNumber = page == null ? 0 : Math.max(0, page);
+        ServiceAnswer answer = governance.audit(filter, pageNumber);
         return audit.data("header", data.header(user)).data("filter", filter).data("actions", AUDIT_ACTIONS).data("answer", data.view(answer))
                 .data("items", data.itemsWithJson(answer, "before", "after"))
-                .data("symbols", data.symbols(risk.assets()))
-                .data("query", query(filter));
+                .data("symbols", data.symbols(risk.assets())).data("page", pageNumber)
+                .data("pageSize", GovernanceClient.PAGE_SIZE).data("previousPage", pageNumber - 1)
+                .data("nextPage", pageNumber + 1)
+                .data("query", query(filter))
+                .data("pageBase", "/audit" + (query(filter).isEmpty() ? "?" : query(filter) + "&"));
     }
 
     /**

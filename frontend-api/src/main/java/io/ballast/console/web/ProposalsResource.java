@@ -62,13 +62,18 @@ public class ProposalsResource {
     public TemplateInstance queue(@QueryParam("status") String status, @QueryParam("asset") String asset,
             @QueryParam("page") Integer page, @HeaderParam("HX-Request") String htmxCall) {
         String effectiveStatus = status == null ? "OPEN" : status;
+        int pageNumber = page == null ? 0 : Math.max(0, page);
         ServiceAnswer answer = governance.proposals("ALL".equals(effectiveStatus) ? null : effectiveStatus, asset,
-                page == null ? 0 : Math.max(0, page));
+                pageNumber);
         TemplateInstance page1 = "true".equals(htmxCall) ? proposals.getFragment("table").instance()
                 : proposals.instance();
         return page1.data("header", data.header(user)).data("status", effectiveStatus).data("statuses", STATUSES)
                 .data("asset", asset == null ? "" : asset).data("answer", data.view(answer))
-                .data("items", data.items(answer)).data("symbols", data.symbols(risk.assets()));
+                .data("items", data.items(answer)).data("symbols", data.symbols(risk.assets()))
+                .data("page", pageNumber).data("pageSize", GovernanceClient.PAGE_SIZE)
+                .data("previousPage", pageNumber - 1).data("nextPage", pageNumber + 1)
+                .data("pageBase", "/proposals?status=" + encode(effectiveStatus) + "&asset="
+                        + encode(asset == null ? "" : asset) + "&");
     }
 
     /**
@@ -127,5 +132,9 @@ public class ProposalsResource {
                 .data("tables", EvidenceView.tables(evidence)).data("evidenceJson", EvidenceView.scriptJson(evidence))
                 .data("done", done).data("formError", formError).data("comment", comment)
                 .data("symbols", data.symbols(risk.assets()));
+    }
+
+    private static String encode(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
     }
 }
