@@ -25,6 +25,8 @@
     var evidence;
     try { evidence = JSON.parse(source.textContent); } catch (e) { return; }
     var colours = ['#1f5fbf', '#a86300', '#1c7c43', '#7b3fa0', '#b3261e'];
+    coverageChart(evidence.coverage);
+    impactChart(evidence.impact);
     (function walk(node, path) {
       if (!node || typeof node !== 'object') { return; }
       if (Array.isArray(node)) {
@@ -34,19 +36,53 @@
       Object.keys(node).forEach(function (key) { walk(node[key], path ? path + '.' + key : key); });
     })(evidence, '');
 
-    function draw(title, rows) {
-      var fields = Object.keys(rows[0]).filter(function (k) { return k !== 'date' && typeof rows[0][k] === 'number'; });
-      if (!fields.length) { return; }
-      var figure = document.createElement('figure');
+    // Exceptions of the maintenance fraction in force and of the proposed one, against the expected count, per window.
+    function coverageChart(coverage) {
+      if (!coverage || !Array.isArray(coverage.before) || !Array.isArray(coverage.after)) { return; }
+      bars('coverage: exceptions per window (in force ' + coverage.beforeMmf + ', proposed ' + coverage.afterMmf + ')',
+        coverage.before.map(function (w) { return w.windowDays + ' days (' + w.days + ' returns)'; }), [
+          { label: 'exceptions, in force', data: coverage.before.map(function (w) { return w.exceptions; }), backgroundColor: '#a86300' },
+          { label: 'exceptions, proposed', data: coverage.after.map(function (w) { return w.exceptions; }), backgroundColor: '#1f5fbf' },
+          { label: 'expected', data: coverage.before.map(function (w) { return w.expected; }), backgroundColor: '#9aa3b3' }
+        ], 'coverage-chart');
+    }
+
+    // Initial margin of the most affected accounts now and with the change (USD).
+    function impactChart(impact) {
+      if (!impact || !Array.isArray(impact.mostAffected) || !impact.mostAffected.length) { return; }
+      var rows = impact.mostAffected;
+      bars('impact: initial margin now and with the change (USD)',
+        rows.map(function (r) { return r.externalId || r.accountId; }), [
+          { label: 'IM now', data: rows.map(function (r) { return r.initialMarginBeforeUsd; }), backgroundColor: '#9aa3b3' },
+          { label: 'IM with the change', data: rows.map(function (r) { return r.initialMarginAfterUsd; }), backgroundColor: '#1f5fbf' }
+        ], 'impact-chart');
+    }
+
+    function figure(title, id) {
+      var fig = document.createElement('figure');
       var caption = document.createElement('figcaption');
       caption.textContent = title;
       var canvas = document.createElement('canvas');
+      canvas.id = id || '';
       canvas.setAttribute('role', 'img');
       canvas.setAttribute('aria-label', 'chart of ' + title);
-      figure.appendChild(caption);
-      figure.appendChild(canvas);
-      target.appendChild(figure);
-      new Chart(canvas, {
+      fig.appendChild(caption);
+      fig.appendChild(canvas);
+      target.appendChild(fig);
+      return canvas;
+    }
+
+    function bars(title, labels, datasets, id) {
+      new Chart(figure(title, id), {
+        type: 'bar', data: { labels: labels, datasets: datasets },
+        options: { animation: false, scales: { y: { beginAtZero: true } } }
+      });
+    }
+
+    function draw(title, rows) {
+      var fields = Object.keys(rows[0]).filter(function (k) { return k !== 'date' && typeof rows[0][k] === 'number'; });
+      if (!fields.length) { return; }
+      new Chart(figure(title), {
         type: 'line',
         data: {
           labels: rows.map(function (r) { return r.date; }),

@@ -23,9 +23,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -85,34 +83,66 @@ class ConsoleBrowserTest {
         assertThat(page.findElement(By.id("total-mm")).getText()).isEqualTo("9,000.00");
         String body = page.findElement(By.tagName("body")).getText();
         assertThat(body).contains(tenantA.externalId("0xLIQ")).doesNotContain(tenantB.externalId("0xLIQ"));
+        // oracle health per underlying: the fixture's marks (BTC 60,000, USDT 1), each with its health and age
+        var btcOracle = page.findElement(By.cssSelector("#oracles tr[data-underlying='BTC']")).getText();
+        assertThat(btcOracle).contains("60,000.00").containsPattern("(UN)?HEALTHY")
+                .containsPattern("\\d+ (s|min|h)");
+        assertThat(page.findElement(By.id("oracles")).getText()).contains("USDT");
         aliceBrowser.screenshot("dashboard");
+        // by keyboard: the first Tab reaches the skip link
+        new org.openqa.selenium.interactions.Actions(page).sendKeys(org.openqa.selenium.Keys.TAB).perform();
+        assertThat(page.switchTo().activeElement().getText()).isEqualTo("Skip to content");
 
         page.findElement(By.linkText(tenantA.externalId("0xLIQ"))).click();
         aliceBrowser.waitFor(By.id("margin-status"));
         assertThat(page.findElement(By.id("margin-status")).getText()).isEqualTo("LIQUIDATABLE");
         assertThat(page.findElement(By.id("margin-im")).getText()).isEqualTo("6,000.00");
         assertThat(page.findElement(By.id("margin-mm")).getText()).isEqualTo("3,000.00");
+        assertThat(page.findElement(By.id("prices")).getText()).contains("BTC").contains("60,000.00");
+        assertThat(page.findElement(By.id("margin-oracle")).getText()).containsPattern("(UN)?HEALTHY");
         aliceBrowser.screenshot("account");
     }
 
     @Test
     @Order(2)
-    @Disabled("written before governance (issue 8) was merged: with governance live the parameters page no longer shows "
-            + "#live-parameters within 30 s in CI (2026-12-01); the page and this test must be rejoined (issue 10)")
-    void governancePagesSayWhatIsNotAvailableAndParametersShowTheLiveSet() {
+    void parametersShowTheLiveSetPerAssetAndMarketAndWhoChangedWhat() {
         var page = aliceBrowser.driver();
         page.get(servers.consoleUrl() + "/parameters");
-        String parameters = aliceBrowser.waitFor(By.id("live-parameters")).getText();
-        assertThat(parameters).contains("BTC-PERP").contains("10.00 %").contains("5.00 %");
+        // BTC in force: the fixture's first version (IM 10 %, MM 5 %) and the onboarding settings (scan range 15 %)
+        String assets = aliceBrowser.waitFor(By.id("live-parameters")).getText();
+        assertThat(assets).contains("BTC").contains("USDT").contains("10.00 %").contains("5.00 %")
+                .contains("15.00 %").contains("parameters v1, settings TENANT v1");
+        String markets = page.findElement(By.id("market-parameters")).getText();
+        assertThat(markets).contains("BTC-PERP").contains("PERPETUAL").contains("10.00 %").contains("5.00 %");
+        // tenant-wide history: the onboarding settings, written by the platform
+        assertThat(page.findElement(By.id("history")).getText()).contains("settings TENANT v1")
+                .contains("first version");
         aliceBrowser.screenshot("parameters");
+
+        page.get(servers.consoleUrl() + "/parameters?asset=BTC");
+        String history = aliceBrowser.waitFor(By.id("history")).getText();
+        assertThat(history).contains("parameters ASSET v1").contains("MANUAL").contains("by ")
+                .contains("maintenanceMarginFraction").contains("settings TENANT v1");
+        assertThat(page.findElement(By.id("history-asset")).getAttribute("value")).isEqualTo("BTC");
+
         for (String path : List.of("/proposals", "/audit", "/admin")) {
             page.get(servers.consoleUrl() + path);
             String text = aliceBrowser.waitFor(By.tagName("main")).getText();
-            if (!governanceDeployed()) {
-                assertThat(text).as(path).contains("the governance API (/api/v1/governance) is not available yet");
-            }
-            aliceBrowser.screenshot(path.substring(1));
+            assertThat(text).as(path).doesNotContain("not available").doesNotContain("HTTP 404");
+            assertThat(page.findElements(By.cssSelector(".notice.error"))).as(path).isEmpty();
+            assertThat((Boolean) page.executeScript("return document.documentElement.scrollWidth"
+                    + " <= document.documentElement.clientWidth;")).as(path + " fits a laptop's width").isTrue();
         }
+        page.get(servers.consoleUrl() + "/audit?action=MANUAL_PARAMETER_EDIT");
+        assertThat(aliceBrowser.waitFor(By.id("audit")).getText()).contains("MANUAL_PARAMETER_EDIT");
+        aliceBrowser.screenshot("audit");
+        // a second page (empty here) links back to the first with the same filters
+        page.get(servers.consoleUrl() + "/audit?action=MANUAL_PARAMETER_EDIT&page=1");
+        assertThat(aliceBrowser.waitFor(By.id("previous-page")).getAttribute("href"))
+                .endsWith("/audit?action=MANUAL_PARAMETER_EDIT&page=0");
+        page.get(servers.consoleUrl() + "/proposals?status=ALL&page=1");
+        assertThat(aliceBrowser.waitFor(By.id("previous-page")).getAttribute("href"))
+                .endsWith("/proposals?status=ALL&asset=&page=0");
     }
 
     @Test
@@ -204,17 +234,14 @@ class ConsoleBrowserTest {
     }
 
     /**
-     * Issue 10's approval scenario. Runs once the governance API (issue 8) is deployed; while
-     * {@code GET /api/v1/governance/policy} answers 404 it is skipped with that reason (never passed silently).
+     * Issue 10's approval scenario: two committee members approve through Keycloak logins, the proposal is APPROVED
+     * then EFFECTIVE after a 3 s timelock and the parameters page shows the new version with its proposal; another
+     * tenant's member gets the service's 404 in words; a viewer is offered no button and a forged approve from the
+     * viewer's session is refused by the service.
      */
     @Test
     @Order(7)
-    @Disabled("first run against the merged governance API (2026-12-01): another tenant's proposal is shown as "
-            + "'not available yet' instead of the service's 404 in words; the console's 404 mapping must tell a missing "
-            + "endpoint from a missing row before this scenario can pass (issue 10)")
     void committeeApprovesAProposalTwiceAndItTakesEffect() {
-        Assumptions.assumeTrue(governanceDeployed(), "skipped: the risk service's governance API "
-                + "(GET /api/v1/governance/policy) answers 404; issue 8 is not merged yet");
         var admin = servers.api(servers.clientToken(tenantA.adminId(), tenantA.adminSecret()));
         admin.body(Map.of("timelock", "PT3S", "reason", "console end-to-end test: a short timelock"))
                 .put("/api/v1/governance/policy").then().statusCode(200);
@@ -227,6 +254,11 @@ class ConsoleBrowserTest {
             assertThat(a.waitFor(By.id("proposals")).getText()).contains("maintenanceMarginFraction");
             a.screenshot("proposals-open");
             a.driver().findElement(By.cssSelector("a[href='/proposals/" + proposal + "']")).click();
+            // evidence as charts: the impact on the three accounts (the fixture has no daily history: no coverage)
+            a.waitFor(By.id("impact-chart"));
+            assertThat(a.driver().findElement(By.id("evidence-charts")).getText())
+                    .contains("impact: initial margin now and with the change (USD)");
+            a.screenshot("proposal-evidence", By.id("evidence-charts"));
             a.waitFor(By.id("comment")).sendKeys("coverage holds at 99 %; approve");
             a.screenshot("proposal-detail");
             a.driver().findElement(By.id("approve")).click();
@@ -234,8 +266,10 @@ class ConsoleBrowserTest {
             assertThat(a.driver().findElement(By.id("approvals")).getText()).startsWith("1 of 2");
 
             c.signIn(servers.consoleUrl() + "/proposals/" + proposal, carol, ConsoleServers.PASSWORD);
-            c.waitFor(By.id("comment")).sendKeys("second approval");
-            c.driver().findElement(By.id("approve")).click();
+            // by keyboard only: type the comment, Tab to Approve, Enter
+            c.waitFor(By.id("comment")).sendKeys("second approval", org.openqa.selenium.Keys.TAB);
+            assertThat(c.driver().switchTo().activeElement().getAttribute("id")).isEqualTo("approve");
+            c.driver().switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.ENTER);
             assertThat(c.waitFor(By.id("proposal-status")).getText()).isIn("APPROVED", "EFFECTIVE");
 
             new WebDriverWait(c.driver(), Duration.ofSeconds(120), Duration.ofSeconds(2)).until(d -> {
@@ -243,11 +277,22 @@ class ConsoleBrowserTest {
                 return "EFFECTIVE".equals(d.findElement(By.id("proposal-status")).getText());
             });
             c.screenshot("proposal-effective");
+
+            c.driver().get(servers.consoleUrl() + "/parameters?asset=BTC");
+            String live = c.waitFor(By.id("live-parameters")).getText();
+            assertThat(live).contains("6.00 %").contains("parameters v2");
+            String history = c.driver().findElement(By.id("history")).getText();
+            assertThat(history).contains("parameters ASSET v2").contains("PROPOSAL").contains("0.05 → 0.06")
+                    .contains("proposed by").contains("approved by");
+            assertThat(c.driver().findElements(By.cssSelector("#history a[href='/proposals/" + proposal + "']")))
+                    .isNotEmpty();
+            c.screenshot("parameters-after-proposal", By.id("history"));
         }
 
         try (Browser b = new Browser()) {
             b.signIn(servers.consoleUrl() + "/proposals/" + proposal, bob, ConsoleServers.PASSWORD);
-            assertThat(b.waitFor(By.cssSelector(".notice")).getText()).contains("404");
+            assertThat(b.waitFor(By.cssSelector(".notice.error")).getText()).contains("Not Found")
+                    .contains("proposal " + proposal + " does not exist").contains("HTTP 404");
             assertThat(b.driver().findElements(By.id("proposal-status"))).isEmpty();
         }
 
@@ -270,16 +315,102 @@ class ConsoleBrowserTest {
                 .body("approvals", org.hamcrest.Matchers.equalTo(0));
     }
 
+    /**
+     * Tenant admin: a policy change applying at once, one refused by the console's validation, fewer approvals and
+     * new bounds becoming proposals (the page links them), freeze and lift, and a veto during the timelock; a
+     * committee member is offered none of these forms.
+     */
+    @Test
+    @Order(8)
+    void tenantAdminChangesThePolicyProposesBoundsFreezesAndVetoes() {
+        String dana = servers.user("dana", tenantA.id(), "tenant-admin");
+        String erin = servers.user("erin", tenantA.id(), "risk-committee");
+        try (Browser d = new Browser()) {
+            d.signIn(servers.consoleUrl() + "/admin", dana, ConsoleServers.PASSWORD);
+            var page = d.driver();
+            assertThat(d.waitFor(By.id("policy-approvals")).getText()).isEqualTo("2");
+
+            fill(d, "timelock", "PT10M");
+            fill(d, "policy-reason", "console test: a ten-minute veto window");
+            page.findElement(By.id("policy-submit")).click();
+            assertThat(d.waitFor(By.id("done")).getText()).contains("Policy changed");
+            assertThat(page.findElement(By.id("policy-timelock")).getText()).isEqualTo("PT10M");
+
+            // the browser's own checks are bypassed: the console refuses the form with the reason, nothing changes
+            page.executeScript("document.getElementById('policy-form').noValidate = true;");
+            fill(d, "timelock", "ten minutes");
+            fill(d, "policy-reason", "");
+            page.findElement(By.id("policy-submit")).click();
+            assertThat(d.waitFor(By.id("form-error")).getText()).contains("timelock: an ISO-8601 duration")
+                    .contains("reason: 1 to 500 characters");
+            assertThat(page.findElement(By.id("policy-timelock")).getText()).isEqualTo("PT10M");
+
+            page.get(servers.consoleUrl() + "/admin");
+            fill(d, "approvalsRequired", "1");
+            fill(d, "policy-reason", "console test: one approval is enough");
+            page.findElement(By.id("policy-submit")).click();
+            assertThat(d.waitFor(By.id("done")).getText()).contains("Fewer approvals is a loosening")
+                    .contains("proposal");
+            assertThat(page.findElement(By.id("policy-approvals")).getText()).isEqualTo("2");
+            assertThat(page.findElement(By.id("outcome-proposal")).getAttribute("href")).contains("/proposals/");
+
+            fill(d, "bound-autoApplyMaxChange", "0.2");
+            fill(d, "bounds-reason", "console test: a wider auto-apply band");
+            page.findElement(By.id("bounds-submit")).click();
+            assertThat(d.waitFor(By.id("done")).getText()).contains("risk settings").contains("proposal");
+            d.screenshot("admin");
+            page.findElement(By.id("outcome-proposal")).click();
+            assertThat(d.waitFor(By.id("proposal-status")).getText()).isEqualTo("OPEN");
+            assertThat(page.findElement(By.id("changes")).getText()).contains("autoApplyMaxChange").contains("0.2");
+
+            page.get(servers.consoleUrl() + "/admin");
+            fill(d, "reason", "console test: oracle incident drill");
+            page.findElement(By.id("freeze")).click();
+            assertThat(d.waitFor(By.id("frozen")).getText()).startsWith("FROZEN").contains("oracle incident drill");
+            fill(d, "unfreeze-reason", "drill over");
+            page.findElement(By.id("unfreeze")).click();
+            assertThat(d.waitFor(By.id("frozen")).getText()).isEqualTo("running");
+
+            String approved = propose();
+            approveInBrowser(alice, approved, "first approval");
+            approveInBrowser(erin, approved, "second approval");
+            page.get(servers.consoleUrl() + "/admin");
+            assertThat(d.waitFor(By.id("timelocked")).getText()).contains("maintenanceMarginFraction");
+            d.screenshot("admin-timelock", By.id("timelocked"));
+            fill(d, "veto-" + approved, "console test: vetoed during the timelock");
+            page.findElement(By.id("veto-button-" + approved)).click();
+            assertThat(d.waitFor(By.id("proposal-status")).getText()).isEqualTo("VETOED");
+        }
+        try (Browser a = new Browser()) {
+            a.signIn(servers.consoleUrl() + "/admin", alice, ConsoleServers.PASSWORD);
+            assertThat(a.waitFor(By.id("policy")).getText()).contains("PT10M");
+            for (String form : List.of("policy-form", "bounds-form", "freeze-form", "unfreeze-form")) {
+                assertThat(a.driver().findElements(By.id(form))).as(form).isEmpty();
+            }
+            assertThat(a.driver().findElements(By.cssSelector(".veto-form"))).isEmpty();
+        }
+    }
+
+    private void approveInBrowser(String member, String proposal, String comment) {
+        try (Browser b = new Browser()) {
+            b.signIn(servers.consoleUrl() + "/proposals/" + proposal, member, ConsoleServers.PASSWORD);
+            b.waitFor(By.id("comment")).sendKeys(comment);
+            b.driver().findElement(By.id("approve")).click();
+            assertThat(b.waitFor(By.id("done")).getText()).contains("approve");
+        }
+    }
+
+    private static void fill(Browser browser, String id, String value) {
+        var field = browser.waitFor(By.id(id));
+        field.clear();
+        field.sendKeys(value);
+    }
+
     private String propose() {
         return servers.api(servers.clientToken(tenantA.adminId(), tenantA.adminSecret()))
                 .body(Map.of("asset", "BTC", "changes", Map.of("maintenanceMarginFraction", 0.06),
                         "reason", "console end-to-end test"))
                 .post("/api/v1/governance/proposals").then().statusCode(201).extract().path("id");
-    }
-
-    private boolean governanceDeployed() {
-        return servers.api(servers.clientToken(tenantA.adminId(), tenantA.adminSecret()))
-                .get("/api/v1/governance/policy").statusCode() != 404;
     }
 
     private static String envelope(String eventId, String tenantId, String accountId) {

@@ -16,10 +16,10 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /**
- * The risk service's governance API (issue 8, {@code /api/v1/governance}), as described there: policy, proposals
- * with evidence, approve, reject, veto, freeze, parameter history, audit query and export. Called with the
- * signed-in user's access token. Paths and bodies of the join with the governance branch live here and in
- * {@link GovernanceClient} only.
+ * The risk service's governance API ({@code /api/v1/governance}, services/risk-service
+ * {@code governance/rest/GovernanceResource}, docs/governance.md): policy, proposals with evidence, approve, reject,
+ * veto, freeze, parameters in force and their history, audit query and export. Called with the signed-in user's
+ * access token. Paths and bodies live here and in {@link GovernanceClient} only.
  */
 @RegisterRestClient(configKey = "risk")
 @RegisterProvider(UserTokenFilter.class)
@@ -27,14 +27,18 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 @Produces(MediaType.APPLICATION_JSON)
 public interface GovernanceApi {
 
-    /** @return the tenant's governance policy (approvals required, expiry, timelock, bounds, freeze) */
+    /**
+     * @return the tenant's governance policy {@code {version, approvalsRequired, proposalTtl, timelock, frozen,
+     *     frozenReason, frozenBy, frozenAt, updatedAt}} (durations ISO-8601)
+     */
     @GET
     @Path("/policy")
     Response policy();
 
     /**
-     * @param policy the new policy (a loosening becomes a proposal on the service side)
-     * @return the service's answer
+     * @param policy {@code {approvalsRequired, proposalTtl, timelock, reason}}; absent fields keep their value
+     * @return {@code {policy, proposal}}: the policy in force afterwards, and the proposal a loosening (fewer
+     *     approvals) became, or null
      */
     @PUT
     @Path("/policy")
@@ -54,8 +58,17 @@ public interface GovernanceApi {
             @QueryParam("offset") Integer offset, @QueryParam("limit") Integer limit);
 
     /**
+     * @param proposal {@code {asset, changes: {name: value}, reason}}; no asset for tenant-wide settings
+     * @return 201 with the proposal and its evidence
+     */
+    @POST
+    @Path("/proposals")
+    @Consumes(MediaType.APPLICATION_JSON)
+    Response propose(JsonNode proposal);
+
+    /**
      * @param id the proposal id
-     * @return the proposal with its evidence
+     * @return the proposal with its evidence and votes (404 when unknown to the user's tenant)
      */
     @GET
     @Path("/proposals/{id}")
@@ -90,8 +103,17 @@ public interface GovernanceApi {
     Response unfreeze(@QueryParam("reason") String reason);
 
     /**
-     * @param asset filter by asset symbol or null
-     * @return parameter versions over time, newest first, with who changed what
+     * @param asset asset symbol, or null for the tenant-wide settings
+     * @return {@code {asset, versions, values: {name: value}, floorMode, volShockDteScaled}}: what is in force now
+     */
+    @GET
+    @Path("/parameters")
+    Response parametersInForce(@QueryParam("asset") String asset);
+
+    /**
+     * @param asset asset symbol, or null for the tenant-wide settings only
+     * @return every version, oldest first: {@code [{kind, scope, version, effectiveFrom, source, actor, proposalId,
+     *     values}]}, the asset's parameter versions first, then the settings versions
      */
     @GET
     @Path("/parameters/history")
@@ -100,19 +122,25 @@ public interface GovernanceApi {
     /**
      * @param action filter by audit action or null
      * @param actor  filter by actor subject or null
+     * @param asset  filter by asset symbol or null
      * @param from   ISO-8601 lower bound or null
      * @param to     ISO-8601 upper bound or null
-     * @return matching audit entries, newest first
+     * @param offset rows to skip
+     * @param limit  rows at most (1 to 1000)
+     * @return matching audit entries {@code [{id, occurredAt, action, actorSubject, actorClient, assetId,
+     *     proposalId, before, after, reason, evidenceDigest}]}
      */
     @GET
     @Path("/audit")
     Response audit(@QueryParam("action") String action, @QueryParam("actor") String actor,
-            @QueryParam("from") String from, @QueryParam("to") String to);
+            @QueryParam("asset") String asset, @QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("offset") Integer offset, @QueryParam("limit") Integer limit);
 
     /**
      * @param format {@code csv} or {@code json}
      * @param action filter by audit action or null
      * @param actor  filter by actor subject or null
+     * @param asset  filter by asset symbol or null
      * @param from   ISO-8601 lower bound or null
      * @param to     ISO-8601 upper bound or null
      * @return the export file
@@ -121,5 +149,6 @@ public interface GovernanceApi {
     @Path("/audit/export")
     @Produces({"text/csv", MediaType.APPLICATION_JSON})
     Response auditExport(@QueryParam("format") String format, @QueryParam("action") String action,
-            @QueryParam("actor") String actor, @QueryParam("from") String from, @QueryParam("to") String to);
+            @QueryParam("actor") String actor, @QueryParam("asset") String asset, @QueryParam("from") String from,
+            @QueryParam("to") String to);
 }

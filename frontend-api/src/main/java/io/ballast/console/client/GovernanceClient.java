@@ -8,8 +8,8 @@ import java.util.Set;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
- * Governance of the signed-in user's tenant (issue 8) as {@link ServiceAnswer}s. While the risk service has no
- * governance API, every answer is {@link ServiceAnswer#notAvailable()} and the pages say so.
+ * Governance of the signed-in user's tenant (docs/governance.md) as {@link ServiceAnswer}s: a refusal or a missing
+ * row is the service's problem in words.
  */
 @ApplicationScoped
 public class GovernanceClient {
@@ -17,10 +17,8 @@ public class GovernanceClient {
     /** Decisions a committee member or tenant admin can take on a proposal (path segments of the API). */
     public static final Set<String> DECISIONS = Set.of("approve", "reject", "veto");
 
-    /** Proposals per page of the queue. */
+    /** Proposals per page of the queue, and audit entries per page of the trail. */
     public static final int PAGE_SIZE = 50;
-
-    private static final String GOVERNANCE = "the governance API (/api/v1/governance)";
 
     private final GovernanceApi api;
     private final ServiceCalls calls;
@@ -39,7 +37,7 @@ public class GovernanceClient {
 
     /** @return the tenant's policy */
     public ServiceAnswer policy() {
-        return calls.run(api::policy, GOVERNANCE);
+        return calls.run(api::policy);
     }
 
     /**
@@ -49,16 +47,57 @@ public class GovernanceClient {
      * @return that page of proposals
      */
     public ServiceAnswer proposals(String status, String asset, int page) {
-        return calls.run(() -> api.proposals(blankToNull(status), blankToNull(asset), page * PAGE_SIZE, PAGE_SIZE),
-                GOVERNANCE);
+        return calls.run(() -> api.proposals(blankToNull(status), blankToNull(asset), page * PAGE_SIZE, PAGE_SIZE));
     }
 
     /**
      * @param id proposal id
-     * @return the proposal with its evidence (a 404 is "not found" or "not available yet": both are told)
+     * @return the proposal with its evidence (another tenant's: the service's 404 in words)
      */
     public ServiceAnswer proposal(String id) {
-        return calls.run(() -> api.proposal(id), "proposal " + id + " (or " + GOVERNANCE + ")");
+        return calls.run(() -> api.proposal(id));
+    }
+
+    /**
+     * A manual proposal of the tenant-wide settings (bounds of automatic changes), or of an asset's parameters.
+     *
+     * @param asset   asset symbol, or null for the tenant-wide settings
+     * @param changes new values by name (plain fractions)
+     * @param reason  why, shown to the committee
+     * @return the proposal with its evidence, or the refusal in words (422 names each field)
+     */
+    public ServiceAnswer propose(String asset, java.util.Map<String, java.math.BigDecimal> changes, String reason) {
+        var body = json.createObjectNode();
+        if (asset != null) {
+            body.put("asset", asset);
+        }
+        var values = body.putObject("changes");
+        changes.forEach(values::put);
+        body.put("reason", reason);
+        return calls.run(() -> api.propose(body));
+    }
+
+    /**
+     * @param approvalsRequired distinct approvals, or null to keep it (fewer is a loosening: a proposal)
+     * @param proposalTtl       ISO-8601 duration, or null to keep it
+     * @param timelock          ISO-8601 duration, or null to keep it
+     * @param reason            why (audited)
+     * @return {@code {policy, proposal}} or the refusal in words
+     */
+    public ServiceAnswer changePolicy(Integer approvalsRequired, String proposalTtl, String timelock,
+            String reason) {
+        var body = json.createObjectNode();
+        if (approvalsRequired != null) {
+            body.put("approvalsRequired", approvalsRequired);
+        }
+        if (proposalTtl != null) {
+            body.put("proposalTtl", proposalTtl);
+        }
+        if (timelock != null) {
+            body.put("timelock", timelock);
+        }
+        body.put("reason", reason);
+        return calls.run(() -> api.updatePolicy(body));
     }
 
     /**
@@ -71,8 +110,7 @@ public class GovernanceClient {
         if (!DECISIONS.contains(decision)) {
             throw new IllegalArgumentException("unknown decision " + decision);
         }
-        return calls.run(() -> api.decide(id, decision, json.createObjectNode().put("comment", comment)),
-                "proposal " + id + " (or " + GOVERNANCE + ")");
+        return calls.run(() -> api.decide(id, decision, json.createObjectNode().put("comment", comment)));
     }
 
     /**
@@ -80,7 +118,7 @@ public class GovernanceClient {
      * @return the policy after the freeze
      */
     public ServiceAnswer freeze(String reason) {
-        return calls.run(() -> api.freeze(json.createObjectNode().put("reason", reason)), GOVERNANCE);
+        return calls.run(() -> api.freeze(json.createObjectNode().put("reason", reason)));
     }
 
     /**
@@ -88,23 +126,33 @@ public class GovernanceClient {
      * @return the policy after lifting the freeze
      */
     public ServiceAnswer unfreeze(String reason) {
-        return calls.run(() -> api.unfreeze(blankToNull(reason)), GOVERNANCE);
+        return calls.run(() -> api.unfreeze(blankToNull(reason)));
     }
 
     /**
-     * @param asset asset filter or null
-     * @return parameter history, newest first
+     * @param asset asset symbol, or null for the tenant-wide settings
+     * @return the values in force now with their versions
+     */
+    public ServiceAnswer parametersInForce(String asset) {
+        return calls.run(() -> api.parametersInForce(blankToNull(asset)));
+    }
+
+    /**
+     * @param asset asset symbol, or null for the tenant-wide settings only
+     * @return every version of the asset's parameters and of the settings that apply to it, oldest first
      */
     public ServiceAnswer parameterHistory(String asset) {
-        return calls.run(() -> api.parameterHistory(blankToNull(asset)), GOVERNANCE);
+        return calls.run(() -> api.parameterHistory(blankToNull(asset)));
     }
 
     /**
      * @param filter the audit filters
-     * @return matching audit entries
+     * @param page   zero-based page of {@value #PAGE_SIZE}
+     * @return that page of matching audit entries
      */
-    public ServiceAnswer audit(AuditFilter filter) {
-        return calls.run(() -> api.audit(filter.action(), filter.actor(), filter.from(), filter.to()), GOVERNANCE);
+    public ServiceAnswer audit(AuditFilter filter, int page) {
+        return calls.run(() -> api.audit(filter.action(), filter.actor(), filter.asset(), filter.from(),
+                filter.to(), page * PAGE_SIZE, PAGE_SIZE));
     }
 
     /**
@@ -115,23 +163,25 @@ public class GovernanceClient {
      * @return the service's response (the caller closes it)
      */
     public Response auditExport(String format, AuditFilter filter) {
-        return api.auditExport(format, filter.action(), filter.actor(), filter.from(), filter.to());
+        return api.auditExport(format, filter.action(), filter.actor(), filter.asset(), filter.from(), filter.to());
     }
 
     /**
      * Audit filters; blank values mean "any".
      *
-     * @param action audit action, e.g. APPROVAL
+     * @param action audit action, e.g. APPROVED
      * @param actor  actor subject
+     * @param asset  asset symbol
      * @param from   ISO-8601 lower bound
      * @param to     ISO-8601 upper bound
      */
     @TemplateData
-    public record AuditFilter(String action, String actor, String from, String to) {
+    public record AuditFilter(String action, String actor, String asset, String from, String to) {
         /** Blank fields become null. */
         public AuditFilter {
             action = blankToNull(action);
             actor = blankToNull(actor);
+            asset = blankToNull(asset);
             from = blankToNull(from);
             to = blankToNull(to);
         }

@@ -37,6 +37,14 @@ public interface RiskApi {
     @Path("/accounts/{id}/margin")
     Response margin(@PathParam("id") String accountId);
 
+    /**
+     * @return GET /api/v1/market/oracles: every asset's oracle {@code [{underlying, priceUsd, observedAt, ageSeconds,
+     *     priceSource, health, config, sources}]}
+     */
+    @GET
+    @Path("/market/oracles")
+    Response oracles();
+
     /** @return GET /api/v1/instruments: the tenant's instruments */
     @GET
     @Path("/instruments")
@@ -46,15 +54,6 @@ public interface RiskApi {
     @GET
     @Path("/assets")
     Response assets();
-
-    /**
-     * @param kind {@code assets} or {@code instruments}
-     * @param id   the asset or instrument id
-     * @return GET /api/v1/{kind}/{id}/risk-parameters: its versions
-     */
-    @GET
-    @Path("/{kind}/{id}/risk-parameters")
-    Response riskParameters(@PathParam("kind") String kind, @PathParam("id") String id);
 
     /**
      * @param kind {@code assets} or {@code instruments}

@@ -31,13 +31,12 @@ public class ServiceCalls {
     /**
      * Runs one REST-client call.
      *
-     * @param call        the call (every status returns: the REST client's default exception mapper is off, and a
-     *                    refusal raised as a WebApplicationException is unwrapped)
-     * @param missingWhat when not null, a 404 means this endpoint is not deployed yet and is answered as
-     *                    {@link ServiceAnswer#notAvailable()} naming it
-     * @return the answer
+     * @param call the call (every status returns: the REST client's default exception mapper is off, and a refusal
+     *             raised as a WebApplicationException is unwrapped)
+     * @return the answer; a 404 is the service's problem in words (a missing row and another tenant's row read the
+     *     same, "Not Found: proposal ... does not exist (HTTP 404)")
      */
-    public ServiceAnswer run(Supplier<Response> call, String missingWhat) {
+    public ServiceAnswer run(Supplier<Response> call) {
         Response response;
         try {
             response = call.get();
@@ -53,9 +52,6 @@ public class ServiceCalls {
             if (status >= 200 && status < 300) {
                 return ServiceAnswer.of(status, text.isBlank() ? json.createObjectNode() : parse(text));
             }
-            if (status == 404 && missingWhat != null) {
-                return ServiceAnswer.missing(missingWhat);
-            }
             return ServiceAnswer.failed(status, describe(status, text));
         }
     }
@@ -68,11 +64,18 @@ public class ServiceCalls {
         }
     }
 
-    /** One sentence out of a problem+json body (title, detail, each field error), or the status alone. */
-    String describe(int status, String text) {
+    /**
+     * @param status HTTP status of a refusal
+     * @param text   its body
+     * @return one sentence out of a problem+json body (title, detail, each field error), or the status alone
+     */
+    public String describe(int status, String text) {
         StringBuilder out = new StringBuilder();
         try {
             JsonNode problem = json.readTree(text);
+            if (problem == null || !problem.isObject() || !problem.has("title")) {
+                throw new IllegalArgumentException("not a problem+json body");
+            }
             out.append(problem.path("title").asText("HTTP " + status));
             if (problem.hasNonNull("detail")) {
                 out.append(": ").append(problem.get("detail").asText());
@@ -83,7 +86,7 @@ public class ServiceCalls {
             }
         } catch (Exception notJson) {
             out.setLength(0);
-            out.append("HTTP ").append(status);
+            out.append(status == 404 ? "Not Found: the risk service has no such resource" : "HTTP " + status);
             if (!text.isBlank() && text.length() < 300) {
                 out.append(": ").append(text.strip());
             }

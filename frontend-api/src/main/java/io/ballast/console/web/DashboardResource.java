@@ -63,6 +63,7 @@ public class DashboardResource {
         return dashboard.data("header", data.header(user))
                 .data("summary", data.view(risk.summary()))
                 .data("accounts", data.view(risk.accounts()))
+                .data("oracles", data.view(risk.oracles()))
                 .data("events", user.tenantId().map(stream::recent).orElse(java.util.List.of()));
     }
 

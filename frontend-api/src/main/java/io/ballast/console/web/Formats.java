@@ -41,6 +41,28 @@ public final class Formats {
         return value == null || value.toString().isBlank() ? "—" : value.toString();
     }
 
+    /**
+     * @param seconds an age in seconds, may be null
+     * @return e.g. {@code 42 s}, {@code 3 min 5 s}, {@code 2 h 10 min}, {@code 3 d 4 h}, or an em dash
+     */
+    public static String age(Object seconds) {
+        BigDecimal number = toDecimal(seconds);
+        if (number == null) {
+            return "—";
+        }
+        long s = number.longValue();
+        if (s < 60) {
+            return s + " s";
+        }
+        if (s < 3600) {
+            return s / 60 + " min " + s % 60 + " s";
+        }
+        if (s < 86_400) {
+            return s / 3600 + " h " + s % 3600 / 60 + " min";
+        }
+        return s / 86_400 + " d " + s % 86_400 / 3600 + " h";
+    }
+
     private static BigDecimal toDecimal(Object value) {
         if (value == null) {
             return null;

@@ -36,13 +36,12 @@ public class PageData {
 
     /**
      * @param answer a service answer
-     * @return {@code {ok, error, notAvailable, status, body}} with the body as plain Java
+     * @return {@code {ok, error, status, body}} with the body as plain Java
      */
     public Map<String, Object> view(ServiceAnswer answer) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("ok", answer.ok());
         view.put("error", answer.error());
-        view.put("notAvailable", answer.notAvailable());
         view.put("status", answer.status());
         view.put("body", plain(answer.body()));
         return view;
@@ -60,6 +59,43 @@ public class PageData {
         JsonNode list = body.isArray() ? body : body.has("items") ? body.get("items") : body.path("content");
         Object plain = plain(list);
         return plain instanceof List<?> l ? new ArrayList<>(l) : List.of();
+    }
+
+    /**
+     * @param answer     an answer whose body is a list of objects
+     * @param jsonFields fields to keep as compact JSON text (e.g. an audit entry's {@code before} and {@code after})
+     * @return the items as plain Java, those fields as JSON text (null stays null)
+     */
+    public List<Object> itemsWithJson(ServiceAnswer answer, String... jsonFields) {
+        List<Object> out = new ArrayList<>();
+        if (!answer.ok() || !answer.body().isArray()) {
+            return out;
+        }
+        for (JsonNode item : answer.body()) {
+            Object plain = plain(item);
+            if (plain instanceof Map<?, ?> map) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> row = (Map<String, Object>) map;
+                for (String field : jsonFields) {
+                    JsonNode value = item.get(field);
+                    row.put(field, value == null || value.isNull() ? null : value.toString());
+                }
+            }
+            out.add(plain);
+        }
+        return out;
+    }
+
+    /**
+     * @param assets the service's asset list
+     * @return asset symbols by asset id (empty when the list failed: pages then show ids)
+     */
+    public Map<String, String> symbols(ServiceAnswer assets) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (assets.ok()) {
+            assets.body().forEach(a -> out.put(a.path("id").asText(), a.path("symbol").asText()));
+        }
+        return out;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.ballast.console.web;
 
 import io.ballast.console.client.GovernanceClient;
+import io.ballast.console.client.RiskClient;
 import io.ballast.console.client.ServiceAnswer;
 import io.ballast.console.security.ConsoleUser;
 import io.quarkus.qute.Template;
@@ -41,6 +42,8 @@ public class ProposalsResource {
     GovernanceClient governance;
     @Inject
     PageData data;
+    @Inject
+    RiskClient risk;
 
     @Inject
     Template proposals;
@@ -59,13 +62,18 @@ public class ProposalsResource {
     public TemplateInstance queue(@QueryParam("status") String status, @QueryParam("asset") String asset,
             @QueryParam("page") Integer page, @HeaderParam("HX-Request") String htmxCall) {
         String effectiveStatus = status == null ? "OPEN" : status;
+        int pageNumber = page == null ? 0 : Math.max(0, page);
         ServiceAnswer answer = governance.proposals("ALL".equals(effectiveStatus) ? null : effectiveStatus, asset,
-                page == null ? 0 : Math.max(0, page));
+                pageNumber);
         TemplateInstance page1 = "true".equals(htmxCall) ? proposals.getFragment("table").instance()
                 : proposals.instance();
         return page1.data("header", data.header(user)).data("status", effectiveStatus).data("statuses", STATUSES)
                 .data("asset", asset == null ? "" : asset).data("answer", data.view(answer))
-                .data("items", data.items(answer));
+                .data("items", data.items(answer)).data("symbols", data.symbols(risk.assets()))
+                .data("page", pageNumber).data("pageSize", GovernanceClient.PAGE_SIZE)
+                .data("previousPage", pageNumber - 1).data("nextPage", pageNumber + 1)
+                .data("pageBase", "/proposals?status=" + encode(effectiveStatus) + "&asset="
+                        + encode(asset == null ? "" : asset) + "&");
     }
 
     /**
@@ -122,6 +130,11 @@ public class ProposalsResource {
         com.fasterxml.jackson.databind.JsonNode evidence = answer.ok() ? answer.body().get("evidence") : null;
         return proposal.data("header", data.header(user)).data("id", id).data("answer", data.view(answer))
                 .data("tables", EvidenceView.tables(evidence)).data("evidenceJson", EvidenceView.scriptJson(evidence))
-                .data("done", done).data("formError", formError).data("comment", comment);
+                .data("done", done).data("formError", formError).data("comment", comment)
+                .data("symbols", data.symbols(risk.assets()));
+    }
+
+    private static String encode(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
     }
 }
