@@ -25,7 +25,7 @@
     var evidence;
     try { evidence = JSON.parse(source.textContent); } catch (e) { return; }
     var colours = ['#1f5fbf', '#a86300', '#1c7c43', '#7b3fa0', '#b3261e'];
-    coverageChart(evidence.coverage);
+    coverageChart(evidence.coverage, evidence.policyCoverage);
     impactChart(evidence.impact);
     (function walk(node, path) {
       if (!node || typeof node !== 'object') { return; }
@@ -37,14 +37,23 @@
     })(evidence, '');
 
     // Exceptions of the maintenance fraction in force and of the proposed one, against the expected count, per window.
-    function coverageChart(coverage) {
+    // With a recommendation, also the recommending policy replayed day by day (evidence.policyCoverage).
+    function coverageChart(coverage, policy) {
       if (!coverage || !Array.isArray(coverage.before) || !Array.isArray(coverage.after)) { return; }
+      var sets = [
+        { label: 'exceptions, in force (constant)', data: coverage.before.map(function (w) { return w.exceptions; }), backgroundColor: '#a86300' },
+        { label: 'exceptions, proposed (constant)', data: coverage.after.map(function (w) { return w.exceptions; }), backgroundColor: '#1f5fbf' }
+      ];
+      if (policy && Array.isArray(policy.windows)) {
+        sets.push({ label: 'exceptions, recommending policy (replayed, in-sample)',
+          data: coverage.before.map(function (w) {
+            var match = policy.windows.filter(function (p) { return p.windowDays === w.windowDays; })[0];
+            return match ? match.exceptions : null;
+          }), backgroundColor: '#1c7c43' });
+      }
+      sets.push({ label: 'expected', data: coverage.before.map(function (w) { return w.expected; }), backgroundColor: '#9aa3b3' });
       bars('coverage: exceptions per window (in force ' + coverage.beforeMmf + ', proposed ' + coverage.afterMmf + ')',
-        coverage.before.map(function (w) { return w.windowDays + ' days (' + w.days + ' returns)'; }), [
-          { label: 'exceptions, in force', data: coverage.before.map(function (w) { return w.exceptions; }), backgroundColor: '#a86300' },
-          { label: 'exceptions, proposed', data: coverage.after.map(function (w) { return w.exceptions; }), backgroundColor: '#1f5fbf' },
-          { label: 'expected', data: coverage.before.map(function (w) { return w.expected; }), backgroundColor: '#9aa3b3' }
-        ], 'coverage-chart');
+        coverage.before.map(function (w) { return w.windowDays + ' days (' + w.days + ' returns)'; }), sets, 'coverage-chart');
     }
 
     // Initial margin of the most affected accounts now and with the change (USD).
