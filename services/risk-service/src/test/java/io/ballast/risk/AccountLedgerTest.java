@@ -122,6 +122,31 @@ class AccountLedgerTest {
                 .body("size()", equalTo(50));
     }
 
+    /** An account that holds a position or collateral cannot be closed; emptied, it can. */
+    @Test
+    void anAccountThatHoldsAnythingCannotBeClosed() {
+        Tenant t = TestTenants.onboard("close");
+        TestTenants.asset(t, "USDT");
+        TestTenants.asset(t, "BTC");
+        TestTenants.perpetual(t, "BTC-PERP", "BTC", "USDT");
+        String a = TestTenants.account(t, "0xCLOSE");
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "10")).post("/api/v1/accounts/" + a + "/deposits")
+                .then().statusCode(201);
+        t.asIntegrator().body(Map.of("quantity", "1", "entryPrice", "100"))
+                .put("/api/v1/accounts/" + a + "/positions/BTC-PERP").then().statusCode(200);
+        t.asIntegrator().body(Map.of("status", "CLOSED")).patch("/api/v1/accounts/" + a).then().statusCode(409)
+                .contentType("application/problem+json").body("title", equalTo("Account Not Empty"))
+                .body("detail", org.hamcrest.Matchers.containsString("1 open position(s) and 1 non-zero balance"));
+        t.asIntegrator().get("/api/v1/accounts/" + a).then().statusCode(200).body("status", equalTo("ACTIVE"));
+        t.asIntegrator().delete("/api/v1/accounts/" + a + "/positions/BTC-PERP").then().statusCode(204);
+        t.asIntegrator().body(Map.of("status", "CLOSED")).patch("/api/v1/accounts/" + a).then().statusCode(409)
+                .body("detail", org.hamcrest.Matchers.containsString("0 open position(s) and 1 non-zero balance"));
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "10")).post("/api/v1/accounts/" + a + "/withdrawals")
+                .then().statusCode(201);
+        t.asIntegrator().body(Map.of("status", "CLOSED")).patch("/api/v1/accounts/" + a).then().statusCode(200)
+                .body("status", equalTo("CLOSED"));
+    }
+
     /** Concurrent edits of one account: each answer is 200 or a 409 problem (a stale write), never a 500. */
     @Test
     void concurrentEditsOfOneAccountAreAppliedOrRefusedWith409() throws Exception {

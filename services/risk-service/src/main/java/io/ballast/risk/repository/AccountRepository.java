@@ -19,6 +19,35 @@ public class AccountRepository implements PanacheRepositoryBase<Account, UUID> {
         return find("tenantId = ?1 and id = ?2", tenant.value(), id).firstResult();
     }
 
+    /**
+     * The tenant's account or null, locked {@code for share} until the transaction ends: a ledger or position write
+     * that checked the account ACTIVE holds this lock, so closing the account (which locks it for update) waits for
+     * it and then sees what it wrote, or the write waits for the close and then sees CLOSED.
+     */
+    public Uni<Account> findForShare(TenantId tenant, UUID id) {
+        return find("tenantId = ?1 and id = ?2", tenant.value(), id)
+                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_READ).firstResult();
+    }
+
+    /** The tenant's account or null, locked {@code for update} until the transaction ends. */
+    public Uni<Account> findForUpdate(TenantId tenant, UUID id) {
+        return find("tenantId = ?1 and id = ?2", tenant.value(), id)
+                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
+    /**
+     * What an account still holds.
+     *
+     * @return open positions (non-zero quantity) and non-zero balances, in that order
+     */
+    public Uni<long[]> holdings(TenantId tenant, UUID id) {
+        return getSession().flatMap(s -> s.createNativeQuery("select (select count(*) from position where tenant_id "
+                        + "= :t and account_id = :a and quantity <> 0), (select count(*) from balance where tenant_id "
+                        + "= :t and account_id = :a and amount <> 0)", Object[].class)
+                .setParameter("t", tenant.value()).setParameter("a", id).getSingleResult())
+                .map(r -> new long[] {((Number) r[0]).longValue(), ((Number) r[1]).longValue()});
+    }
+
     /** The tenant's account with this external id, or null. */
     public Uni<Account> findByExternalId(TenantId tenant, String externalId) {
         return find("tenantId = ?1 and externalId = ?2", tenant.value(), externalId).firstResult();

@@ -3,6 +3,7 @@ package io.ballast.risk.service;
 import io.ballast.risk.domain.Account;
 import io.ballast.risk.domain.AccountStatus;
 import io.ballast.risk.domain.ApiException;
+import io.ballast.risk.domain.FieldError;
 import io.ballast.risk.domain.MarginMode;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.messaging.OutboxWriter;
@@ -62,17 +63,36 @@ public class AccountService {
 
     /** The account, required to be ACTIVE (409 otherwise; 404 when unknown). */
     public Uni<Account> requireActive(TenantId tenant, UUID id) {
-        return get(tenant, id).invoke(a -> {
+        return accounts.findForShare(tenant, id).onItem().ifNull()
+                .failWith(() -> ApiException.notFound("account", id)).invoke(a -> {
             if (a.status != AccountStatus.ACTIVE) {
                 throw ApiException.conflict("account " + id + " is " + a.status);
             }
         });
     }
 
-    /** Changes margin mode and/or status (null leaves a field as is); a CLOSED account stays closed. */
+    /**
+     * Changes margin mode and/or status (null leaves a field as is); a CLOSED account stays closed. Closing an account
+     * that still holds an open position or a non-zero balance is a 409 naming what it holds (so an account that holds
+     * anything is never closed and never drops out of a summary); the account is locked for update while checking,
+     * and ledger and position writes lock it for share, so no write slips in between.
+     */
     @WithTransaction
     public Uni<Account> update(TenantId tenant, UUID id, MarginMode marginMode, AccountStatus status) {
-        return get(tenant, id).flatMap(a -> {
+        boolean closing = status == AccountStatus.CLOSED;
+        Uni<Account> found = closing ? accounts.findForUpdate(tenant, id).onItem().ifNull()
+                .failWith(() -> ApiException.notFound("account", id)) : get(tenant, id);
+        return found.flatMap(a -> closing && a.status != AccountStatus.CLOSED
+                ? accounts.holdings(tenant, id).map(h -> {
+                    if (h[0] > 0 || h[1] > 0) {
+                        throw new ApiException(409, "Account Not Empty", "account " + id + " still holds " + h[0]
+                                + " open position(s) and " + h[1] + " non-zero balance(s); close the positions and "
+                                + "withdraw the balances first", List.of(FieldError.of("status",
+                                "an account that holds positions or collateral cannot be closed")));
+                    }
+                    return a;
+                })
+                : Uni.createFrom().item(a)).flatMap(a -> {
             if (a.status == AccountStatus.CLOSED && status != null && status != AccountStatus.CLOSED) {
                 return Uni.createFrom().failure(ApiException.conflict("account " + id + " is closed"));
             }
