@@ -351,6 +351,13 @@ class RecommendationApiTest {
         assertThat(policy.getList("windows.exceptions", Integer.class)).allSatisfy(x -> assertThat(x)
                 .isBetween(0, days));
         assertThat(policy.getDouble("meanMmf")).isBetween(policy.getDouble("minMmf"), policy.getDouble("maxMmf"));
+        // the day-by-day series the console draws: one row per counted day, exceptions as counted
+        assertThat(policy.getList("series")).hasSize(days);
+        assertThat(policy.getList("series.findAll { it.exception }")).hasSize(
+                policy.getInt("windows[1].exceptions"));
+        assertThat(policy.getList("series.recommendedMmf", Double.class)).allSatisfy(m -> assertThat(m)
+                .isBetween(policy.getDouble("minMmf"), policy.getDouble("maxMmf")));
+        assertThat(policy.getDouble("realizedToForecastVarianceRatio")).isPositive();
         assertThat(Uni.join().all(job.enqueueDaily(day, tenant), job.enqueueDaily(day, tenant)).andFailFast()
                 .await().indefinitely()).as("the same day again queues nothing").containsOnly(0);
 

@@ -92,11 +92,30 @@ public class Evidence {
      * @param from         first counted day (the close the move starts from)
      * @param to           last counted day
      * @param windows      coverage tests over the last 250 and 500 counted days
+     * @param realizedToForecastVarianceRatio sum of squared realised MPOR log moves over the sum of forecast
+     *                     variances, counted days (the model's accuracy against realised volatility on this
+     *                     history: 1 unbiased, above 1 forecasts too low)
+     * @param series       one row per counted day, oldest first
      * @param replayMillis wall time of the replay, milliseconds
      */
     public record PolicyCoverage(String method, double coverage, int mporDays, int days, int warmUpDays,
             double meanMmf, double minMmf, double maxMmf, java.time.LocalDate from, java.time.LocalDate to,
-            List<CoverageWindow> windows, long replayMillis) {
+            List<CoverageWindow> windows, double realizedToForecastVarianceRatio, List<ReplayDay> series,
+            long replayMillis) {
+    }
+
+    /**
+     * One replayed day.
+     *
+     * @param date           the close the MPOR move starts from
+     * @param recommendedMmf the maintenance fraction the policy recommended for the next day
+     * @param mmfInForce     the maintenance fraction in force today (the static alternative), or null
+     * @param realizedMove   absolute realised MPOR-day log move from that close
+     * @param forecastSigma  forecast MPOR-day log-return standard deviation used
+     * @param exception      whether the move exceeded the recommended fraction
+     */
+    public record ReplayDay(java.time.LocalDate date, double recommendedMmf, Double mmfInForce, double realizedMove,
+            double forecastSigma, boolean exception) {
     }
 
     /**

@@ -23,7 +23,9 @@ import java.util.TreeMap;
  * {@link Recommender#withForecasts} with the tenant's mapping and guardrails and the guardrail state the previous
  * replayed day left (every recommendation taken as applied), and counts an exception when the realised MPOR-day
  * close-to-close move beyond that day's close exceeds the recommended maintenance fraction (a long losing more than
- * ln(1 - mmf), a short more than ln(1 + mmf)).
+ * ln(1 - mmf), a short more than ln(1 + mmf)). It also keeps the day-by-day series (recommended and in-force
+ * fraction, realised move, forecast sigma, exceptions) that the console draws, and the ratio of realised to
+ * forecast variance over the counted days (1 = the forecasts were right on average; above 1 they were too low).
  *
  * <p>What it does NOT show: the champions were fitted on a history that includes the replayed days, so the replay is
  * in-sample for the model's parameters (out-of-sample in time only for the guardrail path); the evidence says so.
@@ -46,10 +48,12 @@ public final class PolicyReplay {
      * @param models     the registered champions, by horizon (days)
      * @param mapping    the tenant's mapping settings
      * @param guardrails the tenant's guardrail settings
+     * @param mmfInForce the maintenance fraction in force now (the static policy drawn beside it), or null
      * @return the coverage, or null when the history is too short to replay one counted day
      */
     public static Evidence.PolicyCoverage replay(String tenant, String asset, List<DailyBar> bars,
-            Map<Integer, FittedModel> models, MappingSettings mapping, GuardrailSettings guardrails) {
+            Map<Integer, FittedModel> models, MappingSettings mapping, GuardrailSettings guardrails,
+            Double mmfInForce) {
         long t0 = System.nanoTime();
         int mpor = mapping.mporPerpDays();
         int largest = Evidence.WINDOWS[Evidence.WINDOWS.length - 1];
@@ -63,6 +67,9 @@ public final class PolicyReplay {
         double sumMmf = 0;
         double minMmf = Double.POSITIVE_INFINITY;
         double maxMmf = 0;
+        double sumMoveSquared = 0;
+        double sumForecastVariance = 0;
+        List<Evidence.ReplayDay> days = new ArrayList<>();
         for (int t = firstDay; t <= lastDay; t++) {
             List<DailyBar> upTo = bars.subList(0, t + 1);
             DailySeries series = DailySeries.of(upTo);
@@ -79,7 +86,12 @@ public final class PolicyReplay {
             }
             double mmf = r.recommended().mmf();
             double move = Math.log(bars.get(t + mpor).close() / bars.get(t).close());
-            exceptions.add(move < Math.log(1 - Math.min(mmf, 0.999999)) || move > Math.log(1 + mmf));
+            boolean exception = move < Math.log(1 - Math.min(mmf, 0.999999)) || move > Math.log(1 + mmf);
+            exceptions.add(exception);
+            days.add(new Evidence.ReplayDay(bars.get(t).date(), mmf, mmfInForce, Math.abs(move), r.sigmaPerp(),
+                    exception));
+            sumMoveSquared += move * move;
+            sumForecastVariance += r.sigmaPerp() * r.sigmaPerp();
             sumMmf += mmf;
             minMmf = Math.min(minMmf, mmf);
             maxMmf = Math.max(maxMmf, mmf);
@@ -94,6 +106,7 @@ public final class PolicyReplay {
                 + "realised " + mpor + "-day close-to-close moves; in-sample for the models' parameters",
                 mapping.coverage(), mpor, exc.length, WARM_UP_DAYS, sumMmf / exc.length, minMmf, maxMmf,
                 bars.get(firstDay + WARM_UP_DAYS).date(), bars.get(lastDay).date(),
-                Evidence.windows(exc, 1 - mapping.coverage()), millis);
+                Evidence.windows(exc, 1 - mapping.coverage()),
+                sumForecastVariance > 0 ? sumMoveSquared / sumForecastVariance : Double.NaN, days, millis);
     }
 }

@@ -263,20 +263,20 @@ public class RecommendationJob {
      */
     private Uni<Void> handOverAgain(TenantId tenant, AssetRef asset, AssetRecommendation served,
             List<DailyBar> bars) {
-        return store.champions(tenant, asset.id(), asset.symbol()).flatMap(models -> governance
-                .settingsInForce(tenant, asset.id()).flatMap(settings -> governance.submit(tenant, asset.id(), served,
-                        accuracy(models.get(served.settings().mporPerpDays())),
-                        replay(tenant, asset, bars, models, TenantSettings.of(settings)))));
+        return store.champions(tenant, asset.id(), asset.symbol()).flatMap(models -> store.inForce(tenant,
+                asset.id()).flatMap(inForce -> governance.settingsInForce(tenant, asset.id()).flatMap(settings ->
+                governance.submit(tenant, asset.id(), served, accuracy(models.get(served.settings().mporPerpDays())),
+                        replay(tenant, asset, bars, models, TenantSettings.of(settings), inForce)))));
     }
 
     /** Starts the replay of the recommending policy for a proposal's evidence, on this job's own executor. */
     private Supplier<Uni<Evidence.PolicyCoverage>> replay(TenantId tenant, AssetRef asset, List<DailyBar> bars,
-            Map<Integer, RegisteredModel> models, TenantSettings settings) {
+            Map<Integer, RegisteredModel> models, TenantSettings settings, InForce inForce) {
         Map<Integer, FittedModel> fitted = new TreeMap<>();
         models.forEach((h, m) -> fitted.put(h, m.artifact().fitted()));
         return () -> onJobThread(() -> {
             Evidence.PolicyCoverage c = PolicyReplay.replay(tenant.toString(), asset.symbol(), bars, fitted,
-                    settings.mapping(), settings.guardrails());
+                    settings.mapping(), settings.guardrails(), inForce == null ? null : inForce.mmf());
             LOG.infof("policy replay %s %s for a proposal's evidence: %s", tenant, asset.symbol(), c == null
                     ? "history too short" : c.days() + " days in " + c.replayMillis() + " ms");
             return c;
@@ -331,7 +331,7 @@ public class RecommendationJob {
             return store.store(tenant, asset.id(), runId, rec, fingerprint, fed, made.next(), made.forecasts())
                     .flatMap(stored -> stored
                             ? governance.submit(tenant, asset.id(), rec, accuracy(models.get(
-                                    rec.settings().mporPerpDays())), replay(tenant, asset, bars, models, settings))
+                                    rec.settings().mporPerpDays())), replay(tenant, asset, bars, models, settings, inForce))
                                     .replaceWith(done(asset, "RECOMMENDED", rec))
                             : store.existing(tenant, asset.id(), date, fingerprint)
                                     .map(other -> done(asset, "REUSED", other.served())));
