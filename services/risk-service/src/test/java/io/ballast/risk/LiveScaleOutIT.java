@@ -113,9 +113,11 @@ class LiveScaleOutIT {
         String port = url.substring(url.lastIndexOf(':') + 1);
         List<ProcessHandle> jvms = ProcessHandle.current().descendants().filter(h -> h.info().arguments()
                 .map(a -> List.of(a).contains("-Dquarkus.http.port=" + port)).orElse(false)).toList();
-        assertThat(jvms).as("the JVM of " + url).hasSize(1);
-        jvms.get(0).destroyForcibly();
-        jvms.get(0).onExit().join();
+        // the service JVM is the one without children (the others are the launcher's wrapper around it)
+        List<ProcessHandle> service = jvms.stream().filter(h -> h.children().findAny().isEmpty()).toList();
+        assertThat(service).as("the JVM of " + url).hasSize(1);
+        service.get(0).destroyForcibly();
+        service.get(0).onExit().join();
     }
 
     /** A tenant with the fixture on underlying {@code u}; returns its account ids (COLLATERAL order). */
