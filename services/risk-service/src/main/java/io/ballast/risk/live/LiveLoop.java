@@ -143,7 +143,7 @@ public class LiveLoop {
         TenantId tenant = TenantId.of(tenantId);
         TenantBook book = books.get(tenantId);
         if (book == null) {
-            return build(tenant);
+            return buildInBackground(tenant);
         }
         if (eventId <= book.appliedEventId()) {
             return Uni.createFrom().voidItem();
@@ -161,7 +161,7 @@ public class LiveLoop {
                     cause)));
         } else {
             books.remove(tenantId);
-            return build(tenant);
+            return buildInBackground(tenant);
         }
         return work.flatMap(ts -> store(book, ts)).invoke(() -> book.markApplied(eventId));
     }
@@ -178,7 +178,18 @@ public class LiveLoop {
             return Uni.createFrom().voidItem();
         }
         books.remove(tenantId);
-        return build(TenantId.of(tenantId));
+        return buildInBackground(TenantId.of(tenantId));
+    }
+
+    /**
+     * Starts a build without making the caller (a Kafka record) wait for it: a build of 100,000 accounts takes
+     * seconds, and a record left unacknowledged for a minute fails the channel. Requests are answered from the
+     * database meanwhile.
+     */
+    private Uni<Void> buildInBackground(TenantId tenant) {
+        build(tenant).subscribe().with(x -> { }, e -> LOG.warnf("building the hot book of tenant %s failed: %s",
+                tenant, e.getMessage()));
+        return Uni.createFrom().voidItem();
     }
 
     /**
