@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,6 +64,10 @@ class LiveScaleOutIT {
     @BeforeAll
     static void servers() throws Exception {
         stack = BallastServersResource.servers();
+        for (String id : List.of("a", "b")) { // the instances append to their logs; this run reads them
+            Files.deleteIfExists(ProjectRoot.locate().resolve("services/risk-service/target/it-servers/risk-service-"
+                    + id + ".log"));
+        }
         try (Admin admin = Admin.create(stack.kafka().clientConfig(KafkaUser.ADMIN))) {
             admin.createTopics(List.of(new NewTopic("ballast.events", 4, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
@@ -219,10 +224,17 @@ class LiveScaleOutIT {
 
         // two instances share new tenants with the same fixture
         String b = start("b");
+        // ready is not yet in the group: wait until the second instance has been assigned partitions
+        Path logB = ProjectRoot.locate().resolve("services/risk-service/target/it-servers/risk-service-b.log");
+        long joined = System.nanoTime() + WAIT.toNanos();
+        while (!java.util.regex.Pattern.compile("owning partitions \\[\\d").matcher(Files.readString(logB)).find()) {
+            assertThat(System.nanoTime()).as("instance b joined the group").isLessThan(joined);
+            Thread.sleep(500);
+        }
         String ud = "D" + UUID.randomUUID().toString().substring(0, 7).toUpperCase();
         Map<Tenant, List<String>> shared = new LinkedHashMap<>();
         Map<Tenant, String> owners = new LinkedHashMap<>();
-        for (int i = 0; i < 16 && (i < 6 || !owners.containsValue(b)); i++) {
+        for (int i = 0; i < 16 && (i < 6 || !(owners.containsValue(a) && owners.containsValue(b))); i++) {
             Tenant t = TestTenants.onboard("shared");
             shared.put(t, fixture(t, ud));
             owners.put(t, owner(t, shared.get(t).get(0), List.of(a, b)));
