@@ -197,4 +197,87 @@ class LiveMarginKafkaTest {
         assertThat(released.getString("previousStatus")).isEqualTo("LIQUIDATABLE");
         assertThat(released.getDouble("equityUsd")).isCloseTo(2_005, within(1e-6));
     }
+
+    /**
+     * The tenant summary from the bulk book (risk arrays, portfolio engine) equals the database path, before and
+     * after ticks: portfolio accounts with short and long options and a perpetual, cross and isolated accounts,
+     * collateral in the underlying itself.
+     */
+    @Test
+    void theTenantSummaryFromTheBulkBookEqualsTheDatabasePath() throws Exception {
+        Tenant t = TestTenants.onboard("bulk");
+        String u = "B" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        String a0 = fixture(t, u);
+        String[] options = new String[4];
+        int k = 0;
+        for (String type : List.of("CALL", "PUT")) {
+            for (int strike : new int[] {54_000, 66_000}) {
+                String symbol = u + "-" + strike + "-" + type.charAt(0);
+                String id = t.asAdmin().body(Map.of("symbol", symbol, "kind", "OPTION", "underlying", u,
+                                "settlement", "USDT", "contractSize", 1, "expiry", "2027-06-25T08:00:00Z",
+                                "strike", strike, "optionType", type))
+                        .post("/api/v1/instruments").then().statusCode(201).extract().path("id");
+                TestTenants.riskParameters(t, "instruments", id, "0.15", "0.08", "0");
+                options[k++] = symbol;
+            }
+        }
+        String[] modes = {"PORTFOLIO", "PORTFOLIO", "CROSS", "ISOLATED", "PORTFOLIO", "CROSS"};
+        for (int i = 0; i < modes.length; i++) {
+            String a = t.asIntegrator().body(Map.of("externalId", "0xBULK" + i, "marginMode", modes[i]))
+                    .post("/api/v1/accounts").then().statusCode(201).extract().path("id");
+            t.asIntegrator().body(Map.of("asset", "USDT", "amount", String.valueOf(4_000 + 3_000 * i)))
+                    .post("/api/v1/accounts/" + a + "/deposits").then().statusCode(201);
+            if (i % 2 == 0) {
+                t.asIntegrator().body(Map.of("asset", u, "amount", "0.05"))
+                        .post("/api/v1/accounts/" + a + "/deposits").then().statusCode(201);
+            }
+            t.asIntegrator().body(Map.of("quantity", i % 3 == 0 ? "-0.5" : "0.7", "entryPrice", "59000"))
+                    .put("/api/v1/accounts/" + a + "/positions/" + u + "-PERP").then().statusCode(200);
+            t.asIntegrator().body(Map.of("quantity", i % 2 == 0 ? "-1.5" : "2", "entryPrice", "4100"))
+                    .put("/api/v1/accounts/" + a + "/positions/" + options[i % 4]).then().statusCode(200);
+            t.asIntegrator().body(Map.of("quantity", "1", "entryPrice", "3000"))
+                    .put("/api/v1/accounts/" + a + "/positions/" + options[(i + 1) % 4]).then().statusCode(200);
+        }
+        awaitHotMargin(t, a0, "HEALTHY");
+        assertSameSummary(t, 7);
+
+        try (KafkaProducer<String, String> p = KafkaClients.producer()) {
+            for (String price : List.of("58500", "61200", "57300")) {
+                KafkaClients.send(p, "ballast.prices", u, new JsonObject().put("source", "feed").put("underlying", u)
+                        .put("priceUsd", price).put("annualVol", 0.62).put("sourceTime", Instant.now().toString())
+                        .encode());
+                Thread.sleep(20);
+            }
+        }
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline && Math.abs(t.asIntegrator().get("/api/v1/accounts/" + a0 + "/margin")
+                .then().statusCode(200).extract().jsonPath().getDouble("equityUsd") - (10_000 - 2_700)) > 1e-6) {
+            Thread.sleep(200);
+        }
+        assertSameSummary(t, 7);
+        String metrics = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        double bulk = metrics.lines().filter(l -> l.startsWith("ballast_live_bulk_accounts"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        assertThat(bulk).as("accounts held by bulk books").isGreaterThanOrEqualTo(7);
+    }
+
+    private static void assertSameSummary(Tenant t, int accounts) {
+        JsonPath hot = t.asIntegrator().get("/api/v1/margin/summary").then().statusCode(200).extract().jsonPath();
+        JsonPath db = t.asIntegrator().get("/api/v1/margin/summary?from=database").then().statusCode(200).extract()
+                .jsonPath();
+        assertThat(hot.getString("answeredFrom")).isEqualTo("hot-book");
+        assertThat(db.getString("answeredFrom")).isEqualTo("database");
+        assertThat(hot.getInt("accounts")).isEqualTo(accounts).isEqualTo(db.getInt("accounts"));
+        assertThat(db.getList("notComputed")).isEmpty();
+        for (String f : List.of("healthy", "marginCall", "liquidatable")) {
+            assertThat(hot.getInt(f)).as(f).isEqualTo(db.getInt(f));
+        }
+        for (String f : List.of("totalEquityUsd", "totalInitialMarginUsd", "totalMaintenanceMarginUsd")) {
+            // the database path values the options up to a minute later (their time decay over that minute)
+            assertThat(hot.getDouble(f)).as(f).isCloseTo(db.getDouble(f), within(1e-5 * Math.abs(db.getDouble(f))));
+        }
+        assertThat(hot.getList("worstAccounts.accountId")).isEqualTo(db.getList("worstAccounts.accountId"));
+        assertThat(hot.getList("worstAccounts")).hasSize(accounts);
+        assertThat(db.getDouble("totalMaintenanceMarginUsd")).isPositive();
+    }
 }

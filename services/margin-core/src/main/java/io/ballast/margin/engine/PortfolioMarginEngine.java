@@ -3,7 +3,6 @@ package io.ballast.margin.engine;
 import io.ballast.margin.Checks;
 import io.ballast.margin.MarginInputException;
 import io.ballast.margin.market.MarketSnapshot;
-import java.util.stream.IntStream;
 
 /**
  * Bulk, incremental portfolio margin over a {@link PortfolioBook}: the maintenance and initial requirements of every
@@ -122,17 +121,8 @@ public final class PortfolioMarginEngine {
         maintenanceUsd[account] = ScenarioKernel.combine(lossByAccountUnderlying, off, nu, rho) + contingency;
     }
 
-    private interface RangeTask {
-        void run(int from, int to);
-    }
-
-    private void forBlocks(int n, RangeTask task) {
-        if (!parallel || n <= BLOCK) {
-            task.run(0, n);
-            return;
-        }
-        int blocks = (n + BLOCK - 1) / BLOCK;
-        IntStream.range(0, blocks).parallel().forEach(b -> task.run(b * BLOCK, Math.min(n, (b + 1) * BLOCK)));
+    private void forBlocks(int n, Blocks.RangeTask task) {
+        Blocks.run(n, BLOCK, parallel, task);
     }
 
     /**
@@ -166,6 +156,28 @@ public final class PortfolioMarginEngine {
             t += m;
         }
         return t;
+    }
+
+    /**
+     * Worst weighted scenario loss of one account on one underlying as of the last computation.
+     *
+     * @param account account number in the book
+     * @param u underlying index
+     * @return USD, &gt;= 0
+     */
+    public double lossUsd(int account, int u) {
+        return lossByAccountUnderlying[account * nu + u];
+    }
+
+    /**
+     * Contingency charges of one account on one underlying as of the last computation.
+     *
+     * @param account account number in the book
+     * @param u underlying index
+     * @return USD, &gt;= 0
+     */
+    public double contingencyUsd(int account, int u) {
+        return contingencyByAccountUnderlying[account * nu + u];
     }
 
     /** @return the risk arrays */

@@ -17,7 +17,12 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.function.Function;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,11 +40,13 @@ public class BookLoader {
     private final MarketPriceRepository prices;
     private final OracleStatusService oracles;
     private final LiveSettings settings;
+    private final Pool pool;
 
     /** Wires collaborators. */
     public BookLoader(AccountRepository accounts, AssetRepository assets, InstrumentRepository instruments,
             MarginDataRepository data, MarketPriceRepository prices, OracleStatusService oracles,
-            LiveSettings settings, RiskSettingsRepository riskSettings) {
+            LiveSettings settings, RiskSettingsRepository riskSettings, Pool pool) {
+        this.pool = pool;
         this.riskSettings = riskSettings;
         this.accounts = accounts;
         this.assets = assets;
@@ -50,30 +57,165 @@ public class BookLoader {
         this.settings = settings;
     }
 
+    /** @return the live settings books are built with */
+    public LiveSettings settings() {
+        return settings;
+    }
+
     /**
-     * A tenant's book, read in one session (the event mark first, so that events after it are applied again).
+     * Everything a tenant's book is built from: the small reference reads in one session (the event mark first, so
+     * that events after it are applied again), then accounts, balances, positions and margin states by keyset pages
+     * of {@value #PAGE} rows through the reactive SQL client (plain rows: no managed entities to flush, and no page
+     * holds the event loop long). The book itself is built by the caller, on a worker ({@link Rows#toBook}).
      *
      * @param tenant the tenant
-     * @return the book (nothing evaluated yet)
+     * @return the rows
      */
+    public Uni<Rows> load(TenantId tenant) {
+        return reference(tenant).flatMap(ref -> pages(ACCOUNTS, tenant, BookLoader::account,
+                        a -> new UUID[] {a.id, a.id}, new ArrayList<>())
+                .flatMap(acc -> pages(BALANCES, tenant, BookLoader::balance,
+                        b -> new UUID[] {b.id.accountId(), b.id.assetId()}, new ArrayList<>())
+                .flatMap(bs -> pages(POSITIONS, tenant, BookLoader::position,
+                        p -> new UUID[] {p.id.accountId(), p.id.instrumentId()}, new ArrayList<>())
+                .flatMap(pos -> pages(STATES, tenant, BookLoader::state,
+                        st -> new UUID[] {st.id.accountId(), st.id.accountId()}, new ArrayList<>())
+                .map(st -> new Rows(tenant, ref, acc, bs, pos, st))))));
+    }
+
+    /** Rows per page of the keyset reads. */
+    static final int PAGE = 5_000;
+    private static final UUID ZERO = new UUID(0, 0);
+    private static final String ACCOUNTS = "select id, tenant_id, external_id, margin_mode, status, version, "
+            + "created_at, updated_at from account where tenant_id = $1 and status <> 'CLOSED' and id > $2 "
+            + "and $3::uuid is not null order by id limit $4";
+    private static final String BALANCES = "select tenant_id, account_id, asset_id, amount, updated_at from balance "
+            + "where tenant_id = $1 and (account_id, asset_id) > ($2, $3) order by account_id, asset_id limit $4";
+    private static final String POSITIONS = "select tenant_id, account_id, instrument_id, quantity, entry_price, "
+            + "updated_at from position where tenant_id = $1 and (account_id, instrument_id) > ($2, $3) "
+            + "order by account_id, instrument_id limit $4";
+    private static final String STATES = "select tenant_id, account_id, status, held, seq from account_margin_state "
+            + "where tenant_id = $1 and account_id > $2 and $3::uuid is not null order by account_id limit $4";
+
     @WithSession
-    public Uni<TenantBook> load(TenantId tenant) {
-        return latestEventId(tenant).flatMap(mark -> latestParametersId(tenant).flatMap(parametersMark -> assets.listFor(tenant)
-                .flatMap(as -> instruments.listFor(tenant)
+    Uni<Reference> reference(TenantId tenant) {
+        return latestEventId(tenant).flatMap(mark -> latestParametersId(tenant).flatMap(parametersMark -> assets
+                .listFor(tenant).flatMap(as -> instruments.listFor(tenant)
                         .flatMap(is -> data.parametersInForce(tenant, OffsetDateTime.now(ZoneOffset.UTC))
                                 .flatMap(ps -> riskSettings.inForce(tenant, OffsetDateTime.now(ZoneOffset.UTC))
-                                .flatMap(rs -> prices.latest(tenant)
-                                        .flatMap(mp -> oracles.status(tenant)
-                                                .flatMap(os -> accounts.open(tenant)
-                                                        .flatMap(acc -> data.balances(tenant, null)
-                                                                .flatMap(bs -> data.positions(tenant, null)
-                                                                        .flatMap(pos -> states(tenant)
-                                                                                .map(st -> {
-                                                                                    Map<String, OracleHealth> h = new HashMap<>();
-                                                                                    os.forEach((s, v) -> h.put(s, v.health()));
-                                                                                    return new TenantBook(tenant, settings, mark, as, is, ps, rs, mp, h,
-                                                                                            acc, bs, pos, st).withParametersMark(parametersMark);
-                                                                                }))))))))))));
+                                        .flatMap(rs -> prices.latest(tenant)
+                                                .flatMap(mp -> oracles.status(tenant).map(os -> {
+                                                    Map<String, OracleHealth> h = new HashMap<>();
+                                                    os.forEach((s, v) -> h.put(s, v.health()));
+                                                    return new Reference(mark, parametersMark, as, is, ps, rs, mp,
+                                                            h);
+                                                }))))))));
+    }
+
+    private <T> Uni<List<T>> pages(String sql, TenantId tenant, Function<Row, T> map, Function<T, UUID[]> key,
+            List<T> into) {
+        UUID[] after = into.isEmpty() ? new UUID[] {ZERO, ZERO} : key.apply(into.get(into.size() - 1));
+        return pool.preparedQuery(sql).execute(Tuple.of(tenant.value(), after[0], after[1], PAGE)).flatMap(rows -> {
+            for (Row r : rows) {
+                into.add(map.apply(r));
+            }
+            return rows.size() < PAGE ? Uni.createFrom().item(into) : pages(sql, tenant, map, key, into);
+        });
+    }
+
+    private static io.ballast.risk.domain.Account account(Row r) {
+        io.ballast.risk.domain.Account a = new io.ballast.risk.domain.Account();
+        a.id = r.getUUID("id");
+        a.tenantId = r.getUUID("tenant_id");
+        a.externalId = r.getString("external_id");
+        a.marginMode = io.ballast.risk.domain.MarginMode.valueOf(r.getString("margin_mode"));
+        a.status = io.ballast.risk.domain.AccountStatus.valueOf(r.getString("status"));
+        a.version = r.getLong("version");
+        a.createdAt = r.getOffsetDateTime("created_at");
+        a.updatedAt = r.getOffsetDateTime("updated_at");
+        return a;
+    }
+
+    private static io.ballast.risk.domain.Balance balance(Row r) {
+        io.ballast.risk.domain.Balance b = new io.ballast.risk.domain.Balance();
+        b.id = new io.ballast.risk.domain.Balance.Key(r.getUUID("tenant_id"), r.getUUID("account_id"),
+                r.getUUID("asset_id"));
+        b.amount = r.getBigDecimal("amount");
+        b.updatedAt = r.getOffsetDateTime("updated_at");
+        return b;
+    }
+
+    private static io.ballast.risk.domain.Position position(Row r) {
+        io.ballast.risk.domain.Position p = new io.ballast.risk.domain.Position();
+        p.id = new io.ballast.risk.domain.Position.Key(r.getUUID("tenant_id"), r.getUUID("account_id"),
+                r.getUUID("instrument_id"));
+        p.quantity = r.getBigDecimal("quantity");
+        p.entryPrice = r.getBigDecimal("entry_price");
+        p.updatedAt = r.getOffsetDateTime("updated_at");
+        return p;
+    }
+
+    private static AccountMarginState state(Row r) {
+        AccountMarginState s = new AccountMarginState();
+        s.id = new AccountMarginState.Key(r.getUUID("tenant_id"), r.getUUID("account_id"));
+        s.status = MarginStatus.valueOf(r.getString("status"));
+        s.held = r.getBoolean("held");
+        s.seq = r.getLong("seq");
+        return s;
+    }
+
+    /**
+     * The small reads of a book, from one session.
+     *
+     * @param eventMark      highest {@code ballast.events} outbox id read
+     * @param parametersMark highest {@code ballast.parameters} outbox id read
+     * @param assets         assets
+     * @param instruments    instruments
+     * @param parameters     parameter versions in force
+     * @param settings       risk settings versions in force
+     * @param prices         price in force per asset
+     * @param health         oracle health per asset symbol
+     */
+    record Reference(long eventMark, long parametersMark, List<io.ballast.risk.domain.Asset> assets,
+            List<io.ballast.risk.domain.Instrument> instruments, List<io.ballast.risk.domain.RiskParameter> parameters,
+            List<io.ballast.risk.governance.domain.RiskSettings> settings,
+            List<io.ballast.risk.domain.MarketPrice> prices, Map<String, OracleHealth> health) {
+    }
+
+    /**
+     * Every row a tenant's book is built from.
+     *
+     * @param tenant    the tenant
+     * @param reference the small reads
+     * @param accounts  open accounts (by id)
+     * @param balances  balances
+     * @param positions positions
+     * @param states    stored margin states
+     */
+    public record Rows(TenantId tenant, Reference reference, List<io.ballast.risk.domain.Account> accounts,
+            List<io.ballast.risk.domain.Balance> balances, List<io.ballast.risk.domain.Position> positions,
+            List<AccountMarginState> states) {
+
+        /** @return how many positions were read */
+        public int positionCount() {
+            return positions.size();
+        }
+
+        /**
+         * Builds the book (CPU: run it on a worker), accounts in the database path's order (created, then id).
+         *
+         * @param settings live settings
+         * @return the book, nothing evaluated yet
+         */
+        public TenantBook toBook(LiveSettings settings) {
+            List<io.ballast.risk.domain.Account> ordered = new ArrayList<>(accounts);
+            ordered.sort(java.util.Comparator.comparing((io.ballast.risk.domain.Account a) -> a.createdAt)
+                    .thenComparing(a -> a.id));
+            Reference r = reference;
+            return new TenantBook(tenant, settings, r.eventMark(), r.assets(), r.instruments(), r.parameters(),
+                    r.settings(), r.prices(), r.health(), ordered, balances, positions, states)
+                    .withParametersMark(r.parametersMark());
+        }
     }
 
     /**
@@ -159,10 +301,5 @@ public class BookLoader {
     public Uni<List<UUID>> activeTenants() {
         return Panache.getSession().flatMap(s -> s.createSelectionQuery("select t.id from Tenant t where t.status = "
                 + ":a", UUID.class).setParameter("a", TenantStatus.ACTIVE).getResultList());
-    }
-
-    private Uni<List<AccountMarginState>> states(TenantId tenant) {
-        return Panache.getSession().flatMap(s -> s.createSelectionQuery("from AccountMarginState s where "
-                + "s.id.tenantId = :t", AccountMarginState.class).setParameter("t", tenant.value()).getResultList());
     }
 }

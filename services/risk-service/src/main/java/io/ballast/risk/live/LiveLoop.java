@@ -68,9 +68,15 @@ public class LiveLoop {
         this.tickToMargin = Timer.builder("ballast.live.tick.to.margin")
                 .description("From receiving an accepted tick to its margin states stored (with their events)")
                 .publishPercentileHistogram().register(metrics);
-        this.rebuild = Timer.builder("ballast.live.book.build").description("Building a tenant's hot book")
+        this.rebuild = Timer.builder("ballast.live.book.build")
+                .description("Building a tenant's hot book: reading its rows, building, evaluating every account, "
+                        + "storing the transitions")
                 .register(metrics);
         Gauge.builder("ballast.live.books", books, Map::size).description("Hot books held").register(metrics);
+        Gauge.builder("ballast.live.bulk.accounts", books, b -> b.values().stream()
+                        .mapToInt(TenantBook::bulkAccountCount).sum())
+                .description("Accounts of the hot books held by their bulk books (the rest are evaluated one by one)")
+                .register(metrics);
         Gauge.builder("ballast.oracle.unhealthy", books, b -> b.values().stream()
                         .mapToInt(TenantBook::unhealthyOracles).sum())
                 .description("Assets of owned tenants whose oracle is UNHEALTHY").register(metrics);
@@ -137,7 +143,7 @@ public class LiveLoop {
         TenantId tenant = TenantId.of(tenantId);
         TenantBook book = books.get(tenantId);
         if (book == null) {
-            return build(tenant);
+            return buildInBackground(tenant);
         }
         if (eventId <= book.appliedEventId()) {
             return Uni.createFrom().voidItem();
@@ -155,7 +161,7 @@ public class LiveLoop {
                     cause)));
         } else {
             books.remove(tenantId);
-            return build(tenant);
+            return buildInBackground(tenant);
         }
         return work.flatMap(ts -> store(book, ts)).invoke(() -> book.markApplied(eventId));
     }
@@ -172,7 +178,49 @@ public class LiveLoop {
             return Uni.createFrom().voidItem();
         }
         books.remove(tenantId);
-        return build(TenantId.of(tenantId));
+        return buildInBackground(TenantId.of(tenantId));
+    }
+
+    /**
+     * Starts a build without making the caller (a Kafka record) wait for it: a build of 100,000 accounts takes
+     * seconds, and a record left unacknowledged for a minute fails the channel. Requests are answered from the
+     * database meanwhile.
+     */
+    private Uni<Void> buildInBackground(TenantId tenant) {
+        build(tenant).subscribe().with(x -> { }, e -> LOG.warnf("building the hot book of tenant %s failed: %s",
+                tenant, e.getMessage()));
+        return Uni.createFrom().voidItem();
+    }
+
+    /**
+     * Builds, or waits for, the books of the owned ACTIVE tenants a predicate selects (the tenants just taken over),
+     * so that ticks replayed for them reach a book. Gives up on a tenant whose build fails or takes more than two
+     * minutes (its book is then built by the reconciler and its missed ticks are not replayed).
+     *
+     * @param gained the tenants to wait for
+     * @return completion once each has a book (or is no longer owned)
+     */
+    public Uni<Void> booksOf(java.util.function.Predicate<UUID> gained) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        return loader.activeTenants().flatMap(ids -> Multi.createFrom().iterable(ids)
+                .filter(gained).filter(ownership::owns)
+                .onItem().transformToUniAndConcatenate(t -> awaitBook(t, deadline, false))
+                .collect().last().replaceWithVoid());
+    }
+
+    private Uni<Void> awaitBook(UUID tenant, long deadline, boolean tried) {
+        if (books.containsKey(tenant) || !ownership.owns(tenant) || System.nanoTime() > deadline) {
+            return Uni.createFrom().voidItem();
+        }
+        if (!building.contains(tenant)) {
+            // one build of our own at most: a tenant whose build fails is left to the reconciler
+            return tried ? Uni.createFrom().voidItem()
+                    : build(TenantId.of(tenant)).flatMap(x -> awaitBook(tenant, deadline, true));
+        }
+        Context ctx = Vertx.currentContext();
+        Uni<Void> pause = ctx == null ? Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(50))
+                : Uni.createFrom().emitter(e -> ctx.owner().setTimer(50, id -> e.complete(null)));
+        return pause.flatMap(x -> awaitBook(tenant, deadline, tried));
     }
 
     /** Reconciles books with the ownership: drops lost tenants, builds gained ones. Every second. */
@@ -203,19 +251,30 @@ public class LiveLoop {
             return Uni.createFrom().voidItem();
         }
         long started = System.nanoTime();
+        long[] read = new long[1];
         return loader.load(tenant)
-                .flatMap(book -> onWorker(() -> book.evaluateAll(new Cause(null, null, "rebuild")))
-                        .flatMap(ts -> store(book, ts))
-                        .invoke(() -> {
-                            if (ownership.owns(tenant.value())) {
-                                books.put(tenant.value(), book);
-                            }
-                            rebuild.record(Duration.ofNanos(System.nanoTime() - started));
-                            MDC.put("tenantId", tenant.toString());
-                            LOG.infof("hot book of tenant %s built: %d accounts in %d ms", tenant,
-                                    book.accountCount(), (System.nanoTime() - started) / 1_000_000);
-                            MDC.remove("tenantId");
-                        }))
+                .flatMap(rows -> {
+                    read[0] = System.nanoTime();
+                    return onWorker(() -> {
+                        TenantBook book = rows.toBook(loader.settings());
+                        return Map.entry(book, book.evaluateAll(new Cause(null, null, "rebuild")));
+                    }).map(e -> {
+                        long ms = (System.nanoTime() - started) / 1_000_000;
+                        MDC.put("tenantId", tenant.toString());
+                        LOG.infof("hot book of tenant %s built: %d accounts (%d in the bulk book), %d positions "
+                                + "in %d ms (read %d ms, built and evaluated on a worker %d ms)", tenant,
+                                e.getKey().accountCount(), e.getKey().bulkAccountCount(), rows.positionCount(), ms,
+                                (read[0] - started) / 1_000_000, (System.nanoTime() - read[0]) / 1_000_000);
+                        MDC.remove("tenantId");
+                        return e;
+                    });
+                })
+                .flatMap(e -> store(e.getKey(), e.getValue()).invoke(() -> {
+                    if (ownership.owns(tenant.value())) {
+                        books.put(tenant.value(), e.getKey());
+                    }
+                    rebuild.record(Duration.ofNanos(System.nanoTime() - started));
+                }))
                 .onFailure().invoke(e -> {
                     dirty = true;
                     LOG.warnf("building the hot book of tenant %s failed: %s", tenant, e.getMessage());

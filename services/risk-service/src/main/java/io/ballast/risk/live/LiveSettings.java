@@ -29,4 +29,21 @@ public interface LiveSettings {
     /** Buffer of a liquidation plan above maintenance, fraction (0.1: equity at least maintenance x 1.1 after). */
     @WithDefault("0.1")
     double liquidationBufferFraction();
+
+    /**
+     * How old the bulk book's last full recompute may get before a tick triggers one (every array and account at
+     * the current time, so that options' time to expiry does not drift), and the least time between two rebuilds of
+     * the bulk book after account changes.
+     */
+    @WithDefault("PT1M")
+    java.time.Duration fullRecomputeInterval();
+
+    /**
+     * How far back an instance that takes tenants over replays the platform ticks it received (and skipped for
+     * them) before it owned them: at least the consumer group's session timeout, the longest time a dead owner's
+     * tenants stay unowned. Ticks the previous owner applied are refused again as out of order, so the replay
+     * applies exactly the ticks nobody applied.
+     */
+    @WithDefault("PT2M")
+    java.time.Duration replayWindow();
 }

@@ -55,7 +55,11 @@ public class MarginStateService {
         return Multi.createFrom().iterable(transitions).onItem().transformToUniAndConcatenate(t ->
                         write(tenant, t, priceVersions, parameterVersion, now)
                                 .call(x -> outbox.record(tenant, Topics.MARGIN_EVENTS, "account", t.accountId(),
-                                        t.eventType(), t.payload())))
+                                        t.eventType(), t.payload()))
+                                // written: keep the session small (a flush checks every entity it holds, so tens of
+                                // thousands of transitions of a book build would cost quadratic time)
+                                .call(x -> Panache.getSession().flatMap(session -> session.flush()
+                                        .invoke(session::clear))))
                 .collect().last().replaceWithVoid();
     }
 
@@ -73,7 +77,7 @@ public class MarginStateService {
             s.priceVersions = priceVersions;
             s.parameterVersion = parameterVersion;
             s.updatedAt = now;
-            return Panache.getSession().flatMap(x -> x.persist(s).call(x::flush)).replaceWithVoid();
+            return Panache.getSession().flatMap(x -> x.persist(s)).replaceWithVoid();
         }
         return Panache.getSession().flatMap(x -> x.createMutationQuery("update AccountMarginState s set "
                         + "s.status = :status, s.held = :held, s.equityUsd = :eq, s.initialMarginUsd = :im, "

@@ -29,6 +29,30 @@ public class Ownership {
         assignment = new Assignment(Set.copyOf(partitions), partitionCount, assignment.generation + 1);
     }
 
+    /**
+     * What this instance owned at one moment.
+     *
+     * @param partitions     partitions of {@code ballast.events} assigned
+     * @param partitionCount partitions of the topic (0: nothing assigned yet)
+     * @param generation     the assignment's number
+     */
+    public record View(Set<Integer> partitions, int partitionCount, long generation) {
+
+        /**
+         * @param tenant tenant id
+         * @return whether the tenant was owned in this view
+         */
+        public boolean owns(UUID tenant) {
+            return partitionCount > 0 && partitions.contains(partition(tenant, partitionCount));
+        }
+    }
+
+    /** @return the ownership now, as a value that does not change */
+    public View view() {
+        Assignment a = assignment;
+        return new View(a.partitions, a.partitionCount, a.generation);
+    }
+
     /** @return how many assignments were recorded (grows by one with every rebalance) */
     public long generation() {
         return assignment.generation;
@@ -41,8 +65,7 @@ public class Ownership {
      * @return true when the tenant's partition is assigned here
      */
     public boolean owns(UUID tenant) {
-        Assignment a = assignment;
-        return a.partitionCount > 0 && a.partitions.contains(partition(tenant, a.partitionCount));
+        return view().owns(tenant);
     }
 
     /**

@@ -98,6 +98,7 @@ public final class TenantBook {
     private long appliedEventId;
     private long parametersMark;
     private MarginInputs inputs;
+    private BulkBook bulk;
 
     /**
      * Builds the book from one consistent read.
@@ -216,7 +217,23 @@ public final class TenantBook {
         String symbol = symbolOfAsset.get(price.assetId);
         health.put(symbol, oracle);
         inputs = newInputs();
-        return evaluate(exposed.getOrDefault(symbol, Set.of()), cause);
+        if (bulk != null && bulk.stale()) {
+            bulk = BulkBook.build(inputs, accounts, balances, positions, prices, symbolOfAsset, settings);
+        }
+        if (bulk == null) {
+            return evaluate(exposed.getOrDefault(symbol, Set.of()), cause);
+        }
+        Set<UUID> touched = new java.util.LinkedHashSet<>();
+        try {
+            touched.addAll(bulk.onPrice(symbol, price, prices, symbolOfAsset));
+        } catch (RuntimeException e) {
+            LOG.warnf("bulk book of tenant %s dropped (accounts evaluated one by one): %s", tenant, e.toString());
+            bulk = null;
+            return evaluate(exposed.getOrDefault(symbol, Set.of()), cause);
+        }
+        Set<UUID> exposedToSymbol = exposed.getOrDefault(symbol, Set.of());
+        bulk.cold().stream().filter(exposedToSymbol::contains).forEach(touched::add);
+        return evaluate(touched, cause);
     }
 
     /**
@@ -243,6 +260,9 @@ public final class TenantBook {
             }
         }
         inputs = newInputs();
+        if (bulk != null && !touched.isEmpty()) {
+            bulk.recomputeAll(inputs.valuationTime(), prices, symbolOfAsset);
+        }
         return evaluate(touched, cause);
     }
 
@@ -258,6 +278,9 @@ public final class TenantBook {
     public synchronized List<Transition> refreshAccount(UUID accountId, Account account, List<Balance> balances,
             List<io.ballast.risk.domain.Position> positions, Cause cause) {
         exposed.values().forEach(s -> s.remove(accountId));
+        if (bulk != null) {
+            bulk.changed(accountId);
+        }
         if (account == null) {
             accounts.remove(accountId);
             this.balances.remove(accountId);
@@ -281,7 +304,57 @@ public final class TenantBook {
      */
     public synchronized List<Transition> evaluateAll(Cause cause) {
         inputs = newInputs();
+        bulk = BulkBook.build(inputs, accounts, balances, positions, prices, symbolOfAsset, settings);
         return evaluate(new ArrayList<>(accounts.keySet()), cause);
+    }
+
+    /** @return how many accounts the bulk book holds (0 when there is none); the rest are evaluated one by one */
+    public synchronized int bulkAccountCount() {
+        return bulk == null ? 0 : bulk.size();
+    }
+
+    /**
+     * The tenant's margin from the bulk book: for each open account it holds, the result (one cross pool, no
+     * breakdown lines, no liquidation price); the rows of the others, for the per-account path.
+     *
+     * @return the summary parts, or null when there is no bulk book
+     */
+    public synchronized HotSummary hotSummary() {
+        if (bulk != null && bulk.stale()) {
+            inputs = newInputs();
+            bulk = BulkBook.build(inputs, accounts, balances, positions, prices, symbolOfAsset, settings);
+        }
+        if (bulk == null) {
+            return null;
+        }
+        Map<UUID, MarginResult> held = new LinkedHashMap<>();
+        List<Account> order = new ArrayList<>(accounts.values());
+        List<Balance> bs = new ArrayList<>();
+        List<io.ballast.risk.domain.Position> ps = new ArrayList<>();
+        List<Account> others = new ArrayList<>();
+        for (Account a : order) {
+            if (bulk.holds(a.id)) {
+                held.put(a.id, bulk.result(a));
+            } else {
+                others.add(a);
+                bs.addAll(balances.getOrDefault(a.id, List.of()));
+                ps.addAll(positions.getOrDefault(a.id, List.of()));
+            }
+        }
+        return new HotSummary(order, held, bulk.valuationTime(), new MarginService.Loaded(newInputs(), others, bs,
+                ps, MarginService.ANSWERED_FROM_HOT_BOOK));
+    }
+
+    /**
+     * The bulk book's part of a tenant summary.
+     *
+     * @param accounts      every open account, in book order
+     * @param held          the margin of each account the bulk book holds
+     * @param valuationTime when the bulk book was last valued
+     * @param others        the rows of the accounts it does not hold
+     */
+    public record HotSummary(List<Account> accounts, Map<UUID, MarginResult> held, Instant valuationTime,
+            MarginService.Loaded others) {
     }
 
     /**
@@ -329,7 +402,7 @@ public final class TenantBook {
         List<Transition> out = new ArrayList<>();
         for (UUID id : accountIds) {
             Account a = accounts.get(id);
-            if (a == null) {
+            if (a == null || bulk != null && bulk.holds(id) && unchanged(id)) {
                 continue;
             }
             MarginInputs.Built b;
@@ -363,6 +436,20 @@ public final class TenantBook {
             states.put(id, next);
         }
         return out;
+    }
+
+    /**
+     * Whether the bulk book's numbers leave a held account's published state as it is: same status and no held
+     * alert to release. When they do not, the account is evaluated one by one (the event carries that result).
+     */
+    private boolean unchanged(UUID id) {
+        State previous = states.getOrDefault(id, State.NONE);
+        double equity = bulk.equityUsd(id);
+        double im = bulk.initialUsd(id);
+        boolean warning = equity >= im && bulk.earlyWarning(id);
+        MarginStatus status = MarginStatus.next(previous.status(), equity, im, bulk.maintenanceUsd(id), warning,
+                settings.hysteresisFraction());
+        return status == previous.status() && !(status == MarginStatus.LIQUIDATABLE && previous.held());
     }
 
     private boolean earlyWarning(MarginInputs.Built b, MarginResult r) {

@@ -2,6 +2,7 @@ package io.ballast.risk.market;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ballast.risk.live.LiveLoop;
+import io.ballast.risk.live.LiveSettings;
 import io.ballast.risk.live.Ownership;
 import io.ballast.risk.market.OracleGuard.Verdict;
 import io.ballast.risk.market.OracleService.TenantOutcome;
@@ -16,6 +17,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -53,9 +56,15 @@ public class PriceFeedConsumer {
     private final MutinyEmitter<String> rejected;
     private final MeterRegistry metrics;
 
+    private final RecentTicks recent = new RecentTicks();
+    private final LiveSettings settings;
+    /** The ownership as of the last tick (ticks are consumed one at a time). */
+    private Ownership.View seen = new Ownership.View(java.util.Set.of(), 0, 0);
+
     /** Wires collaborators. */
     public PriceFeedConsumer(OracleService oracle, Ownership ownership, LiveLoop live, ObjectMapper json,
-            @Channel(DLQ_CHANNEL) MutinyEmitter<String> rejected, MeterRegistry metrics) {
+            @Channel(DLQ_CHANNEL) MutinyEmitter<String> rejected, MeterRegistry metrics, LiveSettings settings) {
+        this.settings = settings;
         this.oracle = oracle;
         this.ownership = ownership;
         this.live = live;
@@ -82,22 +91,60 @@ public class PriceFeedConsumer {
                     record.offset(), e.getMessage());
             return Uni.createFrom().failure(e);
         }
-        return oracle.apply(tick, ownership::owns, receivedAt)
+        Ownership.View now = ownership.view();
+        Uni<Void> takeover = now.generation() == seen.generation() ? Uni.createFrom().voidItem()
+                : takeOver(seen, now);
+        seen = now;
+        return takeover.flatMap(x -> oracle.apply(tick, ownership::owns, receivedAt))
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(3)
-                .flatMap(outcome -> afterCommit(outcome, receivedAt));
+                .flatMap(outcome -> afterCommit(outcome, receivedAt, false))
+                .invoke(() -> recent.add(tick, receivedAt));
     }
 
-    private Uni<Void> afterCommit(TickOutcome outcome, Instant receivedAt) {
+    /**
+     * Tenants were taken over (a rebalance of {@code ballast.events}): their books are built first, then the ticks
+     * of the replay window are applied to them again in order, before any later tick. The ticks their previous
+     * owner applied are refused as out of order; those nobody applied (received while no instance owned the
+     * tenant, e.g. after its owner died) are applied now, with their margin events. Rejections of a replay are
+     * counted, not dead-lettered again.
+     */
+    private Uni<Void> takeOver(Ownership.View before, Ownership.View now) {
+        java.util.function.Predicate<UUID> gained = t -> now.owns(t) && !before.owns(t) && ownership.owns(t);
+        List<RecentTicks.Received> replay = recent.since(Instant.now().minus(settings.replayWindow()));
+        long started = System.nanoTime();
+        return live.booksOf(gained).flatMap(x -> Multi.createFrom().iterable(replay)
+                        .onItem().transformToUniAndConcatenate(r -> oracle.apply(r.tick(), gained, r.receivedAt())
+                                .flatMap(o -> afterCommit(o, r.receivedAt(), true))
+                                .onFailure().invoke(e -> LOG.warnf("replaying a %s tick after a takeover failed: %s",
+                                        r.tick().underlying(), e.getMessage()))
+                                .onFailure().recoverWithNull())
+                        .collect().last())
+                .invoke(() -> LOG.infof("took over partitions %s of ballast.events (had %s): books ready and %d "
+                        + "ticks of the last %s replayed in %d ms", now.partitions(), before.partitions(),
+                        replay.size(), settings.replayWindow(), (System.nanoTime() - started) / 1_000_000))
+                .onFailure().invoke(e -> LOG.warnf("taking over partitions %s failed: %s", now.partitions(),
+                        e.getMessage()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    private Uni<Void> afterCommit(TickOutcome outcome, Instant receivedAt, boolean replayed) {
         if (!outcome.global().accepted()) {
+            if (replayed) {
+                return Uni.createFrom().voidItem();
+            }
             count("rejected", outcome.global().reason());
             return reject(outcome.tick(), null, outcome.global());
         }
         return Multi.createFrom().iterable(outcome.outcomes()).onItem().transformToUniAndConcatenate(o -> {
             if (!o.verdict().accepted()) {
+                if (replayed) {
+                    count("replay-refused", o.verdict().reason());
+                    return Uni.createFrom().voidItem();
+                }
                 count("rejected", o.verdict().reason());
                 return reject(outcome.tick(), o, o.verdict());
             }
-            count("accepted", "none");
+            count(replayed ? "replay-accepted" : "accepted", "none");
             return o.price() == null ? Uni.createFrom().voidItem() : live.onPrice(o, outcome.tick(), receivedAt)
                     .onFailure().invoke(e -> LOG.errorf(e, "live margin after a %s tick failed for tenant %s",
                             o.underlying(), o.tenant()))

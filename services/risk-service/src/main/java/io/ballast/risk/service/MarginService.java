@@ -17,6 +17,7 @@ import io.ballast.risk.domain.Position;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.governance.repository.RiskSettingsRepository;
 import io.ballast.risk.live.LiveLoop;
+import io.ballast.risk.live.TenantBook;
 import io.ballast.risk.market.OracleStatusService;
 import io.ballast.risk.market.OracleStatusService.OracleView;
 import io.ballast.risk.repository.AccountRepository;
@@ -275,29 +276,71 @@ public class MarginService {
 
     /**
      * Margin of every open account of the tenant (requirements, equity and status; no liquidation prices, which the
-     * summary does not show); accounts with missing data are listed, not fatal.
+     * summary does not show); accounts with missing data are listed, not fatal. When this instance holds the
+     * tenant's caught-up hot book, the accounts of its bulk book are answered from it and only the others are
+     * computed one by one.
      */
     public Uni<Summary> summary(TenantId tenant) {
-        return loadHotOrCold(tenant, null).emitOn(Infrastructure.getDefaultWorkerPool()).map(l -> {
-            Map<UUID, List<Balance>> balances = new HashMap<>();
-            l.balances().forEach(b -> balances.computeIfAbsent(b.id.accountId(), k -> new ArrayList<>()).add(b));
-            Map<UUID, List<Position>> positions = new HashMap<>();
-            l.positions().forEach(p -> positions.computeIfAbsent(p.id.accountId(), k -> new ArrayList<>()).add(p));
-            List<AccountMargin> computed = new ArrayList<>();
-            Map<UUID, String> failed = new LinkedHashMap<>();
-            for (Account a : l.accounts()) {
-                try {
-                    MarginInputs.Built b = run(() -> l.inputs().build(a, balances.getOrDefault(a.id, List.of()),
-                            positions.getOrDefault(a.id, List.of()), List.of(), List.of()));
-                    computed.add(new AccountMargin(a, run(() -> MarginEngine.DEFAULT.computeRequirements(
-                            b.account(), b.market(), b.params())), l.inputs().valuationTime(), List.of(), l.from(),
-                            b.parameterVersions()));
-                } catch (ApiException e) {
-                    failed.put(a.id, e.getMessage());
-                }
+        return summary(tenant, true);
+    }
+
+    /**
+     * Tenant-wide margin, from the hot book when allowed and possible, else from the database.
+     *
+     * @param tenant   the tenant
+     * @param allowHot false to read the database even when this instance holds a caught-up hot book
+     * @return the summary
+     */
+    public Uni<Summary> summary(TenantId tenant, boolean allowHot) {
+        return (allowHot ? caughtUpBook(tenant) : Uni.createFrom().<TenantBook>nullItem()).flatMap(book -> book == null
+                ? load(tenant, null).emitOn(Infrastructure.getDefaultWorkerPool()).map(MarginService::summarize)
+                : Uni.createFrom().item(book).emitOn(Infrastructure.getDefaultWorkerPool()).map(b -> {
+                    TenantBook.HotSummary h = b.hotSummary();
+                    return h == null ? summarize(b.loaded(null)) : summarize(h);
+                }));
+    }
+
+    /** The tenant's hot book when this instance holds it caught up, else null. */
+    @WithSession
+    Uni<TenantBook> caughtUpBook(TenantId tenant) {
+        return live.caughtUp(tenant);
+    }
+
+    private static Summary summarize(TenantBook.HotSummary h) {
+        Summary others = summarize(h.others());
+        Map<UUID, AccountMargin> computedOthers = new HashMap<>();
+        others.computed().forEach(m -> computedOthers.put(m.account().id, m));
+        List<AccountMargin> computed = new ArrayList<>();
+        for (Account a : h.accounts()) {
+            MarginResult r = h.held().get(a.id);
+            AccountMargin m = r == null ? computedOthers.get(a.id)
+                    : new AccountMargin(a, r, h.valuationTime(), List.of(), ANSWERED_FROM_HOT_BOOK, List.of());
+            if (m != null) {
+                computed.add(m);
             }
-            return new Summary(computed, failed, l.from());
-        });
+        }
+        return new Summary(computed, others.notComputed(), ANSWERED_FROM_HOT_BOOK);
+    }
+
+    private static Summary summarize(Loaded l) {
+        Map<UUID, List<Balance>> balances = new HashMap<>();
+        l.balances().forEach(b -> balances.computeIfAbsent(b.id.accountId(), k -> new ArrayList<>()).add(b));
+        Map<UUID, List<Position>> positions = new HashMap<>();
+        l.positions().forEach(p -> positions.computeIfAbsent(p.id.accountId(), k -> new ArrayList<>()).add(p));
+        List<AccountMargin> computed = new ArrayList<>();
+        Map<UUID, String> failed = new LinkedHashMap<>();
+        for (Account a : l.accounts()) {
+            try {
+                MarginInputs.Built b = run(() -> l.inputs().build(a, balances.getOrDefault(a.id, List.of()),
+                        positions.getOrDefault(a.id, List.of()), List.of(), List.of()));
+                computed.add(new AccountMargin(a, run(() -> MarginEngine.DEFAULT.computeRequirements(
+                        b.account(), b.market(), b.params())), l.inputs().valuationTime(), List.of(), l.from(),
+                        b.parameterVersions()));
+            } catch (ApiException e) {
+                failed.put(a.id, e.getMessage());
+            }
+        }
+        return new Summary(computed, failed, l.from());
     }
 
     private static void checkNoOverdraw(MarginInputs in, List<Balance> balances, List<WhatIfTransfer> transfers) {

@@ -1,0 +1,55 @@
+package io.ballast.risk.market;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The platform ticks this instance received lately, in order of receipt, so that tenants it takes over can have the
+ * ticks nobody applied to them replayed. Bounded: at most {@value #MAX} ticks, and ticks older than the asked window
+ * are dropped when asked. Thread-safe.
+ */
+final class RecentTicks {
+
+    /** The most ticks kept (2 minutes at 1,000 ticks/s, about 20 MB). */
+    static final int MAX = 120_000;
+
+    /**
+     * One tick as received.
+     *
+     * @param tick       the tick
+     * @param receivedAt when this instance received it
+     */
+    record Received(Tick tick, Instant receivedAt) {
+    }
+
+    private final Deque<Received> ticks = new ArrayDeque<>();
+
+    /**
+     * Keeps a tick.
+     *
+     * @param tick       the tick
+     * @param receivedAt when it was received
+     */
+    synchronized void add(Tick tick, Instant receivedAt) {
+        ticks.addLast(new Received(tick, receivedAt));
+        if (ticks.size() > MAX) {
+            ticks.removeFirst();
+        }
+    }
+
+    /**
+     * The ticks received at or after a time, oldest first; older ones are forgotten.
+     *
+     * @param from the start of the window
+     * @return a copy
+     */
+    synchronized List<Received> since(Instant from) {
+        while (!ticks.isEmpty() && ticks.peekFirst().receivedAt().isBefore(from)) {
+            ticks.removeFirst();
+        }
+        return new ArrayList<>(ticks);
+    }
+}
