@@ -92,6 +92,50 @@ class AuthTest {
         expect401(TestTenants.bearer(token));
     }
 
+    /**
+     * Another client of the same realm whose token carries the tenant's {@code tenant_id} and the integrator role but
+     * not the audience {@code ballast-api} is refused; the same client with an audience mapper added is accepted, so
+     * the audience alone made the difference.
+     */
+    @Test
+    void aRealmTokenWithTheRightRoleAndTenantButWithoutTheApiAudienceIs401() {
+        Tenant t = TestTenants.onboard("audience");
+        String clientId = "no-audience-" + t.slug();
+        Map<String, Object> tenantClaim = Map.of("name", "tenant_id", "protocol", "openid-connect",
+                "protocolMapper", "oidc-hardcoded-claim-mapper",
+                "config", Map.of("claim.name", "tenant_id", "claim.value", t.id(), "jsonType.label", "String",
+                        "access.token.claim", "true", "id.token.claim", "false", "userinfo.token.claim", "false"));
+        TestTenants.asRealmManager().body(Map.of("clientId", clientId, "enabled", true, "publicClient", false,
+                        "serviceAccountsEnabled", true, "standardFlowEnabled", false,
+                        "directAccessGrantsEnabled", false, "protocolMappers", List.of(tenantClaim)))
+                .post(TestTenants.adminUrl() + "/clients").then().statusCode(201);
+        String internalId = TestTenants.asRealmManager().queryParam("clientId", clientId)
+                .get(TestTenants.adminUrl() + "/clients").then().statusCode(200).extract().path("[0].id");
+        String secret = TestTenants.asRealmManager()
+                .get(TestTenants.adminUrl() + "/clients/" + internalId + "/client-secret").then().statusCode(200)
+                .extract().path("value");
+        String userId = TestTenants.asRealmManager()
+                .get(TestTenants.adminUrl() + "/clients/" + internalId + "/service-account-user").then()
+                .statusCode(200).extract().path("id");
+        Map<String, Object> integrator = TestTenants.asRealmManager().get(TestTenants.adminUrl() + "/roles/integrator")
+                .then().statusCode(200).extract().as(Map.class);
+        TestTenants.asRealmManager().body(List.of(integrator))
+                .post(TestTenants.adminUrl() + "/users/" + userId + "/role-mappings/realm").then().statusCode(204);
+
+        String withoutAudience = TestTenants.tokenResponse(clientId, secret).then().statusCode(200).extract()
+                .path("access_token");
+        expect401(TestTenants.bearer(withoutAudience));
+
+        TestTenants.asRealmManager().body(Map.of("name", "audience ballast-api", "protocol", "openid-connect",
+                        "protocolMapper", "oidc-audience-mapper", "config", Map.of("included.custom.audience",
+                                "ballast-api", "access.token.claim", "true", "id.token.claim", "false")))
+                .post(TestTenants.adminUrl() + "/clients/" + internalId + "/protocol-mappers/models").then()
+                .statusCode(201);
+        String withAudience = TestTenants.tokenResponse(clientId, secret).then().statusCode(200).extract()
+                .path("access_token");
+        TestTenants.bearer(withAudience).get("/api/v1/accounts").then().statusCode(200);
+    }
+
     @Test
     void theWrongRoleIs403() {
         Tenant t = TestTenants.onboard("roles");
