@@ -190,6 +190,9 @@ public final class BallastLauncher {
         });
         command.add("-Dquarkus.http.host=" + Ports.LOOPBACK);
         command.add("-Dquarkus.http.port=" + options.apiPort());
+        // a development stack: Swagger UI and metrics open (the production profile denies them)
+        command.add("-Dquarkus.http.auth.permission.swagger-ui.policy=permit");
+        command.add("-Dquarkus.http.auth.permission.metrics.policy=permit");
         command.add("-jar");
         command.add(serviceJar.toString());
         service = ChildProcess.start("risk-service", command, root, Map.of(), logs.resolve("risk-service.log"));

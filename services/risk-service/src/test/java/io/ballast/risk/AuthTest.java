@@ -92,6 +92,92 @@ class AuthTest {
         expect401(TestTenants.bearer(token));
     }
 
+    /**
+     * Another client of the same realm whose token carries the tenant's {@code tenant_id} and the integrator role but
+     * not the audience {@code ballast-api} is refused; the same client with an audience mapper added is accepted, so
+     * the audience alone made the difference.
+     */
+    @Test
+    void aRealmTokenWithTheRightRoleAndTenantButWithoutTheApiAudienceIs401() {
+        Tenant t = TestTenants.onboard("audience");
+        String clientId = "no-audience-" + t.slug();
+        Map<String, Object> tenantClaim = Map.of("name", "tenant_id", "protocol", "openid-connect",
+                "protocolMapper", "oidc-hardcoded-claim-mapper",
+                "config", Map.of("claim.name", "tenant_id", "claim.value", t.id(), "jsonType.label", "String",
+                        "access.token.claim", "true", "id.token.claim", "false", "userinfo.token.claim", "false"));
+        TestTenants.asRealmManager().body(Map.of("clientId", clientId, "enabled", true, "publicClient", false,
+                        "serviceAccountsEnabled", true, "standardFlowEnabled", false,
+                        "directAccessGrantsEnabled", false, "protocolMappers", List.of(tenantClaim)))
+                .post(TestTenants.adminUrl() + "/clients").then().statusCode(201);
+        String internalId = TestTenants.asRealmManager().queryParam("clientId", clientId)
+                .get(TestTenants.adminUrl() + "/clients").then().statusCode(200).extract().path("[0].id");
+        String secret = TestTenants.asRealmManager()
+                .get(TestTenants.adminUrl() + "/clients/" + internalId + "/client-secret").then().statusCode(200)
+                .extract().path("value");
+        String userId = TestTenants.asRealmManager()
+                .get(TestTenants.adminUrl() + "/clients/" + internalId + "/service-account-user").then()
+                .statusCode(200).extract().path("id");
+        Map<String, Object> integrator = TestTenants.asRealmManager().get(TestTenants.adminUrl() + "/roles/integrator")
+                .then().statusCode(200).extract().as(Map.class);
+        TestTenants.asRealmManager().body(List.of(integrator))
+                .post(TestTenants.adminUrl() + "/users/" + userId + "/role-mappings/realm").then().statusCode(204);
+
+        String withoutAudience = TestTenants.tokenResponse(clientId, secret).then().statusCode(200).extract()
+                .path("access_token");
+        expect401(TestTenants.bearer(withoutAudience));
+
+        TestTenants.asRealmManager().body(Map.of("name", "audience ballast-api", "protocol", "openid-connect",
+                        "protocolMapper", "oidc-audience-mapper", "config", Map.of("included.custom.audience",
+                                "ballast-api", "access.token.claim", "true", "id.token.claim", "false")))
+                .post(TestTenants.adminUrl() + "/clients/" + internalId + "/protocol-mappers/models").then()
+                .statusCode(201);
+        String withAudience = TestTenants.tokenResponse(clientId, secret).then().statusCode(200).extract()
+                .path("access_token");
+        TestTenants.bearer(withAudience).get("/api/v1/accounts").then().statusCode(200);
+    }
+
+    /**
+     * An ID token is not an access token: a client whose ID tokens carry the audience {@code ballast-api}, the
+     * tenant and the user's roles still gets 401 for the ID token (type {@code ID}, not {@code Bearer}), while the
+     * access token of the same login passes.
+     */
+    @Test
+    void anIdTokenCarryingTheAudienceTenantAndRolesIs401() {
+        Tenant t = TestTenants.onboard("idtoken");
+        String username = t.slug() + "-member";
+        String password = TestTenants.asPlatformAdmin().body(Map.of("username", username, "role", "risk-committee"))
+                .post("/api/v1/tenants/" + t.id() + "/users").then().statusCode(201).extract().path("password");
+        String clientId = "id-token-" + t.slug();
+        List<Map<String, Object>> mappers = List.of(
+                Map.of("name", "tenant_id", "protocol", "openid-connect",
+                        "protocolMapper", "oidc-usermodel-attribute-mapper",
+                        "config", Map.of("user.attribute", "tenant_id", "claim.name", "tenant_id",
+                                "jsonType.label", "String", "access.token.claim", "true", "id.token.claim", "true")),
+                Map.of("name", "audience ballast-api", "protocol", "openid-connect",
+                        "protocolMapper", "oidc-audience-mapper",
+                        "config", Map.of("included.custom.audience", "ballast-api", "access.token.claim", "true",
+                                "id.token.claim", "true")),
+                Map.of("name", "realm roles in the ID token", "protocol", "openid-connect",
+                        "protocolMapper", "oidc-usermodel-realm-role-mapper",
+                        "config", Map.of("claim.name", "realm_access.roles", "jsonType.label", "String",
+                                "multivalued", "true", "access.token.claim", "true", "id.token.claim", "true")));
+        TestTenants.asRealmManager().body(Map.of("clientId", clientId, "enabled", true, "publicClient", true,
+                        "standardFlowEnabled", false, "directAccessGrantsEnabled", true,
+                        "protocolMappers", mappers))
+                .post(TestTenants.adminUrl() + "/clients").then().statusCode(201);
+        io.restassured.path.json.JsonPath tokens = given().contentType(ContentType.URLENC)
+                .formParam("grant_type", "password").formParam("client_id", clientId)
+                .formParam("username", username).formParam("password", password).formParam("scope", "openid")
+                .post(BallastServersResource.tokenUrl()).then().statusCode(200).extract().jsonPath();
+        String idToken = tokens.getString("id_token");
+        String idPayload = new String(Base64.getUrlDecoder().decode(idToken.split("\\.")[1]),
+                StandardCharsets.UTF_8);
+        org.assertj.core.api.Assertions.assertThat(idPayload).contains("\"typ\":\"ID\"").contains("ballast-api")
+                .contains(t.id()).contains("risk-committee");
+        expect401(TestTenants.bearer(idToken));
+        TestTenants.bearer(tokens.getString("access_token")).get("/api/v1/assets").then().statusCode(200);
+    }
+
     @Test
     void theWrongRoleIs403() {
         Tenant t = TestTenants.onboard("roles");

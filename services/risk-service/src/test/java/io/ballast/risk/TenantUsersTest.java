@@ -40,7 +40,7 @@ class TenantUsersTest {
         assertThat(c.getList("realm_access.roles")).contains("risk-committee").doesNotContain("tenant-admin");
         assertThat(c.getString("azp")).isEqualTo(TestTenants.CLI_CLIENT_ID);
         assertThat(c.getString("preferred_username")).isEqualTo(t.slug() + "-risk-committee");
-        assertThat(c.get("aud").toString()).contains("ballast-service");
+        assertThat(c.get("aud").toString()).contains("ballast-api");
 
         TestTenants.bearer(token).get("/api/v1/risk/recommendations").then().statusCode(200)
                 .body("notComputed.asset", org.hamcrest.Matchers.hasItem("BTC"));

@@ -32,6 +32,12 @@ public class KeycloakAdmin {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /**
+     * The audience the API requires in access tokens ({@code quarkus.oidc.token.audience}); every client created here
+     * gets an audience mapper adding it.
+     */
+    public static final String API_AUDIENCE = "ballast-api";
+
+    /**
      * A client created for a tenant.
      *
      * @param internalId Keycloak's id of the client (used in admin URLs)
@@ -82,8 +88,8 @@ public class KeycloakAdmin {
     }
 
     /**
-     * Creates a confidential service-account client whose tokens carry {@code tenant_id = tenantId} and the given
-     * realm roles. If any step after the creation fails, the client is deleted again before the failure surfaces.
+     * Creates a confidential service-account client whose tokens carry {@code tenant_id = tenantId}, the given
+     * realm roles and the audience {@link #API_AUDIENCE}. If any step after the creation fails, the client is deleted again before the failure surfaces.
      */
     public Uni<CreatedClient> createTenantClient(String clientId, UUID tenantId, List<String> realmRoles) {
         String secret = newSecret();
@@ -99,6 +105,15 @@ public class KeycloakAdmin {
                         .put("id.token.claim", "false")
                         .put("userinfo.token.claim", "false")
                         .put("introspection.token.claim", "true"));
+        JsonObject audience = new JsonObject()
+                .put("name", "audience " + API_AUDIENCE)
+                .put("protocol", "openid-connect")
+                .put("protocolMapper", "oidc-audience-mapper")
+                .put("config", new JsonObject()
+                        .put("included.custom.audience", API_AUDIENCE)
+                        .put("access.token.claim", "true")
+                        .put("id.token.claim", "false")
+                        .put("introspection.token.claim", "true"));
         JsonObject client = new JsonObject()
                 .put("clientId", clientId)
                 .put("name", clientId)
@@ -111,7 +126,7 @@ public class KeycloakAdmin {
                 .put("standardFlowEnabled", false)
                 .put("directAccessGrantsEnabled", false)
                 .put("implicitFlowEnabled", false)
-                .put("protocolMappers", new JsonArray().add(mapper));
+                .put("protocolMappers", new JsonArray().add(mapper).add(audience));
         return serviceToken().flatMap(token -> authed(web.postAbs(adminUrl() + "/clients"), token)
                 .sendJsonObject(client)
                 .map(r -> {
