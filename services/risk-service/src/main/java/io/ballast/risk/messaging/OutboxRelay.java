@@ -29,10 +29,12 @@ import org.jboss.logging.Logger;
  * several instances can run), sends each one and waits for the broker's acknowledgement, then marks the batch
  * published in the same transaction.
  *
- * <p>Exactly one message per row, also across a crash: a row that may have been sent by a pass that never committed
- * its mark (every row that existed when this instance started or when one of its passes failed, and every row older
- * than {@code ballast.outbox.suspect-after}) is first looked up on its topic by {@link OutboxReconciler}; a row found
- * there is marked published without being sent again. Consumers still deduplicate on {@code eventId}, which costs
+ * <p>Exactly one message per row, also across a crash: before sending a batch the relay records its ids in
+ * {@code outbox_attempt} on another connection (committed at once), and deletes them with the mark. A row that may
+ * have been sent by a pass that never committed its mark (it has an attempt row, from this or another instance; or
+ * it existed when this instance started or when one of its passes failed; or it is older than
+ * {@code ballast.outbox.suspect-after}) is first looked up on its topic by {@link OutboxReconciler}; a row found there
+ * is marked published without being sent again. Consumers still deduplicate on {@code eventId}, which costs
  * nothing and covers a producer retry inside the Kafka client.
  */
 @ApplicationScoped
@@ -106,7 +108,8 @@ public class OutboxRelay {
     public Uni<Integer> relayOnce() {
         return suspectBound().flatMap(upTo -> pool.withTransaction(conn -> conn.preparedQuery(
                         "select id, topic, tenant_id, aggregate_type, aggregate_id, event_type, payload, created_at, "
-                                + "(id <= $2 or created_at < now() - make_interval(secs => $3)) as suspect "
+                                + "(id <= $2 or created_at < now() - make_interval(secs => $3) or exists (select 1 "
+                                + "from outbox_attempt a where a.outbox_id = outbox_event.id)) as suspect "
                                 + "from outbox_event where published_at is null order by id limit $1 "
                                 + "for update skip locked")
                 .execute(Tuple.of(batchSize, upTo, suspectAfterSeconds))
@@ -117,7 +120,10 @@ public class OutboxRelay {
                         return Uni.createFrom().item(0);
                     }
                     Long[] ids = batch.stream().map(r -> r.getLong("id")).toArray(Long[]::new);
-                    return alreadyOnTopic(batch)
+                    // committed on another connection BEFORE anything is sent: survives this pass dying
+                    return pool.preparedQuery("insert into outbox_attempt (outbox_id) select unnest($1::bigint[]) "
+                                    + "on conflict do nothing").execute(Tuple.of(ids))
+                            .flatMap(marked -> alreadyOnTopic(batch))
                             .flatMap(found -> Multi.createFrom().iterable(batch)
                                     .filter(r -> !found.contains(r.getLong("id")))
                                     .onItem().transformToUniAndConcatenate(this::send)
@@ -130,6 +136,8 @@ public class OutboxRelay {
                                     }))
                             .flatMap(x -> conn.preparedQuery(
                                             "update outbox_event set published_at = now() where id = any($1)")
+                                    .execute(Tuple.of(ids)))
+                            .flatMap(x -> conn.preparedQuery("delete from outbox_attempt where outbox_id = any($1)")
                                     .execute(Tuple.of(ids)))
                             .map(x -> batch.size());
                 })));
