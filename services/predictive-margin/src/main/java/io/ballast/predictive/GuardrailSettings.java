@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param smoothingUp weight of today's raw value when it is above yesterday's smoothed value (1 = no smoothing), (0, 1]
  * @param smoothingDown the same weight when today's raw value is below (1 = no smoothing), (0, 1]
  * @param maxForecastAgeDays a model forecast older than this many days at the evaluation date is stale, >= 0
- * @param sanityJumpRatio a model volatility more than this factor above or below the EWMA volatility is implausible
+ * @param sanityJumpRatio a model volatility more than this factor above the EWMA volatility is clipped to this factor
+ *                        times EWMA's; one more than this factor below it is implausibly low and replaced by EWMA's
  *                        (> 1; infinite = off)
  * @param autoApplyMaxChange a recommendation whose every parameter moves by at most this relative amount from the live
  *                           value, and which did not fall back, applies on its own; otherwise it is a proposal (>= 0)
@@ -76,7 +77,8 @@ public record GuardrailSettings(FloorMode floorMode, double floorWeight, double 
     /**
      * The documented defaults (see docs/predictive-margin.md): long-lookback floor at weight 0.5, no buffer, at most
      * +14.87 % (= 2^(1/5) - 1, so never more than 2x in 5 days) and -10 % per day, MMF within [1 %, 50 %], full weight on
-     * rises and 0.3 on falls, forecasts older than 1 day are stale, a 4x departure from EWMA is implausible,
+     * rises and 0.3 on falls, forecasts older than 1 day are stale, a model volatility above 4x EWMA's is clipped to
+     * 4x and one below EWMA's / 4 falls back to EWMA,
      * auto-apply within 10 % (tighter than the daily cap, so that a move the cap lets through in one day, between
      * 10 % and 14.87 %, goes to the committee: "small moves apply on their own, larger ones become proposals").
      *

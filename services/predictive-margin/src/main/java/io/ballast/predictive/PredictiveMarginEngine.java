@@ -11,15 +11,17 @@ import java.util.Locale;
  *
  * <p>Steps, in order (each documented in docs/predictive-margin.md):
  * <ol>
- *   <li>choose the forecast per MPOR: the champion's, unless missing, stale, invalid (NaN, non-positive) or
- *       implausible (beyond the sanity ratio from EWMA); then EWMA, saying so; with neither, hold the live values;</li>
+ *   <li>choose the forecast per MPOR: the champion's, clipped to the sanity ratio times EWMA's when it is above
+ *       it; EWMA instead, saying so, when the champion's is missing, stale, invalid (NaN, infinite, non-positive)
+ *       or implausibly low (below EWMA's over the sanity ratio); with neither, hold the live values;</li>
  *   <li>map to raw parameters ({@link ParameterMapper});</li>
  *   <li>smoothing: exponential, with separate weights for rises and falls;</li>
  *   <li>anti-procyclicality floor: at least {@code floorWeight} times the parameters mapped from the floor volatility;</li>
  *   <li>art. 28(a) buffer: add the buffer level; release it when the smoothed MMF jumps, rebuild it slowly;</li>
  *   <li>maximum change per parameter per 24 h against the live values;</li>
  *   <li>absolute minimum and maximum per parameter (last, so they always hold);</li>
- *   <li>decision: auto-apply when every parameter moves within the tenant's auto-apply bound, else a proposal.</li>
+ *   <li>decision: auto-apply when the champion's forecast was used (not a fallback) and every parameter moves
+ *       within the tenant's auto-apply bound, else a proposal.</li>
  * </ol>
  */
 public final class PredictiveMarginEngine {
@@ -30,8 +32,11 @@ public final class PredictiveMarginEngine {
     private PredictiveMarginEngine() {
     }
 
-    /** A forecast chosen for one horizon, with the reason the champion was passed over (null if it was not). */
-    private record Chosen(VolForecast forecast, String fallbackReason) {
+    /**
+     * A forecast chosen for one horizon, with the reason the champion was passed over (null if it was not) and
+     * whether the champion's forecast was clipped to the sanity bound.
+     */
+    private record Chosen(VolForecast forecast, String fallbackReason, boolean clipped) {
     }
 
     /**
@@ -75,6 +80,9 @@ public final class PredictiveMarginEngine {
         String fallbackReason = perp.fallbackReason();
         if (fallbackReason != null) {
             binding.add("fallback-ewma");
+        }
+        if (perp.clipped() || option.clipped()) {
+            binding.add("sanity-clip");
         }
 
         RecommendedParameters raw = ParameterMapper.DEFAULT.map(sigmaPerp, sigmaOption, map);
@@ -134,7 +142,7 @@ public final class PredictiveMarginEngine {
             (p, x, lo) -> Math.min(Math.max(x, lo), g.maximums().get(p)));
         note("bounds", limited, bounded, binding, evidence);
 
-        Decision decision = decide(bounded, prev, g, evidence);
+        Decision decision = decide(bounded, prev, g, fallbackReason, evidence);
         GuardrailState next = new GuardrailState(request.date(), bounded, smoothed, level);
         return new Recommendation(request.tenantId(), request.asset(), request.date(), decision, bounded, raw,
             prev == null ? null : prev.applied(), perp.forecast().model(), sigmaPerp, sigmaOption, fallbackReason,
@@ -142,9 +150,13 @@ public final class PredictiveMarginEngine {
     }
 
     private static Decision decide(RecommendedParameters rec, GuardrailState prev, GuardrailSettings g,
-                                   List<String> evidence) {
+                                   String fallbackReason, List<String> evidence) {
         if (prev == null) {
             evidence.add("decision PROPOSAL: no live parameters to compare with");
+            return Decision.PROPOSAL;
+        }
+        if (fallbackReason != null) {
+            evidence.add("decision PROPOSAL: the forecast fell back (" + fallbackReason + ")");
             return Decision.PROPOSAL;
         }
         for (Parameter p : Parameter.values()) {
@@ -178,6 +190,11 @@ public final class PredictiveMarginEngine {
         }
     }
 
+    /**
+     * The champion's forecast for one horizon, checked against EWMA's. Too high (sigma above {@code sanityJumpRatio}
+     * times EWMA's): clipped to that bound, never replaced by the lower EWMA figure, because a forecast far above EWMA
+     * is what a crash day looks like. Too low (below 1/{@code sanityJumpRatio}), missing, stale or invalid: EWMA.
+     */
     private static Chosen choose(RecommendationRequest request, int horizon, List<String> evidence) {
         GuardrailSettings g = request.guardrails();
         VolForecast model = request.modelForecasts().get(horizon);
@@ -186,19 +203,28 @@ public final class PredictiveMarginEngine {
         String reason = problem(model, request, g);
         if (reason == null && ewmaProblem == null) {
             double ratio = model.sigma() / ewma.sigma();
-            if (ratio > g.sanityJumpRatio() || ratio < 1 / g.sanityJumpRatio()) {
-                reason = String.format(Locale.ROOT, "implausible: %s sigma is %.2fx EWMA's (sanity bound %.1fx)",
+            if (ratio > g.sanityJumpRatio()) {
+                double bound = g.sanityJumpRatio();
+                VolForecast clipped = VolForecast.of(model.asset(), model.model(), model.horizonDays(), model.asOf(),
+                    bound * bound * ewma.variance());
+                evidence.add(String.format(Locale.ROOT,
+                    "CLIPPED for %dd: %s sigma %.5f is %.2fx EWMA's, above the sanity bound %.1fx; used %.5f",
+                    horizon, model.model(), model.sigma(), ratio, bound, clipped.sigma()));
+                return new Chosen(clipped, null, true);
+            }
+            if (ratio < 1 / g.sanityJumpRatio()) {
+                reason = String.format(Locale.ROOT, "implausibly low: %s sigma is %.2fx EWMA's (sanity bound 1/%.1f)",
                     model.model(), ratio, g.sanityJumpRatio());
             }
         }
         if (reason == null) {
-            return new Chosen(model, null);
+            return new Chosen(model, null, false);
         }
         if (ewmaProblem == null) {
             evidence.add("FALLBACK to EWMA for " + horizon + "d: champion " + reason);
-            return new Chosen(ewma, "champion " + reason);
+            return new Chosen(ewma, "champion " + reason, false);
         }
-        return new Chosen(null, "champion " + reason + "; EWMA " + ewmaProblem);
+        return new Chosen(null, "champion " + reason + "; EWMA " + ewmaProblem, false);
     }
 
     private static String problem(VolForecast f, RecommendationRequest request, GuardrailSettings g) {

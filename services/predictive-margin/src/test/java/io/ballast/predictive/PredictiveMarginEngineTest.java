@@ -138,14 +138,70 @@ class PredictiveMarginEngineTest {
         assertThat(stale.fallbackReason()).contains("stale");
         assertThat(stale.sigmaPerp()).isCloseTo(0.03, within(1e-12));
 
-        Recommendation jump = recommend(request(model(0.30, DAY), ewma(0.03), Double.NaN, g, null));
-        assertThat(jump.fallbackReason()).contains("implausible").contains("10.00x");
+        Recommendation low = recommend(request(model(0.003, DAY), ewma(0.03), Double.NaN, g, null));
+        assertThat(low.fallbackReason()).contains("implausibly low").contains("0.10x");
+        assertThat(low.sigmaPerp()).isCloseTo(0.03, within(1e-12));
+
+        Recommendation infinite = recommend(request(VolForecast.of("BTC", "XGB", 1, DAY, Double.POSITIVE_INFINITY),
+            ewma(0.03), Double.NaN, g, null));
+        assertThat(infinite.fallbackReason()).contains("invalid variance Infinity");
+        assertThat(infinite.sigmaPerp()).isCloseTo(0.03, within(1e-12));
 
         Recommendation missing = recommend(request(null, ewma(0.03), Double.NaN, g, null));
         assertThat(missing.fallbackReason()).contains("missing");
 
         Recommendation fine = recommend(request(model(0.06, DAY), ewma(0.03), Double.NaN, g, null));
         assertThat(fine.fellBack()).isFalse(); // 2x EWMA is inside the 4x sanity bound
+    }
+
+    @Test
+    void anImplausiblyHighForecastIsClippedToTheSanityBoundNotReplacedByTheLowerEwma() {
+        GuardrailSettings g = GuardrailSettings.defaults().withFloorMode(GuardrailSettings.FloorMode.NONE);
+        // champion 10x EWMA on a crash day: the 4x bound gives sigma 4 * 0.03 = 0.12, MMF = K * 0.12 (EWMA would
+        // have given K * 0.03, a quarter of it)
+        Recommendation crash = recommend(request(model(0.30, DAY), ewma(0.03), Double.NaN, g, null));
+        assertThat(crash.fellBack()).isFalse();
+        assertThat(crash.forecastModel()).isEqualTo("HAR");
+        assertThat(crash.sigmaPerp()).isCloseTo(0.12, within(1e-12));
+        assertThat(crash.raw().mmf()).isCloseTo(K * 0.12, within(1e-7));
+        assertThat(crash.bindingGuardrails()).contains("sanity-clip");
+        assertThat(crash.evidence()).anyMatch(line -> line.startsWith("CLIPPED for 1d") && line.contains("10.00x"));
+        // exactly at the bound nothing is clipped
+        Recommendation atBound = recommend(request(model(0.12, DAY), ewma(0.03), Double.NaN, g, null));
+        assertThat(atBound.bindingGuardrails()).doesNotContain("sanity-clip");
+        assertThat(atBound.sigmaPerp()).isCloseTo(0.12, within(1e-12));
+        // with a live value the clipped rise still passes the daily cap: 0.05 * 1.1487 from an MMF of 5 %
+        Recommendation capped = recommend(request(model(0.30, DAY), ewma(0.03), Double.NaN, g, stateWithMmf(0.05)));
+        assertThat(capped.recommended().mmf()).isCloseTo(0.05 * Math.pow(2, 0.2), within(1e-9));
+        assertThat(capped.decision()).isEqualTo(Decision.PROPOSAL);
+    }
+
+    @Test
+    void aFallbackIsNeverAppliedAutomaticallyEvenWhenTheMoveIsSmall() {
+        GuardrailSettings g = neutral();
+        GuardrailState prev = stateWithMmf(0.10);
+        // champion NaN, EWMA gives exactly the live MMF: no parameter moves, still a proposal
+        Recommendation r = recommend(request(VolForecast.of("BTC", "XGB", 1, DAY, Double.NaN), ewma(0.10 / K),
+            Double.NaN, g, prev));
+        assertThat(r.recommended().mmf()).isCloseTo(0.10, within(1e-9));
+        assertThat(r.decision()).isEqualTo(Decision.PROPOSAL);
+        assertThat(r.evidence()).anyMatch(line -> line.startsWith("decision PROPOSAL: the forecast fell back"));
+    }
+
+    @Test
+    void theDefaultAutoApplyBoundIsBelowTheDailyCapSoACappedRiseGoesToTheCommittee() {
+        GuardrailSettings g = GuardrailSettings.defaults();
+        assertThat(g.autoApplyMaxChange()).isEqualTo(0.10);
+        assertThat(g.maxDailyIncrease()).isCloseTo(0.148698, within(1e-6)); // 2^(1/5) - 1
+        assertThat(g.autoApplyMaxChange()).isLessThan(g.maxDailyIncrease());
+        GuardrailSettings noFloor = g.withFloorMode(GuardrailSettings.FloorMode.NONE);
+        GuardrailState prev = stateWithMmf(0.05);
+        // +14 % in one day (inside the cap) is a proposal, +8 % applies on its own
+        Recommendation rise = recommend(request(model(0.057 / K, DAY), ewma(0.057 / K), Double.NaN, noFloor, prev));
+        assertThat(rise.recommended().mmf()).isCloseTo(0.057, within(1e-9));
+        assertThat(rise.decision()).isEqualTo(Decision.PROPOSAL);
+        Recommendation small = recommend(request(model(0.054 / K, DAY), ewma(0.054 / K), Double.NaN, noFloor, prev));
+        assertThat(small.decision()).isEqualTo(Decision.AUTO_APPLY);
     }
 
     @Test

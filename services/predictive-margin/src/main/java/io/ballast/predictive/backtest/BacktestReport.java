@@ -56,6 +56,8 @@ public final class BacktestReport {
             o.put("maxIncrease5d", num(p.maxIncrease5d()));
             o.put("maxIncrease30d", num(p.maxIncrease30d()));
             o.put("fallbackDays", p.fallbackDays());
+            o.put("clippedDays", p.clippedDays());
+            o.put("proposalDays", p.proposalDays());
             Map<String, Object> crashes = new LinkedHashMap<>();
             for (Map.Entry<String, ReplayResult> e : p.crashes().entrySet()) {
                 Map<String, Object> x = new LinkedHashMap<>();
@@ -155,10 +157,11 @@ public final class BacktestReport {
                 o.avgMargin() / o.staticEquivalent(), o.maxIncrease5d()));
         }
         b.append("\n## Procyclicality\n\n| policy | peak-to-trough | max 1-day increase | max 5-day | max 30-day | "
-            + "EWMA fallback days |\n|---|---|---|---|---|---|\n");
+            + "EWMA fallback days | clipped days | proposal days |\n|---|---|---|---|---|---|---|---|\n");
         for (PolicyResult p : r.policies().values()) {
-            b.append(f("| %s | %.2f | %.2fx | %.2fx | %.2fx | %d |\n", p.name(), p.peakToTrough(), p.maxIncrease1d(),
-                p.maxIncrease5d(), p.maxIncrease30d(), p.fallbackDays()));
+            b.append(f("| %s | %.2f | %.2fx | %.2fx | %.2fx | %d | %d | %d |\n", p.name(), p.peakToTrough(),
+                p.maxIncrease1d(), p.maxIncrease5d(), p.maxIncrease30d(), p.fallbackDays(), p.clippedDays(),
+                p.proposalDays()));
         }
         b.append("\n## Crash replays\n\n");
         b.append("Liquidated accounts / bad debt (USD) / median hours between first margin call and liquidation. "

@@ -151,7 +151,7 @@ public final class BacktestRunner {
 
     /** A margin series with guardrail counters. */
     private record Series(double[] margin, double[] scan, double[] volUp, double[] volDown, int fallbackDays,
-                          int proposalDays) {
+                          int proposalDays, int clippedDays) {
     }
 
     private Series margins(String policy, double scale, Days d, double staticMmf, double staticScan) {
@@ -164,6 +164,7 @@ public final class BacktestRunner {
         ParameterMapper mapper = ParameterMapper.DEFAULT;
         int fallbacks = 0;
         int proposals = 0;
+        int clipped = 0;
         switch (policy) {
             case "static" -> {
                 Arrays.fill(m, staticMmf * scale);
@@ -209,11 +210,12 @@ public final class BacktestRunner {
                     state = r.nextState();
                     fallbacks += r.fellBack() ? 1 : 0;
                     proposals += r.decision() == Decision.PROPOSAL ? 1 : 0;
+                    clipped += r.bindingGuardrails().contains("sanity-clip") ? 1 : 0;
                 }
             }
             default -> throw new IllegalArgumentException("unknown policy " + policy);
         }
-        return new Series(m, scan, up, down, fallbacks, proposals);
+        return new Series(m, scan, up, down, fallbacks, proposals, clipped);
     }
 
     private PolicyResult measure(String policy, Days d, Series s, Map<String, ReplayResult> crashes) {
@@ -228,7 +230,7 @@ public final class BacktestRunner {
             CoverageTest.greenWindowShare(exc, 250, level), MarginStats.mean(s.margin), MarginStats.median(s.margin),
             MarginStats.staticEquivalent(d.absMove, cov.exceptions()), MarginStats.peakToTrough(s.margin),
             MarginStats.maxIncrease(s.margin, 1), MarginStats.maxIncrease(s.margin, 5),
-            MarginStats.maxIncrease(s.margin, 30), s.fallbackDays, s.proposalDays, crashes, optionBook(d, s));
+            MarginStats.maxIncrease(s.margin, 30), s.fallbackDays, s.proposalDays, s.clippedDays, crashes, optionBook(d, s));
     }
 
     private OptionBookResult optionBook(Days d, Series s) {

@@ -22,13 +22,14 @@ import java.util.Map;
  * @param maxIncrease30d largest 30-day margin ratio
  * @param fallbackDays days on which the guardrails fell back to EWMA (0 for other policies)
  * @param proposalDays days whose recommendation was a proposal rather than an auto-apply (guarded only)
+ * @param clippedDays days on which the champion's forecast was above the sanity bound and clipped to it (guarded only)
  * @param crashes replay results keyed by event key
  * @param optionBook the short ATM straddle book margined with the policy's scan range and vol shocks
  */
 public record PolicyResult(String name, LocalDate[] dates, double[] margin, double[] absMove, boolean[] exception,
                            CoverageTest coverage, double greenWindowShare, double avgMargin, double medianMargin,
                            double staticEquivalent, double peakToTrough, double maxIncrease1d, double maxIncrease5d,
-                           double maxIncrease30d, int fallbackDays, int proposalDays,
+                           double maxIncrease30d, int fallbackDays, int proposalDays, int clippedDays,
                            Map<String, ReplayResult> crashes, OptionBookResult optionBook) {
 
     /** @return average margin over the static-equivalent fraction */
