@@ -24,7 +24,33 @@ public final class Forecasts {
     /** Minimum history before the first forecast for the ML models and the champion (days). */
     public static final int MIN_ML_HISTORY_DAYS = 730;
 
+    /**
+     * The lab's standard first out-of-sample day, kept so that the documented BTC and ETH figures reproduce (both
+     * have 860 days of history before it).
+     */
+    public static final LocalDate STANDARD_OOS_START = LocalDate.of(2020, 1, 1);
+
     private Forecasts() {
+    }
+
+    /**
+     * The default out-of-sample start for a series: {@link #STANDARD_OOS_START}, or, for a history that starts too
+     * late for it, the first day with {@link #MIN_ML_HISTORY_DAYS} days of history before it (enough for every model
+     * and the champion's validation block).
+     *
+     * @param series the series to be forecast
+     * @return the later of the standard start and the first day with enough history
+     * @throws IllegalArgumentException when the series holds no day after {@link #MIN_ML_HISTORY_DAYS} days of history
+     */
+    public static LocalDate defaultOosStart(DailySeries series) {
+        Objects.requireNonNull(series, "series");
+        if (series.size() <= MIN_ML_HISTORY_DAYS) {
+            throw new IllegalArgumentException("only " + series.size() + " days of history (" + series.date(0) + ".."
+                    + series.date(series.size() - 1) + "): an out-of-sample evaluation needs more than "
+                    + MIN_ML_HISTORY_DAYS + " days");
+        }
+        LocalDate enough = series.date(MIN_ML_HISTORY_DAYS);
+        return enough.isAfter(STANDARD_OOS_START) ? enough : STANDARD_OOS_START;
     }
 
     /**

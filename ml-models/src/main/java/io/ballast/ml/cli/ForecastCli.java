@@ -1,5 +1,6 @@
 package io.ballast.ml.cli;
 
+import io.ballast.ml.api.Forecasts;
 import io.ballast.ml.data.DailyBar;
 import io.ballast.ml.data.DailySeries;
 import io.ballast.ml.data.HourlyBar;
@@ -16,6 +17,7 @@ import io.ballast.ml.model.Progress;
 import io.ballast.ml.proxy.ProxyComparison;
 import io.ballast.ml.registry.ModelRegistry;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -24,105 +26,175 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * Command line: {@code train | evaluate | predict} (run as {@code ./ballast forecast ...}; see docs/forecasting.md).
+ * Command line: {@code train | evaluate | predict} (run as {@code ./ballast forecast ...}; see docs/forecasting.md),
+ * parsed by picocli: an unknown option or a missing value is refused with a message and exit code 2.
  *
  * <pre>
- * evaluate --data CSV --out DIR [--hourly CSV | --no-hourly] [--oos-start 2020-01-01] [--horizons 1,5] [--models EWMA,GARCH,...]
+ * evaluate --data CSV --out DIR [--hourly CSV | --no-hourly] [--oos-start DATE] [--horizons 1,5] [--models EWMA,GARCH,...]
  * train    --data CSV --registry DIR [--hourly CSV | --no-hourly] [--horizons 1,5]
  * predict  --data CSV --registry DIR [--hourly CSV | --no-hourly] [--horizons 1,5]
  * </pre>
  * Without {@code --hourly}, a sibling file {@code <ASSET>_1h.csv} is used when it exists (target proxy: hourly RV).
+ * Without {@code --oos-start}, evaluation starts at {@link Forecasts#defaultOosStart}.
  */
-public final class ForecastCli {
+@Command(name = "ballast forecast", mixinStandardHelpOptions = true,
+        subcommands = {ForecastCli.Evaluate.class, ForecastCli.Train.class, ForecastCli.Predict.class,
+            CommandLine.HelpCommand.class},
+        description = "Volatility forecaster: evaluate models walk-forward, train a champion, forecast with it.")
+public final class ForecastCli implements Callable<Integer> {
 
     private static final List<String> ALL_MODELS = List.of("EWMA", "GARCH", "HAR", "HAR_LEVEL", "XGB", "CART", "SGD");
 
-    private ForecastCli() {
-    }
+    @Spec
+    private CommandSpec spec;
 
-    /** Entry point; exit code 0 on success, 2 on usage or data errors. */
+    /** Entry point; exit code 0 on success, 2 on usage or data errors, 1 on I/O errors. */
     public static void main(String[] args) {
-        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
-            usage();
-            return;
-        }
-        Map<String, String> opts = parse(Arrays.copyOfRange(args, 1, args.length));
-        try {
-            switch (args[0]) {
-                case "evaluate" -> evaluate(opts);
-                case "train" -> train(opts);
-                case "predict" -> predict(opts);
-                default -> {
-                    System.err.println("unknown command '" + args[0] + "'");
-                    usage();
-                    System.exit(2);
-                }
+        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /**
+     * Runs a command with the given output streams.
+     *
+     * @param out    results
+     * @param err    progress, notes and errors
+     * @param args   command and options
+     * @return exit code: 0 success, 2 usage or data error, 1 I/O error
+     */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new ForecastCli());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof MarketDataException || e instanceof IllegalArgumentException) {
+                line.getErr().println("error: " + e.getMessage());
+                return 2;
             }
-        } catch (MarketDataException | IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(2);
-        } catch (IOException e) {
-            System.err.println("I/O error: " + e.getMessage());
-            System.exit(1);
-        } catch (java.io.UncheckedIOException e) {
-            System.err.println("I/O error: " + e.getMessage() + " (" + e.getCause().getMessage() + ")");
-            System.exit(1);
+            if (e instanceof IOException || e instanceof java.io.UncheckedIOException) {
+                line.getErr().println("I/O error: " + e.getMessage()
+                        + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
+                return 1;
+            }
+            throw e;
+        });
+        return cl.execute(args);
+    }
+
+    /** Without a command: the usage, exit code 2. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return 2;
+    }
+
+    /** The input options every command shares. */
+    static final class InputOptions {
+        @Option(names = "--data", required = true, paramLabel = "CSV", description = "daily bars (shared CSV format)")
+        Path data;
+        @Option(names = "--hourly", paramLabel = "CSV", description = "hourly bars (default: sibling <ASSET>_1h.csv)")
+        Path hourly;
+        @Option(names = "--no-hourly", description = "ignore hourly bars (target proxy Garman-Klass)")
+        boolean noHourly;
+        @Option(names = "--asset", description = "asset label (default: the file name up to '_')")
+        String asset;
+        @Option(names = "--horizons", split = ",", paramLabel = "H", defaultValue = "1,5",
+                description = "forecast horizons in days (default: ${DEFAULT-VALUE})")
+        int[] horizons;
+    }
+
+    /** {@code evaluate}: walk-forward evaluation of every model, report and plots. */
+    @Command(name = "evaluate", mixinStandardHelpOptions = true,
+            description = "Walk-forward out-of-sample evaluation of the models; writes report.md, report.json, plots.")
+    static final class Evaluate implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        InputOptions in;
+        @Option(names = "--out", required = true, paramLabel = "DIR")
+        Path out;
+        @Option(names = "--oos-start", paramLabel = "DATE",
+                description = "first out-of-sample day (default: 2020-01-01, or the first day with 730 days of "
+                        + "history when the history starts later)")
+        LocalDate oosStart;
+        @Option(names = "--models", split = ",", paramLabel = "MODEL",
+                description = "models to evaluate, must include EWMA, GARCH and HAR (default: all)")
+        List<String> models;
+
+        @Override
+        public Integer call() throws IOException {
+            evaluate(this, spec.commandLine().getOut(), spec.commandLine().getErr());
+            return 0;
         }
     }
 
-    private static void usage() {
-        System.err.println("""
-                usage: ballast forecast <command> [options]
-                  evaluate --data CSV --out DIR [--hourly CSV|--no-hourly] [--oos-start 2020-01-01] [--horizons 1,5] [--models EWMA,GARCH,HAR,HAR_LEVEL,XGB,CART,SGD]
-                  train    --data CSV --registry DIR [--hourly CSV|--no-hourly] [--horizons 1,5]
-                  predict  --data CSV --registry DIR [--hourly CSV|--no-hourly] [--horizons 1,5]""");
+    /** A command that works on a model registry: the shared input options plus {@code --registry}. */
+    abstract static class RegistryCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        InputOptions in;
+        @Option(names = "--registry", required = true, paramLabel = "DIR", description = "model registry directory")
+        Path registry;
+
+        /** Runs the command on the parsed options. */
+        abstract void run(PrintWriter out, PrintWriter err) throws IOException;
+
+        @Override
+        public Integer call() throws IOException {
+            run(spec.commandLine().getOut(), spec.commandLine().getErr());
+            return 0;
+        }
     }
 
-    private static Map<String, String> parse(String[] a) {
-        Map<String, String> m = new HashMap<>();
-        for (int i = 0; i < a.length; i++) {
-            if (!a[i].startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + a[i] + "'");
-            }
-            String k = a[i].substring(2);
-            if (k.equals("no-hourly")) {
-                m.put(k, "true");
-            } else if (i + 1 < a.length) {
-                m.put(k, a[++i]);
-            } else {
-                throw new IllegalArgumentException("option --" + k + " needs a value");
-            }
+    /** {@code train}: scores every candidate, fits it and registers the champion per horizon. */
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Trains every candidate on all history and registers the champion per horizon.")
+    static final class Train extends RegistryCommand {
+        @Override
+        void run(PrintWriter out, PrintWriter err) throws IOException {
+            train(this, out, err);
         }
-        return m;
     }
 
-    private static String required(Map<String, String> o, String k) {
-        String v = o.get(k);
-        if (v == null) {
-            throw new IllegalArgumentException("missing --" + k);
+    /** {@code predict}: the registered champion's forecast made at the close of the newest daily bar. */
+    @Command(name = "predict", mixinStandardHelpOptions = true,
+            description = "Forecast of the registered champion, made at the close of the newest daily bar.")
+    static final class Predict extends RegistryCommand {
+        @Override
+        void run(PrintWriter out, PrintWriter err) throws IOException {
+            predict(this, out, err);
         }
-        return v;
     }
 
     /** Loaded input: asset label, series, file names. */
-    private record Input(String asset, Path data, Path hourly, DailySeries series) {
+    private record Input(String asset, Path data, Path hourly, DailySeries series, LocalDate lastDailyBar) {
     }
 
-    private static Input load(Map<String, String> o) {
-        Path data = Path.of(required(o, "data"));
+    private static Input load(InputOptions o, boolean toNewestBar, PrintWriter err) {
+        Path data = o.data;
         String file = data.getFileName().toString();
-        String asset = o.getOrDefault("asset", file.contains("_") ? file.substring(0, file.indexOf('_')) : file.replace(".csv", ""));
+        String asset = o.asset != null ? o.asset
+                : file.contains("_") ? file.substring(0, file.indexOf('_')) : file.replace(".csv", "");
+        if (o.hourly != null && o.noHourly) {
+            throw new IllegalArgumentException("--hourly and --no-hourly exclude each other");
+        }
         Path hourly = null;
-        if (o.containsKey("hourly")) {
-            hourly = Path.of(o.get("hourly"));
-        } else if (!o.containsKey("no-hourly")) {
+        if (o.hourly != null) {
+            hourly = o.hourly;
+        } else if (!o.noHourly) {
             Path sib = data.resolveSibling(asset + "_1h.csv");
             if (Files.exists(sib)) {
                 hourly = sib;
@@ -131,30 +203,35 @@ public final class ForecastCli {
         long t0 = System.nanoTime();
         List<DailyBar> bars = MarketData.readDaily(data);
         List<MarketData.Gap> gaps = MarketData.dailyGaps(bars);
-        System.err.printf(Locale.ROOT, "read %s: %d daily bars %s..%s, %d gap(s)%s%n", data, bars.size(), bars.get(0).date(),
-                bars.get(bars.size() - 1).date(), gaps.size(), gaps.isEmpty() ? "" : " " + gaps);
+        LocalDate lastBar = bars.get(bars.size() - 1).date();
+        err.printf(Locale.ROOT, "read %s: %d daily bars %s..%s, %d gap(s)%s%n", data, bars.size(), bars.get(0).date(),
+                lastBar, gaps.size(), gaps.isEmpty() ? "" : " " + gaps);
         List<HourlyBar> hb = null;
         if (hourly != null) {
             hb = MarketData.readHourly(hourly);
-            System.err.printf(Locale.ROOT, "read %s: %d hourly bars, %d gap(s) covering %d hours%n", hourly, hb.size(),
+            err.printf(Locale.ROOT, "read %s: %d hourly bars, %d gap(s) covering %d hours%n", hourly, hb.size(),
                     MarketData.hourlyGaps(hb).size(), MarketData.hourlyGaps(hb).stream().mapToLong(MarketData.Gap::missing).sum());
         }
-        DailySeries s = DailySeries.of(bars, hb);
-        System.err.printf(Locale.ROOT, "series: %d days %s..%s, target proxy %s (%d days filled with Garman-Klass), loaded in %.1f s%n",
+        DailySeries s = toNewestBar ? DailySeries.toNewestBar(bars, hb) : DailySeries.of(bars, hb);
+        err.printf(Locale.ROOT, "series: %d days %s..%s, target proxy %s (%d days filled with Garman-Klass), loaded in %.1f s%n",
                 s.size(), s.date(0), s.date(s.size() - 1), s.proxyName(), s.proxyFilledDays(), (System.nanoTime() - t0) / 1e9);
-        return new Input(asset, data, hourly, s);
+        if (!toNewestBar && s.date(s.size() - 1).isBefore(lastBar)) {
+            err.printf(Locale.ROOT, "note: hourly realized variance ends on %s, so the daily bars after it (to %s) are not used: "
+                    + "the target proxy must be hourly RV throughout; --no-hourly uses every daily bar (Garman-Klass)%n",
+                    s.date(s.size() - 1), lastBar);
+        }
+        return new Input(asset, data, hourly, s, lastBar);
     }
 
-    private static int[] horizons(Map<String, String> o) {
-        return Arrays.stream(o.getOrDefault("horizons", "1,5").split(",")).mapToInt(x -> Integer.parseInt(x.trim())).toArray();
-    }
-
-    private static void evaluate(Map<String, String> o) throws IOException {
-        Input in = load(o);
-        Path out = Path.of(required(o, "out"));
-        Files.createDirectories(out);
-        LocalDate oos = LocalDate.parse(o.getOrDefault("oos-start", "2020-01-01"));
-        List<String> models = o.containsKey("models") ? List.of(o.get("models").toUpperCase(Locale.ROOT).split(",")) : ALL_MODELS;
+    private static void evaluate(Evaluate o, PrintWriter stdout, PrintWriter err) throws IOException {
+        Input in = load(o.in, false, err);
+        Path out = o.out;
+        LocalDate oos = o.oosStart != null ? o.oosStart : Forecasts.defaultOosStart(in.series());
+        if (o.oosStart == null) {
+            err.println("out-of-sample start " + oos + " (default; --oos-start to change)");
+        }
+        List<String> models = o.models == null ? ALL_MODELS
+                : o.models.stream().map(m -> m.trim().toUpperCase(Locale.ROOT)).toList();
         for (String b : List.of("EWMA", "GARCH", "HAR")) {
             if (!models.contains(b)) {
                 throw new IllegalArgumentException("--models must include the baselines EWMA, GARCH and HAR");
@@ -164,8 +241,12 @@ public final class ForecastCli {
         if (from < 730) {
             throw new IllegalArgumentException("need at least 730 training days before " + oos + ", have " + from);
         }
+        if (from >= in.series().size()) {
+            throw new IllegalArgumentException("no data on or after --oos-start " + oos);
+        }
+        Files.createDirectories(out);
         List<Evaluation.HorizonResult> results = new ArrayList<>();
-        for (int h : horizons(o)) {
+        for (int h : o.in.horizons) {
             results.add(Evaluation.run(in.series(), oos, h, models, Progress.STDERR));
         }
         DailySeries s = in.series();
@@ -177,23 +258,23 @@ public final class ForecastCli {
         for (Evaluation.HorizonResult r : results) {
             ReportWriter.writePlots(out, in.asset(), r);
         }
-        System.out.println("wrote " + out.resolve("report.md") + ", report.json and plots");
+        stdout.println("wrote " + out.resolve("report.md") + ", report.json and plots");
         for (Evaluation.HorizonResult r : results) {
-            System.out.printf(Locale.ROOT, "%s h=%d champion %s; full-period QLIKE:", in.asset(), r.h(), r.champion());
-            r.windows().get("full").forEach((m, sc) -> System.out.printf(Locale.ROOT, " %s %.4f", m, sc.qlike()));
-            System.out.println();
+            stdout.printf(Locale.ROOT, "%s h=%d champion %s; full-period QLIKE:", in.asset(), r.h(), r.champion());
+            r.windows().get("full").forEach((m, sc) -> stdout.printf(Locale.ROOT, " %s %.4f", m, sc.qlike()));
+            stdout.println();
         }
-        verdict.forEach(v -> System.out.println("goal: " + v));
+        verdict.forEach(v -> stdout.println("goal: " + v));
     }
 
-    private static void train(Map<String, String> o) throws IOException {
-        Input in = load(o);
+    private static void train(Train o, PrintWriter stdout, PrintWriter err) throws IOException {
+        Input in = load(o.in, false, err);
         DailySeries s = in.series();
-        ModelRegistry reg = new ModelRegistry(Path.of(required(o, "registry")));
+        ModelRegistry reg = new ModelRegistry(o.registry);
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
         int last = s.size() - 1;
         String fingerprint = ModelRegistry.fingerprint(s, s.size());
-        for (int h : horizons(o)) {
+        for (int h : o.in.horizons) {
             Map<String, Double> validation = new LinkedHashMap<>();
             Map<String, String> versions = new LinkedHashMap<>();
             double[][] x = FeatureBuilder.matrix(s, s.size());
@@ -226,23 +307,29 @@ public final class ForecastCli {
                 String version = stamp + "-" + name;
                 reg.save(in.asset(), h, version, name, r, meta);
                 versions.put(name, version);
-                System.err.printf(Locale.ROOT, "h=%d %-9s validation QLIKE %.4f; final fit %.2f s (with tuning); total %.1f s%n", h, name, q,
+                err.printf(Locale.ROOT, "h=%d %-9s validation QLIKE %.4f; final fit %.2f s (with tuning); total %.1f s%n", h, name, q,
                         trainSeconds, (System.nanoTime() - t0) / 1e9);
             }
             String champ = validation.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
             reg.setChampion(in.asset(), h, versions.get(champ), champ, validation);
-            System.out.printf(Locale.ROOT, "%s h=%d champion %s (validation QLIKE %.4f)%s -> %s%n", in.asset(), h, champ,
+            stdout.printf(Locale.ROOT, "%s h=%d champion %s (validation QLIKE %.4f)%s -> %s%n", in.asset(), h, champ,
                     validation.get(champ), champ.startsWith("HAR") ? " — HAR baseline is the champion" : "",
                     reg.horizonDir(in.asset(), h).resolve(versions.get(champ)));
         }
     }
 
-    private static void predict(Map<String, String> o) throws IOException {
-        Input in = load(o);
+    private static void predict(Predict o, PrintWriter stdout, PrintWriter err) throws IOException {
+        Input in = load(o.in, true, err);
         DailySeries s = in.series();
-        ModelRegistry reg = new ModelRegistry(Path.of(required(o, "registry")));
+        ModelRegistry reg = new ModelRegistry(o.registry);
         int last = s.size() - 1;
-        for (int h : horizons(o)) {
+        int tail = s.rangeProxyTailDays();
+        if (tail > 0) {
+            stdout.printf(Locale.ROOT, "note: hourly realized variance ends on %s; the last %d day(s) to %s use range proxies "
+                    + "(Garman-Klass, Rogers-Satchell) in place of hourly realized variance%n", s.date(last - tail),
+                    tail, s.date(last));
+        }
+        for (int h : o.in.horizons) {
             ModelRegistry.Stored st = reg.loadChampion(in.asset(), h);
             double v;
             if (st.regressor() != null) {
@@ -251,7 +338,7 @@ public final class ForecastCli {
             } else {
                 v = Models.byName(st.model()).forecast(s, h, last, last + 1, Progress.NONE)[0];
             }
-            System.out.printf(Locale.ROOT, "%s h=%d made at close of %s by %s (%s): variance %.6e (daily units, %d-day sum), "
+            stdout.printf(Locale.ROOT, "%s h=%d made at close of %s by %s (%s): variance %.6e (daily units, %d-day sum), "
                     + "vol %.2f%% over %d day(s), %.1f%% annualised%n", in.asset(), h, s.date(last), st.model(),
                     st.dir().getFileName(), v, h, 100 * Math.sqrt(v), h, 100 * Math.sqrt(v * 365.0 / h));
         }

@@ -61,9 +61,11 @@ public final class DailySeries {
     private final double[][] intraday;
     private final String proxyName;
     private final int proxyFilled;
+    private final int rangeProxyTail;
 
     private DailySeries(LocalDate[] dates, double[] open, double[] high, double[] low, double[] close, double[] volume,
-            double[] logReturn, int[] spanDays, double[] proxy, double[][] intraday, String proxyName, int proxyFilled) {
+            double[] logReturn, int[] spanDays, double[] proxy, double[][] intraday, String proxyName, int proxyFilled,
+            int rangeProxyTail) {
         this.dates = dates;
         this.open = open;
         this.high = high;
@@ -76,6 +78,7 @@ public final class DailySeries {
         this.intraday = intraday;
         this.proxyName = proxyName;
         this.proxyFilled = proxyFilled;
+        this.rangeProxyTail = rangeProxyTail;
     }
 
     /**
@@ -96,15 +99,39 @@ public final class DailySeries {
      * @param hourly ascending hourly bars of the same asset, or {@code null}
      */
     public static DailySeries of(List<DailyBar> bars, List<HourlyBar> hourly) {
+        return of(bars, hourly, false);
+    }
+
+    /**
+     * Builds the series up to the newest daily bar, for a forecast made today: like {@link #of(List, List)}, but the
+     * daily bars after the last day with hourly bars are kept, their proxy and intraday features taken from the range
+     * estimators (Garman-Klass, Rogers-Satchell) as for days without hourly bars; {@link #rangeProxyTailDays()} counts
+     * them. Not for evaluation or training, whose target must be one proxy throughout.
+     *
+     * @param bars   ascending daily bars
+     * @param hourly ascending hourly bars of the same asset, or {@code null}
+     */
+    public static DailySeries toNewestBar(List<DailyBar> bars, List<HourlyBar> hourly) {
+        return of(bars, hourly, true);
+    }
+
+    private static DailySeries of(List<DailyBar> bars, List<HourlyBar> hourly, boolean keepTail) {
         int first = LISTING_DAYS_DROPPED;
         int last = bars.size() - 1;
+        int tail = 0;
         Map<LocalDate, RealizedVariance.DayStats> rv = hourly == null ? null : RealizedVariance.dailyStats(hourly);
         if (rv != null) {
             while (first <= last && !rv.containsKey(bars.get(first).date())) {
                 first++;
             }
-            while (last >= first && !rv.containsKey(bars.get(last).date())) {
-                last--;
+            int lastRv = last;
+            while (lastRv >= first && !rv.containsKey(bars.get(lastRv).date())) {
+                lastRv--;
+            }
+            if (keepTail && lastRv >= first) {
+                tail = last - lastRv;
+            } else {
+                last = lastRv;
             }
         }
         int n = last - first + 1;
@@ -140,7 +167,7 @@ public final class DailySeries {
             double gk = VarianceProxies.garmanKlass(b.open(), b.high(), b.low(), b.close());
             RealizedVariance.DayStats st = rv == null ? null : rv.get(b.date());
             if (st == null) {
-                filled += rv == null ? 0 : 1;
+                filled += rv == null || k >= n - tail ? 0 : 1;
                 double down = b.close() < b.open() ? gk : VarianceProxies.rogersSatchell(b.open(), b.high(), b.low(), b.close()) / 2;
                 proxy[k] = gk;
                 intraday[0][k] = down;
@@ -157,7 +184,8 @@ public final class DailySeries {
         for (double[] x : intraday) {
             floorProxy(x);
         }
-        return new DailySeries(dates, o, h, l, c, v, ret, span, proxy, intraday, rv == null ? PROXY_GK : PROXY_RV, filled);
+        return new DailySeries(dates, o, h, l, c, v, ret, span, proxy, intraday, rv == null ? PROXY_GK : PROXY_RV, filled,
+                tail);
     }
 
     /** Replaces exact zeros (flat days) by the smallest positive proxy value, so that logs and QLIKE stay finite. */
@@ -233,6 +261,14 @@ public final class DailySeries {
     /** Days inside the RV range that had no RV and took the Garman-Klass value (0 without hourly data). */
     public int proxyFilledDays() {
         return proxyFilled;
+    }
+
+    /**
+     * Days at the end of a {@link #toNewestBar} series after the last day with hourly bars, whose proxy and intraday
+     * features are range estimators; 0 for every other series.
+     */
+    public int rangeProxyTailDays() {
+        return rangeProxyTail;
     }
 
     /** Realized target at forecast index i: sum of {@code proxy(i+1..i+h)}; NaN when the future is not in the data. */

@@ -2,6 +2,7 @@ package io.ballast.predictive.cli;
 
 import io.ballast.ml.api.Forecasts;
 import io.ballast.ml.data.DailyBar;
+import io.ballast.ml.data.DailySeries;
 import io.ballast.ml.data.HourlyBar;
 import io.ballast.ml.data.MarketData;
 import io.ballast.predictive.GuardrailSettings;
@@ -14,31 +15,70 @@ import io.ballast.predictive.backtest.BacktestRunner;
 import io.ballast.predictive.backtest.Goals;
 import io.ballast.predictive.backtest.LiquidationModel;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./ballast backtest --data <daily csv> [--hourly <hourly csv>] --out <dir> [options]}: runs the backtest lab
- * on one asset and writes backtest.md, backtest.json and PNG plots. Exit code 0 on success, 2 on bad arguments,
+ * on one asset and writes backtest.md, backtest.json and PNG plots. Parsed by picocli: an unknown option, a missing
+ * value or a malformed number is refused with a message. Exit code 0 on success, 2 on bad arguments or data,
  * 1 on a failure while running.
  */
-public final class BacktestCli {
+@Command(name = "ballast backtest", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Replays the daily history under four margin policies (static, ewma, predictive, guarded), "
+            + "replays the crash events with a synthetic account population and writes backtest.md, backtest.json "
+            + "and PNG plots."})
+public final class BacktestCli implements Callable<Integer> {
 
-    private static final String USAGE = """
-        usage: ballast backtest --data <daily csv> [--hourly <hourly csv>] --out <dir>
-                                [--asset NAME] [--model champion|HAR|...] [--coverage 0.99] [--oos-start 2020-01-01] [--static-mmf F]
-                                [--seed 42] [--accounts 10000] [--floor-weight W] [--floor long|stressed|none]
-                                [--buffer F] [--max-up F] [--max-down F] [--smoothing-down W]
-                                [--tail-factor K]
-        Replays the daily history under four margin policies (static, ewma, predictive, guarded), replays the
-        crash events with a synthetic account population and writes backtest.md, backtest.json and PNG plots.
-        """;
+    @Spec
+    private CommandSpec spec;
 
-    private BacktestCli() {
-    }
+    @Option(names = "--data", required = true, paramLabel = "CSV", description = "daily bars (shared CSV format)")
+    private Path data;
+    @Option(names = "--hourly", paramLabel = "CSV", description = "hourly bars for the crash replays")
+    private Path hourlyCsv;
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory")
+    private Path out;
+    @Option(names = "--asset", description = "asset label (default: the file name up to '_')")
+    private String asset;
+    @Option(names = "--model", defaultValue = "champion", description = "champion|HAR|GARCH|... (default: champion)")
+    private String model;
+    @Option(names = "--coverage", description = "coverage level (default: 0.99)")
+    private Double coverage;
+    @Option(names = "--oos-start", paramLabel = "DATE",
+            description = "first margined day (default: 2020-01-01, or the first day with 730 days of history when "
+                + "the history starts later)")
+    private LocalDate oosStart;
+    @Option(names = "--static-mmf", description = "static MMF (default: calibrated before the out-of-sample start)")
+    private Double staticMmf;
+    @Option(names = "--seed", description = "population seed (default: 42)")
+    private Long seed;
+    @Option(names = "--accounts", description = "accounts in the population (default: 10000)")
+    private Integer accounts;
+    @Option(names = "--floor-weight", description = "weight of the anti-procyclicality floor")
+    private Double floorWeight;
+    @Option(names = "--floor", description = "long|stressed|none")
+    private String floor;
+    @Option(names = "--buffer", description = "art. 28(a) buffer fraction")
+    private Double buffer;
+    @Option(names = "--max-up", description = "largest relative rise per day")
+    private Double maxUp;
+    @Option(names = "--max-down", description = "largest relative fall per day")
+    private Double maxDown;
+    @Option(names = "--smoothing-down", description = "smoothing weight on falls")
+    private Double smoothingDown;
+    @Option(names = "--tail-factor", description = "tail factor of the mapping")
+    private Double tailFactor;
 
     /**
      * Entry point.
@@ -47,79 +87,70 @@ public final class BacktestCli {
      */
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        int code;
-        try {
-            code = run(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("ballast backtest: " + e.getMessage());
-            System.err.print(USAGE);
-            code = 2;
-        } catch (RuntimeException | IOException e) {
-            System.err.println("ballast backtest: failed: " + e);
-            code = 1;
-        }
-        System.exit(code);
+        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
     /**
      * Parses the arguments, runs the backtest and writes the outputs.
      *
+     * @param out  goal verdicts
+     * @param err  progress, notes and errors
      * @param args arguments
-     * @return exit code
+     * @return exit code: 0 success, 2 bad arguments or data, 1 failure while running
+     */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new BacktestCli());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (e instanceof IllegalArgumentException || e instanceof io.ballast.ml.data.MarketDataException) {
+                line.getErr().println("ballast backtest: " + e.getMessage());
+                return 2;
+            }
+            line.getErr().println("ballast backtest: failed: " + e);
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    /**
+     * Runs the backtest with the parsed options.
+     *
+     * @return exit code 0
      * @throws IOException when the output cannot be written
      */
-    public static int run(String[] args) throws IOException {
-        Path data = null;
-        Path hourlyCsv = null;
-        Path out = null;
-        String asset = null;
-        String model = "champion";
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         BacktestConfig d = BacktestConfig.defaults();
-        double coverage = d.coverage();
-        LocalDate oos = d.oosStart();
-        double staticMmf = Double.NaN;
-        long seed = d.seed();
-        int accounts = d.accounts();
         GuardrailSettings g = d.guardrails();
         MappingSettings mapping = d.mapping();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("-h") || a.equals("--help")) {
-                System.out.print(USAGE);
-                return 0;
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("missing value after " + a);
-            }
-            String v = args[++i];
-            switch (a) {
-                case "--data" -> data = Path.of(v);
-                case "--hourly" -> hourlyCsv = Path.of(v);
-                case "--out" -> out = Path.of(v);
-                case "--asset" -> asset = v;
-                case "--model" -> model = v;
-                case "--coverage" -> coverage = number(a, v);
-                case "--oos-start" -> oos = LocalDate.parse(v);
-                case "--static-mmf" -> staticMmf = number(a, v);
-                case "--seed" -> seed = Long.parseLong(v);
-                case "--accounts" -> accounts = Integer.parseInt(v);
-                case "--floor-weight" -> g = g.withFloorWeight(number(a, v));
-                case "--floor" -> g = g.withFloorMode(switch (v) {
-                    case "long" -> GuardrailSettings.FloorMode.LONG_LOOKBACK;
-                    case "stressed" -> GuardrailSettings.FloorMode.STRESSED_PERIOD;
-                    case "none" -> GuardrailSettings.FloorMode.NONE;
-                    default -> throw new IllegalArgumentException("--floor must be long, stressed or none: " + v);
-                });
-                case "--buffer" -> g = g.withBuffer(number(a, v));
-                case "--max-up" -> g = g.withMaxDailyChange(number(a, v), g.maxDailyDecrease());
-                case "--max-down" -> g = g.withMaxDailyChange(g.maxDailyIncrease(), number(a, v));
-                case "--smoothing-down" -> g = g.withSmoothing(g.smoothingUp(), number(a, v));
-                case "--tail-factor" -> mapping = mapping.withTailFactor(number(a, v));
-                default -> throw new IllegalArgumentException("unknown option " + a);
-            }
+        if (floorWeight != null) {
+            g = g.withFloorWeight(floorWeight);
         }
-        if (data == null || out == null) {
-            throw new IllegalArgumentException("--data and --out are required");
+        if (floor != null) {
+            g = g.withFloorMode(switch (floor) {
+                case "long" -> GuardrailSettings.FloorMode.LONG_LOOKBACK;
+                case "stressed" -> GuardrailSettings.FloorMode.STRESSED_PERIOD;
+                case "none" -> GuardrailSettings.FloorMode.NONE;
+                default -> throw new IllegalArgumentException("--floor must be long, stressed or none: " + floor);
+            });
+        }
+        if (buffer != null) {
+            g = g.withBuffer(buffer);
+        }
+        if (maxUp != null) {
+            g = g.withMaxDailyChange(maxUp, g.maxDailyDecrease());
+        }
+        if (maxDown != null) {
+            g = g.withMaxDailyChange(g.maxDailyIncrease(), maxDown);
+        }
+        if (smoothingDown != null) {
+            g = g.withSmoothing(g.smoothingUp(), smoothingDown);
+        }
+        if (tailFactor != null) {
+            mapping = mapping.withTailFactor(tailFactor);
         }
         if (!Files.isRegularFile(data)) {
             throw new IllegalArgumentException("no such file: " + data);
@@ -131,34 +162,33 @@ public final class BacktestCli {
             String f = data.getFileName().toString();
             asset = f.contains("_") ? f.substring(0, f.indexOf('_')) : f.replaceFirst("\\.csv$", "");
         }
-        BacktestConfig config = new BacktestConfig(coverage, oos, staticMmf, mapping, g, seed, accounts,
-            LiquidationModel.defaults(d.mapping().imMultiplier()), d.frontierScales());
-        String label = asset;
         long t0 = System.nanoTime();
-        System.err.println("[backtest] reading " + data + (hourlyCsv == null ? "" : " and " + hourlyCsv));
+        err.println("[backtest] reading " + data + (hourlyCsv == null ? "" : " and " + hourlyCsv));
         List<DailyBar> daily = MarketData.readDaily(data);
         List<HourlyBar> hourly = hourlyCsv == null ? List.of() : MarketData.readHourly(hourlyCsv);
+        LocalDate oos = oosStart;
+        if (oos == null) {
+            oos = Forecasts.defaultOosStart(DailySeries.of(daily));
+            err.println("[backtest] out-of-sample start " + oos + " (default; --oos-start to change)");
+        }
+        BacktestConfig config = new BacktestConfig(coverage == null ? d.coverage() : coverage, oos,
+            staticMmf == null ? Double.NaN : staticMmf, mapping, g, seed == null ? d.seed() : seed,
+            accounts == null ? d.accounts() : accounts, LiquidationModel.defaults(d.mapping().imMultiplier()),
+            d.frontierScales());
+        String label = asset;
         BacktestRunner runner = new BacktestRunner(asset, daily, hourly,
             (m, h, start) -> Forecasts.walkForward(label, daily, m, h, start), model, config,
-            line -> System.err.println("[backtest] " + line));
+            line -> err.println("[backtest] " + line));
         BacktestResult result = runner.run();
         Files.createDirectories(out);
-        System.err.println("[backtest] writing plots, backtest.json and backtest.md to " + out);
+        err.println("[backtest] writing plots, backtest.json and backtest.md to " + out);
         List<String> plots = BacktestPlots.write(result, out);
         BacktestReport.writeJson(result, out.resolve("backtest.json"));
         BacktestReport.writeMarkdown(result, plots, out.resolve("backtest.md"));
         for (Goals.Verdict v : Goals.check(result)) {
-            System.out.println((v.met() ? "met    " : "MISSED ") + v.text());
+            stdout.println((v.met() ? "met    " : "MISSED ") + v.text());
         }
-        System.err.printf(Locale.ROOT, "[backtest] done in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        err.printf(Locale.ROOT, "[backtest] done in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         return 0;
-    }
-
-    private static double number(String option, String v) {
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " needs a number, got '" + v + "'");
-        }
     }
 }
