@@ -1,0 +1,192 @@
+package io.ballast.predictive.backtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.ballast.ml.api.ForecastSeries;
+import io.ballast.ml.data.DailyBar;
+import io.ballast.ml.data.HourlyBar;
+import io.ballast.predictive.GuardrailSettings;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The backtest on a price path built so that every margin, exception and frontier point can be worked out by hand:
+ * daily log returns alternate +-3 % in 2019 and +-2.5 % from 2020 on, with one +15 % jump on 2020-06-01 and the row
+ * of 2020-08-10 missing; the forecasts are constant (EWMA sigma 0.9 %, champion 1.2 %) except an implausibly low
+ * champion (0.2 %) on 2020-01-01 and 2020-07-01. K = z(99.5 %) * 1.26 = 2.5758293 * 1.26.
+ */
+class BacktestRunnerHandTest {
+
+    private static final double K = 2.5758293 * 1.26;
+    private static final LocalDate OOS = LocalDate.of(2020, 1, 1);
+    private static final LocalDate JUMP = LocalDate.of(2020, 6, 1);
+    private static final LocalDate MISSING = LocalDate.of(2020, 8, 10);
+    private static final LocalDate LOW_CHAMPION = LocalDate.of(2020, 7, 1);
+
+    static List<DailyBar> bars(LocalDate last) {
+        List<DailyBar> out = new ArrayList<>();
+        double close = 100;
+        int i = 0;
+        for (LocalDate d = LocalDate.of(2019, 1, 1); !d.isAfter(last); d = d.plusDays(1), i++) {
+            double a = d.isBefore(OOS) ? 0.03 : 0.025;
+            double r = d.equals(JUMP) ? 0.15 : (i % 2 == 0 ? a : -a);
+            double open = close;
+            close = open * Math.exp(r);
+            if (!d.equals(MISSING)) {
+                out.add(new DailyBar(d, open, Math.max(open, close) * 1.001, Math.min(open, close) * 0.999, close, 10));
+            }
+        }
+        return out;
+    }
+
+    /** Constant forecasts from each bar on or after oosStart: EWMA sigma 0.009, champion 0.012 (0.002 on two days). */
+    static ForecastSource forecasts(List<DailyBar> bars) {
+        return (model, h, oos) -> {
+            List<DailyBar> from = bars.stream().filter(b -> !b.date().isBefore(oos)).toList();
+            LocalDate[] dates = from.stream().map(DailyBar::date).toArray(LocalDate[]::new);
+            double[] v = new double[dates.length];
+            for (int k = 0; k < v.length; k++) {
+                boolean low = dates[k].equals(OOS) || dates[k].equals(LOW_CHAMPION);
+                double sigma = model.equals("EWMA") ? 0.009 : low ? 0.002 : 0.012;
+                v[k] = sigma * sigma * h;
+            }
+            return new ForecastSeries("HAND", model.equals("EWMA") ? "EWMA" : "CONST", h, dates, v);
+        };
+    }
+
+    /** Flat hourly bars at each day's close over the 2020-03-12 replay window (2020-03-05 .. 2020-03-15). */
+    static List<HourlyBar> hourly(List<DailyBar> bars) {
+        List<HourlyBar> out = new ArrayList<>();
+        for (DailyBar b : bars) {
+            if (!b.date().isBefore(LocalDate.of(2020, 3, 5)) && !b.date().isAfter(LocalDate.of(2020, 3, 15))) {
+                for (int hr = 0; hr < 24; hr++) {
+                    out.add(new HourlyBar(b.date().atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(3600L * hr),
+                        b.close(), b.close(), b.close(), b.close(), 1));
+                }
+            }
+        }
+        return out;
+    }
+
+    static BacktestConfig config(LocalDate oos) {
+        BacktestConfig d = BacktestConfig.defaults();
+        return new BacktestConfig(0.99, oos, Double.NaN, d.mapping(),
+            GuardrailSettings.defaults().withFloorMode(GuardrailSettings.FloorMode.NONE), 7, 200, d.liquidation(),
+            new double[] {0.8, 1.0, 1.2});
+    }
+
+    private static int indexOf(PolicyResult p, LocalDate d) {
+        return java.util.Arrays.asList(p.dates()).indexOf(d);
+    }
+
+    @Test
+    void everyPolicyMarginExceptionAndFrontierPointMatchesTheHandCount() {
+        List<DailyBar> bars = bars(LocalDate.of(2020, 12, 31));
+        List<String> progress = new ArrayList<>();
+        BacktestResult r = new BacktestRunner("HAND", bars, hourly(bars), forecasts(bars), "champion", config(OOS),
+            progress::add).run();
+        // static: the 4th largest of the 358 moves of 2019-01-08 .. 2019-12-31 (3 allowed at 1 %): an up move e^0.03 - 1
+        assertThat(r.staticMmf()).isCloseTo(Math.exp(0.03) - 1, within(1e-12));
+        assertThat(r.oosStart()).isEqualTo(OOS);
+        assertThat(r.championModel()).isEqualTo("CONST");
+        // 366 days of 2020 less the missing row, less 2020-08-09 (its next row is missing) and 2020-12-31 (no next)
+        PolicyResult st = r.policies().get("static");
+        assertThat(st.dates()).hasSize(363);
+        assertThat(st.dates()[0]).isEqualTo(OOS);
+        assertThat(List.of(st.dates())).doesNotContain(LocalDate.of(2020, 8, 9), MISSING, LocalDate.of(2020, 12, 31))
+            .contains(LocalDate.of(2020, 8, 11), LocalDate.of(2020, 12, 30));
+        int beforeJump = indexOf(st, JUMP.minusDays(1));
+        assertThat(st.absMove()[beforeJump]).isCloseTo(Math.exp(0.15) - 1, within(1e-12));
+        // every policy misses the jump; only that day for static and ewma
+        for (String p : BacktestRunner.POLICIES) {
+            assertThat(r.policies().get(p).exception()[beforeJump]).as(p).isTrue();
+        }
+        assertThat(st.coverage().exceptions()).isEqualTo(1);
+        assertThat(st.avgMargin()).isCloseTo(Math.exp(0.03) - 1, within(1e-12));
+
+        PolicyResult ewma = r.policies().get("ewma");
+        assertThat(ewma.coverage().exceptions()).isEqualTo(1);
+        assertThat(ewma.avgMargin()).isCloseTo(K * 0.009, within(1e-6));
+        assertThat(ewma.medianMargin()).isCloseTo(K * 0.009, within(1e-6));
+        // static-equivalent with one exception: the second largest move, an up move of e^0.025 - 1
+        assertThat(ewma.staticEquivalent()).isCloseTo(Math.exp(0.025) - 1, within(1e-12));
+
+        // predictive takes the low champion as it is: exceptions on 2020-01-01 and 2020-07-01 too
+        PolicyResult pred = r.policies().get("predictive");
+        assertThat(pred.margin()[0]).isCloseTo(K * 0.002, within(1e-7));
+        assertThat(pred.margin()[1]).isCloseTo(K * 0.012, within(1e-7));
+        assertThat(pred.coverage().exceptions()).isEqualTo(3);
+        assertThat(pred.exception()[indexOf(pred, LOW_CHAMPION)]).isTrue();
+        assertThat(pred.fallbackDays()).isZero();
+
+        // guarded: EWMA instead of the low champion; +14.87 % a day from K 0.009 to K 0.012; on 2020-07-01 the
+        // fallback is smoothed down (0.3 * 0.009 + 0.7 * 0.012 = 0.0111, within the -10 % cap)
+        PolicyResult g = r.policies().get("guarded");
+        double up = Math.pow(2, 0.2);
+        assertThat(g.margin()[0]).isCloseTo(K * 0.009, within(1e-7));
+        assertThat(g.margin()[1]).isCloseTo(K * 0.009 * up, within(1e-7));
+        assertThat(g.margin()[2]).isCloseTo(K * 0.009 * up * up, within(1e-7));
+        assertThat(g.margin()[3]).isCloseTo(K * 0.012, within(1e-7));
+        assertThat(g.margin()[indexOf(g, LOW_CHAMPION)]).isCloseTo(K * 0.0111, within(1e-7));
+        assertThat(g.margin()[indexOf(g, LOW_CHAMPION) + 1]).isCloseTo(K * 0.012, within(1e-7));
+        assertThat(g.coverage().exceptions()).isEqualTo(1);
+        assertThat(g.fallbackDays()).isEqualTo(2);
+        // proposals: the first day (nothing live), the two capped rises, the fallback day
+        assertThat(g.proposalDays()).isEqualTo(4);
+        assertThat(g.clippedDays()).isZero();
+        assertThat(g.maxIncrease1d()).isCloseTo(up, within(1e-9));
+
+        // frontier: at 0.8 every move of +-2.5 % beats static and ewma (0.8 * 0.03045 = 0.0244 < 0.0247);
+        // predictive and guarded add their low days to the jump
+        assertThat(r.frontier().get("static")).extracting(BacktestResult.FrontierPoint::exceptions)
+            .containsExactly(363, 1, 1);
+        assertThat(r.frontier().get("static").get(0).avgMargin()).isCloseTo(0.8 * (Math.exp(0.03) - 1),
+            within(1e-12));
+        assertThat(r.frontier().get("ewma")).extracting(BacktestResult.FrontierPoint::exceptions)
+            .containsExactly(363, 1, 1);
+        assertThat(r.frontier().get("predictive")).extracting(BacktestResult.FrontierPoint::exceptions)
+            .containsExactly(3, 3, 3);
+        assertThat(r.frontier().get("guarded")).extracting(BacktestResult.FrontierPoint::exceptions)
+            .containsExactly(2, 1, 1);
+        assertThat(r.frontier().get("guarded")).extracting(BacktestResult.FrontierPoint::days)
+            .containsOnly(363);
+
+        // the only event inside 2020 is replayed on the hourly bars; flat prices liquidate nobody
+        assertThat(r.events()).containsExactly(Map.entry(CrashEvent.STANDARD.get(0), 1));
+        assertThat(g.crashes()).containsOnlyKeys("2020-03-12");
+        assertThat(g.crashes().get("2020-03-12").barHours()).isEqualTo(1);
+        assertThat(g.crashes().get("2020-03-12").liquidated()).isZero();
+        assertThat(progress).anyMatch(l -> l.contains("event 2021-05-19 outside the margined days, skipped"));
+        assertThat(g.optionBook().coverage().days()).isGreaterThan(300);
+    }
+
+    @Test
+    void withoutHourlyBarsTheReplayUsesDailyBars() {
+        List<DailyBar> bars = bars(LocalDate.of(2020, 12, 31));
+        BacktestResult r = new BacktestRunner("HAND", bars, List.of(), forecasts(bars), "champion", config(OOS),
+            l -> { }).run();
+        assertThat(r.events()).containsExactly(Map.entry(CrashEvent.STANDARD.get(0), 24));
+        assertThat(r.policies().get("static").crashes().get("2020-03-12").accounts()).isEqualTo(200);
+    }
+
+    @Test
+    void tooShortHistoriesAreClearErrors() {
+        List<DailyBar> bars = bars(LocalDate.of(2020, 12, 31));
+        // 2019-04-17 leaves 99 calibration moves (2019-01-08 .. 2019-04-16): one short of 100
+        LocalDate early = LocalDate.of(2019, 4, 17);
+        assertThatThrownBy(() -> new BacktestRunner("HAND", bars, List.of(), forecasts(bars), "champion",
+            config(early), l -> { }).run()).hasMessageContaining("only 99 days before 2019-04-17");
+        // 2020-06-30 as the last bar leaves 181 margined days from 2020-01-01: below 250
+        List<DailyBar> half = bars(LocalDate.of(2020, 6, 30));
+        assertThatThrownBy(() -> new BacktestRunner("HAND", half, List.of(), forecasts(half), "champion",
+            config(OOS), l -> { }).run()).hasMessageContaining("only 181 backtest days");
+        assertThatThrownBy(() -> new BacktestRunner("HAND", bars.subList(0, 399), List.of(), forecasts(bars),
+            "champion", config(OOS), l -> { })).hasMessageContaining("at least 400 daily bars, got 399");
+    }
+}

@@ -1,0 +1,142 @@
+package io.ballast.predictive.backtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Each goal verdict of issue 5 at, just inside and just outside its bound, with the figures it prints. */
+class GoalsTest {
+
+    private static final LocalDate DAY = LocalDate.of(2024, 1, 1);
+
+    /** The adjustable figures of the guarded policy (the static policy only supplies bad debt). */
+    private static final class Figures {
+        double kupiecP = 0.5;
+        double ccP = 0.5;
+        double green = 1.0;
+        double avg = 0.1;
+        double median = 0.07;
+        double staticEq = 0.125;
+        double inc5 = 1.5;
+        Map<String, Double> guardedDebt = new LinkedHashMap<>(Map.of("2020-03-12", 100.0, "2024-08-05", 0.0));
+        Map<String, Double> staticDebt = new LinkedHashMap<>(Map.of("2020-03-12", 300.0, "2024-08-05", 0.0));
+    }
+
+    private static PolicyResult policy(String name, Figures f, Map<String, Double> debt) {
+        CoverageTest c = new CoverageTest(21, 2317, 0.01, 0.2, f.kupiecP, 0.3, 0.4, 0.5, f.ccP);
+        Map<String, ReplayResult> crashes = new LinkedHashMap<>();
+        debt.forEach((k, v) -> crashes.put(k, new ReplayResult(100, 10, v, 2.0, 1)));
+        return new PolicyResult(name, new LocalDate[] {DAY}, new double[] {f.avg}, new double[] {0.01},
+            new boolean[] {false}, c, f.green, f.avg, f.median, f.staticEq, 3.0, 1.1, f.inc5, 2.5, 0, 0, 0, crashes,
+            null);
+    }
+
+    private static Map<String, Goals.Verdict> check(Figures f) {
+        Map<String, PolicyResult> policies = new LinkedHashMap<>();
+        policies.put("static", policy("static", f, f.staticDebt));
+        policies.put("guarded", policy("guarded", f, f.guardedDebt));
+        BacktestResult r = new BacktestResult("BTC", 0.99, DAY, "HAR", 0.145, 42, 100, policies, Map.of(), Map.of());
+        List<Goals.Verdict> v = Goals.check(r);
+        Map<String, Goals.Verdict> byKey = new LinkedHashMap<>();
+        v.forEach(x -> byKey.put(x.key(), x));
+        assertThat(byKey.keySet()).containsExactly("kupiecAndCc", "green95", "avgVsStatic", "medianVsStatic",
+            "badDebtEach", "badDebtHalf", "increase5d");
+        return byKey;
+    }
+
+    @Test
+    void comfortableFiguresMeetEveryGoalAndSayWhatWasMeasured() {
+        Map<String, Goals.Verdict> v = check(new Figures());
+        assertThat(v.values()).allMatch(Goals.Verdict::met);
+        assertThat(v.get("kupiecAndCc").text()).isEqualTo("Kupiec p = 0.500 and Christoffersen conditional-coverage "
+            + "p = 0.500 (both must exceed 0.05); 21 exceptions in 2317 days");
+        assertThat(v.get("green95").text()).isEqualTo("green in 100.0 % of rolling 250-day windows (goal >= 95 %)");
+        // 0.1 / 0.125 = 0.8; 0.07 / 0.125 = 0.56
+        assertThat(v.get("avgVsStatic").text()).isEqualTo("average margin 0.1000 is 0.800x the static-equivalent "
+            + "fraction 0.1250 (goal <= 1.0x)");
+        assertThat(v.get("medianVsStatic").text()).isEqualTo("median margin 0.0700 is 0.560x the static-equivalent "
+            + "fraction (goal <= 0.8x)");
+        assertThat(v.get("badDebtEach").text()).isEqualTo("bad debt at most static's in every replay");
+        assertThat(v.get("badDebtHalf").text()).isEqualTo("summed bad debt 100 USD vs static 300 USD (goal <= half)");
+        assertThat(v.get("increase5d").text()).isEqualTo("largest 5-day margin increase 1.50x (goal <= 2x)");
+    }
+
+    @Test
+    void coverageNeedsBothPValuesStrictlyAboveFivePercent() {
+        Figures f = new Figures();
+        f.kupiecP = 0.05;
+        assertThat(check(f).get("kupiecAndCc").met()).isFalse();
+        f.kupiecP = 0.0501;
+        assertThat(check(f).get("kupiecAndCc").met()).isTrue();
+        f.ccP = 0.05;
+        assertThat(check(f).get("kupiecAndCc").met()).isFalse();
+        f.ccP = 0.0501;
+        f.kupiecP = 0.01;
+        assertThat(check(f).get("kupiecAndCc").met()).isFalse();
+    }
+
+    @Test
+    void greenWindowsCountFromNinetyFivePercentInclusive() {
+        Figures f = new Figures();
+        f.green = 0.95;
+        assertThat(check(f).get("green95").met()).isTrue();
+        f.green = 0.9499;
+        Goals.Verdict v = check(f).get("green95");
+        assertThat(v.met()).isFalse();
+        assertThat(v.text()).startsWith("green in 95.0 %");
+    }
+
+    @Test
+    void averageAndMedianRatiosAreMetAtTheirBoundsAndMissedJustAbove() {
+        Figures f = new Figures();
+        f.avg = 0.125; // exactly 1.0x
+        f.median = 0.1; // exactly 0.8x of 0.125
+        Map<String, Goals.Verdict> atBound = check(f);
+        assertThat(atBound.get("avgVsStatic").met()).isTrue();
+        assertThat(atBound.get("medianVsStatic").met()).isTrue();
+        f.avg = 0.126;
+        f.median = 0.1001;
+        Map<String, Goals.Verdict> above = check(f);
+        assertThat(above.get("avgVsStatic").met()).isFalse();
+        assertThat(above.get("avgVsStatic").text()).contains("1.008x");
+        assertThat(above.get("medianVsStatic").met()).isFalse();
+    }
+
+    @Test
+    void badDebtIsJudgedPerReplayAndSummed() {
+        Figures f = new Figures();
+        // equal in every replay: each met; 100 + 0 vs 100 + 0 is not at most half
+        f.staticDebt.put("2020-03-12", 100.0);
+        Map<String, Goals.Verdict> equal = check(f);
+        assertThat(equal.get("badDebtEach").met()).isTrue();
+        assertThat(equal.get("badDebtHalf").met()).isFalse();
+        // exactly half in total: met
+        f.staticDebt.put("2020-03-12", 150.0);
+        f.staticDebt.put("2024-08-05", 50.0);
+        assertThat(check(f).get("badDebtHalf").met()).isTrue();
+        // one replay worse than static by 1 USD: missed, and named with both figures
+        f.guardedDebt.put("2024-08-05", 51.0);
+        Goals.Verdict each = check(f).get("badDebtEach");
+        assertThat(each.met()).isFalse();
+        assertThat(each.text()).isEqualTo("bad debt above static's in: 2024-08-05: 51 vs static 50 USD;");
+        assertThat(check(f).get("badDebtHalf").text()).isEqualTo(
+            "summed bad debt 151 USD vs static 200 USD (goal <= half)");
+    }
+
+    @Test
+    void theFiveDayRiseAllowsExactlyTheCompoundedDailyCap() {
+        Figures f = new Figures();
+        f.inc5 = Math.pow(Math.pow(2, 0.2), 5); // the default cap compounded, 2 up to rounding
+        assertThat(check(f).get("increase5d").met()).isTrue();
+        f.inc5 = 2.0;
+        assertThat(check(f).get("increase5d").met()).isTrue();
+        f.inc5 = 2.001;
+        Goals.Verdict v = check(f).get("increase5d");
+        assertThat(v.met()).isFalse();
+        assertThat(v.text()).isEqualTo("largest 5-day margin increase 2.00x (goal <= 2x)");
+    }
+}
