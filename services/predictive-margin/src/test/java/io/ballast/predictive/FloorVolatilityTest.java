@@ -63,6 +63,18 @@ class FloorVolatilityTest {
     }
 
     @Test
+    void aStressedPeriodAfterTheFirstWindowReplacesTheCalmOne() {
+        double[] r = new double[700];
+        for (int t = 0; t < r.length; t++) {
+            r[t] = t >= 500 && t < 550 ? 0.04 : 0.01;
+        }
+        double[] v = FloorVolatility.stressedPeriod(r);
+        assertThat(v[499]).isCloseTo(0.01, within(1e-12));
+        // windows ending 549 .. 699 hold the whole block: 200 days of 1e-4 and 50 of 16e-4
+        assertThat(v[699]).isCloseTo(Math.sqrt((200 * 1e-4 + 50 * 16e-4) / 250), within(1e-12));
+    }
+
+    @Test
     void theModeChoosesStressedOrTheTenYearLookbackWithAYearOfReturns() {
         double[] r = new double[400];
         for (int t = 0; t < r.length; t++) {

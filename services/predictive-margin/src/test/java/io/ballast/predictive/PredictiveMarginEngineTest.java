@@ -20,6 +20,13 @@ class PredictiveMarginEngineTest {
         return GuardrailSettings.none();
     }
 
+    /** A copy of g with another sanity ratio and auto-apply bound. */
+    private static GuardrailSettings with(GuardrailSettings g, double sanity, double autoApply) {
+        return new GuardrailSettings(g.floorMode(), g.floorWeight(), g.bufferFraction(), g.bufferReleaseRise(),
+            g.bufferRebuildPerDay(), g.maxDailyIncrease(), g.maxDailyDecrease(), g.minimums(), g.maximums(),
+            g.smoothingUp(), g.smoothingDown(), g.maxForecastAgeDays(), sanity, autoApply);
+    }
+
     private static VolForecast model(double dailySigma, LocalDate asOf) {
         return VolForecast.of("BTC", "HAR", 1, asOf, dailySigma * dailySigma);
     }
@@ -227,7 +234,118 @@ class PredictiveMarginEngineTest {
         assertThat(small.decision()).isEqualTo(Decision.AUTO_APPLY);
         Recommendation big = recommend(request(model(0.14 / K, DAY), ewma(0.14 / K), Double.NaN, bounded, prev));
         assertThat(big.decision()).isEqualTo(Decision.PROPOSAL);
-        assertThat(big.evidence()).anyMatch(line -> line.contains("decision PROPOSAL: MMF moves 40.0 %"));
+        assertThat(big.evidence()).contains("decision PROPOSAL: MMF moves 40.0 % (auto-apply bound 25.0 %)");
+        assertThat(small.evidence()).contains("decision AUTO_APPLY: every parameter within 25.0 % of live");
+    }
+
+    @Test
+    void theSanityBoundsThemselvesAreStillPlausible() {
+        // powers of two, so the ratios are exact: 2^-8 / 2^-6 = 1/4 and 2^-4 / 2^-6 = 4
+        GuardrailSettings g = with(neutral(), 4.0, Double.POSITIVE_INFINITY);
+        VolForecast ewma = VolForecast.of("BTC", "EWMA", 1, DAY, Math.pow(2, -12));
+        Recommendation low = recommend(request(VolForecast.of("BTC", "HAR", 1, DAY, Math.pow(2, -16)), ewma,
+            Double.NaN, g, null));
+        assertThat(low.fellBack()).isFalse();
+        assertThat(low.sigmaPerp()).isEqualTo(Math.pow(2, -8));
+        Recommendation high = recommend(request(VolForecast.of("BTC", "HAR", 1, DAY, Math.pow(2, -8)), ewma,
+            Double.NaN, g, null));
+        assertThat(high.bindingGuardrails()).doesNotContain("sanity-clip");
+        assertThat(high.sigmaPerp()).isEqualTo(Math.pow(2, -4));
+    }
+
+    @Test
+    void zeroVarianceAndForecastsFromTheFutureFallBack() {
+        GuardrailSettings g = neutral();
+        Recommendation zero = recommend(request(VolForecast.of("BTC", "HAR", 1, DAY, 0.0), ewma(0.03), Double.NaN, g,
+            null));
+        assertThat(zero.fallbackReason()).isEqualTo("champion invalid variance 0.0");
+        Recommendation future = recommend(request(model(0.02, DAY.plusDays(1)), ewma(0.03), Double.NaN, g, null));
+        assertThat(future.fallbackReason()).isEqualTo("champion from the future: made 2024-08-06");
+        assertThat(future.sigmaPerp()).isCloseTo(0.03, within(1e-15));
+    }
+
+    @Test
+    void withoutAnOptionForecastThePerpVolatilityIsScaledBySquareRootOfTime() {
+        // MPOR 2 days for perps and 3 for options: the option sigma is sigma(2d) * sqrt(3 / 2)
+        MappingSettings m = new MappingSettings(0.99, 2, 3, 1.26, 1.0, 2.0, 2.0, 1.33);
+        RecommendationRequest r = new RecommendationRequest("tenant-a", "BTC", DAY,
+            Map.of(2, VolForecast.of("BTC", "HAR", 2, DAY, 0.0016)), Map.of(2, VolForecast.of("BTC", "EWMA", 2, DAY,
+            0.0016)), Double.NaN, m, neutral(), null);
+        Recommendation rec = recommend(r);
+        assertThat(rec.sigmaOption()).isCloseTo(0.04 * Math.sqrt(1.5), within(1e-12));
+        assertThat(rec.recommended().scanRange()).isCloseTo(K * 0.04 * Math.sqrt(1.5), within(1e-7));
+        assertThat(rec.evidence()).anyMatch(l -> l.startsWith("option MPOR 3d: no usable forecast (champion missing; "
+            + "EWMA missing); perp volatility scaled by sqrt(time)"));
+    }
+
+    @Test
+    void theFloorScalesTheLongLookbackVolatilityToEachMarginPeriod() {
+        // perps 2 days, options 3: floor sigma 0.01 a day -> 0.01 sqrt(2) and 0.01 sqrt(3), weight 1
+        MappingSettings m = new MappingSettings(0.99, 2, 3, 1.26, 1.0, 2.0, 2.0, 1.33);
+        GuardrailSettings g = neutral().withFloorMode(GuardrailSettings.FloorMode.LONG_LOOKBACK).withFloorWeight(1.0);
+        RecommendationRequest r = new RecommendationRequest("tenant-a", "BTC", DAY,
+            Map.of(2, VolForecast.of("BTC", "HAR", 2, DAY, 1e-6), 3, VolForecast.of("BTC", "HAR", 3, DAY, 1e-6)),
+            Map.of(2, VolForecast.of("BTC", "EWMA", 2, DAY, 1e-6), 3, VolForecast.of("BTC", "EWMA", 3, DAY, 1e-6)),
+            0.01, m, g, null);
+        Recommendation rec = recommend(r);
+        assertThat(rec.recommended().mmf()).isCloseTo(K * 0.01 * Math.sqrt(2), within(1e-7));
+        assertThat(rec.recommended().scanRange()).isCloseTo(K * 0.01 * Math.sqrt(3), within(1e-7));
+        // a zero floor volatility (no history yet) leaves the floor out instead of failing
+        RecommendationRequest none = new RecommendationRequest("tenant-a", "BTC", DAY, r.modelForecasts(),
+            r.ewmaForecasts(), 0.0, m, g, null);
+        assertThat(recommend(none).recommended().mmf()).isCloseTo(K * 0.001, within(1e-9));
+    }
+
+    @Test
+    void partialSmoothingOnRisesIsNotedAsBinding() {
+        GuardrailSettings g = neutral().withSmoothing(0.5, 1.0);
+        Recommendation rise = recommend(request(model(0.2 / K, DAY), ewma(0.2 / K), Double.NaN, g, stateWithMmf(0.1)));
+        assertThat(rise.recommended().mmf()).isCloseTo(0.15, within(1e-9));
+        assertThat(rise.bindingGuardrails()).containsExactly("smoothing");
+        assertThat(rise.evidence()).contains("smoothing: MMF 0.20000 -> 0.15000");
+    }
+
+    @Test
+    void theBufferIsReleasedOnlyAboveTheReleaseRiseThenRebuiltADayAtATime() {
+        // defaults (release above +25 %, rebuild 1 point a day) without floor and caps
+        GuardrailSettings g = GuardrailSettings.defaults().withFloorMode(GuardrailSettings.FloorMode.NONE)
+            .withBuffer(0.25).withMaxDailyChange(1e9, 1.0);
+        // smoothed MMF 0.08 yesterday, buffer fully built
+        RecommendedParameters y = ParameterMapper.DEFAULT.map(0.08 / K, 0.08 / K * Math.sqrt(2), MAP);
+        GuardrailState built = new GuardrailState(DAY.minusDays(1), y, y, 0.25);
+        // +20 %: below the 25 % release rise, the buffer stays: MMF 0.096 * 1.25
+        Recommendation calm = recommend(request(model(0.096 / K, DAY), ewma(0.096 / K), Double.NaN, g, built));
+        assertThat(calm.nextState().bufferLevel()).isEqualTo(0.25);
+        assertThat(calm.recommended().mmf()).isCloseTo(0.096 * 1.25, within(1e-9));
+        assertThat(calm.evidence()).contains("buffer 25.0 % on top: MMF 0.09600 -> 0.12000");
+        // +50 %: released, and the evidence says by how much
+        Recommendation jump = recommend(request(model(0.12 / K, DAY), ewma(0.12 / K), Double.NaN, g, built));
+        assertThat(jump.nextState().bufferLevel()).isZero();
+        assertThat(jump.evidence()).contains("buffer released: smoothed MMF rose 50.0 % in one step");
+        assertThat(jump.evidence()).noneMatch(l -> l.startsWith("buffer ") && l.contains("on top"));
+        // the day after a release the buffer is rebuilt by one point
+        GuardrailState released = new GuardrailState(DAY.minusDays(1), y, y, 0.0);
+        Recommendation next = recommend(request(model(0.08 / K, DAY), ewma(0.08 / K), Double.NaN, g, released));
+        assertThat(next.nextState().bufferLevel()).isCloseTo(0.01, within(1e-15));
+        assertThat(next.recommended().mmf()).isCloseTo(0.08 * 1.01, within(1e-9));
+        // no buffer configured: no buffer line at all
+        Recommendation off = recommend(request(model(0.08 / K, DAY), ewma(0.08 / K), Double.NaN, neutral(), built));
+        assertThat(off.evidence()).noneMatch(l -> l.startsWith("buffer"));
+    }
+
+    @Test
+    void aParameterLiveAtZeroStaysThereUnderAFiniteCapAndCountsAsNoMove() {
+        // a finite daily cap keeps a parameter whose live value is 0 at 0 (0 times any factor); the decision then
+        // sees no move for it. (With no cap at all, 0 times infinity would be NaN: a cap is required.)
+        GuardrailSettings g = with(neutral().withMaxDailyChange(1e9, 1.0), Double.POSITIVE_INFINITY, 1.0);
+        RecommendedParameters p = ParameterMapper.DEFAULT.map(0.05 / K, 0.05 / K * Math.sqrt(2), MAP);
+        RecommendedParameters zeroDown = RecommendedParameters.of(p.mmf(), p.imf(), p.haircut(), p.scanRange(),
+            p.volShockUp(), 0.0);
+        Recommendation same = recommend(request(model(0.05 / K, DAY), ewma(0.05 / K), Double.NaN, g,
+            new GuardrailState(DAY.minusDays(1), zeroDown, zeroDown, 0.0)));
+        assertThat(same.recommended().volShockDown()).isZero();
+        assertThat(same.decision()).isEqualTo(Decision.AUTO_APPLY);
+        assertThat(same.evidence()).contains("decision AUTO_APPLY: every parameter within 100.0 % of live");
     }
 
     @Test

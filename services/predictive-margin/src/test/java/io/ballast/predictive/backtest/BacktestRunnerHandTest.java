@@ -28,6 +28,10 @@ class BacktestRunnerHandTest {
     private static final LocalDate JUMP = LocalDate.of(2020, 6, 1);
     private static final LocalDate MISSING = LocalDate.of(2020, 8, 10);
     private static final LocalDate LOW_CHAMPION = LocalDate.of(2020, 7, 1);
+    /** Two larger moves in the calibration year (+6 %, +5 %): the 1 % allowance (3 of 358) passes over them. */
+    private static final Map<LocalDate, Double> JUMPS_2019 = Map.of(LocalDate.of(2019, 5, 1), 0.06,
+        LocalDate.of(2019, 9, 1), 0.05);
+    private static final LocalDate HIGH_CHAMPION = LocalDate.of(2020, 12, 20);
 
     static List<DailyBar> bars(LocalDate last) {
         List<DailyBar> out = new ArrayList<>();
@@ -35,7 +39,7 @@ class BacktestRunnerHandTest {
         int i = 0;
         for (LocalDate d = LocalDate.of(2019, 1, 1); !d.isAfter(last); d = d.plusDays(1), i++) {
             double a = d.isBefore(OOS) ? 0.03 : 0.025;
-            double r = d.equals(JUMP) ? 0.15 : (i % 2 == 0 ? a : -a);
+            double r = d.equals(JUMP) ? 0.15 : JUMPS_2019.getOrDefault(d, i % 2 == 0 ? a : -a);
             double open = close;
             close = open * Math.exp(r);
             if (!d.equals(MISSING)) {
@@ -47,13 +51,18 @@ class BacktestRunnerHandTest {
 
     /** Constant forecasts from each bar on or after oosStart: EWMA sigma 0.009, champion 0.012 (0.002 on two days). */
     static ForecastSource forecasts(List<DailyBar> bars) {
+        return forecasts(bars, null);
+    }
+
+    /** The same with a champion of sigma 0.05 (5.6x EWMA's, above the 4x sanity bound) on {@code high}. */
+    static ForecastSource forecasts(List<DailyBar> bars, LocalDate high) {
         return (model, h, oos) -> {
             List<DailyBar> from = bars.stream().filter(b -> !b.date().isBefore(oos)).toList();
             LocalDate[] dates = from.stream().map(DailyBar::date).toArray(LocalDate[]::new);
             double[] v = new double[dates.length];
             for (int k = 0; k < v.length; k++) {
                 boolean low = dates[k].equals(OOS) || dates[k].equals(LOW_CHAMPION);
-                double sigma = model.equals("EWMA") ? 0.009 : low ? 0.002 : 0.012;
+                double sigma = model.equals("EWMA") ? 0.009 : low ? 0.002 : dates[k].equals(high) ? 0.05 : 0.012;
                 v[k] = sigma * sigma * h;
             }
             return new ForecastSeries("HAND", model.equals("EWMA") ? "EWMA" : "CONST", h, dates, v);
@@ -62,10 +71,15 @@ class BacktestRunnerHandTest {
 
     /** Flat hourly bars at each day's close over the 2020-03-12 replay window (2020-03-05 .. 2020-03-15). */
     static List<HourlyBar> hourly(List<DailyBar> bars) {
+        return hourly(bars, Integer.MAX_VALUE);
+    }
+
+    /** The first {@code limit} of those hourly bars. */
+    static List<HourlyBar> hourly(List<DailyBar> bars, int limit) {
         List<HourlyBar> out = new ArrayList<>();
         for (DailyBar b : bars) {
             if (!b.date().isBefore(LocalDate.of(2020, 3, 5)) && !b.date().isAfter(LocalDate.of(2020, 3, 15))) {
-                for (int hr = 0; hr < 24; hr++) {
+                for (int hr = 0; hr < 24 && out.size() < limit; hr++) {
                     out.add(new HourlyBar(b.date().atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(3600L * hr),
                         b.close(), b.close(), b.close(), b.close(), 1));
                 }
@@ -162,17 +176,37 @@ class BacktestRunnerHandTest {
         assertThat(g.crashes()).containsOnlyKeys("2020-03-12");
         assertThat(g.crashes().get("2020-03-12").barHours()).isEqualTo(1);
         assertThat(g.crashes().get("2020-03-12").liquidated()).isZero();
-        assertThat(progress).anyMatch(l -> l.contains("event 2021-05-19 outside the margined days, skipped"));
-        assertThat(g.optionBook().coverage().days()).isGreaterThan(300);
+        assertThat(progress).contains("HAND: champion forecasts h=1 from 2020-01-01",
+            "HAND: champion is CONST; EWMA forecasts h=1", "HAND: 363 days 2020-01-01 .. 2020-12-30, static MMF 0.0305",
+            "HAND: policy static", "HAND: policy guarded", "HAND: event 2021-05-19 outside the margined days, skipped",
+            "HAND:   replay 2020-03-12 (hourly bars): 0 liquidated, bad debt 0 USD");
+        // option book: every margined day whose 2-day MPOR end exists (not 2020-08-08, whose end is missing, nor
+        // 2020-12-30, whose end is after the data)
+        for (String p : BacktestRunner.POLICIES) {
+            assertThat(r.policies().get(p).optionBook().coverage().days()).as(p).isEqualTo(361);
+        }
     }
 
     @Test
-    void withoutHourlyBarsTheReplayUsesDailyBars() {
+    void withTooFewHourlyBarsTheReplayUsesDailyBarsAndAHighChampionIsClipped() {
         List<DailyBar> bars = bars(LocalDate.of(2020, 12, 31));
-        BacktestResult r = new BacktestRunner("HAND", bars, List.of(), forecasts(bars), "champion", config(OOS),
-            l -> { }).run();
+        List<String> progress = new ArrayList<>();
+        // 250 of the window's 264 hours: below the 95 % (250.8) needed for an hourly replay
+        BacktestResult r = new BacktestRunner("HAND", bars, hourly(bars, 250), forecasts(bars, HIGH_CHAMPION),
+            "champion", config(OOS), progress::add).run();
         assertThat(r.events()).containsExactly(Map.entry(CrashEvent.STANDARD.get(0), 24));
         assertThat(r.policies().get("static").crashes().get("2020-03-12").accounts()).isEqualTo(200);
+        assertThat(progress).anyMatch(l -> l.startsWith("HAND:   replay 2020-03-12 (daily bars): "));
+        // the champion's 0.05 is clipped to 4 x 0.009 = 0.036, then the daily cap: K 0.012 * 2^(1/5)
+        PolicyResult g = r.policies().get("guarded");
+        assertThat(g.clippedDays()).isEqualTo(1);
+        assertThat(g.margin()[indexOf(g, HIGH_CHAMPION)]).isCloseTo(K * 0.012 * Math.pow(2, 0.2), within(1e-7));
+        assertThat(r.policies().get("predictive").margin()[indexOf(g, HIGH_CHAMPION)]).isCloseTo(K * 0.05,
+            within(1e-7));
+        // 251 hours are enough
+        BacktestResult enough = new BacktestRunner("HAND", bars, hourly(bars, 251), forecasts(bars), "champion",
+            config(OOS), l -> { }).run();
+        assertThat(enough.events()).containsExactly(Map.entry(CrashEvent.STANDARD.get(0), 1));
     }
 
     @Test
@@ -188,5 +222,21 @@ class BacktestRunnerHandTest {
             config(OOS), l -> { }).run()).hasMessageContaining("only 181 backtest days");
         assertThatThrownBy(() -> new BacktestRunner("HAND", bars.subList(0, 399), List.of(), forecasts(bars),
             "champion", config(OOS), l -> { })).hasMessageContaining("at least 400 daily bars, got 399");
+        assertThat(new BacktestRunner("HAND", bars.subList(0, 400), List.of(), forecasts(bars), "champion",
+            config(OOS), l -> { })).isNotNull();
+    }
+
+    @Test
+    void exactlyAHundredCalibrationMovesAndExactly250DaysAreEnough() {
+        List<DailyBar> bars = bars(LocalDate.of(2020, 12, 31));
+        // 2019-04-18: 100 calibration moves of +-3 %; the 1 % allowance is one move: the 2nd largest, an up move
+        BacktestResult r = new BacktestRunner("HAND", bars, List.of(), forecasts(bars), "champion",
+            config(LocalDate.of(2019, 4, 18)), l -> { }).run();
+        assertThat(r.staticMmf()).isCloseTo(Math.exp(0.03) - 1, within(1e-12));
+        // bars to 2020-09-09: 252 rows from 2020-01-01, less the last and 2020-08-09: 250 margined days
+        List<DailyBar> short250 = bars(LocalDate.of(2020, 9, 9));
+        BacktestResult s = new BacktestRunner("HAND", short250, List.of(), forecasts(short250), "champion",
+            config(OOS), l -> { }).run();
+        assertThat(s.policies().get("static").dates()).hasSize(250);
     }
 }

@@ -118,6 +118,9 @@ class GoalsTest {
         f.staticDebt.put("2020-03-12", 150.0);
         f.staticDebt.put("2024-08-05", 50.0);
         assertThat(check(f).get("badDebtHalf").met()).isTrue();
+        // worse by exactly the 1e-6 USD tolerance: still met
+        f.guardedDebt.put("2024-08-05", 50.0 + 1e-6);
+        assertThat(check(f).get("badDebtEach").met()).isTrue();
         // one replay worse than static by 1 USD: missed, and named with both figures
         f.guardedDebt.put("2024-08-05", 51.0);
         Goals.Verdict each = check(f).get("badDebtEach");
@@ -132,7 +135,7 @@ class GoalsTest {
         Figures f = new Figures();
         f.inc5 = Math.pow(Math.pow(2, 0.2), 5); // the default cap compounded, 2 up to rounding
         assertThat(check(f).get("increase5d").met()).isTrue();
-        f.inc5 = 2.0;
+        f.inc5 = 2.0 + 1e-9; // the tolerance itself is still met
         assertThat(check(f).get("increase5d").met()).isTrue();
         f.inc5 = 2.001;
         Goals.Verdict v = check(f).get("increase5d");
