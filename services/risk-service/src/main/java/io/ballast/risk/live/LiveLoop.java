@@ -99,9 +99,8 @@ public class LiveLoop {
         if (book == null || !ownership.owns(tenant.value())) {
             return Uni.createFrom().nullItem();
         }
-        return loader.latestEventId(tenant).flatMap(mark -> loader.latestParametersId(tenant)
-                .map(parametersMark -> mark <= book.appliedEventId() && parametersMark <= book.parametersMark()
-                        ? book : null));
+        return loader.marks(tenant).map(m -> m[0] <= book.appliedEventId() && m[1] <= book.parametersMark()
+                ? book : null);
     }
 
     /**

@@ -95,6 +95,16 @@ public final class TenantBook {
     private final Map<String, Set<UUID>> exposed = new HashMap<>();
     private final Map<UUID, String> symbolOfAsset = new HashMap<>();
     private final Map<UUID, UUID> underlyingOfInstrument = new HashMap<>();
+    /**
+     * One account's rows as last stored in the book, immutable: read without the book's lock, so that a margin or
+     * what-if request never waits behind a tick being applied.
+     */
+    private record Rows(Account account, List<Balance> balances, List<io.ballast.risk.domain.Position> positions) {
+    }
+
+    private final Map<UUID, Rows> readable = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The prices in force, replaced (never mutated) after each change: read without the lock. */
+    private volatile List<MarketPrice> pricesRead = List.of();
     private long appliedEventId;
     private long parametersMark;
     private MarginInputs inputs;
@@ -138,7 +148,23 @@ public final class TenantBook {
         positions.forEach(p -> this.positions.computeIfAbsent(p.id.accountId(), k -> new ArrayList<>()).add(p));
         states.forEach(s -> this.states.put(s.id.accountId(), new State(s.status, s.seq, s.held)));
         this.accounts.keySet().forEach(this::index);
+        this.accounts.keySet().forEach(this::publishRows);
+        publishPrices();
         this.inputs = newInputs();
+    }
+
+    private void publishRows(UUID accountId) {
+        Account a = accounts.get(accountId);
+        if (a == null) {
+            readable.remove(accountId);
+        } else {
+            readable.put(accountId, new Rows(a, List.copyOf(balances.getOrDefault(accountId, List.of())),
+                    List.copyOf(positions.getOrDefault(accountId, List.of()))));
+        }
+    }
+
+    private void publishPrices() {
+        pricesRead = List.copyOf(prices.values());
     }
 
     /** @return the tenant */
@@ -214,6 +240,7 @@ public final class TenantBook {
             return List.of();
         }
         prices.put(price.assetId, price);
+        publishPrices();
         String symbol = symbolOfAsset.get(price.assetId);
         health.put(symbol, oracle);
         inputs = newInputs();
@@ -259,6 +286,7 @@ public final class TenantBook {
                 touched.addAll(exposed.getOrDefault(symbolOfAsset.get(p.assetId), Set.of()));
             }
         }
+        publishPrices();
         inputs = newInputs();
         if (bulk != null && !touched.isEmpty()) {
             bulk.recomputeAll(inputs.valuationTime(), prices, symbolOfAsset);
@@ -285,11 +313,13 @@ public final class TenantBook {
             accounts.remove(accountId);
             this.balances.remove(accountId);
             this.positions.remove(accountId);
+            readable.remove(accountId);
             return List.of();
         }
         accounts.put(accountId, account);
         this.balances.put(accountId, new ArrayList<>(balances));
         this.positions.put(accountId, new ArrayList<>(positions));
+        publishRows(accountId);
         index(accountId);
         inputs = newInputs();
         return evaluate(Set.of(accountId), cause);
@@ -364,14 +394,19 @@ public final class TenantBook {
      * @param accountId the account, or null for all
      * @return the rows, or null when the book does not hold the account
      */
-    public synchronized MarginService.Loaded loaded(UUID accountId) {
-        MarginInputs now = newInputs();
-        if (accountId != null) {
-            Account a = accounts.get(accountId);
-            return a == null ? null : new MarginService.Loaded(now, List.of(a),
-                    List.copyOf(balances.getOrDefault(accountId, List.of())),
-                    List.copyOf(positions.getOrDefault(accountId, List.of())), MarginService.ANSWERED_FROM_HOT_BOOK);
+    public MarginService.Loaded loaded(UUID accountId) {
+        if (accountId == null) {
+            return loadedAll();
         }
+        // one account: no lock (its rows and the prices are immutable snapshots), so no wait behind a tick
+        Rows r = readable.get(accountId);
+        return r == null ? null : new MarginService.Loaded(new MarginInputs(Instant.now(), assets, instruments,
+                parameters, riskSettings, pricesRead), List.of(r.account()), r.balances(), r.positions(),
+                MarginService.ANSWERED_FROM_HOT_BOOK);
+    }
+
+    private synchronized MarginService.Loaded loadedAll() {
+        MarginInputs now = newInputs();
         List<Balance> bs = new ArrayList<>();
         List<io.ballast.risk.domain.Position> ps = new ArrayList<>();
         for (UUID id : accounts.keySet()) {

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -93,9 +94,9 @@ public class PriceFeedConsumer {
      * @return completion
      */
     @Incoming(CHANNEL)
-    public Uni<Void> consume(List<ConsumerRecord<String, String>> records) {
+    public Uni<Void> consume(ConsumerRecords<String, String> records) {
         Instant receivedAt = Instant.now();
-        List<Tick> ticks = new ArrayList<>(records.size());
+        List<Tick> ticks = new ArrayList<>(records.count());
         List<Uni<Void>> poison = new ArrayList<>();
         for (ConsumerRecord<String, String> record : records) {
             try {
@@ -111,7 +112,7 @@ public class PriceFeedConsumer {
         Uni<Void> takeover = now.generation() == seen.generation() ? Uni.createFrom().voidItem()
                 : takeOver(seen, now);
         seen = now;
-        batchSize.record(records.size());
+        batchSize.record(records.count());
         Uni<Void> applied = ticks.isEmpty() ? Uni.createFrom().voidItem()
                 : takeover.flatMap(x -> oracle.applyAll(ticks, ownership::owns, receivedAt))
                         .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(3)
