@@ -92,9 +92,9 @@ public class MarginStateService {
         for (Transition t : chunk) {
             Tuple row = Tuple.tuple().addUUID(tenant.value()).addUUID(t.accountId())
                     .addString(t.next().status().name()).addBoolean(t.next().held())
-                    .addBigDecimal(money(t.result().equityUsd()))
-                    .addBigDecimal(money(t.result().initialMarginUsd()))
-                    .addBigDecimal(money(t.result().maintenanceMarginUsd()))
+                    .addBigDecimal(money(t.equityUsd()))
+                    .addBigDecimal(money(t.initialMarginUsd()))
+                    .addBigDecimal(money(t.maintenanceMarginUsd()))
                     .addLong(t.next().seq()).addString(priceVersions).addString(parameterVersion)
                     .addOffsetDateTime(now);
             if (t.previous().seq() == 0) {

@@ -60,11 +60,13 @@ public final class TenantBook {
      * @param previous    the state before (seq = the expected stored seq)
      * @param next        the state after (seq = previous seq + 1)
      * @param eventType   MARGIN_CALL, LIQUIDATABLE, EARLY_WARNING or RECOVERED
-     * @param result      the margin that made it
+     * @param equityUsd   the equity that made it, USD
+     * @param initialMarginUsd     the initial margin, USD
+     * @param maintenanceMarginUsd the maintenance margin, USD
      * @param payload     the event payload (docs/events/margin-event.schema.json)
      */
-    public record Transition(UUID accountId, State previous, State next, String eventType, MarginResult result,
-            Map<String, Object> payload) {
+    public record Transition(UUID accountId, State previous, State next, String eventType, double equityUsd,
+            double initialMarginUsd, double maintenanceMarginUsd, Map<String, Object> payload) {
     }
 
     /**
@@ -437,8 +439,33 @@ public final class TenantBook {
         List<Transition> out = new ArrayList<>();
         for (UUID id : accountIds) {
             Account a = accounts.get(id);
-            if (a == null || bulk != null && bulk.holds(id) && unchanged(id)) {
+            if (a == null) {
                 continue;
+            }
+            State previous = states.getOrDefault(id, State.NONE);
+            if (bulk != null && bulk.holds(id)) {
+                // the bulk book's numbers (equal to the per-account engine's to 1e-9, WorkloadTest) decide; only a
+                // LIQUIDATABLE state (its plan needs the account's engine inputs) or a held alert to release goes
+                // through the per-account engine
+                double equity = bulk.equityUsd(id);
+                double im = bulk.initialUsd(id);
+                double mm = bulk.maintenanceUsd(id);
+                boolean warning = equity >= im && bulk.earlyWarning(id);
+                MarginStatus status = MarginStatus.next(previous.status(), equity, im, mm, warning,
+                        settings.hysteresisFraction());
+                boolean mayRelease = status == MarginStatus.LIQUIDATABLE && previous.held();
+                if (status == previous.status() && !mayRelease) {
+                    continue;
+                }
+                if (status != MarginStatus.LIQUIDATABLE) {
+                    Set<String> symbols = symbolsOf(id);
+                    State next = new State(status, previous.seq() + 1, false);
+                    String type = MarginStatus.eventType(previous.status(), status);
+                    out.add(new Transition(id, previous, next, type, equity, im, mm, payload(a, symbols, equity, im,
+                            mm, previous, next, type, oracleHealth(symbols), cause, null)));
+                    states.put(id, next);
+                    continue;
+                }
             }
             MarginInputs.Built b;
             MarginResult r;
@@ -453,10 +480,10 @@ public final class TenantBook {
                 continue; // one bad account must not stop the others
             }
             boolean warning = r.equityUsd() >= r.initialMarginUsd() && earlyWarning(b, r);
-            State previous = states.getOrDefault(id, State.NONE);
             MarginStatus status = MarginStatus.next(previous.status(), r.equityUsd(), r.initialMarginUsd(),
                     r.maintenanceMarginUsd(), warning, settings.hysteresisFraction());
-            OracleHealth oracle = oracleHealth(b.market());
+            Set<String> symbols = b.market().indexPriceUsd().keySet();
+            OracleHealth oracle = oracleHealth(symbols);
             boolean held = status == MarginStatus.LIQUIDATABLE && oracle == OracleHealth.UNHEALTHY;
             boolean released = status == MarginStatus.LIQUIDATABLE && previous.status() == MarginStatus.LIQUIDATABLE
                     && previous.held() && !held;
@@ -466,25 +493,29 @@ public final class TenantBook {
             State next = new State(status, previous.seq() + 1, held);
             String type = status == previous.status() ? status.name() : MarginStatus.eventType(previous.status(),
                     status);
-            out.add(new Transition(id, previous, next, type, r, payload(a, b, r, previous, next, type, oracle,
-                    cause)));
+            Object plan = status == MarginStatus.LIQUIDATABLE
+                    ? LiquidationPlanner.plan(b, r, settings.liquidationBufferFraction(), inputs) : null;
+            out.add(new Transition(id, previous, next, type, r.equityUsd(), r.initialMarginUsd(),
+                    r.maintenanceMarginUsd(), payload(a, symbols, r.equityUsd(), r.initialMarginUsd(),
+                            r.maintenanceMarginUsd(), previous, next, type, oracle, cause, plan)));
             states.put(id, next);
         }
         return out;
     }
 
-    /**
-     * Whether the bulk book's numbers leave a held account's published state as it is: same status and no held
-     * alert to release. When they do not, the account is evaluated one by one (the event carries that result).
-     */
-    private boolean unchanged(UUID id) {
-        State previous = states.getOrDefault(id, State.NONE);
-        double equity = bulk.equityUsd(id);
-        double im = bulk.initialUsd(id);
-        boolean warning = equity >= im && bulk.earlyWarning(id);
-        MarginStatus status = MarginStatus.next(previous.status(), equity, im, bulk.maintenanceUsd(id), warning,
-                settings.hysteresisFraction());
-        return status == previous.status() && !(status == MarginStatus.LIQUIDATABLE && previous.held());
+    /** The symbols an account's margin uses: its positions' underlyings and its collateral assets. */
+    private Set<String> symbolsOf(UUID id) {
+        Set<String> out = new java.util.TreeSet<>();
+        for (io.ballast.risk.domain.Position p : positions.getOrDefault(id, List.of())) {
+            UUID u = underlyingOfInstrument.get(p.id.instrumentId());
+            if (u != null) {
+                out.add(symbolOfAsset.get(u));
+            }
+        }
+        for (Balance b : balances.getOrDefault(id, List.of())) {
+            out.add(symbolOfAsset.get(b.id.assetId()));
+        }
+        return out;
     }
 
     private boolean earlyWarning(MarginInputs.Built b, MarginResult r) {
@@ -516,16 +547,17 @@ public final class TenantBook {
         return null;
     }
 
-    private OracleHealth oracleHealth(MarketSnapshot market) {
+    private OracleHealth oracleHealth(Collection<String> symbols) {
         OracleHealth h = OracleHealth.HEALTHY;
-        for (String s : market.indexPriceUsd().keySet()) {
+        for (String s : symbols) {
             h = h.worst(health.getOrDefault(s, OracleHealth.HEALTHY));
         }
         return h;
     }
 
-    private Map<String, Object> payload(Account a, MarginInputs.Built b, MarginResult r, State previous, State next,
-            String type, OracleHealth oracle, Cause cause) {
+    private Map<String, Object> payload(Account a, Collection<String> symbols, double equityUsd,
+            double initialMarginUsd, double maintenanceMarginUsd, State previous, State next, String type,
+            OracleHealth oracle, Cause cause, Object liquidationPlan) {
         Instant now = Instant.now();
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("accountId", a.id.toString());
@@ -534,15 +566,15 @@ public final class TenantBook {
         p.put("previousStatus", previous.status().name());
         p.put("status", next.status().name());
         p.put("seq", next.seq());
-        p.put("equityUsd", r.equityUsd());
-        p.put("initialMarginUsd", r.initialMarginUsd());
-        p.put("maintenanceMarginUsd", r.maintenanceMarginUsd());
+        p.put("equityUsd", equityUsd);
+        p.put("initialMarginUsd", initialMarginUsd);
+        p.put("maintenanceMarginUsd", maintenanceMarginUsd);
         List<Map<String, Object>> used = new ArrayList<>();
-        for (String s : new java.util.TreeSet<>(b.market().indexPriceUsd().keySet())) {
+        for (String s : new java.util.TreeSet<>(symbols)) {
             MarketPrice mp = prices.get(assetId(s));
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("underlying", s);
-            e.put("priceUsd", b.market().indexPrice(s));
+            e.put("priceUsd", mp.indexPriceUsd.doubleValue());
             e.put("observedAt", mp.observedAt.toInstant().toString());
             e.put("ageMs", Duration.between(mp.observedAt.toInstant(), now).toMillis());
             e.put("priceVersion", mp.id.toString());
@@ -557,8 +589,8 @@ public final class TenantBook {
         p.put("tickSourceTime", cause.tickSourceTime() == null ? null : cause.tickSourceTime().toString());
         p.put("tickReceivedAt", cause.tickReceivedAt() == null ? null : cause.tickReceivedAt().toString());
         p.put("evaluatedAt", now.toString());
-        if (next.status() == MarginStatus.LIQUIDATABLE) {
-            p.put("liquidationPlan", LiquidationPlanner.plan(b, r, settings.liquidationBufferFraction(), inputs));
+        if (liquidationPlan != null) {
+            p.put("liquidationPlan", liquidationPlan);
         }
         return p;
     }
