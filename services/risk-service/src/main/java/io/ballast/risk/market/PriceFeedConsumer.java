@@ -55,6 +55,8 @@ public class PriceFeedConsumer {
     public static final String REASON_HEADER = "dead-letter-reason";
 
     private static final Logger LOG = Logger.getLogger(PriceFeedConsumer.class);
+    /** Dead-letter sends of one batch awaiting acknowledgement at once. */
+    private static final int DLQ_IN_FLIGHT = 64;
 
     private final OracleService oracle;
     private final Ownership ownership;
@@ -182,9 +184,14 @@ public class PriceFeedConsumer {
         return live.flatMap(x -> all(rejections));
     }
 
+    /**
+     * Runs the sends, at most {@value #DLQ_IN_FLIGHT} awaiting the broker at once (the emitter buffers 128: a batch
+     * of 2,000 stale ticks for three tenants must not overflow it), and completes when all are acknowledged.
+     */
     private static Uni<Void> all(List<Uni<Void>> unis) {
         return unis.isEmpty() ? Uni.createFrom().voidItem()
-                : Uni.join().all(unis).andCollectFailures().replaceWithVoid();
+                : Multi.createFrom().iterable(unis).onItem().transformToUni(u -> u).merge(DLQ_IN_FLIGHT)
+                        .collect().last().replaceWithVoid();
     }
 
     /** A record that is not a tick, copied to the dead-letter topic as it came, with the reason. */
