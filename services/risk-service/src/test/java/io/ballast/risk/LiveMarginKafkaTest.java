@@ -73,13 +73,23 @@ class LiveMarginKafkaTest {
         return a;
     }
 
-    private static void ticks(String u, String... sourceAndPrice) throws Exception {
+    /**
+     * Sends ticks one at a time, each once the oracle shows the one before: the price consumer conflates ticks that
+     * arrive together (one batch, the last index), and these tests follow an account through every price.
+     */
+    private static void ticks(Tenant t, String u, String... sourceAndPrice) throws Exception {
         try (KafkaProducer<String, String> p = KafkaClients.producer()) {
             for (int i = 0; i < sourceAndPrice.length; i += 2) {
-                KafkaClients.send(p, "ballast.prices", u, new JsonObject().put("source", sourceAndPrice[i])
+                String source = sourceAndPrice[i];
+                double price = Double.parseDouble(sourceAndPrice[i + 1]);
+                KafkaClients.send(p, "ballast.prices", u, new JsonObject().put("source", source)
                         .put("underlying", u).put("priceUsd", sourceAndPrice[i + 1])
                         .put("sourceTime", Instant.now().toString()).encode());
-                Thread.sleep(20);
+                java.util.function.Predicate<JsonPath> took = x -> x.getList("sources", Map.class).stream()
+                        .anyMatch(s -> source.equals(s.get("source"))
+                                && ((Number) s.get("priceUsd")).doubleValue() == price);
+                assertThat(took.test(PriceFeedKafkaTest.awaitOracle(t, u, took)))
+                        .as("the oracle of %s took the %s tick at %s", u, source, price).isTrue();
             }
         }
     }
@@ -101,7 +111,7 @@ class LiveMarginKafkaTest {
         assertSameMargin(hot, margin(t, a, "?from=database"));
         assertThat(hot.getDouble("maintenanceMarginUsd")).isCloseTo(3_000, within(1e-6));
 
-        ticks(u, "feed", "55000", "feed", "52000", "feed", "60000");
+        ticks(t, u, "feed", "55000", "feed", "52000", "feed", "60000");
         List<JsonObject> mine = marginEvents(t, a, 3);
         assertThat(mine).extracting(e -> e.getString("type"))
                 .containsExactly("MARGIN_CALL", "LIQUIDATABLE", "RECOVERED");
@@ -183,7 +193,7 @@ class LiveMarginKafkaTest {
         // replay 55,000: MARGIN_CALL. feed 49,000: index median 52,000, sources 5.8 % apart: UNHEALTHY, equity
         // 2,000 < MM 2,600: LIQUIDATABLE, held. replay 52,000: still apart, no event. feed 52,010: sources agree,
         // index 52,005, still liquidatable: the alert is released.
-        ticks(u, "replay", "55000", "feed", "49000", "replay", "52000", "feed", "52010");
+        ticks(t, u, "replay", "55000", "feed", "49000", "replay", "52000", "feed", "52010");
         List<JsonObject> mine = marginEvents(t, a, 3);
         assertThat(mine).extracting(e -> e.getString("type"))
                 .containsExactly("MARGIN_CALL", "LIQUIDATABLE", "LIQUIDATABLE");

@@ -1,6 +1,5 @@
 package io.ballast.margin.param;
 
-import java.util.Locale;
 
 /**
  * One portfolio-margin scenario, defined relative to each market's parameters.
@@ -41,7 +40,20 @@ public record Scenario(int index, double priceMoveUnits, VolShock volShock, bool
      * @return description
      */
     public String describe(MarketRiskParameters market) {
-        return String.format(Locale.ROOT, "%sprice %+.2f %%, vol %s%s", extreme ? "extreme " : "",
-                100 * priceMoveFraction(market), volShock, extreme ? ", weight " + market.extremeMoveWeight() : "");
+        // built by hand, not with String.format: every evaluation describes its worst scenarios, including the
+        // dozens of the liquidation-price search, and Formatter dominated that loop's profile
+        double percent = 100 * priceMoveFraction(market);
+        java.math.BigDecimal rounded = java.math.BigDecimal.valueOf(percent).setScale(2,
+                java.math.RoundingMode.HALF_UP);
+        StringBuilder b = new StringBuilder(48);
+        if (extreme) {
+            b.append("extreme ");
+        }
+        b.append("price ").append(rounded.signum() < 0 ? "" : "+").append(rounded.toPlainString())
+                .append(" %, vol ").append(volShock);
+        if (extreme) {
+            b.append(", weight ").append(market.extremeMoveWeight());
+        }
+        return b.toString();
     }
 }

@@ -4,7 +4,6 @@ import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.live.TenantBook.Cause;
 import io.ballast.risk.live.TenantBook.Transition;
 import io.ballast.risk.market.OracleService.TenantOutcome;
-import io.ballast.risk.market.Tick;
 import io.ballast.risk.messaging.OutboxRelay;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -100,21 +99,20 @@ public class LiveLoop {
         if (book == null || !ownership.owns(tenant.value())) {
             return Uni.createFrom().nullItem();
         }
-        return loader.latestEventId(tenant).flatMap(mark -> loader.latestParametersId(tenant)
-                .map(parametersMark -> mark <= book.appliedEventId() && parametersMark <= book.parametersMark()
-                        ? book : null));
+        return loader.marks(tenant).map(m -> m[0] <= book.appliedEventId() && m[1] <= book.parametersMark()
+                ? book : null);
     }
 
     /**
      * An index move of a tenant's underlying: updates that underlying in the book and re-evaluates the exposed
      * accounts.
      *
-     * @param outcome    the oracle's outcome (accepted, with the new price row)
-     * @param tick       the tick
-     * @param receivedAt when it was received
+     * @param outcome        the oracle's outcome (accepted, with the new price row)
+     * @param tickSourceTime the source time of the newest tick the index is made of
+     * @param receivedAt     when the batch carrying that tick was received
      * @return completion once the transitions are stored
      */
-    public Uni<Void> onPrice(TenantOutcome outcome, Tick tick, Instant receivedAt) {
+    public Uni<Void> onPrice(TenantOutcome outcome, Instant tickSourceTime, Instant receivedAt) {
         TenantBook book = books.get(outcome.tenant().value());
         if (book == null) {
             if (building.contains(outcome.tenant().value())) {
@@ -122,7 +120,7 @@ public class LiveLoop {
             }
             return Uni.createFrom().voidItem();
         }
-        Cause cause = new Cause(tick.sourceTime(), receivedAt, "tick");
+        Cause cause = new Cause(tickSourceTime, receivedAt, "tick");
         return onWorker(() -> book.onPrice(outcome.price(), outcome.index().health(), cause))
                 .flatMap(ts -> store(book, ts))
                 .invoke(() -> tickToMargin.record(Duration.between(receivedAt, Instant.now())));

@@ -21,11 +21,11 @@ import java.util.UUID;
 @WithSession
 public class OracleRepository {
 
-    /** Assets with this symbol of every ACTIVE tenant (one per tenant at most). */
-    public Uni<List<Asset>> assetsOfActiveTenants(String symbol) {
-        return Panache.getSession().flatMap(s -> s.createQuery("from Asset a where a.symbol = :s and a.tenantId in "
+    /** Assets with one of these symbols of every ACTIVE tenant. */
+    public Uni<List<Asset>> assetsOfActiveTenants(Collection<String> symbols) {
+        return Panache.getSession().flatMap(s -> s.createQuery("from Asset a where a.symbol in :s and a.tenantId in "
                         + "(select t.id from Tenant t where t.status = :active)", Asset.class)
-                .setParameter("s", symbol).setParameter("active", TenantStatus.ACTIVE).getResultList());
+                .setParameter("s", symbols).setParameter("active", TenantStatus.ACTIVE).getResultList());
     }
 
     /** The configuration version in force per asset of these assets (absent: default), keyed by asset id. */

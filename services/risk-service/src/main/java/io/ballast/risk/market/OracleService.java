@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,42 +87,85 @@ public class OracleService {
     }
 
     /**
-     * Applies a tick to every tenant that has the underlying, is ACTIVE and is owned here.
+     * What a batch of ticks did: per tick, its verdicts; per tenant and asset whose index moved, the one new price
+     * row in force after the whole batch (intermediate index levels of the batch are conflated: the live loop and
+     * the price history see the batch's last level, the level a consumer one batch behind would act on).
      *
-     * @param tick  the parsed tick
+     * @param ticks per tick, in the order given
+     * @param moves per tenant and asset whose index moved, the outcome carrying the new price row
+     */
+    public record BatchOutcome(List<TickOutcome> ticks, List<TenantOutcome> moves) {
+    }
+
+    /**
+     * Applies ticks, in order, to every tenant that has their underlying, is ACTIVE and is owned here, in ONE
+     * transaction: the oracle state of the concerned assets is read once (configuration, latest tick per source,
+     * price in force), every tick is guarded in memory against the state the ticks before it left, and the end
+     * state is written once (latest tick per source that moved, one price row per asset whose index moved).
+     * A thousand ticks of two underlyings cost a handful of statements, not a thousand transactions.
+     *
+     * @param ticks the parsed ticks, in the order received
      * @param owned which tenants this instance owns
      * @param now   this clock
-     * @return per tenant, what happened
+     * @return per tick what happened, and the index moves
      */
     @WithTransaction
-    public Uni<TickOutcome> apply(Tick tick, Predicate<UUID> owned, Instant now) {
-        Verdict global = guard.checkTick(tick, now);
-        if (!global.accepted()) {
-            return Uni.createFrom().item(new TickOutcome(tick, global, List.of()));
+    public Uni<BatchOutcome> applyAll(List<Tick> ticks, Predicate<UUID> owned, Instant now) {
+        List<Verdict> globals = new ArrayList<>(ticks.size());
+        java.util.Set<String> symbols = new java.util.TreeSet<>();
+        for (Tick t : ticks) {
+            Verdict v = guard.checkTick(t, now);
+            globals.add(v);
+            if (v.accepted()) {
+                symbols.add(t.underlying());
+            }
         }
-        return oracles.assetsOfActiveTenants(tick.underlying()).flatMap(all -> {
+        if (symbols.isEmpty()) {
+            List<TickOutcome> out = new ArrayList<>();
+            for (int i = 0; i < ticks.size(); i++) {
+                out.add(new TickOutcome(ticks.get(i), globals.get(i), List.of()));
+            }
+            return Uni.createFrom().item(new BatchOutcome(out, List.of()));
+        }
+        return oracles.assetsOfActiveTenants(symbols).flatMap(all -> {
             List<Asset> assets = all.stream().filter(a -> owned.test(a.tenantId)).toList();
             List<UUID> ids = assets.stream().map(a -> a.id).toList();
             return oracles.configsInForce(ids).flatMap(configs -> oracles.sourceTicks(ids)
-                    .flatMap(ticks -> oracles.pricesInForce(ids).flatMap(inForce -> {
-                        Map<UUID, Map<String, SourceTick>> bySource = new HashMap<>();
-                        ticks.forEach(t -> bySource.computeIfAbsent(t.id.assetId(), k -> new HashMap<>())
-                                .put(t.id.source(), t.tick()));
-                        Map<UUID, MarketPriceLatest> priceByAsset = new HashMap<>();
-                        inForce.forEach(p -> priceByAsset.put(p.key.assetId(), p));
-                        List<Asset> concerned = new ArrayList<>();
+                    .flatMap(stored -> oracles.pricesInForce(ids).flatMap(inForce -> {
+                        Map<UUID, AssetState> states = new java.util.LinkedHashMap<>();
                         for (Asset a : assets) {
-                            if (config(configs, a.id).sources().contains(tick.source())) {
-                                concerned.add(a);
-                            }
+                            states.put(a.id, new AssetState(a, config(configs, a.id)));
                         }
-                        return Multi.createFrom().iterable(concerned).onItem().transformToUniAndConcatenate(a ->
-                                        applyToTenant(tick, a, config(configs, a.id),
-                                                bySource.getOrDefault(a.id, new HashMap<>()), priceByAsset.get(a.id),
-                                                now))
-                                .collect().asList();
-                    })))
-                    .map(outcomes -> new TickOutcome(tick, global, outcomes));
+                        stored.forEach(t -> {
+                            AssetState st = states.get(t.id.assetId());
+                            if (st != null) {
+                                st.latest.put(t.id.source(), t.tick());
+                            }
+                        });
+                        inForce.forEach(p -> {
+                            AssetState st = states.get(p.key.assetId());
+                            if (st != null) {
+                                st.level = new Level(p.indexPriceUsd, p.annualVol, p.observedAt.toInstant());
+                            }
+                        });
+                        List<TickOutcome> out = new ArrayList<>();
+                        for (int i = 0; i < ticks.size(); i++) {
+                            Tick tick = ticks.get(i);
+                            if (!globals.get(i).accepted()) {
+                                out.add(new TickOutcome(tick, globals.get(i), List.of()));
+                                continue;
+                            }
+                            List<TenantOutcome> perTenant = new ArrayList<>();
+                            for (AssetState st : states.values()) {
+                                if (st.asset.symbol.equals(tick.underlying())
+                                        && st.config.sources().contains(tick.source())) {
+                                    perTenant.add(applyToTenant(tick, st, now));
+                                }
+                            }
+                            out.add(new TickOutcome(tick, globals.get(i), perTenant));
+                        }
+                        return write(states.values(), now).map(moves -> new BatchOutcome(out, moves));
+                    })));
         });
     }
 
@@ -130,10 +174,31 @@ public class OracleService {
         return row == null ? defaultConfig() : row.config();
     }
 
-    private Uni<TenantOutcome> applyToTenant(Tick tick, Asset asset, OracleConfig config,
-            Map<String, SourceTick> latest, MarketPriceLatest inForce, Instant now) {
+    /** The price in force of an asset as the batch moves it: level, vol and observation time. */
+    private record Level(BigDecimal priceUsd, BigDecimal annualVol, Instant observedAt) {
+    }
+
+    /** One tenant asset's oracle state while a batch is applied in memory. */
+    private static final class AssetState {
+        final Asset asset;
+        final OracleConfig config;
+        final Map<String, SourceTick> latest = new HashMap<>();
+        /** Sources whose latest tick the batch moved (to upsert at the end). */
+        final java.util.Set<String> moved = new java.util.HashSet<>();
+        Level level;
+        /** The index the batch moved the price to, or null when it did not move. */
+        Index pending;
+
+        AssetState(Asset asset, OracleConfig config) {
+            this.asset = asset;
+            this.config = config;
+        }
+    }
+
+    private TenantOutcome applyToTenant(Tick tick, AssetState st, Instant now) {
+        Asset asset = st.asset;
         TenantId tenant = TenantId.of(asset.tenantId);
-        BigDecimal current = inForce == null ? null : inForce.indexPriceUsd;
+        BigDecimal current = st.level == null ? null : st.level.priceUsd();
         String prefix = asset.tenantId + "|" + asset.id + "|";
         List<SourceTick> candidates = new ArrayList<>();
         jumpCandidates.forEach((k, t) -> {
@@ -141,57 +206,74 @@ public class OracleService {
                 candidates.add(t);
             }
         });
-        Verdict v = guard.checkForTenant(tick, config, latest, candidates, current, now);
+        Verdict v = guard.checkForTenant(tick, st.config, st.latest, candidates, current, now);
         SourceTick mine = new SourceTick(tick.source(), tick.priceUsd(), tick.annualVol(), tick.sourceTime());
         if (!v.accepted()) {
             if ("jump".equals(v.reason())) {
                 jumpCandidates.put(prefix + tick.source(), mine);
             }
-            return Uni.createFrom().item(new TenantOutcome(tenant, asset.symbol, asset.id, v, null, null));
+            return new TenantOutcome(tenant, asset.symbol, asset.id, v, null, null);
         }
-        OffsetDateTime receivedAt = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
         jumpCandidates.remove(prefix + tick.source());
-        latest.put(tick.source(), mine);
-        Uni<Integer> promoted = Uni.createFrom().item(0);
+        st.latest.put(tick.source(), mine);
+        st.moved.add(tick.source());
         SourceTick confirming = v.confirmedBy();
         if (confirming != null && jumpCandidates.remove(prefix + confirming.source(), confirming)) {
             // the candidate that confirmed this jump is accepted with it
-            latest.put(confirming.source(), confirming);
-            promoted = oracles.upsertSourceTick(asset.tenantId, asset.id, new Tick(confirming.source(),
-                    tick.underlying(), confirming.priceUsd(), confirming.annualVol(), confirming.sourceTime()),
-                    receivedAt);
+            st.latest.put(confirming.source(), confirming);
+            st.moved.add(confirming.source());
         }
-        Optional<Index> index = guard.index(config, latest.values(), now);
-        return promoted.flatMap(p -> oracles.upsertSourceTick(asset.tenantId, asset.id, tick, receivedAt)).flatMap(x -> {
-            if (index.isEmpty() || !moves(inForce, index.get())) {
-                return Uni.createFrom().item(new TenantOutcome(tenant, asset.symbol, asset.id, v,
-                        index.orElse(null), null));
-            }
+        Optional<Index> index = guard.index(st.config, st.latest.values(), now);
+        if (index.isPresent() && moves(st.level, index.get())) {
             Index i = index.get();
-            MarketPrice row = new MarketPrice();
-            row.id = UUID.randomUUID();
-            row.tenantId = asset.tenantId;
-            row.assetId = asset.id;
-            row.indexPriceUsd = i.priceUsd();
-            row.annualVol = i.annualVol() != null ? i.annualVol() : inForce == null ? null : inForce.annualVol;
-            row.observedAt = OffsetDateTime.ofInstant(i.observedAt(), ZoneOffset.UTC);
-            row.createdAt = receivedAt;
-            row.source = "oracle";
-            return prices.persist(row).map(p -> new TenantOutcome(tenant, asset.symbol, asset.id, v, i, row));
-        });
+            BigDecimal vol = i.annualVol() != null ? i.annualVol() : st.level == null ? null : st.level.annualVol();
+            st.level = new Level(i.priceUsd(), vol, i.observedAt());
+            st.pending = i;
+        }
+        return new TenantOutcome(tenant, asset.symbol, asset.id, v, index.orElse(null), null);
+    }
+
+    /** Writes a batch's end state: each moved source's latest tick, one price row per asset whose index moved. */
+    private Uni<List<TenantOutcome>> write(Collection<AssetState> states, Instant now) {
+        OffsetDateTime receivedAt = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+        List<TenantOutcome> moves = new ArrayList<>();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (AssetState st : states) {
+            for (String source : new java.util.TreeSet<>(st.moved)) {
+                SourceTick t = st.latest.get(source);
+                chain = chain.call(() -> oracles.upsertSourceTick(st.asset.tenantId, st.asset.id,
+                        new Tick(t.source(), st.asset.symbol, t.priceUsd(), t.annualVol(), t.sourceTime()),
+                        receivedAt));
+            }
+            if (st.pending != null) {
+                MarketPrice row = new MarketPrice();
+                row.id = UUID.randomUUID();
+                row.tenantId = st.asset.tenantId;
+                row.assetId = st.asset.id;
+                row.indexPriceUsd = st.level.priceUsd();
+                row.annualVol = st.level.annualVol();
+                row.observedAt = OffsetDateTime.ofInstant(st.level.observedAt(), ZoneOffset.UTC);
+                row.createdAt = receivedAt;
+                row.source = "oracle";
+                chain = chain.call(() -> prices.persist(row));
+                moves.add(new TenantOutcome(TenantId.of(st.asset.tenantId), st.asset.symbol, st.asset.id,
+                        Verdict.ACCEPTED, st.pending, row));
+            }
+        }
+        return chain.replaceWith(moves);
     }
 
     /** Whether the index would move the price in force: a new level or vol, at a time not before it. */
-    private static boolean moves(MarketPriceLatest inForce, Index index) {
+    private static boolean moves(Level inForce, Index index) {
         if (inForce == null) {
             return true;
         }
-        if (index.observedAt().isBefore(inForce.observedAt.toInstant())) {
+        if (index.observedAt().isBefore(inForce.observedAt())) {
             return false;
         }
-        boolean sameVol = index.annualVol() == null || inForce.annualVol != null
-                && inForce.annualVol.compareTo(index.annualVol()) == 0;
-        return inForce.indexPriceUsd.compareTo(index.priceUsd()) != 0 || !sameVol
-                || index.observedAt().isAfter(inForce.observedAt.toInstant());
+        boolean sameVol = index.annualVol() == null || inForce.annualVol() != null
+                && inForce.annualVol().compareTo(index.annualVol()) == 0;
+        return inForce.priceUsd().compareTo(index.priceUsd()) != 0 || !sameVol
+                || index.observedAt().isAfter(inForce.observedAt());
     }
 }

@@ -5,8 +5,10 @@ import io.ballast.risk.live.LiveLoop;
 import io.ballast.risk.live.LiveSettings;
 import io.ballast.risk.live.Ownership;
 import io.ballast.risk.market.OracleGuard.Verdict;
+import io.ballast.risk.market.OracleService.BatchOutcome;
 import io.ballast.risk.market.OracleService.TenantOutcome;
 import io.ballast.risk.market.OracleService.TickOutcome;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -17,9 +19,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -29,13 +33,16 @@ import org.jboss.logging.MDC;
 
 /**
  * Consumes platform ticks from {@code ballast.prices} (key = underlying; every instance reads the whole topic in a
- * consumer group of its own). Per tick: parse, guard, update the oracles of the tenants this instance owns in one
- * transaction ({@link OracleService#apply}), then hand accepted index moves to the live loop.
+ * consumer group of its own), in batches: the records of one poll are parsed, guarded and applied to the oracles of
+ * the tenants this instance owns in one transaction ({@link OracleService#applyAll}), then the index moves (one per
+ * tenant and asset for the whole batch) go to the live loop. Under load, ticks that arrive while a batch is applied
+ * form the next batch: the consumer conflates instead of falling behind.
  *
- * <p>Nothing stops the stream: a message that does not parse, or whose processing fails after retries, is nacked
- * and SmallRye's {@code dead-letter-queue} failure strategy copies it to {@code ballast.prices.dlq} with the reason
- * in header {@code dead-letter-reason}; a tick the guard rejects (for every tenant, or for one) is sent there
- * explicitly as {@code {"reason", "detail", "tenantId"?, "tick"}} with the same header.
+ * <p>Nothing stops the stream: a message that does not parse is copied to {@code ballast.prices.dlq} with the
+ * reason in header {@code dead-letter-reason}, and the rest of its batch goes on; a batch whose transaction fails
+ * after retries is nacked and SmallRye's {@code dead-letter-queue} failure strategy copies each of its records there;
+ * a tick the guard rejects (for every tenant, or for one) is sent there explicitly as
+ * {@code {"reason", "detail", "tenantId"?, "tick"}} with the same header.
  */
 @ApplicationScoped
 public class PriceFeedConsumer {
@@ -48,6 +55,8 @@ public class PriceFeedConsumer {
     public static final String REASON_HEADER = "dead-letter-reason";
 
     private static final Logger LOG = Logger.getLogger(PriceFeedConsumer.class);
+    /** Dead-letter sends of one batch awaiting acknowledgement at once. */
+    private static final int DLQ_IN_FLIGHT = 64;
 
     private final OracleService oracle;
     private final Ownership ownership;
@@ -55,6 +64,7 @@ public class PriceFeedConsumer {
     private final ObjectMapper json;
     private final MutinyEmitter<String> rejected;
     private final MeterRegistry metrics;
+    private final DistributionSummary batchSize;
 
     private final RecentTicks recent = new RecentTicks();
     private final LiveSettings settings;
@@ -71,34 +81,46 @@ public class PriceFeedConsumer {
         this.json = json;
         this.rejected = rejected;
         this.metrics = metrics;
+        this.batchSize = DistributionSummary.builder("ballast.ticks.batch")
+                .description("Records per poll of ballast.prices, applied in one transaction").register(metrics);
     }
 
     /**
-     * Handles one message; a failure (malformed message, storage failing after retries) dead-letters it.
+     * Handles the records of one poll, in order. A record that does not parse is dead-lettered at once (with the
+     * parser's reason) and the others go on; the ticks are applied to the owned tenants' oracles in one transaction
+     * ({@link OracleService#applyAll}), so ticks that arrive while a batch is being applied are conflated into the
+     * next one instead of queueing one transaction each. When the transaction fails after retries, every record
+     * of the batch is dead-lettered by SmallRye's failure strategy and the stream goes on.
      *
-     * @param record the Kafka record
+     * @param records the Kafka records of one poll
      * @return completion
      */
     @Incoming(CHANNEL)
-    public Uni<Void> consume(ConsumerRecord<String, String> record) {
+    public Uni<Void> consume(ConsumerRecords<String, String> records) {
         Instant receivedAt = Instant.now();
-        Tick tick;
-        try {
-            tick = Tick.parse(record.value(), json);
-        } catch (Tick.MalformedTickException e) {
-            count("rejected", "malformed");
-            LOG.warnf("price message at %s-%d offset %d is not a tick: %s", record.topic(), record.partition(),
-                    record.offset(), e.getMessage());
-            return Uni.createFrom().failure(e);
+        List<Tick> ticks = new ArrayList<>(records.count());
+        List<Uni<Void>> poison = new ArrayList<>();
+        for (ConsumerRecord<String, String> record : records) {
+            try {
+                ticks.add(Tick.parse(record.value(), json));
+            } catch (Tick.MalformedTickException e) {
+                count("rejected", "malformed");
+                LOG.warnf("price message at %s-%d offset %d is not a tick: %s", record.topic(), record.partition(),
+                        record.offset(), e.getMessage());
+                poison.add(deadLetter(record, e.getMessage()));
+            }
         }
         Ownership.View now = ownership.view();
         Uni<Void> takeover = now.generation() == seen.generation() ? Uni.createFrom().voidItem()
                 : takeOver(seen, now);
         seen = now;
-        return takeover.flatMap(x -> oracle.apply(tick, ownership::owns, receivedAt))
-                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(3)
-                .flatMap(outcome -> afterCommit(outcome, receivedAt, false))
-                .invoke(() -> recent.add(tick, receivedAt));
+        batchSize.record(records.count());
+        Uni<Void> applied = ticks.isEmpty() ? Uni.createFrom().voidItem()
+                : takeover.flatMap(x -> oracle.applyAll(ticks, ownership::owns, receivedAt))
+                        .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(3)
+                        .flatMap(outcome -> afterCommit(outcome, receivedAt, false))
+                        .invoke(() -> ticks.forEach(t -> recent.add(t, receivedAt)));
+        return all(poison).flatMap(x -> applied);
     }
 
     /**
@@ -106,14 +128,15 @@ public class PriceFeedConsumer {
      * of the replay window are applied to them again in order, before any later tick. The ticks their previous
      * owner applied are refused as out of order; those nobody applied (received while no instance owned the
      * tenant, e.g. after its owner died) are applied now, with their margin events. Rejections of a replay are
-     * counted, not dead-lettered again.
+     * counted, not dead-lettered again. Each is applied on its own, with the clock of its first receipt.
      */
     private Uni<Void> takeOver(Ownership.View before, Ownership.View now) {
         java.util.function.Predicate<UUID> gained = t -> now.owns(t) && !before.owns(t) && ownership.owns(t);
         List<RecentTicks.Received> replay = recent.since(Instant.now().minus(settings.replayWindow()));
         long started = System.nanoTime();
         return live.booksOf(gained).flatMap(x -> Multi.createFrom().iterable(replay)
-                        .onItem().transformToUniAndConcatenate(r -> oracle.apply(r.tick(), gained, r.receivedAt())
+                        .onItem().transformToUniAndConcatenate(r -> oracle.applyAll(List.of(r.tick()), gained,
+                                        r.receivedAt())
                                 .flatMap(o -> afterCommit(o, r.receivedAt(), true))
                                 .onFailure().invoke(e -> LOG.warnf("replaying a %s tick after a takeover failed: %s",
                                         r.tick().underlying(), e.getMessage()))
@@ -127,29 +150,61 @@ public class PriceFeedConsumer {
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
-    private Uni<Void> afterCommit(TickOutcome outcome, Instant receivedAt, boolean replayed) {
-        if (!outcome.global().accepted()) {
-            if (replayed) {
-                return Uni.createFrom().voidItem();
-            }
-            count("rejected", outcome.global().reason());
-            return reject(outcome.tick(), null, outcome.global());
-        }
-        return Multi.createFrom().iterable(outcome.outcomes()).onItem().transformToUniAndConcatenate(o -> {
-            if (!o.verdict().accepted()) {
-                if (replayed) {
-                    count("replay-refused", o.verdict().reason());
-                    return Uni.createFrom().voidItem();
+    /**
+     * After the batch's transaction: rejections are counted and dead-lettered (sent concurrently), acceptances
+     * counted, and each index move goes to the live loop (one per tenant and asset for the whole batch).
+     */
+    private Uni<Void> afterCommit(BatchOutcome batch, Instant receivedAt, boolean replayed) {
+        List<Uni<Void>> rejections = new ArrayList<>();
+        for (TickOutcome outcome : batch.ticks()) {
+            if (!outcome.global().accepted()) {
+                if (!replayed) {
+                    count("rejected", outcome.global().reason());
+                    rejections.add(reject(outcome.tick(), null, outcome.global()));
                 }
-                count("rejected", o.verdict().reason());
-                return reject(outcome.tick(), o, o.verdict());
+                continue;
             }
-            count(replayed ? "replay-accepted" : "accepted", "none");
-            return o.price() == null ? Uni.createFrom().voidItem() : live.onPrice(o, outcome.tick(), receivedAt)
-                    .onFailure().invoke(e -> LOG.errorf(e, "live margin after a %s tick failed for tenant %s",
-                            o.underlying(), o.tenant()))
-                    .onFailure().recoverWithNull().replaceWithVoid();
-        }).collect().last().replaceWithVoid();
+            for (TenantOutcome o : outcome.outcomes()) {
+                if (o.verdict().accepted()) {
+                    count(replayed ? "replay-accepted" : "accepted", "none");
+                } else if (replayed) {
+                    count("replay-refused", o.verdict().reason());
+                } else {
+                    count("rejected", o.verdict().reason());
+                    rejections.add(reject(outcome.tick(), o, o.verdict()));
+                }
+            }
+        }
+        Uni<Void> live = Multi.createFrom().iterable(batch.moves()).onItem().transformToUniAndConcatenate(o ->
+                        this.live.onPrice(o, o.index().observedAt(), receivedAt)
+                                .onFailure().invoke(e -> LOG.errorf(e, "live margin after a %s tick failed for "
+                                        + "tenant %s", o.underlying(), o.tenant()))
+                                .onFailure().recoverWithNull().replaceWithVoid())
+                .collect().last().replaceWithVoid();
+        return live.flatMap(x -> all(rejections));
+    }
+
+    /**
+     * Runs the sends, at most {@value #DLQ_IN_FLIGHT} awaiting the broker at once (the emitter buffers 128: a batch
+     * of 2,000 stale ticks for three tenants must not overflow it), and completes when all are acknowledged.
+     */
+    private static Uni<Void> all(List<Uni<Void>> unis) {
+        return unis.isEmpty() ? Uni.createFrom().voidItem()
+                : Multi.createFrom().iterable(unis).onItem().transformToUni(u -> u).merge(DLQ_IN_FLIGHT)
+                        .collect().last().replaceWithVoid();
+    }
+
+    /** A record that is not a tick, copied to the dead-letter topic as it came, with the reason. */
+    private Uni<Void> deadLetter(ConsumerRecord<String, String> record, String reason) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(REASON_HEADER, String.valueOf(reason).getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-topic", record.topic().getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-partition", String.valueOf(record.partition()).getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-offset", String.valueOf(record.offset()).getBytes(StandardCharsets.UTF_8));
+        Message<String> m = Message.of(record.value() == null ? "" : record.value())
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(record.key())
+                        .withHeaders(headers).build());
+        return rejected.sendMessage(m);
     }
 
     private Uni<Void> reject(Tick tick, TenantOutcome tenant, Verdict verdict) {

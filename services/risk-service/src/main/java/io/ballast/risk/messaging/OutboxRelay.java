@@ -26,7 +26,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Relays outbox rows to Kafka, each to the topic its row names (key = tenant id): every poll locks a batch of unpublished rows ({@code for update skip locked}, so
- * several instances can run), sends each one and waits for the broker's acknowledgement, then marks the batch
+ * several instances can run), sends them (up to {@value #IN_FLIGHT} awaiting acknowledgement, in id order, through an
+ * idempotent producer so that order holds per partition), waits for every acknowledgement, then marks the batch
  * published in the same transaction.
  *
  * <p>Exactly one message per row, also across a crash: before sending a batch the relay records its ids in
@@ -47,6 +48,9 @@ public class OutboxRelay {
 
     private final Pool pool;
     private final MutinyEmitter<String> emitter;
+    /** Sends of one batch awaiting the broker's acknowledgement at once (below the emitter's buffer of 128). */
+    static final int IN_FLIGHT = 64;
+
     private final int batchSize;
     private final OutboxReconciler reconciler;
     private final double suspectAfterSeconds;
@@ -126,7 +130,10 @@ public class OutboxRelay {
                             .flatMap(marked -> alreadyOnTopic(batch))
                             .flatMap(found -> Multi.createFrom().iterable(batch)
                                     .filter(r -> !found.contains(r.getLong("id")))
-                                    .onItem().transformToUniAndConcatenate(this::send)
+                                    // sent without waiting for each acknowledgement: the sends are issued in id
+                                    // order and the idempotent producer keeps that order per partition, so a
+                                    // tenant's events stay in order while a batch costs one round of acks
+                                    .onItem().transformToUni(this::send).merge(IN_FLIGHT)
                                     .collect().last()
                                     .invoke(x -> {
                                         if (!found.isEmpty()) {
