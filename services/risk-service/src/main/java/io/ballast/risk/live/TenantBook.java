@@ -4,6 +4,8 @@ import io.ballast.margin.MarginInputException;
 import io.ballast.margin.engine.MarginEngine;
 import io.ballast.margin.market.MarketSnapshot;
 import io.ballast.margin.measure.MarginResult;
+import io.ballast.margin.measure.PoolMargin;
+import io.ballast.risk.collateral.domain.IsolatedBalance;
 import io.ballast.risk.domain.Account;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.Asset;
@@ -91,6 +93,7 @@ public final class TenantBook {
     private final Map<UUID, Account> accounts = new LinkedHashMap<>();
     private final Map<UUID, List<Balance>> balances = new HashMap<>();
     private final Map<UUID, List<io.ballast.risk.domain.Position>> positions = new HashMap<>();
+    private final Map<UUID, List<IsolatedBalance>> isolated = new HashMap<>();
     private final Map<UUID, State> states = new HashMap<>();
     private final Map<String, Set<UUID>> exposed = new HashMap<>();
     private final Map<UUID, String> symbolOfAsset = new HashMap<>();
@@ -139,6 +142,18 @@ public final class TenantBook {
         states.forEach(s -> this.states.put(s.id.accountId(), new State(s.status, s.seq, s.held)));
         this.accounts.keySet().forEach(this::index);
         this.inputs = newInputs();
+    }
+
+    /**
+     * Adds the isolated balances read with the book's rows (collateral allocated to isolated positions).
+     *
+     * @param rows isolated balances of the book's accounts
+     * @return this book
+     */
+    public synchronized TenantBook withIsolated(List<IsolatedBalance> rows) {
+        rows.forEach(b -> isolated.computeIfAbsent(b.id.accountId(), k -> new ArrayList<>()).add(b));
+        isolated.keySet().forEach(this::index);
+        return this;
     }
 
     /** @return the tenant */
@@ -272,11 +287,12 @@ public final class TenantBook {
      * @param account   the account, or null when it is no longer open
      * @param balances  its balances
      * @param positions its positions
+     * @param isolatedBalances its isolated balances
      * @param cause     the event
      * @return its transition, if any
      */
     public synchronized List<Transition> refreshAccount(UUID accountId, Account account, List<Balance> balances,
-            List<io.ballast.risk.domain.Position> positions, Cause cause) {
+            List<io.ballast.risk.domain.Position> positions, List<IsolatedBalance> isolatedBalances, Cause cause) {
         exposed.values().forEach(s -> s.remove(accountId));
         if (bulk != null) {
             bulk.changed(accountId);
@@ -285,11 +301,13 @@ public final class TenantBook {
             accounts.remove(accountId);
             this.balances.remove(accountId);
             this.positions.remove(accountId);
+            this.isolated.remove(accountId);
             return List.of();
         }
         accounts.put(accountId, account);
         this.balances.put(accountId, new ArrayList<>(balances));
         this.positions.put(accountId, new ArrayList<>(positions));
+        this.isolated.put(accountId, new ArrayList<>(isolatedBalances));
         index(accountId);
         inputs = newInputs();
         return evaluate(Set.of(accountId), cause);
@@ -331,6 +349,7 @@ public final class TenantBook {
         List<Account> order = new ArrayList<>(accounts.values());
         List<Balance> bs = new ArrayList<>();
         List<io.ballast.risk.domain.Position> ps = new ArrayList<>();
+        List<IsolatedBalance> iso = new ArrayList<>();
         List<Account> others = new ArrayList<>();
         for (Account a : order) {
             if (bulk.holds(a.id)) {
@@ -339,10 +358,11 @@ public final class TenantBook {
                 others.add(a);
                 bs.addAll(balances.getOrDefault(a.id, List.of()));
                 ps.addAll(positions.getOrDefault(a.id, List.of()));
+                iso.addAll(isolated.getOrDefault(a.id, List.of()));
             }
         }
         return new HotSummary(order, held, bulk.valuationTime(), new MarginService.Loaded(newInputs(), others, bs,
-                ps, MarginService.ANSWERED_FROM_HOT_BOOK));
+                ps, MarginService.ANSWERED_FROM_HOT_BOOK, iso));
     }
 
     /**
@@ -370,16 +390,19 @@ public final class TenantBook {
             Account a = accounts.get(accountId);
             return a == null ? null : new MarginService.Loaded(now, List.of(a),
                     List.copyOf(balances.getOrDefault(accountId, List.of())),
-                    List.copyOf(positions.getOrDefault(accountId, List.of())), MarginService.ANSWERED_FROM_HOT_BOOK);
+                    List.copyOf(positions.getOrDefault(accountId, List.of())), MarginService.ANSWERED_FROM_HOT_BOOK,
+                    List.copyOf(isolated.getOrDefault(accountId, List.of())));
         }
         List<Balance> bs = new ArrayList<>();
         List<io.ballast.risk.domain.Position> ps = new ArrayList<>();
+        List<IsolatedBalance> iso = new ArrayList<>();
         for (UUID id : accounts.keySet()) {
             bs.addAll(balances.getOrDefault(id, List.of()));
             ps.addAll(positions.getOrDefault(id, List.of()));
+            iso.addAll(isolated.getOrDefault(id, List.of()));
         }
         return new MarginService.Loaded(now, List.copyOf(accounts.values()), bs, ps,
-                MarginService.ANSWERED_FROM_HOT_BOOK);
+                MarginService.ANSWERED_FROM_HOT_BOOK, iso);
     }
 
     private void index(UUID accountId) {
@@ -390,6 +413,9 @@ public final class TenantBook {
             }
         }
         for (Balance b : balances.getOrDefault(accountId, List.of())) {
+            exposed.computeIfAbsent(symbolOfAsset.get(b.id.assetId()), k -> new HashSet<>()).add(accountId);
+        }
+        for (IsolatedBalance b : isolated.getOrDefault(accountId, List.of())) {
             exposed.computeIfAbsent(symbolOfAsset.get(b.id.assetId()), k -> new HashSet<>()).add(accountId);
         }
     }
@@ -409,7 +435,7 @@ public final class TenantBook {
             MarginResult r;
             try {
                 b = inputs.build(a, balances.getOrDefault(id, List.of()), positions.getOrDefault(id, List.of()),
-                        List.of(), List.of());
+                        isolated.getOrDefault(id, List.of()), List.of(), List.of());
                 r = MarginEngine.DEFAULT.computeRequirements(b.account(), b.market(), b.params());
             } catch (ApiException | MarginInputException e) {
                 continue; // missing data: nothing to say until it is there
@@ -417,10 +443,12 @@ public final class TenantBook {
                 LOG.warnf("margin of account %s of tenant %s not evaluated: %s", id, tenant, e);
                 continue; // one bad account must not stop the others
             }
-            boolean warning = r.equityUsd() >= r.initialMarginUsd() && earlyWarning(b, r);
+            PoolMargin binding = binding(r);
+            boolean warning = binding.equityUsd() >= binding.initialMarginUsd() && earlyWarning(b, r);
             State previous = states.getOrDefault(id, State.NONE);
-            MarginStatus status = MarginStatus.next(previous.status(), r.equityUsd(), r.initialMarginUsd(),
-                    r.maintenanceMarginUsd(), warning, settings.hysteresisFraction());
+            MarginStatus status = MarginStatus.next(previous.status(), binding.equityUsd(),
+                    binding.initialMarginUsd(), binding.maintenanceMarginUsd(), warning,
+                    settings.hysteresisFraction());
             OracleHealth oracle = oracleHealth(b.market());
             boolean held = status == MarginStatus.LIQUIDATABLE && oracle == OracleHealth.UNHEALTHY;
             boolean released = status == MarginStatus.LIQUIDATABLE && previous.status() == MarginStatus.LIQUIDATABLE
@@ -436,6 +464,32 @@ public final class TenantBook {
             states.put(id, next);
         }
         return out;
+    }
+
+    /**
+     * The pool whose figures decide an account's status: its only pool (cross and portfolio accounts), else the
+     * worst pool, by status and then by MM / equity. Pools are margined on their own: a liquidatable isolated pool
+     * makes the account's status LIQUIDATABLE (the event names the pool, and its liquidation plan touches only that
+     * pool's positions) without the cross pool's surplus rescuing it, and a healthy isolated pool does not rescue
+     * the cross pool.
+     */
+    static PoolMargin binding(MarginResult r) {
+        PoolMargin worst = r.pools().get(0);
+        for (PoolMargin p : r.pools()) {
+            int c = Integer.compare(rank(p.status()), rank(worst.status()));
+            if (c > 0 || c == 0 && p.marginRatio() > worst.marginRatio()) {
+                worst = p;
+            }
+        }
+        return worst;
+    }
+
+    private static int rank(io.ballast.margin.measure.HealthStatus s) {
+        return switch (s) {
+            case HEALTHY -> 0;
+            case MARGIN_CALL -> 1;
+            case LIQUIDATABLE -> 2;
+        };
     }
 
     /**
@@ -464,7 +518,7 @@ public final class TenantBook {
             for (double shocked : new double[] {s0 * Math.exp(-move), s0 * Math.exp(move)}) {
                 MarketSnapshot m = b.market().withPrice(u, shocked);
                 MarginResult x = MarginEngine.DEFAULT.computeRequirements(b.account(), m, b.params());
-                if (x.equityUsd() < x.maintenanceMarginUsd()) {
+                if (x.pools().stream().anyMatch(p -> p.equityUsd() < p.maintenanceMarginUsd())) {
                     return true;
                 }
             }
@@ -499,9 +553,25 @@ public final class TenantBook {
         p.put("previousStatus", previous.status().name());
         p.put("status", next.status().name());
         p.put("seq", next.seq());
-        p.put("equityUsd", r.equityUsd());
-        p.put("initialMarginUsd", r.initialMarginUsd());
-        p.put("maintenanceMarginUsd", r.maintenanceMarginUsd());
+        PoolMargin binding = binding(r);
+        p.put("equityUsd", binding.equityUsd());
+        p.put("initialMarginUsd", binding.initialMarginUsd());
+        p.put("maintenanceMarginUsd", binding.maintenanceMarginUsd());
+        if (r.pools().size() > 1) {
+            p.put("poolId", binding.poolId());
+            List<Map<String, Object>> pools = new ArrayList<>();
+            for (PoolMargin pm : r.pools()) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("poolId", pm.poolId());
+                e.put("kind", pm.kind().name());
+                e.put("status", pm.status().name());
+                e.put("equityUsd", pm.equityUsd());
+                e.put("initialMarginUsd", pm.initialMarginUsd());
+                e.put("maintenanceMarginUsd", pm.maintenanceMarginUsd());
+                pools.add(e);
+            }
+            p.put("pools", pools);
+        }
         List<Map<String, Object>> used = new ArrayList<>();
         for (String s : new java.util.TreeSet<>(b.market().indexPriceUsd().keySet())) {
             MarketPrice mp = prices.get(assetId(s));
@@ -523,7 +593,8 @@ public final class TenantBook {
         p.put("tickReceivedAt", cause.tickReceivedAt() == null ? null : cause.tickReceivedAt().toString());
         p.put("evaluatedAt", now.toString());
         if (next.status() == MarginStatus.LIQUIDATABLE) {
-            p.put("liquidationPlan", LiquidationPlanner.plan(b, r, settings.liquidationBufferFraction(), inputs));
+            p.put("liquidationPlan", LiquidationPlanner.plan(b, r, binding.poolId(),
+                    settings.liquidationBufferFraction(), inputs));
         }
         return p;
     }
