@@ -202,9 +202,9 @@ public class MarginGuard {
 
     /**
      * The most of an asset that can leave a pool: the engine's analytic answer rounded down to the asset's
-     * decimals, then checked with the same rule as a withdrawal (equity after &gt;= IM after) and lowered by one
-     * smallest unit until it passes, so that this amount is accepted and (beyond floating-point noise) one unit
-     * more is refused.
+     * decimals, then checked with the same rule as a withdrawal (equity after &gt;= IM after) and moved by one
+     * smallest unit at a time (down while it fails, up while one more passes), so that this amount is accepted and
+     * one unit more is refused.
      */
     static BigDecimal withdrawable(MarginInputs.Built b, String poolId, Asset asset) {
         BigDecimal held = balance(b.account(), poolId, asset.symbol);
@@ -219,26 +219,38 @@ public class MarginGuard {
         if (b.account().pool(poolId).positions().isEmpty()) {
             return x;
         }
+        if (passes(b, poolId, asset.symbol, x)) {
+            // the analytic answer may fall a hair short of a unit that the rule accepts: step up while it does
+            for (int i = 0; i < 16 && x.add(unit).compareTo(held) <= 0 && passes(b, poolId, asset.symbol,
+                    x.add(unit)); i++) {
+                x = x.add(unit);
+            }
+            return x;
+        }
         for (int i = 0; i < 16 && x.signum() > 0; i++) {
-            PoolMargin after = after(b, poolId, asset.symbol, x);
-            if (after.equityUsd() >= after.initialMarginUsd()) {
+            x = x.subtract(unit).max(BigDecimal.ZERO);
+            if (passes(b, poolId, asset.symbol, x)) {
                 return x;
             }
-            x = x.subtract(unit).max(BigDecimal.ZERO);
         }
         // far from the analytic answer (should not happen): bisect on the rule itself, in smallest units
         BigDecimal lo = BigDecimal.ZERO;
         BigDecimal hi = x;
         while (hi.subtract(lo).compareTo(unit) > 0) {
             BigDecimal mid = lo.add(hi).divide(BigDecimal.valueOf(2), asset.decimals, RoundingMode.DOWN);
-            PoolMargin after = after(b, poolId, asset.symbol, mid);
-            if (after.equityUsd() >= after.initialMarginUsd()) {
+            if (passes(b, poolId, asset.symbol, mid)) {
                 lo = mid;
             } else {
                 hi = mid;
             }
         }
         return lo;
+    }
+
+    /** The withdrawal's rule: the pool's equity after moving {@code amount} out is at least its IM after. */
+    private static boolean passes(MarginInputs.Built b, String poolId, String asset, BigDecimal amount) {
+        PoolMargin after = after(b, poolId, asset, amount);
+        return after.equityUsd() >= after.initialMarginUsd();
     }
 
     private static PoolMargin after(MarginInputs.Built b, String poolId, String asset, BigDecimal amount) {
