@@ -15,6 +15,7 @@ import io.ballast.risk.support.TestTenants.Tenant;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.restassured.path.json.config.JsonPathConfig;
 import io.restassured.response.Response;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -90,7 +91,8 @@ class IsolatedPoolTest {
 
     private static BigDecimal balance(Tenant t, String account) {
         List<Map<String, Object>> rows = t.asIntegrator().get("/api/v1/accounts/" + account + "/balances").then()
-                .statusCode(200).extract().jsonPath().getList("$");
+                .statusCode(200).extract().jsonPath()
+                .using(new JsonPathConfig(JsonPathConfig.NumberReturnType.BIG_DECIMAL)).getList("$");
         return rows.stream().filter(r -> "USDT".equals(r.get("symbol"))).map(r -> new BigDecimal(r.get("amount")
                 .toString())).findFirst().orElse(BigDecimal.ZERO);
     }

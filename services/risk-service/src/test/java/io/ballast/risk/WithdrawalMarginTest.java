@@ -76,7 +76,7 @@ class WithdrawalMarginTest {
 
     private static BigDecimal balance(Tenant t, String account, String asset) {
         List<Map<String, Object>> rows = t.asIntegrator().get("/api/v1/accounts/" + account + "/balances").then()
-                .statusCode(200).extract().jsonPath().getList("$");
+                .statusCode(200).extract().jsonPath().using(EXACT).getList("$");
         return rows.stream().filter(r -> asset.equals(r.get("symbol"))).map(r -> new BigDecimal(r.get("amount")
                 .toString())).findFirst().orElse(BigDecimal.ZERO);
     }
