@@ -176,6 +176,14 @@ public final class DemoSeeder {
                     Map.of("quantity", n % 2 == 0 ? "0.75" : "-0.4", "entryPrice", "91500"), 200);
             api.call(integrator, "PUT", base + "/positions/ETH-PERP", "demo-pos-eth-" + external,
                     Map.of("quantity", n % 2 == 0 ? "-5" : "8", "entryPrice", "3050"), 200);
+            if ("ISOLATED".equals(modes[n])) {
+                // an isolated position is margined with the collateral allocated to it (issue 12)
+                for (String perp : List.of("BTC-PERP", "ETH-PERP")) {
+                    api.call(integrator, "POST", base + "/isolated-pools/" + perp + "/transfers-in",
+                            "demo-alloc-" + perp + "-" + external, Map.of("asset", "USDT", "amount", 12_000,
+                                    "reference", "demo seed"), 201);
+                }
+            }
             if (n == 2) {
                 api.call(integrator, "PUT", base + "/positions/BTC-" + tag + "-80000-P", "demo-pos-put-" + external,
                         Map.of("quantity", "2", "entryPrice", "4100"), 200);

@@ -117,6 +117,16 @@ class TenantIsolationTest {
         p.add(new Probe("B's balances", Caller.INTEGRATOR, "GET", bAcc + "/balances", null, 404));
         p.add(new Probe("B's ledger", Caller.INTEGRATOR, "GET", bAcc + "/ledger", null, 404));
         p.add(new Probe("B's positions", Caller.INTEGRATOR, "GET", bAcc + "/positions", null, 404));
+        p.add(new Probe("B's withdrawable", Caller.INTEGRATOR, "GET", bAcc + "/withdrawable", null, 404));
+        p.add(new Probe("B's isolated pools", Caller.INTEGRATOR, "GET", bAcc + "/isolated-pools", null, 404));
+        p.add(new Probe("transfer into B's isolated pool", Caller.INTEGRATOR, "POST",
+                bAcc + "/isolated-pools/BTC-PERP/transfers-in", movement, 404));
+        p.add(new Probe("transfer out of B's isolated pool", Caller.INTEGRATOR, "POST",
+                bAcc + "/isolated-pools/BTC-PERP/transfers-out", movement, 404));
+        p.add(new Probe("own account, B-only instrument's isolated pool", Caller.INTEGRATOR, "POST",
+                aAcc + "/isolated-pools/BONLY-PERP/transfers-in", movement, 404));
+        p.add(new Probe("own account, B-only asset to an isolated pool", Caller.INTEGRATOR, "POST",
+                aAcc + "/isolated-pools/BTC-PERP/transfers-out", Map.of("asset", "BONLY", "amount", "1"), 404));
         p.add(new Probe("set B's position", Caller.INTEGRATOR, "PUT", bAcc + "/positions/BTC-PERP", position, 404));
         p.add(new Probe("close B's position", Caller.INTEGRATOR, "DELETE", bAcc + "/positions/BTC-PERP", null, 404));
         p.add(new Probe("own account, B-only instrument", Caller.INTEGRATOR, "PUT",

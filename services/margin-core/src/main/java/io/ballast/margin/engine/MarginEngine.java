@@ -11,6 +11,7 @@ import io.ballast.margin.measure.MarginResult;
 import io.ballast.margin.measure.PoolMargin;
 import io.ballast.margin.measure.PositionLine;
 import io.ballast.margin.measure.WhatIfResult;
+import io.ballast.margin.param.CollateralParameters;
 import io.ballast.margin.param.RiskParameterSet;
 import io.ballast.margin.product.AccountInput;
 import io.ballast.margin.product.CollateralBalance;
@@ -150,6 +151,61 @@ public final class MarginEngine {
         List<CollateralBalance> collateral = new ArrayList<>();
         balances.forEach((asset, bal) -> collateral.add(CollateralBalance.of(asset, bal)));
         return account.withPool(pool.withCollateral(collateral));
+    }
+
+    /**
+     * The most of one collateral asset that can leave a pool (a withdrawal, or a transfer to another pool) while the
+     * pool's equity stays at or above its initial requirement. Requirements do not depend on collateral, so the pool
+     * may give up its free collateral (equity - IM): removing {@code x} units of a haircut asset lowers equity by
+     * {@code value(b) - value(b - x)}, {@code value(y) = y * price * (1 - haircut(y))} (with a flat haircut
+     * {@code x * price * (1 - haircut)}). A pool without positions may give up its whole balance. The answer is
+     * analytic ({@code double}); a ledger that books in fixed decimals rounds it down and checks the rounded amount.
+     *
+     * @param account the account
+     * @param poolId the pool
+     * @param asset the collateral asset
+     * @param market the market (the asset needs a price when the pool holds positions)
+     * @param params the risk parameters
+     * @return units of the asset, in [0, the pool's balance of it]; 0 when the pool holds none or is already below IM
+     * @throws MarginInputException for an unknown pool or invalid input
+     */
+    public double maxTransferOut(AccountInput account, String poolId, String asset, MarketSnapshot market,
+            RiskParameterSet params) {
+        Checks.present("account", account);
+        Checks.text("asset", asset);
+        MarginPool pool = account.pool(poolId);
+        BigDecimal held = BigDecimal.ZERO;
+        for (CollateralBalance c : pool.collateral()) {
+            if (c.asset().equals(asset)) {
+                held = held.add(c.balance());
+            }
+        }
+        double balance = held.doubleValue();
+        if (balance <= 0) {
+            return 0.0;
+        }
+        if (pool.positions().isEmpty()) {
+            return balance;
+        }
+        PoolMargin pm = computePool(pool, account.method(), market, params, false);
+        double free = pm.equityUsd() - pm.initialMarginUsd();
+        if (!(free > 0)) {
+            return 0.0;
+        }
+        double price = market.indexPrice(asset);
+        CollateralParameters cp = params.collateral(asset);
+        double value = balance * price * (1.0 - cp.haircut(balance));
+        if (free >= value) {
+            return balance;
+        }
+        // the value that must stay; the smallest y >= 0 with y * price * (1 - base - slope * y) >= keep lies on the
+        // rising branch of that parabola: y = 2 k / ((1 - base) + sqrt((1 - base)^2 - 4 slope k)), k = keep / price
+        // (the stable root; with slope 0 it is k / (1 - base))
+        double k = (value - free) / price;
+        double a = 1.0 - cp.haircutBase();
+        double disc = Math.max(0.0, a * a - 4.0 * cp.haircutSlopePerUnit() * k);
+        double keep = 2.0 * k / (a + Math.sqrt(disc));
+        return Math.max(0.0, Math.min(balance, balance - keep));
     }
 
     private PoolMargin computePool(MarginPool pool, MarginMethod method, MarketSnapshot market,

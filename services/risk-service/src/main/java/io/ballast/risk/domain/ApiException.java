@@ -11,13 +11,29 @@ public class ApiException extends RuntimeException {
     private final int status;
     private final String title;
     private final List<FieldError> errors;
+    private final Object figures;
 
     /** A problem with the given HTTP status, title, detail and field errors (may be empty). */
     public ApiException(int status, String title, String detail, List<FieldError> errors) {
+        this(status, title, detail, errors, null);
+    }
+
+    /**
+     * A problem that also carries figures (an RFC 9457 extension member {@code margin}, e.g. the equity and initial
+     * margin that refused a withdrawal).
+     *
+     * @param status  HTTP status
+     * @param title   short, stable summary of the problem type
+     * @param detail  what went wrong in this request
+     * @param errors  field errors, possibly empty
+     * @param figures a JSON-serialisable value, or null for none
+     */
+    public ApiException(int status, String title, String detail, List<FieldError> errors, Object figures) {
         super(detail);
         this.status = status;
         this.title = title;
         this.errors = List.copyOf(errors);
+        this.figures = figures;
     }
 
     /** 404: the thing does not exist for this tenant (a foreign tenant's row is the same as no row). */
@@ -63,5 +79,10 @@ public class ApiException extends RuntimeException {
     /** Field-level errors, possibly empty. */
     public List<FieldError> errors() {
         return errors;
+    }
+
+    /** The figures behind the problem (answered as the problem's {@code margin} member), or null. */
+    public Object figures() {
+        return figures;
     }
 }

@@ -22,12 +22,14 @@ public class LedgerEntry {
     public UUID accountId;
     /** Asset booked. */
     public UUID assetId;
-    /** Deposit, withdrawal or sync adjustment. */
+    /** The isolated pool booked (its instrument), or null for the account's cross pool. */
+    public UUID instrumentId;
+    /** Deposit, withdrawal, sync adjustment or transfer between pools. */
     @Enumerated(EnumType.STRING)
     public LedgerEntryKind kind;
     /** Signed amount in asset units: positive adds collateral, negative removes it. */
     public BigDecimal amount;
-    /** Balance of (account, asset) right after this entry, in asset units. */
+    /** Balance of (account, pool, asset) right after this entry, in asset units. */
     public BigDecimal balanceAfter;
     /** Free text from the integrator (e.g. a transaction hash), may be null. */
     public String reference;

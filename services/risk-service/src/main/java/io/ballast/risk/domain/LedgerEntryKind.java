@@ -7,5 +7,10 @@ public enum LedgerEntryKind {
     /** Collateral removed by the integrator; never below zero. */
     WITHDRAWAL,
     /** Difference booked when a bulk snapshot sets a balance. */
-    SYNC_ADJUSTMENT
+    SYNC_ADJUSTMENT,
+    /**
+     * Collateral moved between the account's cross pool and one of its isolated pools: two entries, negative out of
+     * one pool and positive into the other.
+     */
+    TRANSFER
 }

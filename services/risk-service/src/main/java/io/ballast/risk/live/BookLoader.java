@@ -1,5 +1,7 @@
 package io.ballast.risk.live;
 
+import io.ballast.risk.collateral.domain.IsolatedBalance;
+import io.ballast.risk.collateral.repository.IsolatedBalanceRepository;
 import io.ballast.risk.governance.repository.RiskSettingsRepository;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.domain.TenantStatus;
@@ -41,11 +43,14 @@ public class BookLoader {
     private final OracleStatusService oracles;
     private final LiveSettings settings;
     private final Pool pool;
+    private final IsolatedBalanceRepository isolated;
 
     /** Wires collaborators. */
     public BookLoader(AccountRepository accounts, AssetRepository assets, InstrumentRepository instruments,
             MarginDataRepository data, MarketPriceRepository prices, OracleStatusService oracles,
-            LiveSettings settings, RiskSettingsRepository riskSettings, Pool pool) {
+            LiveSettings settings, RiskSettingsRepository riskSettings, Pool pool,
+            IsolatedBalanceRepository isolated) {
+        this.isolated = isolated;
         this.pool = pool;
         this.riskSettings = riskSettings;
         this.accounts = accounts;
@@ -80,7 +85,8 @@ public class BookLoader {
                         p -> new UUID[] {p.id.accountId(), p.id.instrumentId()}, new ArrayList<>())
                 .flatMap(pos -> pages(STATES, tenant, BookLoader::state,
                         st -> new UUID[] {st.id.accountId(), st.id.accountId()}, new ArrayList<>())
-                .map(st -> new Rows(tenant, ref, acc, bs, pos, st))))));
+                .flatMap(st -> isolatedPages(tenant, new ArrayList<>())
+                .map(iso -> new Rows(tenant, ref, acc, bs, pos, st, iso)))))));
     }
 
     /** Rows per page of the keyset reads. */
@@ -94,6 +100,9 @@ public class BookLoader {
     private static final String POSITIONS = "select tenant_id, account_id, instrument_id, quantity, entry_price, "
             + "updated_at from position where tenant_id = $1 and (account_id, instrument_id) > ($2, $3) "
             + "order by account_id, instrument_id limit $4";
+    private static final String ISOLATED = "select tenant_id, account_id, instrument_id, asset_id, amount, "
+            + "updated_at from isolated_balance where tenant_id = $1 and (account_id, instrument_id, asset_id) > "
+            + "($2, $3, $4) order by account_id, instrument_id, asset_id limit $5";
     private static final String STATES = "select tenant_id, account_id, status, held, seq from account_margin_state "
             + "where tenant_id = $1 and account_id > $2 and $3::uuid is not null order by account_id limit $4";
 
@@ -120,6 +129,24 @@ public class BookLoader {
                 into.add(map.apply(r));
             }
             return rows.size() < PAGE ? Uni.createFrom().item(into) : pages(sql, tenant, map, key, into);
+        });
+    }
+
+    /** Isolated balances by keyset pages (a three-column key, so not through {@link #pages}). */
+    private Uni<List<IsolatedBalance>> isolatedPages(TenantId tenant, List<IsolatedBalance> into) {
+        IsolatedBalance.Key k = into.isEmpty() ? new IsolatedBalance.Key(null, ZERO, ZERO, ZERO)
+                : into.get(into.size() - 1).id;
+        return pool.preparedQuery(ISOLATED).execute(Tuple.of(tenant.value(), k.accountId(), k.instrumentId(),
+                k.assetId(), PAGE)).flatMap(rows -> {
+            for (Row r : rows) {
+                IsolatedBalance b = new IsolatedBalance();
+                b.id = new IsolatedBalance.Key(r.getUUID("tenant_id"), r.getUUID("account_id"),
+                        r.getUUID("instrument_id"), r.getUUID("asset_id"));
+                b.amount = r.getBigDecimal("amount");
+                b.updatedAt = r.getOffsetDateTime("updated_at");
+                into.add(b);
+            }
+            return rows.size() < PAGE ? Uni.createFrom().item(into) : isolatedPages(tenant, into);
         });
     }
 
@@ -191,10 +218,11 @@ public class BookLoader {
      * @param balances  balances
      * @param positions positions
      * @param states    stored margin states
+     * @param isolated  isolated balances (collateral allocated to isolated positions)
      */
     public record Rows(TenantId tenant, Reference reference, List<io.ballast.risk.domain.Account> accounts,
             List<io.ballast.risk.domain.Balance> balances, List<io.ballast.risk.domain.Position> positions,
-            List<AccountMarginState> states) {
+            List<AccountMarginState> states, List<IsolatedBalance> isolated) {
 
         /** @return how many positions were read */
         public int positionCount() {
@@ -214,7 +242,7 @@ public class BookLoader {
             Reference r = reference;
             return new TenantBook(tenant, settings, r.eventMark(), r.assets(), r.instruments(), r.parameters(),
                     r.settings(), r.prices(), r.health(), ordered, balances, positions, states)
-                    .withParametersMark(r.parametersMark());
+                    .withIsolated(isolated).withParametersMark(r.parametersMark());
         }
     }
 
@@ -271,13 +299,14 @@ public class BookLoader {
      *
      * @param tenant    the tenant
      * @param accountId the account
-     * @return the account (null when unknown or CLOSED), balances and positions
+     * @return the account (null when unknown or CLOSED), balances, positions and isolated balances
      */
     @WithSession
     public Uni<AccountRows> account(TenantId tenant, UUID accountId) {
         return accounts.find(tenant, accountId).flatMap(a -> data.balances(tenant, accountId)
-                .flatMap(bs -> data.positions(tenant, accountId).map(pos -> new AccountRows(
-                        a == null || a.status == io.ballast.risk.domain.AccountStatus.CLOSED ? null : a, bs, pos))));
+                .flatMap(bs -> data.positions(tenant, accountId).flatMap(pos -> isolated.of(tenant, accountId)
+                        .map(iso -> new AccountRows(a == null || a.status == io.ballast.risk.domain.AccountStatus
+                                .CLOSED ? null : a, bs, pos, iso)))));
     }
 
     /**
@@ -286,9 +315,10 @@ public class BookLoader {
      * @param account   the account, or null when not open
      * @param balances  its balances
      * @param positions its positions
+     * @param isolated  its isolated balances
      */
     public record AccountRows(io.ballast.risk.domain.Account account, List<io.ballast.risk.domain.Balance> balances,
-            List<io.ballast.risk.domain.Position> positions) {
+            List<io.ballast.risk.domain.Position> positions, List<IsolatedBalance> isolated) {
     }
 
     /**

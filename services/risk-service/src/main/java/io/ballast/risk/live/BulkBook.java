@@ -86,6 +86,10 @@ final class BulkBook {
         Map<String, MarketRiskParameters> markets = new HashMap<>();
         Map<String, CollateralParameters> haircuts = new HashMap<>();
         for (Account a : accounts.values()) {
+            if (a.marginMode == io.ballast.risk.domain.MarginMode.ISOLATED) {
+                cold.add(a.id); // isolated pools: evaluated one by one with the per-account engine
+                continue;
+            }
             MarginInputs.Built b;
             try {
                 b = inputs.build(a, balances.getOrDefault(a.id, List.of()), positions.getOrDefault(a.id, List.of()),

@@ -42,10 +42,26 @@ public final class LiquidationPlanner {
      */
     public static Map<String, Object> plan(MarginInputs.Built built, MarginResult now, double buffer,
             MarginInputs inputs) {
-        double equity = now.equityUsd();
-        MarginPool pool = built.account().pools().get(0);
+        return plan(built, now, built.account().pools().get(0).poolId(), buffer, inputs);
+    }
+
+    /**
+     * Plans the reduction of one pool (an isolated pool's plan touches only its own position; pools are margined
+     * on their own).
+     *
+     * @param built  the account's engine inputs
+     * @param now    its margin (requirements without liquidation price)
+     * @param poolId the pool to bring back above maintenance
+     * @param buffer the buffer above maintenance, fraction
+     * @param inputs the tenant's inputs (contract sizes); null: contract size 1
+     * @return the plan, as {@link #plan(MarginInputs.Built, MarginResult, double, MarginInputs)}, of that pool
+     */
+    public static Map<String, Object> plan(MarginInputs.Built built, MarginResult now, String poolId, double buffer,
+            MarginInputs inputs) {
+        double equity = now.pool(poolId).equityUsd();
+        MarginPool pool = built.account().pool(poolId);
         List<Position> positions = new ArrayList<>(pool.positions());
-        double mm = now.maintenanceMarginUsd();
+        double mm = now.pool(poolId).maintenanceMarginUsd();
         List<double[]> contribution = new ArrayList<>();
         for (int k = 0; k < positions.size(); k++) {
             List<Position> without = new ArrayList<>(positions);
@@ -96,6 +112,9 @@ public final class LiquidationPlanner {
         }
         Map<String, Object> plan = new LinkedHashMap<>();
         plan.put("bufferFraction", buffer);
+        if (built.account().pools().size() > 1) {
+            plan.put("poolId", poolId);
+        }
         plan.put("equityUsd", equity);
         plan.put("maintenanceAfterUsd", after);
         plan.put("sufficient", sufficient);
@@ -119,6 +138,7 @@ public final class LiquidationPlanner {
 
     private static double maintenance(MarginInputs.Built built, MarginPool pool, List<Position> positions) {
         AccountInput a = built.account().withPool(pool.withPositions(positions));
-        return MarginEngine.DEFAULT.computeRequirements(a, built.market(), built.params()).maintenanceMarginUsd();
+        return MarginEngine.DEFAULT.computeRequirements(a, built.market(), built.params()).pool(pool.poolId())
+                .maintenanceMarginUsd();
     }
 }

@@ -153,7 +153,7 @@ public class LiveLoop {
         if ("account".equals(aggregate)) {
             UUID accountId = UUID.fromString(envelope.getString("aggregateId"));
             work = loader.account(tenant, accountId).flatMap(rows -> onWorker(() -> book.refreshAccount(accountId,
-                    rows.account(), rows.balances(), rows.positions(), cause)));
+                    rows.account(), rows.balances(), rows.positions(), rows.isolated(), cause)));
         } else if ("market".equals(aggregate)) {
             work = loader.prices(tenant).flatMap(ps -> onWorker(() -> book.onPrices(ps.latest(), ps.health(),
                     cause)));

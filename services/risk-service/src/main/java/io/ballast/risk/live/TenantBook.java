@@ -4,6 +4,8 @@ import io.ballast.margin.MarginInputException;
 import io.ballast.margin.engine.MarginEngine;
 import io.ballast.margin.market.MarketSnapshot;
 import io.ballast.margin.measure.MarginResult;
+import io.ballast.margin.measure.PoolMargin;
+import io.ballast.risk.collateral.domain.IsolatedBalance;
 import io.ballast.risk.domain.Account;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.Asset;
@@ -93,6 +95,7 @@ public final class TenantBook {
     private final Map<UUID, Account> accounts = new LinkedHashMap<>();
     private final Map<UUID, List<Balance>> balances = new HashMap<>();
     private final Map<UUID, List<io.ballast.risk.domain.Position>> positions = new HashMap<>();
+    private final Map<UUID, List<IsolatedBalance>> isolated = new HashMap<>();
     private final Map<UUID, State> states = new HashMap<>();
     private final Map<String, Set<UUID>> exposed = new HashMap<>();
     private final Map<UUID, String> symbolOfAsset = new HashMap<>();
@@ -101,7 +104,8 @@ public final class TenantBook {
      * One account's rows as last stored in the book, immutable: read without the book's lock, so that a margin or
      * what-if request never waits behind a tick being applied.
      */
-    private record Rows(Account account, List<Balance> balances, List<io.ballast.risk.domain.Position> positions) {
+    private record Rows(Account account, List<Balance> balances, List<io.ballast.risk.domain.Position> positions,
+            List<IsolatedBalance> isolated) {
     }
 
     private final Map<UUID, Rows> readable = new java.util.concurrent.ConcurrentHashMap<>();
@@ -161,12 +165,26 @@ public final class TenantBook {
             readable.remove(accountId);
         } else {
             readable.put(accountId, new Rows(a, List.copyOf(balances.getOrDefault(accountId, List.of())),
-                    List.copyOf(positions.getOrDefault(accountId, List.of()))));
+                    List.copyOf(positions.getOrDefault(accountId, List.of())),
+                    List.copyOf(isolated.getOrDefault(accountId, List.of()))));
         }
     }
 
     private void publishPrices() {
         pricesRead = List.copyOf(prices.values());
+    }
+
+    /**
+     * Adds the isolated balances read with the book's rows (collateral allocated to isolated positions).
+     *
+     * @param rows isolated balances of the book's accounts
+     * @return this book
+     */
+    public synchronized TenantBook withIsolated(List<IsolatedBalance> rows) {
+        rows.forEach(b -> isolated.computeIfAbsent(b.id.accountId(), k -> new ArrayList<>()).add(b));
+        isolated.keySet().forEach(this::index);
+        isolated.keySet().forEach(this::publishRows);
+        return this;
     }
 
     /** @return the tenant */
@@ -302,11 +320,12 @@ public final class TenantBook {
      * @param account   the account, or null when it is no longer open
      * @param balances  its balances
      * @param positions its positions
+     * @param isolatedBalances its isolated balances
      * @param cause     the event
      * @return its transition, if any
      */
     public synchronized List<Transition> refreshAccount(UUID accountId, Account account, List<Balance> balances,
-            List<io.ballast.risk.domain.Position> positions, Cause cause) {
+            List<io.ballast.risk.domain.Position> positions, List<IsolatedBalance> isolatedBalances, Cause cause) {
         exposed.values().forEach(s -> s.remove(accountId));
         if (bulk != null) {
             bulk.changed(accountId);
@@ -315,12 +334,14 @@ public final class TenantBook {
             accounts.remove(accountId);
             this.balances.remove(accountId);
             this.positions.remove(accountId);
+            this.isolated.remove(accountId);
             readable.remove(accountId);
             return List.of();
         }
         accounts.put(accountId, account);
         this.balances.put(accountId, new ArrayList<>(balances));
         this.positions.put(accountId, new ArrayList<>(positions));
+        this.isolated.put(accountId, new ArrayList<>(isolatedBalances));
         publishRows(accountId);
         index(accountId);
         inputs = newInputs();
@@ -363,6 +384,7 @@ public final class TenantBook {
         List<Account> order = new ArrayList<>(accounts.values());
         List<Balance> bs = new ArrayList<>();
         List<io.ballast.risk.domain.Position> ps = new ArrayList<>();
+        List<IsolatedBalance> iso = new ArrayList<>();
         List<Account> others = new ArrayList<>();
         for (Account a : order) {
             if (bulk.holds(a.id)) {
@@ -371,10 +393,11 @@ public final class TenantBook {
                 others.add(a);
                 bs.addAll(balances.getOrDefault(a.id, List.of()));
                 ps.addAll(positions.getOrDefault(a.id, List.of()));
+                iso.addAll(isolated.getOrDefault(a.id, List.of()));
             }
         }
         return new HotSummary(order, held, bulk.valuationTime(), new MarginService.Loaded(newInputs(), others, bs,
-                ps, MarginService.ANSWERED_FROM_HOT_BOOK));
+                ps, MarginService.ANSWERED_FROM_HOT_BOOK, iso));
     }
 
     /**
@@ -404,19 +427,21 @@ public final class TenantBook {
         Rows r = readable.get(accountId);
         return r == null ? null : new MarginService.Loaded(new MarginInputs(Instant.now(), assets, instruments,
                 parameters, riskSettings, pricesRead), List.of(r.account()), r.balances(), r.positions(),
-                MarginService.ANSWERED_FROM_HOT_BOOK);
+                MarginService.ANSWERED_FROM_HOT_BOOK, r.isolated());
     }
 
     private synchronized MarginService.Loaded loadedAll() {
         MarginInputs now = newInputs();
         List<Balance> bs = new ArrayList<>();
         List<io.ballast.risk.domain.Position> ps = new ArrayList<>();
+        List<IsolatedBalance> iso = new ArrayList<>();
         for (UUID id : accounts.keySet()) {
             bs.addAll(balances.getOrDefault(id, List.of()));
             ps.addAll(positions.getOrDefault(id, List.of()));
+            iso.addAll(isolated.getOrDefault(id, List.of()));
         }
         return new MarginService.Loaded(now, List.copyOf(accounts.values()), bs, ps,
-                MarginService.ANSWERED_FROM_HOT_BOOK);
+                MarginService.ANSWERED_FROM_HOT_BOOK, iso);
     }
 
     private void index(UUID accountId) {
@@ -427,6 +452,9 @@ public final class TenantBook {
             }
         }
         for (Balance b : balances.getOrDefault(accountId, List.of())) {
+            exposed.computeIfAbsent(symbolOfAsset.get(b.id.assetId()), k -> new HashSet<>()).add(accountId);
+        }
+        for (IsolatedBalance b : isolated.getOrDefault(accountId, List.of())) {
             exposed.computeIfAbsent(symbolOfAsset.get(b.id.assetId()), k -> new HashSet<>()).add(accountId);
         }
     }
@@ -471,7 +499,7 @@ public final class TenantBook {
             MarginResult r;
             try {
                 b = inputs.build(a, balances.getOrDefault(id, List.of()), positions.getOrDefault(id, List.of()),
-                        List.of(), List.of());
+                        isolated.getOrDefault(id, List.of()), List.of(), List.of());
                 r = MarginEngine.DEFAULT.computeRequirements(b.account(), b.market(), b.params());
             } catch (ApiException | MarginInputException e) {
                 continue; // missing data: nothing to say until it is there
@@ -479,9 +507,11 @@ public final class TenantBook {
                 LOG.warnf("margin of account %s of tenant %s not evaluated: %s", id, tenant, e);
                 continue; // one bad account must not stop the others
             }
-            boolean warning = r.equityUsd() >= r.initialMarginUsd() && earlyWarning(b, r);
-            MarginStatus status = MarginStatus.next(previous.status(), r.equityUsd(), r.initialMarginUsd(),
-                    r.maintenanceMarginUsd(), warning, settings.hysteresisFraction());
+            PoolMargin binding = binding(r);
+            boolean warning = binding.equityUsd() >= binding.initialMarginUsd() && earlyWarning(b, r);
+            MarginStatus status = MarginStatus.next(previous.status(), binding.equityUsd(),
+                    binding.initialMarginUsd(), binding.maintenanceMarginUsd(), warning,
+                    settings.hysteresisFraction());
             Set<String> symbols = b.market().indexPriceUsd().keySet();
             OracleHealth oracle = oracleHealth(symbols);
             boolean held = status == MarginStatus.LIQUIDATABLE && oracle == OracleHealth.UNHEALTHY;
@@ -493,14 +523,56 @@ public final class TenantBook {
             State next = new State(status, previous.seq() + 1, held);
             String type = status == previous.status() ? status.name() : MarginStatus.eventType(previous.status(),
                     status);
-            Object plan = status == MarginStatus.LIQUIDATABLE
-                    ? LiquidationPlanner.plan(b, r, settings.liquidationBufferFraction(), inputs) : null;
-            out.add(new Transition(id, previous, next, type, r.equityUsd(), r.initialMarginUsd(),
-                    r.maintenanceMarginUsd(), payload(a, symbols, r.equityUsd(), r.initialMarginUsd(),
-                            r.maintenanceMarginUsd(), previous, next, type, oracle, cause, plan)));
+            Object plan = status == MarginStatus.LIQUIDATABLE ? LiquidationPlanner.plan(b, r, binding.poolId(),
+                    settings.liquidationBufferFraction(), inputs) : null;
+            Map<String, Object> payload = payload(a, symbols, binding.equityUsd(), binding.initialMarginUsd(),
+                    binding.maintenanceMarginUsd(), previous, next, type, oracle, cause, plan);
+            if (r.pools().size() > 1) {
+                payload.put("poolId", binding.poolId());
+                List<Map<String, Object>> pools = new ArrayList<>();
+                for (PoolMargin pm : r.pools()) {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("poolId", pm.poolId());
+                    e.put("kind", pm.kind().name());
+                    e.put("status", pm.status().name());
+                    e.put("equityUsd", pm.equityUsd());
+                    e.put("initialMarginUsd", pm.initialMarginUsd());
+                    e.put("maintenanceMarginUsd", pm.maintenanceMarginUsd());
+                    pools.add(e);
+                }
+                payload.put("pools", pools);
+            }
+            out.add(new Transition(id, previous, next, type, binding.equityUsd(), binding.initialMarginUsd(),
+                    binding.maintenanceMarginUsd(), payload));
             states.put(id, next);
         }
         return out;
+    }
+
+    /**
+     * The pool whose figures decide an account's status: its only pool (cross and portfolio accounts), else the
+     * worst pool, by status and then by MM / equity. Pools are margined on their own: a liquidatable isolated pool
+     * makes the account's status LIQUIDATABLE (the event names the pool, and its liquidation plan touches only that
+     * pool's positions) without the cross pool's surplus rescuing it, and a healthy isolated pool does not rescue
+     * the cross pool.
+     */
+    static PoolMargin binding(MarginResult r) {
+        PoolMargin worst = r.pools().get(0);
+        for (PoolMargin p : r.pools()) {
+            int c = Integer.compare(rank(p.status()), rank(worst.status()));
+            if (c > 0 || c == 0 && p.marginRatio() > worst.marginRatio()) {
+                worst = p;
+            }
+        }
+        return worst;
+    }
+
+    private static int rank(io.ballast.margin.measure.HealthStatus s) {
+        return switch (s) {
+            case HEALTHY -> 0;
+            case MARGIN_CALL -> 1;
+            case LIQUIDATABLE -> 2;
+        };
     }
 
     /** The symbols an account's margin uses: its positions' underlyings and its collateral assets. */
@@ -530,7 +602,7 @@ public final class TenantBook {
             for (double shocked : new double[] {s0 * Math.exp(-move), s0 * Math.exp(move)}) {
                 MarketSnapshot m = b.market().withPrice(u, shocked);
                 MarginResult x = MarginEngine.DEFAULT.computeRequirements(b.account(), m, b.params());
-                if (x.equityUsd() < x.maintenanceMarginUsd()) {
+                if (x.pools().stream().anyMatch(p -> p.equityUsd() < p.maintenanceMarginUsd())) {
                     return true;
                 }
             }

@@ -29,6 +29,20 @@ public class AccountRepository implements PanacheRepositoryBase<Account, UUID> {
                 .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_READ).firstResult();
     }
 
+    /**
+     * The tenant's account or null, locked {@code for no key update} until the transaction ends: the lock of a
+     * margin-checked withdrawal or transfer. It conflicts with the {@code for share} lock of every ledger and
+     * position write ({@link #findForShare}) and with itself, so the margin computed under it from the account's rows
+     * stays true until the transaction commits; unlike {@code for update} it does not block the foreign-key checks
+     * of rows that merely reference the account.
+     */
+    public Uni<Account> findForNoKeyUpdate(TenantId tenant, UUID id) {
+        return getSession().flatMap(s -> s.createNativeQuery("select * from account where tenant_id = :t and id = :a "
+                        + "for no key update", Account.class)
+                .setParameter("t", tenant.value()).setParameter("a", id).getResultList())
+                .map(rows -> rows.isEmpty() ? null : rows.get(0));
+    }
+
     /** The tenant's account or null, locked {@code for update} until the transaction ends. */
     public Uni<Account> findForUpdate(TenantId tenant, UUID id) {
         return find("tenantId = ?1 and id = ?2", tenant.value(), id)
@@ -38,14 +52,17 @@ public class AccountRepository implements PanacheRepositoryBase<Account, UUID> {
     /**
      * What an account still holds.
      *
-     * @return open positions (non-zero quantity) and non-zero balances, in that order
+     * @return open positions (non-zero quantity), non-zero balances of the cross pool and non-zero balances of
+     *         isolated pools, in that order
      */
     public Uni<long[]> holdings(TenantId tenant, UUID id) {
         return getSession().flatMap(s -> s.createNativeQuery("select (select count(*) from position where tenant_id "
                         + "= :t and account_id = :a and quantity <> 0), (select count(*) from balance where tenant_id "
-                        + "= :t and account_id = :a and amount <> 0)", Object[].class)
+                        + "= :t and account_id = :a and amount <> 0), (select count(*) from isolated_balance where "
+                        + "tenant_id = :t and account_id = :a and amount <> 0)", Object[].class)
                 .setParameter("t", tenant.value()).setParameter("a", id).getSingleResult())
-                .map(r -> new long[] {((Number) r[0]).longValue(), ((Number) r[1]).longValue()});
+                .map(r -> new long[] {((Number) r[0]).longValue(), ((Number) r[1]).longValue(),
+                        ((Number) r[2]).longValue()});
     }
 
     /** The tenant's account with this external id, or null. */

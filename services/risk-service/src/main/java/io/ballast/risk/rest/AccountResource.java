@@ -40,6 +40,9 @@ import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Accounts of the caller's tenant, their collateral ledger, balances and positions. */
@@ -126,11 +129,20 @@ public class AccountResource {
                 .map(Responses::of);
     }
 
-    /** Withdraws collateral; refused (409) if it would overdraw. */
+    /**
+     * Withdraws collateral; refused (409) if it would overdraw, or leave the cross pool's equity below its initial
+     * margin (with the figures).
+     */
     @POST
     @Path("{id}/withdrawals")
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR})
-    @Operation(summary = "Withdraw collateral; 409 if it would overdraw (tenant-admin, integrator)")
+    @APIResponse(responseCode = "409",
+            description = "Insufficient Balance (the balance does not cover it), Insufficient Margin (the cross pool "
+            + "would end below its initial margin; the figures in margin), or the account is not ACTIVE; "
+            + "nothing changed",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
+    @Operation(summary = "Withdraw collateral; 409 if it would overdraw or leave the cross pool below its initial "
+            + "margin (tenant-admin, integrator)")
     public Uni<Response> withdraw(@PathParam("id") UUID id, @HeaderParam("Idempotency-Key") String key,
             @Valid @NotNull Movement body, @Context UriInfo uri) {
         return access.require(identity).flatMap(t -> idempotency.execute(t, key, "POST", uri.getPath(), body, 201,

@@ -261,18 +261,26 @@ public final class ApiModels {
      * @param id           entry id
      * @param accountId    account
      * @param asset        asset symbol
-     * @param kind         DEPOSIT, WITHDRAWAL or SYNC_ADJUSTMENT
+     * @param kind         DEPOSIT, WITHDRAWAL, SYNC_ADJUSTMENT or TRANSFER (between the cross pool and an isolated
+     *                     pool)
      * @param amount       signed amount
      * @param balanceAfter balance right after
      * @param reference    free text or null
      * @param createdAt    booking time
+     * @param isolatedInstrument the instrument of the isolated pool the entry books; null for the cross pool
      */
     public record LedgerEntryView(UUID id, UUID accountId, String asset, String kind, BigDecimal amount,
-            BigDecimal balanceAfter, String reference, OffsetDateTime createdAt) {
-        static LedgerEntryView of(LedgerService.Booked b) {
+            BigDecimal balanceAfter, String reference, OffsetDateTime createdAt, String isolatedInstrument) {
+        /**
+         * The view of a booked entry.
+         *
+         * @param b the entry
+         * @return its view
+         */
+        public static LedgerEntryView of(LedgerService.Booked b) {
             var e = b.entry();
             return new LedgerEntryView(e.id, e.accountId, b.symbol(), e.kind.name(), e.amount, e.balanceAfter,
-                    e.reference, e.createdAt);
+                    e.reference, e.createdAt, b.instrument());
         }
     }
 

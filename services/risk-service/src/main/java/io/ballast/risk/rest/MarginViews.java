@@ -8,6 +8,7 @@ import io.ballast.margin.measure.PoolMargin;
 import io.ballast.margin.measure.PositionLine;
 import io.ballast.margin.measure.UnderlyingRisk;
 import io.ballast.margin.product.MarginMethod;
+import io.ballast.margin.product.PoolKind;
 import io.ballast.risk.domain.MarginMode;
 import io.ballast.risk.service.MarginInputs;
 import io.ballast.risk.market.OracleHealth;
@@ -96,6 +97,49 @@ public final class MarginViews {
     }
 
     /**
+     * One margin pool of an account: the cross pool, or an isolated pool (one position of an ISOLATED account, with
+     * the collateral allocated to it), margined on its own.
+     *
+     * @param poolId               {@code cross} or {@code iso-<instrument>}
+     * @param kind                 CROSS or ISOLATED
+     * @param instrument           the isolated position's instrument symbol; null for the cross pool
+     * @param collateralValueUsd   haircut collateral value of the pool, USD
+     * @param unrealizedPnlUsd     unrealized P&amp;L of the pool's positions, USD
+     * @param equityUsd            collateral value + unrealized P&amp;L, USD
+     * @param initialMarginUsd     initial margin, USD
+     * @param maintenanceMarginUsd maintenance margin, USD
+     * @param freeCollateralUsd    equity - IM, USD
+     * @param marginRatio          MM / equity (0 with no requirement; null when equity &lt;= 0 and MM &gt; 0)
+     * @param status               the pool's own health
+     * @param liquidationPrice     of the pool's dominant underlying, or null
+     * @param breakdown            what made the pool's requirement
+     */
+    public record PoolView(String poolId, PoolKind kind, String instrument, double collateralValueUsd,
+            double unrealizedPnlUsd, double equityUsd, double initialMarginUsd, double maintenanceMarginUsd,
+            double freeCollateralUsd, Double marginRatio, HealthStatus status, LiquidationView liquidationPrice,
+            BreakdownView breakdown) {
+
+        static PoolView of(PoolMargin p) {
+            return new PoolView(p.poolId(), p.kind(), p.kind() == PoolKind.CROSS ? null
+                    : p.poolId().substring(MarginInputs.ISOLATED_POOL_PREFIX.length()), p.collateralValueUsd(),
+                    p.unrealizedPnlUsd(), p.equityUsd(), p.initialMarginUsd(), p.maintenanceMarginUsd(),
+                    p.freeCollateralUsd(), ratio(p.marginRatio()), p.status(), liquidationOf(p), breakdownOf(p));
+        }
+    }
+
+    private static LiquidationView liquidationOf(PoolMargin p) {
+        return p.liquidationPrice().map(l -> new LiquidationView(l.underlying(),
+                l.belowUsd().isPresent() ? l.belowUsd().getAsDouble() : null,
+                l.aboveUsd().isPresent() ? l.aboveUsd().getAsDouble() : null)).orElse(null);
+    }
+
+    private static BreakdownView breakdownOf(PoolMargin p) {
+        var b = p.breakdown();
+        return new BreakdownView(b.positions(), b.underlyings(), b.charges(), b.collateral(), b.scenarioLossUsd(),
+                b.correlationCreditUsd(), b.contingencyUsd());
+    }
+
+    /**
      * An account's margin.
      *
      * @param accountId          account id
@@ -103,16 +147,21 @@ public final class MarginViews {
      * @param marginMode         the account's margin mode
      * @param method             the model used: STANDARD (ISOLATED, CROSS) or PORTFOLIO
      * @param valuationTime      when it was computed (parameters in force and latest market data at that time)
-     * @param collateralValueUsd haircut collateral value, USD
-     * @param unrealizedPnlUsd   unrealized P&amp;L of the positions, USD
-     * @param equityUsd          collateral value + unrealized P&amp;L, USD
-     * @param initialMarginUsd   initial margin, USD
-     * @param maintenanceMarginUsd maintenance margin, USD
-     * @param freeCollateralUsd  equity - IM, USD
-     * @param marginRatio        MM / equity (0 with no requirement; null when equity &lt;= 0 and MM &gt; 0)
-     * @param status             HEALTHY, MARGIN_CALL (equity &lt; IM) or LIQUIDATABLE (equity &lt; MM)
-     * @param liquidationPrice   when one underlying dominates and the account is not already liquidatable; else null
-     * @param breakdown          what made the requirement
+     * @param collateralValueUsd haircut collateral value, USD, summed over the pools
+     * @param unrealizedPnlUsd   unrealized P&amp;L of the positions, USD, summed over the pools
+     * @param equityUsd          collateral value + unrealized P&amp;L, USD, summed over the pools
+     * @param initialMarginUsd   initial margin, USD, summed over the pools
+     * @param maintenanceMarginUsd maintenance margin, USD, summed over the pools
+     * @param freeCollateralUsd  equity - IM of the cross pool, USD (isolated surpluses are not shared)
+     * @param marginRatio        the highest MM / equity of any pool (0 with no requirement; null when a pool's
+     *                           equity &lt;= 0 with a requirement)
+     * @param status             the worst pool's: HEALTHY, MARGIN_CALL (equity &lt; IM) or LIQUIDATABLE
+     *                           (equity &lt; MM)
+     * @param liquidationPrice   of the cross pool, when one underlying dominates and it is not already liquidatable;
+     *                           else null
+     * @param breakdown          what made the cross pool's requirement
+     * @param pools              every pool: the cross pool first, then each isolated pool, each with its own
+     *                           figures, status and breakdown
      * @param parameterVersions  the stored risk parameter and settings versions used (governance, issue 8)
      * @param prices             each price used: value, observation time, age in seconds, source, oracle health
      *                           (empty in what-if answers)
@@ -125,23 +174,22 @@ public final class MarginViews {
             Instant valuationTime, double collateralValueUsd, double unrealizedPnlUsd, double equityUsd,
             double initialMarginUsd, double maintenanceMarginUsd, double freeCollateralUsd, Double marginRatio,
             HealthStatus status, LiquidationView liquidationPrice, BreakdownView breakdown, List<PriceUsedView> prices,
-            OracleHealth oracleHealth, String answeredFrom, List<MarginInputs.UsedVersion> parameterVersions) {
+            OracleHealth oracleHealth, String answeredFrom, List<MarginInputs.UsedVersion> parameterVersions,
+            List<PoolView> pools) {
 
         static MarginView of(MarginService.AccountMargin m) {
             MarginResult r = m.result();
             PoolMargin p = r.pools().get(0);
-            var b = p.breakdown();
-            LiquidationView liq = p.liquidationPrice().map(l -> new LiquidationView(l.underlying(),
-                    l.belowUsd().isPresent() ? l.belowUsd().getAsDouble() : null,
-                    l.aboveUsd().isPresent() ? l.aboveUsd().getAsDouble() : null)).orElse(null);
+            double ratio = r.pools().stream().mapToDouble(PoolMargin::marginRatio).max().orElse(0);
             return new MarginView(m.account().id, m.account().externalId, m.account().marginMode, r.method(),
-                    m.valuationTime(), p.collateralValueUsd(), p.unrealizedPnlUsd(), r.equityUsd(),
-                    r.initialMarginUsd(), r.maintenanceMarginUsd(), r.freeCollateralUsd(), ratio(p.marginRatio()),
-                    r.status(), liq, new BreakdownView(b.positions(), b.underlyings(), b.charges(), b.collateral(),
-                            b.scenarioLossUsd(), b.correlationCreditUsd(), b.contingencyUsd()),
+                    m.valuationTime(), r.pools().stream().mapToDouble(PoolMargin::collateralValueUsd).sum(),
+                    r.pools().stream().mapToDouble(PoolMargin::unrealizedPnlUsd).sum(), r.equityUsd(),
+                    r.initialMarginUsd(), r.maintenanceMarginUsd(), r.freeCollateralUsd(), ratio(ratio),
+                    r.status(), liquidationOf(p), breakdownOf(p),
                     m.prices().stream().map(PriceUsedView::of).toList(),
                     m.prices().isEmpty() ? null : m.prices().stream().map(OracleView::health)
-                            .reduce(OracleHealth.HEALTHY, OracleHealth::worst), m.answeredFrom(), m.parameterVersions());
+                            .reduce(OracleHealth.HEALTHY, OracleHealth::worst), m.answeredFrom(), m.parameterVersions(),
+                    r.pools().stream().map(PoolView::of).toList());
         }
     }
 

@@ -16,10 +16,17 @@ import java.util.Locale;
  * @param detail   what went wrong in this request
  * @param instance path of the request
  * @param errors   field-level errors (index set for rows of bulk payloads); empty when none
+ * @param margin   extension member: the figures behind a margin refusal (e.g. a withdrawal that would leave a pool
+ *                 below its initial margin); absent otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Problem(String type, String title, int status, String detail, String instance,
-        List<FieldError> errors) {
+        List<FieldError> errors, Object margin) {
+
+    /** A problem without extension members. */
+    public Problem(String type, String title, int status, String detail, String instance, List<FieldError> errors) {
+        this(type, title, status, detail, instance, errors, null);
+    }
 
     /** Media type of problem documents. */
     public static final String MEDIA_TYPE = "application/problem+json";
@@ -29,6 +36,11 @@ public record Problem(String type, String title, int status, String detail, Stri
         String slug = title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
         return new Problem("urn:ballast:problem:" + slug, title, status, detail, instance,
                 errors == null ? List.of() : errors);
+    }
+
+    /** The same problem with figures (the {@code margin} extension member); null leaves it absent. */
+    public Problem withMargin(Object figures) {
+        return new Problem(type, title, status, detail, instance, errors, figures);
     }
 
     /** This problem as an HTTP response. */

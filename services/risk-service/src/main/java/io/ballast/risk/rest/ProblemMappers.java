@@ -32,7 +32,8 @@ public class ProblemMappers {
     /** Domain and validation failures raised by services. */
     @ServerExceptionMapper
     public Response api(ApiException e, UriInfo uri) {
-        return Problem.of(e.status(), e.title(), e.getMessage(), path(uri), e.errors()).toResponse();
+        return Problem.of(e.status(), e.title(), e.getMessage(), path(uri), e.errors()).withMargin(e.figures())
+                .toResponse();
     }
 
     /** Bean Validation failures on request bodies and parameters: 400 with one error per field. */

@@ -78,6 +78,11 @@ public class ProblemResponses implements OASFilter {
                 .addProperty("errors", OASFactory.createSchema().type(List.of(Schema.SchemaType.ARRAY))
                         .items(OASFactory.createSchema().type(List.of(Schema.SchemaType.OBJECT))
                                 .description("a field error: field, message, and index for rows of bulk payloads")))
+                .addProperty("margin", OASFactory.createSchema().type(List.of(Schema.SchemaType.OBJECT))
+                        .description("only on 409 Insufficient Margin (a withdrawal or transfer that would leave a "
+                                + "pool below its initial margin): pool, asset, amount, equityUsd, equityAfterUsd, "
+                                + "initialMarginAfterUsd, maintenanceMarginAfterUsd, maxWithdrawable (asset units), "
+                                + "maxWithdrawableUsd"))
                 .required(List.of("type", "title", "status"));
     }
 

@@ -72,27 +72,58 @@ public class AccountService {
     }
 
     /**
+     * The account, required to be ACTIVE, locked {@code for no key update} (see
+     * {@link AccountRepository#findForNoKeyUpdate}): a margin-checked withdrawal or transfer holds it, so no position
+     * or balance of the account changes until it commits (409 when not ACTIVE; 404 when unknown).
+     */
+    public Uni<Account> requireActiveExclusive(TenantId tenant, UUID id) {
+        return accounts.findForNoKeyUpdate(tenant, id).onItem().ifNull()
+                .failWith(() -> ApiException.notFound("account", id)).invoke(a -> {
+            if (a.status != AccountStatus.ACTIVE) {
+                throw ApiException.conflict("account " + id + " is " + a.status);
+            }
+        });
+    }
+
+    /**
      * Changes margin mode and/or status (null leaves a field as is); a CLOSED account stays closed. Closing an account
-     * that still holds an open position or a non-zero balance is a 409 naming what it holds (so an account that holds
-     * anything is never closed and never drops out of a summary); the account is locked for update while checking,
-     * and ledger and position writes lock it for share, so no write slips in between.
+     * that still holds an open position or a non-zero balance (of its cross pool or of an isolated pool) is a 409
+     * naming what it holds (so an account that holds anything is never closed and never drops out of a summary).
+     * Switching into or out of ISOLATED while the account holds an open position or isolated collateral is a 409
+     * too: it would move positions between pools (an isolated position without collateral, or isolated collateral
+     * no pool uses). In both cases the account is locked for update while checking, and ledger and position writes
+     * lock it for share, so no write slips in between.
      */
     @WithTransaction
     public Uni<Account> update(TenantId tenant, UUID id, MarginMode marginMode, AccountStatus status) {
         boolean closing = status == AccountStatus.CLOSED;
-        Uni<Account> found = closing ? accounts.findForUpdate(tenant, id).onItem().ifNull()
+        boolean checkMode = marginMode != null;
+        Uni<Account> found = closing || checkMode ? accounts.findForUpdate(tenant, id).onItem().ifNull()
                 .failWith(() -> ApiException.notFound("account", id)) : get(tenant, id);
-        return found.flatMap(a -> closing && a.status != AccountStatus.CLOSED
-                ? accounts.holdings(tenant, id).map(h -> {
-                    if (h[0] > 0 || h[1] > 0) {
-                        throw new ApiException(409, "Account Not Empty", "account " + id + " still holds " + h[0]
-                                + " open position(s) and " + h[1] + " non-zero balance(s); close the positions and "
-                                + "withdraw the balances first", List.of(FieldError.of("status",
-                                "an account that holds positions or collateral cannot be closed")));
-                    }
-                    return a;
-                })
-                : Uni.createFrom().item(a)).flatMap(a -> {
+        return found.flatMap(a -> {
+            boolean closes = closing && a.status != AccountStatus.CLOSED;
+            boolean switches = checkMode && marginMode != a.marginMode
+                    && (marginMode == MarginMode.ISOLATED || a.marginMode == MarginMode.ISOLATED);
+            if (!closes && !switches) {
+                return Uni.createFrom().item(a);
+            }
+            return accounts.holdings(tenant, id).map(h -> {
+                if (closes && (h[0] > 0 || h[1] + h[2] > 0)) {
+                    throw new ApiException(409, "Account Not Empty", "account " + id + " still holds " + h[0]
+                            + " open position(s) and " + (h[1] + h[2]) + " non-zero balance(s); close the positions "
+                            + "and withdraw the balances first", List.of(FieldError.of("status",
+                            "an account that holds positions or collateral cannot be closed")));
+                }
+                if (switches && (h[0] > 0 || h[2] > 0)) {
+                    throw new ApiException(409, "Margin Mode Locked", "account " + id + " holds " + h[0]
+                            + " open position(s) and " + h[2] + " non-zero isolated balance(s): it cannot switch "
+                            + "from " + a.marginMode + " to " + marginMode + " until they are closed and returned to "
+                            + "the cross pool", List.of(FieldError.of("marginMode",
+                            "cannot switch into or out of ISOLATED while holding positions or isolated collateral")));
+                }
+                return a;
+            });
+        }).flatMap(a -> {
             if (a.status == AccountStatus.CLOSED && status != null && status != AccountStatus.CLOSED) {
                 return Uni.createFrom().failure(ApiException.conflict("account " + id + " is closed"));
             }

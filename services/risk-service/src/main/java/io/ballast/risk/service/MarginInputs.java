@@ -11,7 +11,9 @@ import io.ballast.margin.product.CollateralBalance;
 import io.ballast.margin.product.DatedFuture;
 import io.ballast.margin.product.EuropeanOption;
 import io.ballast.margin.product.MarginMethod;
+import io.ballast.margin.product.MarginPool;
 import io.ballast.margin.product.PerpetualFuture;
+import io.ballast.risk.collateral.domain.IsolatedBalance;
 import io.ballast.risk.domain.Account;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.Asset;
@@ -41,8 +43,9 @@ import java.util.UUID;
  * the margin engine's inputs. Plain Java: no database, no framework; one instance is one consistent read.
  *
  * <p>Rules (docs/margin.md, "In the service"): the margin mode PORTFOLIO uses portfolio margin, CROSS and ISOLATED
- * standard margin, all positions and collateral in one cross pool (the ledger books collateral per account, not per
- * position). Quantities are contracts times contract size (units of underlying); prices are USD (settlement assets
+ * standard margin; a CROSS or PORTFOLIO account's positions and balances form one cross pool, an ISOLATED account's
+ * position in each instrument is margined in its own isolated pool with the collateral allocated to it (its
+ * balances form the cross pool, which then holds no position). Quantities are contracts times contract size (units of underlying); prices are USD (settlement assets
  * are taken as USD). Per underlying, the standard IM and MM fractions are the largest in force among the held
  * instruments on it (an instrument without its own parameters uses its underlying asset's). Every other engine
  * parameter of an underlying (size slopes, short-option rule, scan range, vol shocks, extreme move, contingencies)
@@ -62,11 +65,15 @@ public final class MarginInputs {
     public static final double CROSS_UNDERLYING_CORRELATION = 1.0;
     /** Floor of a shocked volatility, fraction. */
     public static final double MIN_ANNUAL_VOL = 0.01;
+    /** Engine pool id of an account's cross pool: its balances and every position not in an isolated pool. */
+    public static final String CROSS_POOL = "cross";
+    /** Prefix of an isolated pool's engine id: {@code iso-<instrument symbol>}. */
+    public static final String ISOLATED_POOL_PREFIX = "iso-";
 
     /**
      * The engine inputs for one account.
      *
-     * @param account  positions (units of underlying) and collateral in one cross pool
+     * @param account  positions (units of underlying) and collateral: the cross pool first, then each isolated pool
      * @param market   prices and flat vol surfaces of every symbol involved, valued now
      * @param params   engine parameters of every underlying and collateral asset involved
      * @param parameterVersions the stored versions these parameters came from, in a stable order
@@ -197,6 +204,42 @@ public final class MarginInputs {
         return instruments.get(instrumentId).symbol;
     }
 
+    /**
+     * The engine pool an account's position in an instrument is margined in.
+     *
+     * @param account      the account
+     * @param instrumentId one of the tenant's instruments
+     * @return {@link #CROSS_POOL}, or {@code iso-<symbol>} for a position of an ISOLATED account
+     */
+    public String poolOf(Account account, UUID instrumentId) {
+        return account.marginMode == MarginMode.ISOLATED ? isolatedPool(instruments.get(instrumentId).symbol)
+                : CROSS_POOL;
+    }
+
+    /**
+     * The engine id of the isolated pool of a position.
+     *
+     * @param instrumentSymbol the tenant's instrument symbol
+     * @return {@code iso-<symbol>}
+     */
+    public static String isolatedPool(String instrumentSymbol) {
+        return ISOLATED_POOL_PREFIX + instrumentSymbol;
+    }
+
+    /**
+     * Whether a pool of an account holds an open position (a pool without one has no requirement, so all its
+     * collateral may leave without market data).
+     *
+     * @param account   the account
+     * @param positions its positions
+     * @param poolId    the pool
+     * @return true when at least one non-zero position is margined in the pool
+     */
+    public boolean holdsPositions(Account account, List<Position> positions, String poolId) {
+        return positions.stream().anyMatch(p -> p.quantity.signum() != 0
+                && poolOf(account, p.id.instrumentId()).equals(poolId));
+    }
+
     /** The margin-core instrument of one of the tenant's instruments (its id is the tenant's symbol). */
     public io.ballast.margin.product.Instrument engineInstrument(Instrument i) {
         String underlying = assets.get(i.underlyingId).symbol;
@@ -216,13 +259,44 @@ public final class MarginInputs {
      */
     public Built build(Account account, List<Balance> balances, List<Position> positions,
             Collection<Instrument> extraInstruments, Collection<Asset> extraAssets) {
+        return build(account, balances, positions, List.of(), extraInstruments, extraAssets);
+    }
+
+    /**
+     * Builds the engine inputs of one account with its isolated pools: the cross pool holds the account's balances
+     * and the positions of a CROSS or PORTFOLIO account; an ISOLATED account's position in an instrument is margined
+     * in the isolated pool {@code iso-<symbol>} with the collateral allocated to it (none: equity is the position's
+     * unrealized P&amp;L alone), and collateral allocated to an instrument without a position still forms its pool.
+     * {@code extraInstruments} and {@code extraAssets} (what-if trades and transfers) need market data and
+     * parameters too.
+     *
+     * @param account          the account
+     * @param balances         its cross-pool balances
+     * @param positions        its positions
+     * @param isolated         its isolated balances
+     * @param extraInstruments instruments of what-if trades
+     * @param extraAssets      assets of what-if transfers
+     * @return the engine inputs
+     * @throws ApiException 409 naming every missing price, volatility or parameter set
+     */
+    public Built build(Account account, List<Balance> balances, List<Position> positions,
+            List<IsolatedBalance> isolated, Collection<Instrument> extraInstruments, Collection<Asset> extraAssets) {
         List<io.ballast.margin.product.Position> enginePositions = new ArrayList<>();
+        Map<String, List<io.ballast.margin.product.Position>> isolatedPositions = new java.util.TreeMap<>();
+        Map<String, List<CollateralBalance>> isolatedCollateral = new java.util.TreeMap<>();
         Set<Instrument> held = new LinkedHashSet<>();
         for (Position p : positions) {
             Instrument i = instruments.get(p.id.instrumentId());
             held.add(i);
-            enginePositions.add(io.ballast.margin.product.Position.of(engineInstrument(i),
-                    p.quantity.multiply(i.contractSize).doubleValue(), p.entryPrice.doubleValue()));
+            io.ballast.margin.product.Position ep = io.ballast.margin.product.Position.of(engineInstrument(i),
+                    p.quantity.multiply(i.contractSize).doubleValue(), p.entryPrice.doubleValue());
+            String pool = poolOf(account, i.id);
+            if (CROSS_POOL.equals(pool)) {
+                enginePositions.add(ep);
+            } else {
+                isolatedPositions.computeIfAbsent(pool, k -> new ArrayList<>()).add(ep);
+                isolatedCollateral.computeIfAbsent(pool, k -> new ArrayList<>());
+            }
         }
         held.addAll(extraInstruments);
         List<CollateralBalance> collateral = new ArrayList<>();
@@ -232,6 +306,16 @@ public final class MarginInputs {
                 Asset a = assets.get(b.id.assetId());
                 collateralAssets.add(a);
                 collateral.add(CollateralBalance.of(a.symbol, b.amount));
+            }
+        }
+        for (IsolatedBalance b : isolated) {
+            if (b.amount.signum() != 0) {
+                Asset a = assets.get(b.id.assetId());
+                collateralAssets.add(a);
+                String pool = isolatedPool(instruments.get(b.id.instrumentId()).symbol);
+                isolatedPositions.computeIfAbsent(pool, k -> new ArrayList<>());
+                isolatedCollateral.computeIfAbsent(pool, k -> new ArrayList<>()).add(CollateralBalance.of(a.symbol,
+                        b.amount));
             }
         }
         collateralAssets.addAll(extraAssets);
@@ -293,7 +377,11 @@ public final class MarginInputs {
         });
         MarginMethod method = account.marginMode == MarginMode.PORTFOLIO ? MarginMethod.PORTFOLIO
                 : MarginMethod.STANDARD;
-        return new Built(AccountInput.cross(account.id.toString(), method, enginePositions, collateral),
+        List<MarginPool> pools = new ArrayList<>();
+        pools.add(MarginPool.cross(enginePositions, collateral));
+        isolatedPositions.forEach((pool, ps) -> pools.add(MarginPool.isolated(pool, ps,
+                isolatedCollateral.getOrDefault(pool, List.of()))));
+        return new Built(new AccountInput(account.id.toString(), method, pools),
                 MarketSnapshot.of(valuationTime, priceUsd, vols),
                 RiskParameterSet.of(PRICE_STEPS, IM_MULTIPLIER, CROSS_UNDERLYING_CORRELATION, MIN_ANNUAL_VOL, markets,
                         haircuts), List.copyOf(used.values()));

@@ -7,6 +7,8 @@ import io.ballast.margin.measure.MarginResult;
 import io.ballast.margin.measure.PoolMargin;
 import io.ballast.margin.product.AccountInput;
 import io.ballast.margin.product.HypotheticalChange;
+import io.ballast.risk.collateral.domain.IsolatedBalance;
+import io.ballast.risk.collateral.repository.IsolatedBalanceRepository;
 import io.ballast.risk.domain.Account;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.Asset;
@@ -126,9 +128,32 @@ public class MarginService {
      * @param balances  their balances
      * @param positions their positions
      * @param from      {@link #ANSWERED_FROM_DATABASE} or {@link #ANSWERED_FROM_HOT_BOOK}
+     * @param isolated  their isolated balances (collateral allocated to isolated positions)
      */
     public record Loaded(MarginInputs inputs, List<Account> accounts, List<Balance> balances,
-            List<Position> positions, String from) {
+            List<Position> positions, String from, List<IsolatedBalance> isolated) {
+
+        /** Rows without isolated balances. */
+        public Loaded(MarginInputs inputs, List<Account> accounts, List<Balance> balances, List<Position> positions,
+                String from) {
+            this(inputs, accounts, balances, positions, from, List.of());
+        }
+
+        /**
+         * The engine inputs of one of these accounts, with its isolated pools.
+         *
+         * @param account          the account
+         * @param balances         its balances
+         * @param positions        its positions
+         * @param extraInstruments what-if instruments
+         * @param extraAssets      what-if assets
+         * @return the engine inputs
+         */
+        public MarginInputs.Built build(Account account, List<Balance> balances, List<Position> positions,
+                java.util.Collection<Instrument> extraInstruments, java.util.Collection<Asset> extraAssets) {
+            List<IsolatedBalance> own = isolated.stream().filter(b -> b.id.accountId().equals(account.id)).toList();
+            return inputs.build(account, balances, positions, own, extraInstruments, extraAssets);
+        }
     }
 
     private final AccountRepository accounts;
@@ -137,6 +162,7 @@ public class MarginService {
     private final MarginDataRepository data;
     private final MarketPriceRepository prices;
     private final RiskSettingsRepository settings;
+    private final IsolatedBalanceRepository isolated;
 
     private final LiveLoop live;
     private final OracleStatusService oracles;
@@ -144,7 +170,8 @@ public class MarginService {
     /** Wires collaborators. */
     public MarginService(AccountRepository accounts, AssetRepository assets, InstrumentRepository instruments,
             MarginDataRepository data, MarketPriceRepository prices, RiskSettingsRepository settings,
-            LiveLoop live, OracleStatusService oracles) {
+            LiveLoop live, OracleStatusService oracles, IsolatedBalanceRepository isolated) {
+        this.isolated = isolated;
         this.settings = settings;
         this.live = live;
         this.oracles = oracles;
@@ -170,7 +197,8 @@ public class MarginService {
                                         .map(mp -> new MarginInputs(now, as, is, ps, ss, mp))))))
                 .flatMap(in -> data.balances(tenant, accountId)
                         .flatMap(bs -> data.positions(tenant, accountId)
-                                .map(pos -> new Loaded(in, acc, bs, pos, ANSWERED_FROM_DATABASE)))));
+                                .flatMap(pos -> isolated.of(tenant, accountId)
+                                        .map(iso -> new Loaded(in, acc, bs, pos, ANSWERED_FROM_DATABASE, iso))))));
     }
 
     /**
@@ -207,7 +235,7 @@ public class MarginService {
                 .emitOn(Infrastructure.getDefaultWorkerPool()).map(e -> {
                     Loaded l = e.getKey();
                     Account a = l.accounts().get(0);
-                    MarginInputs.Built b = run(() -> l.inputs().build(a, l.balances(), l.positions(), List.of(),
+                    MarginInputs.Built b = run(() -> l.build(a, l.balances(), l.positions(), List.of(),
                             List.of()));
                     return new AccountMargin(a, run(() -> MarginEngine.DEFAULT.compute(b.account(), b.market(),
                             b.params())), l.inputs().valuationTime(), b.parameterVersions())
@@ -247,19 +275,25 @@ public class MarginService {
             }
             checkNoOverdraw(in, l.balances(), transfers);
             Account a = l.accounts().get(0);
-            MarginInputs.Built b = run(() -> in.build(a, l.balances(), l.positions(), tradeInstruments,
+            MarginInputs.Built b = run(() -> l.build(a, l.balances(), l.positions(), tradeInstruments,
                     transferAssets));
             AccountInput changed = b.account();
             for (int i = 0; i < trades.size(); i++) {
                 Instrument x = tradeInstruments.get(i);
                 WhatIfTrade t = trades.get(i);
-                HypotheticalChange.Trade change = run(() -> new HypotheticalChange.Trade("cross",
+                String pool = in.poolOf(a, x.id);
+                if (changed.pools().stream().noneMatch(p -> p.poolId().equals(pool))) {
+                    changed = changed.withPool(io.ballast.margin.product.MarginPool.isolated(pool, List.of(),
+                            List.of()));
+                }
+                HypotheticalChange.Trade change = run(() -> new HypotheticalChange.Trade(pool,
                         in.engineInstrument(x), t.quantity().multiply(x.contractSize).doubleValue(),
                         t.price().doubleValue()));
                 changed = MarginEngine.DEFAULT.apply(changed, change);
             }
             for (WhatIfTransfer t : transfers) {
-                changed = MarginEngine.DEFAULT.apply(changed, new HypotheticalChange.Transfer("cross", t.asset(),
+                changed = MarginEngine.DEFAULT.apply(changed, new HypotheticalChange.Transfer(MarginInputs.CROSS_POOL,
+                        t.asset(),
                         t.amount()));
             }
             AccountInput after = changed;
@@ -331,7 +365,7 @@ public class MarginService {
         Map<UUID, String> failed = new LinkedHashMap<>();
         for (Account a : l.accounts()) {
             try {
-                MarginInputs.Built b = run(() -> l.inputs().build(a, balances.getOrDefault(a.id, List.of()),
+                MarginInputs.Built b = run(() -> l.build(a, balances.getOrDefault(a.id, List.of()),
                         positions.getOrDefault(a.id, List.of()), List.of(), List.of()));
                 computed.add(new AccountMargin(a, run(() -> MarginEngine.DEFAULT.computeRequirements(
                         b.account(), b.market(), b.params())), l.inputs().valuationTime(), List.of(), l.from(),

@@ -251,8 +251,10 @@ public class Evidence {
                 List<Balance> bs = balances.getOrDefault(a.id, List.of());
                 List<Position> ps = positions.getOrDefault(a.id, List.of());
                 try {
-                    MarginResult r0 = compute(now, a, bs, ps);
-                    MarginResult r1 = compute(after, a, bs, ps);
+                    List<io.ballast.risk.collateral.domain.IsolatedBalance> iso = l.isolated().stream()
+                            .filter(x -> x.id.accountId().equals(a.id)).toList();
+                    MarginResult r0 = compute(now, a, bs, ps, iso);
+                    MarginResult r1 = compute(after, a, bs, ps, iso);
                     impacts.add(new AccountImpact(a.id, a.externalId, r0.status(), r1.status(),
                             r0.initialMarginUsd(), r1.initialMarginUsd(),
                             r1.initialMarginUsd() - r0.initialMarginUsd()));
@@ -302,8 +304,9 @@ public class Evidence {
         return ctx == null ? computed : computed.emitOn(r -> ctx.runOnContext(v -> r.run()));
     }
 
-    private static MarginResult compute(MarginInputs in, Account a, List<Balance> bs, List<Position> ps) {
-        MarginInputs.Built b = in.build(a, bs, ps, List.of(), List.of());
+    private static MarginResult compute(MarginInputs in, Account a, List<Balance> bs, List<Position> ps,
+            List<io.ballast.risk.collateral.domain.IsolatedBalance> isolated) {
+        MarginInputs.Built b = in.build(a, bs, ps, isolated, List.of(), List.of());
         return MarginEngine.DEFAULT.compute(b.account(), b.market(), b.params());
     }
 }
