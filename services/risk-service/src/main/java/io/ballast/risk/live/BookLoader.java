@@ -11,6 +11,7 @@ import io.ballast.risk.repository.AssetRepository;
 import io.ballast.risk.repository.InstrumentRepository;
 import io.ballast.risk.repository.MarginDataRepository;
 import io.ballast.risk.repository.MarketPriceRepository;
+import io.ballast.risk.tenancy.rls.RowSecurity;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
@@ -115,7 +116,7 @@ public class BookLoader {
     private <T> Uni<List<T>> pages(String sql, TenantId tenant, Function<Row, T> map, Function<T, UUID[]> key,
             List<T> into) {
         UUID[] after = into.isEmpty() ? new UUID[] {ZERO, ZERO} : key.apply(into.get(into.size() - 1));
-        return pool.preparedQuery(sql).execute(Tuple.of(tenant.value(), after[0], after[1], PAGE)).flatMap(rows -> {
+        return RowSecurity.query(pool, tenant, sql, Tuple.of(tenant.value(), after[0], after[1], PAGE)).flatMap(rows -> {
             for (Row r : rows) {
                 into.add(map.apply(r));
             }

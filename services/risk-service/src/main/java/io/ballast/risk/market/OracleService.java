@@ -7,6 +7,7 @@ import io.ballast.risk.market.OracleGuard.Index;
 import io.ballast.risk.market.OracleGuard.SourceTick;
 import io.ballast.risk.market.OracleGuard.Verdict;
 import io.ballast.risk.repository.MarketPriceRepository;
+import io.ballast.risk.tenancy.rls.CrossTenant;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -94,6 +95,7 @@ public class OracleService {
      * @return per tenant, what happened
      */
     @WithTransaction
+    @CrossTenant("a platform tick fans out to every tenant whose oracle uses its source")
     public Uni<TickOutcome> apply(Tick tick, Predicate<UUID> owned, Instant now) {
         Verdict global = guard.checkTick(tick, now);
         if (!global.accepted()) {
