@@ -116,7 +116,8 @@ public class BookLoader {
     private <T> Uni<List<T>> pages(String sql, TenantId tenant, Function<Row, T> map, Function<T, UUID[]> key,
             List<T> into) {
         UUID[] after = into.isEmpty() ? new UUID[] {ZERO, ZERO} : key.apply(into.get(into.size() - 1));
-        return RowSecurity.query(pool, tenant, sql, Tuple.of(tenant.value(), after[0], after[1], PAGE)).flatMap(rows -> {
+        Tuple page = Tuple.of(tenant.value(), after[0], after[1], PAGE);
+        return RowSecurity.query(pool, tenant, sql, page).flatMap(rows -> {
             for (Row r : rows) {
                 into.add(map.apply(r));
             }
