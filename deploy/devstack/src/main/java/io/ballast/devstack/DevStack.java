@@ -98,7 +98,9 @@ public final class DevStack implements AutoCloseable {
      * The Quarkus configuration that points the risk service at these servers (as system properties or a test
      * resource's config map).
      *
-     * @return keys {@code quarkus.datasource.*}, {@code kafka.bootstrap.servers}, the SASL client settings of
+     * @return keys {@code quarkus.datasource.*} (the application role {@link PostgresServer#APP_USER}),
+     *     {@code quarkus.flyway.username} and {@code quarkus.flyway.password} (the owner role
+     *     {@link PostgresServer#OWNER_USER}), {@code kafka.bootstrap.servers}, the SASL client settings of
      *     {@link KafkaUser#SERVICE} ({@code kafka.security.protocol}, {@code kafka.sasl.mechanism},
      *     {@code kafka.sasl.jaas.config}; SmallRye applies {@code kafka.*} to every channel and the health check),
      *     {@code quarkus.oidc.auth-server-url},
@@ -108,8 +110,10 @@ public final class DevStack implements AutoCloseable {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl());
         config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
-        config.put("quarkus.datasource.username", postgres.user());
-        config.put("quarkus.datasource.password", postgres.password());
+        config.put("quarkus.datasource.username", postgres.appUser());
+        config.put("quarkus.datasource.password", postgres.appPassword());
+        config.put("quarkus.flyway.username", postgres.ownerUser());
+        config.put("quarkus.flyway.password", postgres.ownerPassword());
         config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
         KafkaUser.SERVICE.saslClientConfig().forEach((key, value) -> config.put("kafka." + key, value));
         config.put("quarkus.oidc.auth-server-url", keycloak.realmUrl());

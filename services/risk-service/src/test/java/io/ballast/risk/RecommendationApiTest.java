@@ -12,6 +12,7 @@ import io.ballast.risk.security.KeycloakAdmin;
 import io.ballast.risk.support.BallastServersResource;
 import io.ballast.risk.support.TestTenants;
 import io.ballast.risk.support.TestTenants.Tenant;
+import io.ballast.risk.tenancy.rls.RowSecurity;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -147,16 +148,17 @@ class RecommendationApiTest {
         Map<String, Long> out = new LinkedHashMap<>();
         for (String table : List.of("margin_recommendation", "recommendation_run", "forecast_model",
                 "vol_forecast")) {
-            out.put(table, pool.preparedQuery("select count(*) from " + table + " where tenant_id = $1")
-                    .execute(Tuple.of(UUID.fromString(t.id()))).await().indefinitely().iterator().next().getLong(0));
+            out.put(table, RowSecurity.queryAcrossTenants(pool, "select count(*) from " + table
+                    + " where tenant_id = $1", Tuple.of(UUID.fromString(t.id()))).await().indefinitely().iterator()
+                    .next().getLong(0));
         }
         return out;
     }
 
     private List<List<Object>> registered(Tenant t) {
         List<List<Object>> out = new ArrayList<>();
-        pool.preparedQuery("select horizon_days, version, model from forecast_model where tenant_id = $1 "
-                        + "order by horizon_days, version").execute(Tuple.of(UUID.fromString(t.id())))
+        RowSecurity.queryAcrossTenants(pool, "select horizon_days, version, model from forecast_model "
+                        + "where tenant_id = $1 order by horizon_days, version", Tuple.of(UUID.fromString(t.id())))
                 .await().indefinitely()
                 .forEach(r -> out.add(List.of(r.getInteger(0), r.getInteger(1), r.getString(2))));
         return out;
@@ -276,8 +278,8 @@ class RecommendationApiTest {
         assertThat(registered(t)).as("forecasting registered nothing new").isEqualTo(models);
         assertLiveIsInForce(r2);
         assertCappedAgainstLive(r2);
-        assertThat(pool.preparedQuery("select count(*) from vol_forecast where tenant_id = $1 and as_of = $2 "
-                        + "and model_version = 1").execute(Tuple.of(UUID.fromString(t.id()),
+        assertThat(RowSecurity.queryAcrossTenants(pool, "select count(*) from vol_forecast where tenant_id = $1 "
+                        + "and as_of = $2 and model_version = 1", Tuple.of(UUID.fromString(t.id()),
                         java.time.LocalDate.parse("2025-01-01")))
                 .await().indefinitely().iterator().next().getLong(0)).isEqualTo(2L);
 
@@ -323,8 +325,8 @@ class RecommendationApiTest {
         List<List<UUID>> claimed = Uni.join().all(job.claimAndRun("instance-a"), job.claimAndRun("instance-b"))
                 .andFailFast().await().indefinitely();
 
-        var runs = pool.preparedQuery("select id, status, attempts from recommendation_run where tenant_id = $1 "
-                + "and kind = 'DAILY'").execute(Tuple.of(tenant)).await().indefinitely();
+        var runs = RowSecurity.queryAcrossTenants(pool, "select id, status, attempts from recommendation_run "
+                + "where tenant_id = $1 and kind = 'DAILY'", Tuple.of(tenant)).await().indefinitely();
         assertThat(runs.rowCount()).isEqualTo(1);
         var run = runs.iterator().next();
         assertThat(claimed.stream().flatMap(List::stream).filter(run.getUUID(0)::equals).count())
@@ -376,8 +378,9 @@ class RecommendationApiTest {
     private String runQueued(UUID tenant, String kind, java.time.LocalDate day) {
         for (int i = 0; i < 2400; i++) {
             job.claimAndRun("instance-test").await().indefinitely();
-            var rows = pool.preparedQuery("select status from recommendation_run where tenant_id = $1 and kind = $2 "
-                    + "and run_date = $3").execute(Tuple.of(tenant, kind, day)).await().indefinitely();
+            var rows = RowSecurity.queryAcrossTenants(pool, "select status from recommendation_run "
+                    + "where tenant_id = $1 and kind = $2 and run_date = $3", Tuple.of(tenant, kind, day))
+                    .await().indefinitely();
             String status = rows.iterator().next().getString(0);
             if (List.of("SUCCEEDED", "FAILED").contains(status)) {
                 return status;
@@ -390,8 +393,9 @@ class RecommendationApiTest {
     /** Waits until no run of any tenant is pending or running (so the race below has free threads to race for). */
     private void awaitIdleQueue() {
         for (int i = 0; i < 2400; i++) {
-            if (pool.query("select count(*) from recommendation_run where status in ('PENDING', 'RUNNING')")
-                    .execute().await().indefinitely().iterator().next().getLong(0) == 0) {
+            if (RowSecurity.queryAcrossTenants(pool, "select count(*) from recommendation_run where status in "
+                            + "('PENDING', 'RUNNING')", Tuple.tuple())
+                    .await().indefinitely().iterator().next().getLong(0) == 0) {
                 return;
             }
             sleep(250);

@@ -13,6 +13,7 @@ import io.ballast.risk.repository.AssetRepository;
 import io.ballast.risk.repository.InstrumentRepository;
 import io.ballast.risk.repository.MarginDataRepository;
 import io.ballast.risk.repository.MarketPriceRepository;
+import io.ballast.risk.tenancy.rls.RowSecurity;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
@@ -124,7 +125,8 @@ public class BookLoader {
     private <T> Uni<List<T>> pages(String sql, TenantId tenant, Function<Row, T> map, Function<T, UUID[]> key,
             List<T> into) {
         UUID[] after = into.isEmpty() ? new UUID[] {ZERO, ZERO} : key.apply(into.get(into.size() - 1));
-        return pool.preparedQuery(sql).execute(Tuple.of(tenant.value(), after[0], after[1], PAGE)).flatMap(rows -> {
+        Tuple page = Tuple.of(tenant.value(), after[0], after[1], PAGE);
+        return RowSecurity.query(pool, tenant, sql, page).flatMap(rows -> {
             for (Row r : rows) {
                 into.add(map.apply(r));
             }
@@ -136,7 +138,7 @@ public class BookLoader {
     private Uni<List<IsolatedBalance>> isolatedPages(TenantId tenant, List<IsolatedBalance> into) {
         IsolatedBalance.Key k = into.isEmpty() ? new IsolatedBalance.Key(null, ZERO, ZERO, ZERO)
                 : into.get(into.size() - 1).id;
-        return pool.preparedQuery(ISOLATED).execute(Tuple.of(tenant.value(), k.accountId(), k.instrumentId(),
+        return RowSecurity.query(pool, tenant, ISOLATED, Tuple.of(tenant.value(), k.accountId(), k.instrumentId(),
                 k.assetId(), PAGE)).flatMap(rows -> {
             for (Row r : rows) {
                 IsolatedBalance b = new IsolatedBalance();
@@ -278,10 +280,10 @@ public class BookLoader {
      * @return the two ids
      */
     public Uni<long[]> marks(TenantId tenant) {
-        return pool.preparedQuery("select (select coalesce(max(id), 0) from outbox_event where tenant_id = $1 "
-                        + "and topic = $2) as events, (select coalesce(max(id), 0) from outbox_event where "
-                        + "tenant_id = $1 and topic = $3) as parameters")
-                .execute(Tuple.of(tenant.value(), Topics.EVENTS, Topics.PARAMETERS))
+        return RowSecurity.query(pool, tenant, "select (select coalesce(max(id), 0) from outbox_event where "
+                        + "tenant_id = $1 and topic = $2) as events, (select coalesce(max(id), 0) from outbox_event "
+                        + "where tenant_id = $1 and topic = $3) as parameters",
+                        Tuple.of(tenant.value(), Topics.EVENTS, Topics.PARAMETERS))
                 .map(rows -> {
                     Row r = rows.iterator().next();
                     return new long[] {r.getLong("events"), r.getLong("parameters")};

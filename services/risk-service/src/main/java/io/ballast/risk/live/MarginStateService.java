@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.live.TenantBook.Transition;
 import io.ballast.risk.messaging.Topics;
+import io.ballast.risk.tenancy.rls.RowSecurity;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -78,7 +79,7 @@ public class MarginStateService {
         for (int i = 0; i < transitions.size(); i += CHUNK) {
             chunks.add(transitions.subList(i, Math.min(transitions.size(), i + CHUNK)));
         }
-        return pool.withTransaction(conn -> Multi.createFrom().iterable(chunks)
+        return RowSecurity.inTenant(pool, tenant, conn -> Multi.createFrom().iterable(chunks)
                 .onItem().transformToUniAndConcatenate(chunk -> write(conn, tenant, chunk, priceVersions,
                         parameterVersion, now))
                 .collect().last().replaceWithVoid());

@@ -1,5 +1,6 @@
 package io.ballast.risk.live;
 
+import io.ballast.risk.tenancy.rls.RowSecurity;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
@@ -25,7 +26,9 @@ public class OutboxBacklog {
     /** Counts the unpublished rows (partial index {@code outbox_event_unpublished}). */
     @Scheduled(every = "10s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public Uni<Void> count() {
-        return pool.query("select count(*) from outbox_event where published_at is null").execute()
+        // platform work: the backlog of every tenant (docs/security.md "Row-level security")
+        return RowSecurity.acrossTenants(pool,
+                        conn -> conn.query("select count(*) from outbox_event where published_at is null").execute())
                 .invoke(rows -> backlog.set(rows.iterator().next().getLong(0)))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }

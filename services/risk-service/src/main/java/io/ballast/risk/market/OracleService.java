@@ -7,6 +7,7 @@ import io.ballast.risk.market.OracleGuard.Index;
 import io.ballast.risk.market.OracleGuard.SourceTick;
 import io.ballast.risk.market.OracleGuard.Verdict;
 import io.ballast.risk.repository.MarketPriceRepository;
+import io.ballast.risk.tenancy.rls.CrossTenant;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -110,6 +111,7 @@ public class OracleService {
      * @return per tick what happened, and the index moves
      */
     @WithTransaction
+    @CrossTenant("a platform tick fans out to every tenant whose oracle uses its source")
     public Uni<BatchOutcome> applyAll(List<Tick> ticks, Predicate<UUID> owned, Instant now) {
         List<Verdict> globals = new ArrayList<>(ticks.size());
         java.util.Set<String> symbols = new java.util.TreeSet<>();

@@ -1,6 +1,7 @@
 package io.ballast.risk.messaging;
 
 import io.ballast.risk.config.BallastConfig;
+import io.ballast.risk.tenancy.rls.RowSecurity;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -110,7 +111,8 @@ public class OutboxRelay {
 
     /** Publishes one batch; returns how many rows were published (sent now, or found already on their topic). */
     public Uni<Integer> relayOnce() {
-        return suspectBound().flatMap(upTo -> pool.withTransaction(conn -> conn.preparedQuery(
+        // platform work: the relay publishes every tenant's events (docs/security.md "Row-level security")
+        return suspectBound().flatMap(upTo -> RowSecurity.acrossTenants(pool, conn -> conn.preparedQuery(
                         "select id, topic, tenant_id, aggregate_type, aggregate_id, event_type, payload, created_at, "
                                 + "(id <= $2 or created_at < now() - make_interval(secs => $3) or exists (select 1 "
                                 + "from outbox_attempt a where a.outbox_id = outbox_event.id)) as suspect "
@@ -155,7 +157,8 @@ public class OutboxRelay {
         if (known >= 0) {
             return Uni.createFrom().item(known);
         }
-        return pool.query("select coalesce(max(id), 0) as id from outbox_event").execute()
+        return RowSecurity.acrossTenants(pool,
+                        conn -> conn.query("select coalesce(max(id), 0) as id from outbox_event").execute())
                 .map(rows -> rows.iterator().next().getLong("id"))
                 .invoke(id -> suspectUpTo.compareAndSet(-1, id));
     }

@@ -7,7 +7,7 @@ import io.ballast.risk.domain.FieldError;
 import io.ballast.risk.domain.IdempotencyRecord;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.repository.IdempotencyRepository;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import io.ballast.risk.tenancy.rls.RowSecurity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +65,7 @@ public class IdempotencyService {
     public Uni<Outcome> execute(TenantId tenant, String key, String method, String path, Object request, int status,
             Supplier<Uni<?>> work) {
         if (key == null) {
-            return Panache.withTransaction(work::get).map(body -> new Outcome(status, json(body), false));
+            return RowSecurity.transaction(tenant, work::get).map(body -> new Outcome(status, json(body), false));
         }
         if (!KEY.matcher(key).matches()) {
             return Uni.createFrom().failure(ApiException.badRequest("invalid Idempotency-Key",
@@ -73,7 +73,7 @@ public class IdempotencyService {
         }
         String hash = sha256(method + " " + path + "\n" + json(request));
         IdempotencyRecord.Key id = new IdempotencyRecord.Key(tenant.value(), key);
-        return Panache.withTransaction(() -> repository.findById(id).flatMap(existing -> {
+        return RowSecurity.transaction(tenant, () -> repository.findById(id).flatMap(existing -> {
             if (existing != null) {
                 if (!existing.requestHash.equals(hash)) {
                     return Uni.createFrom().failure(ApiException.unprocessable(

@@ -4,6 +4,7 @@ import io.ballast.ml.data.DailyBar;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.FieldError;
 import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.tenancy.rls.RowSecurity;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -82,7 +83,7 @@ public class MarketHistoryService {
         } catch (ApiException e) {
             return Uni.createFrom().failure(e);
         }
-        return assetId(tenant, underlying).flatMap(asset -> pool.withTransaction(conn -> {
+        return assetId(tenant, underlying).flatMap(asset -> RowSecurity.inTenant(pool, tenant, conn -> {
             List<Tuple> batch = new ArrayList<>(bars.size());
             for (DailyBar b : bars) {
                 batch.add(Tuple.from(List.of(tenant.value(), asset, b.date(), b.open(), b.high(), b.low(),
@@ -116,10 +117,11 @@ public class MarketHistoryService {
 
     /** All stored bars of one asset (by id, already known to belong to the tenant), ascending. */
     public Uni<List<DailyBar>> bars(TenantId tenant, UUID asset, LocalDate from, LocalDate to) {
-        return pool.preparedQuery("select bar_date, open, high, low, close, volume from market_daily_bar "
-                        + "where tenant_id = $1 and asset_id = $2 and ($3::date is null or bar_date >= $3) "
-                        + "and ($4::date is null or bar_date <= $4) order by bar_date")
-                .execute(Tuple.of(tenant.value(), asset, from, to))
+        return RowSecurity.inTenant(pool, tenant, conn -> conn.preparedQuery("select bar_date, open, high, low, "
+                        + "close, volume from market_daily_bar where tenant_id = $1 and asset_id = $2 "
+                        + "and ($3::date is null or bar_date >= $3) and ($4::date is null or bar_date <= $4) "
+                        + "order by bar_date")
+                .execute(Tuple.of(tenant.value(), asset, from, to)))
                 .map(rs -> {
                     List<DailyBar> out = new ArrayList<>(rs.rowCount());
                     for (Row r : rs) {
@@ -132,8 +134,9 @@ public class MarketHistoryService {
 
     /** The tenant's asset id for a symbol; fails with 404 when there is none. */
     public Uni<UUID> assetId(TenantId tenant, String symbol) {
-        return pool.preparedQuery("select id from asset where tenant_id = $1 and symbol = $2")
-                .execute(Tuple.of(tenant.value(), symbol))
+        return RowSecurity.inTenant(pool, tenant,
+                        conn -> conn.preparedQuery("select id from asset where tenant_id = $1 and symbol = $2")
+                                .execute(Tuple.of(tenant.value(), symbol)))
                 .map(rs -> {
                     if (rs.rowCount() == 0) {
                         throw ApiException.notFound("asset", symbol);

@@ -11,6 +11,7 @@ import io.ballast.risk.security.KeycloakAdmin;
 import io.ballast.risk.security.KeycloakAdmin.CreatedClient;
 import io.ballast.risk.security.Roles;
 import io.ballast.risk.security.TenantAccess;
+import io.ballast.risk.tenancy.rls.RowSecurity;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -103,7 +104,8 @@ public class TenantService {
         tenant.adminClientId = admin.clientId();
         tenant.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
         tenant.updatedAt = tenant.createdAt;
-        return Panache.withTransaction(() -> tenants.persist(tenant)
+        // onboarding writes the new tenant's first rows: bound to that tenant (row-level security)
+        return RowSecurity.transaction(TenantId.of(id), () -> tenants.persist(tenant)
                 .call(t -> outbox.record(TenantId.of(id), "tenant", id, "TenantOnboarded",
                         Map.of("tenantId", id, "name", name, "slug", slug)))
                 .call(t -> governance.writeDefaults(TenantId.of(id))));
@@ -121,7 +123,7 @@ public class TenantService {
 
     /** Suspends or resumes a tenant and records a {@code TenantSuspended}/{@code TenantResumed} event. */
     public Uni<Tenant> setStatus(UUID id, TenantStatus status) {
-        return Panache.withTransaction(() -> tenants.findById(id)
+        return RowSecurity.transaction(TenantId.of(id), () -> tenants.findById(id)
                 .onItem().ifNull().failWith(() -> ApiException.notFound("tenant", id))
                 .call(t -> {
                     if (t.status == status) {

@@ -19,6 +19,8 @@ import io.ballast.risk.governance.repository.ProposalRepository;
 import io.ballast.risk.governance.repository.VoteRepository;
 import io.ballast.risk.messaging.OutboxWriter;
 import io.ballast.risk.messaging.Topics;
+import io.ballast.risk.tenancy.rls.CrossTenant;
+import io.ballast.risk.tenancy.rls.RowSecurity;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -308,7 +310,7 @@ public class GovernanceService {
 
     private Uni<Void> receivedOnly(TenantId tenant, Actor model, RecommendationSubmission r,
             Map<String, Object> received) {
-        return Panache.withTransaction(() -> audit.append(tenant, AuditAction.RECOMMENDATION_RECEIVED, model,
+        return RowSecurity.transaction(tenant, () -> audit.append(tenant, AuditAction.RECOMMENDATION_RECEIVED, model,
                 r.assetId(), null, null, received, "no change from the parameters in force",
                 AuditTrail.sha256(audit.toJson(received)))).replaceWithVoid();
     }
@@ -317,7 +319,7 @@ public class GovernanceService {
             LiveParameters.InForce base, Map<String, BigDecimal> change, Map<String, Object> received) {
         Map<String, BigDecimal> before = LiveParameters.before(base, change);
         String digest = AuditTrail.sha256(audit.toJson(received));
-        return Panache.withTransaction(() -> lockPolicy(tenant).flatMap(policy -> audit.append(tenant,
+        return RowSecurity.transaction(tenant, () -> lockPolicy(tenant).flatMap(policy -> audit.append(tenant,
                         AuditAction.RECOMMENDATION_RECEIVED, model, r.assetId(), null, before, received,
                         "within bounds", digest)
                 .flatMap(x -> {
@@ -384,7 +386,7 @@ public class GovernanceService {
     private Uni<Proposal> createProposal(TenantId tenant, Actor actor, ProposalKind kind, ProposalOrigin origin,
             UUID assetId, Map<String, ?> change, Map<String, ?> before, Map<String, Object> ev, String reason,
             UUID recommendationId, String modelVersion, Map<String, Object> received) {
-        return Panache.withTransaction(() -> lockPolicy(tenant).flatMap(policy -> {
+        return RowSecurity.transaction(tenant, () -> lockPolicy(tenant).flatMap(policy -> {
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             Proposal p = new Proposal();
             p.id = UUID.randomUUID();
@@ -603,6 +605,7 @@ public class GovernanceService {
      * @return how many proposals changed state
      */
     @WithTransaction
+    @CrossTenant("the scheduled sweep finds due and expired proposals of every tenant")
     public Uni<Integer> sweep(int limit) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         return proposals.dueForUpdate(ProposalStatus.APPROVED, "effective_at", now, limit)

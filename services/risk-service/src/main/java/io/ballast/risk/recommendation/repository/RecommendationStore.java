@@ -9,6 +9,7 @@ import io.ballast.predictive.RecommendedParameters;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.recommendation.service.AssetRecommendation;
+import io.ballast.risk.tenancy.rls.RowSecurity;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -97,8 +98,9 @@ public class RecommendationStore {
 
     /** The tenant's assets by symbol (only {@code symbol} when given; 404 when that one does not exist). */
     public Uni<List<AssetRef>> assets(TenantId tenant, String symbol) {
-        return pool.preparedQuery("select id, symbol from asset where tenant_id = $1 and ($2::text is null or "
-                        + "symbol = $2) order by symbol").execute(Tuple.of(tenant.value(), symbol))
+        return RowSecurity.query(pool, tenant,
+                        "select id, symbol from asset where tenant_id = $1 and ($2::text is null or "
+                        + "symbol = $2) order by symbol", Tuple.of(tenant.value(), symbol))
                 .map(rows -> {
                     if (symbol != null && rows.rowCount() == 0) {
                         throw ApiException.notFound("asset", symbol);
@@ -111,8 +113,8 @@ public class RecommendationStore {
 
     /** Daily bars stored per asset id (assets without bars are absent). */
     public Uni<Map<UUID, Long>> barCounts(TenantId tenant) {
-        return pool.preparedQuery("select asset_id, count(*) from market_daily_bar where tenant_id = $1 "
-                        + "group by asset_id").execute(Tuple.of(tenant.value()))
+        return RowSecurity.query(pool, tenant, "select asset_id, count(*) from market_daily_bar where tenant_id = $1 "
+                        + "group by asset_id", Tuple.of(tenant.value()))
                 .map(rows -> {
                     Map<UUID, Long> out = new HashMap<>();
                     rows.forEach(r -> out.put(r.getUUID(0), r.getLong(1)));
@@ -122,10 +124,11 @@ public class RecommendationStore {
 
     /** The latest stored recommendation of every asset of the tenant, by asset id. */
     public Uni<Map<UUID, StoredRecommendation>> latest(TenantId tenant) {
-        return pool.preparedQuery("select distinct on (asset_id) asset_id, evaluation_date, history_fingerprint, "
+        return RowSecurity.query(pool, tenant,
+                        "select distinct on (asset_id) asset_id, evaluation_date, history_fingerprint, "
                         + "guardrail_state::text, recommendation::text from margin_recommendation "
-                        + "where tenant_id = $1 order by asset_id, evaluation_date desc, created_at desc")
-                .execute(Tuple.of(tenant.value()))
+                        + "where tenant_id = $1 order by asset_id, evaluation_date desc, created_at desc",
+                        Tuple.of(tenant.value()))
                 .map(rows -> {
                     Map<UUID, StoredRecommendation> out = new HashMap<>();
                     rows.forEach(r -> out.put(r.getUUID(0), stored(r, 1)));
@@ -135,29 +138,28 @@ public class RecommendationStore {
 
     /** The latest recommendation of an asset made for a day before {@code day}, or null. */
     public Uni<StoredRecommendation> latestBefore(TenantId tenant, UUID asset, LocalDate day) {
-        return pool.preparedQuery("select evaluation_date, history_fingerprint, guardrail_state::text, "
+        return RowSecurity.query(pool, tenant, "select evaluation_date, history_fingerprint, guardrail_state::text, "
                         + "recommendation::text from margin_recommendation where tenant_id = $1 and asset_id = $2 "
-                        + "and evaluation_date < $3 order by evaluation_date desc, created_at desc limit 1")
-                .execute(Tuple.of(tenant.value(), asset, day))
+                        + "and evaluation_date < $3 order by evaluation_date desc, created_at desc limit 1",
+                        Tuple.of(tenant.value(), asset, day))
                 .map(rows -> rows.rowCount() == 0 ? null : stored(rows.iterator().next(), 0));
     }
 
     /** The recommendation already made for this asset, day and history, or null. */
     public Uni<StoredRecommendation> existing(TenantId tenant, UUID asset, LocalDate day, String fingerprint) {
-        return pool.preparedQuery("select evaluation_date, history_fingerprint, guardrail_state::text, "
+        return RowSecurity.query(pool, tenant, "select evaluation_date, history_fingerprint, guardrail_state::text, "
                         + "recommendation::text from margin_recommendation where tenant_id = $1 and asset_id = $2 "
-                        + "and evaluation_date = $3 and history_fingerprint = $4 limit 1")
-                .execute(Tuple.of(tenant.value(), asset, day, fingerprint))
+                        + "and evaluation_date = $3 and history_fingerprint = $4 limit 1",
+                        Tuple.of(tenant.value(), asset, day, fingerprint))
                 .map(rows -> rows.rowCount() == 0 ? null : stored(rows.iterator().next(), 0));
     }
 
     /** The asset's risk parameters in force now, or null when it has none. */
     public Uni<InForce> inForce(TenantId tenant, UUID asset) {
-        return pool.preparedQuery("select version, effective_from, maintenance_margin_fraction, "
+        return RowSecurity.query(pool, tenant, "select version, effective_from, maintenance_margin_fraction, "
                         + "initial_margin_fraction, collateral_haircut from risk_parameter where tenant_id = $1 "
                         + "and scope = 'ASSET' and target_id = $2 and effective_from <= now() "
-                        + "order by effective_from desc, version desc limit 1")
-                .execute(Tuple.of(tenant.value(), asset))
+                        + "order by effective_from desc, version desc limit 1", Tuple.of(tenant.value(), asset))
                 .map(rows -> {
                     if (rows.rowCount() == 0) {
                         return null;
@@ -170,10 +172,9 @@ public class RecommendationStore {
 
     /** The champion (highest version) of every horizon registered for the asset, by horizon. */
     public Uni<Map<Integer, RegisteredModel>> champions(TenantId tenant, UUID asset, String symbol) {
-        return pool.preparedQuery("select distinct on (horizon_days) id, horizon_days, version, model, "
+        return RowSecurity.query(pool, tenant, "select distinct on (horizon_days) id, horizon_days, version, model, "
                         + "metadata::text, model_bytes from forecast_model where tenant_id = $1 and asset_id = $2 "
-                        + "order by horizon_days, version desc")
-                .execute(Tuple.of(tenant.value(), asset))
+                        + "order by horizon_days, version desc", Tuple.of(tenant.value(), asset))
                 .map(rows -> {
                     Map<Integer, RegisteredModel> out = new TreeMap<>();
                     for (Row r : rows) {
@@ -194,7 +195,8 @@ public class RecommendationStore {
      * @return the version
      */
     public Uni<Integer> register(TenantId tenant, UUID asset, List<ModelArtifact> artifacts) {
-        return pool.withTransaction(conn -> conn.preparedQuery("select coalesce(max(version), 0) + 1 from "
+        return RowSecurity.inTenant(pool, tenant,
+                        conn -> conn.preparedQuery("select coalesce(max(version), 0) + 1 from "
                         + "forecast_model where tenant_id = $1 and asset_id = $2")
                 .execute(Tuple.of(tenant.value(), asset))
                 .flatMap(rows -> {
@@ -226,7 +228,8 @@ public class RecommendationStore {
         List<Object> values = Arrays.asList(rec.id(), tenant.value(), asset, rec.date(), rec.lastBarDate(),
                 rec.forecastModel(), rec.decision(), rec.recommended().mmf(), rec.recommended().imf(), write(next),
                 write(rec), fingerprint, fed == null ? null : write(fed), runId, rec.modelVersion());
-        return pool.withTransaction(conn -> conn.preparedQuery("insert into margin_recommendation (id, tenant_id, "
+        return RowSecurity.inTenant(pool, tenant,
+                        conn -> conn.preparedQuery("insert into margin_recommendation (id, tenant_id, "
                         + "asset_id, evaluation_date, last_bar_date, forecast_model, decision, mmf, imf, "
                         + "guardrail_state, recommendation, history_fingerprint, previous_state, run_id, "
                         + "model_version) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb, "

@@ -1,6 +1,7 @@
 package io.ballast.risk.recommendation.repository;
 
 import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.tenancy.rls.RowSecurity;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -78,11 +79,12 @@ public class RunRepository {
         if (kind == Kind.MANUAL) {
             throw new IllegalArgumentException("manual runs are admitted, not scheduled");
         }
-        return pool.preparedQuery("insert into recommendation_run (id, tenant_id, kind, run_date, status, "
+        return RowSecurity.queryAcrossTenants(pool,
+                        "insert into recommendation_run (id, tenant_id, kind, run_date, status, "
                         + "requested_by) select gen_random_uuid(), t.id, $1, $2, 'PENDING', 'scheduler' from tenant t "
                         + "where t.status = 'ACTIVE' and ($3::uuid is null or t.id = $3) "
-                        + "on conflict (tenant_id, kind, run_date) where kind in ('DAILY', 'RETRAIN') do nothing")
-                .execute(Tuple.of(kind.name(), day, onlyTenant)).map(r -> r.rowCount());
+                        + "on conflict (tenant_id, kind, run_date) where kind in ('DAILY', 'RETRAIN') do nothing",
+                        Tuple.of(kind.name(), day, onlyTenant)).map(r -> r.rowCount());
     }
 
     /**
@@ -93,7 +95,7 @@ public class RunRepository {
      * @param perHour     manual runs allowed per rolling hour
      */
     public Uni<Admission> admitManual(TenantId tenant, String requestedBy, int perHour) {
-        return pool.withTransaction(conn -> conn.preparedQuery("select count(*) from "
+        return RowSecurity.inTenant(pool, tenant, conn -> conn.preparedQuery("select count(*) from "
                         + "(select pg_advisory_xact_lock(hashtext($1))) l")
                 .execute(Tuple.of("recommendation_run:" + tenant.value()))
                 .flatMap(x -> conn.preparedQuery("select count(*) filter (where created_at > clock_timestamp() "
@@ -123,8 +125,9 @@ public class RunRepository {
 
     /** A tenant's run, or null (another tenant's run is the same as none). */
     public Uni<Run> find(TenantId tenant, UUID id) {
-        return pool.preparedQuery("select " + COLUMNS + " from recommendation_run where tenant_id = $1 and id = $2")
-                .execute(Tuple.of(tenant.value(), id))
+        return RowSecurity.query(pool, tenant,
+                        "select " + COLUMNS + " from recommendation_run where tenant_id = $1 and id = $2",
+                        Tuple.of(tenant.value(), id))
                 .map(rows -> rows.rowCount() == 0 ? null : run(rows.iterator().next()));
     }
 
@@ -141,17 +144,18 @@ public class RunRepository {
         if (max <= 0) {
             return Uni.createFrom().item(List.of());
         }
-        return pool.preparedQuery("update recommendation_run set status = 'FAILED', finished_at = clock_timestamp(), "
+        return RowSecurity.queryAcrossTenants(pool,
+                        "update recommendation_run set status = 'FAILED', finished_at = clock_timestamp(), "
                         + "error = 'lease expired after ' || attempts || ' attempts' where status = 'RUNNING' "
-                        + "and lease_until < clock_timestamp() and attempts >= $1")
-                .execute(Tuple.of(maxAttempts))
-                .flatMap(x -> pool.preparedQuery("update recommendation_run r set status = 'RUNNING', "
+                        + "and lease_until < clock_timestamp() and attempts >= $1", Tuple.of(maxAttempts))
+                .flatMap(x -> RowSecurity.queryAcrossTenants(pool,
+                                "update recommendation_run r set status = 'RUNNING', "
                                 + "attempts = r.attempts + 1, claimed_by = $1, started_at = clock_timestamp(), "
                                 + "lease_until = clock_timestamp() + make_interval(secs => $2) "
                                 + "where r.id in (select id from recommendation_run where status = 'PENDING' "
                                 + "or (status = 'RUNNING' and lease_until < clock_timestamp()) order by created_at "
-                                + "limit $3 for update skip locked) returning " + prefixed("r"))
-                        .execute(Tuple.of(claimer, (double) lease.toSeconds(), max)))
+                                + "limit $3 for update skip locked) returning " + prefixed("r"),
+                                Tuple.of(claimer, (double) lease.toSeconds(), max)))
                 .map(rows -> {
                     List<Run> out = new ArrayList<>();
                     rows.forEach(r -> out.add(run(r)));
@@ -165,11 +169,11 @@ public class RunRepository {
      * @return true when the run was ended by this call
      */
     public Uni<Boolean> finish(UUID id, String claimer, boolean succeeded, JsonObject result, String error) {
-        return pool.preparedQuery("update recommendation_run set status = $3, finished_at = clock_timestamp(), "
+        return RowSecurity.queryAcrossTenants(pool,
+                        "update recommendation_run set status = $3, finished_at = clock_timestamp(), "
                         + "result = $4::text::jsonb, error = $5 where id = $1 and claimed_by = $2 "
-                        + "and status = 'RUNNING'")
-                .execute(Tuple.from(Arrays.asList(id, claimer, succeeded ? "SUCCEEDED" : "FAILED",
-                        result == null ? null : result.encode(), error)))
+                        + "and status = 'RUNNING'", Tuple.from(Arrays.asList(id, claimer,
+                                succeeded ? "SUCCEEDED" : "FAILED", result == null ? null : result.encode(), error)))
                 .map(r -> r.rowCount() == 1);
     }
 

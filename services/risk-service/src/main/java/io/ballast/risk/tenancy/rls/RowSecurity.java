@@ -1,0 +1,153 @@
+package io.ballast.risk.tenancy.rls;
+
+import io.ballast.risk.domain.TenantId;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.util.function.Function;
+import org.hibernate.reactive.mutiny.Mutiny;
+
+/**
+ * The second tenant barrier (docs/security.md "Row-level security"): PostgreSQL policies on every table with a
+ * {@code tenant_id} column admit a row only when it belongs to the tenant named by the transaction-local setting
+ * {@value #TENANT_SETTING}, or when the transaction is opened to every tenant by {@value #PLATFORM_SETTING} =
+ * {@code on}. Both are set with {@code set_config(name, value, true)} ({@code SET LOCAL}): they end with the
+ * transaction, so a pooled connection never carries one into the next transaction, and a transaction that sets
+ * neither sees and writes nothing.
+ *
+ * <p>Panache work is bound by {@link TenantBinding} from the method's {@link TenantId} parameter (or
+ * its {@link CrossTenant} annotation); work on the reactive SQL client goes through {@link #inTenant} or
+ * {@link #acrossTenants}.
+ */
+public final class RowSecurity {
+
+    /** Transaction-local setting naming the tenant whose rows the transaction sees (a UUID as text). */
+    public static final String TENANT_SETTING = "ballast.tenant_id";
+    /** Transaction-local setting that, when {@code on}, opens the transaction to every tenant's rows. */
+    public static final String PLATFORM_SETTING = "ballast.platform";
+
+    private static final String SET_TENANT = "select set_config('" + TENANT_SETTING + "', $1, true)";
+    private static final String SET_PLATFORM = "select set_config('" + PLATFORM_SETTING + "', 'on', true)";
+    private static final String BOUND_KEY = "ballast.row-security.bound";
+
+    /** What the Panache transaction on this Vert.x context was last bound to. */
+    private record Bound(Mutiny.Transaction transaction, String scope) {
+    }
+
+    private RowSecurity() {
+    }
+
+    /**
+     * Runs work on the reactive SQL client in one transaction bound to a tenant.
+     *
+     * @param pool   the reactive SQL client
+     * @param tenant the tenant whose rows the work sees and writes
+     * @param work   the statements, on the transaction's connection
+     * @param <T>    the result type
+     * @return the work's result, after commit
+     */
+    public static <T> Uni<T> inTenant(Pool pool, TenantId tenant, Function<SqlConnection, Uni<T>> work) {
+        return pool.withTransaction(conn -> conn.preparedQuery(SET_TENANT).execute(Tuple.of(tenant.toString()))
+                .chain(() -> work.apply(conn)));
+    }
+
+    /**
+     * Runs platform work on the reactive SQL client in one transaction opened to every tenant's rows. Only for
+     * the code paths listed in docs/security.md "Row-level security".
+     *
+     * @param pool the reactive SQL client
+     * @param work the statements, on the transaction's connection
+     * @param <T>  the result type
+     * @return the work's result, after commit
+     */
+    public static <T> Uni<T> acrossTenants(Pool pool, Function<SqlConnection, Uni<T>> work) {
+        return pool.withTransaction(conn -> conn.query(SET_PLATFORM).execute().chain(() -> work.apply(conn)));
+    }
+
+    /**
+     * Runs one prepared statement on the reactive SQL client in a transaction bound to a tenant.
+     *
+     * @param pool      the reactive SQL client
+     * @param tenant    the tenant whose rows the statement sees and writes
+     * @param sql       the statement
+     * @param arguments its arguments
+     * @return its rows, after commit
+     */
+    public static Uni<RowSet<Row>> query(Pool pool, TenantId tenant, String sql, Tuple arguments) {
+        return inTenant(pool, tenant, conn -> conn.preparedQuery(sql).execute(arguments));
+    }
+
+    /**
+     * Runs one prepared statement of platform work in a transaction opened to every tenant's rows. Only for the code
+     * paths listed in docs/security.md "Row-level security".
+     *
+     * @param pool      the reactive SQL client
+     * @param sql       the statement
+     * @param arguments its arguments
+     * @return its rows, after commit
+     */
+    public static Uni<RowSet<Row>> queryAcrossTenants(Pool pool, String sql, Tuple arguments) {
+        return acrossTenants(pool, conn -> conn.preparedQuery(sql).execute(arguments));
+    }
+
+    /**
+     * Runs Panache work in a transaction (joined if one is open) bound to a tenant: for programmatic transactions
+     * whose first statement is not a method with a {@link TenantId} parameter (which {@link TenantBinding} binds).
+     *
+     * @param tenant the tenant whose rows the work sees and writes
+     * @param work   the work
+     * @param <T>    the result type
+     * @return the work's result, after commit (or as part of the enclosing transaction)
+     */
+    public static <T> Uni<T> transaction(TenantId tenant, java.util.function.Supplier<Uni<T>> work) {
+        return Panache.withTransaction(() -> bindTenant(tenant).chain(() -> work.get()));
+    }
+
+    /**
+     * Binds the current Panache transaction to a tenant (once per transaction; a repeat for the same tenant costs
+     * nothing). Must run inside {@code Panache.withTransaction}.
+     *
+     * @param tenant the tenant whose rows the rest of the transaction sees and writes
+     * @return completes once the setting is in place
+     */
+    public static Uni<Void> bindTenant(TenantId tenant) {
+        return bind("tenant:" + tenant, "select set_config('" + TENANT_SETTING + "', ?1, true)", tenant.toString());
+    }
+
+    /**
+     * Opens the current Panache transaction to every tenant's rows. Must run inside {@code Panache.withTransaction};
+     * reached through {@link CrossTenant} methods only.
+     *
+     * @return completes once the setting is in place
+     */
+    static Uni<Void> bindPlatform() {
+        return bind("platform", "select set_config('" + PLATFORM_SETTING + "', ?1, true)", "on");
+    }
+
+    private static Uni<Void> bind(String scope, String sql, String value) {
+        return Panache.getSession().chain(session -> {
+            Mutiny.Transaction transaction = session.currentTransaction();
+            if (transaction == null) {
+                return Uni.createFrom().failure(new IllegalStateException(
+                        "row-level security is set per transaction: bind inside Panache.withTransaction"));
+            }
+            Context context = Vertx.currentContext();
+            Bound bound = context == null ? null : context.getLocal(BOUND_KEY);
+            if (bound != null && bound.transaction() == transaction && bound.scope().equals(scope)) {
+                return Uni.createFrom().voidItem();
+            }
+            return session.createNativeQuery(sql, String.class).setParameter(1, value).getSingleResult()
+                    .invoke(x -> {
+                        if (context != null) {
+                            context.putLocal(BOUND_KEY, new Bound(transaction, scope));
+                        }
+                    }).replaceWithVoid();
+        });
+    }
+}
