@@ -180,14 +180,15 @@ class IsolatedPoolTest {
         // equity 0 against MM 3,000; the allocations bring them back)
         String a = isolatedAccount(t, "0xISOLIVE");
         TestTenants.prices(t, Map.of("BTC", new Object[] {55000, 0.5}));
+        // the event at BTC 55,000 (caused by the price event, or by a book build that saw the price already)
         List<JsonObject> events = KafkaClients.read("ballast.margin-events", r -> t.id().equals(r.key()),
                         rs -> rs.stream().anyMatch(r -> r.value().contains("\"LIQUIDATABLE\"")
-                                && r.value().contains("event:MarketPricesPut")),
-                        Duration.ofSeconds(90), Duration.ofSeconds(3)).stream()
+                                && r.value().contains("\"priceUsd\":55000.0")),
+                        Duration.ofSeconds(120), Duration.ofSeconds(3)).stream()
                 .map(r -> new JsonObject(r.value()))
                 .filter(e -> a.equals(e.getJsonObject("payload").getString("accountId"))
                         && "LIQUIDATABLE".equals(e.getString("type"))
-                        && "event:MarketPricesPut".equals(e.getJsonObject("payload").getString("cause"))).toList();
+                        && e.encode().contains("\"priceUsd\":55000.0")).toList();
         assertThat(events).hasSize(1);
         JsonObject p = events.get(0).getJsonObject("payload");
         assertThat(p.getString("poolId")).isEqualTo("iso-BTC-PERP");
