@@ -176,18 +176,28 @@ class IsolatedPoolTest {
     @Test
     void theLiveLoopPublishesTheIsolatedPoolsLiquidationWithAPlanForThatPoolOnly() throws Exception {
         Tenant t = fixture("iso-live");
-        // (its positions come before their collateral, so the live loop may call them LIQUIDATABLE in between:
-        // equity 0 against MM 3,000; the allocations bring them back)
-        String a = isolatedAccount(t, "0xISOLIVE");
+        // collateral first, then the positions: the account is never liquidatable before the price move, however
+        // late the live loop builds its book
+        String a = t.asIntegrator().body(Map.of("externalId", "0xISOLIVE", "marginMode", "ISOLATED"))
+                .post("/api/v1/accounts").then().statusCode(201).extract().path("id");
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "20000")).post("/api/v1/accounts/" + a
+                + "/deposits").then().statusCode(201);
+        transfer(t, a, "BTC-PERP", "in", "7000", null).then().statusCode(201);
+        transfer(t, a, "ETH-PERP", "in", "4000", null).then().statusCode(201);
+        t.asIntegrator().body(Map.of("quantity", "1", "entryPrice", "60000"))
+                .put("/api/v1/accounts/" + a + "/positions/BTC-PERP").then().statusCode(200);
+        t.asIntegrator().body(Map.of("quantity", "10", "entryPrice", "3000"))
+                .put("/api/v1/accounts/" + a + "/positions/ETH-PERP").then().statusCode(200);
         TestTenants.prices(t, Map.of("BTC", new Object[] {55000, 0.5}));
+        // the event at BTC 55,000 (caused by the price event, or by a book build that saw the price already)
         List<JsonObject> events = KafkaClients.read("ballast.margin-events", r -> t.id().equals(r.key()),
                         rs -> rs.stream().anyMatch(r -> r.value().contains("\"LIQUIDATABLE\"")
-                                && r.value().contains("event:MarketPricesPut")),
-                        Duration.ofSeconds(90), Duration.ofSeconds(3)).stream()
+                                && r.value().contains("\"priceUsd\":55000.0")),
+                        Duration.ofSeconds(120), Duration.ofSeconds(3)).stream()
                 .map(r -> new JsonObject(r.value()))
                 .filter(e -> a.equals(e.getJsonObject("payload").getString("accountId"))
                         && "LIQUIDATABLE".equals(e.getString("type"))
-                        && "event:MarketPricesPut".equals(e.getJsonObject("payload").getString("cause"))).toList();
+                        && e.encode().contains("\"priceUsd\":55000.0")).toList();
         assertThat(events).hasSize(1);
         JsonObject p = events.get(0).getJsonObject("payload");
         assertThat(p.getString("poolId")).isEqualTo("iso-BTC-PERP");
