@@ -222,8 +222,11 @@ class WithdrawalMarginTest {
     /** The outbox id of each event type of an account (the last one of each type). */
     private Map<String, Long> outboxIds(Tenant t, String account) {
         Map<String, Long> ids = new HashMap<>();
-        for (Row r : pool.preparedQuery("select id, event_type from outbox_event where tenant_id = $1 and "
-                        + "aggregate_id = $2 order by id").execute(Tuple.of(java.util.UUID.fromString(t.id()), account))
+        java.util.UUID tenant = java.util.UUID.fromString(t.id());
+        // bound to the tenant: under row-level security an unbound read of outbox_event sees nothing
+        for (Row r : io.ballast.risk.tenancy.rls.RowSecurity.query(pool, io.ballast.risk.domain.TenantId.of(tenant),
+                        "select id, event_type from outbox_event where tenant_id = $1 and aggregate_id = $2 order by id",
+                        Tuple.of(tenant, account))
                 .await().atMost(java.time.Duration.ofSeconds(30))) {
             ids.put(r.getString("event_type"), r.getLong("id"));
         }
