@@ -271,6 +271,9 @@ class LiveMarginKafkaTest {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
         // the ISOLATED account's pools are evaluated one by one (the bulk book holds single-pool accounts)
         assertThat(bulk).as("accounts held by bulk books").isGreaterThanOrEqualTo(6);
+        // consumer lag of the price stream (Micrometer's Kafka binder on the connector's consumers)
+        assertThat(metrics.lines().filter(l -> l.startsWith("kafka_consumer_fetch_manager_records_lag_max{"))
+                .filter(l -> l.contains("ballast-prices")).toList()).as("consumer lag of ballast-prices").isNotEmpty();
     }
 
     private static void assertSameSummary(Tenant t, int accounts) {

@@ -1,38 +1,30 @@
 package io.ballast.risk;
 
+import static io.ballast.risk.support.LiveRun.PATH;
+import static io.ballast.risk.support.LiveRun.WAIT;
+import static io.ballast.risk.support.LiveRun.events;
+import static io.ballast.risk.support.LiveRun.fixture;
+import static io.ballast.risk.support.LiveRun.owner;
+import static io.ballast.risk.support.LiveRun.ticks;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ballast.devstack.ChildProcess;
 import io.ballast.devstack.DevStack;
+import io.ballast.devstack.KafkaBroker;
 import io.ballast.devstack.KafkaUser;
-import io.ballast.devstack.Ports;
-import io.ballast.devstack.ProjectRoot;
 import io.ballast.risk.support.BallastServersResource;
-import io.ballast.risk.support.KafkaClients;
+import io.ballast.risk.support.LiveRun;
 import io.ballast.risk.support.TestTenants;
 import io.ballast.risk.support.TestTenants.Tenant;
-import io.restassured.RestAssured;
-import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,162 +43,31 @@ import org.junit.jupiter.api.Test;
  */
 class LiveScaleOutIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(180);
-    /** The tick path: a fall through margin call and liquidation, then back. */
-    private static final List<String> PATH = List.of("58000", "56500", "55000", "54000", "52500", "51500", "50500",
-            "52000", "54500", "57000", "59500", "61000");
-    /** Collateral (USDT) of the fixture's accounts, each long one perpetual at 60,000 (IM 10 %, MM 5 %). */
-    private static final List<Integer> COLLATERAL = List.of(9_000, 10_000, 11_500);
-
-    private static DevStack stack;
-    private static final List<ChildProcess> INSTANCES = new ArrayList<>();
+    private static KafkaBroker kafka;
+    private static LiveRun run;
 
     @BeforeAll
     static void servers() throws Exception {
-        stack = BallastServersResource.servers();
-        for (String id : List.of("a", "b")) { // the instances append to their logs; this run reads them
-            Files.deleteIfExists(ProjectRoot.locate().resolve("services/risk-service/target/it-servers/risk-service-"
-                    + id + ".log"));
-        }
-        try (Admin admin = Admin.create(stack.kafka().clientConfig(KafkaUser.ADMIN))) {
+        DevStack stack = BallastServersResource.servers();
+        kafka = stack.kafka();
+        run = new LiveRun(stack, "risk-service-");
+        try (Admin admin = Admin.create(kafka.clientConfig(KafkaUser.ADMIN))) {
             admin.createTopics(List.of(new NewTopic("ballast.events", 4, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
     }
 
     @AfterAll
     static void stop() {
-        INSTANCES.forEach(ChildProcess::close);
-    }
-
-    /** Starts the packaged service as instance {@code id}; returns its base URL. */
-    private static String start(String id) {
-        Path root = ProjectRoot.locate();
-        Path jar = root.resolve("services/risk-service/target/quarkus-app/quarkus-run.jar");
-        assertThat(jar).as("packaged service (failsafe runs after package)").exists();
-        int port = Ports.free();
-        String url = "http://" + Ports.LOOPBACK + ":" + port;
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx384m"));
-        stack.quarkusConfig().forEach((k, v) -> {
-            if (!k.startsWith("ballast.test.")) {
-                command.add("-D" + k + "=" + v);
-            }
-        });
-        command.addAll(List.of("-Dballast.instance-id=" + id, "-Dquarkus.http.host=" + Ports.LOOPBACK,
-                "-Dquarkus.http.port=" + port,
-                "-Dmp.messaging.incoming.ballast-owned-events.session.timeout.ms=8000",
-                "-Dmp.messaging.incoming.ballast-owned-events.heartbeat.interval.ms=1000",
-                "-jar", jar.toString()));
-        ChildProcess p = ChildProcess.start("risk-service-" + id, command, root, Map.of(),
-                root.resolve("services/risk-service/target/it-servers/risk-service-" + id + ".log"));
-        INSTANCES.add(p);
-        p.awaitReady("instance " + id + " ready", Duration.ofSeconds(240), () -> answers(url + "/q/health/ready"));
-        return url;
-    }
-
-    private static boolean answers(String url) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
-    /** Kills the JVM serving on a URL with SIGKILL: it leaves the consumer group only by timing out. */
-    private static void kill(String url) {
-        String port = url.substring(url.lastIndexOf(':') + 1);
-        List<ProcessHandle> jvms = ProcessHandle.current().descendants().filter(h -> h.info().arguments()
-                .map(a -> List.of(a).contains("-Dquarkus.http.port=" + port)).orElse(false)).toList();
-        // the service JVM is the one without children (the others are the launcher's wrapper around it)
-        List<ProcessHandle> service = jvms.stream().filter(h -> h.children().findAny().isEmpty()).toList();
-        assertThat(service).as("the JVM of " + url).hasSize(1);
-        service.get(0).destroyForcibly();
-        service.get(0).onExit().join();
-    }
-
-    /** A tenant with the fixture on underlying {@code u}; returns its account ids (COLLATERAL order). */
-    private static List<String> fixture(Tenant t, String u) {
-        String usdt = TestTenants.asset(t, "USDT");
-        String asset = TestTenants.asset(t, u);
-        String perp = TestTenants.perpetual(t, u + "-PERP", u, "USDT");
-        TestTenants.riskParameters(t, "assets", usdt, "0.1", "0.05", "0");
-        TestTenants.riskParameters(t, "assets", asset, "0.1", "0.05", "0.1");
-        TestTenants.riskParameters(t, "instruments", perp, "0.1", "0.05", "0");
-        TestTenants.prices(t, Map.of("USDT", 1, u, new Object[] {60000, 0.5}));
-        List<String> accounts = new ArrayList<>();
-        for (int i = 0; i < COLLATERAL.size(); i++) {
-            String a = TestTenants.account(t, "0xSCALE" + i);
-            t.asIntegrator().body(Map.of("asset", "USDT", "amount", String.valueOf(COLLATERAL.get(i))))
-                    .post("/api/v1/accounts/" + a + "/deposits").then().statusCode(201);
-            t.asIntegrator().body(Map.of("quantity", "1", "entryPrice", "60000"))
-                    .put("/api/v1/accounts/" + a + "/positions/" + u + "-PERP").then().statusCode(200);
-            accounts.add(a);
-        }
-        return accounts;
-    }
-
-    /** Which of the instances answers the tenant's margin from its hot book (waits until one does). */
-    private static String owner(Tenant t, String account, List<String> urls) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (String url : urls) {
-                String from = on(t.asIntegrator(), url).get("/api/v1/accounts/" + account + "/margin").then()
-                        .statusCode(200).extract().path("answeredFrom");
-                if ("hot-book".equals(from)) {
-                    return url;
-                }
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("no instance holds the hot book of tenant " + t.id());
-    }
-
-    private static io.restassured.specification.RequestSpecification on(
-            io.restassured.specification.RequestSpecification spec, String url) {
-        return spec.baseUri(url.substring(0, url.lastIndexOf(':')))
-                .port(Integer.parseInt(url.substring(url.lastIndexOf(':') + 1)));
-    }
-
-    private static void ticks(String u, List<String> prices, long pauseMs) throws Exception {
-        try (KafkaProducer<String, String> p = KafkaClients.producer()) {
-            for (String price : prices) {
-                KafkaClients.send(p, "ballast.prices", u, new JsonObject().put("source", "feed").put("underlying", u)
-                        .put("priceUsd", price).put("sourceTime", Instant.now().toString()).encode());
-                Thread.sleep(pauseMs);
-            }
-        }
-    }
-
-    /** Each tenant's margin events as "account-index type seq", in order, and every event id seen. */
-    private static Map<String, List<String>> events(Map<Tenant, List<String>> tenants, int expectedPerTenant,
-            Set<String> eventIds) {
-        Set<String> ids = new HashSet<>();
-        tenants.keySet().forEach(t -> ids.add(t.id()));
-        List<ConsumerRecord<String, String>> records = KafkaClients.read("ballast.margin-events",
-                r -> ids.contains(r.key()), rs -> rs.size() >= expectedPerTenant * tenants.size(), WAIT,
-                Duration.ofSeconds(10));
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        tenants.forEach((t, accounts) -> out.put(t.id(), new ArrayList<>()));
-        for (ConsumerRecord<String, String> r : records) {
-            JsonObject e = new JsonObject(r.value());
-            JsonObject p = e.getJsonObject("payload");
-            Tenant t = tenants.keySet().stream().filter(x -> x.id().equals(r.key())).findFirst().orElseThrow();
-            out.get(t.id()).add(tenants.get(t).indexOf(p.getString("accountId")) + " " + e.getString("type") + " "
-                    + p.getLong("seq"));
-            eventIds.add(String.valueOf(e.getValue("eventId")));
-        }
-        return out;
+        run.close();
     }
 
     @Test
     void twoInstancesShareTheTenantsAndTheSurvivorTakesOverAKilledOnesWithoutLossOrDuplicate() throws Exception {
-        String a = start("a");
-        RestAssured.baseURI = a.substring(0, a.lastIndexOf(':'));
-        RestAssured.port = Integer.parseInt(a.substring(a.lastIndexOf(':') + 1));
+        String a = run.start("a");
+        LiveRun.aimAt(a);
 
         // baseline: one instance, its own tenants and underlying
-        String us = "S" + UUID.randomUUID().toString().substring(0, 7).toUpperCase();
+        String us = LiveRun.underlying("S");
         Map<Tenant, List<String>> single = new LinkedHashMap<>();
         for (int i = 0; i < 2; i++) {
             Tenant t = TestTenants.onboard("single");
@@ -215,23 +76,23 @@ class LiveScaleOutIT {
         for (Map.Entry<Tenant, List<String>> e : single.entrySet()) {
             assertThat(owner(e.getKey(), e.getValue().get(0), List.of(a))).isEqualTo(a);
         }
-        ticks(us, PATH, 300);
+        ticks(kafka, us, PATH, 300);
         Set<String> singleIds = new HashSet<>();
-        Map<String, List<String>> baseline = events(single, 1, singleIds);
+        Map<String, List<String>> baseline = events(kafka, single, 1, singleIds);
         List<String> expected = baseline.values().iterator().next();
         assertThat(expected).as("the tick path moves the accounts").hasSizeGreaterThanOrEqualTo(6);
         assertThat(baseline.values()).allSatisfy(l -> assertThat(l).isEqualTo(expected));
 
         // two instances share new tenants with the same fixture
-        String b = start("b");
+        String b = run.start("b");
         // ready is not yet in the group: wait until the second instance has been assigned partitions
-        Path logB = ProjectRoot.locate().resolve("services/risk-service/target/it-servers/risk-service-b.log");
+        Path logB = run.log("b");
         long joined = System.nanoTime() + WAIT.toNanos();
         while (!java.util.regex.Pattern.compile("owning partitions \\[\\d").matcher(Files.readString(logB)).find()) {
             assertThat(System.nanoTime()).as("instance b joined the group").isLessThan(joined);
             Thread.sleep(500);
         }
-        String ud = "D" + UUID.randomUUID().toString().substring(0, 7).toUpperCase();
+        String ud = LiveRun.underlying("D");
         Map<Tenant, List<String>> shared = new LinkedHashMap<>();
         Map<Tenant, String> owners = new LinkedHashMap<>();
         for (int i = 0; i < 16 && (i < 6 || !(owners.containsValue(a) && owners.containsValue(b))); i++) {
@@ -242,11 +103,11 @@ class LiveScaleOutIT {
         assertThat(owners.values()).as("both instances own tenants").contains(a, b);
 
         // the same path; the second instance dies in the middle of it
-        ticks(ud, PATH.subList(0, 5), 300);
-        kill(b);
-        ticks(ud, PATH.subList(5, PATH.size()), 1_500);
+        ticks(kafka, ud, PATH.subList(0, 5), 300);
+        LiveRun.kill(b);
+        ticks(kafka, ud, PATH.subList(5, PATH.size()), 1_500);
         Set<String> sharedIds = new HashSet<>();
-        Map<String, List<String>> after = events(shared, expected.size(), sharedIds);
+        Map<String, List<String>> after = events(kafka, shared, expected.size(), sharedIds);
         for (Map.Entry<Tenant, String> e : owners.entrySet()) {
             assertThat(after.get(e.getKey().id())).as("events of tenant %s (owned by %s)", e.getKey().id(),
                     e.getValue().equals(a) ? "the survivor" : "the killed instance").isEqualTo(expected);

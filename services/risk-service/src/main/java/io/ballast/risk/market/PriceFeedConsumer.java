@@ -8,6 +8,7 @@ import io.ballast.risk.market.OracleGuard.Verdict;
 import io.ballast.risk.market.OracleService.BatchOutcome;
 import io.ballast.risk.market.OracleService.TenantOutcome;
 import io.ballast.risk.market.OracleService.TickOutcome;
+import io.ballast.risk.repository.DatabaseOutage;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
@@ -40,7 +41,8 @@ import org.jboss.logging.MDC;
  *
  * <p>Nothing stops the stream: a message that does not parse is copied to {@code ballast.prices.dlq} with the
  * reason in header {@code dead-letter-reason}, and the rest of its batch goes on; a batch whose transaction fails
- * after retries is nacked and SmallRye's {@code dead-letter-queue} failure strategy copies each of its records there;
+ * because the database cannot serve (down, restarting: {@link DatabaseOutage}) is retried until it can, so no
+ * acknowledged tick is lost to an outage; a batch whose transaction fails otherwise after retries is nacked and SmallRye's {@code dead-letter-queue} failure strategy copies each of its records there;
  * a tick the guard rejects (for every tenant, or for one) is sent there explicitly as
  * {@code {"reason", "detail", "tenantId"?, "tick"}} with the same header.
  */
@@ -65,6 +67,7 @@ public class PriceFeedConsumer {
     private final MutinyEmitter<String> rejected;
     private final MeterRegistry metrics;
     private final DistributionSummary batchSize;
+    private final io.micrometer.core.instrument.Counter outageRetries;
 
     private final RecentTicks recent = new RecentTicks();
     private final LiveSettings settings;
@@ -83,14 +86,17 @@ public class PriceFeedConsumer {
         this.metrics = metrics;
         this.batchSize = DistributionSummary.builder("ballast.ticks.batch")
                 .description("Records per poll of ballast.prices, applied in one transaction").register(metrics);
+        this.outageRetries = io.micrometer.core.instrument.Counter.builder("ballast.ticks.batch.outage.retries")
+                .description("Retries of a batch of ticks while the database could not serve").register(metrics);
     }
 
     /**
      * Handles the records of one poll, in order. A record that does not parse is dead-lettered at once (with the
      * parser's reason) and the others go on; the ticks are applied to the owned tenants' oracles in one transaction
      * ({@link OracleService#applyAll}), so ticks that arrive while a batch is being applied are conflated into the
-     * next one instead of queueing one transaction each. When the transaction fails after retries, every record
-     * of the batch is dead-lettered by SmallRye's failure strategy and the stream goes on.
+     * next one instead of queueing one transaction each. While the database cannot serve, the batch is retried
+     * (backing off to 5 s) until it can. When the transaction fails otherwise after retries, every record of the
+     * batch is dead-lettered by SmallRye's failure strategy and the stream goes on.
      *
      * @param records the Kafka records of one poll
      * @return completion
@@ -117,6 +123,17 @@ public class PriceFeedConsumer {
         batchSize.record(records.count());
         Uni<Void> applied = ticks.isEmpty() ? Uni.createFrom().voidItem()
                 : takeover.flatMap(x -> oracle.applyAll(ticks, ownership::owns, receivedAt))
+                        // the database cannot serve (down, restarting, out of connections): wait for it, never
+                        // dead-letter acknowledged ticks for that; the ticks behind wait in Kafka (consumer lag)
+                        .onFailure(DatabaseOutage::isOutage).invoke(e -> {
+                            outageRetries.increment();
+                            LOG.warnf("applying %d ticks failed while the database cannot serve (%s); retrying",
+                                    ticks.size(), e.getMessage());
+                        })
+                        .onFailure(DatabaseOutage::isOutage).retry()
+                        .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).indefinitely()
+                        // anything else (a bug, a value the database refuses): a few tries, then the failure
+                        // strategy dead-letters the batch and the stream goes on
                         .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(3)
                         .flatMap(outcome -> afterCommit(outcome, receivedAt, false))
                         .invoke(() -> ticks.forEach(t -> recent.add(t, receivedAt)));

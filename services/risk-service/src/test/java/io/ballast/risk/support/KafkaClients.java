@@ -4,7 +4,6 @@ import io.ballast.devstack.KafkaUser;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -23,15 +22,18 @@ public final class KafkaClients {
     private KafkaClients() {
     }
 
-    /** Connection and SASL login of one broker user. */
-    private static Map<String, Object> login(KafkaUser user) {
-        return BallastServersResource.servers().kafka().clientConfig(user);
-    }
-
     /** A producer with acks=all, logged in as the platform price feed (may write ballast.prices only; close it). */
     public static KafkaProducer<String, String> producer() {
+        return producer(BallastServersResource.servers().kafka());
+    }
+
+    /**
+     * A producer of another broker than the shared test broker (a test that restarts its own), with acks=all,
+     * logged in as the platform price feed; close it.
+     */
+    public static KafkaProducer<String, String> producer(io.ballast.devstack.KafkaBroker broker) {
         Properties props = new Properties();
-        props.putAll(login(KafkaUser.FEED));
+        props.putAll(broker.clientConfig(KafkaUser.FEED));
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -53,8 +55,15 @@ public final class KafkaClients {
      */
     public static List<ConsumerRecord<String, String>> read(String topic, Predicate<ConsumerRecord<String, String>> keep,
             Predicate<List<ConsumerRecord<String, String>>> done, Duration timeout, Duration settle) {
+        return read(BallastServersResource.servers().kafka(), topic, keep, done, timeout, settle);
+    }
+
+    /** As {@link #read(String, Predicate, Predicate, Duration, Duration)}, from another broker. */
+    public static List<ConsumerRecord<String, String>> read(io.ballast.devstack.KafkaBroker broker, String topic,
+            Predicate<ConsumerRecord<String, String>> keep, Predicate<List<ConsumerRecord<String, String>>> done,
+            Duration timeout, Duration settle) {
         Properties props = new Properties();
-        props.putAll(login(KafkaUser.ADMIN));
+        props.putAll(broker.clientConfig(KafkaUser.ADMIN));
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
