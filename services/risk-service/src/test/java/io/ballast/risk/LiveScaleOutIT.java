@@ -2,21 +2,13 @@ package io.ballast.risk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ballast.devstack.ChildProcess;
-import io.ballast.devstack.DevStack;
-import io.ballast.devstack.KafkaUser;
-import io.ballast.devstack.Ports;
-import io.ballast.devstack.ProjectRoot;
 import io.ballast.risk.support.BallastServersResource;
 import io.ballast.risk.support.KafkaClients;
+import io.ballast.risk.support.ServiceJvms;
 import io.ballast.risk.support.TestTenants;
 import io.ballast.risk.support.TestTenants.Tenant;
 import io.restassured.RestAssured;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,9 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.AfterAll;
@@ -58,71 +47,28 @@ class LiveScaleOutIT {
     /** Collateral (USDT) of the fixture's accounts, each long one perpetual at 60,000 (IM 10 %, MM 5 %). */
     private static final List<Integer> COLLATERAL = List.of(9_000, 10_000, 11_500);
 
-    private static DevStack stack;
-    private static final List<ChildProcess> INSTANCES = new ArrayList<>();
+    private static ServiceJvms jvms;
 
     @BeforeAll
     static void servers() throws Exception {
-        stack = BallastServersResource.servers();
+        jvms = new ServiceJvms(BallastServersResource.servers());
         for (String id : List.of("a", "b")) { // the instances append to their logs; this run reads them
-            Files.deleteIfExists(ProjectRoot.locate().resolve("services/risk-service/target/it-servers/risk-service-"
-                    + id + ".log"));
-        }
-        try (Admin admin = Admin.create(stack.kafka().clientConfig(KafkaUser.ADMIN))) {
-            admin.createTopics(List.of(new NewTopic("ballast.events", 4, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            Files.deleteIfExists(ServiceJvms.log(id));
         }
     }
 
     @AfterAll
     static void stop() {
-        INSTANCES.forEach(ChildProcess::close);
+        jvms.close();
     }
 
     /** Starts the packaged service as instance {@code id}; returns its base URL. */
     private static String start(String id) {
-        Path root = ProjectRoot.locate();
-        Path jar = root.resolve("services/risk-service/target/quarkus-app/quarkus-run.jar");
-        assertThat(jar).as("packaged service (failsafe runs after package)").exists();
-        int port = Ports.free();
-        String url = "http://" + Ports.LOOPBACK + ":" + port;
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx384m"));
-        stack.quarkusConfig().forEach((k, v) -> {
-            if (!k.startsWith("ballast.test.")) {
-                command.add("-D" + k + "=" + v);
-            }
-        });
-        command.addAll(List.of("-Dballast.instance-id=" + id, "-Dquarkus.http.host=" + Ports.LOOPBACK,
-                "-Dquarkus.http.port=" + port,
-                "-Dmp.messaging.incoming.ballast-owned-events.session.timeout.ms=8000",
-                "-Dmp.messaging.incoming.ballast-owned-events.heartbeat.interval.ms=1000",
-                "-jar", jar.toString()));
-        ChildProcess p = ChildProcess.start("risk-service-" + id, command, root, Map.of(),
-                root.resolve("services/risk-service/target/it-servers/risk-service-" + id + ".log"));
-        INSTANCES.add(p);
-        p.awaitReady("instance " + id + " ready", Duration.ofSeconds(240), () -> answers(url + "/q/health/ready"));
-        return url;
+        return jvms.start(id, List.of());
     }
 
-    private static boolean answers(String url) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
-    /** Kills the JVM serving on a URL with SIGKILL: it leaves the consumer group only by timing out. */
     private static void kill(String url) {
-        String port = url.substring(url.lastIndexOf(':') + 1);
-        List<ProcessHandle> jvms = ProcessHandle.current().descendants().filter(h -> h.info().arguments()
-                .map(a -> List.of(a).contains("-Dquarkus.http.port=" + port)).orElse(false)).toList();
-        // the service JVM is the one without children (the others are the launcher's wrapper around it)
-        List<ProcessHandle> service = jvms.stream().filter(h -> h.children().findAny().isEmpty()).toList();
-        assertThat(service).as("the JVM of " + url).hasSize(1);
-        service.get(0).destroyForcibly();
-        service.get(0).onExit().join();
+        ServiceJvms.kill(url);
     }
 
     /** A tenant with the fixture on underlying {@code u}; returns its account ids (COLLATERAL order). */
@@ -225,7 +171,7 @@ class LiveScaleOutIT {
         // two instances share new tenants with the same fixture
         String b = start("b");
         // ready is not yet in the group: wait until the second instance has been assigned partitions
-        Path logB = ProjectRoot.locate().resolve("services/risk-service/target/it-servers/risk-service-b.log");
+        Path logB = ServiceJvms.log("b");
         long joined = System.nanoTime() + WAIT.toNanos();
         while (!java.util.regex.Pattern.compile("owning partitions \\[\\d").matcher(Files.readString(logB)).find()) {
             assertThat(System.nanoTime()).as("instance b joined the group").isLessThan(joined);
