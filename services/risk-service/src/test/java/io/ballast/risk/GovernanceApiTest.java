@@ -365,6 +365,7 @@ class GovernanceApiTest {
                 .body("evidence.impact.toMarginCall", equalTo(1))
                 .body("evidence.impact.mostAffected[0].accountId", equalTo(f.account()))
                 .body("evidence.impact.mostAffected[0].statusAfter", equalTo("MARGIN_CALL"))
+                .body("evidence.impact.bulkAccounts", equalTo(1))
                 .body("evidence.coverage.after.windowDays", org.hamcrest.Matchers.contains(250, 500))
                 .body("evidence.coverage.after.days", org.hamcrest.Matchers.contains(250, 500))
                 .body("evidence.coverage.before.trafficLight", org.hamcrest.Matchers.everyItem(notNullValue()))
@@ -386,6 +387,136 @@ class GovernanceApiTest {
         f.c1().as().body(Map.of("asset", "NOPE", "changes", Map.of("scanRangeFraction", 0.2), "reason", "x"))
                 .post(GOV + "/proposals").then().statusCode(404);
         f.t().asAdmin().get(GOV + "/proposals").then().statusCode(200).body("size()", equalTo(1));
+    }
+
+    /**
+     * The floor mode and the DTE scaling of vol shocks are proposed by name like any setting: refused when not one of
+     * their choices, audited, and in force (the recommendation's guardrails and margin-core's parameters read them)
+     * only after two approvals and the timelock.
+     */
+    @Test
+    void theFloorModeAndTheDteScalingAreProposable() throws Throwable {
+        Fixture f = fixture("gov-choice");
+        TenantId tenant = TenantId.of(UUID.fromString(f.t().id()));
+        UUID btc = UUID.fromString(f.btc());
+        f.t().asAdmin().body(Map.of("timelock", "PT1S", "reason", "short veto window for the test"))
+                .put(GOV + "/policy").then().statusCode(200);
+        f.c1().as().body(Map.of("asset", "BTC", "changes", Map.of("floorMode", "SOMETIMES"), "reason", "x"))
+                .post(GOV + "/proposals").then().statusCode(422).contentType("application/problem+json")
+                .body("errors.field", hasItem("changes.floorMode"));
+        f.c1().as().body(Map.of("asset", "BTC", "changes", Map.of("floorMode", 3), "reason", "x"))
+                .post(GOV + "/proposals").then().statusCode(422).body("errors.field", hasItem("changes.floorMode"));
+        f.c1().as().body(Map.of("asset", "BTC", "changes", Map.of("volShockDteScaled", "maybe"), "reason", "x"))
+                .post(GOV + "/proposals").then().statusCode(422)
+                .body("errors.field", hasItem("changes.volShockDteScaled"));
+        f.t().asAdmin().get(GOV + "/proposals").then().statusCode(200).body("size()", equalTo(0));
+        var defaults = VertxContextSupport.subscribeAndAwait(() -> governance.inForce(tenant, btc)).settings();
+        assertThat(defaults.guardrails().floorMode()).isEqualTo(
+                io.ballast.predictive.GuardrailSettings.FloorMode.LONG_LOOKBACK);
+        assertThat(defaults.marketParameters(0.1, 0.05).volShockDteScaled()).isTrue();
+
+        String id = propose(f.c1(), Map.of("floorMode", "STRESSED_PERIOD", "volShockDteScaled", false));
+        f.t().asAdmin().get(GOV + "/proposals/" + id).then().statusCode(200)
+                .body("changes.floorMode", equalTo("STRESSED_PERIOD"))
+                .body("changes.volShockDteScaled", equalTo("false"))
+                .body("before.floorMode", equalTo("LONG_LOOKBACK"))
+                .body("evidence.changes.find { it.parameter == 'floorMode' }.after", equalTo("STRESSED_PERIOD"));
+        // not in force while the proposal is open
+        var open = VertxContextSupport.subscribeAndAwait(() -> governance.inForce(tenant, btc)).settings();
+        assertThat(open.guardrails().floorMode()).isEqualTo(
+                io.ballast.predictive.GuardrailSettings.FloorMode.LONG_LOOKBACK);
+        vote(f.c2(), id, "approve").then().statusCode(200);
+        vote(f.c3(), id, "approve").then().statusCode(200).body("status", equalTo("APPROVED"));
+        awaitStatus(f.t(), id, "EFFECTIVE");
+        var live = VertxContextSupport.subscribeAndAwait(() -> governance.inForce(tenant, btc)).settings();
+        assertThat(live.guardrails().floorMode()).isEqualTo(
+                io.ballast.predictive.GuardrailSettings.FloorMode.STRESSED_PERIOD);
+        assertThat(live.marketParameters(0.1, 0.05).volShockDteScaled()).isFalse();
+        assertThat(live.proposalId).isEqualTo(UUID.fromString(id));
+        f.t().asAdmin().queryParam("asset", "BTC").get(GOV + "/parameters/history").then().statusCode(200)
+                .body("find { it.kind == 'settings' && it.proposalId == '" + id + "' }.values.floorMode",
+                        equalTo("STRESSED_PERIOD"))
+                .body("find { it.kind == 'settings' && it.proposalId == '" + id + "' }.values.volShockDteScaled",
+                        equalTo(false));
+        for (String action : List.of("PROPOSED", "EFFECTIVE")) {
+            f.t().asAdmin().queryParam("action", action).get(GOV + "/audit").then().statusCode(200)
+                    .body("find { it.proposalId == '" + id + "' }.after.floorMode", equalTo("STRESSED_PERIOD"))
+                    .body("find { it.proposalId == '" + id + "' }.before.floorMode", equalTo("LONG_LOOKBACK"));
+        }
+    }
+
+    /**
+     * The impact preview comes from the bulk engine for CROSS and PORTFOLIO accounts (the ISOLATED one per account)
+     * and agrees with the per-account engine: each account's IM before is its margin now
+     * ({@code GET /accounts/{id}/margin}), and its IM and status after are its margin once the change is in force.
+     */
+    @Test
+    void theImpactPreviewIsTheBulkEngineAndAgreesWithPerAccountMargin() throws Exception {
+        members = new Members(keycloak);
+        Tenant t = TestTenants.onboard("gov-bulk");
+        String usdt = TestTenants.asset(t, "USDT");
+        String btc = TestTenants.asset(t, "BTC");
+        TestTenants.perpetual(t, "BTC-PERP", "BTC", "USDT");
+        TestTenants.future(t, "BTC-27MAR27", "BTC", "2027-03-27T08:00:00Z");
+        TestTenants.call(t, "BTC-27MAR27-60000-C", "BTC", "2027-03-27T08:00:00Z", 60000);
+        TestTenants.riskParameters(t, "assets", usdt, "0.1", "0.05", "0");
+        TestTenants.riskParameters(t, "assets", btc, "0.1", "0.05", "0.1");
+        TestTenants.prices(t, Map.of("USDT", 1, "BTC", new Object[] {60000, 0.5}));
+        Map<String, String> accounts = new java.util.LinkedHashMap<>();
+        accounts.put(TestTenants.account(t, "0xC1", "CROSS", "7000", Map.of("BTC-PERP", "1")), "CROSS");
+        accounts.put(TestTenants.account(t, "0xC2", "CROSS", "30000", Map.of("BTC-PERP", "2", "BTC-27MAR27", "-1")),
+                "CROSS");
+        accounts.put(TestTenants.account(t, "0xP1", "PORTFOLIO", "30000", Map.of("BTC-PERP", "2", "BTC-27MAR27", "-1")),
+                "PORTFOLIO");
+        accounts.put(TestTenants.account(t, "0xP2", "PORTFOLIO", "12000", Map.of("BTC-27MAR27-60000-C", "-2",
+                "BTC-PERP", "1")), "PORTFOLIO");
+        String iso = TestTenants.account(t, "0xI1", "ISOLATED", "20000", Map.of("BTC-PERP", "1"));
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "7000")).post("/api/v1/accounts/" + iso
+                + "/isolated-pools/BTC-PERP/transfers-in").then().statusCode(201);
+        accounts.put(iso, "ISOLATED");
+        Map<String, JsonPath> before = new HashMap<>();
+        accounts.keySet().forEach(a -> before.put(a, TestTenants.margin(t, a)));
+        Member c1 = members.create(t, "risk-committee", "c1");
+        Member c2 = members.create(t, "risk-committee", "c2");
+        Member c3 = members.create(t, "risk-committee", "c3");
+        t.asAdmin().body(Map.of("timelock", "PT1S", "reason", "short veto window for the test"))
+                .put(GOV + "/policy").then().statusCode(200);
+        String id = propose(c1, Map.of("initialMarginFraction", 0.15, "maintenanceMarginFraction", 0.08,
+                "scanRangeFraction", 0.2));
+        JsonPath impact = t.asAdmin().get(GOV + "/proposals/" + id).then().statusCode(200).extract().jsonPath()
+                .setRootPath("evidence.impact");
+        assertThat(impact.getInt("accounts")).isEqualTo(5);
+        assertThat(impact.getInt("notComputed")).isZero();
+        assertThat(impact.getInt("bulkAccounts")).isEqualTo(4);
+        assertThat(impact.getInt("perAccountAccounts")).isEqualTo(1);
+        assertThat(impact.getString("method")).startsWith("bulk margin engine");
+        assertThat(impact.getString("rowsFrom")).isIn("hot-book", "database");
+        List<Map<String, Object>> listed = impact.getList("mostAffected");
+        assertThat(listed).extracting(m -> m.get("accountId")).containsExactlyInAnyOrderElementsOf(
+                accounts.keySet());
+        vote(c2, id, "approve").then().statusCode(200);
+        vote(c3, id, "approve").then().statusCode(200).body("status", equalTo("APPROVED"));
+        awaitStatus(t, id, "EFFECTIVE");
+        double sumBefore = 0;
+        double sumAfter = 0;
+        for (Map<String, Object> m : listed) {
+            String a = (String) m.get("accountId");
+            JsonPath now = before.get(a);
+            JsonPath after = TestTenants.margin(t, a);
+            // option time decay between the computations (seconds apart) moves IM by far less than a cent
+            assertThat(((Number) m.get("initialMarginBeforeUsd")).doubleValue()).as(accounts.get(a) + " before")
+                    .isCloseTo(now.getDouble("initialMarginUsd"), within(0.05));
+            assertThat(((Number) m.get("initialMarginAfterUsd")).doubleValue()).as(accounts.get(a) + " after")
+                    .isCloseTo(after.getDouble("initialMarginUsd"), within(0.05));
+            assertThat(m.get("statusBefore")).as(accounts.get(a)).isEqualTo(now.getString("status"));
+            assertThat(m.get("statusAfter")).as(accounts.get(a)).isEqualTo(after.getString("status"));
+            sumBefore += now.getDouble("initialMarginUsd");
+            sumAfter += after.getDouble("initialMarginUsd");
+        }
+        assertThat(impact.getDouble("additionalInitialMarginUsd")).isCloseTo(sumAfter - sumBefore, within(0.25));
+        // the change moved every kind of account, so the comparison is not of unchanged numbers
+        assertThat(listed).allSatisfy(m -> assertThat(((Number) m.get("additionalInitialMarginUsd")).doubleValue())
+                .isGreaterThan(1.0));
     }
 
     @Test

@@ -16,6 +16,7 @@ import io.ballast.devstack.ProjectRoot;
 import io.ballast.risk.support.BallastServersResource;
 import io.ballast.risk.support.KafkaClients;
 import io.ballast.risk.support.LiveRun;
+import io.ballast.risk.support.ServiceJvms;
 import io.ballast.risk.support.TestTenants;
 import io.ballast.risk.support.TestTenants.Tenant;
 import java.nio.file.Files;
@@ -61,7 +62,7 @@ class LiveFaultsIT {
     private static KeycloakServer keycloak;
     private static PostgresServer postgres;
     private static KafkaBroker kafka;
-    private static LiveRun run;
+    private static ServiceJvms jvms;
 
     @BeforeAll
     static void servers() throws Exception {
@@ -69,13 +70,14 @@ class LiveFaultsIT {
         deleteTree(HOME);
         postgres = startPostgres();
         kafka = startKafka();
-        run = new LiveRun(new DevStack(postgres, kafka, keycloak), "risk-service-faults-");
+        Files.deleteIfExists(ServiceJvms.log("faults"));
+        jvms = new ServiceJvms(new DevStack(postgres, kafka, keycloak));
     }
 
     @AfterAll
     static void stop() {
-        if (run != null) {
-            run.close();
+        if (jvms != null) {
+            jvms.close();
         }
         if (kafka != null) {
             kafka.close();
@@ -96,7 +98,7 @@ class LiveFaultsIT {
 
     @Test
     void brokerAndDatabaseRestartsMidStreamLoseNoTickAndDuplicateNoEvent() throws Exception {
-        String url = run.start("f");
+        String url = jvms.start("faults", List.of());
         LiveRun.aimAt(url);
 
         // baseline: the path without faults

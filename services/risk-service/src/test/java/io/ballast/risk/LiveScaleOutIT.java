@@ -10,9 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ballast.devstack.DevStack;
 import io.ballast.devstack.KafkaBroker;
-import io.ballast.devstack.KafkaUser;
 import io.ballast.risk.support.BallastServersResource;
 import io.ballast.risk.support.LiveRun;
+import io.ballast.risk.support.ServiceJvms;
 import io.ballast.risk.support.TestTenants;
 import io.ballast.risk.support.TestTenants.Tenant;
 import java.nio.file.Files;
@@ -22,9 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,26 +41,26 @@ import org.junit.jupiter.api.Test;
 class LiveScaleOutIT {
 
     private static KafkaBroker kafka;
-    private static LiveRun run;
+    private static ServiceJvms jvms;
 
     @BeforeAll
     static void servers() throws Exception {
         DevStack stack = BallastServersResource.servers();
         kafka = stack.kafka();
-        run = new LiveRun(stack, "risk-service-");
-        try (Admin admin = Admin.create(kafka.clientConfig(KafkaUser.ADMIN))) {
-            admin.createTopics(List.of(new NewTopic("ballast.events", 4, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        for (String id : List.of("a", "b")) { // the instances append to their logs; this run reads them
+            Files.deleteIfExists(ServiceJvms.log(id));
         }
+        jvms = new ServiceJvms(stack);
     }
 
     @AfterAll
     static void stop() {
-        run.close();
+        jvms.close();
     }
 
     @Test
     void twoInstancesShareTheTenantsAndTheSurvivorTakesOverAKilledOnesWithoutLossOrDuplicate() throws Exception {
-        String a = run.start("a");
+        String a = jvms.start("a", List.of());
         LiveRun.aimAt(a);
 
         // baseline: one instance, its own tenants and underlying
@@ -84,9 +81,9 @@ class LiveScaleOutIT {
         assertThat(baseline.values()).allSatisfy(l -> assertThat(l).isEqualTo(expected));
 
         // two instances share new tenants with the same fixture
-        String b = run.start("b");
+        String b = jvms.start("b", List.of());
         // ready is not yet in the group: wait until the second instance has been assigned partitions
-        Path logB = run.log("b");
+        Path logB = ServiceJvms.log("b");
         long joined = System.nanoTime() + WAIT.toNanos();
         while (!java.util.regex.Pattern.compile("owning partitions \\[\\d").matcher(Files.readString(logB)).find()) {
             assertThat(System.nanoTime()).as("instance b joined the group").isLessThan(joined);
@@ -104,7 +101,7 @@ class LiveScaleOutIT {
 
         // the same path; the second instance dies in the middle of it
         ticks(kafka, ud, PATH.subList(0, 5), 300);
-        LiveRun.kill(b);
+        ServiceJvms.kill(b);
         ticks(kafka, ud, PATH.subList(5, PATH.size()), 1_500);
         Set<String> sharedIds = new HashSet<>();
         Map<String, List<String>> after = events(kafka, shared, expected.size(), sharedIds);

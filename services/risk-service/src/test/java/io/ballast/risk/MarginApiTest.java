@@ -34,9 +34,7 @@ class MarginApiTest {
         String usdt = TestTenants.asset(t, "USDT");
         String btc = TestTenants.asset(t, "BTC");
         String perp = TestTenants.perpetual(t, "BTC-PERP", "BTC", "USDT");
-        String future = t.asAdmin().body(Map.of("symbol", "BTC-27MAR27", "kind", "FUTURE", "underlying", "BTC",
-                        "settlement", "USDT", "contractSize", 1, "expiry", "2027-03-27T08:00:00Z"))
-                .post("/api/v1/instruments").then().statusCode(201).extract().path("id");
+        String future = TestTenants.future(t, "BTC-27MAR27", "BTC", "2027-03-27T08:00:00Z");
         TestTenants.riskParameters(t, "assets", usdt, "0.1", "0.05", "0");
         TestTenants.riskParameters(t, "assets", btc, "0.1", "0.05", "0.1");
         TestTenants.riskParameters(t, "instruments", perp, "0.1", "0.05", "0");
@@ -46,18 +44,11 @@ class MarginApiTest {
     }
 
     private static String account(Tenant t, String external, String mode, String usdt, Map<String, String> qty) {
-        String id = t.asIntegrator().body(Map.of("externalId", external, "marginMode", mode))
-                .post("/api/v1/accounts").then().statusCode(201).extract().path("id");
-        t.asIntegrator().body(Map.of("asset", "USDT", "amount", usdt)).post("/api/v1/accounts/" + id + "/deposits")
-                .then().statusCode(201);
-        qty.forEach((instrument, q) -> t.asIntegrator().body(Map.of("quantity", q, "entryPrice", "60000"))
-                .put("/api/v1/accounts/" + id + "/positions/" + instrument).then().statusCode(200));
-        return id;
+        return TestTenants.account(t, external, mode, usdt, qty);
     }
 
     private static JsonPath margin(Tenant t, String account) {
-        return t.asIntegrator().get("/api/v1/accounts/" + account + "/margin").then().statusCode(200)
-                .extract().jsonPath();
+        return TestTenants.margin(t, account);
     }
 
     @Test

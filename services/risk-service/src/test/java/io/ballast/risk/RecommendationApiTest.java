@@ -1,12 +1,15 @@
 package io.ballast.risk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 
 import io.ballast.predictive.GuardrailSettings;
+import io.ballast.risk.recommendation.repository.RunRepository;
+import io.ballast.risk.recommendation.service.LeaseHeartbeat;
 import io.ballast.risk.recommendation.service.RecommendationJob;
 import io.ballast.risk.security.KeycloakAdmin;
 import io.ballast.risk.support.BallastServersResource;
@@ -50,6 +53,9 @@ class RecommendationApiTest {
 
     @jakarta.inject.Inject
     RecommendationJob job;
+
+    @jakarta.inject.Inject
+    RunRepository runRepository;
 
     private static final String FIRST = "2022-01-01";
     private static final String LAST = "2024-12-31";
@@ -372,6 +378,73 @@ class RecommendationApiTest {
         assertThat(job.enqueueDaily(day.plusDays(1), tenant).await().indefinitely()).isEqualTo(1);
         assertThat(runQueued(tenant, "DAILY", day.plusDays(1))).isEqualTo("SUCCEEDED");
         assertThat(recommendations(t).getInt("recommendations[0].modelVersion")).isEqualTo(2);
+    }
+
+    /**
+     * A run whose holder renews its lease is not taken over, however long it takes; once the holder stops renewing
+     * (it died) another instance takes the run over and executes it, and the first holder finds it lost (its
+     * renewals and its finish refused, its next step failing) instead of working on twice.
+     */
+    @Test
+    void aRunWhoseLeaseIsRenewedIsNotTakenOverButOneWhoseHolderDiedIs() {
+        Tenant t = TestTenants.onboard("reco-lease");
+        TestTenants.asset(t, "BTC");
+        String csv = "timestamp,open,high,low,close,volume\n" + String.join("\n", btcLines.subList(0, 400)) + "\n";
+        t.asIntegrator().contentType("text/csv").body(csv).put("/api/v1/market/history/BTC").then().statusCode(200);
+        UUID tenant = UUID.fromString(t.id());
+        java.time.LocalDate day = java.time.LocalDate.parse("2026-11-30");
+        awaitIdleQueue();
+        assertThat(job.enqueueDaily(day, tenant).await().indefinitely()).isEqualTo(1);
+        java.time.Duration lease = java.time.Duration.ofSeconds(5);
+        List<RunRepository.Run> claimed = runRepository.claim("instance-a", 1, lease, 3).await().indefinitely();
+        assertThat(claimed).hasSize(1);
+        UUID run = claimed.get(0).id();
+
+        // instance-a works (here: only renews) for three leases; instance-b keeps trying to claim
+        LeaseHeartbeat heartbeat = LeaseHeartbeat.start(runRepository, run, "instance-a", lease,
+                java.time.Duration.ofMillis(500));
+        try {
+            long until = System.nanoTime() + lease.multipliedBy(3).toNanos();
+            while (System.nanoTime() < until) {
+                assertThat(job.claimAndRun("instance-b").await().indefinitely()).as("taken over while renewed")
+                        .isEmpty();
+                sleep(250);
+            }
+            assertThat(heartbeat.lost()).isFalse();
+            assertThat(runRow(run)).containsEntry("claimed_by", "instance-a").containsEntry("status", "RUNNING");
+        } finally {
+            heartbeat.close(); // instance-a dies
+        }
+
+        // once its lease runs out, instance-b takes the run over and executes it
+        List<UUID> executed = List.of();
+        for (int i = 0; i < 240 && executed.isEmpty(); i++) {
+            sleep(250);
+            executed = job.claimAndRun("instance-b").await().indefinitely();
+        }
+        assertThat(executed).containsExactly(run);
+        assertThat(runRow(run)).containsEntry("claimed_by", "instance-b").containsEntry("status", "SUCCEEDED")
+                .containsEntry("attempts", 2);
+        assertThat(rows(t)).containsEntry("margin_recommendation", 1L);
+        // the first holder, were it still alive, finds the run lost and stops
+        LeaseHeartbeat late = LeaseHeartbeat.start(runRepository, run, "instance-a", lease,
+                java.time.Duration.ofSeconds(1));
+        try {
+            assertThat(late.renew().await().indefinitely()).isFalse();
+            assertThat(late.lost()).isTrue();
+            assertThatThrownBy(() -> late.ensureHeld().await().indefinitely())
+                    .isInstanceOf(LeaseHeartbeat.LeaseLost.class);
+        } finally {
+            late.close();
+        }
+        assertThat(runRepository.finish(run, "instance-a", true, null, null).await().indefinitely()).isFalse();
+        assertThat(runRow(run)).containsEntry("status", "SUCCEEDED").containsEntry("claimed_by", "instance-b");
+    }
+
+    private Map<String, Object> runRow(UUID run) {
+        var r = RowSecurity.queryAcrossTenants(pool, "select claimed_by, status, attempts from recommendation_run "
+                + "where id = $1", Tuple.of(run)).await().indefinitely().iterator().next();
+        return Map.of("claimed_by", r.getString(0), "status", r.getString(1), "attempts", r.getInteger(2));
     }
 
     /** Claims queued runs until the tenant's run of that kind and day has ended; its status. */

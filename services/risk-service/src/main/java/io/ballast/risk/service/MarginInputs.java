@@ -179,6 +179,18 @@ public final class MarginInputs {
         return copy;
     }
 
+    /** @return the price row in force per asset id (unmodifiable) */
+    public Map<UUID, MarketPrice> prices() {
+        return java.util.Collections.unmodifiableMap(prices);
+    }
+
+    /** @return the symbol of each of the tenant's assets, by asset id */
+    public Map<UUID, String> assetSymbols() {
+        Map<UUID, String> out = new HashMap<>();
+        assets.forEach((id, a) -> out.put(id, a.symbol));
+        return out;
+    }
+
     /** The valuation time. */
     public Instant valuationTime() {
         return valuationTime;

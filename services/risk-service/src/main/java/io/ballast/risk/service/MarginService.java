@@ -204,9 +204,13 @@ public class MarginService {
     /**
      * The rows of one account (or all open accounts when null) from this instance's hot book when it owns the
      * tenant and the book is caught up with the tenant's change events, from the database otherwise.
+     *
+     * @param tenant    the tenant
+     * @param accountId the account, or null for every open account
+     * @return the rows; {@link Loaded#from()} says where they came from
      */
     @WithSession
-    Uni<Loaded> loadHotOrCold(TenantId tenant, UUID accountId) {
+    public Uni<Loaded> loadHotOrCold(TenantId tenant, UUID accountId) {
         return live.caughtUp(tenant).flatMap(book -> {
             Loaded l = book == null ? null : book.loaded(accountId);
             return l == null ? load(tenant, accountId) : Uni.createFrom().item(l);

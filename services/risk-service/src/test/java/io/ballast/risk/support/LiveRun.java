@@ -1,21 +1,9 @@
 package io.ballast.risk.support;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.ballast.devstack.ChildProcess;
-import io.ballast.devstack.DevStack;
 import io.ballast.devstack.KafkaBroker;
-import io.ballast.devstack.Ports;
-import io.ballast.devstack.ProjectRoot;
 import io.ballast.risk.support.TestTenants.Tenant;
 import io.restassured.specification.RequestSpecification;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,11 +16,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
- * The packaged risk service ({@code target/quarkus-app}) run as separate JVMs against a stack, and the live-loop
- * fixture the failover and fault tests share: accounts long one perpetual, a tick path through margin call and
- * liquidation and back, and the margin events it produces per tenant. Close it to stop the instances.
+ * The live-loop fixture the failover and fault tests share (the instances are {@link ServiceJvms}): accounts long
+ * one perpetual, a tick path through margin call and liquidation and back, and the margin events it produces per
+ * tenant.
  */
-public final class LiveRun implements AutoCloseable {
+public final class LiveRun {
 
     /** How long a test waits for an instance, an owner or the events. */
     public static final Duration WAIT = Duration.ofSeconds(180);
@@ -42,53 +30,7 @@ public final class LiveRun implements AutoCloseable {
     /** Collateral (USDT) of the fixture's accounts, each long one perpetual at 60,000 (IM 10 %, MM 5 %). */
     public static final List<Integer> COLLATERAL = List.of(9_000, 10_000, 11_500);
 
-    private final DevStack stack;
-    private final String logPrefix;
-    private final List<ChildProcess> instances = new ArrayList<>();
-
-    /**
-     * @param stack     the servers the instances use
-     * @param logPrefix file name prefix of the instances' logs under {@code services/risk-service/target/it-servers}
-     */
-    public LiveRun(DevStack stack, String logPrefix) {
-        this.stack = stack;
-        this.logPrefix = logPrefix;
-    }
-
-    /** The log file of instance {@code id}. */
-    public Path log(String id) {
-        return ProjectRoot.locate().resolve("services/risk-service/target/it-servers/" + logPrefix + id + ".log");
-    }
-
-    /**
-     * Starts the packaged service as instance {@code id} (its log deleted first) and waits until it is ready.
-     *
-     * @param id instance id ({@code ballast.instance-id})
-     * @return its base URL
-     */
-    public String start(String id) throws java.io.IOException {
-        Path root = ProjectRoot.locate();
-        Path jar = root.resolve("services/risk-service/target/quarkus-app/quarkus-run.jar");
-        assertThat(jar).as("packaged service (failsafe runs after package)").exists();
-        Files.deleteIfExists(log(id));
-        int port = Ports.free();
-        String url = "http://" + Ports.LOOPBACK + ":" + port;
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx384m"));
-        stack.quarkusConfig().forEach((k, v) -> {
-            if (!k.startsWith("ballast.test.")) {
-                command.add("-D" + k + "=" + v);
-            }
-        });
-        command.addAll(List.of("-Dballast.instance-id=" + id, "-Dquarkus.http.host=" + Ports.LOOPBACK,
-                "-Dquarkus.http.port=" + port,
-                "-Dmp.messaging.incoming.ballast-owned-events.session.timeout.ms=8000",
-                "-Dmp.messaging.incoming.ballast-owned-events.heartbeat.interval.ms=1000",
-                "-jar", jar.toString()));
-        ChildProcess p = ChildProcess.start(logPrefix + id, command, root, Map.of(), log(id));
-        instances.add(p);
-        p.awaitReady("instance " + id + " ready", Duration.ofSeconds(240), () -> answers(url + "/q/health/ready"));
-        return url;
+    private LiveRun() {
     }
 
     /** Points RestAssured's default requests at an instance. */
@@ -100,34 +42,6 @@ public final class LiveRun implements AutoCloseable {
     /** A fresh underlying symbol: the prefix and 7 random characters, upper case. */
     public static String underlying(String prefix) {
         return prefix + java.util.UUID.randomUUID().toString().substring(0, 7).toUpperCase();
-    }
-
-    /** Whether a URL answers 200. */
-    public static boolean answers(String url) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
-    /** Kills the JVM serving on a URL with SIGKILL: it leaves the consumer group only by timing out. */
-    public static void kill(String url) {
-        String port = url.substring(url.lastIndexOf(':') + 1);
-        List<ProcessHandle> jvms = ProcessHandle.current().descendants().filter(h -> h.info().arguments()
-                .map(a -> List.of(a).contains("-Dquarkus.http.port=" + port)).orElse(false)).toList();
-        // the service JVM is the one without children (the others are the launcher's wrapper around it)
-        List<ProcessHandle> service = jvms.stream().filter(h -> h.children().findAny().isEmpty()).toList();
-        assertThat(service).as("the JVM of " + url).hasSize(1);
-        service.get(0).destroyForcibly();
-        service.get(0).onExit().join();
-    }
-
-    /** Stops every instance started. */
-    @Override
-    public void close() {
-        instances.forEach(ChildProcess::close);
     }
 
     /** A tenant with the fixture on underlying {@code u}; returns its account ids (COLLATERAL order). */

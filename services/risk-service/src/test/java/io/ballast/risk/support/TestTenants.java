@@ -176,6 +176,44 @@ public final class TestTenants {
                 .post("/api/v1/instruments").then().statusCode(201).extract().path("id");
     }
 
+    /** Creates a dated future on {@code underlying}, settled in USDT, contract size 1; returns its id. */
+    public static String future(Tenant t, String symbol, String underlying, String expiry) {
+        return t.asAdmin().body(Map.of("symbol", symbol, "kind", "FUTURE", "underlying", underlying,
+                        "settlement", "USDT", "contractSize", 1, "expiry", expiry))
+                .post("/api/v1/instruments").then().statusCode(201).extract().path("id");
+    }
+
+    /** Creates a European call on {@code underlying}, settled in USDT, contract size 1; returns its id. */
+    public static String call(Tenant t, String symbol, String underlying, String expiry, int strike) {
+        return t.asAdmin().body(Map.of("symbol", symbol, "kind", "OPTION", "underlying", underlying,
+                        "settlement", "USDT", "contractSize", 1, "expiry", expiry, "strike", strike,
+                        "optionType", "CALL"))
+                .post("/api/v1/instruments").then().statusCode(201).extract().path("id");
+    }
+
+    /**
+     * Opens an account in a margin mode as the integrator, deposits USDT and opens positions entered at 60,000.
+     *
+     * @param quantities contracts by instrument symbol
+     * @return the account id
+     */
+    public static String account(Tenant t, String externalId, String mode, String usdt,
+            Map<String, String> quantities) {
+        String id = t.asIntegrator().body(Map.of("externalId", externalId, "marginMode", mode))
+                .post("/api/v1/accounts").then().statusCode(201).extract().path("id");
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", usdt)).post("/api/v1/accounts/" + id + "/deposits")
+                .then().statusCode(201);
+        quantities.forEach((instrument, q) -> t.asIntegrator().body(Map.of("quantity", q, "entryPrice", "60000"))
+                .put("/api/v1/accounts/" + id + "/positions/" + instrument).then().statusCode(200));
+        return id;
+    }
+
+    /** An account's margin as the integrator (asserting 200). */
+    public static io.restassured.path.json.JsonPath margin(Tenant t, String account) {
+        return t.asIntegrator().get("/api/v1/accounts/" + account + "/margin").then().statusCode(200).extract()
+                .jsonPath();
+    }
+
     /** Opens an account as the integrator and returns its id. */
     public static String account(Tenant t, String externalId) {
         return t.asIntegrator().body(Map.of("externalId", externalId, "marginMode", "CROSS"))

@@ -1,15 +1,17 @@
 package io.ballast.risk.governance.domain;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
 /**
  * The numeric risk settings a proposal or an automatic change may move, by their JSON name (the camel-case field of
- * {@link RiskSettings}). Whole-day settings (MPORs, forecast age) are given as numbers and must be whole. The floor
- * mode and the DTE scaling of vol shocks are stored but not movable by a proposal (they change the method, not a
- * level).
+ * {@link RiskSettings}). Whole-day settings (MPORs, forecast age) are given as numbers and must be whole. Two settings
+ * choose a method rather than a level: the floor mode ({@code NONE}, {@code LONG_LOOKBACK}, {@code STRESSED_PERIOD})
+ * and the DTE scaling of vol shocks ({@code false}, {@code true}); they have {@link #choices()}, are proposed by name
+ * (or by their code, the index of the name in the choices) and carried in a change as that code.
  */
 public enum Setting {
     /** Initial-margin slope per unit of size. */
@@ -102,7 +104,14 @@ public enum Setting {
     /** Bound. */
     MIN_VOL_SHOCK_DOWN("minVolShockDown", s -> s.minVolShockDown, (s, v) -> s.minVolShockDown = v),
     /** Bound. */
-    MAX_VOL_SHOCK_DOWN("maxVolShockDown", s -> s.maxVolShockDown, (s, v) -> s.maxVolShockDown = v);
+    MAX_VOL_SHOCK_DOWN("maxVolShockDown", s -> s.maxVolShockDown, (s, v) -> s.maxVolShockDown = v),
+    /** Anti-procyclicality floor mode (a choice: its code is the index of the mode's name in {@link #choices()}). */
+    FLOOR_MODE("floorMode", s -> s.floorMode.ordinal(),
+            (s, v) -> s.floorMode = io.ballast.predictive.GuardrailSettings.FloorMode.values()[(int) v],
+            Arrays.stream(io.ballast.predictive.GuardrailSettings.FloorMode.values()).map(Enum::name).toList()),
+    /** Whether vol shocks scale with days to expiry (a choice: 0 false, 1 true). */
+    VOL_SHOCK_DTE_SCALED("volShockDteScaled", s -> s.volShockDteScaled ? 1 : 0,
+            (s, v) -> s.volShockDteScaled = v != 0, List.of("false", "true"));
 
     private static final Map<String, Setting> BY_NAME = Arrays.stream(values())
             .collect(Collectors.toMap(Setting::jsonName, s -> s));
@@ -111,6 +120,7 @@ public enum Setting {
     private final ToDoubleFunction<RiskSettings> getter;
     private final Setter setter;
     private final boolean whole;
+    private final List<String> choices;
 
     @FunctionalInterface
     private interface Setter {
@@ -122,6 +132,7 @@ public enum Setting {
         this.getter = getter;
         this.setter = setter;
         this.whole = false;
+        this.choices = null;
     }
 
     Setting(String jsonName, ToDoubleFunction<RiskSettings> getter, Setter setter, boolean whole) {
@@ -129,6 +140,15 @@ public enum Setting {
         this.getter = getter;
         this.setter = setter;
         this.whole = whole;
+        this.choices = null;
+    }
+
+    Setting(String jsonName, ToDoubleFunction<RiskSettings> getter, Setter setter, List<String> choices) {
+        this.jsonName = jsonName;
+        this.getter = getter;
+        this.setter = setter;
+        this.whole = true;
+        this.choices = List.copyOf(choices);
     }
 
     /** The JSON name, e.g. {@code scanRangeFraction}. */
@@ -139,6 +159,55 @@ public enum Setting {
     /** Whether the value must be a whole number (days). */
     public boolean whole() {
         return whole;
+    }
+
+    /** The names a choice setting takes, its code being the index; null for a numeric setting. */
+    public List<String> choices() {
+        return choices;
+    }
+
+    /**
+     * The code of a choice's name (case-insensitive), or -1 when it names none.
+     *
+     * @param name e.g. {@code STRESSED_PERIOD} or {@code true}
+     * @return the index in {@link #choices()}, or -1
+     */
+    public int code(String name) {
+        for (int i = 0; choices != null && i < choices.size(); i++) {
+            if (choices.get(i).equalsIgnoreCase(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * A value as people read it: the choice's name for a choice setting (the code when out of range), the number
+     * otherwise.
+     *
+     * @param name  a parameter or setting name
+     * @param value its value (a code for a choice)
+     * @return the name of the choice, or the value
+     */
+    public static Object display(String name, java.math.BigDecimal value) {
+        Setting s = byName(name);
+        if (s == null || s.choices == null || value == null) {
+            return value;
+        }
+        int i = value.intValue();
+        return value.stripTrailingZeros().scale() <= 0 && i >= 0 && i < s.choices.size() ? s.choices.get(i) : value;
+    }
+
+    /**
+     * A change or a set of values as people read it ({@link #display} of each).
+     *
+     * @param values values by name
+     * @return the same names, choices by name
+     */
+    public static Map<String, Object> display(Map<String, java.math.BigDecimal> values) {
+        Map<String, Object> out = new java.util.TreeMap<>();
+        values.forEach((k, v) -> out.put(k, display(k, v)));
+        return out;
     }
 
     /** The value in a settings version. */

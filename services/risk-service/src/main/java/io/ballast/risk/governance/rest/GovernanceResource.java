@@ -133,7 +133,8 @@ public class GovernanceResource {
     @Operation(summary = "Propose a parameter change (tenant-admin, risk-committee); evidence is computed")
     public Uni<Response> propose(@Valid @NotNull ProposalInput body, @Context UriInfo uri) {
         return access.require(identity).flatMap(t -> assetId(t, body.asset())
-                        .flatMap(a -> governance.propose(t, Actor.of(identity), a, body.changes(), body.reason()))
+                        .flatMap(a -> governance.propose(t, Actor.of(identity), a, body.numericChanges(),
+                                body.reason()))
                         .flatMap(p -> governance.detail(t, p.id)))
                 .map(d -> Response.created(URI.create(uri.getPath() + "/" + d.proposal().id))
                         .entity(ProposalView.of(d.proposal(), d.votes())).build());

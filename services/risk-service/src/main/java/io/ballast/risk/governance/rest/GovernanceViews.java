@@ -82,11 +82,42 @@ public final class GovernanceViews {
      * A manual proposal.
      *
      * @param asset   asset symbol whose parameters change; absent for tenant-wide settings
-     * @param changes new values by parameter name (plain fractions; days as whole numbers)
+     * @param changes new values by parameter name (plain fractions; days as whole numbers; a choice setting such as
+     *                {@code floorMode} or {@code volShockDteScaled} by name, {@code "STRESSED_PERIOD"},
+     *                {@code false}, or by its code)
      * @param reason  why (shown to the committee)
      */
-    public record ProposalInput(@Size(max = 32) String asset, @NotNull @NotEmpty Map<String, BigDecimal> changes,
+    public record ProposalInput(@Size(max = 32) String asset, @NotNull @NotEmpty Map<String, JsonNode> changes,
             @NotBlank @Size(max = 2000) String reason) {
+
+        /**
+         * The change as named numbers (a choice by its code): 422 naming each value that is neither a number nor,
+         * for a choice setting, one of its names.
+         *
+         * @return the change
+         */
+        public Map<String, BigDecimal> numericChanges() {
+            Map<String, BigDecimal> out = new java.util.TreeMap<>();
+            List<io.ballast.risk.domain.FieldError> errors = new java.util.ArrayList<>();
+            changes.forEach((name, v) -> {
+                Setting s = Setting.byName(name);
+                if (v == null || v.isNull()) {
+                    out.put(name, null);
+                } else if (v.isNumber()) {
+                    out.put(name, v.decimalValue());
+                } else if (s != null && s.choices() != null && (v.isTextual() || v.isBoolean())
+                        && s.code(v.asText()) >= 0) {
+                    out.put(name, BigDecimal.valueOf(s.code(v.asText())));
+                } else {
+                    errors.add(io.ballast.risk.domain.FieldError.of("changes." + name, s != null && s.choices() != null
+                            ? name + " is one of " + String.join(", ", s.choices()) : name + " is a number"));
+                }
+            });
+            if (!errors.isEmpty()) {
+                throw io.ballast.risk.domain.ApiException.unprocessable("inconsistent parameter change", errors);
+            }
+            return out;
+        }
     }
 
     /**
@@ -157,7 +188,8 @@ public final class GovernanceViews {
 
         static ProposalView of(Proposal p, List<Vote> votes) {
             return new ProposalView(p.id, p.kind, p.origin, p.assetId, p.status, p.proposerSubject, p.proposerClient,
-                    p.recommendationId, p.modelVersion, p.reason, tree(p.changes), tree(p.before), p.approvals,
+                    p.recommendationId, p.modelVersion, p.reason, named(tree(p.changes)), named(tree(p.before)),
+                    p.approvals,
                     p.approvalsRequired, p.createdAt, p.expiresAt, p.approvedAt, p.effectiveAt, p.closedAt,
                     p.closedBy, p.closedComment, p.evidenceDigest, votes == null ? null : tree(p.evidence),
                     votes == null ? null : votes.stream().map(VoteView::of).toList());
@@ -217,6 +249,19 @@ public final class GovernanceViews {
             return new VersionView("settings", s.scope.name(), s.version, s.effectiveFrom, s.source.name(), s.actor,
                     s.proposalId, v);
         }
+    }
+
+    /** A stored change (choices as codes) with each choice by name ({@link Setting#display}). */
+    static JsonNode named(JsonNode change) {
+        if (change instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+            o.properties().forEach(e -> {
+                if (e.getValue().isNumber() && Setting.display(e.getKey(), e.getValue().decimalValue())
+                        instanceof String name) {
+                    e.setValue(com.fasterxml.jackson.databind.node.TextNode.valueOf(name));
+                }
+            });
+        }
+        return change;
     }
 
     static JsonNode tree(String json) {

@@ -13,6 +13,8 @@ import io.ballast.risk.domain.Position;
 import io.ballast.risk.domain.RiskParameter;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.governance.domain.RiskSettings;
+import io.ballast.risk.live.BulkMargins;
+import io.ballast.risk.live.LiveSettings;
 import io.ballast.risk.service.MarginInputs;
 import io.ballast.risk.service.MarginService;
 import io.ballast.risk.service.MarketHistoryService;
@@ -144,19 +146,35 @@ public class Evidence {
      * @param additionalInitialMarginUsd      sum over accounts of the IM change, USD (negative: released)
      * @param additionalMaintenanceMarginUsd  sum of the MM change, USD
      * @param mostAffected      the accounts with the largest IM increase, largest first
+     * @param method            how it was computed
+     * @param rowsFrom          where the accounts' rows came from: {@code hot-book} (this instance owns the tenant)
+     *                          or {@code database}
+     * @param bulkAccounts      accounts computed with the bulk engine (CROSS and PORTFOLIO), both ways
+     * @param perAccountAccounts accounts computed one by one with the per-account engine (ISOLATED accounts, and
+     *                          any the bulk book could not hold)
+     * @param computeMillis     wall time of the computation (both bulk books and the per-account ones), ms
      */
     public record Impact(int accounts, int notComputed, int toMarginCall, int toLiquidatable,
             double additionalInitialMarginUsd, double additionalMaintenanceMarginUsd,
-            List<AccountImpact> mostAffected) {
+            List<AccountImpact> mostAffected, String method, String rowsFrom, int bulkAccounts,
+            int perAccountAccounts, long computeMillis) {
     }
+
+    /** The preview's method, as the evidence states it. */
+    public static final String IMPACT_METHOD = "bulk margin engine (margin-core BulkMarginBook: risk arrays, "
+            + "PortfolioMarginEngine for PORTFOLIO, standard rules for CROSS) built twice from the same rows at the "
+            + "same prices and time, with the versions in force and with the proposed ones; ISOLATED accounts "
+            + "(one pool per position) with the per-account engine";
 
     private final MarginService margin;
     private final MarketHistoryService history;
+    private final LiveSettings liveSettings;
 
     /** Wires collaborators. */
-    public Evidence(MarginService margin, MarketHistoryService history) {
+    public Evidence(MarginService margin, MarketHistoryService history, LiveSettings liveSettings) {
         this.margin = margin;
         this.history = history;
+        this.liveSettings = liveSettings;
     }
 
     /**
@@ -228,7 +246,8 @@ public class Evidence {
 
     /**
      * Margin of every open account of the tenant now and with the change in force (the versions the change would
-     * write replacing those in force).
+     * write replacing those in force), with the bulk margin engine; rows from this instance's hot book when it owns
+     * the tenant (caught up), from PostgreSQL otherwise. Runs on a worker.
      */
     public Uni<Impact> impact(TenantId tenant, LiveParameters.InForce base, Map<String, BigDecimal> change) {
         RiskParameter p = LiveParameters.nextParameters(base, change, 0,
@@ -237,48 +256,69 @@ public class Evidence {
         RiskSettings s = LiveParameters.nextSettings(base, change, 0,
                 io.ballast.risk.governance.domain.ParameterSource.PROPOSAL,
                 io.ballast.risk.governance.domain.Actor.SCHEDULER, null);
-        return margin.load(tenant, null).flatMap(l -> onWorker(() -> {
-            MarginInputs now = l.inputs();
-            MarginInputs after = now.with(p == null ? List.of() : List.of(p), s == null ? List.of() : List.of(s));
-            Map<UUID, List<Balance>> balances = new HashMap<>();
-            l.balances().forEach(b -> balances.computeIfAbsent(b.id.accountId(), k -> new ArrayList<>()).add(b));
-            Map<UUID, List<Position>> positions = new HashMap<>();
-            l.positions().forEach(x -> positions.computeIfAbsent(x.id.accountId(), k -> new ArrayList<>()).add(x));
-            List<AccountImpact> impacts = new ArrayList<>();
-            int failed = 0;
-            double mmDelta = 0;
-            for (Account a : l.accounts()) {
-                List<Balance> bs = balances.getOrDefault(a.id, List.of());
-                List<Position> ps = positions.getOrDefault(a.id, List.of());
-                try {
-                    List<io.ballast.risk.collateral.domain.IsolatedBalance> iso = l.isolated().stream()
-                            .filter(x -> x.id.accountId().equals(a.id)).toList();
-                    MarginResult r0 = compute(now, a, bs, ps, iso);
-                    MarginResult r1 = compute(after, a, bs, ps, iso);
-                    impacts.add(new AccountImpact(a.id, a.externalId, r0.status(), r1.status(),
-                            r0.initialMarginUsd(), r1.initialMarginUsd(),
-                            r1.initialMarginUsd() - r0.initialMarginUsd()));
-                    mmDelta += r1.maintenanceMarginUsd() - r0.maintenanceMarginUsd();
-                } catch (ApiException | MarginInputException e) {
-                    failed++;
-                }
-            }
-            int toCall = (int) impacts.stream().filter(i -> i.statusBefore() == HealthStatus.HEALTHY
-                    && i.statusAfter() == HealthStatus.MARGIN_CALL).count();
-            int toLiq = (int) impacts.stream().filter(i -> i.statusBefore() != HealthStatus.LIQUIDATABLE
-                    && i.statusAfter() == HealthStatus.LIQUIDATABLE).count();
-            double imDelta = impacts.stream().mapToDouble(AccountImpact::additionalInitialMarginUsd).sum();
-            List<AccountImpact> top = impacts.stream()
-                    .sorted(Comparator.comparingDouble(AccountImpact::additionalInitialMarginUsd).reversed())
-                    .limit(MOST_AFFECTED).toList();
-            return new Impact(impacts.size(), failed, toCall, toLiq, imDelta, mmDelta, top);
-        }));
+        return margin.loadHotOrCold(tenant, null).flatMap(l -> onWorker(() -> impact(l, p, s, liveSettings)));
     }
 
     /**
-     * Runs CPU work on a worker thread and hands the result back on the caller's Vert.x context, so that the
-     * database work that follows (the proposal's transaction) runs where Hibernate Reactive needs it.
+     * The impact preview of replacement versions on loaded rows (CPU; tested against the per-account engine).
+     *
+     * @param l        the tenant's rows and the inputs in force
+     * @param p        the replacement parameter version, or null
+     * @param s        the replacement settings version, or null
+     * @param settings live settings (the bulk book's early-warning stress)
+     * @return the preview
      */
+    public static Impact impact(MarginService.Loaded l, RiskParameter p, RiskSettings s, LiveSettings settings) {
+        long started = System.nanoTime();
+        MarginInputs now = l.inputs();
+        MarginInputs after = now.with(p == null ? List.of() : List.of(p), s == null ? List.of() : List.of(s));
+        BulkMargins.Result bulkNow = BulkMargins.compute(now, l.accounts(), l.balances(), l.positions(), settings);
+        BulkMargins.Result bulkAfter = BulkMargins.compute(after, l.accounts(), l.balances(), l.positions(),
+                settings);
+        Map<UUID, List<Balance>> balances = new HashMap<>();
+        l.balances().forEach(b -> balances.computeIfAbsent(b.id.accountId(), k -> new ArrayList<>()).add(b));
+        Map<UUID, List<Position>> positions = new HashMap<>();
+        l.positions().forEach(x -> positions.computeIfAbsent(x.id.accountId(), k -> new ArrayList<>()).add(x));
+        Map<UUID, List<io.ballast.risk.collateral.domain.IsolatedBalance>> isolated = new HashMap<>();
+        l.isolated().forEach(x -> isolated.computeIfAbsent(x.id.accountId(), k -> new ArrayList<>()).add(x));
+        List<AccountImpact> impacts = new ArrayList<>();
+        int failed = 0;
+        int bulk = 0;
+        double mmDelta = 0;
+        for (Account a : l.accounts()) {
+            MarginResult r0 = bulkNow.held().get(a.id);
+            MarginResult r1 = bulkAfter.held().get(a.id);
+            if (r0 != null && r1 != null) {
+                bulk++;
+            } else {
+                List<Balance> bs = balances.getOrDefault(a.id, List.of());
+                List<Position> ps = positions.getOrDefault(a.id, List.of());
+                List<io.ballast.risk.collateral.domain.IsolatedBalance> iso = isolated.getOrDefault(a.id,
+                        List.of());
+                try {
+                    r0 = compute(now, a, bs, ps, iso);
+                    r1 = compute(after, a, bs, ps, iso);
+                } catch (ApiException | MarginInputException e) {
+                    failed++;
+                    continue;
+                }
+            }
+            impacts.add(new AccountImpact(a.id, a.externalId, r0.status(), r1.status(), r0.initialMarginUsd(),
+                    r1.initialMarginUsd(), r1.initialMarginUsd() - r0.initialMarginUsd()));
+            mmDelta += r1.maintenanceMarginUsd() - r0.maintenanceMarginUsd();
+        }
+        int toCall = (int) impacts.stream().filter(i -> i.statusBefore() == HealthStatus.HEALTHY
+                && i.statusAfter() == HealthStatus.MARGIN_CALL).count();
+        int toLiq = (int) impacts.stream().filter(i -> i.statusBefore() != HealthStatus.LIQUIDATABLE
+                && i.statusAfter() == HealthStatus.LIQUIDATABLE).count();
+        double imDelta = impacts.stream().mapToDouble(AccountImpact::additionalInitialMarginUsd).sum();
+        List<AccountImpact> top = impacts.stream()
+                .sorted(Comparator.comparingDouble(AccountImpact::additionalInitialMarginUsd).reversed())
+                .limit(MOST_AFFECTED).toList();
+        return new Impact(impacts.size(), failed, toCall, toLiq, imDelta, mmDelta, top, IMPACT_METHOD, l.from(),
+                bulk, impacts.size() - bulk, (System.nanoTime() - started) / 1_000_000);
+    }
+
     /**
      * The recommending policy's coverage, computed by the caller's own means (the recommendation job replays it on
      * its own bounded executor, never on the shared worker pool), answered back on the caller's Vert.x context. Null
@@ -298,6 +338,10 @@ public class Evidence {
         return ctx == null ? computed : computed.emitOn(r -> ctx.runOnContext(v -> r.run()));
     }
 
+    /**
+     * Runs CPU work on a worker thread and hands the result back on the caller's Vert.x context, so that the
+     * database work that follows (the proposal's transaction) runs where Hibernate Reactive needs it.
+     */
     static <T> Uni<T> onWorker(java.util.function.Supplier<T> work) {
         io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
         Uni<T> computed = Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());

@@ -13,6 +13,7 @@ import io.ballast.risk.governance.domain.ProposalKind;
 import io.ballast.risk.governance.domain.ProposalOrigin;
 import io.ballast.risk.governance.domain.ProposalStatus;
 import io.ballast.risk.governance.domain.RiskSettings;
+import io.ballast.risk.governance.domain.Setting;
 import io.ballast.risk.governance.domain.Vote;
 import io.ballast.risk.governance.repository.PolicyRepository;
 import io.ballast.risk.governance.repository.ProposalRepository;
@@ -367,10 +368,11 @@ public class GovernanceService {
                     change.forEach((k, v) -> {
                         Map<String, Object> m = new LinkedHashMap<>();
                         m.put("parameter", k);
-                        m.put("before", before.get(k));
-                        m.put("after", v);
+                        m.put("before", Setting.display(k, before.get(k)));
+                        m.put("after", Setting.display(k, v));
                         BigDecimal b = before.get(k);
-                        m.put("relativeChange", b == null || b.signum() == 0 ? null
+                        boolean choice = Setting.byName(k) != null && Setting.byName(k).choices() != null;
+                        m.put("relativeChange", choice || b == null || b.signum() == 0 ? null
                                 : v.doubleValue() / b.doubleValue() - 1);
                         moves.add(m);
                     });
@@ -412,8 +414,8 @@ public class GovernanceService {
                     : audit.append(tenant, AuditAction.RECOMMENDATION_RECEIVED, actor, assetId, p.id, before,
                             received, "beyond bounds", AuditTrail.sha256(audit.toJson(received)));
             return first.flatMap(x -> proposals.persist(p))
-                    .call(x -> audit.append(tenant, AuditAction.PROPOSED, actor, assetId, p.id, before, change,
-                            reason, p.evidenceDigest))
+                    .call(x -> audit.append(tenant, AuditAction.PROPOSED, actor, assetId, p.id, readable(before),
+                            readable(change), reason, p.evidenceDigest))
                     .call(x -> event(tenant, p, "ProposalCreated", actor, reason));
         }));
     }
@@ -635,7 +637,8 @@ public class GovernanceService {
                 .flatMap(w -> {
                     close(p, ProposalStatus.EFFECTIVE, actor, "timelock elapsed", now);
                     return audit.append(tenant, AuditAction.EFFECTIVE, actor, p.assetId, p.id,
-                            readChange(p.before), change, "timelock elapsed", p.evidenceDigest)
+                            Setting.display(readChange(p.before)), Setting.display(change), "timelock elapsed",
+                            p.evidenceDigest)
                             .call(x -> event(tenant, p, "ProposalEffective", actor, "timelock elapsed"));
                 })
                 .replaceWithVoid()
@@ -755,6 +758,15 @@ public class GovernanceService {
             }
         }
         return null;
+    }
+
+    /** A change or its before as people read it: choices by name ({@link Setting#display}), other maps as they are. */
+    @SuppressWarnings("unchecked")
+    private static Object readable(Map<String, ?> m) {
+        if (m == null || !m.values().stream().allMatch(v -> v instanceof BigDecimal)) {
+            return m;
+        }
+        return Setting.display((Map<String, BigDecimal>) m);
     }
 
     private Map<String, BigDecimal> readChange(String json) {

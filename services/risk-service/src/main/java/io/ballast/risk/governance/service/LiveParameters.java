@@ -151,6 +151,10 @@ public class LiveParameters {
                 }
             } else if (s == null) {
                 errors.add(FieldError.of("changes." + name, "unknown parameter " + name));
+            } else if (s.choices() != null && (e.getValue().stripTrailingZeros().scale() > 0
+                    || e.getValue().signum() < 0
+                    || e.getValue().compareTo(BigDecimal.valueOf(s.choices().size())) >= 0)) {
+                errors.add(FieldError.of("changes." + name, name + " is one of " + String.join(", ", s.choices())));
             } else if (s.whole() && e.getValue().stripTrailingZeros().scale() > 0) {
                 errors.add(FieldError.of("changes." + name, name + " is a whole number of days"));
             } else if (base.settings() == null) {
@@ -218,8 +222,8 @@ public class LiveParameters {
                 payload.put("proposalId", proposalId);
                 payload.put("parametersVersion", p == null ? null : p.version);
                 payload.put("settingsVersion", s == null ? null : scope + " v" + s.version);
-                payload.put("before", before(base, change));
-                payload.put("after", new TreeMap<>(change));
+                payload.put("before", Setting.display(before(base, change)));
+                payload.put("after", Setting.display(change));
                 payload.put("effectiveFrom", (p != null ? p.effectiveFrom : s.effectiveFrom).toString());
                 return writes.call(() -> outbox.record(tenant, Topics.PARAMETERS, "risk-parameters",
                                 assetId == null ? tenant.value() : assetId, "RiskParametersChanged", payload))

@@ -20,6 +20,13 @@ public interface RecommendationConfig {
     @WithDefault("PT30M")
     Duration lease();
 
+    /**
+     * How often a run's holder renews its lease while it works (a heartbeat on its own connection), so that a run
+     * longer than the lease is not taken over; at most a third of the lease (a longer value is shortened to it).
+     */
+    @WithDefault("PT1M")
+    Duration heartbeat();
+
     /** Claims of one run before it is marked FAILED (a run that keeps killing its instance stops being retried). */
     @WithDefault("3")
     int maxAttempts();

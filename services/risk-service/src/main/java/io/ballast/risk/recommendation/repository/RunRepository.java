@@ -164,6 +164,24 @@ public class RunRepository {
     }
 
     /**
+     * Extends the lease of a run this claimer holds (the heartbeat of a long run), so that no other instance takes
+     * it over while it works.
+     *
+     * @param id      the run
+     * @param claimer the claimer that should hold it
+     * @param lease   the new lease, from now (database time)
+     * @return true when the claimer still held the run and its lease was extended; false when it was taken over or
+     *         ended (the claimer must stop working on it)
+     */
+    public Uni<Boolean> renew(UUID id, String claimer, Duration lease) {
+        return RowSecurity.queryAcrossTenants(pool,
+                        "update recommendation_run set lease_until = clock_timestamp() + make_interval(secs => $3) "
+                        + "where id = $1 and claimed_by = $2 and status = 'RUNNING'",
+                        Tuple.of(id, claimer, lease.toMillis() / 1000.0))
+                .map(r -> r.rowCount() == 1);
+    }
+
+    /**
      * Ends a claimed run; does nothing when this claimer no longer holds it (its lease expired and another took it).
      *
      * @return true when the run was ended by this call

@@ -186,12 +186,14 @@ public class RecommendationJob {
         TenantId tenant = TenantId.of(run.tenantId());
         LOG.infof("run %s (%s) of tenant %s claimed by %s, attempt %d", run.id(), run.kind(), tenant, claimer,
                 run.attempts());
-        return store.assets(tenant, null)
+        LeaseHeartbeat lease = LeaseHeartbeat.start(runs, run.id(), claimer, config.lease(), config.heartbeat());
+        return lease.renew().flatMap(x -> store.assets(tenant, null))
                 .flatMap(assets -> Multi.createFrom().iterable(assets)
-                        .onItem().transformToUniAndConcatenate(a -> (Kind.valueOf(run.kind()) == Kind.RETRAIN
-                                ? retrain(tenant, a) : recommend(tenant, a, run.id()))
-                                .onFailure().recoverWithItem(e -> outcome(a, "FAILED").put("reason",
-                                        String.valueOf(e.getMessage()))))
+                        .onItem().transformToUniAndConcatenate(a -> lease.ensureHeld().flatMap(x ->
+                                Kind.valueOf(run.kind()) == Kind.RETRAIN ? retrain(tenant, a, lease)
+                                        : recommend(tenant, a, run.id(), lease))
+                                .onFailure(e -> !(e instanceof LeaseHeartbeat.LeaseLost)).recoverWithItem(e ->
+                                        outcome(a, "FAILED").put("reason", String.valueOf(e.getMessage()))))
                         .collect().asList())
                 .flatMap(outcomes -> runs.finish(run.id(), claimer, true,
                         new JsonObject().put("assets", new JsonArray(new ArrayList<>(outcomes))), null))
@@ -205,20 +207,22 @@ public class RecommendationJob {
                                 claimer);
                     }
                 })
+                .eventually(lease::close)
                 .replaceWithVoid();
     }
 
     /** Retrains and registers every horizon's champion of one asset. */
-    private Uni<JsonObject> retrain(TenantId tenant, AssetRef asset) {
+    private Uni<JsonObject> retrain(TenantId tenant, AssetRef asset, LeaseHeartbeat lease) {
         return history.bars(tenant, asset.id(), null, null).flatMap(bars -> {
             if (bars.size() < MIN_BARS) {
                 return Uni.createFrom().item(notEnough(asset, bars.size()));
             }
-            return train(tenant, asset, bars).map(version -> outcome(asset, "TRAINED").put("modelVersion", version));
+            return train(tenant, asset, bars, lease).map(version -> outcome(asset, "TRAINED")
+                    .put("modelVersion", version));
         });
     }
 
-    private Uni<Integer> train(TenantId tenant, AssetRef asset, List<DailyBar> bars) {
+    private Uni<Integer> train(TenantId tenant, AssetRef asset, List<DailyBar> bars, LeaseHeartbeat lease) {
         MappingSettings mapping = MappingSettings.defaults();
         return onJobThread(() -> {
             DailySeries series = DailySeries.of(bars);
@@ -231,11 +235,11 @@ public class RecommendationJob {
                 artifacts.add(ModelArtifact.of(t, trainedAt, Map.of("tenantId", tenant.toString())));
             }
             return artifacts;
-        }).flatMap(artifacts -> store.register(tenant, asset.id(), artifacts));
+        }).call(lease::ensureHeld).flatMap(artifacts -> store.register(tenant, asset.id(), artifacts));
     }
 
     /** Makes (or finds) one asset's recommendation for the day after its last bar. */
-    private Uni<JsonObject> recommend(TenantId tenant, AssetRef asset, UUID runId) {
+    private Uni<JsonObject> recommend(TenantId tenant, AssetRef asset, UUID runId, LeaseHeartbeat lease) {
         return history.bars(tenant, asset.id(), null, null).flatMap(bars -> {
             if (bars.size() < MIN_BARS) {
                 return Uni.createFrom().item(notEnough(asset, bars.size()));
@@ -245,14 +249,14 @@ public class RecommendationJob {
             String fingerprint = fingerprint(bars);
             return store.existing(tenant, asset.id(), date, fingerprint).flatMap(existing -> {
                 if (existing != null) {
-                    return handOverAgain(tenant, asset, existing.served(), bars)
+                    return lease.ensureHeld().flatMap(x -> handOverAgain(tenant, asset, existing.served(), bars))
                             .replaceWith(done(asset, "REUSED", existing.served()));
                 }
-                return championsOf(tenant, asset, bars).flatMap(models -> store.latestBefore(tenant, asset.id(),
+                return championsOf(tenant, asset, bars, lease).flatMap(models -> store.latestBefore(tenant, asset.id(),
                                 date).flatMap(previous -> store.inForce(tenant, asset.id())
                                 .flatMap(inForce -> governance.settingsInForce(tenant, asset.id())
                                         .flatMap(settings -> compute(tenant, asset, runId, bars, date, models,
-                                                previous, inForce, TenantSettings.of(settings), fingerprint)))));
+                                                previous, inForce, TenantSettings.of(settings), fingerprint, lease)))));
             });
         });
     }
@@ -284,19 +288,20 @@ public class RecommendationJob {
     }
 
     /** The registered champions of every horizon; trains and registers them first when one is missing. */
-    private Uni<Map<Integer, RegisteredModel>> championsOf(TenantId tenant, AssetRef asset, List<DailyBar> bars) {
+    private Uni<Map<Integer, RegisteredModel>> championsOf(TenantId tenant, AssetRef asset, List<DailyBar> bars,
+            LeaseHeartbeat lease) {
         Set<Integer> horizons = Recommender.horizons(MappingSettings.defaults());
         return store.champions(tenant, asset.id(), asset.symbol()).flatMap(models -> {
             if (models.keySet().containsAll(horizons)) {
                 return Uni.createFrom().item(models);
             }
-            return train(tenant, asset, bars).flatMap(v -> store.champions(tenant, asset.id(), asset.symbol()));
+            return train(tenant, asset, bars, lease).flatMap(v -> store.champions(tenant, asset.id(), asset.symbol()));
         });
     }
 
     private Uni<JsonObject> compute(TenantId tenant, AssetRef asset, UUID runId, List<DailyBar> bars,
             LocalDate date, Map<Integer, RegisteredModel> models, StoredRecommendation previous, InForce inForce,
-            TenantSettings settings, String fingerprint) {
+            TenantSettings settings, String fingerprint, LeaseHeartbeat lease) {
         MappingSettings mapping = settings.mapping();
         GuardrailSettings guardrails = settings.guardrails();
         GuardrailState fed = fed(inForce, settings, previous, date, guardrails);
@@ -326,7 +331,7 @@ public class RecommendationJob {
             LOG.infof("recommendation %s %s for %s: model %s v%d, decision %s, %d ms", tenant, asset.symbol(),
                     r.date(), r.forecastModel(), version, r.decision(), millis);
             return new Made(rec, r.nextState(), rows);
-        }).flatMap(made -> {
+        }).call(lease::ensureHeld).flatMap(made -> {
             AssetRecommendation rec = made.recommendation();
             return store.store(tenant, asset.id(), runId, rec, fingerprint, fed, made.next(), made.forecasts())
                     .flatMap(stored -> stored
