@@ -7,12 +7,12 @@ import io.ballast.predictive.FloorVolatility;
 import io.ballast.predictive.GuardrailSettings;
 import io.ballast.predictive.MappingSettings;
 import io.ballast.predictive.ParameterMapper;
-import io.ballast.predictive.PredictiveMarginEngine;
 import io.ballast.predictive.Recommendation;
 import io.ballast.predictive.RecommendedParameters;
-import io.ballast.predictive.RecommendationRequest;
 import io.ballast.predictive.GuardrailState;
 import io.ballast.predictive.Decision;
+import io.ballast.predictive.Realised;
+import io.ballast.predictive.Recommender;
 import io.ballast.predictive.VolForecast;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -50,6 +50,7 @@ public final class BacktestRunner {
     private final String model;
     private final BacktestConfig config;
     private final Consumer<String> progress;
+    private final Map<LocalDate, List<HourlyBar>> hourlyByDay;
 
     /**
      * @param asset asset symbol
@@ -69,6 +70,11 @@ public final class BacktestRunner {
         this.model = Objects.requireNonNull(model, "model");
         this.config = Objects.requireNonNull(config, "config");
         this.progress = Objects.requireNonNull(progress, "progress");
+        Map<LocalDate, List<HourlyBar>> byDay = new HashMap<>();
+        for (HourlyBar b : this.hourly) {
+            byDay.computeIfAbsent(LocalDate.ofInstant(b.time(), ZoneOffset.UTC), x -> new ArrayList<>()).add(b);
+        }
+        this.hourlyByDay = byDay;
         if (this.daily.size() < 400) {
             throw new IllegalArgumentException("need at least 400 daily bars, got " + this.daily.size());
         }
@@ -126,7 +132,8 @@ public final class BacktestRunner {
                 byDate.put(days.dates[k], s.margin[k]);
             }
             for (Map.Entry<CrashEvent, List<ReplayBar>> e : paths.entrySet()) {
-                ReplayResult r = LiquidationSimulator.run(e.getValue(), t -> marginInForce(byDate, t), population,
+                ReplayResult r = LiquidationSimulator.run(e.getValue(),
+                    t -> marginInForce(byDate, s.intradayMmf(), t), population,
                     config.liquidation(), barHours.get(e.getKey()));
                 crashes.put(e.getKey().key(), r);
                 progress.accept(String.format("%s:   replay %s (%s bars): %d liquidated, bad debt %.0f USD", asset,
@@ -150,8 +157,9 @@ public final class BacktestRunner {
     }
 
     /** A margin series with guardrail counters. */
-    private record Series(double[] margin, double[] scan, double[] volUp, double[] volDown, int fallbackDays,
-                          int proposalDays, int clippedDays) {
+    private record Series(double[] margin, double[] imf, double[] scan, double[] volUp, double[] volDown,
+                          NavigableMap<Instant, Double> intradayMmf, int fallbackDays, int proposalDays,
+                          int clippedDays, int stressDays, int intradayRaisedDays) {
     }
 
     private Series margins(String policy, double scale, Days d, double staticMmf, double staticScan) {
@@ -162,9 +170,13 @@ public final class BacktestRunner {
         double[] down = new double[n];
         MappingSettings map = config.mapping().withTailFactor(config.mapping().tailFactor() * scale);
         ParameterMapper mapper = ParameterMapper.DEFAULT;
+        double[] imf = new double[n];
+        NavigableMap<Instant, Double> hourlyMmf = new TreeMap<>();
         int fallbacks = 0;
         int proposals = 0;
         int clipped = 0;
+        int stressDays = 0;
+        int intradayRaised = 0;
         switch (policy) {
             case "static" -> {
                 Arrays.fill(m, staticMmf * scale);
@@ -199,11 +211,15 @@ public final class BacktestRunner {
                 int h = map.mporPerpDays();
                 GuardrailSettings g = config.guardrails();
                 for (int k = 0; k < n; k++) {
-                    VolForecast model = VolForecast.of(asset, d.championModel, h, d.dates[k], d.champVar[k]);
-                    VolForecast ew = VolForecast.of(asset, "EWMA", h, d.dates[k], d.ewmaVar[k]);
-                    Recommendation r = PredictiveMarginEngine.DEFAULT.recommend(new RecommendationRequest(TENANT,
-                        asset, d.dates[k], Map.of(h, model), Map.of(h, ew), d.floorSigma[k], map, g, state));
+                    int row = d.row[k];
+                    Map<Integer, VolForecast> model = Map.of(h, VolForecast.of(asset, d.championModel, h, d.dates[k],
+                        d.champVar[k]));
+                    Map<Integer, VolForecast> ew = Map.of(h, VolForecast.of(asset, "EWMA", h, d.dates[k],
+                        d.ewmaVar[k]));
+                    Recommendation r = Recommender.fromInputs(TENANT, asset, model, ew, d.floorSigma[k],
+                        realisedAtClose(row, h), map, g, state, d.dates[k]);
                     m[k] = r.recommended().mmf();
+                    imf[k] = r.recommended().imf();
                     scan[k] = r.recommended().scanRange();
                     up[k] = r.recommended().volShockUp();
                     down[k] = r.recommended().volShockDown();
@@ -211,11 +227,49 @@ public final class BacktestRunner {
                     fallbacks += r.fellBack() ? 1 : 0;
                     proposals += r.decision() == Decision.PROPOSAL ? 1 : 0;
                     clipped += r.bindingGuardrails().contains("sanity-clip") ? 1 : 0;
+                    stressDays += r.bindingGuardrails().contains("stress-release") ? 1 : 0;
+                    // the next day, hour by hour: the forecasts of this close updated with what is realised since
+                    List<HourlyBar> next = hourlyByDay.get(d.dates[k].plusDays(1));
+                    if (next == null || row + 1 - h < 0) {
+                        continue;
+                    }
+                    double refClose = daily.get(row + 1 - h).close();
+                    double prevClose = daily.get(row).close();
+                    double variance = 0;
+                    RecommendedParameters live = state.applied();
+                    double buffer = state.bufferLevel();
+                    boolean raised = false;
+                    for (HourlyBar b : next) {
+                        double ret = Math.log(b.close() / prevClose);
+                        prevClose = b.close();
+                        variance += ret * ret;
+                        int hours = b.time().atZone(ZoneOffset.UTC).getHour() + 1;
+                        if (hours >= 24) {
+                            break;
+                        }
+                        Recommendation ri = Recommender.fromInputs(TENANT, asset, model, ew, d.floorSigma[k],
+                            new Realised(variance, hours, Math.abs(b.close() / refClose - 1)), map, g,
+                            state, d.dates[k].plusDays(1));
+                        if (ri.recommended().mmf() > live.mmf() * (1 + 1e-12)) {
+                            raised = true;
+                            hourlyMmf.put(b.time().plusSeconds(3600), ri.recommended().mmf());
+                        }
+                        live = live.combine(ri.recommended(), Math::max);
+                        buffer = Math.min(buffer, ri.nextState().bufferLevel());
+                    }
+                    intradayRaised += raised ? 1 : 0;
+                    state = new GuardrailState(state.date(), live, state.smoothed(), buffer);
                 }
             }
             default -> throw new IllegalArgumentException("unknown policy " + policy);
         }
-        return new Series(m, scan, up, down, fallbacks, proposals, clipped);
+        if (!"guarded".equals(policy)) {
+            for (int k = 0; k < n; k++) {
+                imf[k] = m[k] * map.imMultiplier();
+            }
+        }
+        return new Series(m, imf, scan, up, down, hourlyMmf, fallbacks, proposals, clipped, stressDays,
+            intradayRaised);
     }
 
     private PolicyResult measure(String policy, Days d, Series s, Map<String, ReplayResult> crashes) {
@@ -230,7 +284,8 @@ public final class BacktestRunner {
             CoverageTest.greenWindowShare(exc, 250, level), MarginStats.mean(s.margin), MarginStats.median(s.margin),
             MarginStats.staticEquivalent(d.absMove, cov.exceptions()), MarginStats.peakToTrough(s.margin),
             MarginStats.maxIncrease(s.margin, 1), MarginStats.maxIncrease(s.margin, 5),
-            MarginStats.maxIncrease(s.margin, 30), s.fallbackDays, s.proposalDays, s.clippedDays, crashes, optionBook(d, s));
+            MarginStats.maxIncrease(s.margin, 30), s.fallbackDays, s.proposalDays, s.clippedDays, crashes, optionBook(d, s),
+            MarginStats.maxIncrease(s.imf, 5), s.stressDays, s.intradayRaisedDays);
     }
 
     private OptionBookResult optionBook(Days d, Series s) {
@@ -255,14 +310,43 @@ public final class BacktestRunner {
             MarginStats.median(r), MarginStats.staticEquivalent(l, cov.exceptions()), MarginStats.maxIncrease(r, 5));
     }
 
-    /** MMF in force at an instant: the margin set at the close of the previous UTC day (or the latest before). */
-    private static double marginInForce(NavigableMap<LocalDate, Double> byDate, Instant t) {
-        LocalDate setOn = LocalDate.ofInstant(t, ZoneOffset.UTC).minusDays(1);
-        Map.Entry<LocalDate, Double> e = byDate.floorEntry(setOn);
+    /**
+     * MMF in force at an instant: the margin set at the close of the previous UTC day (or the latest before), or the
+     * higher margin an intraday update of the same UTC day raised it to before that instant.
+     */
+    private static double marginInForce(NavigableMap<LocalDate, Double> byDate, NavigableMap<Instant, Double> intraday,
+                                        Instant t) {
+        LocalDate day = LocalDate.ofInstant(t, ZoneOffset.UTC);
+        Map.Entry<LocalDate, Double> e = byDate.floorEntry(day.minusDays(1));
         if (e == null) {
-            throw new IllegalStateException("no margin set on or before " + setOn);
+            throw new IllegalStateException("no margin set on or before " + day.minusDays(1));
+        }
+        Map.Entry<Instant, Double> raised = intraday.floorEntry(t);
+        if (raised != null && LocalDate.ofInstant(raised.getKey(), ZoneOffset.UTC).equals(day)) {
+            return Math.max(e.getValue(), raised.getValue());
         }
         return e.getValue();
+    }
+
+    /**
+     * What was realised on the day of {@code row}, as the engine's regime trigger sees it: the sum of squared hourly
+     * log returns when at least 20 hourly bars of that day exist (the hourly feed the tenant has), otherwise the
+     * daily-bar figures the service uses ({@link Recommender#realisedAtClose}).
+     */
+    private Realised realisedAtClose(int row, int mporDays) {
+        Realised fromDaily = Recommender.realisedAtClose(daily.subList(0, row + 1), mporDays);
+        List<HourlyBar> bars = hourlyByDay.get(daily.get(row).date());
+        if (bars == null || bars.size() < 20 || row == 0) {
+            return fromDaily;
+        }
+        double prev = daily.get(row - 1).close();
+        double variance = 0;
+        for (HourlyBar b : bars) {
+            double r = Math.log(b.close() / prev);
+            variance += r * r;
+            prev = b.close();
+        }
+        return new Realised(variance, 24, fromDaily.moveAbs());
     }
 
     private Days align(ForecastSeries champ, ForecastSeries ewma, int h) {
