@@ -93,6 +93,18 @@ public record GuardrailSettings(FloorMode floorMode, double floorWeight, double 
             1.0, 0.3, 1, 4.0, 0.10, RegimeSettings.defaults());
     }
 
+    /**
+     * The literal EMIR preset's guardrails (RTS 153/2013 art. 28, options as written): (a) a 25 % buffer, released when
+     * margin rises sharply or in stress, and (c) a floor at the margin of the 10-year lookback volatility at full
+     * weight; the daily caps, bounds, fallback, regime trigger and auto-apply bound are those of {@link #defaults()}.
+     * Use with {@link MappingSettings#emirLiteral()}.
+     *
+     * @return the EMIR-literal guardrails
+     */
+    public static GuardrailSettings emirLiteral() {
+        return defaults().withFloorMode(FloorMode.LONG_LOOKBACK).withFloorWeight(1.0).withBuffer(0.25);
+    }
+
     /** Settings under which every guardrail is neutral (used to show the unguarded policy through the same engine). */
     public static GuardrailSettings none() {
         return new GuardrailSettings(FloorMode.NONE, 0.0, 0.0, 0.25, 0.0, Double.POSITIVE_INFINITY, 1.0,

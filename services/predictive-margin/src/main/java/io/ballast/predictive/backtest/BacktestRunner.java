@@ -83,6 +83,31 @@ public final class BacktestRunner {
     /** The aligned inputs of the backtest days. */
     private record Days(LocalDate[] dates, int[] row, double[] absMove, double[] champVar, double[] ewmaVar,
                         double[] floorSigma, String championModel, double[] iv, double[] optionLoss) {
+
+        /** The days with index in [from, to). */
+        Days slice(int from, int to) {
+            return new Days(Arrays.copyOfRange(dates, from, to), Arrays.copyOfRange(row, from, to),
+                Arrays.copyOfRange(absMove, from, to), Arrays.copyOfRange(champVar, from, to),
+                Arrays.copyOfRange(ewmaVar, from, to), Arrays.copyOfRange(floorSigma, from, to), championModel,
+                Arrays.copyOfRange(iv, from, to), Arrays.copyOfRange(optionLoss, from, to));
+        }
+    }
+
+    /** Index range [from, to) of the margined days inside the evaluation window; at least 250 days. */
+    private int[] window(LocalDate[] dates) {
+        int from = 0;
+        int to = dates.length;
+        while (from < to && config.evalFrom() != null && dates[from].isBefore(config.evalFrom())) {
+            from++;
+        }
+        while (to > from && config.evalTo() != null && dates[to - 1].isAfter(config.evalTo())) {
+            to--;
+        }
+        if (to - from < 250) {
+            throw new IllegalArgumentException("only " + (to - from) + " margined days in the evaluation window "
+                + config.evalFrom() + " .. " + config.evalTo());
+        }
+        return new int[] {from, to};
     }
 
     /**
@@ -96,7 +121,9 @@ public final class BacktestRunner {
         ForecastSeries champ = forecasts.forecast(model, h, config.oosStart());
         progress.accept(asset + ": " + model + " is " + champ.model() + "; EWMA forecasts h=" + h);
         ForecastSeries ewma = forecasts.forecast("EWMA", h, config.oosStart());
-        Days days = align(champ, ewma, h);
+        Days all = align(champ, ewma, h);
+        int[] window = window(all.dates);
+        Days days = all.slice(window[0], window[1]);
         double staticMmf = Double.isNaN(config.staticMmf()) ? calibrateStatic(h) : config.staticMmf();
         double staticScan = calibrateStatic(config.mapping().mporOptionDays());
         progress.accept(String.format("%s: %d days %s .. %s, static MMF %.4f", asset, days.dates.length,
@@ -125,7 +152,7 @@ public final class BacktestRunner {
         Map<String, List<BacktestResult.FrontierPoint>> frontier = new LinkedHashMap<>();
         for (String policy : POLICIES) {
             progress.accept(asset + ": policy " + policy);
-            Series s = margins(policy, 1.0, days, staticMmf, staticScan);
+            Series s = margins(policy, 1.0, all, staticMmf, staticScan).slice(window[0], window[1]);
             Map<String, ReplayResult> crashes = new LinkedHashMap<>();
             NavigableMap<LocalDate, Double> byDate = new TreeMap<>();
             for (int k = 0; k < days.dates.length; k++) {
@@ -143,7 +170,8 @@ public final class BacktestRunner {
             results.put(policy, measure(policy, days, s, crashes));
             List<BacktestResult.FrontierPoint> points = new ArrayList<>();
             for (double scale : config.frontierScales()) {
-                Series f = scale == 1.0 ? s : margins(policy, scale, days, staticMmf, staticScan);
+                Series f = scale == 1.0 ? s
+                    : margins(policy, scale, all, staticMmf, staticScan).slice(window[0], window[1]);
                 int x = 0;
                 for (int k = 0; k < f.margin.length; k++) {
                     x += days.absMove[k] > f.margin[k] ? 1 : 0;
@@ -158,9 +186,27 @@ public final class BacktestRunner {
 
     /** A margin series with guardrail counters. */
     private record Series(double[] margin, double[] imf, double[] scan, double[] volUp, double[] volDown,
-                          NavigableMap<Instant, Double> intradayMmf, int fallbackDays, int proposalDays,
-                          int clippedDays, int stressDays, int intradayRaisedDays) {
+                          NavigableMap<Instant, Double> intradayMmf, int[] flags) {
+
+        /** The days with index in [from, to). */
+        Series slice(int from, int to) {
+            return new Series(Arrays.copyOfRange(margin, from, to), Arrays.copyOfRange(imf, from, to),
+                Arrays.copyOfRange(scan, from, to), Arrays.copyOfRange(volUp, from, to),
+                Arrays.copyOfRange(volDown, from, to), intradayMmf, Arrays.copyOfRange(flags, from, to));
+        }
+
+        /** @param flag one of the day flags @return how many days carry it */
+        int count(int flag) {
+            return (int) Arrays.stream(flags).filter(f -> (f & flag) != 0).count();
+        }
     }
+
+    /** Day flags of the guarded policy. */
+    private static final int FALLBACK = 1;
+    private static final int PROPOSAL = 2;
+    private static final int CLIPPED = 4;
+    private static final int STRESS = 8;
+    private static final int INTRADAY_RAISED = 16;
 
     private Series margins(String policy, double scale, Days d, double staticMmf, double staticScan) {
         int n = d.dates.length;
@@ -172,11 +218,7 @@ public final class BacktestRunner {
         ParameterMapper mapper = ParameterMapper.DEFAULT;
         double[] imf = new double[n];
         NavigableMap<Instant, Double> hourlyMmf = new TreeMap<>();
-        int fallbacks = 0;
-        int proposals = 0;
-        int clipped = 0;
-        int stressDays = 0;
-        int intradayRaised = 0;
+        int[] flags = new int[n];
         switch (policy) {
             case "static" -> {
                 Arrays.fill(m, staticMmf * scale);
@@ -216,18 +258,18 @@ public final class BacktestRunner {
                         d.champVar[k]));
                     Map<Integer, VolForecast> ew = Map.of(h, VolForecast.of(asset, "EWMA", h, d.dates[k],
                         d.ewmaVar[k]));
+                    // as the service does: the recommendation made at a day's close is for the next day
                     Recommendation r = Recommender.fromInputs(TENANT, asset, model, ew, d.floorSigma[k],
-                        realisedAtClose(row, h), map, g, state, d.dates[k]);
+                        realisedAtClose(row, h), map, g, state, d.dates[k].plusDays(1));
                     m[k] = r.recommended().mmf();
                     imf[k] = r.recommended().imf();
                     scan[k] = r.recommended().scanRange();
                     up[k] = r.recommended().volShockUp();
                     down[k] = r.recommended().volShockDown();
                     state = r.nextState();
-                    fallbacks += r.fellBack() ? 1 : 0;
-                    proposals += r.decision() == Decision.PROPOSAL ? 1 : 0;
-                    clipped += r.bindingGuardrails().contains("sanity-clip") ? 1 : 0;
-                    stressDays += r.bindingGuardrails().contains("stress-release") ? 1 : 0;
+                    flags[k] |= (r.fellBack() ? FALLBACK : 0) | (r.decision() == Decision.PROPOSAL ? PROPOSAL : 0)
+                        | (r.bindingGuardrails().contains("sanity-clip") ? CLIPPED : 0)
+                        | (r.bindingGuardrails().contains("stress-release") ? STRESS : 0);
                     // the next day, hour by hour: the forecasts of this close updated with what is realised since
                     List<HourlyBar> next = hourlyByDay.get(d.dates[k].plusDays(1));
                     if (next == null || row + 1 - h < 0) {
@@ -257,7 +299,7 @@ public final class BacktestRunner {
                         live = live.combine(ri.recommended(), Math::max);
                         buffer = Math.min(buffer, ri.nextState().bufferLevel());
                     }
-                    intradayRaised += raised ? 1 : 0;
+                    flags[k] |= raised ? INTRADAY_RAISED : 0;
                     state = new GuardrailState(state.date(), live, state.smoothed(), buffer);
                 }
             }
@@ -268,8 +310,7 @@ public final class BacktestRunner {
                 imf[k] = m[k] * map.imMultiplier();
             }
         }
-        return new Series(m, imf, scan, up, down, hourlyMmf, fallbacks, proposals, clipped, stressDays,
-            intradayRaised);
+        return new Series(m, imf, scan, up, down, hourlyMmf, flags);
     }
 
     private PolicyResult measure(String policy, Days d, Series s, Map<String, ReplayResult> crashes) {
@@ -284,8 +325,8 @@ public final class BacktestRunner {
             CoverageTest.greenWindowShare(exc, 250, level), MarginStats.mean(s.margin), MarginStats.median(s.margin),
             MarginStats.staticEquivalent(d.absMove, cov.exceptions()), MarginStats.peakToTrough(s.margin),
             MarginStats.maxIncrease(s.margin, 1), MarginStats.maxIncrease(s.margin, 5),
-            MarginStats.maxIncrease(s.margin, 30), s.fallbackDays, s.proposalDays, s.clippedDays, crashes, optionBook(d, s),
-            MarginStats.maxIncrease(s.imf, 5), s.stressDays, s.intradayRaisedDays);
+            MarginStats.maxIncrease(s.margin, 30), s.count(FALLBACK), s.count(PROPOSAL), s.count(CLIPPED), crashes,
+            optionBook(d, s), MarginStats.maxIncrease(s.imf, 5), s.count(STRESS), s.count(INTRADAY_RAISED));
     }
 
     private OptionBookResult optionBook(Days d, Series s) {
@@ -404,13 +445,13 @@ public final class BacktestRunner {
     /** Empirical coverage quantile of absolute h-day moves before the out-of-sample start (first week dropped). */
     private double calibrateStatic(int h) {
         List<Double> moves = new ArrayList<>();
-        for (int i = 7; i + h < daily.size() && daily.get(i).date().isBefore(config.oosStart()); i++) {
+        for (int i = 7; i + h < daily.size() && daily.get(i).date().isBefore(config.calibrationEnd()); i++) {
             if (ChronoUnit.DAYS.between(daily.get(i).date(), daily.get(i + h).date()) == h) {
                 moves.add(Math.abs(daily.get(i + h).close() / daily.get(i).close() - 1));
             }
         }
         if (moves.size() < 100) {
-            throw new IllegalArgumentException("only " + moves.size() + " days before " + config.oosStart()
+            throw new IllegalArgumentException("only " + moves.size() + " days before " + config.calibrationEnd()
                 + " to calibrate the static fraction; pass --static-mmf");
         }
         double[] a = moves.stream().mapToDouble(Double::doubleValue).toArray();
