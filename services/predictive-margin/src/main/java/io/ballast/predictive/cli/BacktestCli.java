@@ -85,6 +85,9 @@ public final class BacktestCli implements Callable<Integer> {
     private Double smoothingDown;
     @Option(names = "--tail-factor", description = "tail factor of the mapping")
     private Double tailFactor;
+    @Option(names = "--frontier", split = ",", paramLabel = "SCALE", description = "frontier scales (default: "
+        + "0.6,0.7,0.8,0.9,1.0,1.1,1.2,1.4,1.6)")
+    private double[] frontier;
     @Option(names = "--preset", defaultValue = "crypto",
             description = "crypto (the crypto defaults, MPOR 1 day) or emir (literal EMIR: MPOR 2 days, 25 %% buffer, "
                 + "10-year floor at full weight); default: crypto")
@@ -117,6 +120,9 @@ public final class BacktestCli implements Callable<Integer> {
     @Option(names = "--sweep-floor-weight", split = ",", paramLabel = "W", description = "dev tuning: rerun with "
         + "each floor weight (combined with the other sweeps)")
     private List<Double> sweepFloorWeight;
+    @Option(names = "--sweep-stress-max-up", split = ",", paramLabel = "U", description = "dev tuning: rerun with "
+        + "each stressed-step limit (combined with the other sweeps)")
+    private List<Double> sweepStressMaxUp;
 
     /**
      * Entry point.
@@ -236,7 +242,7 @@ public final class BacktestCli implements Callable<Integer> {
         BacktestConfig config = new BacktestConfig(coverage == null ? d.coverage() : coverage, oos,
             staticMmf == null ? Double.NaN : staticMmf, mapping, g, seed == null ? d.seed() : seed,
             accounts == null ? d.accounts() : accounts, LiquidationModel.defaults(d.mapping().imMultiplier()),
-            d.frontierScales());
+            frontier == null ? d.frontierScales() : frontier);
         String windowLabel = switch (window) {
             case "dev" -> {
                 config = config.withWindow(null, split.minusDays(1));
@@ -256,7 +262,7 @@ public final class BacktestCli implements Callable<Integer> {
         Map<String, ForecastSeries> cache = new ConcurrentHashMap<>();
         ForecastSource source = (m, h, start) -> cache.computeIfAbsent(m + "/" + h + "/" + start,
             key -> Forecasts.walkForward(label, daily, m, h, start));
-        if (sweepK != null || sweepBuffer != null || sweepFloorWeight != null) {
+        if (sweepK != null || sweepBuffer != null || sweepFloorWeight != null || sweepStressMaxUp != null) {
             sweep(config, daily, hourly, source, stdout, err);
             return 0;
         }
@@ -276,31 +282,40 @@ public final class BacktestCli implements Callable<Integer> {
         return 0;
     }
 
-    /** Reruns the guarded policy for every combination of the swept settings; one line of figures per setting. */
-    private void sweep(BacktestConfig base, List<DailyBar> daily, List<HourlyBar> hourly, ForecastSource source,
+    /**
+     * Reruns the backtest for every combination of the swept settings (frontier at scale 1 only); one line of the
+     * guarded policy's figures per setting.
+     */
+    private void sweep(BacktestConfig full, List<DailyBar> daily, List<HourlyBar> hourly, ForecastSource source,
                        PrintWriter stdout, PrintWriter err) {
+        BacktestConfig base = new BacktestConfig(full.coverage(), full.oosStart(), full.staticMmf(), full.mapping(),
+            full.guardrails(), full.seed(), full.accounts(), full.liquidation(), new double[] {1.0}, full.evalFrom(),
+            full.evalTo());
         GuardrailSettings g0 = base.guardrails();
+        List<Double> ups = sweepStressMaxUp == null ? List.of(g0.regime().stressMaxDailyIncrease()) : sweepStressMaxUp;
         List<Double> ks = sweepK == null ? List.of(g0.regime().stressTriggerRatio()) : sweepK;
         List<Double> buffers = sweepBuffer == null ? List.of(g0.bufferFraction()) : sweepBuffer;
         List<Double> weights = sweepFloorWeight == null ? List.of(g0.floorWeight()) : sweepFloorWeight;
-        stdout.println("k\tbuffer\tfloorW\texc\tdays\tkupiecP\tccP\tgreen\tavg/static\tmedian/static\tmax5d\t"
+        stdout.println("k\tstressUp\tbuffer\tfloorW\texc\tdays\tkupiecP\tccP\tgreen\tavg/static\tmedian/static\tmax5d\t"
             + "imf5d\tbadDebt\tstaticBadDebt");
         for (double k : ks) {
-            for (double b : buffers) {
-                for (double w : weights) {
-                    RegimeSettings r = g0.regime();
-                    GuardrailSettings g = g0.withBuffer(b).withFloorWeight(w).withRegime(new RegimeSettings(k,
-                        r.exceptionTrigger(), r.stressMaxDailyIncrease(), r.intradayHalfWeightHours(),
-                        r.capInitialMargin()));
-                    BacktestResult res = new BacktestRunner(asset, daily, hourly, source, model,
-                        base.withGuardrails(g), line -> { }).run();
-                    PolicyResult p = res.policies().get("guarded");
-                    stdout.printf(Locale.ROOT, "%.2f\t%.2f\t%.2f\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.2f\t%.2f\t%.0f\t%.0f%n",
-                        k, b, w, p.coverage().exceptions(), p.coverage().days(), p.coverage().kupiecP(),
-                        p.coverage().conditionalCoverageP(), p.greenWindowShare(), p.staticEquivalentRatio(),
-                        p.medianStaticRatio(), p.maxIncrease5d(), p.imfMaxIncrease5d(), p.totalBadDebt(),
-                        res.policies().get("static").totalBadDebt());
-                    stdout.flush();
+            for (double u : ups) {
+                for (double b : buffers) {
+                    for (double w : weights) {
+                        RegimeSettings r = g0.regime();
+                        GuardrailSettings g = g0.withBuffer(b).withFloorWeight(w).withRegime(new RegimeSettings(k,
+                            r.exceptionTrigger(), u, r.intradayHalfWeightHours(), r.capInitialMargin()));
+                        BacktestResult res = new BacktestRunner(asset, daily, hourly, source, model,
+                            base.withGuardrails(g), line -> { }).run();
+                        PolicyResult p = res.policies().get("guarded");
+                        stdout.printf(Locale.ROOT, "%.2f\t%.2f\t%.2f\t%.2f\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f"
+                            + "\t%.2f\t%.2f\t%.0f\t%.0f%n",
+                            k, u, b, w, p.coverage().exceptions(), p.coverage().days(), p.coverage().kupiecP(),
+                            p.coverage().conditionalCoverageP(), p.greenWindowShare(), p.staticEquivalentRatio(),
+                            p.medianStaticRatio(), p.maxIncrease5d(), p.imfMaxIncrease5d(), p.totalBadDebt(),
+                            res.policies().get("static").totalBadDebt());
+                        stdout.flush();
+                    }
                 }
             }
         }
