@@ -25,12 +25,13 @@ import java.util.Objects;
  *                        (> 1; infinite = off)
  * @param autoApplyMaxChange a recommendation whose every parameter moves by at most this relative amount from the live
  *                           value, and which did not fall back, applies on its own; otherwise it is a proposal (>= 0)
+ * @param regime the regime-aware cap and intraday update ({@link RegimeSettings#off()} for the v1 behaviour)
  */
 public record GuardrailSettings(FloorMode floorMode, double floorWeight, double bufferFraction, double bufferReleaseRise,
                                 double bufferRebuildPerDay, double maxDailyIncrease, double maxDailyDecrease,
                                 RecommendedParameters minimums, RecommendedParameters maximums, double smoothingUp,
                                 double smoothingDown, int maxForecastAgeDays, double sanityJumpRatio,
-                                double autoApplyMaxChange) {
+                                double autoApplyMaxChange, RegimeSettings regime) {
 
     /** Which anti-procyclicality floor applies. */
     public enum FloorMode {
@@ -50,6 +51,7 @@ public record GuardrailSettings(FloorMode floorMode, double floorWeight, double 
         Objects.requireNonNull(floorMode, "floorMode");
         Objects.requireNonNull(minimums, "minimums");
         Objects.requireNonNull(maximums, "maximums");
+        Objects.requireNonNull(regime, "regime");
         require(floorWeight >= 0 && floorWeight <= 2, "floorWeight in [0, 2]", floorWeight);
         require(bufferFraction >= 0 && bufferFraction <= 1, "bufferFraction in [0, 1]", bufferFraction);
         require(bufferReleaseRise > 0, "bufferReleaseRise > 0", bufferReleaseRise);
@@ -88,7 +90,19 @@ public record GuardrailSettings(FloorMode floorMode, double floorWeight, double 
         return new GuardrailSettings(FloorMode.LONG_LOOKBACK, 0.5, 0.0, 0.25, 0.01, FIVE_DAY_DOUBLING_DAILY, 0.10,
             RecommendedParameters.of(0.01, 0.01, 0.0, 0.01, 0.0, 0.0),
             RecommendedParameters.of(0.5, 0.99, 0.9, 0.9, 3.0, 0.9),
-            1.0, 0.3, 1, 4.0, 0.10);
+            1.0, 0.3, 1, 4.0, 0.10, RegimeSettings.defaults());
+    }
+
+    /**
+     * The literal EMIR preset's guardrails (RTS 153/2013 art. 28, options as written): (a) a 25 % buffer, released when
+     * margin rises sharply or in stress, and (c) a floor at the margin of the 10-year lookback volatility at full
+     * weight; the daily caps, bounds, fallback, regime trigger and auto-apply bound are those of {@link #defaults()}.
+     * Use with {@link MappingSettings#emirLiteral()}.
+     *
+     * @return the EMIR-literal guardrails
+     */
+    public static GuardrailSettings emirLiteral() {
+        return defaults().withFloorMode(FloorMode.LONG_LOOKBACK).withFloorWeight(1.0).withBuffer(0.25);
     }
 
     /** Settings under which every guardrail is neutral (used to show the unguarded policy through the same engine). */
@@ -96,28 +110,28 @@ public record GuardrailSettings(FloorMode floorMode, double floorWeight, double 
         return new GuardrailSettings(FloorMode.NONE, 0.0, 0.0, 0.25, 0.0, Double.POSITIVE_INFINITY, 1.0,
             RecommendedParameters.of(1e-9, 1e-9, 0.0, 1e-9, 0.0, 0.0),
             RecommendedParameters.of(1e9, 1e9, 0.999, 1e9, 1e9, 0.999),
-            1.0, 1.0, Integer.MAX_VALUE, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY);
+            1.0, 1.0, Integer.MAX_VALUE, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, RegimeSettings.off());
     }
 
     /** @param w floor weight @return a copy with another floor weight */
     public GuardrailSettings withFloorWeight(double w) {
         return new GuardrailSettings(floorMode, w, bufferFraction, bufferReleaseRise, bufferRebuildPerDay,
             maxDailyIncrease, maxDailyDecrease, minimums, maximums, smoothingUp, smoothingDown, maxForecastAgeDays,
-            sanityJumpRatio, autoApplyMaxChange);
+            sanityJumpRatio, autoApplyMaxChange, regime);
     }
 
     /** @param mode floor mode @return a copy with another floor mode */
     public GuardrailSettings withFloorMode(FloorMode mode) {
         return new GuardrailSettings(mode, floorWeight, bufferFraction, bufferReleaseRise, bufferRebuildPerDay,
             maxDailyIncrease, maxDailyDecrease, minimums, maximums, smoothingUp, smoothingDown, maxForecastAgeDays,
-            sanityJumpRatio, autoApplyMaxChange);
+            sanityJumpRatio, autoApplyMaxChange, regime);
     }
 
     /** @param fraction buffer fraction @return a copy with another art. 28(a) buffer */
     public GuardrailSettings withBuffer(double fraction) {
         return new GuardrailSettings(floorMode, floorWeight, fraction, bufferReleaseRise, bufferRebuildPerDay,
             maxDailyIncrease, maxDailyDecrease, minimums, maximums, smoothingUp, smoothingDown, maxForecastAgeDays,
-            sanityJumpRatio, autoApplyMaxChange);
+            sanityJumpRatio, autoApplyMaxChange, regime);
     }
 
     /**
@@ -128,7 +142,7 @@ public record GuardrailSettings(FloorMode floorMode, double floorWeight, double 
     public GuardrailSettings withMaxDailyChange(double up, double down) {
         return new GuardrailSettings(floorMode, floorWeight, bufferFraction, bufferReleaseRise, bufferRebuildPerDay,
             up, down, minimums, maximums, smoothingUp, smoothingDown, maxForecastAgeDays, sanityJumpRatio,
-            autoApplyMaxChange);
+            autoApplyMaxChange, regime);
     }
 
     /**
@@ -139,7 +153,14 @@ public record GuardrailSettings(FloorMode floorMode, double floorWeight, double 
     public GuardrailSettings withSmoothing(double up, double down) {
         return new GuardrailSettings(floorMode, floorWeight, bufferFraction, bufferReleaseRise, bufferRebuildPerDay,
             maxDailyIncrease, maxDailyDecrease, minimums, maximums, up, down, maxForecastAgeDays, sanityJumpRatio,
-            autoApplyMaxChange);
+            autoApplyMaxChange, regime);
+    }
+
+    /** @param r regime settings @return a copy with other regime settings */
+    public GuardrailSettings withRegime(RegimeSettings r) {
+        return new GuardrailSettings(floorMode, floorWeight, bufferFraction, bufferReleaseRise, bufferRebuildPerDay,
+            maxDailyIncrease, maxDailyDecrease, minimums, maximums, smoothingUp, smoothingDown, maxForecastAgeDays,
+            sanityJumpRatio, autoApplyMaxChange, r);
     }
 
     /**
@@ -150,6 +171,6 @@ public record GuardrailSettings(FloorMode floorMode, double floorWeight, double 
     public GuardrailSettings withBounds(RecommendedParameters min, RecommendedParameters max) {
         return new GuardrailSettings(floorMode, floorWeight, bufferFraction, bufferReleaseRise, bufferRebuildPerDay,
             maxDailyIncrease, maxDailyDecrease, min, max, smoothingUp, smoothingDown, maxForecastAgeDays,
-            sanityJumpRatio, autoApplyMaxChange);
+            sanityJumpRatio, autoApplyMaxChange, regime);
     }
 }

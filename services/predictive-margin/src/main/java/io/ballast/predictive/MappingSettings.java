@@ -45,6 +45,16 @@ public record MappingSettings(double coverage, int mporPerpDays, int mporOptionD
     }
 
     /**
+     * The literal EMIR preset's mapping (RTS 153/2013): 99 % coverage (art. 24, listed), a 2-day margin period of risk
+     * for perps and options alike (art. 26, listed), other values as {@link #defaults()}.
+     *
+     * @return the EMIR-literal mapping
+     */
+    public static MappingSettings emirLiteral() {
+        return new MappingSettings(0.99, 2, 2, 1.26, 1.0, 2.0, 2.0, 1.33);
+    }
+
+    /**
      * @param newCoverage coverage to use
      * @return a copy with another coverage
      */

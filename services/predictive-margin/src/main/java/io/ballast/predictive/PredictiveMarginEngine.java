@@ -14,12 +14,20 @@ import java.util.Locale;
  *   <li>choose the forecast per MPOR: the champion's, clipped to the sanity ratio times EWMA's when it is above
  *       it; EWMA instead, saying so, when the champion's is missing, stale, invalid (NaN, infinite, non-positive)
  *       or implausibly low (below EWMA's over the sanity ratio); with neither, hold the live values;</li>
+ *   <li>intraday update (only for a request whose {@link Realised} covers part of a day): the forecast variance
+ *       moves up towards the variance realised since the close, at a daily rate, with weight
+ *       {@code hours / (hours + intradayHalfWeightHours)} ({@link RegimeSettings});</li>
+ *   <li>regime: stress when the realised daily-rate volatility exceeds k times the forecast's, or when the MPOR move
+ *       exceeded the maintenance fraction in force (an exception);</li>
  *   <li>map to raw parameters ({@link ParameterMapper});</li>
  *   <li>smoothing: exponential, with separate weights for rises and falls;</li>
  *   <li>anti-procyclicality floor: at least {@code floorWeight} times the parameters mapped from the floor volatility;</li>
- *   <li>art. 28(a) buffer: add the buffer level; release it when the smoothed MMF jumps, rebuild it slowly;</li>
- *   <li>maximum change per parameter per 24 h against the live values;</li>
+ *   <li>art. 28(a) buffer: add the buffer level; release it in stress or when the smoothed MMF jumps, rebuild it
+ *       slowly;</li>
+ *   <li>maximum change per parameter per 24 h against the live values; in stress the rise may reach
+ *       {@code stressMaxDailyIncrease}; the initial margin fraction is not capped unless {@code capInitialMargin};</li>
  *   <li>absolute minimum and maximum per parameter (last, so they always hold);</li>
+ *   <li>an intraday update never lowers a live parameter (decreases wait for the close);</li>
  *   <li>decision: auto-apply when the champion's forecast was used (not a fallback) and every parameter moves
  *       within the tenant's auto-apply bound, else a proposal.</li>
  * </ol>
@@ -85,6 +93,32 @@ public final class PredictiveMarginEngine {
             binding.add("sanity-clip");
         }
 
+        RegimeSettings rg = g.regime();
+        Realised real = request.realised();
+        String stress = stressReason(real, sigmaPerp * sigmaPerp / map.mporPerpDays(), prev, rg);
+        if (real != null && real.intraday() && Double.isFinite(real.variance())
+            && Double.isFinite(rg.intradayHalfWeightHours())) {
+            double w = real.elapsedHours() / (real.elapsedHours() + rg.intradayHalfWeightHours());
+            double rate = real.dailyRateVariance();
+            double perpVar = Math.max(sigmaPerp * sigmaPerp, (1 - w) * sigmaPerp * sigmaPerp
+                + w * rate * map.mporPerpDays());
+            double optionVar = Math.max(sigmaOption * sigmaOption, (1 - w) * sigmaOption * sigmaOption
+                + w * rate * map.mporOptionDays());
+            if (perpVar > sigmaPerp * sigmaPerp) {
+                binding.add("intraday-update");
+                evidence.add(String.format(Locale.ROOT,
+                    "intraday update after %.0f h: realised daily-rate sigma %.5f, weight %.2f; sigma(%dd) %.5f -> %.5f",
+                    real.elapsedHours(), Math.sqrt(rate), w, map.mporPerpDays(), sigmaPerp, Math.sqrt(perpVar)));
+            }
+            sigmaPerp = Math.sqrt(perpVar);
+            sigmaOption = Math.sqrt(optionVar);
+        }
+        if (stress != null) {
+            binding.add("stress-release");
+            evidence.add("STRESS: " + stress + "; daily increase cap released to "
+                + String.format(Locale.ROOT, "%.0f %%", 100 * rg.stressMaxDailyIncrease()) + ", buffer released");
+        }
+
         RecommendedParameters raw = ParameterMapper.DEFAULT.map(sigmaPerp, sigmaOption, map);
         evidence.add(String.format(Locale.ROOT, "forecast %s: sigma(%dd)=%.5f, sigma(%dd)=%.5f -> raw MMF %.5f",
             perp.forecast().model(), map.mporPerpDays(), sigmaPerp, map.mporOptionDays(), sigmaOption, raw.mmf()));
@@ -111,6 +145,10 @@ public final class PredictiveMarginEngine {
         if (g.bufferFraction() > 0) {
             if (prev == null) {
                 level = g.bufferFraction();
+            } else if (stress != null) {
+                level = 0.0;
+                binding.add("buffer-release");
+                evidence.add("buffer released: stress");
             } else if (smoothed.mmf() > prev.smoothed().mmf() * (1 + g.bufferReleaseRise())) {
                 level = 0.0;
                 binding.add("buffer-release");
@@ -131,9 +169,12 @@ public final class PredictiveMarginEngine {
         RecommendedParameters limited = buffered;
         if (prev != null) {
             long days = Math.max(1, ChronoUnit.DAYS.between(prev.date(), request.date()));
-            double up = Math.pow(1 + g.maxDailyIncrease(), days);
+            double normalUp = Math.pow(1 + g.maxDailyIncrease(), days);
+            double up = stress == null ? normalUp : Math.max(normalUp, 1 + rg.stressMaxDailyIncrease());
             double down = Math.pow(1 - g.maxDailyDecrease(), days);
-            limited = buffered.combine(prev.applied(), (x, live) -> Math.min(Math.max(x, live * down), live * up));
+            boolean capImf = rg.capInitialMargin();
+            limited = buffered.combine(prev.applied(), (p, x, live) -> p == Parameter.IMF && !capImf ? x
+                : Math.min(Math.max(x, live * down), live * up));
             note("max-change", buffered, limited, binding, evidence);
         }
 
@@ -141,12 +182,40 @@ public final class PredictiveMarginEngine {
         RecommendedParameters bounded = limited.combine(g.minimums(),
             (p, x, lo) -> Math.min(Math.max(x, lo), g.maximums().get(p)));
         note("bounds", limited, bounded, binding, evidence);
+        if (real != null && real.intraday()) {
+            RecommendedParameters raised = bounded.combine(prev.applied(), Math::max);
+            note("intraday-no-decrease", bounded, raised, binding, evidence);
+            bounded = raised;
+        }
 
         Decision decision = decide(bounded, prev, g, fallbackReason, evidence);
         GuardrailState next = new GuardrailState(request.date(), bounded, smoothed, level);
         return new Recommendation(request.tenantId(), request.asset(), request.date(), decision, bounded, raw,
             prev == null ? null : prev.applied(), perp.forecast().model(), sigmaPerp, sigmaOption, fallbackReason,
             binding, evidence, next);
+    }
+
+    /**
+     * Why the market is in stress for this recommendation, or null when it is not: realised volatility (daily rate)
+     * above k times the forecast's daily volatility, or an exception against the maintenance fraction in force.
+     */
+    private static String stressReason(Realised real, double forecastDailyVariance, GuardrailState prev,
+                                       RegimeSettings rg) {
+        if (real == null) {
+            return null;
+        }
+        double rate = real.dailyRateVariance();
+        double k = rg.stressTriggerRatio();
+        if (Double.isFinite(rate) && Double.isFinite(k) && rate > k * k * forecastDailyVariance) {
+            return String.format(Locale.ROOT, "realised daily-rate sigma %.5f over %.0f h is %.2fx the forecast's %.5f"
+                + " (trigger k = %.2f)", Math.sqrt(rate), real.elapsedHours(), Math.sqrt(rate / forecastDailyVariance),
+                Math.sqrt(forecastDailyVariance), k);
+        }
+        if (rg.exceptionTrigger() && prev != null && real.moveAbs() > prev.applied().mmf()) {
+            return String.format(Locale.ROOT, "exception: MPOR move %.4f above the MMF in force %.4f", real.moveAbs(),
+                prev.applied().mmf());
+        }
+        return null;
     }
 
     private static Decision decide(RecommendedParameters rec, GuardrailState prev, GuardrailSettings g,

@@ -17,10 +17,13 @@ import java.util.Objects;
  * @param mapping the tenant's mapping settings
  * @param guardrails the tenant's guardrail settings
  * @param previous the state left by the previous recommendation, or null for the first one
+ * @param realised what the market did since the forecasts were made (regime trigger, intraday update), or null when
+ *                 unknown (no trigger, no intraday update)
  */
 public record RecommendationRequest(String tenantId, String asset, LocalDate date, Map<Integer, VolForecast> modelForecasts,
                                     Map<Integer, VolForecast> ewmaForecasts, double floorDailySigma,
-                                    MappingSettings mapping, GuardrailSettings guardrails, GuardrailState previous) {
+                                    MappingSettings mapping, GuardrailSettings guardrails, GuardrailState previous,
+                                    Realised realised) {
 
     /** Checks required fields and copies the maps. */
     public RecommendationRequest {
@@ -34,5 +37,16 @@ public record RecommendationRequest(String tenantId, String asset, LocalDate dat
         if (previous != null && previous.date().isAfter(date)) {
             throw new IllegalArgumentException("previous state " + previous.date() + " is after " + date);
         }
+        if (realised != null && realised.intraday() && previous == null) {
+            throw new IllegalArgumentException("an intraday update needs the state of the last close");
+        }
+    }
+
+    /** The same request without realised figures (no regime trigger, no intraday update). */
+    public RecommendationRequest(String tenantId, String asset, LocalDate date, Map<Integer, VolForecast> modelForecasts,
+                                 Map<Integer, VolForecast> ewmaForecasts, double floorDailySigma,
+                                 MappingSettings mapping, GuardrailSettings guardrails, GuardrailState previous) {
+        this(tenantId, asset, date, modelForecasts, ewmaForecasts, floorDailySigma, mapping, guardrails, previous,
+            null);
     }
 }

@@ -3,6 +3,7 @@ package io.ballast.predictive;
 import io.ballast.ml.api.ForecastSeries;
 import io.ballast.ml.api.Forecasts;
 import io.ballast.ml.data.DailyBar;
+import io.ballast.ml.proxy.VarianceProxies;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
@@ -90,8 +91,53 @@ public final class Recommender {
             forecastAt(asset, bars, "EWMA", h, last).ifPresent(f -> ewma.put(h, f));
         }
         double[] floor = FloorVolatility.forMode(guardrails.floorMode(), FloorVolatility.logReturns(bars));
+        return fromInputs(tenantId, asset, modelForecasts, ewma, floor[floor.length - 1],
+            realisedAtClose(bars, mapping.mporPerpDays()), mapping, guardrails, previous, evaluationDate);
+    }
+
+    /**
+     * The one call into the engine that both the service (through {@link #withForecasts}) and the backtest make, so
+     * that what is evaluated is what runs: every input is given, nothing is recomputed.
+     *
+     * @param tenantId       tenant
+     * @param asset          asset symbol
+     * @param modelForecasts the model's forecasts by horizon (days)
+     * @param ewmaForecasts  EWMA's forecasts by horizon (the fallback)
+     * @param floorDailySigma floor volatility (daily), NaN for none
+     * @param realised       what was realised since the forecasts were made (regime trigger, intraday update), or null
+     * @param mapping        mapping settings
+     * @param guardrails     guardrail settings
+     * @param previous       the guardrail state to compare with, or null
+     * @param evaluationDate the day the recommendation is for
+     * @return the recommendation
+     */
+    public static Recommendation fromInputs(String tenantId, String asset, Map<Integer, VolForecast> modelForecasts,
+                                            Map<Integer, VolForecast> ewmaForecasts, double floorDailySigma,
+                                            Realised realised, MappingSettings mapping, GuardrailSettings guardrails,
+                                            GuardrailState previous, LocalDate evaluationDate) {
         return PredictiveMarginEngine.DEFAULT.recommend(new RecommendationRequest(tenantId, asset, evaluationDate,
-            modelForecasts, ewma, floor[floor.length - 1], mapping, guardrails, previous));
+            modelForecasts, ewmaForecasts, floorDailySigma, mapping, guardrails, previous, realised));
+    }
+
+    /**
+     * What daily bars alone say was realised at the last close: the Garman-Klass variance of the last bar (a
+     * complete day, 24 h) and the close-to-close move over the perp MPOR (NaN when the bar {@code mporDays} calendar
+     * days earlier is missing). The service has daily bars only, so this is its input to the regime trigger; the
+     * backtest uses the same when it has no hourly bars for the day.
+     *
+     * @param bars     ascending daily bars, at least 1
+     * @param mporDays perp MPOR in days
+     * @return the realised figures of the last bar
+     */
+    public static Realised realisedAtClose(List<DailyBar> bars, int mporDays) {
+        DailyBar last = bars.get(bars.size() - 1);
+        double variance = Math.max(0, VarianceProxies.garmanKlass(last.open(), last.high(), last.low(), last.close()));
+        double move = Double.NaN;
+        int j = bars.size() - 1 - mporDays;
+        if (j >= 0 && bars.get(j).date().plusDays(mporDays).equals(last.date())) {
+            move = Math.abs(last.close() / bars.get(j).close() - 1);
+        }
+        return new Realised(variance, 24, move);
     }
 
     private static java.util.Optional<VolForecast> forecastAt(String asset, List<DailyBar> bars, String model, int h,

@@ -24,7 +24,7 @@ class PredictiveMarginEngineTest {
     private static GuardrailSettings with(GuardrailSettings g, double sanity, double autoApply) {
         return new GuardrailSettings(g.floorMode(), g.floorWeight(), g.bufferFraction(), g.bufferReleaseRise(),
             g.bufferRebuildPerDay(), g.maxDailyIncrease(), g.maxDailyDecrease(), g.minimums(), g.maximums(),
-            g.smoothingUp(), g.smoothingDown(), g.maxForecastAgeDays(), sanity, autoApply);
+            g.smoothingUp(), g.smoothingDown(), g.maxForecastAgeDays(), sanity, autoApply, g.regime());
     }
 
     private static VolForecast model(double dailySigma, LocalDate asOf) {
@@ -228,7 +228,8 @@ class PredictiveMarginEngineTest {
         GuardrailSettings g = neutral();
         GuardrailSettings bounded = new GuardrailSettings(g.floorMode(), g.floorWeight(), g.bufferFraction(),
             g.bufferReleaseRise(), g.bufferRebuildPerDay(), g.maxDailyIncrease(), g.maxDailyDecrease(), g.minimums(),
-            g.maximums(), g.smoothingUp(), g.smoothingDown(), g.maxForecastAgeDays(), g.sanityJumpRatio(), 0.25);
+            g.maximums(), g.smoothingUp(), g.smoothingDown(), g.maxForecastAgeDays(), g.sanityJumpRatio(), 0.25,
+            g.regime());
         GuardrailState prev = stateWithMmf(0.10);
         Recommendation small = recommend(request(model(0.11 / K, DAY), ewma(0.11 / K), Double.NaN, bounded, prev));
         assertThat(small.decision()).isEqualTo(Decision.AUTO_APPLY);

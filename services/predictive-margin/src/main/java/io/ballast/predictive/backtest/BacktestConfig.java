@@ -20,10 +20,13 @@ import java.util.Objects;
  * @param liquidation liquidation model of the crash replays
  * @param frontierScales multipliers applied to each policy's setting (static fraction, or tail factor) for the
  *                       frontier
+ * @param evalFrom first day measured (margins are still computed from {@code oosStart}, so the guardrail state is
+ *                 warm); null for {@code oosStart}. The static fraction is calibrated before it.
+ * @param evalTo last day measured, inclusive; null for the end of the data
  */
 public record BacktestConfig(double coverage, LocalDate oosStart, double staticMmf, MappingSettings mapping,
                              GuardrailSettings guardrails, long seed, int accounts, LiquidationModel liquidation,
-                             double[] frontierScales) {
+                             double[] frontierScales, LocalDate evalFrom, LocalDate evalTo) {
 
     /** Validates and copies. */
     public BacktestConfig {
@@ -42,6 +45,39 @@ public record BacktestConfig(double coverage, LocalDate oosStart, double staticM
         }
         frontierScales = frontierScales.clone();
         mapping = mapping.withCoverage(coverage);
+        if (evalFrom != null && evalTo != null && evalTo.isBefore(evalFrom)) {
+            throw new IllegalArgumentException("evaluation window ends (" + evalTo + ") before it starts (" + evalFrom
+                + ")");
+        }
+    }
+
+    /** The same settings measured over every margined day (no evaluation window). */
+    public BacktestConfig(double coverage, LocalDate oosStart, double staticMmf, MappingSettings mapping,
+                          GuardrailSettings guardrails, long seed, int accounts, LiquidationModel liquidation,
+                          double[] frontierScales) {
+        this(coverage, oosStart, staticMmf, mapping, guardrails, seed, accounts, liquidation, frontierScales, null,
+            null);
+    }
+
+    /**
+     * @param from first measured day, or null
+     * @param to last measured day, or null
+     * @return a copy measured over [from, to]
+     */
+    public BacktestConfig withWindow(LocalDate from, LocalDate to) {
+        return new BacktestConfig(coverage, oosStart, staticMmf, mapping, guardrails, seed, accounts, liquidation,
+            frontierScales, from, to);
+    }
+
+    /** @param g guardrails @return a copy with other guardrails */
+    public BacktestConfig withGuardrails(GuardrailSettings g) {
+        return new BacktestConfig(coverage, oosStart, staticMmf, mapping, g, seed, accounts, liquidation,
+            frontierScales, evalFrom, evalTo);
+    }
+
+    /** @return the day before which the static fraction is calibrated: {@code evalFrom} if set, else oosStart */
+    public LocalDate calibrationEnd() {
+        return evalFrom != null && evalFrom.isAfter(oosStart) ? evalFrom : oosStart;
     }
 
     /**

@@ -58,6 +58,9 @@ public final class BacktestReport {
             o.put("fallbackDays", p.fallbackDays());
             o.put("clippedDays", p.clippedDays());
             o.put("proposalDays", p.proposalDays());
+            o.put("imfMaxIncrease5d", num(p.imfMaxIncrease5d()));
+            o.put("stressDays", p.stressDays());
+            o.put("intradayRaisedDays", p.intradayRaisedDays());
             Map<String, Object> crashes = new LinkedHashMap<>();
             for (Map.Entry<String, ReplayResult> e : p.crashes().entrySet()) {
                 Map<String, Object> x = new LinkedHashMap<>();

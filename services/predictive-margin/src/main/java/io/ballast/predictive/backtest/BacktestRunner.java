@@ -7,12 +7,12 @@ import io.ballast.predictive.FloorVolatility;
 import io.ballast.predictive.GuardrailSettings;
 import io.ballast.predictive.MappingSettings;
 import io.ballast.predictive.ParameterMapper;
-import io.ballast.predictive.PredictiveMarginEngine;
 import io.ballast.predictive.Recommendation;
 import io.ballast.predictive.RecommendedParameters;
-import io.ballast.predictive.RecommendationRequest;
 import io.ballast.predictive.GuardrailState;
 import io.ballast.predictive.Decision;
+import io.ballast.predictive.Realised;
+import io.ballast.predictive.Recommender;
 import io.ballast.predictive.VolForecast;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -50,6 +50,7 @@ public final class BacktestRunner {
     private final String model;
     private final BacktestConfig config;
     private final Consumer<String> progress;
+    private final Map<LocalDate, List<HourlyBar>> hourlyByDay;
 
     /**
      * @param asset asset symbol
@@ -69,6 +70,11 @@ public final class BacktestRunner {
         this.model = Objects.requireNonNull(model, "model");
         this.config = Objects.requireNonNull(config, "config");
         this.progress = Objects.requireNonNull(progress, "progress");
+        Map<LocalDate, List<HourlyBar>> byDay = new HashMap<>();
+        for (HourlyBar b : this.hourly) {
+            byDay.computeIfAbsent(LocalDate.ofInstant(b.time(), ZoneOffset.UTC), x -> new ArrayList<>()).add(b);
+        }
+        this.hourlyByDay = byDay;
         if (this.daily.size() < 400) {
             throw new IllegalArgumentException("need at least 400 daily bars, got " + this.daily.size());
         }
@@ -77,6 +83,31 @@ public final class BacktestRunner {
     /** The aligned inputs of the backtest days. */
     private record Days(LocalDate[] dates, int[] row, double[] absMove, double[] champVar, double[] ewmaVar,
                         double[] floorSigma, String championModel, double[] iv, double[] optionLoss) {
+
+        /** The days with index in [from, to). */
+        Days slice(int from, int to) {
+            return new Days(Arrays.copyOfRange(dates, from, to), Arrays.copyOfRange(row, from, to),
+                Arrays.copyOfRange(absMove, from, to), Arrays.copyOfRange(champVar, from, to),
+                Arrays.copyOfRange(ewmaVar, from, to), Arrays.copyOfRange(floorSigma, from, to), championModel,
+                Arrays.copyOfRange(iv, from, to), Arrays.copyOfRange(optionLoss, from, to));
+        }
+    }
+
+    /** Index range [from, to) of the margined days inside the evaluation window; at least 250 days. */
+    private int[] window(LocalDate[] dates) {
+        int from = 0;
+        int to = dates.length;
+        while (from < to && config.evalFrom() != null && dates[from].isBefore(config.evalFrom())) {
+            from++;
+        }
+        while (to > from && config.evalTo() != null && dates[to - 1].isAfter(config.evalTo())) {
+            to--;
+        }
+        if (to - from < 250) {
+            throw new IllegalArgumentException("only " + (to - from) + " margined days in the evaluation window "
+                + config.evalFrom() + " .. " + config.evalTo());
+        }
+        return new int[] {from, to};
     }
 
     /**
@@ -90,7 +121,9 @@ public final class BacktestRunner {
         ForecastSeries champ = forecasts.forecast(model, h, config.oosStart());
         progress.accept(asset + ": " + model + " is " + champ.model() + "; EWMA forecasts h=" + h);
         ForecastSeries ewma = forecasts.forecast("EWMA", h, config.oosStart());
-        Days days = align(champ, ewma, h);
+        Days all = align(champ, ewma, h);
+        int[] window = window(all.dates);
+        Days days = all.slice(window[0], window[1]);
         double staticMmf = Double.isNaN(config.staticMmf()) ? calibrateStatic(h) : config.staticMmf();
         double staticScan = calibrateStatic(config.mapping().mporOptionDays());
         progress.accept(String.format("%s: %d days %s .. %s, static MMF %.4f", asset, days.dates.length,
@@ -119,14 +152,15 @@ public final class BacktestRunner {
         Map<String, List<BacktestResult.FrontierPoint>> frontier = new LinkedHashMap<>();
         for (String policy : POLICIES) {
             progress.accept(asset + ": policy " + policy);
-            Series s = margins(policy, 1.0, days, staticMmf, staticScan);
+            Series s = margins(policy, 1.0, all, staticMmf, staticScan).slice(window[0], window[1]);
             Map<String, ReplayResult> crashes = new LinkedHashMap<>();
             NavigableMap<LocalDate, Double> byDate = new TreeMap<>();
             for (int k = 0; k < days.dates.length; k++) {
                 byDate.put(days.dates[k], s.margin[k]);
             }
             for (Map.Entry<CrashEvent, List<ReplayBar>> e : paths.entrySet()) {
-                ReplayResult r = LiquidationSimulator.run(e.getValue(), t -> marginInForce(byDate, t), population,
+                ReplayResult r = LiquidationSimulator.run(e.getValue(),
+                    t -> marginInForce(byDate, s.intradayMmf(), t), population,
                     config.liquidation(), barHours.get(e.getKey()));
                 crashes.put(e.getKey().key(), r);
                 progress.accept(String.format("%s:   replay %s (%s bars): %d liquidated, bad debt %.0f USD", asset,
@@ -136,7 +170,8 @@ public final class BacktestRunner {
             results.put(policy, measure(policy, days, s, crashes));
             List<BacktestResult.FrontierPoint> points = new ArrayList<>();
             for (double scale : config.frontierScales()) {
-                Series f = scale == 1.0 ? s : margins(policy, scale, days, staticMmf, staticScan);
+                Series f = scale == 1.0 ? s
+                    : margins(policy, scale, all, staticMmf, staticScan).slice(window[0], window[1]);
                 int x = 0;
                 for (int k = 0; k < f.margin.length; k++) {
                     x += days.absMove[k] > f.margin[k] ? 1 : 0;
@@ -150,9 +185,28 @@ public final class BacktestRunner {
     }
 
     /** A margin series with guardrail counters. */
-    private record Series(double[] margin, double[] scan, double[] volUp, double[] volDown, int fallbackDays,
-                          int proposalDays, int clippedDays) {
+    private record Series(double[] margin, double[] imf, double[] scan, double[] volUp, double[] volDown,
+                          NavigableMap<Instant, Double> intradayMmf, int[] flags) {
+
+        /** The days with index in [from, to). */
+        Series slice(int from, int to) {
+            return new Series(Arrays.copyOfRange(margin, from, to), Arrays.copyOfRange(imf, from, to),
+                Arrays.copyOfRange(scan, from, to), Arrays.copyOfRange(volUp, from, to),
+                Arrays.copyOfRange(volDown, from, to), intradayMmf, Arrays.copyOfRange(flags, from, to));
+        }
+
+        /** @param flag one of the day flags @return how many days carry it */
+        int count(int flag) {
+            return (int) Arrays.stream(flags).filter(f -> (f & flag) != 0).count();
+        }
     }
+
+    /** Day flags of the guarded policy. */
+    private static final int FALLBACK = 1;
+    private static final int PROPOSAL = 2;
+    private static final int CLIPPED = 4;
+    private static final int STRESS = 8;
+    private static final int INTRADAY_RAISED = 16;
 
     private Series margins(String policy, double scale, Days d, double staticMmf, double staticScan) {
         int n = d.dates.length;
@@ -162,9 +216,9 @@ public final class BacktestRunner {
         double[] down = new double[n];
         MappingSettings map = config.mapping().withTailFactor(config.mapping().tailFactor() * scale);
         ParameterMapper mapper = ParameterMapper.DEFAULT;
-        int fallbacks = 0;
-        int proposals = 0;
-        int clipped = 0;
+        double[] imf = new double[n];
+        NavigableMap<Instant, Double> hourlyMmf = new TreeMap<>();
+        int[] flags = new int[n];
         switch (policy) {
             case "static" -> {
                 Arrays.fill(m, staticMmf * scale);
@@ -199,23 +253,64 @@ public final class BacktestRunner {
                 int h = map.mporPerpDays();
                 GuardrailSettings g = config.guardrails();
                 for (int k = 0; k < n; k++) {
-                    VolForecast model = VolForecast.of(asset, d.championModel, h, d.dates[k], d.champVar[k]);
-                    VolForecast ew = VolForecast.of(asset, "EWMA", h, d.dates[k], d.ewmaVar[k]);
-                    Recommendation r = PredictiveMarginEngine.DEFAULT.recommend(new RecommendationRequest(TENANT,
-                        asset, d.dates[k], Map.of(h, model), Map.of(h, ew), d.floorSigma[k], map, g, state));
+                    int row = d.row[k];
+                    Map<Integer, VolForecast> model = Map.of(h, VolForecast.of(asset, d.championModel, h, d.dates[k],
+                        d.champVar[k]));
+                    Map<Integer, VolForecast> ew = Map.of(h, VolForecast.of(asset, "EWMA", h, d.dates[k],
+                        d.ewmaVar[k]));
+                    // as the service does: the recommendation made at a day's close is for the next day
+                    Recommendation r = Recommender.fromInputs(TENANT, asset, model, ew, d.floorSigma[k],
+                        realisedAtClose(row, h), map, g, state, d.dates[k].plusDays(1));
                     m[k] = r.recommended().mmf();
+                    imf[k] = r.recommended().imf();
                     scan[k] = r.recommended().scanRange();
                     up[k] = r.recommended().volShockUp();
                     down[k] = r.recommended().volShockDown();
                     state = r.nextState();
-                    fallbacks += r.fellBack() ? 1 : 0;
-                    proposals += r.decision() == Decision.PROPOSAL ? 1 : 0;
-                    clipped += r.bindingGuardrails().contains("sanity-clip") ? 1 : 0;
+                    flags[k] |= (r.fellBack() ? FALLBACK : 0) | (r.decision() == Decision.PROPOSAL ? PROPOSAL : 0)
+                        | (r.bindingGuardrails().contains("sanity-clip") ? CLIPPED : 0)
+                        | (r.bindingGuardrails().contains("stress-release") ? STRESS : 0);
+                    // the next day, hour by hour: the forecasts of this close updated with what is realised since
+                    List<HourlyBar> next = hourlyByDay.get(d.dates[k].plusDays(1));
+                    if (next == null || row + 1 - h < 0) {
+                        continue;
+                    }
+                    double refClose = daily.get(row + 1 - h).close();
+                    double prevClose = daily.get(row).close();
+                    double variance = 0;
+                    RecommendedParameters live = state.applied();
+                    double buffer = state.bufferLevel();
+                    boolean raised = false;
+                    for (HourlyBar b : next) {
+                        double ret = Math.log(b.close() / prevClose);
+                        prevClose = b.close();
+                        variance += ret * ret;
+                        int hours = b.time().atZone(ZoneOffset.UTC).getHour() + 1;
+                        if (hours >= 24) {
+                            break;
+                        }
+                        Recommendation ri = Recommender.fromInputs(TENANT, asset, model, ew, d.floorSigma[k],
+                            new Realised(variance, hours, Math.abs(b.close() / refClose - 1)), map, g,
+                            state, d.dates[k].plusDays(1));
+                        if (ri.recommended().mmf() > live.mmf() * (1 + 1e-12)) {
+                            raised = true;
+                            hourlyMmf.put(b.time().plusSeconds(3600), ri.recommended().mmf());
+                        }
+                        live = live.combine(ri.recommended(), Math::max);
+                        buffer = Math.min(buffer, ri.nextState().bufferLevel());
+                    }
+                    flags[k] |= raised ? INTRADAY_RAISED : 0;
+                    state = new GuardrailState(state.date(), live, state.smoothed(), buffer);
                 }
             }
             default -> throw new IllegalArgumentException("unknown policy " + policy);
         }
-        return new Series(m, scan, up, down, fallbacks, proposals, clipped);
+        if (!"guarded".equals(policy)) {
+            for (int k = 0; k < n; k++) {
+                imf[k] = m[k] * map.imMultiplier();
+            }
+        }
+        return new Series(m, imf, scan, up, down, hourlyMmf, flags);
     }
 
     private PolicyResult measure(String policy, Days d, Series s, Map<String, ReplayResult> crashes) {
@@ -230,7 +325,8 @@ public final class BacktestRunner {
             CoverageTest.greenWindowShare(exc, 250, level), MarginStats.mean(s.margin), MarginStats.median(s.margin),
             MarginStats.staticEquivalent(d.absMove, cov.exceptions()), MarginStats.peakToTrough(s.margin),
             MarginStats.maxIncrease(s.margin, 1), MarginStats.maxIncrease(s.margin, 5),
-            MarginStats.maxIncrease(s.margin, 30), s.fallbackDays, s.proposalDays, s.clippedDays, crashes, optionBook(d, s));
+            MarginStats.maxIncrease(s.margin, 30), s.count(FALLBACK), s.count(PROPOSAL), s.count(CLIPPED), crashes,
+            optionBook(d, s), MarginStats.maxIncrease(s.imf, 5), s.count(STRESS), s.count(INTRADAY_RAISED));
     }
 
     private OptionBookResult optionBook(Days d, Series s) {
@@ -255,14 +351,43 @@ public final class BacktestRunner {
             MarginStats.median(r), MarginStats.staticEquivalent(l, cov.exceptions()), MarginStats.maxIncrease(r, 5));
     }
 
-    /** MMF in force at an instant: the margin set at the close of the previous UTC day (or the latest before). */
-    private static double marginInForce(NavigableMap<LocalDate, Double> byDate, Instant t) {
-        LocalDate setOn = LocalDate.ofInstant(t, ZoneOffset.UTC).minusDays(1);
-        Map.Entry<LocalDate, Double> e = byDate.floorEntry(setOn);
+    /**
+     * MMF in force at an instant: the margin set at the close of the previous UTC day (or the latest before), or the
+     * higher margin an intraday update of the same UTC day raised it to before that instant.
+     */
+    private static double marginInForce(NavigableMap<LocalDate, Double> byDate, NavigableMap<Instant, Double> intraday,
+                                        Instant t) {
+        LocalDate day = LocalDate.ofInstant(t, ZoneOffset.UTC);
+        Map.Entry<LocalDate, Double> e = byDate.floorEntry(day.minusDays(1));
         if (e == null) {
-            throw new IllegalStateException("no margin set on or before " + setOn);
+            throw new IllegalStateException("no margin set on or before " + day.minusDays(1));
+        }
+        Map.Entry<Instant, Double> raised = intraday.floorEntry(t);
+        if (raised != null && LocalDate.ofInstant(raised.getKey(), ZoneOffset.UTC).equals(day)) {
+            return Math.max(e.getValue(), raised.getValue());
         }
         return e.getValue();
+    }
+
+    /**
+     * What was realised on the day of {@code row}, as the engine's regime trigger sees it: the sum of squared hourly
+     * log returns when at least 20 hourly bars of that day exist (the hourly feed the tenant has), otherwise the
+     * daily-bar figures the service uses ({@link Recommender#realisedAtClose}).
+     */
+    private Realised realisedAtClose(int row, int mporDays) {
+        Realised fromDaily = Recommender.realisedAtClose(daily.subList(0, row + 1), mporDays);
+        List<HourlyBar> bars = hourlyByDay.get(daily.get(row).date());
+        if (bars == null || bars.size() < 20 || row == 0) {
+            return fromDaily;
+        }
+        double prev = daily.get(row - 1).close();
+        double variance = 0;
+        for (HourlyBar b : bars) {
+            double r = Math.log(b.close() / prev);
+            variance += r * r;
+            prev = b.close();
+        }
+        return new Realised(variance, 24, fromDaily.moveAbs());
     }
 
     private Days align(ForecastSeries champ, ForecastSeries ewma, int h) {
@@ -320,13 +445,13 @@ public final class BacktestRunner {
     /** Empirical coverage quantile of absolute h-day moves before the out-of-sample start (first week dropped). */
     private double calibrateStatic(int h) {
         List<Double> moves = new ArrayList<>();
-        for (int i = 7; i + h < daily.size() && daily.get(i).date().isBefore(config.oosStart()); i++) {
+        for (int i = 7; i + h < daily.size() && daily.get(i).date().isBefore(config.calibrationEnd()); i++) {
             if (ChronoUnit.DAYS.between(daily.get(i).date(), daily.get(i + h).date()) == h) {
                 moves.add(Math.abs(daily.get(i + h).close() / daily.get(i).close() - 1));
             }
         }
         if (moves.size() < 100) {
-            throw new IllegalArgumentException("only " + moves.size() + " days before " + config.oosStart()
+            throw new IllegalArgumentException("only " + moves.size() + " days before " + config.calibrationEnd()
                 + " to calibrate the static fraction; pass --static-mmf");
         }
         double[] a = moves.stream().mapToDouble(Double::doubleValue).toArray();

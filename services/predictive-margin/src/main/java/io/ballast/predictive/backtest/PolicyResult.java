@@ -25,12 +25,17 @@ import java.util.Map;
  * @param clippedDays days on which the champion's forecast was above the sanity bound and clipped to it (guarded only)
  * @param crashes replay results keyed by event key
  * @param optionBook the short ATM straddle book margined with the policy's scan range and vol shocks
+ * @param imfMaxIncrease5d largest 5-day ratio of the initial margin fraction (reported apart from maintenance: new
+ *                         risk may be repriced at once)
+ * @param stressDays days on which the regime trigger released the daily cap (guarded only)
+ * @param intradayRaisedDays days on which an intraday update raised the margin in force (guarded, with hourly bars)
  */
 public record PolicyResult(String name, LocalDate[] dates, double[] margin, double[] absMove, boolean[] exception,
                            CoverageTest coverage, double greenWindowShare, double avgMargin, double medianMargin,
                            double staticEquivalent, double peakToTrough, double maxIncrease1d, double maxIncrease5d,
                            double maxIncrease30d, int fallbackDays, int proposalDays, int clippedDays,
-                           Map<String, ReplayResult> crashes, OptionBookResult optionBook) {
+                           Map<String, ReplayResult> crashes, OptionBookResult optionBook, double imfMaxIncrease5d,
+                           int stressDays, int intradayRaisedDays) {
 
     /** @return average margin over the static-equivalent fraction */
     public double staticEquivalentRatio() {

@@ -7,6 +7,12 @@ import io.ballast.ml.data.HourlyBar;
 import io.ballast.ml.data.MarketData;
 import io.ballast.predictive.GuardrailSettings;
 import io.ballast.predictive.MappingSettings;
+import io.ballast.predictive.RegimeSettings;
+import io.ballast.predictive.backtest.ForecastSource;
+import io.ballast.predictive.backtest.PolicyResult;
+import io.ballast.ml.api.ForecastSeries;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import io.ballast.predictive.backtest.BacktestConfig;
 import io.ballast.predictive.backtest.BacktestPlots;
 import io.ballast.predictive.backtest.BacktestReport;
@@ -79,6 +85,44 @@ public final class BacktestCli implements Callable<Integer> {
     private Double smoothingDown;
     @Option(names = "--tail-factor", description = "tail factor of the mapping")
     private Double tailFactor;
+    @Option(names = "--frontier", split = ",", paramLabel = "SCALE", description = "frontier scales (default: "
+        + "0.6,0.7,0.8,0.9,1.0,1.1,1.2,1.4,1.6)")
+    private double[] frontier;
+    @Option(names = "--preset", defaultValue = "crypto",
+            description = "crypto (the crypto defaults, MPOR 1 day) or emir (literal EMIR: MPOR 2 days, 25 %% buffer, "
+                + "10-year floor at full weight); default: crypto")
+    private String preset;
+    @Option(names = "--window", defaultValue = "all",
+            description = "dev (margined days before --split: the design was chosen here, BTC and ETH), test (from "
+                + "--split on: untouched), all; default: all")
+    private String window;
+    @Option(names = "--split", paramLabel = "DATE", defaultValue = "2024-01-01",
+            description = "first day of the untouched test window (default: 2024-01-01)")
+    private LocalDate split;
+    @Option(names = "--stress-k", description = "regime trigger: realised vol above k x forecast (default 2)")
+    private Double stressK;
+    @Option(names = "--stress-max-up", description = "largest rise in one stressed step (default 1.0 = +100 %%)")
+    private Double stressMaxUp;
+    @Option(names = "--intraday-half-hours", description = "hours after which the intraday update weighs 1/2 "
+        + "(default 6; Infinity = off)")
+    private Double intradayHalfHours;
+    @Option(names = "--exception-trigger", description = "whether an exception declares stress (default true)")
+    private Boolean exceptionTrigger;
+    @Option(names = "--regime", description = "on (default) or off (the v1 guardrails: no trigger, no intraday "
+        + "update, IMF capped)")
+    private String regime;
+    @Option(names = "--sweep-k", split = ",", paramLabel = "K", description = "dev tuning: rerun with each k (no "
+        + "files written, one line per setting)")
+    private List<Double> sweepK;
+    @Option(names = "--sweep-buffer", split = ",", paramLabel = "B", description = "dev tuning: rerun with each "
+        + "buffer fraction (combined with --sweep-k)")
+    private List<Double> sweepBuffer;
+    @Option(names = "--sweep-floor-weight", split = ",", paramLabel = "W", description = "dev tuning: rerun with "
+        + "each floor weight (combined with the other sweeps)")
+    private List<Double> sweepFloorWeight;
+    @Option(names = "--sweep-stress-max-up", split = ",", paramLabel = "U", description = "dev tuning: rerun with "
+        + "each stressed-step limit (combined with the other sweeps)")
+    private List<Double> sweepStressMaxUp;
 
     /**
      * Entry point.
@@ -124,8 +168,32 @@ public final class BacktestCli implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         BacktestConfig d = BacktestConfig.defaults();
-        GuardrailSettings g = d.guardrails();
-        MappingSettings mapping = d.mapping();
+        GuardrailSettings g;
+        MappingSettings mapping;
+        switch (preset) {
+            case "crypto" -> {
+                g = d.guardrails();
+                mapping = d.mapping();
+            }
+            case "emir" -> {
+                g = GuardrailSettings.emirLiteral();
+                mapping = MappingSettings.emirLiteral();
+            }
+            default -> throw new IllegalArgumentException("--preset must be crypto or emir: " + preset);
+        }
+        RegimeSettings rg = g.regime();
+        if (regime != null) {
+            rg = switch (regime) {
+                case "on" -> RegimeSettings.defaults();
+                case "off" -> RegimeSettings.off();
+                default -> throw new IllegalArgumentException("--regime must be on or off: " + regime);
+            };
+        }
+        rg = new RegimeSettings(stressK == null ? rg.stressTriggerRatio() : stressK,
+            exceptionTrigger == null ? rg.exceptionTrigger() : exceptionTrigger,
+            stressMaxUp == null ? rg.stressMaxDailyIncrease() : stressMaxUp,
+            intradayHalfHours == null ? rg.intradayHalfWeightHours() : intradayHalfHours, rg.capInitialMargin());
+        g = g.withRegime(rg);
         if (floorWeight != null) {
             g = g.withFloorWeight(floorWeight);
         }
@@ -174,12 +242,34 @@ public final class BacktestCli implements Callable<Integer> {
         BacktestConfig config = new BacktestConfig(coverage == null ? d.coverage() : coverage, oos,
             staticMmf == null ? Double.NaN : staticMmf, mapping, g, seed == null ? d.seed() : seed,
             accounts == null ? d.accounts() : accounts, LiquidationModel.defaults(d.mapping().imMultiplier()),
-            d.frontierScales());
+            frontier == null ? d.frontierScales() : frontier);
+        String windowLabel = switch (window) {
+            case "dev" -> {
+                config = config.withWindow(null, split.minusDays(1));
+                yield "DEV window " + oos + " .. " + split.minusDays(1)
+                    + " (the design choices were frozen on BTC and ETH here)";
+            }
+            case "test" -> {
+                config = config.withWindow(split, null);
+                yield "TEST window " + split + " .. end of data (untouched: no design choice looked at it)";
+            }
+            case "all" -> "ALL margined days from " + oos + " (dev and test together; for assets other than BTC "
+                + "and ETH every day is untouched)";
+            default -> throw new IllegalArgumentException("--window must be dev, test or all: " + window);
+        };
+        err.println("[backtest] preset " + preset + "; " + windowLabel);
         String label = asset;
-        BacktestRunner runner = new BacktestRunner(asset, daily, hourly,
-            (m, h, start) -> Forecasts.walkForward(label, daily, m, h, start), model, config,
+        Map<String, ForecastSeries> cache = new ConcurrentHashMap<>();
+        ForecastSource source = (m, h, start) -> cache.computeIfAbsent(m + "/" + h + "/" + start,
+            key -> Forecasts.walkForward(label, daily, m, h, start));
+        if (sweepK != null || sweepBuffer != null || sweepFloorWeight != null || sweepStressMaxUp != null) {
+            sweep(config, daily, hourly, source, stdout, err);
+            return 0;
+        }
+        BacktestRunner runner = new BacktestRunner(asset, daily, hourly, source, model, config,
             line -> err.println("[backtest] " + line));
         BacktestResult result = runner.run();
+        stdout.println(windowLabel + ", preset " + preset + ":");
         Files.createDirectories(out);
         err.println("[backtest] writing plots, backtest.json and backtest.md to " + out);
         List<String> plots = BacktestPlots.write(result, out);
@@ -190,5 +280,44 @@ public final class BacktestCli implements Callable<Integer> {
         }
         err.printf(Locale.ROOT, "[backtest] done in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         return 0;
+    }
+
+    /**
+     * Reruns the backtest for every combination of the swept settings (frontier at scale 1 only); one line of the
+     * guarded policy's figures per setting.
+     */
+    private void sweep(BacktestConfig full, List<DailyBar> daily, List<HourlyBar> hourly, ForecastSource source,
+                       PrintWriter stdout, PrintWriter err) {
+        BacktestConfig base = new BacktestConfig(full.coverage(), full.oosStart(), full.staticMmf(), full.mapping(),
+            full.guardrails(), full.seed(), full.accounts(), full.liquidation(), new double[] {1.0}, full.evalFrom(),
+            full.evalTo());
+        GuardrailSettings g0 = base.guardrails();
+        List<Double> ups = sweepStressMaxUp == null ? List.of(g0.regime().stressMaxDailyIncrease()) : sweepStressMaxUp;
+        List<Double> ks = sweepK == null ? List.of(g0.regime().stressTriggerRatio()) : sweepK;
+        List<Double> buffers = sweepBuffer == null ? List.of(g0.bufferFraction()) : sweepBuffer;
+        List<Double> weights = sweepFloorWeight == null ? List.of(g0.floorWeight()) : sweepFloorWeight;
+        stdout.println("k\tstressUp\tbuffer\tfloorW\texc\tdays\tkupiecP\tccP\tgreen\tavg/static\tmedian/static\tmax5d\t"
+            + "imf5d\tbadDebt\tstaticBadDebt");
+        for (double k : ks) {
+            for (double u : ups) {
+                for (double b : buffers) {
+                    for (double w : weights) {
+                        RegimeSettings r = g0.regime();
+                        GuardrailSettings g = g0.withBuffer(b).withFloorWeight(w).withRegime(new RegimeSettings(k,
+                            r.exceptionTrigger(), u, r.intradayHalfWeightHours(), r.capInitialMargin()));
+                        BacktestResult res = new BacktestRunner(asset, daily, hourly, source, model,
+                            base.withGuardrails(g), line -> { }).run();
+                        PolicyResult p = res.policies().get("guarded");
+                        stdout.printf(Locale.ROOT, "%.2f\t%.2f\t%.2f\t%.2f\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f"
+                            + "\t%.2f\t%.2f\t%.0f\t%.0f%n",
+                            k, u, b, w, p.coverage().exceptions(), p.coverage().days(), p.coverage().kupiecP(),
+                            p.coverage().conditionalCoverageP(), p.greenWindowShare(), p.staticEquivalentRatio(),
+                            p.medianStaticRatio(), p.maxIncrease5d(), p.imfMaxIncrease5d(), p.totalBadDebt(),
+                            res.policies().get("static").totalBadDebt());
+                        stdout.flush();
+                    }
+                }
+            }
+        }
     }
 }

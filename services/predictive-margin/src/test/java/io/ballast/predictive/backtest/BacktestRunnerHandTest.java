@@ -8,6 +8,7 @@ import io.ballast.ml.api.ForecastSeries;
 import io.ballast.ml.data.DailyBar;
 import io.ballast.ml.data.HourlyBar;
 import io.ballast.predictive.GuardrailSettings;
+import io.ballast.predictive.RegimeSettings;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -88,10 +89,12 @@ class BacktestRunnerHandTest {
         return out;
     }
 
+    /** Default guardrails without floor and without the regime features, so the daily cap's path is hand-countable. */
     static BacktestConfig config(LocalDate oos) {
         BacktestConfig d = BacktestConfig.defaults();
         return new BacktestConfig(0.99, oos, Double.NaN, d.mapping(),
-            GuardrailSettings.defaults().withFloorMode(GuardrailSettings.FloorMode.NONE), 7, 200, d.liquidation(),
+            GuardrailSettings.defaults().withFloorMode(GuardrailSettings.FloorMode.NONE)
+                .withRegime(RegimeSettings.off()), 7, 200, d.liquidation(),
             new double[] {0.8, 1.0, 1.2});
     }
 

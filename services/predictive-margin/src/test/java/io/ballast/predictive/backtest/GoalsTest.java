@@ -32,7 +32,7 @@ class GoalsTest {
         debt.forEach((k, v) -> crashes.put(k, new ReplayResult(100, 10, v, 2.0, 1)));
         return new PolicyResult(name, new LocalDate[] {DAY}, new double[] {f.avg}, new double[] {0.01},
             new boolean[] {false}, c, f.green, f.avg, f.median, f.staticEq, 3.0, 1.1, f.inc5, 2.5, 0, 0, 0, crashes,
-            null);
+            null, 1.0, 0, 0);
     }
 
     private static Map<String, Goals.Verdict> check(Figures f) {

@@ -46,6 +46,14 @@ class BacktestCliTest {
             "--floor", "sideways");
         assertThat(badFloor.code()).isEqualTo(2);
         assertThat(badFloor.err()).contains("--floor must be long, stressed or none: sideways");
+        Run badWindow = run("--data", market().resolve("BTC_1d.csv").toString(), "--out", out.toString(),
+            "--window", "sideways");
+        assertThat(badWindow.code()).isEqualTo(2);
+        assertThat(badWindow.err()).contains("--window must be dev, test or all: sideways");
+        Run badPreset = run("--data", market().resolve("BTC_1d.csv").toString(), "--out", out.toString(),
+            "--preset", "basel");
+        assertThat(badPreset.code()).isEqualTo(2);
+        assertThat(badPreset.err()).contains("--preset must be crypto or emir: basel");
         assertThat(out).isEmptyDirectory();
     }
 
@@ -64,6 +72,18 @@ class BacktestCliTest {
         assertThat(json.get("policies").get("guarded").get("crashes").has("2020-03-12")).isFalse();
         assertThat(json.get("policies").get("guarded").get("crashes").get("2024-08-05").get("barHours").asInt())
             .isEqualTo(24);
+        assertThat(r.out()).startsWith("ALL margined days from 2022-09-29");
+
+        // the untouched test window is measured from the split and says so
+        Path testOut = out.resolve("test");
+        Run t = run("--data", market().resolve("AVAX_1d.csv").toString(), "--out", testOut.toString(), "--accounts",
+            "200", "--model", "HAR", "--window", "test", "--split", "2025-01-01", "--frontier", "1.0");
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(t.out()).startsWith("TEST window 2025-01-01 .. end of data (untouched");
+        JsonNode test = new ObjectMapper().readTree(testOut.resolve("backtest.json").toFile());
+        assertThat(test.get("oosStart").asText()).isEqualTo("2025-01-01");
+        assertThat(test.get("policies").get("guarded").get("days").asInt()).isBetween(250, 480);
+        assertThat(test.get("policies").get("guarded").get("crashes").has("2024-08-05")).isFalse();
     }
 
     @Test

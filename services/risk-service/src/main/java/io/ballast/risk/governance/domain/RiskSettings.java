@@ -2,6 +2,7 @@ package io.ballast.risk.governance.domain;
 
 import io.ballast.margin.param.MarketRiskParameters;
 import io.ballast.predictive.GuardrailSettings;
+import io.ballast.predictive.RegimeSettings;
 import io.ballast.predictive.MappingSettings;
 import io.ballast.predictive.RecommendedParameters;
 import jakarta.persistence.Entity;
@@ -272,11 +273,15 @@ public class RiskSettings {
                 volShockUpPerScan, volShockDownPerScan);
     }
 
-    /** The guardrails of these settings (validated by predictive-margin): the job's inputs to the Recommender. */
+    /**
+     * The guardrails of these settings (validated by predictive-margin): the job's inputs to the Recommender. The
+     * regime settings (stress trigger, intraday update, IMF uncapped) are not stored per tenant yet: every tenant gets
+     * {@link RegimeSettings#defaults()}.
+     */
     public GuardrailSettings guardrails() {
         return new GuardrailSettings(floorMode, floorWeight, bufferFraction, bufferReleaseRise, bufferRebuildPerDay,
                 maxDailyIncrease, maxDailyDecrease, minimums(), maximums(), smoothingUp, smoothingDown,
-                maxForecastAgeDays, sanityJumpRatio, autoApplyMaxChange);
+                maxForecastAgeDays, sanityJumpRatio, autoApplyMaxChange, RegimeSettings.defaults());
     }
 
     /** Hard lower bounds of the recommended parameters. */

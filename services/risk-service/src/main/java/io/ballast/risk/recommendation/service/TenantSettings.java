@@ -3,6 +3,7 @@ package io.ballast.risk.recommendation.service;
 import io.ballast.margin.param.MarketRiskParameters;
 import io.ballast.predictive.GuardrailSettings;
 import io.ballast.predictive.MappingSettings;
+import io.ballast.predictive.RegimeSettings;
 import io.ballast.predictive.RecommendedParameters;
 import io.ballast.risk.governance.domain.RiskSettings;
 
@@ -41,7 +42,8 @@ public record TenantSettings(MappingSettings mapping, GuardrailSettings guardrai
                         s.minVolShockDown),
                 RecommendedParameters.of(s.maxMmf, s.maxImf, s.maxHaircut, s.maxScanRange, s.maxVolShockUp,
                         s.maxVolShockDown),
-                s.smoothingUp, s.smoothingDown, s.maxForecastAgeDays, s.sanityJumpRatio, s.autoApplyMaxChange);
+                s.smoothingUp, s.smoothingDown, s.maxForecastAgeDays, s.sanityJumpRatio, s.autoApplyMaxChange,
+                RegimeSettings.defaults());
         return new TenantSettings(mapping, guardrails, s.scanRangeFraction, s.volShockUpFraction,
                 s.volShockDownFraction);
     }
