@@ -41,7 +41,8 @@ import org.junit.jupiter.api.Test;
  * <p>The test runs its own broker and PostgreSQL (state kept on disk across their restarts, under
  * {@code target/it-servers/faults-<pid>}) on fixed ports of its own, and the shared Keycloak. A tenant first lives
  * through the path without faults (the baseline). Two other tenants, on another underlying, live through the same
- * path while the broker stops and starts again, and then PostgreSQL stops, one tick is published (and acknowledged
+ * path (each tick published once the one before is applied) while the broker stops and starts again, and then
+ * PostgreSQL stops, one tick is published (and acknowledged
  * by the broker) while it is down, and it starts again. Each must end with exactly the baseline's margin events
  * (types, accounts, sequence numbers; distinct event ids), and the tick published during the database outage must
  * have been applied, not dead-lettered.
@@ -50,8 +51,6 @@ import org.junit.jupiter.api.Test;
  */
 class LiveFaultsIT {
 
-    /** Pause after each tick: long enough for the service to apply it alone, so no two ticks are conflated. */
-    private static final long PAUSE_MS = 1_000;
 
     private static final Path HOME = ProjectRoot.locate().resolve("services/risk-service/target/it-servers/faults-"
             + ProcessHandle.current().pid());
@@ -107,7 +106,7 @@ class LiveFaultsIT {
         Tenant first = TestTenants.onboard("calm");
         calm.put(first, fixture(first, ub));
         assertThat(owner(first, calm.get(first).get(0), List.of(url))).isEqualTo(url);
-        ticks(kafka, ub, PATH, PAUSE_MS);
+        paced(ub, calm.keySet(), PATH);
         List<String> expected = events(kafka, calm, 1, new HashSet<>()).get(first.id());
         assertThat(expected).as("the tick path moves the accounts").hasSizeGreaterThanOrEqualTo(6);
 
@@ -119,16 +118,16 @@ class LiveFaultsIT {
             faulty.put(t, fixture(t, uf));
             assertThat(owner(t, faulty.get(t).get(0), List.of(url))).isEqualTo(url);
         }
-        ticks(kafka, uf, PATH.subList(0, 4), PAUSE_MS);
+        paced(uf, faulty.keySet(), PATH.subList(0, 4));
         kafka.close();
         kafka = startKafka();
-        ticks(kafka, uf, PATH.subList(4, 7), PAUSE_MS); // the service's clients reconnect on their own
-        Thread.sleep(2 * PAUSE_MS);
+        paced(uf, faulty.keySet(), PATH.subList(4, 7)); // the service's clients reconnect on their own
         postgres.close();
         ticks(kafka, uf, PATH.subList(7, 8), 0); // acknowledged by the broker while the database is down
         Thread.sleep(8_000); // the service retries the batch meanwhile (the old three retries gave up in about 3 s)
         postgres = startPostgres();
-        ticks(kafka, uf, PATH.subList(8, PATH.size()), PAUSE_MS);
+        awaitIndex(uf, faulty.keySet(), PATH.get(7)); // applied once the database is back, before the next tick
+        paced(uf, faulty.keySet(), PATH.subList(8, PATH.size()));
 
         Set<String> ids = new HashSet<>();
         Map<String, List<String>> after = events(kafka, faulty, expected.size(), ids);
@@ -158,6 +157,31 @@ class LiveFaultsIT {
                 assertThat(r.getInt(1)).as("tenants whose index took the tick published during the outage")
                         .isEqualTo(faulty.size());
             }
+        }
+    }
+
+    /**
+     * Publishes the ticks one at a time, each once every tenant's index shows the one before: the price consumer
+     * conflates ticks that arrive in one poll (one index move per batch), and this test compares every state the
+     * accounts pass through, so no two ticks may share a batch however slow the machine is.
+     */
+    private static void paced(String u, Set<Tenant> tenants, List<String> prices) throws Exception {
+        for (String price : prices) {
+            ticks(kafka, u, List.of(price), 0);
+            awaitIndex(u, tenants, price);
+        }
+    }
+
+    /** Waits until every tenant's index of {@code u} is {@code price}. */
+    private static void awaitIndex(String u, Set<Tenant> tenants, String price) throws Exception {
+        for (Tenant t : tenants) {
+            long deadline = System.nanoTime() + LiveRun.WAIT.toNanos();
+            double seen = PriceFeedKafkaTest.price(PriceFeedKafkaTest.oracle(t, u));
+            while (seen != Double.parseDouble(price) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                seen = PriceFeedKafkaTest.price(PriceFeedKafkaTest.oracle(t, u));
+            }
+            assertThat(seen).as("index of %s for tenant %s", u, t.id()).isEqualTo(Double.parseDouble(price));
         }
     }
 
