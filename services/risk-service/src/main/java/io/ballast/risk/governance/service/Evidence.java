@@ -153,11 +153,12 @@ public class Evidence {
      * @param perAccountAccounts accounts computed one by one with the per-account engine (ISOLATED accounts, and
      *                          any the bulk book could not hold)
      * @param computeMillis     wall time of the computation (both bulk books and the per-account ones), ms
+     * @param notComputedAccounts why, for the first {@value #MOST_AFFECTED} accounts not computed (by account id)
      */
     public record Impact(int accounts, int notComputed, int toMarginCall, int toLiquidatable,
             double additionalInitialMarginUsd, double additionalMaintenanceMarginUsd,
             List<AccountImpact> mostAffected, String method, String rowsFrom, int bulkAccounts,
-            int perAccountAccounts, long computeMillis) {
+            int perAccountAccounts, long computeMillis, Map<UUID, String> notComputedAccounts) {
     }
 
     /** The preview's method, as the evidence states it. */
@@ -256,7 +257,21 @@ public class Evidence {
         RiskSettings s = LiveParameters.nextSettings(base, change, 0,
                 io.ballast.risk.governance.domain.ParameterSource.PROPOSAL,
                 io.ballast.risk.governance.domain.Actor.SCHEDULER, null);
-        return margin.loadHotOrCold(tenant, null).flatMap(l -> onWorker(() -> impact(l, p, s, liveSettings)));
+        return margin.loadHotOrCold(tenant, null).flatMap(l -> onWorker(() -> impact(l, p, s, liveSettings)))
+                .flatMap(hot -> hot.notComputed() == 0 || !MarginService.ANSWERED_FROM_HOT_BOOK.equals(hot.rowsFrom())
+                        ? Uni.createFrom().item(hot)
+                        : fromDatabase(tenant, hot, p, s));
+    }
+
+    /**
+     * The preview again from PostgreSQL rows when the hot book's rows left accounts uncomputed (missing data): the
+     * evidence must not miss an account because a book lags; the database's answer is kept when it computes more.
+     */
+    private Uni<Impact> fromDatabase(TenantId tenant, Impact hot, RiskParameter p, RiskSettings s) {
+        LOG.warnf("impact preview of tenant %s: the hot book could not compute %d accounts (%s); computed again from "
+                + "PostgreSQL", tenant, hot.notComputed(), hot.notComputedAccounts());
+        return margin.load(tenant, null).flatMap(l -> onWorker(() -> impact(l, p, s, liveSettings)))
+                .map(db -> db.notComputed() < hot.notComputed() ? db : hot);
     }
 
     /**
@@ -282,7 +297,7 @@ public class Evidence {
         Map<UUID, List<io.ballast.risk.collateral.domain.IsolatedBalance>> isolated = new HashMap<>();
         l.isolated().forEach(x -> isolated.computeIfAbsent(x.id.accountId(), k -> new ArrayList<>()).add(x));
         List<AccountImpact> impacts = new ArrayList<>();
-        int failed = 0;
+        Map<UUID, String> failed = new java.util.LinkedHashMap<>();
         int bulk = 0;
         double mmDelta = 0;
         for (Account a : l.accounts()) {
@@ -299,7 +314,7 @@ public class Evidence {
                     r0 = compute(now, a, bs, ps, iso);
                     r1 = compute(after, a, bs, ps, iso);
                 } catch (ApiException | MarginInputException e) {
-                    failed++;
+                    failed.put(a.id, e.getMessage());
                     continue;
                 }
             }
@@ -315,8 +330,10 @@ public class Evidence {
         List<AccountImpact> top = impacts.stream()
                 .sorted(Comparator.comparingDouble(AccountImpact::additionalInitialMarginUsd).reversed())
                 .limit(MOST_AFFECTED).toList();
-        return new Impact(impacts.size(), failed, toCall, toLiq, imDelta, mmDelta, top, IMPACT_METHOD, l.from(),
-                bulk, impacts.size() - bulk, (System.nanoTime() - started) / 1_000_000);
+        Map<UUID, String> firstFailed = new java.util.LinkedHashMap<>();
+        failed.entrySet().stream().limit(MOST_AFFECTED).forEach(e -> firstFailed.put(e.getKey(), e.getValue()));
+        return new Impact(impacts.size(), failed.size(), toCall, toLiq, imDelta, mmDelta, top, IMPACT_METHOD,
+                l.from(), bulk, impacts.size() - bulk, (System.nanoTime() - started) / 1_000_000, firstFailed);
     }
 
     /**
