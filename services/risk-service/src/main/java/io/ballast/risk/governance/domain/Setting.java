@@ -40,6 +40,9 @@ public enum Setting {
     /** Linear contingency. */
     LINEAR_CONTINGENCY_FRACTION("linearContingencyFraction", s -> s.linearContingencyFraction,
             (s, v) -> s.linearContingencyFraction = v),
+    /** Settlement price window in minutes (0: the index at expiry; 30: Deribit's time-weighted average). */
+    SETTLEMENT_TWAP_MINUTES("settlementTwapMinutes", s -> s.settlementTwapMinutes,
+            (s, v) -> s.settlementTwapMinutes = (int) v, true),
     /** Target coverage of the predictive mapping. */
     COVERAGE("coverage", s -> s.coverage, (s, v) -> s.coverage = v),
     /** MPOR of perps and futures, days. */
