@@ -45,6 +45,11 @@ public class RiskSettings {
     public double imfSlopePerUnit;
     /** {@link MarketRiskParameters#mmfSlopePerUnit()}. */
     public double mmfSlopePerUnit;
+    /**
+     * {@link MarketRiskParameters#sizeThresholdUnits()}: size (units of underlying) up to which the size slopes do not
+     * apply; beyond it the standard IM grows by a size add-on (0: from the first unit, as Deribit's futures margin).
+     */
+    public double sizeThresholdUnits;
     /** {@link MarketRiskParameters#shortOptionImBase()}. */
     public double shortOptionImBase;
     /** {@link MarketRiskParameters#shortOptionImFloor()}. */
@@ -267,7 +272,7 @@ public class RiskSettings {
      */
     public MarketRiskParameters marketParameters(double imfBase, double mmfBase) {
         return MarketRiskParameters.defaults().toBuilder()
-                .imf(imfBase, imfSlopePerUnit).mmf(mmfBase, mmfSlopePerUnit)
+                .imf(imfBase, imfSlopePerUnit).mmf(mmfBase, mmfSlopePerUnit).sizeThreshold(sizeThresholdUnits)
                 .shortOption(shortOptionImBase, shortOptionImFloor, shortOptionMmFraction)
                 .scanRangeFraction(scanRangeFraction)
                 .volShocks(volShockUpFraction, volShockDownFraction, volShockDteScaled)

@@ -16,6 +16,8 @@ public enum Setting {
     IMF_SLOPE_PER_UNIT("imfSlopePerUnit", s -> s.imfSlopePerUnit, (s, v) -> s.imfSlopePerUnit = v),
     /** Maintenance-margin slope per unit of size. */
     MMF_SLOPE_PER_UNIT("mmfSlopePerUnit", s -> s.mmfSlopePerUnit, (s, v) -> s.mmfSlopePerUnit = v),
+    /** Size (units of underlying) beyond which the size slopes apply: the standard margin's size add-on. */
+    SIZE_THRESHOLD_UNITS("sizeThresholdUnits", s -> s.sizeThresholdUnits, (s, v) -> s.sizeThresholdUnits = v),
     /** Short-option IM base. */
     SHORT_OPTION_IM_BASE("shortOptionImBase", s -> s.shortOptionImBase, (s, v) -> s.shortOptionImBase = v),
     /** Short-option IM floor. */
