@@ -136,7 +136,7 @@ class SettlementTest {
     /** Amounts of the account's ledger entries of one kind, oldest first. */
     private static List<BigDecimal> ledger(Tenant t, String account, String kind) {
         return t.asIntegrator().get("/api/v1/accounts/" + account + "/ledger").then().statusCode(200).extract()
-                .jsonPath().getList("findAll { it.kind == '" + kind + "' }.amount", Object.class).stream()
+                .jsonPath().<Object>getList("findAll { it.kind == '" + kind + "' }.amount").stream()
                 .map(x -> new BigDecimal(String.valueOf(x))).toList();
     }
 
