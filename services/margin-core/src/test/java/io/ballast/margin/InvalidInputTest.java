@@ -59,14 +59,22 @@ class InvalidInputTest {
                 .satisfies(e -> assertThat(((MarginInputException) e).field()).isEqualTo("annualVol"));
     }
 
+    /**
+     * An expired option that has not been settled yet is margined at its intrinsic value (issue 12: margin never
+     * fails because an instrument has expired). Index 100,000: a long 90,000 call expired a day ago is worth 10,000
+     * per unit; held at entry 100 its unrealized P&amp;L is 9,900.
+     */
     @ParameterizedTest
     @EnumSource(MarginMethod.class)
-    void expiredOptionIsRejected(MarginMethod method) {
-        EuropeanOption expired = EuropeanOption.of("BTC", NOW.minus(Duration.ofDays(1)), 100_000, OptionType.CALL);
+    void anExpiredOptionIsMarginedAtItsIntrinsicValue(MarginMethod method) {
+        EuropeanOption expired = EuropeanOption.of("BTC", NOW.minus(Duration.ofDays(1)), 90_000, OptionType.CALL);
         AccountInput account = AccountInput.cross("a", method, List.of(Position.of(expired, 1, 100)), List.of());
-        assertThatThrownBy(() -> ENGINE.compute(account, Fixtures.market(), Fixtures.params()))
-                .isInstanceOf(MarginInputException.class).hasMessageContaining("expired")
-                .satisfies(e -> assertThat(((MarginInputException) e).field()).isEqualTo("expiry"));
+        var result = ENGINE.compute(account, Fixtures.market(), Fixtures.params());
+        var line = result.pools().get(0).breakdown().positions().get(0);
+        assertThat(line.markPriceUsd()).isEqualTo(10_000.0);
+        assertThat(line.unrealizedPnlUsd()).isEqualTo(9_900.0);
+        assertThat(result.equityUsd()).isEqualTo(9_900.0);
+        assertThat(result.maintenanceMarginUsd()).isFinite().isNotNegative();
     }
 
     @ParameterizedTest

@@ -140,6 +140,7 @@ class TenantIsolationTest {
         p.add(new Probe("version B's asset parameters", Caller.ADMIN, "POST", bAsset + "/risk-parameters",
                 riskParams(), 404));
         p.add(new Probe("get B's instrument", Caller.INTEGRATOR, "GET", bInstr, null, 404));
+        p.add(new Probe("B's instrument settlement", Caller.INTEGRATOR, "GET", bInstr + "/settlement", null, 404));
         p.add(new Probe("B's instrument parameters", Caller.INTEGRATOR, "GET", bInstr + "/risk-parameters", null,
                 404));
         p.add(new Probe("B's instrument parameters in force", Caller.INTEGRATOR, "GET",

@@ -234,7 +234,8 @@ public final class MarginEngine {
                 im += l.initialUsd();
                 mm += l.maintenanceUsd();
             }
-            breakdown = new MarginBreakdown(lines, List.of(), List.of(), collateral, 0, 0, 0);
+            breakdown = new MarginBreakdown(lines, List.of(), StandardMarginCalculator.sizeAddOns(net, market,
+                    params), collateral, 0, 0, 0);
         } else {
             PortfolioMarginCalculator.Evaluation e = PortfolioMarginCalculator.evaluate(net, market, params);
             im = e.initialUsd();

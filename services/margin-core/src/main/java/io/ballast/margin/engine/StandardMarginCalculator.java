@@ -1,6 +1,8 @@
 package io.ballast.margin.engine;
 
 import io.ballast.margin.market.MarketSnapshot;
+import io.ballast.margin.measure.ChargeKind;
+import io.ballast.margin.measure.ChargeLine;
 import io.ballast.margin.measure.PositionLine;
 import io.ballast.margin.param.MarketRiskParameters;
 import io.ballast.margin.param.RiskParameterSet;
@@ -13,7 +15,8 @@ import java.util.List;
 /**
  * Standard margin, position by position (netted per instrument):
  * <ul>
- *   <li>linear: IM = |q| * S * IMF(|q|), MM = |q| * S * MMF(|q|);</li>
+ *   <li>linear: IM = |q| * S * IMF(|q|), MM = |q| * S * MMF(|q|), the fractions growing with the size beyond the
+ *       market's threshold (the IM's growth is listed as a size add-on);</li>
  *   <li>long option: IM = MM = q * mark (the premium);</li>
  *   <li>short option (per unit, OTM = out-of-the-money amount in USD): IM = max(imBase - OTM/S, imFloor) * S + mark;
  *       MM = mmFraction * S + mark for a call, max(mmFraction * S, mmFraction * mark) + mark for a put; a put's IM
@@ -51,6 +54,28 @@ final class StandardMarginCalculator {
             lines.add(new PositionLine(ins.id(), ins.underlying(), q, mark, net.unrealizedPnlUsd()[i], im, mm));
         }
         return lines;
+    }
+
+    /**
+     * The size add-ons of linear positions beyond their market's size threshold (already part of their IM).
+     *
+     * @return one {@link ChargeKind#SIZE_ADD_ON} line per linear position with a positive add-on
+     */
+    static List<ChargeLine> sizeAddOns(NettedPositions net, MarketSnapshot market, RiskParameterSet params) {
+        List<ChargeLine> out = new ArrayList<>();
+        for (int i = 0; i < net.size(); i++) {
+            Instrument ins = net.instruments().get(i);
+            if (!ins.kind().isLinear()) {
+                continue;
+            }
+            MarketRiskParameters m = params.market(ins.underlying());
+            double size = Math.abs(net.quantities()[i]);
+            double addOn = size * market.indexPrice(ins.underlying()) * m.imfSlopePerUnit() * m.sizeExcess(size);
+            if (addOn > 0) {
+                out.add(new ChargeLine(ChargeKind.SIZE_ADD_ON, ins.id(), size, addOn));
+            }
+        }
+        return out;
     }
 
     /**

@@ -103,16 +103,17 @@ public record MarketSnapshot(Instant valuationTime, Map<String, Double> indexPri
     }
 
     /**
-     * Time from the valuation time to an expiry in 365-day years.
+     * Time from the valuation time to an expiry in 365-day years; 0 for an instrument that has expired (expiry at or
+     * before the valuation time) but is still held because it has not been settled yet: such an option is worth its
+     * intrinsic value at the index ({@link io.ballast.margin.pricer.Black76}), such a future the index, so that margin
+     * never fails because an instrument has expired.
      *
      * @param expiry expiry instant
-     * @return year fraction, &gt; 0
-     * @throws MarginInputException naming {@code expiry} if the expiry is not after the valuation time
+     * @return year fraction, &gt;= 0
      */
     public double yearFraction(Instant expiry) {
         if (!expiry.isAfter(valuationTime)) {
-            throw new MarginInputException("expiry", "expired: " + expiry + " is not after the valuation time "
-                    + valuationTime);
+            return 0.0;
         }
         Duration d = Duration.between(valuationTime, expiry);
         return (d.getSeconds() + d.getNano() * 1e-9) / SECONDS_PER_YEAR;

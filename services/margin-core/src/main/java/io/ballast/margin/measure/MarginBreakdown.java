@@ -7,7 +7,7 @@ import java.util.List;
  *
  * @param positions each position's part
  * @param underlyings portfolio margin: each underlying's worst scenario (empty for standard margin)
- * @param charges portfolio margin: contingency charges (empty for standard margin)
+ * @param charges portfolio margin: contingency charges; standard margin: size add-ons (part of the positions' IM)
  * @param collateral each collateral balance with its haircut
  * @param scenarioLossUsd portfolio margin: losses of the underlyings combined with the cross-underlying correlation
  * @param correlationCreditUsd portfolio margin: sum of the underlyings' losses minus {@code scenarioLossUsd}

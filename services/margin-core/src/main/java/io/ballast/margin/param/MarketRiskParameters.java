@@ -8,8 +8,12 @@ import io.ballast.margin.MarginInputException;
  * move it. All fractions are plain fractions (0.02 = 2 %). "Size" is the absolute position quantity in units of the
  * underlying (for example BTC).
  *
- * <p>Standard margin, linear instruments (spot, perpetual, dated future):
- * {@code IMF(size) = imfBase + imfSlopePerUnit * size}, {@code MMF(size) = mmfBase + mmfSlopePerUnit * size}.
+ * <p>Standard margin, linear instruments (spot, perpetual, dated future), with {@code excess = max(0, size -
+ * sizeThresholdUnits)}: {@code IMF(size) = imfBase + imfSlopePerUnit * excess},
+ * {@code MMF(size) = mmfBase + mmfSlopePerUnit * excess}. Deribit's futures margin is the case of a zero threshold
+ * (IM 2 % + size x 0.005 %, MM 1 % + size x 0.005 %, size in BTC); a threshold keeps small positions at the base
+ * fractions. The part of the IM above the base, {@code size * S * imfSlopePerUnit * excess}, is the size add-on the
+ * breakdown shows.
  *
  * <p>Standard margin, short options (per unit of underlying, S index price, mark option mark price, OTM the amount
  * the option is out of the money in USD): {@code IM = max(shortOptionImBase - OTM/S, shortOptionImFloor) * S + mark};
@@ -39,16 +43,19 @@ import io.ballast.margin.MarginInputException;
  * @param extremeMoveWeight fraction of the extreme-move P&amp;L that counts (SPAN: 0.35)
  * @param shortOptionContingencyFraction charge per unit of net short option, fraction of the index (Derive: 0.01)
  * @param linearContingencyFraction charge per unit of net linear exposure, fraction of the index (our default 0.005)
+ * @param sizeThresholdUnits size (units of underlying) up to which the size slopes do not apply; 0 (Deribit) applies
+ *        them from the first unit
  */
 public record MarketRiskParameters(
         double imfBase, double imfSlopePerUnit, double mmfBase, double mmfSlopePerUnit,
         double shortOptionImBase, double shortOptionImFloor, double shortOptionMmFraction,
         double scanRangeFraction, double volShockUpFraction, double volShockDownFraction, boolean volShockDteScaled,
         double extremeMoveMultiple, double extremeMoveWeight,
-        double shortOptionContingencyFraction, double linearContingencyFraction) {
+        double shortOptionContingencyFraction, double linearContingencyFraction, double sizeThresholdUnits) {
 
     /** Validates every field. */
     public MarketRiskParameters {
+        Checks.nonNegative("sizeThresholdUnits", sizeThresholdUnits);
         Checks.fraction("imfBase", imfBase);
         Checks.nonNegative("imfSlopePerUnit", imfSlopePerUnit);
         Checks.fraction("mmfBase", mmfBase);
@@ -75,6 +82,35 @@ public record MarketRiskParameters(
     }
 
     /**
+     * Parameters without a size threshold (the size slopes apply from the first unit, as Deribit's do).
+     *
+     * @param imfBase IM fraction at zero size
+     * @param imfSlopePerUnit IM slope per unit of size
+     * @param mmfBase MM fraction at zero size
+     * @param mmfSlopePerUnit MM slope per unit of size
+     * @param shortOptionImBase short-option IM base
+     * @param shortOptionImFloor short-option IM floor
+     * @param shortOptionMmFraction short-option MM fraction
+     * @param scanRangeFraction scan range
+     * @param volShockUpFraction up vol shock
+     * @param volShockDownFraction down vol shock
+     * @param volShockDteScaled whether vol shocks are DTE-scaled
+     * @param extremeMoveMultiple extreme move multiple
+     * @param extremeMoveWeight extreme move weight
+     * @param shortOptionContingencyFraction short-option contingency
+     * @param linearContingencyFraction linear contingency
+     */
+    public MarketRiskParameters(double imfBase, double imfSlopePerUnit, double mmfBase, double mmfSlopePerUnit,
+            double shortOptionImBase, double shortOptionImFloor, double shortOptionMmFraction,
+            double scanRangeFraction, double volShockUpFraction, double volShockDownFraction, boolean volShockDteScaled,
+            double extremeMoveMultiple, double extremeMoveWeight,
+            double shortOptionContingencyFraction, double linearContingencyFraction) {
+        this(imfBase, imfSlopePerUnit, mmfBase, mmfSlopePerUnit, shortOptionImBase, shortOptionImFloor,
+                shortOptionMmFraction, scanRangeFraction, volShockUpFraction, volShockDownFraction, volShockDteScaled,
+                extremeMoveMultiple, extremeMoveWeight, shortOptionContingencyFraction, linearContingencyFraction, 0);
+    }
+
+    /**
      * Defaults for a large crypto market (BTC-like). Sources: Deribit futures IMF/MMF and short-option rule
      * (Deribit margin documentation), Derive PMRM vol shocks and 1 % short-option contingency
      * (derivexyz/v2-core PMRM), CME SPAN extreme moves (3 x scan range at 35 %); scan range 15 % and the 0.5 % linear
@@ -91,20 +127,30 @@ public record MarketRiskParameters(
      * Initial-margin fraction of a linear position.
      *
      * @param size absolute quantity, units of underlying
-     * @return imfBase + imfSlopePerUnit * size
+     * @return imfBase + imfSlopePerUnit * max(0, size - sizeThresholdUnits)
      */
     public double imf(double size) {
-        return imfBase + imfSlopePerUnit * Math.abs(size);
+        return imfBase + imfSlopePerUnit * sizeExcess(size);
+    }
+
+    /**
+     * Size beyond the threshold.
+     *
+     * @param size quantity, units of underlying (sign ignored)
+     * @return max(0, |size| - sizeThresholdUnits)
+     */
+    public double sizeExcess(double size) {
+        return Math.max(0.0, Math.abs(size) - sizeThresholdUnits);
     }
 
     /**
      * Maintenance-margin fraction of a linear position.
      *
      * @param size absolute quantity, units of underlying
-     * @return mmfBase + mmfSlopePerUnit * size
+     * @return mmfBase + mmfSlopePerUnit * max(0, size - sizeThresholdUnits)
      */
     public double mmf(double size) {
-        return mmfBase + mmfSlopePerUnit * Math.abs(size);
+        return mmfBase + mmfSlopePerUnit * sizeExcess(size);
     }
 
     /**
@@ -143,6 +189,7 @@ public record MarketRiskParameters(
         private double extremeMoveWeight;
         private double shortOptionContingencyFraction;
         private double linearContingencyFraction;
+        private double sizeThresholdUnits;
 
         private Builder(MarketRiskParameters p) {
             imfBase = p.imfBase;
@@ -160,6 +207,13 @@ public record MarketRiskParameters(
             extremeMoveWeight = p.extremeMoveWeight;
             shortOptionContingencyFraction = p.shortOptionContingencyFraction;
             linearContingencyFraction = p.linearContingencyFraction;
+            sizeThresholdUnits = p.sizeThresholdUnits;
+        }
+
+        /** @param units size up to which the size slopes do not apply, units of underlying @return this */
+        public Builder sizeThreshold(double units) {
+            sizeThresholdUnits = units;
+            return this;
         }
 
         /** @param base IMF at zero size @param slopePerUnit IMF increase per unit @return this */
@@ -227,7 +281,7 @@ public record MarketRiskParameters(
             return new MarketRiskParameters(imfBase, imfSlopePerUnit, mmfBase, mmfSlopePerUnit, shortOptionImBase,
                     shortOptionImFloor, shortOptionMmFraction, scanRangeFraction, volShockUpFraction,
                     volShockDownFraction, volShockDteScaled, extremeMoveMultiple, extremeMoveWeight,
-                    shortOptionContingencyFraction, linearContingencyFraction);
+                    shortOptionContingencyFraction, linearContingencyFraction, sizeThresholdUnits);
         }
     }
 }

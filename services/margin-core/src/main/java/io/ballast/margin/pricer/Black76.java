@@ -13,6 +13,8 @@ import io.ballast.margin.product.OptionType;
  *   <li>d1 = (ln(F/K) + sigma^2 T / 2) / (sigma sqrt(T)), d2 = d1 - sigma sqrt(T),</li>
  *   <li>F forward price (USD), K strike (USD), sigma annual volatility (fraction), T year fraction (365-day years).</li>
  * </ul>
+ * At T = 0 (an expired option not yet settled) the price is the intrinsic value max(F - K, 0) or max(K - F, 0), delta
+ * the payoff's slope (1 or 0 for a call, -1 or 0 for a put, half of it at the money) and gamma, vega and theta 0.
  */
 public final class Black76 {
 
@@ -28,12 +30,16 @@ public final class Black76 {
      * @param type call or put
      * @param forwardUsd forward price F, USD, &gt; 0
      * @param strikeUsd strike K, USD, &gt; 0
-     * @param yearFraction time to expiry T, years, &gt; 0
+     * @param yearFraction time to expiry T, years, &gt;= 0 (0: expired, intrinsic value)
      * @param annualVol volatility sigma, annualised fraction, &gt; 0
      * @return price in USD per unit of underlying
      */
     public double price(OptionType type, double forwardUsd, double strikeUsd, double yearFraction, double annualVol) {
         double sd = annualVol * Math.sqrt(yearFraction);
+        if (!(sd > 0)) {
+            return type == OptionType.CALL ? Math.max(forwardUsd - strikeUsd, 0.0)
+                    : Math.max(strikeUsd - forwardUsd, 0.0);
+        }
         double d1 = (Math.log(forwardUsd / strikeUsd) + 0.5 * sd * sd) / sd;
         double d2 = d1 - sd;
         if (type == OptionType.CALL) {
@@ -53,6 +59,10 @@ public final class Black76 {
      * @return N(d1) for a call, N(d1) - 1 for a put
      */
     public double delta(OptionType type, double forwardUsd, double strikeUsd, double yearFraction, double annualVol) {
+        if (!(annualVol * Math.sqrt(yearFraction) > 0)) {
+            double callDelta = forwardUsd > strikeUsd ? 1.0 : forwardUsd < strikeUsd ? 0.0 : 0.5;
+            return type == OptionType.CALL ? callDelta : callDelta - 1.0;
+        }
         double d1 = d1(forwardUsd, strikeUsd, yearFraction, annualVol);
         double nd1 = NormalDistribution.cdf(d1);
         return type == OptionType.CALL ? nd1 : nd1 - 1.0;
@@ -69,6 +79,9 @@ public final class Black76 {
      */
     public double gamma(double forwardUsd, double strikeUsd, double yearFraction, double annualVol) {
         double sd = annualVol * Math.sqrt(yearFraction);
+        if (!(sd > 0)) {
+            return 0.0;
+        }
         return NormalDistribution.pdf(d1(forwardUsd, strikeUsd, yearFraction, annualVol)) / (forwardUsd * sd);
     }
 
@@ -83,6 +96,9 @@ public final class Black76 {
      * @return F n(d1) sqrt(T), the same for calls and puts
      */
     public double vega(double forwardUsd, double strikeUsd, double yearFraction, double annualVol) {
+        if (!(annualVol * Math.sqrt(yearFraction) > 0)) {
+            return 0.0;
+        }
         return forwardUsd * NormalDistribution.pdf(d1(forwardUsd, strikeUsd, yearFraction, annualVol))
                 * Math.sqrt(yearFraction);
     }
@@ -98,6 +114,9 @@ public final class Black76 {
      * @return -F n(d1) sigma / (2 sqrt(T))
      */
     public double theta(double forwardUsd, double strikeUsd, double yearFraction, double annualVol) {
+        if (!(annualVol * Math.sqrt(yearFraction) > 0)) {
+            return 0.0;
+        }
         return -forwardUsd * NormalDistribution.pdf(d1(forwardUsd, strikeUsd, yearFraction, annualVol)) * annualVol
                 / (2.0 * Math.sqrt(yearFraction));
     }

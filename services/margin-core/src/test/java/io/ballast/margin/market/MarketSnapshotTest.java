@@ -36,10 +36,10 @@ class MarketSnapshotTest {
     }
 
     @Test
-    void yearFractionUses365DayYearsAndRejectsThePast() {
+    void yearFractionUses365DayYearsAndIsZeroOnceExpired() {
         MarketSnapshot m = Fixtures.market();
         assertThat(m.yearFraction(Fixtures.IN_30_DAYS)).isCloseTo(30.0 / 365.0, within(1e-15));
-        assertThatThrownBy(() -> m.yearFraction(Fixtures.NOW)).isInstanceOf(MarginInputException.class)
-                .hasMessageContaining("expired");
+        assertThat(m.yearFraction(Fixtures.NOW)).isZero();
+        assertThat(m.yearFraction(Fixtures.NOW.minusSeconds(3600))).isZero();
     }
 }

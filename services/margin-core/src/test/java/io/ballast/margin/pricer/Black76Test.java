@@ -80,4 +80,23 @@ class Black76Test {
         assertThat(B.vega(100, 100, t, 0.5)).isPositive();
         assertThat(B.theta(100, 100, t, 0.5)).isNegative();
     }
+
+    /** At expiry (T = 0) the price is the payoff, delta its slope, and gamma, vega and theta vanish. */
+    @Test
+    void atExpiryThePriceIsTheIntrinsicValue() {
+        assertThat(B.price(OptionType.CALL, 110, 100, 0, 0.5)).isEqualTo(10.0);
+        assertThat(B.price(OptionType.CALL, 90, 100, 0, 0.5)).isEqualTo(0.0);
+        assertThat(B.price(OptionType.PUT, 90, 100, 0, 0.5)).isEqualTo(10.0);
+        assertThat(B.price(OptionType.PUT, 100, 100, 0, 0.5)).isEqualTo(0.0);
+        assertThat(B.delta(OptionType.CALL, 110, 100, 0, 0.5)).isEqualTo(1.0);
+        assertThat(B.delta(OptionType.PUT, 110, 100, 0, 0.5)).isEqualTo(0.0);
+        assertThat(B.delta(OptionType.PUT, 90, 100, 0, 0.5)).isEqualTo(-1.0);
+        assertThat(B.delta(OptionType.CALL, 100, 100, 0, 0.5)).isEqualTo(0.5);
+        assertThat(B.gamma(100, 100, 0, 0.5)).isZero();
+        assertThat(B.vega(100, 100, 0, 0.5)).isZero();
+        assertThat(B.theta(100, 100, 0, 0.5)).isZero();
+        // continuous with the last second before expiry
+        double t = 1.0 / (365 * 86_400);
+        assertThat(B.price(OptionType.CALL, 110, 100, t, 0.5)).isCloseTo(10.0, within(1e-9));
+    }
 }

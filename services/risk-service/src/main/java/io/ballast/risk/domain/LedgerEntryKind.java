@@ -12,5 +12,10 @@ public enum LedgerEntryKind {
      * Collateral moved between the account's cross pool and one of its isolated pools: two entries, negative out of
      * one pool and positive into the other.
      */
-    TRANSFER
+    TRANSFER,
+    /**
+     * A position's P&amp;L at expiry, booked by the settlement job into the pool that held the position (positive a
+     * gain, negative a loss, at most the pool's balance: docs/margin.md "Expiry and settlement").
+     */
+    SETTLEMENT
 }

@@ -154,6 +154,10 @@ public class LiveLoop {
             UUID accountId = UUID.fromString(envelope.getString("aggregateId"));
             work = loader.account(tenant, accountId).flatMap(rows -> onWorker(() -> book.refreshAccount(accountId,
                     rows.account(), rows.balances(), rows.positions(), rows.isolated(), cause)));
+        } else if ("InstrumentSettled".equals(type)) {
+            // InstrumentSettled: the positions it closed were refreshed by the PositionSettled event of each holder,
+            // written in the same transaction before it
+            work = Uni.createFrom().item(List.of());
         } else if ("market".equals(aggregate)) {
             work = loader.prices(tenant).flatMap(ps -> onWorker(() -> book.onPrices(ps.latest(), ps.health(),
                     cause)));

@@ -65,6 +65,34 @@ public class AccountRepository implements PanacheRepositoryBase<Account, UUID> {
                         ((Number) r[2]).longValue()});
     }
 
+    /**
+     * What an account still holds, named: its open positions, non-zero cross-pool balances and non-zero isolated
+     * balances, in that order (each sorted by symbol).
+     *
+     * @return rows {kind, instrument symbol or null, asset symbol or null, quantity or amount}; kind is
+     *         {@code position}, {@code balance} or {@code isolated}
+     */
+    public Uni<List<Object[]>> holdingsNamed(TenantId tenant, UUID id) {
+        return getSession().flatMap(s -> s.createNativeQuery("""
+                        select * from (
+                          select 'position' as kind, i.symbol as instrument, null as asset, p.quantity as amount,
+                                 1 as ord
+                          from position p join instrument i on i.tenant_id = p.tenant_id and i.id = p.instrument_id
+                          where p.tenant_id = :t and p.account_id = :a and p.quantity <> 0
+                          union all
+                          select 'balance', null, a.symbol, b.amount, 2
+                          from balance b join asset a on a.tenant_id = b.tenant_id and a.id = b.asset_id
+                          where b.tenant_id = :t and b.account_id = :a and b.amount <> 0
+                          union all
+                          select 'isolated', i.symbol, a.symbol, x.amount, 3
+                          from isolated_balance x
+                          join instrument i on i.tenant_id = x.tenant_id and i.id = x.instrument_id
+                          join asset a on a.tenant_id = x.tenant_id and a.id = x.asset_id
+                          where x.tenant_id = :t and x.account_id = :a and x.amount <> 0) h
+                        order by ord, instrument, asset""", Object[].class)
+                .setParameter("t", tenant.value()).setParameter("a", id).getResultList());
+    }
+
     /** The tenant's account with this external id, or null. */
     public Uni<Account> findByExternalId(TenantId tenant, String externalId) {
         return find("tenantId = ?1 and externalId = ?2", tenant.value(), externalId).firstResult();

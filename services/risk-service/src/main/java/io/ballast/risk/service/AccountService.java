@@ -107,12 +107,10 @@ public class AccountService {
             if (!closes && !switches) {
                 return Uni.createFrom().item(a);
             }
-            return accounts.holdings(tenant, id).map(h -> {
-                if (closes && (h[0] > 0 || h[1] + h[2] > 0)) {
-                    throw new ApiException(409, "Account Not Empty", "account " + id + " still holds " + h[0]
-                            + " open position(s) and " + (h[1] + h[2]) + " non-zero balance(s); close the positions "
-                            + "and withdraw the balances first", List.of(FieldError.of("status",
-                            "an account that holds positions or collateral cannot be closed")));
+            Uni<List<Object[]>> named = closes ? accounts.holdingsNamed(tenant, id) : Uni.createFrom().item(List.of());
+            return named.flatMap(held -> accounts.holdings(tenant, id).map(h -> {
+                if (closes && !held.isEmpty()) {
+                    throw notEmpty(id, held);
                 }
                 if (switches && (h[0] > 0 || h[2] > 0)) {
                     throw new ApiException(409, "Margin Mode Locked", "account " + id + " holds " + h[0]
@@ -122,7 +120,7 @@ public class AccountService {
                             "cannot switch into or out of ISOLATED while holding positions or isolated collateral")));
                 }
                 return a;
-            });
+            }));
         }).flatMap(a -> {
             if (a.status == AccountStatus.CLOSED && status != null && status != AccountStatus.CLOSED) {
                 return Uni.createFrom().failure(ApiException.conflict("account " + id + " is closed"));
@@ -140,5 +138,38 @@ public class AccountService {
             a.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
             return outbox.record(tenant, "account", id, "AccountUpdated", change).replaceWith(a);
         });
+    }
+
+    /**
+     * The 409 refusing to close an account that still holds something: the detail counts and names every holding,
+     * and the problem's {@code errors} list one entry per holding ({@code positions[<instrument>]},
+     * {@code balances[<asset>]}, {@code isolatedPools[<instrument>].balances[<asset>]}), with its quantity or amount.
+     */
+    private static ApiException notEmpty(UUID id, List<Object[]> held) {
+        long positions = held.stream().filter(r -> "position".equals(r[0])).count();
+        long balances = held.size() - positions;
+        List<FieldError> errors = new java.util.ArrayList<>();
+        List<String> named = new java.util.ArrayList<>();
+        for (Object[] r : held) {
+            String amount = ((java.math.BigDecimal) r[3]).stripTrailingZeros().toPlainString();
+            switch ((String) r[0]) {
+                case "position" -> {
+                    errors.add(FieldError.of("positions[" + r[1] + "]", "open position of " + amount + " contracts"));
+                    named.add("position " + r[1] + " " + amount);
+                }
+                case "balance" -> {
+                    errors.add(FieldError.of("balances[" + r[2] + "]", "balance of " + amount));
+                    named.add("balance " + amount + " " + r[2]);
+                }
+                default -> {
+                    errors.add(FieldError.of("isolatedPools[" + r[1] + "].balances[" + r[2] + "]",
+                            "isolated balance of " + amount));
+                    named.add("isolated pool " + r[1] + " " + amount + " " + r[2]);
+                }
+            }
+        }
+        return new ApiException(409, "Account Not Empty", "account " + id + " still holds " + positions
+                + " open position(s) and " + balances + " non-zero balance(s) (" + String.join("; ", named)
+                + "); close the positions and withdraw the balances first", errors);
     }
 }

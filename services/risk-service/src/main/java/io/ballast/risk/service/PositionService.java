@@ -51,12 +51,26 @@ public class PositionService {
                 "instrument", symbol));
     }
 
-    /** Sets the account's position in an instrument (replacing any previous one). */
+    /**
+     * The instrument, required not to have expired: positions in an expired future or option are frozen until the
+     * settlement job settles and closes them (409 {@code Instrument Expired}).
+     */
+    private Uni<Instrument> requireLive(TenantId tenant, String symbol) {
+        return requireInstrument(tenant, symbol).invoke(i -> {
+            if (i.expiry != null && !i.expiry.toInstant().isAfter(java.time.Instant.now())) {
+                throw new ApiException(409, "Instrument Expired", "instrument " + symbol + " expired at " + i.expiry
+                        + ": its positions are settled and closed by the settlement job, not changed",
+                        List.of(io.ballast.risk.domain.FieldError.of("instrument", "expired")));
+            }
+        });
+    }
+
+    /** Sets the account's position in an instrument (replacing any previous one); 409 once it has expired. */
     @WithTransaction
     public Uni<SymbolPosition> put(TenantId tenant, UUID accountId, String symbol, BigDecimal quantity,
             BigDecimal entryPrice) {
         return accounts.requireActive(tenant, accountId)
-                .flatMap(a -> requireInstrument(tenant, symbol))
+                .flatMap(a -> requireLive(tenant, symbol))
                 .flatMap(i -> positions.upsert(tenant, accountId, i.id, quantity, entryPrice)
                         .call(() -> outbox.record(tenant, "account", accountId, "PositionChanged",
                                 Map.of("accountId", accountId, "instrument", symbol,
@@ -65,11 +79,11 @@ public class PositionService {
                 .map(x -> new SymbolPosition(symbol, quantity, entryPrice, null));
     }
 
-    /** Removes the account's position in an instrument; 404 when there is none. */
+    /** Removes the account's position in an instrument; 404 when there is none, 409 once it has expired. */
     @WithTransaction
     public Uni<Void> remove(TenantId tenant, UUID accountId, String symbol) {
         return accounts.requireActive(tenant, accountId)
-                .flatMap(a -> requireInstrument(tenant, symbol))
+                .flatMap(a -> requireLive(tenant, symbol))
                 .flatMap(i -> positions.remove(tenant, accountId, i.id))
                 .flatMap(removed -> removed
                         ? outbox.record(tenant, "account", accountId, "PositionClosed",

@@ -24,6 +24,9 @@ import java.util.UUID;
 @Entity
 @Table(name = "risk_settings")
 public class RiskSettings {
+    /** Default settlement window, minutes: Deribit's time-weighted average over the last 30 minutes. */
+    public static final int DEFAULT_SETTLEMENT_TWAP_MINUTES = 30;
+
     /** Primary key. */
     @Id
     public UUID id;
@@ -43,6 +46,11 @@ public class RiskSettings {
     public double imfSlopePerUnit;
     /** {@link MarketRiskParameters#mmfSlopePerUnit()}. */
     public double mmfSlopePerUnit;
+    /**
+     * {@link MarketRiskParameters#sizeThresholdUnits()}: size (units of underlying) up to which the size slopes do not
+     * apply; beyond it the standard IM grows by a size add-on (0: from the first unit, as Deribit's futures margin).
+     */
+    public double sizeThresholdUnits;
     /** {@link MarketRiskParameters#shortOptionImBase()}. */
     public double shortOptionImBase;
     /** {@link MarketRiskParameters#shortOptionImFloor()}. */
@@ -65,6 +73,12 @@ public class RiskSettings {
     public double shortOptionContingencyFraction;
     /** {@link MarketRiskParameters#linearContingencyFraction()}. */
     public double linearContingencyFraction;
+    /**
+     * How expiring futures and options of this market settle (docs/margin.md "Expiry and settlement"): 0 = at the
+     * index in force at expiry; n &gt; 0 = at the time-weighted average of the index over the last n minutes before
+     * expiry (Deribit: 30, the default).
+     */
+    public int settlementTwapMinutes;
 
     /** {@link MappingSettings#coverage()}. */
     public double coverage;
@@ -176,6 +190,7 @@ public class RiskSettings {
         s.extremeMoveWeight = m.extremeMoveWeight();
         s.shortOptionContingencyFraction = m.shortOptionContingencyFraction();
         s.linearContingencyFraction = m.linearContingencyFraction();
+        s.settlementTwapMinutes = DEFAULT_SETTLEMENT_TWAP_MINUTES;
         s.coverage = map.coverage();
         s.mporPerpDays = map.mporPerpDays();
         s.mporOptionDays = map.mporOptionDays();
@@ -258,7 +273,7 @@ public class RiskSettings {
      */
     public MarketRiskParameters marketParameters(double imfBase, double mmfBase) {
         return MarketRiskParameters.defaults().toBuilder()
-                .imf(imfBase, imfSlopePerUnit).mmf(mmfBase, mmfSlopePerUnit)
+                .imf(imfBase, imfSlopePerUnit).mmf(mmfBase, mmfSlopePerUnit).sizeThreshold(sizeThresholdUnits)
                 .shortOption(shortOptionImBase, shortOptionImFloor, shortOptionMmFraction)
                 .scanRangeFraction(scanRangeFraction)
                 .volShocks(volShockUpFraction, volShockDownFraction, volShockDteScaled)
@@ -296,6 +311,10 @@ public class RiskSettings {
 
     /** Checks that the values make valid margin-core, mapping and guardrail settings; throws naming the field. */
     public void validate() {
+        if (settlementTwapMinutes < 0 || settlementTwapMinutes > 1440) {
+            throw new io.ballast.margin.MarginInputException("settlementTwapMinutes", "must be 0 (index at expiry) "
+                    + "or a window of 1 to 1440 minutes, was " + settlementTwapMinutes);
+        }
         marketParameters(0.02, 0.01);
         mapping();
         guardrails();

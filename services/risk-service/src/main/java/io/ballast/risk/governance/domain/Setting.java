@@ -18,6 +18,8 @@ public enum Setting {
     IMF_SLOPE_PER_UNIT("imfSlopePerUnit", s -> s.imfSlopePerUnit, (s, v) -> s.imfSlopePerUnit = v),
     /** Maintenance-margin slope per unit of size. */
     MMF_SLOPE_PER_UNIT("mmfSlopePerUnit", s -> s.mmfSlopePerUnit, (s, v) -> s.mmfSlopePerUnit = v),
+    /** Size (units of underlying) beyond which the size slopes apply: the standard margin's size add-on. */
+    SIZE_THRESHOLD_UNITS("sizeThresholdUnits", s -> s.sizeThresholdUnits, (s, v) -> s.sizeThresholdUnits = v),
     /** Short-option IM base. */
     SHORT_OPTION_IM_BASE("shortOptionImBase", s -> s.shortOptionImBase, (s, v) -> s.shortOptionImBase = v),
     /** Short-option IM floor. */
@@ -42,6 +44,9 @@ public enum Setting {
     /** Linear contingency. */
     LINEAR_CONTINGENCY_FRACTION("linearContingencyFraction", s -> s.linearContingencyFraction,
             (s, v) -> s.linearContingencyFraction = v),
+    /** Settlement price window in minutes (0: the index at expiry; 30: Deribit's time-weighted average). */
+    SETTLEMENT_TWAP_MINUTES("settlementTwapMinutes", s -> s.settlementTwapMinutes,
+            (s, v) -> s.settlementTwapMinutes = (int) v, true),
     /** Target coverage of the predictive mapping. */
     COVERAGE("coverage", s -> s.coverage, (s, v) -> s.coverage = v),
     /** MPOR of perps and futures, days. */

@@ -32,6 +32,8 @@ class TenantBindingCoverageTest {
             "TenantRepository.listAllOrdered", "TenantRepository.findBySlug", "BookLoader.activeTenants",
             // called only from GovernanceService.sweep, which is @CrossTenant
             "ProposalRepository.dueForUpdate",
+            // called only from SettlementService.due, which is @CrossTenant (the settlement job's scan)
+            "SettlementRepository.due",
             // take the tenant as a UUID; called from OracleService.apply (@CrossTenant) or from tenant-bound
             // service methods (OracleConfigService, OracleStatusService), whose transaction they join
             "OracleRepository.versions", "OracleRepository.assetsOfActiveTenants",
