@@ -5,10 +5,13 @@ package io.ballast.margin.engine;
  * of a run of (instrument, quantity) pairs of one underlying into a scratch array, finds the worst scenario and
  * computes the contingency charges. Positions of a run must be netted per instrument.
  *
- * <p>Delta-one instruments (spot, perpetuals, dated futures) of one underlying have the same risk array (zero rates,
- * no basis), so their quantities are netted first and the underlying's linear array is added once; each option adds
- * its own array. The last pass also finds the worst scenario; a run without options needs no pass at all (the
- * linear array's lowest and highest scenarios are known).
+ * <p>Linear spot, perpetuals and dated futures without a basis of one underlying have the same risk array, so their
+ * quantities are netted first and the underlying's linear array is added once; every other instrument (options,
+ * dated futures with a basis, inverse instruments: {@link RiskArrays#sharesLinearArray}) adds its own array. The last
+ * pass also finds the worst scenario; a run without own-array instruments needs no pass at all (the linear array's
+ * lowest and highest scenarios are known). The linear contingency charges the net delta-one exposure in units of
+ * underlying: the shared quantities plus each own-array delta-one instrument's quantity times
+ * {@link RiskArrays#linearUnitsPerUnit}.
  */
 final class ScenarioKernel {
 
@@ -39,11 +42,13 @@ final class ScenarioKernel {
         int n = arrays.scenarioCount();
         double[] values = arrays.rawValues();
         double[] soc = arrays.rawShortOptionCharges();
-        boolean[] linear = arrays.rawLinear();
-        // pass 1 (scalar): net the delta-one positions, which all share the underlying's linear risk array, and
-        // find the first and last option positions
+        boolean[] linear = arrays.rawShared();
+        double[] units = arrays.rawLinearUnits();
+        // pass 1 (scalar): net the positions that share the underlying's linear risk array, and find the first and
+        // last positions with arrays of their own
         double shortOption = 0.0;
         double netLinear = 0.0;
+        double ownLinearUnits = 0.0;
         int firstOption = -1;
         int lastOption = -1;
         for (int p = from; p < to; p++) {
@@ -55,6 +60,7 @@ final class ScenarioKernel {
                 if (q < 0) {
                     shortOption -= q * soc[i];
                 }
+                ownLinearUnits += q * units[i];
                 if (firstOption < 0) {
                     firstOption = p;
                 }
@@ -114,7 +120,7 @@ final class ScenarioKernel {
             }
         }
         out[LOSS] = min < 0 ? -min : 0.0;
-        out[CONTINGENCY] = shortOption + Math.abs(netLinear) * arrays.linearChargePerUnitUsd(u);
+        out[CONTINGENCY] = shortOption + Math.abs(netLinear + ownLinearUnits) * arrays.linearChargePerUnitUsd(u);
         out[WORST] = worst;
     }
 
