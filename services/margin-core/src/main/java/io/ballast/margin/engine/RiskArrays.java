@@ -35,6 +35,8 @@ public final class RiskArrays {
     private final boolean[] linear;
     private final boolean[] shared;
     private final boolean[] inverseDeltaOne;
+    private final boolean[] nettedOnLinear;
+    private final double[] linearScale;
     private final double[] linearUnitsPerUnit;
     private final RiskParameterSet params;
     private final ScenarioGrid grid;
@@ -76,6 +78,8 @@ public final class RiskArrays {
         this.linear = new boolean[n];
         this.shared = new boolean[n];
         this.inverseDeltaOne = new boolean[n];
+        this.nettedOnLinear = new boolean[n];
+        this.linearScale = new double[n];
         this.linearUnitsPerUnit = new double[n];
         for (int i = 0; i < n; i++) {
             underlyingOf[i] = underlyingIndex.get(this.instruments.get(i).underlying());
@@ -170,6 +174,10 @@ public final class RiskArrays {
         markPriceUsd[i] = pricer.markPrice(ins, market);
         shared[i] = pricer.sharesLinearArray(ins, market);
         linearUnitsPerUnit[i] = pricer.linearUnits(ins, markPriceUsd[i]);
+        // a linear delta-one instrument's array is the underlying's linear array times F / S (1 without a basis:
+        // the basis is not shocked), so the kernel nets q * F / S onto that array instead of adding its own
+        nettedOnLinear[i] = linear[i] && !inverseDeltaOne[i];
+        linearScale[i] = nettedOnLinear[i] ? markPriceUsd[i] / market.indexPrice(ins.underlying()) : 0.0;
         if (shared[i]) {
             // the underlying's delta-one array stands for it; its own slot is never read by the kernel
             int from = i * scenarioCount;
@@ -328,12 +336,18 @@ public final class RiskArrays {
         return linearArgMax[u];
     }
 
-    boolean[] rawShared() {
-        return shared;
-    }
-
     double[] rawLinearUnits() {
         return linearUnitsPerUnit;
+    }
+
+    /** Whether the kernel nets the instrument onto the linear array (linear delta-one, with or without a basis). */
+    boolean[] rawNettedOnLinear() {
+        return nettedOnLinear;
+    }
+
+    /** Multiple of the linear array that is the instrument's own array (F / S; 1 without a basis). */
+    double[] rawLinearScale() {
+        return linearScale;
     }
 
     /**
@@ -343,6 +357,6 @@ public final class RiskArrays {
      */
     public long bytesHeld() {
         long n = instruments.size();
-        return 8L * values.length + 8L * linearValues.length + 8L * n * 3 + 2 * n + 4L * n * 2;
+        return 8L * values.length + 8L * linearValues.length + 8L * n * 4 + 4 * n + 4L * n * 2;
     }
 }

@@ -96,7 +96,7 @@ class MarketCurvesTest {
         Tenant t = fixture("crv-smile");
         instrument(t, Map.of("symbol", "BTC-P48", "kind", "OPTION", "underlying", "BTC", "settlement", "USDT",
                 "contractSize", 1, "expiry", DEC, "strike", 48000, "optionType", "PUT"));
-        String a = account(t, "PORTFOLIO", "USDT", "50000", Map.of("BTC-P48", new String[] {"-1", "0"}));
+        String a = account(t, "PORTFOLIO", "USDT", "50000", Map.of("BTC-P48", new String[] {"-1", "100"}));
         double flat = margin(t, a).getDouble("maintenanceMarginUsd");
 
         t.asIntegrator().body(Map.of("points", List.of(

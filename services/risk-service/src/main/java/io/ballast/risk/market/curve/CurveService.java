@@ -101,7 +101,8 @@ public class CurveService {
                         row.updatedAt = now;
                         rows.add(row);
                     }
-                    return points.persist(rows).flatMap(y -> points.flush());
+                    // persisting nothing is refused by Panache (an empty set of Unis)
+                    return (rows.isEmpty() ? points.flush() : points.persist(rows).flatMap(y -> points.flush()));
                 })
                 .flatMap(x -> points.curve(tenant, a.id, kind)).map(rows -> view(a, kind, rows)));
     }
