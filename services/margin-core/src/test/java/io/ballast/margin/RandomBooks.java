@@ -49,7 +49,9 @@ public final class RandomBooks {
             Instrument ins = universe.get(rnd.nextInt(universe.size()));
             double scale = ins.underlying().equals("ETH") ? 20 : 1;
             double q = Math.round((rnd.nextDouble() * 10 - 5) * 100) / 100.0 * scale;
-            positions.add(Position.of(ins, q == 0 ? 0.5 : q, 0));
+            // an inverse perpetual or future needs a positive entry price: the index
+            double entry = ins.inverse() && ins.kind().isLinear() ? SPOT.get(ins.underlying()) : 0;
+            positions.add(Position.of(ins, q == 0 ? 0.5 : q, entry));
         }
         return positions;
     }

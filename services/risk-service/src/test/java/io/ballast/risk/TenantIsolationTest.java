@@ -166,6 +166,14 @@ class TenantIsolationTest {
                 Map.of("trades", List.of(Map.of("instrument", "BONLY-PERP", "quantity", "1", "price", "1"))), 404));
         p.add(new Probe("price a B-only underlying", Caller.INTEGRATOR, "PUT", "/api/v1/market/prices",
                 Map.of("prices", List.of(Map.of("underlying", "BONLY", "indexPriceUsd", 1))), 404));
+        p.add(new Probe("B-only asset's forwards", Caller.INTEGRATOR, "GET", "/api/v1/market/forwards/BONLY", null,
+                404));
+        p.add(new Probe("write a B-only asset's forwards", Caller.INTEGRATOR, "PUT", "/api/v1/market/forwards/BONLY",
+                Map.of("points", List.of()), 404));
+        p.add(new Probe("B-only asset's vol surface", Caller.INTEGRATOR, "GET", "/api/v1/market/vol-surfaces/BONLY",
+                null, 404));
+        p.add(new Probe("write a B-only asset's vol surface", Caller.INTEGRATOR, "PUT",
+                "/api/v1/market/vol-surfaces/BONLY", Map.of("points", List.of()), 404));
         p.add(new Probe("B-only asset's history", Caller.INTEGRATOR, "GET", "/api/v1/market/history/BONLY", null,
                 404));
         p.add(new Probe("write a B-only asset's history", Caller.INTEGRATOR, "PUT", "/api/v1/market/history/BONLY",

@@ -34,6 +34,10 @@ public class MarginBenchmark {
     @Param({"false", "true"})
     public boolean parallel;
 
+    /** Whether every underlying has a futures basis and a volatility smile (docs/benchmarks.md). */
+    @Param({"false", "true"})
+    public boolean curves;
+
     private Workload workload;
     private PortfolioMarginEngine engine;
     private boolean ticked;
@@ -41,7 +45,7 @@ public class MarginBenchmark {
     /** Builds the workload and computes once. */
     @Setup(Level.Trial)
     public void setUp() {
-        workload = new Workload(100_000, 10, 20_261_126L);
+        workload = new Workload(100_000, 10, 20_261_126L, curves);
         engine = workload.engine(parallel);
         engine.recomputeAll(workload.market);
         System.out.printf("%nworkload: %d accounts, %d positions, %d instruments, %d scenarios%n",

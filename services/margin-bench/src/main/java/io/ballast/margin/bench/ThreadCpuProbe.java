@@ -8,7 +8,8 @@ import java.lang.management.ThreadMXBean;
  * A cross-check of the JMH figures on a shared machine: the single-threaded engine's CPU time per operation
  * (thread CPU time, which other processes' load inflates much less than wall time), next to its wall time.
  * Not a benchmark harness: no forks, no blackholes; JMH's figures are the reference.
- * Run: {@code java -Xmx4g -cp services/margin-bench/target/benchmarks.jar io.ballast.margin.bench.ThreadCpuProbe}.
+ * Run: {@code java -Xmx4g -cp services/margin-bench/target/benchmarks.jar io.ballast.margin.bench.ThreadCpuProbe}
+ * (add the argument {@code curves} for the workload with a futures basis and volatility smiles).
  */
 public final class ThreadCpuProbe {
 
@@ -21,11 +22,13 @@ public final class ThreadCpuProbe {
     /**
      * Entry point.
      *
-     * @param args ignored
+     * @param args {@code curves} for the workload with basis and smiles; nothing for the plain one
      */
     public static void main(String[] args) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        Workload w = new Workload(100_000, 10, 20_261_126L);
+        boolean curves = args.length > 0 && args[0].equals("curves");
+        System.out.println("workload with basis and smiles: " + curves);
+        Workload w = new Workload(100_000, 10, 20_261_126L, curves);
         PortfolioMarginEngine engine = w.engine(false);
         System.out.println("warming up ...");
         for (int r = 0; r < WARMUP; r++) {

@@ -4,7 +4,9 @@ import io.ballast.margin.engine.PortfolioBook;
 import io.ballast.margin.engine.PortfolioMarginEngine;
 import io.ballast.margin.engine.RiskArrays;
 import io.ballast.margin.market.FlatSmileVolSurface;
+import io.ballast.margin.market.ForwardCurve;
 import io.ballast.margin.market.MarketSnapshot;
+import io.ballast.margin.market.SmileVolSurface;
 import io.ballast.margin.market.VolSurface;
 import io.ballast.margin.param.CollateralParameters;
 import io.ballast.margin.param.MarketRiskParameters;
@@ -66,21 +68,62 @@ public final class Workload {
      * @param seed random seed
      */
     public Workload(int accounts, int positionsPerAccount, long seed) {
+        this(accounts, positionsPerAccount, seed, false);
+    }
+
+    /**
+     * Builds the workload, optionally with a futures basis and a volatility smile on every underlying: basis
+     * 0.05 % per 30 days at the 3 futures expiries, and at each of the 10 option expiries a smile quoted at the 20
+     * strikes, {@code vol = base - 0.10 k + 0.30 k^2} ({@code k = ln(K / F)}). The futures then have risk arrays of
+     * their own and the options are priced off the smiles.
+     *
+     * @param accounts number of accounts
+     * @param positionsPerAccount distinct instruments per account
+     * @param seed random seed
+     * @param curves whether to add basis and smiles
+     */
+    public Workload(int accounts, int positionsPerAccount, long seed, boolean curves) {
         instruments = instruments();
         Map<String, VolSurface> vols = new HashMap<>();
+        Map<String, ForwardCurve> forwards = new HashMap<>();
         Map<String, MarketRiskParameters> markets = new HashMap<>();
         for (String u : UNDERLYINGS) {
-            vols.put(u, FlatSmileVolSurface.flat(u.equals("BTC") ? 0.55 : 0.75));
+            double base = u.equals("BTC") ? 0.55 : 0.75;
+            vols.put(u, curves ? smile(u, base) : FlatSmileVolSurface.flat(base));
+            if (curves) {
+                Map<Instant, Double> basis = new HashMap<>();
+                for (int d : FUTURE_DAYS) {
+                    basis.put(NOW.plus(Duration.ofDays(d)), 0.0005 * d / 30.0);
+                }
+                forwards.put(u, ForwardCurve.of(basis));
+            }
             markets.put(u, MarketRiskParameters.defaults());
         }
         Map<String, Double> prices = new HashMap<>(PRICES);
         prices.put("USDC", 1.0);
-        market = MarketSnapshot.of(NOW, prices, vols);
-        tickedMarket = market.withPrice("BTC", 101_000).withVolSurface("BTC", FlatSmileVolSurface.flat(0.57));
+        market = MarketSnapshot.of(NOW, prices, vols, forwards);
+        tickedMarket = market.withPrice("BTC", 101_000).withVolSurface("BTC", curves ? smile("BTC", 0.57)
+                : FlatSmileVolSurface.flat(0.57));
         params = RiskParameterSet.of(11, 1.3, 1.0, 0.01, markets, Map.of("USDC", CollateralParameters.of(0, 0)));
         arrays = RiskArrays.build(instruments, market, params);
         book = book(arrays, accounts, positionsPerAccount, seed);
         positions = book.positionCount();
+    }
+
+    /** A smile on every option expiry and strike of the workload (forwards at the index). */
+    private static SmileVolSurface smile(String u, double base) {
+        double s = PRICES.get(u);
+        List<SmileVolSurface.Quote> quotes = new ArrayList<>();
+        Map<Instant, Double> forwards = new HashMap<>();
+        for (int d : OPTION_DAYS) {
+            Instant expiry = NOW.plus(Duration.ofDays(d));
+            forwards.put(expiry, s);
+            for (int k = 0; k < STRIKES; k++) {
+                double m = Math.log(0.5 + k * 0.05);
+                quotes.add(new SmileVolSurface.Quote(expiry, s * (0.5 + k * 0.05), base - 0.10 * m + 0.30 * m * m));
+            }
+        }
+        return SmileVolSurface.of(NOW, quotes, forwards);
     }
 
     private static List<Instrument> instruments() {

@@ -13,7 +13,21 @@ class WorkloadTest {
 
     @Test
     void workloadHasTheIssueShapeAndTheEngineMatchesNaiveRevaluation() {
-        Workload w = new Workload(1_000, 10, 5L);
+        check(new Workload(1_000, 10, 5L));
+    }
+
+    @Test
+    void withBasisAndSmilesTheFuturesHaveOwnArraysAndTheEngineStillMatchesNaiveRevaluation() {
+        Workload w = new Workload(1_000, 10, 5L, true);
+        // per underlying the 3 dated futures have their own arrays; the perpetual shares the linear one
+        assertThat(w.arrays.sharesLinearArray(0)).isTrue();
+        assertThat(w.arrays.sharesLinearArray(1)).isFalse();
+        assertThat(w.market.annualVol((io.ballast.margin.product.EuropeanOption) w.arrays.instrument(4)))
+                .isGreaterThan(0.55);
+        check(w);
+    }
+
+    private static void check(Workload w) {
         PortfolioBook book = w.book;
         assertThat(w.positions).isEqualTo(10_000);
         assertThat(w.arrays.underlyings()).hasSize(5);

@@ -215,7 +215,9 @@ public final class BulkMarginBook {
                 int i = arrays.indexOf(p.instrument().id());
                 double[] qc = net.computeIfAbsent(i, k -> new double[2]);
                 qc[0] += p.quantity();
-                qc[1] += p.quantity() * p.entryPriceUsd();
+                // cost in USD, or in coins for an inverse perpetual or future (P&L = S * (cost - q / mark))
+                qc[1] += arrays.isInverseDeltaOne(i) ? p.quantity() / p.entryPriceUsd()
+                        : p.quantity() * p.entryPriceUsd();
             }
             boolean standard = account.method() == MarginMethod.STANDARD;
             List<MarketRiskParameters> lineParams = new ArrayList<>();
@@ -354,9 +356,10 @@ public final class BulkMarginBook {
         for (int p = posStart[a]; p < posStart[a + 1]; p++) {
             int i = posInstr[p];
             double mark = arrays.markPriceUsd(i);
-            upnl += posQty[p] * mark - posCostUsd[p];
+            double indexUsd = market.indexPrice(arrays.instrument(i).underlying());
+            upnl += unrealizedPnl(p, indexUsd, mark);
             if (standard) {
-                standardLine(p, market.indexPrice(arrays.instrument(i).underlying()), mark, line);
+                standardLine(p, indexUsd, mark, line);
                 im += line[0];
                 mm += line[1];
             }
@@ -402,7 +405,7 @@ public final class BulkMarginBook {
                 }
                 double mark0 = arrays.markPriceUsd(i);
                 double mark1 = shocked.markPriceUsd(i);
-                equityChange += posQty[p] * (mark1 - mark0);
+                equityChange += unrealizedPnl(p, s1, mark1) - unrealizedPnl(p, s0, mark0);
                 if (pn < 0) {
                     standardLine(p, s1, mark1, line);
                     double mm1 = line[1];
@@ -427,12 +430,18 @@ public final class BulkMarginBook {
         stressUsd[slot] = worst;
     }
 
+    /** Unrealized P&amp;L of one netted position at an index price and mark, USD (InstrumentPricer's rule). */
+    private double unrealizedPnl(int p, double indexUsd, double markUsd) {
+        return arrays.isInverseDeltaOne(posInstr[p]) ? indexUsd * (posCostUsd[p] - posQty[p] / markUsd)
+                : posQty[p] * markUsd - posCostUsd[p];
+    }
+
     /** Standard initial and maintenance requirement of one netted position at an index price and mark. */
     private void standardLine(int p, double indexUsd, double markUsd, double[] out) {
         int i = posInstr[p];
         double q = posQty[p];
-        double size = Math.abs(q);
         MarketRiskParameters m = posParams[p];
+        double size = arrays.isInverseDeltaOne(i) ? Math.abs(q) / markUsd : Math.abs(q);
         if (arrays.isLinear(i)) {
             out[0] = size * indexUsd * m.imf(size);
             out[1] = size * indexUsd * m.mmf(size);

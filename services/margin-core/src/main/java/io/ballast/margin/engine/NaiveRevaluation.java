@@ -90,18 +90,14 @@ public final class NaiveRevaluation {
     private static double worstLoss(List<Instrument> instruments, double[] q, MarketSnapshot market,
             RiskParameterSet params, ScenarioGrid grid) {
         InstrumentPricer pricer = InstrumentPricer.DEFAULT;
-        double today = 0;
-        for (int p = 0; p < q.length; p++) {
-            today += q[p] * pricer.markPrice(instruments.get(p), market);
-        }
         double worst = 0;
         for (Scenario sc : grid.scenarios()) {
             double value = 0;
             for (int p = 0; p < q.length; p++) {
-                value += q[p] * pricer.scenarioValue(instruments.get(p), market, params, sc);
+                value += q[p] * pricer.scenarioPnl(instruments.get(p), market, params, sc);
             }
             MarketRiskParameters m = params.market(instruments.get(0).underlying());
-            double loss = -sc.weight(m) * (value - today);
+            double loss = -sc.weight(m) * value;
             worst = Math.max(worst, loss);
         }
         return worst;
@@ -116,9 +112,8 @@ public final class NaiveRevaluation {
             Instrument ins = instruments.get(p);
             netByInstrument.merge(ins.id(), q[p], Double::sum);
             byId.put(ins.id(), ins);
-            if (ins.kind().isLinear()) {
-                netLinear += q[p];
-            }
+            netLinear += q[p] * InstrumentPricer.DEFAULT.linearUnits(ins, InstrumentPricer.DEFAULT.markPrice(ins,
+                    market));
         }
         double charge = 0;
         for (Map.Entry<String, Double> e : netByInstrument.entrySet()) {

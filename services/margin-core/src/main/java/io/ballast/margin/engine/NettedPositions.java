@@ -13,7 +13,7 @@ import java.util.Map;
  * A pool's positions netted per instrument (first-seen order), with mark prices and unrealized P&amp;L.
  *
  * @param instruments distinct instruments
- * @param quantities net quantity per instrument, units of underlying
+ * @param quantities net quantity per instrument, units of the instrument (underlying; USD of face value if inverse)
  * @param markPricesUsd mark price per instrument, USD
  * @param unrealizedPnlUsd unrealized P&amp;L per instrument (sum over the original positions), USD
  */
@@ -38,7 +38,7 @@ record NettedPositions(List<Instrument> instruments, double[] quantities, double
         for (Position p : positions) {
             int i = index.get(p.instrument().id());
             q[i] += p.quantity();
-            upnl[i] += p.quantity() * (mark[i] - p.entryPriceUsd());
+            upnl[i] += InstrumentPricer.DEFAULT.unrealizedPnlUsd(p, mark[i], market);
         }
         return new NettedPositions(List.copyOf(instruments), q, mark, upnl);
     }

@@ -68,7 +68,7 @@ final class PortfolioMarginCalculator {
                             qty[p], -qty[p] * arrays.shortOptionChargePerUnitUsd(i)));
                 }
                 if (arrays.isLinear(i)) {
-                    netLinear += qty[p];
+                    netLinear += qty[p] * arrays.linearUnitsPerUnit(i);
                 }
             }
             if (netLinear != 0.0) {

@@ -33,6 +33,11 @@ public final class RiskArrays {
     private final int[] underlyingOf;
     private final int[][] instrumentsByUnderlying;
     private final boolean[] linear;
+    private final boolean[] shared;
+    private final boolean[] inverseDeltaOne;
+    private final boolean[] nettedOnLinear;
+    private final double[] linearScale;
+    private final double[] linearUnitsPerUnit;
     private final RiskParameterSet params;
     private final ScenarioGrid grid;
     private final int scenarioCount;
@@ -71,9 +76,15 @@ public final class RiskArrays {
         int n = this.instruments.size();
         this.underlyingOf = new int[n];
         this.linear = new boolean[n];
+        this.shared = new boolean[n];
+        this.inverseDeltaOne = new boolean[n];
+        this.nettedOnLinear = new boolean[n];
+        this.linearScale = new double[n];
+        this.linearUnitsPerUnit = new double[n];
         for (int i = 0; i < n; i++) {
             underlyingOf[i] = underlyingIndex.get(this.instruments.get(i).underlying());
             linear[i] = this.instruments.get(i).kind().isLinear();
+            inverseDeltaOne[i] = linear[i] && this.instruments.get(i).inverse();
         }
         this.values = new double[n * scenarioCount];
         this.markPriceUsd = new double[n];
@@ -159,8 +170,21 @@ public final class RiskArrays {
 
     private void fill(int i) {
         Instrument ins = instruments.get(i);
-        InstrumentPricer.DEFAULT.riskArray(ins, market, params, grid, values, i * scenarioCount);
-        markPriceUsd[i] = InstrumentPricer.DEFAULT.markPrice(ins, market);
+        InstrumentPricer pricer = InstrumentPricer.DEFAULT;
+        markPriceUsd[i] = pricer.markPrice(ins, market);
+        shared[i] = pricer.sharesLinearArray(ins, market);
+        linearUnitsPerUnit[i] = pricer.linearUnits(ins, markPriceUsd[i]);
+        // a linear delta-one instrument's array is the underlying's linear array times F / S (1 without a basis:
+        // the basis is not shocked), so the kernel nets q * F / S onto that array instead of adding its own
+        nettedOnLinear[i] = linear[i] && !inverseDeltaOne[i];
+        linearScale[i] = nettedOnLinear[i] ? markPriceUsd[i] / market.indexPrice(ins.underlying()) : 0.0;
+        if (shared[i]) {
+            // the underlying's delta-one array stands for it; its own slot is never read by the kernel
+            int from = i * scenarioCount;
+            System.arraycopy(linearValues, underlyingOf[i] * scenarioCount, values, from, scenarioCount);
+        } else {
+            pricer.riskArray(ins, market, params, grid, values, i * scenarioCount);
+        }
         shortOptionChargePerUnitUsd[i] = ins.kind() == InstrumentKind.OPTION
                 ? params.market(ins.underlying()).shortOptionContingencyFraction() * market.indexPrice(ins.underlying())
                 : 0.0;
@@ -252,9 +276,41 @@ public final class RiskArrays {
         return linearChargePerUnitUsd[u];
     }
 
-    /** @param i instrument index @return whether delta one */
+    /** @param i instrument index @return whether delta one (spot, perpetual or dated future, linear or inverse) */
     public boolean isLinear(int i) {
         return linear[i];
+    }
+
+    /**
+     * Whether an instrument is an inverse perpetual or future (quantity in USD of face value, P&amp;L in coins).
+     *
+     * @param i instrument index
+     * @return true for an inverse delta-one instrument
+     */
+    public boolean isInverseDeltaOne(int i) {
+        return inverseDeltaOne[i];
+    }
+
+    /**
+     * Whether an instrument shares its underlying's delta-one array (linear spot and perpetuals, linear dated futures
+     * without a basis) rather than having its own (options, inverse instruments, dated futures with a basis).
+     *
+     * @param i instrument index
+     * @return true when shared
+     */
+    public boolean sharesLinearArray(int i) {
+        return shared[i];
+    }
+
+    /**
+     * Delta-one exposure of one unit in units of underlying, as charged by the linear contingency: 1 for linear
+     * spot, perpetuals and futures, 1 / mark for inverse ones (one USD of face value), 0 for options.
+     *
+     * @param i instrument index
+     * @return units of underlying per unit
+     */
+    public double linearUnitsPerUnit(int i) {
+        return linearUnitsPerUnit[i];
     }
 
     // package-private raw access for the kernel
@@ -280,8 +336,18 @@ public final class RiskArrays {
         return linearArgMax[u];
     }
 
-    boolean[] rawLinear() {
-        return linear;
+    double[] rawLinearUnits() {
+        return linearUnitsPerUnit;
+    }
+
+    /** Whether the kernel nets the instrument onto the linear array (linear delta-one, with or without a basis). */
+    boolean[] rawNettedOnLinear() {
+        return nettedOnLinear;
+    }
+
+    /** Multiple of the linear array that is the instrument's own array (F / S; 1 without a basis). */
+    double[] rawLinearScale() {
+        return linearScale;
     }
 
     /**
@@ -291,6 +357,6 @@ public final class RiskArrays {
      */
     public long bytesHeld() {
         long n = instruments.size();
-        return 8L * values.length + 8L * linearValues.length + 8L * n * 2 + n + 4L * n * 2;
+        return 8L * values.length + 8L * linearValues.length + 8L * n * 4 + 4 * n + 4L * n * 2;
     }
 }

@@ -5,10 +5,14 @@ package io.ballast.margin.engine;
  * of a run of (instrument, quantity) pairs of one underlying into a scratch array, finds the worst scenario and
  * computes the contingency charges. Positions of a run must be netted per instrument.
  *
- * <p>Delta-one instruments (spot, perpetuals, dated futures) of one underlying have the same risk array (zero rates,
- * no basis), so their quantities are netted first and the underlying's linear array is added once; each option adds
- * its own array. The last pass also finds the worst scenario; a run without options needs no pass at all (the
- * linear array's lowest and highest scenarios are known).
+ * <p>Linear spot, perpetuals and dated futures of one underlying have risk arrays that are multiples of one linear
+ * array: the same array without a basis, and {@code F / S} times it for a dated future with a basis (its own array,
+ * {@link RiskArrays#sharesLinearArray} false, but proportional since the basis is not shocked). So their quantities
+ * are netted first, each times its multiple, and the underlying's linear array is added once; options and inverse
+ * instruments add their own arrays. The last pass also finds the worst scenario; a run without them needs no pass at
+ * all (the linear array's lowest and highest scenarios are known). The linear contingency charges the net delta-one
+ * exposure in units of underlying: the netted quantities plus each inverse instrument's quantity times
+ * {@link RiskArrays#linearUnitsPerUnit}.
  */
 final class ScenarioKernel {
 
@@ -39,22 +43,28 @@ final class ScenarioKernel {
         int n = arrays.scenarioCount();
         double[] values = arrays.rawValues();
         double[] soc = arrays.rawShortOptionCharges();
-        boolean[] linear = arrays.rawLinear();
-        // pass 1 (scalar): net the delta-one positions, which all share the underlying's linear risk array, and
-        // find the first and last option positions
+        boolean[] linear = arrays.rawNettedOnLinear();
+        double[] scale = arrays.rawLinearScale();
+        double[] units = arrays.rawLinearUnits();
+        // pass 1 (scalar): net the linear delta-one positions onto the underlying's linear risk array (each times its
+        // multiple of it), and find the first and last positions that add arrays of their own
         double shortOption = 0.0;
         double netLinear = 0.0;
+        double netLinearUnits = 0.0;
+        double ownLinearUnits = 0.0;
         int firstOption = -1;
         int lastOption = -1;
         for (int p = from; p < to; p++) {
             int i = instr[p];
             double q = qty[p];
             if (linear[i]) {
-                netLinear += q;
+                netLinear += q * scale[i];
+                netLinearUnits += q;
             } else {
                 if (q < 0) {
                     shortOption -= q * soc[i];
                 }
+                ownLinearUnits += q * units[i];
                 if (firstOption < 0) {
                     firstOption = p;
                 }
@@ -114,7 +124,7 @@ final class ScenarioKernel {
             }
         }
         out[LOSS] = min < 0 ? -min : 0.0;
-        out[CONTINGENCY] = shortOption + Math.abs(netLinear) * arrays.linearChargePerUnitUsd(u);
+        out[CONTINGENCY] = shortOption + Math.abs(netLinearUnits + ownLinearUnits) * arrays.linearChargePerUnitUsd(u);
         out[WORST] = worst;
     }
 

@@ -6,6 +6,7 @@ import io.ballast.margin.measure.ChargeLine;
 import io.ballast.margin.measure.PositionLine;
 import io.ballast.margin.param.MarketRiskParameters;
 import io.ballast.margin.param.RiskParameterSet;
+import io.ballast.margin.pricer.InstrumentPricer;
 import io.ballast.margin.product.EuropeanOption;
 import io.ballast.margin.product.Instrument;
 import io.ballast.margin.product.OptionType;
@@ -15,8 +16,9 @@ import java.util.List;
 /**
  * Standard margin, position by position (netted per instrument):
  * <ul>
- *   <li>linear: IM = |q| * S * IMF(|q|), MM = |q| * S * MMF(|q|), the fractions growing with the size beyond the
- *       market's threshold (the IM's growth is listed as a size add-on);</li>
+ *   <li>delta one: IM = n * S * IMF(n), MM = n * S * MMF(n), n the size in units of underlying ({@code |q|}, or
+ *       {@code |q| / mark} for an inverse perpetual or future whose quantity is USD of face value), the fractions
+ *       growing with the size beyond the market's threshold (the IM's growth is listed as a size add-on);</li>
  *   <li>long option: IM = MM = q * mark (the premium);</li>
  *   <li>short option (per unit, OTM = out-of-the-money amount in USD): IM = max(imBase - OTM/S, imFloor) * S + mark;
  *       MM = mmFraction * S + mark for a call, max(mmFraction * S, mmFraction * mark) + mark for a put; a put's IM
@@ -36,7 +38,9 @@ final class StandardMarginCalculator {
             double mark = net.markPricesUsd()[i];
             double s = market.indexPrice(ins.underlying());
             MarketRiskParameters m = params.market(ins.underlying());
-            double size = Math.abs(q);
+            double size = ins.kind().isLinear()
+                    ? Math.abs(q) * InstrumentPricer.DEFAULT.linearUnits(ins, mark)
+                    : Math.abs(q);
             double im;
             double mm;
             if (ins.kind().isLinear()) {
@@ -69,7 +73,8 @@ final class StandardMarginCalculator {
                 continue;
             }
             MarketRiskParameters m = params.market(ins.underlying());
-            double size = Math.abs(net.quantities()[i]);
+            double size = Math.abs(net.quantities()[i])
+                    * InstrumentPricer.DEFAULT.linearUnits(ins, net.markPricesUsd()[i]);
             double addOn = size * market.indexPrice(ins.underlying()) * m.imfSlopePerUnit() * m.sizeExcess(size);
             if (addOn > 0) {
                 out.add(new ChargeLine(ChargeKind.SIZE_ADD_ON, ins.id(), size, addOn));

@@ -9,18 +9,22 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * An immutable view of the market at one instant: the index price of each underlying (and of each collateral asset)
- * and the implied volatility surface of each underlying that has options.
+ * An immutable view of the market at one instant: the index price of each underlying (and of each collateral asset),
+ * the implied volatility surface of each underlying that has options, and the forward curve (basis per expiry) of each
+ * underlying whose dated futures trade away from the index.
  *
- * <p>Rates are zero: forwards equal the index price, and dated futures trade at the index. This is a stated
- * simplification; funding and basis are outside the engine.
+ * <p>Rates are zero. An underlying without a forward curve has every forward equal to its index price (its dated
+ * futures trade at the index); one with a curve has {@code F(T) = index * (1 + basisFraction(T))} for its dated
+ * futures and options ({@link ForwardCurve}). Perpetuals and spot are always at the index (funding is outside the
+ * engine).
  *
  * @param valuationTime the instant the snapshot describes
  * @param indexPriceUsd index price per symbol (underlyings and collateral assets, e.g. {@code USDC -> 1.0}), USD, &gt; 0
  * @param volSurfaces implied volatility per underlying
+ * @param forwardCurves basis per expiry of the underlyings that have one (may be empty)
  */
 public record MarketSnapshot(Instant valuationTime, Map<String, Double> indexPriceUsd,
-        Map<String, VolSurface> volSurfaces) {
+        Map<String, VolSurface> volSurfaces, Map<String, ForwardCurve> forwardCurves) {
 
     /** Seconds in a 365-day year: the year-fraction convention of the engine. */
     public static final double SECONDS_PER_YEAR = 365.0 * 86_400.0;
@@ -30,6 +34,7 @@ public record MarketSnapshot(Instant valuationTime, Map<String, Double> indexPri
         Checks.present("valuationTime", valuationTime);
         Checks.present("indexPriceUsd", indexPriceUsd);
         Checks.present("volSurfaces", volSurfaces);
+        Checks.present("forwardCurves", forwardCurves);
         for (Map.Entry<String, Double> e : indexPriceUsd.entrySet()) {
             Checks.text("underlying", e.getKey());
             Checks.positive("indexPriceUsd[" + e.getKey() + "]", Checks.present("indexPriceUsd", e.getValue()));
@@ -38,8 +43,25 @@ public record MarketSnapshot(Instant valuationTime, Map<String, Double> indexPri
             Checks.text("underlying", e.getKey());
             Checks.present("volSurfaces[" + e.getKey() + "]", e.getValue());
         }
+        for (Map.Entry<String, ForwardCurve> e : forwardCurves.entrySet()) {
+            Checks.text("underlying", e.getKey());
+            Checks.present("forwardCurves[" + e.getKey() + "]", e.getValue());
+        }
         indexPriceUsd = Map.copyOf(indexPriceUsd);
         volSurfaces = Map.copyOf(volSurfaces);
+        forwardCurves = Map.copyOf(forwardCurves);
+    }
+
+    /**
+     * A snapshot without forward curves (every forward at the index).
+     *
+     * @param valuationTime valuation instant
+     * @param indexPriceUsd prices
+     * @param volSurfaces vol surfaces
+     */
+    public MarketSnapshot(Instant valuationTime, Map<String, Double> indexPriceUsd,
+            Map<String, VolSurface> volSurfaces) {
+        this(valuationTime, indexPriceUsd, volSurfaces, Map.of());
     }
 
     /**
@@ -53,6 +75,54 @@ public record MarketSnapshot(Instant valuationTime, Map<String, Double> indexPri
     public static MarketSnapshot of(Instant valuationTime, Map<String, Double> indexPriceUsd,
             Map<String, VolSurface> volSurfaces) {
         return new MarketSnapshot(valuationTime, indexPriceUsd, volSurfaces);
+    }
+
+    /**
+     * Creates a snapshot with forward curves.
+     *
+     * @param valuationTime valuation instant
+     * @param indexPriceUsd prices
+     * @param volSurfaces vol surfaces
+     * @param forwardCurves basis per expiry, per underlying
+     * @return the snapshot
+     */
+    public static MarketSnapshot of(Instant valuationTime, Map<String, Double> indexPriceUsd,
+            Map<String, VolSurface> volSurfaces, Map<String, ForwardCurve> forwardCurves) {
+        return new MarketSnapshot(valuationTime, indexPriceUsd, volSurfaces, forwardCurves);
+    }
+
+    /**
+     * Whether an underlying's dated instruments have their own forwards (a forward curve is stored for it).
+     *
+     * @param underlying underlying symbol
+     * @return true when a basis curve exists
+     */
+    public boolean hasBasis(String underlying) {
+        return forwardCurves.containsKey(underlying);
+    }
+
+    /**
+     * Basis fraction of an underlying at an expiry: 0 without a forward curve.
+     *
+     * @param underlying underlying symbol
+     * @param expiry expiry instant
+     * @return {@code F / index - 1}, &gt; -1
+     */
+    public double basisFraction(String underlying, Instant expiry) {
+        ForwardCurve c = forwardCurves.get(underlying);
+        return c == null ? 0.0 : c.basisFraction(expiry, valuationTime);
+    }
+
+    /**
+     * Forward price of an underlying for an expiry: {@code index * (1 + basisFraction)}.
+     *
+     * @param underlying underlying symbol
+     * @param expiry expiry instant
+     * @return USD per unit of underlying
+     * @throws MarginInputException naming {@code underlying} if the snapshot has no price for it
+     */
+    public double forwardPrice(String underlying, Instant expiry) {
+        return indexPrice(underlying) * (1.0 + basisFraction(underlying, expiry));
     }
 
     /**
@@ -86,7 +156,7 @@ public record MarketSnapshot(Instant valuationTime, Map<String, Double> indexPri
     }
 
     /**
-     * Implied volatility for an option at the current forward.
+     * Implied volatility for an option at the current forward of its expiry.
      *
      * @param option the option
      * @return annual volatility, fraction
@@ -94,7 +164,7 @@ public record MarketSnapshot(Instant valuationTime, Map<String, Double> indexPri
      */
     public double annualVol(EuropeanOption option) {
         double vol = volSurface(option.underlying()).annualVol(option.expiry(), option.strikeUsd(),
-                indexPrice(option.underlying()));
+                forwardPrice(option.underlying(), option.expiry()));
         if (!(Double.isFinite(vol) && vol > 0)) {
             throw new MarginInputException("annualVol", "vol surface of " + option.underlying() + " gave " + vol
                     + " for " + option.id());
@@ -115,7 +185,33 @@ public record MarketSnapshot(Instant valuationTime, Map<String, Double> indexPri
         if (!expiry.isAfter(valuationTime)) {
             return 0.0;
         }
-        Duration d = Duration.between(valuationTime, expiry);
+        return yearFractionUnchecked(valuationTime, expiry);
+    }
+
+    /**
+     * Time between two instants in 365-day years.
+     *
+     * @param from start
+     * @param to end, after {@code from}
+     * @return year fraction, &gt; 0
+     * @throws MarginInputException naming {@code expiry} if {@code to} is not after {@code from}
+     */
+    public static double yearFraction(Instant from, Instant to) {
+        if (!to.isAfter(from)) {
+            throw new MarginInputException("expiry", to + " is not after " + from);
+        }
+        return yearFractionUnchecked(from, to);
+    }
+
+    /**
+     * Time between two instants in 365-day years, negative when {@code to} is before {@code from}.
+     *
+     * @param from start
+     * @param to end
+     * @return year fraction
+     */
+    public static double yearFractionUnchecked(Instant from, Instant to) {
+        Duration d = Duration.between(from, to);
         return (d.getSeconds() + d.getNano() * 1e-9) / SECONDS_PER_YEAR;
     }
 
@@ -129,7 +225,7 @@ public record MarketSnapshot(Instant valuationTime, Map<String, Double> indexPri
     public MarketSnapshot withPrice(String symbol, double priceUsd) {
         Map<String, Double> copy = new HashMap<>(indexPriceUsd);
         copy.put(Checks.text("underlying", symbol), priceUsd);
-        return new MarketSnapshot(valuationTime, copy, volSurfaces);
+        return new MarketSnapshot(valuationTime, copy, volSurfaces, forwardCurves);
     }
 
     /**
@@ -142,7 +238,20 @@ public record MarketSnapshot(Instant valuationTime, Map<String, Double> indexPri
     public MarketSnapshot withVolSurface(String underlying, VolSurface surface) {
         Map<String, VolSurface> copy = new HashMap<>(volSurfaces);
         copy.put(Checks.text("underlying", underlying), surface);
-        return new MarketSnapshot(valuationTime, indexPriceUsd, copy);
+        return new MarketSnapshot(valuationTime, indexPriceUsd, copy, forwardCurves);
+    }
+
+    /**
+     * A copy with a new forward curve for one underlying.
+     *
+     * @param underlying underlying symbol
+     * @param curve new curve
+     * @return the new snapshot
+     */
+    public MarketSnapshot withForwardCurve(String underlying, ForwardCurve curve) {
+        Map<String, ForwardCurve> copy = new HashMap<>(forwardCurves);
+        copy.put(Checks.text("underlying", underlying), Checks.present("curve", curve));
+        return new MarketSnapshot(valuationTime, indexPriceUsd, volSurfaces, copy);
     }
 
     /**
@@ -152,6 +261,6 @@ public record MarketSnapshot(Instant valuationTime, Map<String, Double> indexPri
      * @return the new snapshot
      */
     public MarketSnapshot withValuationTime(Instant time) {
-        return new MarketSnapshot(time, indexPriceUsd, volSurfaces);
+        return new MarketSnapshot(time, indexPriceUsd, volSurfaces, forwardCurves);
     }
 }

@@ -6,13 +6,16 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * Dated linear future, USD-settled at expiry. With zero rates and no basis its fair price is the index price.
+ * Dated future, USD-settled (linear) or coin-settled (inverse, quantity in USD of face value) at expiry. Its fair price
+ * is the forward of its expiry: the index without a basis, {@code index * (1 + basis)} with one
+ * ({@link io.ballast.margin.market.MarketSnapshot#forwardPrice}).
  *
  * @param id identifier, for example {@code BTC-20261225}
  * @param underlying underlying symbol
  * @param expiry expiry instant (UTC)
+ * @param inverse whether coin-settled (see {@link Instrument})
  */
-public record DatedFuture(String id, String underlying, Instant expiry) implements Instrument {
+public record DatedFuture(String id, String underlying, Instant expiry, boolean inverse) implements Instrument {
 
     static final DateTimeFormatter ID_DATE = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
 
@@ -21,6 +24,17 @@ public record DatedFuture(String id, String underlying, Instant expiry) implemen
         Checks.text("id", id);
         Checks.text("underlying", underlying);
         Checks.present("expiry", expiry);
+    }
+
+    /**
+     * A linear (USD-settled) dated future.
+     *
+     * @param id identifier
+     * @param underlying underlying symbol
+     * @param expiry expiry instant
+     */
+    public DatedFuture(String id, String underlying, Instant expiry) {
+        this(id, underlying, expiry, false);
     }
 
     /**

@@ -5,16 +5,19 @@ import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
- * European option on the underlying's forward, USD-settled, one unit of underlying per contract.
+ * European option on the underlying's forward, one unit of underlying per contract; USD-settled (linear), or
+ * coin-settled (inverse: premium and payoff in the underlying coin, the payoff of a call {@code max(S - K, 0) / S}
+ * coins, Deribit's BTC and ETH options).
  *
  * @param id identifier, for example {@code BTC-20261225-100000-C}
  * @param underlying underlying symbol
  * @param expiry expiry instant (UTC)
  * @param strikeUsd strike, USD per unit of underlying, &gt; 0
  * @param type call or put
+ * @param inverse whether coin-settled (see {@link Instrument})
  */
-public record EuropeanOption(String id, String underlying, Instant expiry, double strikeUsd, OptionType type)
-        implements Instrument {
+public record EuropeanOption(String id, String underlying, Instant expiry, double strikeUsd, OptionType type,
+        boolean inverse) implements Instrument {
 
     /** Validates. */
     public EuropeanOption {
@@ -23,6 +26,19 @@ public record EuropeanOption(String id, String underlying, Instant expiry, doubl
         Checks.present("expiry", expiry);
         Checks.positive("strikeUsd", strikeUsd);
         Checks.present("type", type);
+    }
+
+    /**
+     * A USD-settled option.
+     *
+     * @param id identifier
+     * @param underlying underlying symbol
+     * @param expiry expiry instant
+     * @param strikeUsd strike, USD
+     * @param type call or put
+     */
+    public EuropeanOption(String id, String underlying, Instant expiry, double strikeUsd, OptionType type) {
+        this(id, underlying, expiry, strikeUsd, type, false);
     }
 
     /**

@@ -6,12 +6,16 @@ import io.ballast.margin.Checks;
  * A holding of one instrument.
  *
  * <p>Unrealized P&amp;L is {@code quantity * (mark - entryPriceUsd)} for every kind, options included (options are
- * margined futures-style: no premium moves to cash at trade). A ledger that debits an option premium from cash at
+ * margined futures-style: no premium moves to cash at trade), except inverse perpetuals and futures:
+ * {@code quantity * (1/entryPriceUsd - 1/mark)} coins, valued in USD at the index
+ * ({@link io.ballast.margin.pricer.InstrumentPricer#unrealizedPnlUsd}). A ledger that debits an option premium from cash at
  * trade passes {@code entryPriceUsd = 0}, so that the unrealized P&amp;L is the option's full value.
  *
  * @param instrument the instrument held
- * @param quantity signed quantity in units of underlying (positive long, negative short)
- * @param entryPriceUsd average entry price, USD per unit, &gt;= 0
+ * @param quantity signed quantity (positive long, negative short) in units of underlying, or in USD of face value for
+ *        an inverse perpetual or future
+ * @param entryPriceUsd average entry price, USD per unit of underlying, &gt;= 0 (&gt; 0 for an inverse perpetual or
+ *        future)
  */
 public record Position(Instrument instrument, double quantity, double entryPriceUsd) {
 
@@ -20,6 +24,9 @@ public record Position(Instrument instrument, double quantity, double entryPrice
         Checks.present("instrument", instrument);
         Checks.finite("quantity", quantity);
         Checks.nonNegative("entryPriceUsd", entryPriceUsd);
+        if (instrument.inverse() && instrument.kind().isLinear()) {
+            Checks.positive("entryPriceUsd", entryPriceUsd);
+        }
     }
 
     /**

@@ -6,16 +6,23 @@ import static org.assertj.core.api.Assertions.within;
 import io.ballast.margin.Fixtures;
 import io.ballast.margin.RandomBooks;
 import io.ballast.margin.market.FlatSmileVolSurface;
+import io.ballast.margin.market.ForwardCurve;
+import io.ballast.margin.market.SmileVolSurface;
 import io.ballast.margin.market.MarketSnapshot;
 import io.ballast.margin.measure.MarginResult;
 import io.ballast.margin.param.MarketRiskParameters;
 import io.ballast.margin.param.RiskParameterSet;
 import io.ballast.margin.product.AccountInput;
 import io.ballast.margin.product.CollateralBalance;
+import io.ballast.margin.product.DatedFuture;
+import io.ballast.margin.product.EuropeanOption;
+import io.ballast.margin.product.OptionType;
+import io.ballast.margin.product.PerpetualFuture;
 import io.ballast.margin.product.Instrument;
 import io.ballast.margin.product.MarginMethod;
 import io.ballast.margin.product.Position;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,7 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The bulk book gives, for every account, the single-account façade's equity, requirements and status, and the same
@@ -35,20 +42,41 @@ class BulkMarginBookTest {
     private static final Map<String, Double> MOVES = Map.of("BTC", 0.08, "ETH", 0.11);
 
     @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void bulkBookMatchesTheFacadeBeforeAndAfterTicks(boolean parallel) {
+    @CsvSource({"false, false", "true, false", "false, true", "true, true"})
+    void bulkBookMatchesTheFacadeBeforeAndAfterTicks(boolean parallel, boolean basisSmileInverse) {
         RiskParameterSet universeParams = Fixtures.params();
         // standard accounts carry their own fractions (steeper for some), as the service's inputs do
         RiskParameterSet steep = universeParams.withMarket("BTC", MarketRiskParameters.defaults().toBuilder()
                 .imf(0.05, 0.0002).mmf(0.03, 0.0001).build());
-        List<Instrument> universe = RandomBooks.universe();
+        List<Instrument> universe = new ArrayList<>(RandomBooks.universe());
+        MarketSnapshot m0 = Fixtures.market();
+        if (basisSmileInverse) {
+            // BTC futures with a basis, an ETH smile, inverse perpetual and future and a coin-settled option
+            universe.add(PerpetualFuture.inverseOf("BTC"));
+            universe.add(new DatedFuture("ETH-45D-INV", "ETH", Fixtures.NOW.plus(Duration.ofDays(45)), true));
+            universe.add(new EuropeanOption("BTC-30D-C-INV", "BTC", Fixtures.IN_30_DAYS, 105_000, OptionType.CALL,
+                    true));
+            m0 = m0.withForwardCurve("BTC", ForwardCurve.of(Map.of(Fixtures.IN_90_DAYS, 0.02)))
+                    .withVolSurface("ETH", SmileVolSurface.of(Fixtures.NOW, List.of(
+                            new SmileVolSurface.Quote(Fixtures.IN_30_DAYS, 3_000, 1.0),
+                            new SmileVolSurface.Quote(Fixtures.IN_30_DAYS, 4_000, 0.8),
+                            new SmileVolSurface.Quote(Fixtures.IN_30_DAYS, 5_000, 0.75)),
+                            Map.of(Fixtures.IN_30_DAYS, 4_000.0)));
+        }
         SplittableRandom rnd = new SplittableRandom(29);
         List<AccountInput> accounts = new ArrayList<>();
         List<RiskParameterSet> params = new ArrayList<>();
         for (int a = 0; a < ACCOUNTS; a++) {
             List<Position> positions = new ArrayList<>();
             for (Position p : RandomBooks.portfolio(rnd, universe)) {
-                positions.add(Position.of(p.instrument(), p.quantity(), rnd.nextDouble() * 100));
+                Instrument ins = p.instrument();
+                if (ins.inverse() && ins.kind().isLinear()) {
+                    // USD of face value, entered within 20 % of the index
+                    double s = m0.indexPrice(ins.underlying());
+                    positions.add(Position.of(ins, p.quantity() * s, s * (0.8 + 0.4 * rnd.nextDouble())));
+                } else {
+                    positions.add(Position.of(ins, p.quantity(), rnd.nextDouble() * 100));
+                }
             }
             List<CollateralBalance> collateral = new ArrayList<>();
             // collateral from very thin to ample, so that every status occurs
@@ -64,7 +92,6 @@ class BulkMarginBookTest {
                 List.of(CollateralBalance.of("USDC", "10"))));
         params.add(universeParams);
 
-        MarketSnapshot m0 = Fixtures.market();
         BulkMarginBook.Builder builder = BulkMarginBook.builder(universe, m0, universeParams, MOVES, parallel);
         for (int a = 0; a < accounts.size(); a++) {
             assertThat(builder.addAccount(accounts.get(a), params.get(a))).isEqualTo(a);

@@ -30,8 +30,15 @@ public class Instrument {
     public UUID underlyingId;
     /** Asset in which profit and loss settle (same tenant). */
     public UUID settlementId;
-    /** Units of underlying per contract (positive). */
+    /**
+     * Per contract (positive): units of underlying, or USD of face value for an inverse perpetual or future.
+     */
     public BigDecimal contractSize;
+    /**
+     * Whether coin-settled (inverse): P&amp;L and margin in the underlying coin, valued in USD for cross-collateral
+     * (docs/margin.md, "Inverse contracts"); settles in the underlying.
+     */
+    public boolean inverse;
     /** Expiry (UTC) of futures and options; null for perpetuals. */
     public OffsetDateTime expiry;
     /** Option strike in the settlement asset; null unless an option. */

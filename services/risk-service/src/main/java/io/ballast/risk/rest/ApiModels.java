@@ -126,15 +126,19 @@ public final class ApiModels {
      * @param kind         PERPETUAL, FUTURE or OPTION
      * @param underlying   symbol of the underlying asset
      * @param settlement   symbol of the settlement asset
-     * @param contractSize units of underlying per contract, positive
+     * @param contractSize units of underlying per contract (USD of face value for an inverse perpetual or future),
+     *                     positive
      * @param expiry       expiry time
      * @param strike       option strike, positive
      * @param optionType   CALL or PUT
+     * @param inverse      true for a coin-settled (inverse) instrument, which settles in its underlying; absent means
+     *                     false
      */
     public record NewInstrument(@NotNull @Pattern(regexp = "[A-Za-z0-9._:-]{1,64}") String symbol,
             @NotNull InstrumentKind kind, @NotBlank String underlying, @NotBlank String settlement,
             @NotNull @Positive @Digits(integer = 20, fraction = 18) BigDecimal contractSize, OffsetDateTime expiry,
-            @Positive @Digits(integer = 20, fraction = 18) BigDecimal strike, OptionType optionType) {
+            @Positive @Digits(integer = 20, fraction = 18) BigDecimal strike, OptionType optionType,
+            Boolean inverse) {
     }
 
     /**
@@ -150,14 +154,15 @@ public final class ApiModels {
      * @param strike        strike or null
      * @param optionType    CALL/PUT or null
      * @param exerciseStyle EUROPEAN or null
+     * @param inverse       whether coin-settled
      * @param createdAt     creation time
      */
     public record InstrumentView(UUID id, String symbol, InstrumentKind kind, UUID underlyingId, UUID settlementId,
             BigDecimal contractSize, OffsetDateTime expiry, BigDecimal strike, OptionType optionType,
-            String exerciseStyle, OffsetDateTime createdAt) {
+            String exerciseStyle, boolean inverse, OffsetDateTime createdAt) {
         static InstrumentView of(Instrument i) {
             return new InstrumentView(i.id, i.symbol, i.kind, i.underlyingId, i.settlementId, i.contractSize,
-                    i.expiry, i.strike, i.optionType, i.exerciseStyle, i.createdAt);
+                    i.expiry, i.strike, i.optionType, i.exerciseStyle, i.inverse, i.createdAt);
         }
     }
 

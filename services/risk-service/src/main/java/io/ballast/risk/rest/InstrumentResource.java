@@ -62,7 +62,8 @@ public class InstrumentResource {
     public Uni<Response> create(@HeaderParam("Idempotency-Key") String key, @Valid @NotNull NewInstrument body,
             @Context UriInfo uri) {
         InstrumentService.Spec spec = new InstrumentService.Spec(body.symbol(), body.kind(), body.underlying(),
-                body.settlement(), body.contractSize(), body.expiry(), body.strike(), body.optionType());
+                body.settlement(), body.contractSize(), body.expiry(), body.strike(), body.optionType(),
+                Boolean.TRUE.equals(body.inverse()));
         return access.require(identity).flatMap(t -> idempotency.execute(t, key, "POST", uri.getPath(), body, 201,
                 () -> instruments.create(t, spec).map(InstrumentView::of))).map(Responses::of);
     }

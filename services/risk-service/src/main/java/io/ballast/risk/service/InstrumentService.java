@@ -36,9 +36,11 @@ public class InstrumentService {
      * @param expiry       required for futures and options, absent for perpetuals
      * @param strike       required (positive) for options only
      * @param optionType   required for options only
+     * @param inverse      coin-settled: settles in its underlying (settlement = underlying)
      */
     public record Spec(String symbol, InstrumentKind kind, String underlying, String settlement,
-            BigDecimal contractSize, OffsetDateTime expiry, BigDecimal strike, OptionType optionType) {
+            BigDecimal contractSize, OffsetDateTime expiry, BigDecimal strike, OptionType optionType,
+            boolean inverse) {
     }
 
     private final InstrumentRepository instruments;
@@ -73,6 +75,10 @@ public class InstrumentService {
         }
         if (!option && spec.optionType() != null) {
             errors.add(FieldError.of("optionType", "only options have an option type"));
+        }
+        if (spec.inverse() && spec.underlying() != null && !spec.underlying().equals(spec.settlement())) {
+            errors.add(FieldError.of("settlement", "an inverse instrument settles in its underlying "
+                    + spec.underlying()));
         }
         return errors;
     }
@@ -111,6 +117,7 @@ public class InstrumentService {
                 i.expiry = spec.expiry() == null ? null : spec.expiry().withOffsetSameInstant(ZoneOffset.UTC);
                 i.strike = spec.strike();
                 i.optionType = spec.optionType();
+                i.inverse = spec.inverse();
                 i.exerciseStyle = spec.kind() == InstrumentKind.OPTION ? "EUROPEAN" : null;
                 i.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
                 return instruments.persist(i).call(x -> outbox.record(tenant, "instrument", x.id,

@@ -1,7 +1,10 @@
 package io.ballast.risk.service;
 
+import io.ballast.margin.MarginInputException;
 import io.ballast.margin.market.FlatSmileVolSurface;
+import io.ballast.margin.market.ForwardCurve;
 import io.ballast.margin.market.MarketSnapshot;
+import io.ballast.margin.market.SmileVolSurface;
 import io.ballast.margin.market.VolSurface;
 import io.ballast.margin.param.CollateralParameters;
 import io.ballast.margin.param.MarketRiskParameters;
@@ -27,6 +30,7 @@ import io.ballast.risk.domain.RiskParameter;
 import io.ballast.risk.domain.RiskParameterScope;
 import io.ballast.risk.governance.domain.RiskSettings;
 import io.ballast.risk.governance.domain.SettingsScope;
+import io.ballast.risk.market.curve.MarketCurves;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -45,8 +49,11 @@ import java.util.UUID;
  * <p>Rules (docs/margin.md, "In the service"): the margin mode PORTFOLIO uses portfolio margin, CROSS and ISOLATED
  * standard margin; a CROSS or PORTFOLIO account's positions and balances form one cross pool, an ISOLATED account's
  * position in each instrument is margined in its own isolated pool with the collateral allocated to it (its
- * balances form the cross pool, which then holds no position). Quantities are contracts times contract size (units of underlying); prices are USD (settlement assets
- * are taken as USD). Per underlying, the standard IM and MM fractions are the largest in force among the held
+ * balances form the cross pool, which then holds no position). Quantities are contracts times contract size (units of
+ * underlying; USD of face value for an inverse perpetual or future, whose P&amp;L is in its underlying coin and valued
+ * in USD at the index); prices are USD (a linear instrument's settlement asset is taken as USD). Dated futures and
+ * options are priced on the underlying's stored basis per expiry when there is one, and options off its stored smile
+ * ({@link MarketCurves}) when there is one, else off the flat vol of its market price row. Per underlying, the standard IM and MM fractions are the largest in force among the held
  * instruments on it (an instrument without its own parameters uses its underlying asset's). Every other engine
  * parameter of an underlying (size slopes, short-option rule, scan range, vol shocks, extreme move, contingencies)
  * comes from the tenant's stored risk settings in force (the underlying's own version, else the tenant-wide one,
@@ -103,6 +110,7 @@ public final class MarginInputs {
     private final Map<UUID, MarketPrice> prices = new HashMap<>();
     private final Map<UUID, RiskSettings> assetSettings = new HashMap<>();
     private RiskSettings tenantSettings;
+    private MarketCurves curves = MarketCurves.NONE;
 
     /**
      * One consistent read of a tenant's reference and market data.
@@ -167,6 +175,7 @@ public final class MarginInputs {
         copy.instrumentParams.putAll(instrumentParams);
         copy.assetSettings.putAll(assetSettings);
         copy.tenantSettings = tenantSettings;
+        copy.curves = curves;
         parameters.forEach(p -> (p.scope == RiskParameterScope.ASSET ? copy.assetParams : copy.instrumentParams)
                 .put(p.targetId, p));
         settings.forEach(x -> {
@@ -189,6 +198,19 @@ public final class MarginInputs {
         Map<UUID, String> out = new HashMap<>();
         assets.forEach((id, a) -> out.put(id, a.symbol));
         return out;
+    }
+
+    /**
+     * A copy that prices with the tenant's stored curves: futures basis per expiry and implied vol per expiry and
+     * strike (docs/margin.md, "Basis and rates", "Volatility smiles"); this instance is unchanged.
+     *
+     * @param marketCurves the tenant's curves
+     * @return the copy
+     */
+    public MarginInputs withCurves(MarketCurves marketCurves) {
+        MarginInputs copy = with(List.of(), List.of());
+        copy.curves = marketCurves;
+        return copy;
     }
 
     /** The valuation time. */
@@ -256,10 +278,10 @@ public final class MarginInputs {
     public io.ballast.margin.product.Instrument engineInstrument(Instrument i) {
         String underlying = assets.get(i.underlyingId).symbol;
         return switch (i.kind) {
-            case PERPETUAL -> new PerpetualFuture(i.symbol, underlying);
-            case FUTURE -> new DatedFuture(i.symbol, underlying, i.expiry.toInstant());
+            case PERPETUAL -> new PerpetualFuture(i.symbol, underlying, i.inverse);
+            case FUTURE -> new DatedFuture(i.symbol, underlying, i.expiry.toInstant(), i.inverse);
             case OPTION -> new EuropeanOption(i.symbol, underlying, i.expiry.toInstant(), i.strike.doubleValue(),
-                    io.ballast.margin.product.OptionType.valueOf(i.optionType.name()));
+                    io.ballast.margin.product.OptionType.valueOf(i.optionType.name()), i.inverse);
         };
     }
 
@@ -335,6 +357,7 @@ public final class MarginInputs {
         List<FieldError> missing = new ArrayList<>();
         Map<String, Double> priceUsd = new LinkedHashMap<>();
         Map<String, VolSurface> vols = new LinkedHashMap<>();
+        Map<String, ForwardCurve> forwards = new LinkedHashMap<>();
         Map<String, double[]> fractions = new LinkedHashMap<>();
         Map<String, UsedVersion> used = new java.util.TreeMap<>();
         Map<String, MarketRiskParameters> markets = new LinkedHashMap<>();
@@ -343,7 +366,24 @@ public final class MarginInputs {
             Asset u = assets.get(i.underlyingId);
             price(u, priceUsd, missing);
             MarketPrice mp = prices.get(u.id);
+            ForwardCurve fc = curves.forwardCurve(u.id, valuationTime);
+            if (fc != null) {
+                forwards.put(u.symbol, fc);
+            }
+            SmileVolSurface smile = null;
             if (i.kind == io.ballast.risk.domain.InstrumentKind.OPTION && mp != null && !vols.containsKey(u.symbol)) {
+                try {
+                    smile = curves.volSurface(u.id, valuationTime, mp.indexPriceUsd.doubleValue(), fc);
+                } catch (MarginInputException e) {
+                    missing.add(FieldError.of("volSurface[" + u.symbol + "]", e.getMessage()
+                            + ": PUT /api/v1/market/vol-surfaces/" + u.symbol));
+                    continue;
+                }
+            }
+            if (smile != null) {
+                vols.put(u.symbol, smile);
+            } else if (i.kind == io.ballast.risk.domain.InstrumentKind.OPTION && mp != null
+                    && !vols.containsKey(u.symbol)) {
                 if (mp.annualVol == null) {
                     missing.add(FieldError.of("annualVol[" + u.symbol + "]", "no implied volatility for " + u.symbol
                             + " (needed by option " + i.symbol + "): PUT /api/v1/market/prices"));
@@ -394,7 +434,7 @@ public final class MarginInputs {
         isolatedPositions.forEach((pool, ps) -> pools.add(MarginPool.isolated(pool, ps,
                 isolatedCollateral.getOrDefault(pool, List.of()))));
         return new Built(new AccountInput(account.id.toString(), method, pools),
-                MarketSnapshot.of(valuationTime, priceUsd, vols),
+                MarketSnapshot.of(valuationTime, priceUsd, vols, forwards),
                 RiskParameterSet.of(PRICE_STEPS, IM_MULTIPLIER, CROSS_UNDERLYING_CORRELATION, MIN_ANNUAL_VOL, markets,
                         haircuts), List.copyOf(used.values()));
     }

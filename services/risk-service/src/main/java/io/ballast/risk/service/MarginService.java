@@ -28,6 +28,8 @@ import io.ballast.risk.repository.InstrumentRepository;
 import io.ballast.risk.repository.MarginDataRepository;
 import io.ballast.risk.repository.MarketPriceRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.ballast.risk.market.curve.CurvePointRepository;
+import io.ballast.risk.market.curve.MarketCurves;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -163,6 +165,7 @@ public class MarginService {
     private final MarketPriceRepository prices;
     private final RiskSettingsRepository settings;
     private final IsolatedBalanceRepository isolated;
+    private final CurvePointRepository curvePoints;
 
     private final LiveLoop live;
     private final OracleStatusService oracles;
@@ -170,8 +173,10 @@ public class MarginService {
     /** Wires collaborators. */
     public MarginService(AccountRepository accounts, AssetRepository assets, InstrumentRepository instruments,
             MarginDataRepository data, MarketPriceRepository prices, RiskSettingsRepository settings,
-            LiveLoop live, OracleStatusService oracles, IsolatedBalanceRepository isolated) {
+            LiveLoop live, OracleStatusService oracles, IsolatedBalanceRepository isolated,
+            CurvePointRepository curvePoints) {
         this.isolated = isolated;
+        this.curvePoints = curvePoints;
         this.settings = settings;
         this.live = live;
         this.oracles = oracles;
@@ -194,7 +199,8 @@ public class MarginService {
                         .flatMap(is -> data.parametersInForce(tenant, now.atOffset(ZoneOffset.UTC))
                                 .flatMap(ps -> settings.inForce(tenant, now.atOffset(ZoneOffset.UTC))
                                 .flatMap(ss -> prices.latest(tenant)
-                                        .map(mp -> new MarginInputs(now, as, is, ps, ss, mp))))))
+                                        .flatMap(mp -> curvePoints.listFor(tenant).map(cs -> new MarginInputs(now,
+                                                as, is, ps, ss, mp).withCurves(new MarketCurves(cs))))))))
                 .flatMap(in -> data.balances(tenant, accountId)
                         .flatMap(bs -> data.positions(tenant, accountId)
                                 .flatMap(pos -> isolated.of(tenant, accountId)
@@ -213,7 +219,10 @@ public class MarginService {
     public Uni<Loaded> loadHotOrCold(TenantId tenant, UUID accountId) {
         return live.caughtUp(tenant).flatMap(book -> {
             Loaded l = book == null ? null : book.loaded(accountId);
-            return l == null ? load(tenant, accountId) : Uni.createFrom().item(l);
+            // the hot book holds no curves: they are read with the answer (one indexed query)
+            return l == null ? load(tenant, accountId) : curvePoints.listFor(tenant).map(cs -> new Loaded(
+                    l.inputs().withCurves(new MarketCurves(cs)), l.accounts(), l.balances(), l.positions(),
+                    l.from(), l.isolated()));
         });
     }
 
