@@ -44,6 +44,15 @@ class AccountLedgerTest {
         t.asIntegrator().get("/api/v1/accounts").then().statusCode(200).body("id", contains(a, b));
         t.asIntegrator().queryParam("limit", 1).queryParam("offset", 1).get("/api/v1/accounts").then()
                 .statusCode(200).body("id", contains(b));
+        // cursor paging: after the last id of a page
+        t.asIntegrator().queryParam("limit", 1).queryParam("after", a).get("/api/v1/accounts").then()
+                .statusCode(200).body("id", contains(b));
+        t.asIntegrator().queryParam("after", b).get("/api/v1/accounts").then().statusCode(200)
+                .body("size()", equalTo(0));
+        t.asIntegrator().queryParam("after", java.util.UUID.randomUUID().toString()).get("/api/v1/accounts").then()
+                .statusCode(400).contentType("application/problem+json").body("errors.field", hasItem("after"));
+        t.asIntegrator().queryParam("after", a).queryParam("offset", 1).get("/api/v1/accounts").then()
+                .statusCode(400).contentType("application/problem+json");
         t.asIntegrator().body(Map.of("marginMode", "PORTFOLIO")).patch("/api/v1/accounts/" + a).then()
                 .statusCode(200).body("marginMode", equalTo("PORTFOLIO"));
         t.asIntegrator().body(Map.of("externalId", "0xA1", "marginMode", "ISOLATED")).post("/api/v1/accounts")
@@ -70,8 +79,15 @@ class AccountLedgerTest {
                 .post(path + "/withdrawals").then().statusCode(409).contentType("application/problem+json")
                 .body("title", equalTo("Insufficient Balance")).body("errors.field", hasItem("amount"));
         assertThat(balance(t, a, "USDT")).isEqualByComparingTo("750");
-        t.asIntegrator().get(path + "/ledger").then().statusCode(200).body("kind", contains("DEPOSIT", "WITHDRAWAL"))
-                .body("reference", contains("tx1", null));
+        List<String> ids = t.asIntegrator().get(path + "/ledger").then().statusCode(200)
+                .body("kind", contains("DEPOSIT", "WITHDRAWAL")).body("reference", contains("tx1", null))
+                .extract().path("id");
+        t.asIntegrator().queryParam("after", ids.get(0)).get(path + "/ledger").then().statusCode(200)
+                .body("id", contains(ids.get(1)));
+        t.asIntegrator().queryParam("after", ids.get(1)).get(path + "/ledger").then().statusCode(200)
+                .body("size()", equalTo(0));
+        t.asIntegrator().queryParam("after", a).get(path + "/ledger").then().statusCode(400)
+                .contentType("application/problem+json");
         // withdrawing an asset never deposited is an overdraw too
         TestTenants.asset(t, "BTC");
         t.asIntegrator().body(Map.of("asset", "BTC", "amount", 1)).post(path + "/withdrawals").then().statusCode(409);
@@ -120,6 +136,58 @@ class AccountLedgerTest {
         assertThat(balance(t, a, "USDT")).isEqualByComparingTo(expected);
         t.asIntegrator().queryParam("limit", 1000).get("/api/v1/accounts/" + a + "/ledger").then()
                 .body("size()", equalTo(50));
+    }
+
+    /**
+     * A deposit or withdrawal is identified by its externalRef, unique per tenant: a retry without an
+     * Idempotency-Key (also many at once) answers the booked entry and books nothing; other content is a 409.
+     */
+    @Test
+    void aRetryWithTheSameExternalRefBooksOnceAndOtherContentIs409() throws Exception {
+        Tenant t = TestTenants.onboard("extref");
+        TestTenants.asset(t, "USDT");
+        String a = TestTenants.account(t, "0xEXT");
+        String b = TestTenants.account(t, "0xEXT2");
+        String path = "/api/v1/accounts/" + a;
+        Map<String, Object> deposit = Map.of("asset", "USDT", "amount", "100", "externalRef", "0xdep1");
+        String id = t.asIntegrator().body(deposit).post(path + "/deposits").then().statusCode(201)
+                .body("externalRef", equalTo("0xdep1")).extract().path("id");
+        t.asIntegrator().body(deposit).post(path + "/deposits").then().statusCode(201).body("id", equalTo(id))
+                .body("balanceAfter", equalTo(100.0f));
+        // other content under the same reference: other amount, other account, a withdrawal
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "101", "externalRef", "0xdep1"))
+                .post(path + "/deposits").then().statusCode(409).contentType("application/problem+json")
+                .body("title", equalTo("External Reference Used")).body("errors.field", hasItem("externalRef"));
+        t.asIntegrator().body(deposit).post("/api/v1/accounts/" + b + "/deposits").then().statusCode(409)
+                .contentType("application/problem+json");
+        t.asIntegrator().body(deposit).post(path + "/withdrawals").then().statusCode(409)
+                .contentType("application/problem+json");
+        Map<String, Object> withdrawal = Map.of("asset", "USDT", "amount", "10", "externalRef", "0xwd1");
+        String w = t.asIntegrator().body(withdrawal).post(path + "/withdrawals").then().statusCode(201).extract()
+                .path("id");
+        t.asIntegrator().body(withdrawal).post(path + "/withdrawals").then().statusCode(201).body("id", equalTo(w));
+        assertThat(balance(t, a, "USDT")).isEqualByComparingTo("90");
+        assertThat(balance(t, b, "USDT")).isEqualByComparingTo("0");
+        t.asIntegrator().get(path + "/ledger").then().statusCode(200).body("externalRef", contains("0xdep1", "0xwd1"));
+        // twenty concurrent first attempts with one reference book once and all answer that entry
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            bodies.add("{\"asset\":\"USDT\",\"amount\":5,\"externalRef\":\"0xrace\"}");
+        }
+        List<String> ids = new ArrayList<>();
+        for (HttpResponse<String> r : depositConcurrently(t, a, null, bodies)) {
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+            ids.add(io.restassured.path.json.JsonPath.from(r.body()).getString("id"));
+        }
+        assertThat(ids).containsOnly(ids.get(0));
+        assertThat(balance(t, a, "USDT")).isEqualByComparingTo("95");
+        t.asIntegrator().get(path + "/ledger").then().statusCode(200).body("size()", equalTo(3));
+        // the reference is unique per tenant only
+        Tenant other = TestTenants.onboard("extref2");
+        TestTenants.asset(other, "USDT");
+        String c = TestTenants.account(other, "0xEXT");
+        other.asIntegrator().body(deposit).post("/api/v1/accounts/" + c + "/deposits").then().statusCode(201)
+                .body("id", org.hamcrest.Matchers.not(equalTo(id)));
     }
 
     /** An account that holds a position or collateral cannot be closed; emptied, it can. */

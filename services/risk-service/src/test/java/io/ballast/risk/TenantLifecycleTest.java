@@ -8,12 +8,20 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 
+import io.ballast.devstack.DevStack;
 import io.ballast.risk.support.BallastServersResource;
 import io.ballast.risk.support.TestTenants;
 import io.ballast.risk.support.TestTenants.Tenant;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -74,6 +82,66 @@ class TenantLifecycleTest {
         TestTenants.tokenResponse(t.integratorId(), fresh).then().statusCode(200);
     }
 
+    /** One slug onboarded by several requests at once: one 201, every other answer a 409 problem (never 5xx). */
+    @Test
+    void aSlugRaceAtOnboardingIsOne201AndOtherwise409() throws Exception {
+        String slug = TestTenants.slug("race");
+        String token = TestTenants.token(DevStack.PLATFORM_ADMIN_CLIENT_ID, DevStack.PLATFORM_ADMIN_CLIENT_SECRET);
+        HttpClient http = HttpClient.newHttpClient();
+        URI uri = URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/api/v1/tenants");
+        List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            all.add(http.sendAsync(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"name\":\"Race\",\"slug\":\"" + slug + "\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        int created = 0;
+        for (CompletableFuture<HttpResponse<String>> f : all) {
+            HttpResponse<String> r = f.get();
+            if (r.statusCode() == 201) {
+                created++;
+            } else {
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
+                assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(
+                        c -> assertThat(c).startsWith("application/problem+json"));
+            }
+        }
+        assertThat(created).isEqualTo(1);
+        // the winner's clients survived the losers' compensation
+        String id = asPlatformAdmin().get("/api/v1/tenants").then().statusCode(200).extract().jsonPath()
+                .getString("find { it.slug == '" + slug + "' }.id");
+        assertThat(id).isNotNull();
+        for (String client : List.of("tenant-" + slug + "-integrator", "tenant-" + slug + "-admin")) {
+            List<?> found = asRealmManager().queryParam("clientId", client).get(TestTenants.adminUrl() + "/clients")
+                    .then().statusCode(200).extract().as(List.class);
+            assertThat(found).as(client).hasSize(1);
+        }
+    }
+
+    /**
+     * The tenant-admin client's rotation fails (the client is gone from Keycloak): the integrator's new secret is
+     * still returned and works, the failure is named; the old behaviour answered 502 and lost that secret.
+     */
+    @Test
+    void aFailedRotationOfOneClientStillReturnsTheOtherClientsNewSecret() {
+        Tenant t = TestTenants.onboard("rotfail");
+        String adminClient = "tenant-" + t.slug() + "-admin";
+        String internal = asRealmManager().queryParam("clientId", adminClient).get(TestTenants.adminUrl() + "/clients")
+                .then().statusCode(200).extract().path("[0].id");
+        asRealmManager().delete(TestTenants.adminUrl() + "/clients/" + internal).then().statusCode(204);
+
+        var r = asPlatformAdmin().post("/api/v1/tenants/" + t.id() + "/credentials").then().statusCode(200)
+                .body("integrator.rotationError", org.hamcrest.Matchers.nullValue())
+                .body("tenantAdmin.clientSecret", org.hamcrest.Matchers.nullValue())
+                .body("tenantAdmin.rotationError", notNullValue()).extract();
+        String fresh = r.path("integrator.clientSecret");
+        assertThat(fresh).isNotBlank().isNotEqualTo(t.integratorSecret());
+        TestTenants.tokenResponse(t.integratorId(), t.integratorSecret()).then().statusCode(401);
+        TestTenants.tokenResponse(t.integratorId(), fresh).then().statusCode(200);
+    }
+
     @Test
     void aKeycloakFailureMidOnboardingLeavesNothingBehind() {
         String slug = TestTenants.slug("half");
@@ -81,8 +149,9 @@ class TenantLifecycleTest {
         asRealmManager().body(Map.of("clientId", "tenant-" + slug + "-admin", "publicClient", false))
                 .post(TestTenants.adminUrl() + "/clients").then().statusCode(201);
 
+        // the client id is taken: a conflict (409), and the client made before it is removed again
         asPlatformAdmin().body(Map.of("name", "Half", "slug", slug)).post("/api/v1/tenants")
-                .then().statusCode(502).contentType("application/problem+json").body("detail", notNullValue());
+                .then().statusCode(409).contentType("application/problem+json").body("detail", notNullValue());
 
         List<?> integrators = asRealmManager().queryParam("clientId", "tenant-" + slug + "-integrator")
                 .get(TestTenants.adminUrl() + "/clients").then().statusCode(200).extract().as(List.class);

@@ -17,6 +17,27 @@ public interface BallastConfig {
     /** Outbox relay. */
     Outbox outbox();
 
+    /** How long published outbox rows and idempotency records are kept. */
+    Retention retention();
+
+    /** Retention of rows that only grow (messaging.Retention). */
+    interface Retention {
+        /** How long an outbox row is kept after it was published (then deleted). */
+        @WithDefault("P7D")
+        Duration publishedOutbox();
+
+        /**
+         * How long an Idempotency-Key's stored answer is kept; a retry after that runs as a new request (an
+         * externalRef still prevents a second booking of a deposit or withdrawal).
+         */
+        @WithDefault("P1D")
+        Duration idempotencyRecords();
+
+        /** Rows deleted per statement (short transactions, no long lock). */
+        @WithDefault("5000")
+        int batchSize();
+    }
+
     /** How the service reaches Keycloak's admin API. */
     interface Keycloak {
         /** Base URL, e.g. {@code http://127.0.0.1:8180} (no trailing slash). */

@@ -33,6 +33,11 @@ public class LedgerEntry {
     public BigDecimal balanceAfter;
     /** Free text from the integrator (e.g. a transaction hash), may be null. */
     public String reference;
+    /**
+     * The integrator's identifier of a deposit or withdrawal (for example a transaction hash), unique per tenant
+     * (column {@code external_ref}, V58); null when none was given.
+     */
+    public String externalRef;
     /** Booking time (UTC). */
     public OffsetDateTime createdAt;
 }

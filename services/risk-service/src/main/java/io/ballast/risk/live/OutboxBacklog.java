@@ -28,7 +28,8 @@ public class OutboxBacklog {
     public Uni<Void> count() {
         // platform work: the backlog of every tenant (docs/security.md "Row-level security")
         return RowSecurity.acrossTenants(pool,
-                        conn -> conn.query("select count(*) from outbox_event where published_at is null").execute())
+                        conn -> conn.query("select count(*) from outbox_event where published_at is null "
+                                + "and parked_at is null").execute())
                 .invoke(rows -> backlog.set(rows.iterator().next().getLong(0)))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }

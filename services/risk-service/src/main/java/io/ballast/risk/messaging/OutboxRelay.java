@@ -17,6 +17,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,10 +27,12 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Relays outbox rows to Kafka, each to the topic its row names (key = tenant id): every poll locks a batch of unpublished rows ({@code for update skip locked}, so
- * several instances can run), sends them (up to {@value #IN_FLIGHT} awaiting acknowledgement, in id order, through an
- * idempotent producer so that order holds per partition), waits for every acknowledgement, then marks the batch
- * published in the same transaction.
+ * Relays outbox rows to Kafka, each to the topic its row names (key = tenant id): one instance at a time (the holder
+ * of the advisory lock {@link #RELAY_LOCK}) reads a batch of unpublished rows in id order, sends them (up to
+ * {@value #IN_FLIGHT} awaiting acknowledgement, in id order, through an idempotent producer so that order holds per
+ * partition), waits for every acknowledgement, then marks the batch published in a short transaction. A row that
+ * can never be published is parked with its reason ({@code parked_at}, {@code parked_reason}, V60) and the rows
+ * behind it go on.
  *
  * <p>Exactly one message per row, also across a crash: before sending a batch the relay records its ids in
  * {@code outbox_attempt} on another connection (committed at once), and deletes them with the mark. A row that may
@@ -49,6 +52,12 @@ public class OutboxRelay {
 
     private final Pool pool;
     private final MutinyEmitter<String> emitter;
+    /**
+     * Key of the transaction-scoped PostgreSQL advisory lock the relaying instance holds during a pass ("outbox" in
+     * ASCII): one active relay at a time across instances.
+     */
+    public static final long RELAY_LOCK = 0x6f7574626f78L;
+
     /** Sends of one batch awaiting the broker's acknowledgement at once (below the emitter's buffer of 128). */
     static final int IN_FLIGHT = 64;
 
@@ -109,16 +118,33 @@ public class OutboxRelay {
                 });
     }
 
-    /** Publishes one batch; returns how many rows were published (sent now, or found already on their topic). */
+    /**
+     * Publishes one batch; returns how many rows left the queue (sent now, found already on their topic, or parked).
+     * Only the instance holding the transaction-scoped advisory lock {@link #RELAY_LOCK} relays (on a connection
+     * that holds nothing else: its transaction touches no row and takes no snapshot while the batch is out), so rows
+     * leave in id order, and a tenant's events in commit order, however many instances run; the others skip the
+     * pass. The rows are read, and marked afterwards, in short transactions of their own: no transaction that
+     * touched a row stays open while the broker acknowledges.
+     */
     public Uni<Integer> relayOnce() {
+        return pool.getConnection().flatMap(holder -> holder.begin()
+                .flatMap(tx -> holder.query("select pg_try_advisory_xact_lock(" + RELAY_LOCK + ") as locked")
+                        .execute()
+                        .flatMap(rows -> rows.iterator().next().getBoolean("locked") ? relayBatch()
+                                : Uni.createFrom().item(0))
+                        .eventually(() -> tx.rollback().onFailure().recoverWithNull()))
+                .eventually(() -> holder.close().onFailure().recoverWithNull()));
+    }
+
+    private Uni<Integer> relayBatch() {
         // platform work: the relay publishes every tenant's events (docs/security.md "Row-level security")
-        return suspectBound().flatMap(upTo -> RowSecurity.acrossTenants(pool, conn -> conn.preparedQuery(
+        return suspectBound().flatMap(upTo -> RowSecurity.queryAcrossTenants(pool,
                         "select id, topic, tenant_id, aggregate_type, aggregate_id, event_type, payload, created_at, "
                                 + "(id <= $2 or created_at < now() - make_interval(secs => $3) or exists (select 1 "
                                 + "from outbox_attempt a where a.outbox_id = outbox_event.id)) as suspect "
-                                + "from outbox_event where published_at is null order by id limit $1 "
-                                + "for update skip locked")
-                .execute(Tuple.of(batchSize, upTo, suspectAfterSeconds))
+                                + "from outbox_event where published_at is null and parked_at is null "
+                                + "order by id limit $1",
+                        Tuple.of(batchSize, upTo, suspectAfterSeconds)))
                 .flatMap(rows -> {
                     List<Row> batch = new ArrayList<>();
                     rows.forEach(batch::add);
@@ -126,7 +152,7 @@ public class OutboxRelay {
                         return Uni.createFrom().item(0);
                     }
                     Long[] ids = batch.stream().map(r -> r.getLong("id")).toArray(Long[]::new);
-                    // committed on another connection BEFORE anything is sent: survives this pass dying
+                    // committed BEFORE anything is sent: survives this pass dying
                     return pool.preparedQuery("insert into outbox_attempt (outbox_id) select unnest($1::bigint[]) "
                                     + "on conflict do nothing").execute(Tuple.of(ids))
                             .flatMap(marked -> alreadyOnTopic(batch))
@@ -135,21 +161,68 @@ public class OutboxRelay {
                                     // sent without waiting for each acknowledgement: the sends are issued in id
                                     // order and the idempotent producer keeps that order per partition, so a
                                     // tenant's events stay in order while a batch costs one round of acks
-                                    .onItem().transformToUni(this::send).merge(IN_FLIGHT)
-                                    .collect().last()
-                                    .invoke(x -> {
+                                    .onItem().transformToUni(this::sendOrPark).merge(IN_FLIGHT)
+                                    .filter(Optional::isPresent).map(Optional::get)
+                                    .collect().asList()
+                                    .invoke(parked -> {
                                         if (!found.isEmpty()) {
                                             LOG.infof("outbox: %d row(s) were already on their topic (sent before a "
                                                     + "restart or failed pass) and were not sent again", found.size());
                                         }
                                     }))
-                            .flatMap(x -> conn.preparedQuery(
-                                            "update outbox_event set published_at = now() where id = any($1)")
-                                    .execute(Tuple.of(ids)))
-                            .flatMap(x -> conn.preparedQuery("delete from outbox_attempt where outbox_id = any($1)")
-                                    .execute(Tuple.of(ids)))
+                            .flatMap(parked -> RowSecurity.acrossTenants(pool, conn -> park(conn, parked)
+                                    .flatMap(x -> conn.preparedQuery("update outbox_event set published_at = now() "
+                                            + "where id = any($1) and parked_at is null").execute(Tuple.of(ids)))
+                                    .flatMap(x -> conn.preparedQuery(
+                                            "delete from outbox_attempt where outbox_id = any($1)")
+                                            .execute(Tuple.of(ids)))))
                             .map(x -> batch.size());
-                })));
+                });
+    }
+
+    /** A row set aside: its id and why it cannot be published. */
+    private record Parked(long id, String reason) {
+    }
+
+    private Uni<Void> park(io.vertx.mutiny.sqlclient.SqlConnection conn, List<Parked> parked) {
+        if (parked.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        parked.forEach(p -> LOG.errorf("outbox: row %d cannot be published and is parked: %s", p.id(), p.reason()));
+        return conn.preparedQuery("update outbox_event o set parked_at = now(), parked_reason = p.reason "
+                        + "from unnest($1::bigint[], $2::text[]) as p(id, reason) where o.id = p.id")
+                .execute(Tuple.of(parked.stream().map(Parked::id).toArray(Long[]::new),
+                        parked.stream().map(Parked::reason).toArray(String[]::new)))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Sends a row; a row that can never be published (its payload is not JSON, the broker refuses its size or topic)
+     * comes back as parked with the reason instead of failing the batch. Any other failure (the broker is away)
+     * fails the pass, which is retried.
+     */
+    private Uni<Optional<Parked>> sendOrPark(Row row) {
+        long id = row.getLong("id");
+        return Uni.createFrom().item(() -> envelope(row)).flatMap(emitter::sendMessage)
+                .map(x -> Optional.<Parked>empty())
+                .onFailure(OutboxRelay::unpublishable).recoverWithItem(e -> Optional.of(new Parked(id,
+                        e.getClass().getSimpleName() + ": " + abbreviate(String.valueOf(e.getMessage())))));
+    }
+
+    private static boolean unpublishable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.vertx.core.json.DecodeException
+                    || t instanceof org.apache.kafka.common.errors.RecordTooLargeException
+                    || t instanceof org.apache.kafka.common.errors.InvalidTopicException
+                    || t instanceof org.apache.kafka.common.errors.SerializationException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 500 ? s.substring(0, 500) + "..." : s;
     }
 
     private Uni<Long> suspectBound() {
@@ -184,7 +257,7 @@ public class OutboxRelay {
                 .emitOn(back);
     }
 
-    private Uni<Void> send(Row row) {
+    private static Message<String> envelope(Row row) {
         String tenant = row.getUUID("tenant_id").toString();
         JsonObject envelope = new JsonObject()
                 .put("eventId", row.getLong("id"))
@@ -197,6 +270,6 @@ public class OutboxRelay {
         Message<String> message = Message.of(envelope.encode())
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(tenant)
                         .withTopic(row.getString("topic")).build());
-        return emitter.sendMessage(message);
+        return message;
     }
 }

@@ -103,6 +103,19 @@ public class AccountRepository implements PanacheRepositoryBase<Account, UUID> {
         return find("tenantId = ?1 order by createdAt, id", tenant.value()).range(offset, offset + limit - 1).list();
     }
 
+    /**
+     * A page of the tenant's accounts after a cursor, oldest first (index {@code account_page}, V61).
+     *
+     * @param tenant the tenant
+     * @param after  the last account of the previous page
+     * @param limit  the page size
+     * @return the accounts created after it (ties by id)
+     */
+    public Uni<List<Account>> pageAfter(TenantId tenant, Account after, int limit) {
+        return find("tenantId = ?1 and (createdAt > ?2 or (createdAt = ?2 and id > ?3)) order by createdAt, id",
+                tenant.value(), after.createdAt, after.id).range(0, limit - 1).list();
+    }
+
     /** Every account of the tenant that is not CLOSED, oldest first. */
     public Uni<List<Account>> open(TenantId tenant) {
         return list("tenantId = ?1 and status <> ?2 order by createdAt, id", tenant.value(),

@@ -52,12 +52,56 @@ public class LedgerRepository implements PanacheRepositoryBase<LedgerEntry, UUID
                 .map(rows -> rows.isEmpty() ? null : rows.get(0));
     }
 
+    /**
+     * Takes a transaction-scoped advisory lock on (tenant, external reference): a second transaction asking for the
+     * same pair waits until the first ends. Serialises concurrent first attempts of one deposit or withdrawal.
+     *
+     * @param tenant      the tenant
+     * @param externalRef the reference
+     * @return completes once the lock is held
+     */
+    public Uni<Void> lockExternalRef(TenantId tenant, String externalRef) {
+        return getSession().flatMap(s -> s.createNativeQuery(
+                        "select 1 from pg_advisory_xact_lock(hashtextextended(:k, 0))", Integer.class)
+                .setParameter("k", "ledger_entry.external_ref:" + tenant.value() + ":" + externalRef)
+                .getSingleResult()).replaceWithVoid();
+    }
+
+    /**
+     * The entry booked under an external reference, or null.
+     *
+     * @param tenant      the tenant
+     * @param externalRef the reference
+     * @return the entry or null
+     */
+    public Uni<LedgerEntry> findByExternalRef(TenantId tenant, String externalRef) {
+        return find("tenantId = ?1 and externalRef = ?2", tenant.value(), externalRef).firstResult();
+    }
+
     /** The account's balances (all assets). */
     public Uni<List<Balance>> balances(TenantId tenant, UUID accountId) {
         return getSession().flatMap(s -> s.createQuery(
                         "from Balance b where b.id.tenantId = :t and b.id.accountId = :a order by b.id.assetId",
                         Balance.class)
                 .setParameter("t", tenant.value()).setParameter("a", accountId).getResultList());
+    }
+
+    /**
+     * The account's ledger entries after a cursor entry, oldest first, one page (index {@code ledger_entry_page},
+     * V61); a cursor of another account (or tenant) is no cursor: null.
+     *
+     * @param tenant    the tenant
+     * @param accountId the account
+     * @param after     the id of the last entry of the previous page
+     * @param limit     the page size
+     * @return the entries, or null when {@code after} is not an entry of this account
+     */
+    public Uni<List<LedgerEntry>> entriesAfter(TenantId tenant, UUID accountId, UUID after, int limit) {
+        return find("tenantId = ?1 and accountId = ?2 and id = ?3", tenant.value(), accountId, after).firstResult()
+                .flatMap(cursor -> cursor == null ? Uni.createFrom().nullItem()
+                        : find("tenantId = ?1 and accountId = ?2 and (createdAt > ?3 or (createdAt = ?3 and id > ?4)) "
+                                + "order by createdAt, id", tenant.value(), accountId, cursor.createdAt, cursor.id)
+                                .range(0, limit - 1).list());
     }
 
     /** The account's ledger entries, oldest first, one page. */

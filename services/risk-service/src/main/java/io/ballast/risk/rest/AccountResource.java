@@ -5,7 +5,7 @@ import io.ballast.risk.domain.FieldError;
 import io.ballast.risk.rest.ApiModels.AccountChange;
 import io.ballast.risk.rest.ApiModels.AccountView;
 import io.ballast.risk.rest.ApiModels.LedgerEntryView;
-import io.ballast.risk.rest.ApiModels.Movement;
+import io.ballast.risk.rest.ApiModels.CollateralMovement;
 import io.ballast.risk.rest.ApiModels.NewAccount;
 import io.ballast.risk.rest.ApiModels.PositionChange;
 import io.ballast.risk.security.Roles;
@@ -82,14 +82,28 @@ public class AccountResource {
                 .map(Responses::of);
     }
 
-    /** A page of accounts. */
+    /**
+     * A page of accounts: after the cursor {@code after} (the id of the last account of the previous page; an index
+     * seek, however deep) or from {@code offset}.
+     */
     @GET
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
-    @Operation(summary = "List accounts, oldest first (tenant-admin, integrator, risk-committee, viewer)")
+    @Operation(summary = "List accounts, oldest first; page with after=<id of the last account> "
+            + "(tenant-admin, integrator, risk-committee, viewer)")
     public Uni<List<AccountView>> list(@QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
-            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
-        return access.require(identity).flatMap(t -> accounts.page(t, offset, limit))
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit,
+            @QueryParam("after") UUID after) {
+        if (after != null && offset != 0) {
+            return Uni.createFrom().failure(cursorAndOffset());
+        }
+        return access.require(identity).flatMap(t -> after == null ? accounts.page(t, offset, limit)
+                        : accounts.pageAfter(t, after, limit))
                 .map(all -> all.stream().map(AccountView::of).toList());
+    }
+
+    private static ApiException cursorAndOffset() {
+        return ApiException.badRequest("after and offset together", List.of(FieldError.of("after",
+                "page either with after (a cursor) or with offset, not both")));
     }
 
     /** One account. */
@@ -117,36 +131,52 @@ public class AccountResource {
                 .map(Responses::of);
     }
 
-    /** Deposits collateral. */
+    /**
+     * Deposits collateral. A deposit with an {@code externalRef} already booked answers that entry again (same
+     * content) or 409 (different content).
+     */
     @POST
     @Path("{id}/deposits")
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR})
-    @Operation(summary = "Deposit collateral (tenant-admin, integrator)")
+    @APIResponse(responseCode = "201", description = "the booked entry; for an externalRef already booked with the "
+            + "same content, the entry booked then",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = LedgerEntryView.class)))
+    @APIResponse(responseCode = "409", description = "the account is not ACTIVE, or the externalRef was already "
+            + "used for a different deposit or withdrawal; nothing changed",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
+    @Operation(summary = "Deposit collateral; a retry with the same externalRef answers the booked entry "
+            + "(tenant-admin, integrator)")
     public Uni<Response> deposit(@PathParam("id") UUID id, @HeaderParam("Idempotency-Key") String key,
-            @Valid @NotNull Movement body, @Context UriInfo uri) {
+            @Valid @NotNull CollateralMovement body, @Context UriInfo uri) {
         return access.require(identity).flatMap(t -> idempotency.execute(t, key, "POST", uri.getPath(), body, 201,
-                () -> ledger.deposit(t, id, body.asset(), body.amount(), body.reference()).map(LedgerEntryView::of)))
+                () -> ledger.deposit(t, id, body.asset(), body.amount(), body.reference(), body.externalRef())
+                        .map(LedgerEntryView::of)))
                 .map(Responses::of);
     }
 
     /**
      * Withdraws collateral; refused (409) if it would overdraw, or leave the cross pool's equity below its initial
-     * margin (with the figures).
+     * margin (with the figures). An {@code externalRef} already booked answers that entry again (same content) or
+     * 409 (different content).
      */
     @POST
     @Path("{id}/withdrawals")
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR})
+    @APIResponse(responseCode = "201", description = "the booked entry; for an externalRef already booked with the "
+            + "same content, the entry booked then",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = LedgerEntryView.class)))
     @APIResponse(responseCode = "409",
             description = "Insufficient Balance (the balance does not cover it), Insufficient Margin (the cross pool "
-            + "would end below its initial margin; the figures in margin), or the account is not ACTIVE; "
-            + "nothing changed",
+            + "would end below its initial margin; the figures in margin), the account is not ACTIVE, or the "
+            + "externalRef was already used for a different deposit or withdrawal; nothing changed",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
     @Operation(summary = "Withdraw collateral; 409 if it would overdraw or leave the cross pool below its initial "
             + "margin (tenant-admin, integrator)")
     public Uni<Response> withdraw(@PathParam("id") UUID id, @HeaderParam("Idempotency-Key") String key,
-            @Valid @NotNull Movement body, @Context UriInfo uri) {
+            @Valid @NotNull CollateralMovement body, @Context UriInfo uri) {
         return access.require(identity).flatMap(t -> idempotency.execute(t, key, "POST", uri.getPath(), body, 201,
-                () -> ledger.withdraw(t, id, body.asset(), body.amount(), body.reference()).map(LedgerEntryView::of)))
+                () -> ledger.withdraw(t, id, body.asset(), body.amount(), body.reference(), body.externalRef())
+                        .map(LedgerEntryView::of)))
                 .map(Responses::of);
     }
 
@@ -159,15 +189,20 @@ public class AccountResource {
         return access.require(identity).flatMap(t -> ledger.balances(t, id));
     }
 
-    /** The ledger, oldest first. */
+    /** The ledger, oldest first: after the cursor {@code after} (the id of the last entry) or from {@code offset}. */
     @GET
     @Path("{id}/ledger")
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
-    @Operation(summary = "Collateral ledger entries, oldest first (tenant-admin, integrator, risk-committee, viewer)")
+    @Operation(summary = "Collateral ledger entries, oldest first; page with after=<id of the last entry> "
+            + "(tenant-admin, integrator, risk-committee, viewer)")
     public Uni<List<LedgerEntryView>> entries(@PathParam("id") UUID id,
             @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
-            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
-        return access.require(identity).flatMap(t -> ledger.entries(t, id, offset, limit))
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit,
+            @QueryParam("after") UUID after) {
+        if (after != null && offset != 0) {
+            return Uni.createFrom().failure(cursorAndOffset());
+        }
+        return access.require(identity).flatMap(t -> ledger.entries(t, id, after, offset, limit))
                 .map(all -> all.stream().map(LedgerEntryView::of).toList());
     }
 

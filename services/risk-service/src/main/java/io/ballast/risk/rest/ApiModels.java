@@ -72,10 +72,16 @@ public final class ApiModels {
     /**
      * Client credentials for the client-credentials grant.
      *
-     * @param clientId     OAuth client id
-     * @param clientSecret its secret (shown once)
+     * @param clientId      OAuth client id
+     * @param clientSecret  its secret (shown once); null when a rotation of this client failed
+     * @param rotationError why the rotation of this client failed (retry the rotation), or null
      */
-    public record ClientCredentials(String clientId, String clientSecret) {
+    public record ClientCredentials(String clientId, String clientSecret, String rotationError) {
+
+        /** Credentials that were issued. */
+        public ClientCredentials(String clientId, String clientSecret) {
+            this(clientId, clientSecret, null);
+        }
     }
 
     /**
@@ -261,6 +267,24 @@ public final class ApiModels {
     }
 
     /**
+     * A deposit or withdrawal of the cross pool.
+     *
+     * @param asset       asset symbol
+     * @param amount      positive amount in asset units
+     * @param reference   optional free text
+     * @param externalRef optional identifier of the movement in the integrator's system (for example a transaction
+     *                    hash), 1 to 200 printable ASCII characters, unique per tenant across deposits and
+     *                    withdrawals: a retry with the same externalRef and the same content answers the booked
+     *                    entry again (nothing is booked twice), with different content a 409 problem
+     */
+    public record CollateralMovement(@NotBlank String asset,
+            @NotNull @Positive @Digits(integer = 20, fraction = 18) BigDecimal amount,
+            @Size(max = 200) String reference,
+            @Pattern(regexp = "[\\x21-\\x7E]{1,200}",
+                    message = "1 to 200 printable ASCII characters") String externalRef) {
+    }
+
+    /**
      * A ledger entry.
      *
      * @param id           entry id
@@ -273,9 +297,11 @@ public final class ApiModels {
      * @param reference    free text or null
      * @param createdAt    booking time
      * @param isolatedInstrument the instrument of the isolated pool the entry books; null for the cross pool
+     * @param externalRef  the integrator's identifier of a deposit or withdrawal, or null
      */
     public record LedgerEntryView(UUID id, UUID accountId, String asset, String kind, BigDecimal amount,
-            BigDecimal balanceAfter, String reference, OffsetDateTime createdAt, String isolatedInstrument) {
+            BigDecimal balanceAfter, String reference, OffsetDateTime createdAt, String isolatedInstrument,
+            String externalRef) {
         /**
          * The view of a booked entry.
          *
@@ -285,7 +311,7 @@ public final class ApiModels {
         public static LedgerEntryView of(LedgerService.Booked b) {
             var e = b.entry();
             return new LedgerEntryView(e.id, e.accountId, b.symbol(), e.kind.name(), e.amount, e.balanceAfter,
-                    e.reference, e.createdAt, b.instrument());
+                    e.reference, e.createdAt, b.instrument(), e.externalRef);
         }
     }
 

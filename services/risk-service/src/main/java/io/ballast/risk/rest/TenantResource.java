@@ -86,13 +86,18 @@ public class TenantResource {
         return tenants.setStatus(id, TenantStatus.ACTIVE).map(TenantView::of);
     }
 
-    /** Issues new secrets for both of the tenant's clients (the old ones stop working). */
+    /**
+     * Issues new secrets for both of the tenant's clients (the old ones stop working). When one client's rotation
+     * fails the answer is still 200 with the other's new secret, the failed one's {@code clientSecret} null and its
+     * {@code rotationError} set; 502 only when both fail.
+     */
     @POST
     @Path("{id}/credentials")
     @Operation(summary = "Rotate the secrets of a tenant's clients (platform-admin); returns them once")
     public Uni<TenantCredentials> rotate(@PathParam("id") UUID id) {
         return tenants.rotateCredentials(id).map(r -> new TenantCredentials(TenantView.of(r.tenant()),
-                keycloak.tokenUrl(), new ClientCredentials(r.tenant().integratorClientId, r.integratorSecret()),
-                new ClientCredentials(r.tenant().adminClientId, r.adminSecret())));
+                keycloak.tokenUrl(),
+                new ClientCredentials(r.tenant().integratorClientId, r.integratorSecret(), r.integratorError()),
+                new ClientCredentials(r.tenant().adminClientId, r.adminSecret(), r.adminError())));
     }
 }

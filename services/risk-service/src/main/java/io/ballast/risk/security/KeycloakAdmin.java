@@ -131,7 +131,7 @@ public class KeycloakAdmin {
                 .sendJsonObject(client)
                 .map(r -> {
                     if (r.statusCode() == 409) {
-                        throw new IdentityProviderException("Keycloak client " + clientId + " already exists");
+                        throw new ClientExistsException("Keycloak client " + clientId + " already exists");
                     }
                     String location = expect(r, 201, "create client " + clientId).getHeader("Location");
                     return location.substring(location.lastIndexOf('/') + 1);
@@ -304,8 +304,16 @@ public class KeycloakAdmin {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
+    /** Keycloak already holds a client with the id asked for (its answer 409). */
+    public static final class ClientExistsException extends IdentityProviderException {
+        /** With a message naming the client. */
+        public ClientExistsException(String message) {
+            super(message);
+        }
+    }
+
     /** Keycloak refused or failed a call; the API reports it as 502. */
-    public static final class IdentityProviderException extends RuntimeException {
+    public static class IdentityProviderException extends RuntimeException {
         /** With a message naming the call and Keycloak's answer. */
         public IdentityProviderException(String message) {
             super(message);

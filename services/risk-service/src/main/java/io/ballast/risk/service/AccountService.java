@@ -56,6 +56,16 @@ public class AccountService {
         return accounts.page(tenant, offset, limit);
     }
 
+    /**
+     * The page of the tenant's accounts after the account {@code after} (a cursor: the id of the last account of the
+     * previous page); 400 naming {@code after} when the tenant has no such account.
+     */
+    public Uni<List<Account>> pageAfter(TenantId tenant, UUID after, int limit) {
+        return accounts.find(tenant, after).onItem().ifNull().failWith(() -> ApiException.badRequest(
+                        "unknown cursor", List.of(FieldError.of("after", "not an account of this tenant"))))
+                .flatMap(cursor -> accounts.pageAfter(tenant, cursor, limit));
+    }
+
     /** One account; 404 when unknown to this tenant. */
     public Uni<Account> get(TenantId tenant, UUID id) {
         return accounts.find(tenant, id).onItem().ifNull().failWith(() -> ApiException.notFound("account", id));

@@ -21,6 +21,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -85,14 +86,62 @@ public class LedgerService {
                 "unknown asset " + symbol, List.of(FieldError.of("asset", "unknown asset " + symbol))));
     }
 
-    /** Credits {@code amount} (positive) of an asset to an ACTIVE account. */
+    /**
+     * Credits {@code amount} (positive) of an asset to an ACTIVE account.
+     *
+     * @param tenant      the tenant
+     * @param accountId   the account
+     * @param symbol      the asset's symbol
+     * @param amount      positive amount, asset units
+     * @param reference   free text or null
+     * @param externalRef the integrator's identifier of the movement, unique per tenant, or null: when an entry with
+     *                    it exists, that entry is the answer if it has the same content, a 409 otherwise, and
+     *                    nothing is booked ({@link #booked})
+     * @return the booked entry
+     */
     @WithTransaction
-    public Uni<Booked> deposit(TenantId tenant, UUID accountId, String symbol, BigDecimal amount, String reference) {
-        return accounts.requireActive(tenant, accountId)
-                .flatMap(a -> requireAsset(tenant, symbol))
-                .flatMap(asset -> ledger.credit(tenant, accountId, asset.id, amount)
-                        .flatMap(after -> book(tenant, accountId, asset, LedgerEntryKind.DEPOSIT, amount, after,
-                                reference)));
+    public Uni<Booked> deposit(TenantId tenant, UUID accountId, String symbol, BigDecimal amount, String reference,
+            String externalRef) {
+        return booked(tenant, externalRef, accountId, LedgerEntryKind.DEPOSIT, symbol, amount, reference)
+                .onItem().ifNull().switchTo(() -> accounts.requireActive(tenant, accountId)
+                        .flatMap(a -> requireAsset(tenant, symbol))
+                        .flatMap(asset -> ledger.credit(tenant, accountId, asset.id, amount)
+                                .flatMap(after -> book(tenant, accountId, asset, LedgerEntryKind.DEPOSIT, amount,
+                                        after, reference, externalRef))));
+    }
+
+    /**
+     * The entry already booked under {@code externalRef}, or null when there is none (or no externalRef). Takes a
+     * transaction-scoped advisory lock on (tenant, externalRef) first, so two concurrent first attempts with one
+     * reference run one after the other: the second finds the first's entry once it commits. An entry of other
+     * content (account, kind, asset, amount, reference) is a 409 problem; the unique index on
+     * {@code (tenant_id, external_ref)} (V58) is the last line should the lock ever be bypassed.
+     */
+    private Uni<Booked> booked(TenantId tenant, String externalRef, UUID accountId, LedgerEntryKind kind,
+            String symbol, BigDecimal amount, String reference) {
+        if (externalRef == null) {
+            return Uni.createFrom().nullItem();
+        }
+        BigDecimal signed = kind == LedgerEntryKind.DEPOSIT ? amount : amount.negate();
+        return ledger.lockExternalRef(tenant, externalRef)
+                .flatMap(x -> ledger.findByExternalRef(tenant, externalRef))
+                .flatMap(e -> {
+                    if (e == null) {
+                        return Uni.createFrom().nullItem();
+                    }
+                    return assets.findBySymbol(tenant, symbol).flatMap(asset -> {
+                        boolean same = e.accountId.equals(accountId) && e.kind == kind && asset != null
+                                && asset.id.equals(e.assetId) && e.amount.compareTo(signed) == 0
+                                && Objects.equals(e.reference, reference);
+                        if (!same) {
+                            return Uni.createFrom().failure(new ApiException(409, "External Reference Used",
+                                    "externalRef " + externalRef + " already identifies " + e.kind + " entry " + e.id
+                                            + " of other content; nothing changed",
+                                    List.of(FieldError.of("externalRef", "already used for a different movement"))));
+                        }
+                        return Uni.createFrom().item(new Booked(e, symbol));
+                    });
+                });
     }
 
     /**
@@ -103,7 +152,13 @@ public class LedgerService {
      */
     @WithTransaction
     public Uni<Booked> withdraw(TenantId tenant, UUID accountId, String symbol, BigDecimal amount,
-            String reference) {
+            String reference, String externalRef) {
+        return booked(tenant, externalRef, accountId, LedgerEntryKind.WITHDRAWAL, symbol, amount, reference)
+                .onItem().ifNull().switchTo(() -> debit(tenant, accountId, symbol, amount, reference, externalRef));
+    }
+
+    private Uni<Booked> debit(TenantId tenant, UUID accountId, String symbol, BigDecimal amount, String reference,
+            String externalRef) {
         return accounts.requireActiveExclusive(tenant, accountId)
                 .flatMap(a -> requireAsset(tenant, symbol).call(asset -> guard.checkTransferOut(tenant, a,
                         MarginInputs.CROSS_POOL, asset, amount)))
@@ -116,19 +171,23 @@ public class LedgerService {
                                         List.of(FieldError.of("amount", "exceeds the available balance"))));
                             }
                             return book(tenant, accountId, asset, LedgerEntryKind.WITHDRAWAL, amount.negate(), after,
-                                    reference);
+                                    reference, externalRef);
                         }));
     }
 
     private Uni<Booked> book(TenantId tenant, UUID accountId, Asset asset, LedgerEntryKind kind, BigDecimal signed,
-            BigDecimal after, String reference) {
+            BigDecimal after, String reference, String externalRef) {
         LedgerEntry e = entry(tenant, accountId, null, asset, kind, signed, after, reference);
+        e.externalRef = externalRef;
         Map<String, Object> event = new HashMap<>();
         event.put("entryId", e.id);
         event.put("accountId", accountId);
         event.put("asset", asset.symbol);
         event.put("amount", signed.toPlainString());
         event.put("balanceAfter", after.toPlainString());
+        if (externalRef != null) {
+            event.put("externalRef", externalRef);
+        }
         String type = kind == LedgerEntryKind.DEPOSIT ? "CollateralDeposited" : "CollateralWithdrawn";
         return ledger.persist(e)
                 .call(x -> outbox.record(tenant, "account", accountId, type, event))
@@ -175,12 +234,19 @@ public class LedgerService {
                 }));
     }
 
-    /** A page of the account's ledger, oldest first; 404 when the account is unknown. */
-    public Uni<List<Booked>> entries(TenantId tenant, UUID accountId, int offset, int limit) {
+    /**
+     * A page of the account's ledger, oldest first: after the entry {@code after} (a cursor: the id of the last entry
+     * of the previous page; 400 naming {@code after} when it is not an entry of this account), or from
+     * {@code offset} when {@code after} is null; 404 when the account is unknown.
+     */
+    public Uni<List<Booked>> entries(TenantId tenant, UUID accountId, UUID after, int offset, int limit) {
+        Uni<List<LedgerEntry>> page = after == null ? ledger.entries(tenant, accountId, offset, limit)
+                : ledger.entriesAfter(tenant, accountId, after, limit).onItem().ifNull().failWith(() ->
+                        ApiException.badRequest("unknown cursor",
+                                List.of(FieldError.of("after", "not an entry of this account's ledger"))));
         return accounts.get(tenant, accountId)
                 .flatMap(a -> assets.listFor(tenant))
-                .flatMap(all -> instruments.listFor(tenant).flatMap(is -> ledger.entries(tenant, accountId, offset,
-                        limit).map(rows -> {
+                .flatMap(all -> instruments.listFor(tenant).flatMap(is -> page.map(rows -> {
                     Map<UUID, String> symbols = symbols(all);
                     Map<UUID, String> pools = new HashMap<>();
                     is.forEach(i -> pools.put(i.id, i.symbol));

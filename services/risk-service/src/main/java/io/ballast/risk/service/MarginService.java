@@ -22,6 +22,7 @@ import io.ballast.risk.live.LiveLoop;
 import io.ballast.risk.live.TenantBook;
 import io.ballast.risk.market.OracleStatusService;
 import io.ballast.risk.market.OracleStatusService.OracleView;
+import io.ballast.risk.tenancy.rls.RowSecurity;
 import io.ballast.risk.repository.AccountRepository;
 import io.ballast.risk.repository.AssetRepository;
 import io.ballast.risk.repository.InstrumentRepository;
@@ -187,9 +188,18 @@ public class MarginService {
         this.prices = prices;
     }
 
-    /** Reads everything margin needs, for one account (404 when unknown) or every open account (id null). */
-    @WithSession
+    /**
+     * Reads everything margin needs, for one account (404 when unknown) or every open account (id null), in one
+     * read-only REPEATABLE READ transaction ({@link RowSecurity#consistentRead}): balances, positions, isolated pools,
+     * parameters, settings and prices all come from one snapshot of the database, so a margin answer never mixes a
+     * half-applied write with the state before it. Called inside an open transaction (a withdrawal's margin check),
+     * it reads in that transaction.
+     */
     public Uni<Loaded> load(TenantId tenant, UUID accountId) {
+        return RowSecurity.consistentRead(tenant, () -> read(tenant, accountId));
+    }
+
+    private Uni<Loaded> read(TenantId tenant, UUID accountId) {
         Instant now = Instant.now();
         Uni<List<Account>> which = accountId == null ? accounts.open(tenant)
                 : accounts.find(tenant, accountId).onItem().ifNull().failWith(() -> ApiException.notFound("account",
@@ -209,13 +219,13 @@ public class MarginService {
 
     /**
      * The rows of one account (or all open accounts when null) from this instance's hot book when it owns the
-     * tenant and the book is caught up with the tenant's change events, from the database otherwise.
+     * tenant and the book is caught up with the tenant's change events, from the database otherwise. No session is
+     * held around it, so that a database read gets a transaction of its own ({@link #load}).
      *
      * @param tenant    the tenant
      * @param accountId the account, or null for every open account
      * @return the rows; {@link Loaded#from()} says where they came from
      */
-    @WithSession
     public Uni<Loaded> loadHotOrCold(TenantId tenant, UUID accountId) {
         return live.caughtUp(tenant).flatMap(book -> {
             Loaded l = book == null ? null : book.loaded(accountId);

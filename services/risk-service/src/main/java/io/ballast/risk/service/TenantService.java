@@ -42,13 +42,22 @@ public class TenantService {
     }
 
     /**
-     * Fresh secrets of a tenant's two clients.
+     * Fresh secrets of a tenant's two clients. The clients are rotated one after the other; when one rotation fails
+     * the other's new secret is still returned (it is the only copy: the old secret no longer works), with the
+     * failure's reason in place of the failed client's secret.
      *
      * @param tenant           the tenant
-     * @param integratorSecret new secret of the integrator client
-     * @param adminSecret      new secret of the tenant-admin client
+     * @param integratorSecret new secret of the integrator client, or null when its rotation failed
+     * @param adminSecret      new secret of the tenant-admin client, or null when its rotation failed
+     * @param integratorError  why the integrator's rotation failed (its old secret may or may not still work), or null
+     * @param adminError       why the tenant-admin's rotation failed, or null
      */
-    public record Rotated(Tenant tenant, String integratorSecret, String adminSecret) {
+    public record Rotated(Tenant tenant, String integratorSecret, String adminSecret, String integratorError,
+            String adminError) {
+    }
+
+    /** A rotation's outcome for one client: the new secret or why there is none. */
+    private record Attempt(String secret, Throwable failure) {
     }
 
     private final TenantRepository tenants;
@@ -70,6 +79,8 @@ public class TenantService {
     /**
      * Onboards a tenant: creates its integrator and tenant-admin clients in Keycloak (each stamping the tenant id
      * into its tokens), then its row and a {@code TenantOnboarded} event. Any failure undoes the steps before it.
+     * A client id Keycloak already holds (two onboardings of one slug racing, or a client left over) is a 409:
+     * Keycloak's unique client ids decide the race before either reaches the database.
      */
     public Uni<Onboarded> onboard(String name, String slug) {
         UUID id = UUID.randomUUID();
@@ -84,7 +95,8 @@ public class TenantService {
                             .flatMap(admin -> persist(id, name, slug, integrator, admin)
                                     .onFailure().call(e -> undo(integrator).call(() -> undo(admin)))
                                     .map(t -> new Onboarded(t, integrator, admin))));
-        });
+        }).onFailure(KeycloakAdmin.ClientExistsException.class).transform(e -> ApiException.conflict(
+                "a tenant with slug " + slug + " exists or is being onboarded (" + e.getMessage() + ")"));
     }
 
     private Uni<Void> undo(CreatedClient client) {
@@ -138,11 +150,33 @@ public class TenantService {
                 .invoke(t -> access.invalidate(id));
     }
 
-    /** Gives both of a tenant's clients new secrets (the old ones stop working) and returns them once. */
+    /**
+     * Gives both of a tenant's clients new secrets (the old ones stop working) and returns them once. Each client is
+     * rotated even when the other's rotation failed, and a secret that was rotated is always returned (see
+     * {@link Rotated}); only when both rotations fail is the answer a failure (the first one's).
+     */
     public Uni<Rotated> rotateCredentials(UUID id) {
         return Panache.withSession(() -> get(id))
-                .flatMap(t -> keycloak.rotateSecret(t.integratorClientId)
-                        .flatMap(integrator -> keycloak.rotateSecret(t.adminClientId)
-                                .map(admin -> new Rotated(t, integrator, admin))));
+                .flatMap(t -> attempt(t.integratorClientId)
+                        .flatMap(integrator -> attempt(t.adminClientId).map(admin -> {
+                            if (integrator.failure() != null && admin.failure() != null) {
+                                throw integrator.failure() instanceof RuntimeException re ? re
+                                        : new IllegalStateException(integrator.failure());
+                            }
+                            return new Rotated(t, integrator.secret(), admin.secret(), reason(integrator),
+                                    reason(admin));
+                        })));
+    }
+
+    private Uni<Attempt> attempt(String clientId) {
+        return keycloak.rotateSecret(clientId).map(secret -> new Attempt(secret, null))
+                .onFailure().recoverWithItem(e -> {
+                    LOG.errorf(e, "rotating the secret of %s failed", clientId);
+                    return new Attempt(null, e);
+                });
+    }
+
+    private static String reason(Attempt a) {
+        return a.failure() == null ? null : "rotation failed: " + a.failure().getMessage();
     }
 }

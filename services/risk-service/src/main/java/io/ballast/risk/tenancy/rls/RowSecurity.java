@@ -110,6 +110,29 @@ public final class RowSecurity {
     }
 
     /**
+     * Runs Panache reads in one read-only REPEATABLE READ transaction bound to a tenant, so that every statement of
+     * the work sees the same snapshot of the database: a write committed while the work runs (a snapshot half-way
+     * through the reads, for example) is seen entirely or not at all. When a transaction is already open on the
+     * context (a write that reads margin inputs under its own locks), the work joins it and that transaction's
+     * isolation applies.
+     *
+     * @param tenant the tenant whose rows the work reads
+     * @param work   the reads
+     * @param <T>    the result type
+     * @return the work's result
+     */
+    public static <T> Uni<T> consistentRead(TenantId tenant, java.util.function.Supplier<Uni<T>> work) {
+        return Panache.withSession(() -> Panache.getSession().chain(session -> {
+            if (session.currentTransaction() != null) {
+                return transaction(tenant, work);
+            }
+            return Panache.withTransaction(() -> session.createNativeQuery(
+                            "set transaction isolation level repeatable read, read only").executeUpdate()
+                    .chain(() -> bindTenant(tenant)).chain(() -> work.get()));
+        }));
+    }
+
+    /**
      * Binds the current Panache transaction to a tenant (once per transaction; a repeat for the same tenant costs
      * nothing). Must run inside {@code Panache.withTransaction}.
      *
