@@ -88,6 +88,9 @@ public final class KeycloakServer implements AutoCloseable {
         env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
         env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.put("JAVA_HOME", System.getProperty("java.home"));
+        // the same values as system properties too: the import's placeholder lookup reads both
+        env.put("JAVA_OPTS_APPEND", realmVariables().entrySet().stream().map(e -> "-D" + e.getKey() + "="
+                + e.getValue()).sorted().collect(java.util.stream.Collectors.joining(" ")));
         ChildProcess child = ChildProcess.start("keycloak", command, home, env, logFile);
         KeycloakServer server = new KeycloakServer(child, port);
         try {
