@@ -17,7 +17,9 @@
   }
 
   // Every array of objects with a "date" in the evidence is a time series: one line per numeric field; points whose
-  // "exception" is true are marked in red (margin under a policy that the realized move exceeded).
+  // "exception" is true are marked in red (margin under a policy that the realized move exceeded). Each chart's canvas
+  // id is "series-" and the series' path with dots as dashes (policyCoverage.series: series-policyCoverage-series,
+  // the recommending policy's maintenance fraction over time beside the static one in force).
   function evidenceCharts() {
     var source = document.getElementById('evidence');
     var target = document.getElementById('evidence-charts');
@@ -91,7 +93,11 @@
     function draw(title, rows) {
       var fields = Object.keys(rows[0]).filter(function (k) { return k !== 'date' && typeof rows[0][k] === 'number'; });
       if (!fields.length) { return; }
-      new Chart(figure(title), {
+      var caption = title === 'policyCoverage.series'
+        ? 'margin over time: maintenance fraction of the recommending policy (replayed day by day) and of the one in '
+          + 'force, realized move; exceptions in red'
+        : title;
+      new Chart(figure(caption, 'series-' + title.replace(/\./g, '-')), {
         type: 'line',
         data: {
           labels: rows.map(function (r) { return r.date; }),

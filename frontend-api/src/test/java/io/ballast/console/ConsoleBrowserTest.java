@@ -6,6 +6,7 @@ import io.ballast.console.support.Browser;
 import io.ballast.console.support.ConsoleServers;
 import io.ballast.console.support.ConsoleServersResource;
 import io.ballast.console.support.TenantFixture;
+import io.ballast.devstack.DemoSeeder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
@@ -41,6 +42,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserTest {
+
+    /** Days of real daily history the policy-replay tenant gets (deploy/demo-data, the most recent ones). */
+    private static final int HISTORY_DAYS = 400;
+    /** A token subject (Keycloak user or client id) as it must not appear where a person is named. */
+    private static final String UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
     private ConsoleServers servers;
     private TenantFixture tenantA;
@@ -277,16 +283,25 @@ class ConsoleBrowserTest {
                 return "EFFECTIVE".equals(d.findElement(By.id("proposal-status")).getText());
             });
             c.screenshot("proposal-effective");
+            // people by name, not token subject: the approvers' usernames, the proposing machine's client id
+            assertThat(c.driver().findElements(By.cssSelector("#votes td.voter"))).extracting(e -> e.getText())
+                    .containsExactly(alice, carol);
+            assertThat(c.driver().findElement(By.id("proposer")).getText()).isEqualTo(tenantA.adminId());
+            assertThat(c.driver().findElement(By.id("votes")).getText()).doesNotContainPattern(UUID_PATTERN);
 
             c.driver().get(servers.consoleUrl() + "/parameters?asset=BTC");
             String live = c.waitFor(By.id("live-parameters")).getText();
             assertThat(live).contains("6.00 %").contains("parameters v2");
             String history = c.driver().findElement(By.id("history")).getText();
             assertThat(history).contains("parameters ASSET v2").contains("PROPOSAL").contains("0.05 → 0.06")
-                    .contains("proposed by").contains("approved by");
+                    .contains("proposed by " + tenantA.adminId()).contains("approved by " + alice + ", " + carol);
             assertThat(c.driver().findElements(By.cssSelector("#history a[href='/proposals/" + proposal + "']")))
                     .isNotEmpty();
             c.screenshot("parameters-after-proposal", By.id("history"));
+            // the audit trail names the actor and its filter takes the name
+            c.driver().get(servers.consoleUrl() + "/audit?actor=" + carol);
+            assertThat(c.waitFor(By.id("audit")).findElements(By.cssSelector("td.actor")))
+                    .extracting(e -> e.getText()).containsExactly(carol + " (ballast-console)");
         }
 
         try (Browser b = new Browser()) {
@@ -388,6 +403,79 @@ class ConsoleBrowserTest {
                 assertThat(a.driver().findElements(By.id(form))).as(form).isEmpty();
             }
             assertThat(a.driver().findElements(By.cssSelector(".veto-form"))).isEmpty();
+        }
+    }
+
+    /**
+     * Issue 10's "margin over time under the static and recommended policies with exceptions marked": a tenant of
+     * its own gets the last {@value #HISTORY_DAYS} days of real BTC daily bars (deploy/demo-data, the slice and code
+     * {@code ./ballast run} seeds with) and one recommendation run. BTC's haircut in force is 0, so the recommended
+     * haircut is beyond the auto-apply bound and the run makes a proposal whose evidence carries the recommending
+     * policy replayed day by day ({@code policyCoverage.series}). The chart drawn in the browser is read back from
+     * its Chart.js instance: one point per replayed day, the recommended and the in-force maintenance fraction as
+     * lines, and exactly the days the service counted as exceptions marked.
+     */
+    @Test
+    @Order(9)
+    @SuppressWarnings("unchecked")
+    void aRecommendationsPolicyReplayIsDrawnAsMarginOverTimeWithItsExceptionsMarked() throws Exception {
+        TenantFixture c = TenantFixture.create(servers, "console-c");
+        var admin = servers.api(servers.clientToken(c.adminId(), c.adminSecret()));
+        admin.contentType("text/csv").body(DemoSeeder.history("BTC", HISTORY_DAYS))
+                .put("/api/v1/market/history/BTC").then().statusCode(200);
+        String run = admin.post("/api/v1/risk/recommendations/runs").then().statusCode(202).extract().path("id");
+        String status = "PENDING";
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while (!status.equals("SUCCEEDED") && !status.equals("FAILED") && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            status = servers.api(servers.clientToken(c.adminId(), c.adminSecret()))
+                    .get("/api/v1/risk/recommendations/runs/" + run).then().statusCode(200).extract().path("status");
+        }
+        assertThat(status).as("recommendation run " + run).isEqualTo("SUCCEEDED");
+        var reader = servers.api(servers.clientToken(c.adminId(), c.adminSecret()));
+        String proposal = reader.queryParam("status", "OPEN").get("/api/v1/governance/proposals").then()
+                .statusCode(200).extract().path("find { it.origin == 'RECOMMENDATION' }.id");
+        assertThat(proposal).as("the run's proposal").isNotNull();
+        var policy = servers.api(servers.clientToken(c.adminId(), c.adminSecret()))
+                .get("/api/v1/governance/proposals/" + proposal).then().statusCode(200).extract().jsonPath()
+                .setRootPath("evidence.policyCoverage");
+        List<String> dates = policy.getList("series.date", String.class);
+        List<Double> recommended = policy.getList("series.recommendedMmf", Double.class);
+        List<Boolean> exceptions = policy.getList("series.exception", Boolean.class);
+        assertThat(dates).hasSizeGreaterThan(50);
+        assertThat(exceptions).as("the replay counted exceptions to mark").contains(true);
+
+        String cora = servers.user("cora", c.id(), "risk-committee");
+        try (Browser b = new Browser()) {
+            b.signIn(servers.consoleUrl() + "/proposals/" + proposal, cora, ConsoleServers.PASSWORD);
+            var canvas = b.waitFor(By.id("series-policyCoverage-series"));
+            assertThat(b.driver().findElement(By.id("evidence-charts")).getText()).contains("margin over time");
+            Map<String, Object> chart = (Map<String, Object>) b.driver().executeScript("const c = Chart.getChart("
+                    + "arguments[0]); return {type: c.config.type, labels: c.data.labels, sets: c.data.datasets.map("
+                    + "d => ({label: d.label, data: d.data, radius: d.pointRadius}))};", canvas);
+            assertThat(chart.get("type")).isEqualTo("line");
+            assertThat((List<String>) chart.get("labels")).containsExactlyElementsOf(dates);
+            List<Map<String, Object>> sets = (List<Map<String, Object>>) chart.get("sets");
+            assertThat(sets).extracting(set -> set.get("label")).contains("recommendedMmf", "mmfInForce");
+            Map<String, Object> drawn = sets.stream().filter(set -> "recommendedMmf".equals(set.get("label")))
+                    .findFirst().orElseThrow();
+            List<Number> values = (List<Number>) drawn.get("data");
+            assertThat(values).hasSameSizeAs(recommended);
+            // RestAssured's JsonPath reads JSON numbers as float: equal to about 7 significant digits
+            for (int i = 0; i < values.size(); i++) {
+                assertThat(values.get(i).doubleValue()).as(dates.get(i)).isCloseTo(recommended.get(i),
+                        org.assertj.core.data.Offset.offset(1e-7));
+            }
+            List<Number> inForce = (List<Number>) sets.stream().filter(set -> "mmfInForce".equals(set.get("label")))
+                    .findFirst().orElseThrow().get("data");
+            assertThat(inForce).as("the static policy: BTC's MM in force").allSatisfy(v -> assertThat(
+                    v.doubleValue()).isCloseTo(0.05, org.assertj.core.data.Offset.offset(1e-9)));
+            List<Number> radius = (List<Number>) drawn.get("radius");
+            for (int i = 0; i < radius.size(); i++) {
+                assertThat(radius.get(i).intValue() > 0).as("marked on " + dates.get(i))
+                        .isEqualTo(exceptions.get(i));
+            }
+            b.screenshot("policy-replay", By.id("series-policyCoverage-series"));
         }
     }
 

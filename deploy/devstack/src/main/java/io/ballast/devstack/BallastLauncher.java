@@ -215,8 +215,8 @@ public final class BallastLauncher {
             progress("console: NOT STARTED, not built (./mvnw -pl frontend-api -am install -DskipTests)");
             return null;
         }
-        int port = Integer.parseInt(System.getenv().getOrDefault("BALLAST_CONSOLE_PORT", "8081"));
-        String consoleUrl = "http://" + Ports.LOOPBACK + ":" + port;
+        int port = KeycloakServer.consolePort();
+        String consoleUrl = KeycloakServer.consoleUrl();
         if (!Ports.isFree(port)) {
             progress("console: NOT STARTED, port " + port + " is in use (set BALLAST_CONSOLE_PORT)");
             return null;
@@ -226,7 +226,9 @@ public final class BallastLauncher {
                 "-Dquarkus.oidc.auth-server-url=" + stack.keycloak().realmUrl(),
                 "-Dquarkus.rest-client.risk.url=" + apiUrl,
                 "-Dkafka.bootstrap.servers=" + stack.kafka().bootstrapServers(),
-                "-Dquarkus.http.host=" + Ports.LOOPBACK, "-Dquarkus.http.port=" + port));
+                "-Dquarkus.http.host=" + Ports.LOOPBACK, "-Dquarkus.http.port=" + port,
+                // the packaged console runs its production profile, which has no secret: the development one
+                "-Dquarkus.oidc.credentials.secret=" + DevStack.CONSOLE_CLIENT_SECRET));
         // the broker requires SASL: the console reads ballast.margin-events as the service's broker user
         KafkaUser.SERVICE.saslClientConfig().forEach((key, value) -> command.add("-Dkafka." + key + "=" + value));
         command.addAll(List.of("-jar", consoleJar.toString()));

@@ -240,9 +240,22 @@ public final class DemoSeeder {
 
     /** The last {@link #HISTORY_DAYS} rows of deploy/demo-data/{symbol}_1d.csv, as CSV with its header. */
     static String history(String symbol) throws IOException {
+        return history(symbol, HISTORY_DAYS);
+    }
+
+    /**
+     * The last rows of deploy/demo-data/{symbol}_1d.csv (real Binance spot daily bars, see its PROVENANCE.md), as
+     * the CSV body of {@code PUT /api/v1/market/history/{symbol}} with its header; also used by the console tests.
+     *
+     * @param symbol BTC or ETH
+     * @param days   how many of the most recent days (all there are when fewer)
+     * @return the CSV text
+     * @throws IOException when the file cannot be read
+     */
+    public static String history(String symbol, int days) throws IOException {
         List<String> lines = java.nio.file.Files.readAllLines(ProjectRoot.locate().resolve("deploy/demo-data")
                 .resolve(symbol + "_1d.csv"));
-        List<String> rows = lines.subList(Math.max(1, lines.size() - HISTORY_DAYS), lines.size());
+        List<String> rows = lines.subList(Math.max(1, lines.size() - days), lines.size());
         return lines.get(0) + "\n" + String.join("\n", rows) + "\n";
     }
 

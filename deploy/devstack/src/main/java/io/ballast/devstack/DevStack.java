@@ -18,12 +18,16 @@ public final class DevStack implements AutoCloseable {
 
     /** Client id of the operator client (realm role {@code platform-admin}). */
     public static final String PLATFORM_ADMIN_CLIENT_ID = "ballast-platform-admin";
-    /** Secret of {@link #PLATFORM_ADMIN_CLIENT_ID}, fixed by the realm file. Development only. */
+    /** Secret of {@link #PLATFORM_ADMIN_CLIENT_ID}, given to the realm import by {@link KeycloakServer}. Development only. */
     public static final String PLATFORM_ADMIN_CLIENT_SECRET = "ballast-platform-admin-secret";
     /** Client id the risk service uses against the Keycloak admin REST API. */
     public static final String SERVICE_CLIENT_ID = "ballast-service";
-    /** Secret of {@link #SERVICE_CLIENT_ID}, fixed by the realm file. Development only. */
+    /** Secret of {@link #SERVICE_CLIENT_ID}, given to the realm import by {@link KeycloakServer}. Development only. */
     public static final String SERVICE_CLIENT_SECRET = "ballast-service-secret";
+    /** Client id of the risk-committee console (browser login). */
+    public static final String CONSOLE_CLIENT_ID = "ballast-console";
+    /** Secret of {@link #CONSOLE_CLIENT_ID}, given to the realm import by {@link KeycloakServer}. Development only. */
+    public static final String CONSOLE_CLIENT_SECRET = "ballast-console-secret";
 
     private final PostgresServer postgres;
     private final KafkaBroker kafka;

@@ -84,10 +84,13 @@ public final class KeycloakServer implements AutoCloseable {
                 "--http-host=" + Ports.LOOPBACK, "--http-port=" + port,
                 "--http-management-port=" + Ports.free(),
                 "--db=" + db, "--import-realm");
-        Map<String, String> env = Map.of(
-                "KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER,
-                "KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD,
-                "JAVA_HOME", System.getProperty("java.home"));
+        Map<String, String> env = new java.util.HashMap<>(realmVariables());
+        env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
+        env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        // the same values as system properties too: the import's placeholder lookup reads both
+        env.put("JAVA_OPTS_APPEND", realmVariables().entrySet().stream().map(e -> "-D" + e.getKey() + "="
+                + e.getValue()).sorted().collect(java.util.stream.Collectors.joining(" ")));
         ChildProcess child = ChildProcess.start("keycloak", command, home, env, logFile);
         KeycloakServer server = new KeycloakServer(child, port);
         try {
@@ -122,6 +125,38 @@ public final class KeycloakServer implements AutoCloseable {
                     + ": build deploy/devstack first (./mvnw -pl deploy/devstack -am install -DskipTests)");
         }
         return dist;
+    }
+
+    /**
+     * The environment the realm file's placeholders read at import (Keycloak resolves {@code ${VAR}} in an imported
+     * realm from the environment): the development secrets of the three confidential clients and the console's base
+     * URL. The committed realm file holds no secret and no port; production supplies the same variables
+     * (docs/security.md "Secrets").
+     *
+     * @return {@code BALLAST_PLATFORM_ADMIN_CLIENT_SECRET}, {@code BALLAST_SERVICE_CLIENT_SECRET},
+     *     {@code BALLAST_CONSOLE_CLIENT_SECRET} and {@code BALLAST_CONSOLE_URL} ({@link #consoleUrl()})
+     */
+    static Map<String, String> realmVariables() {
+        return Map.of("BALLAST_PLATFORM_ADMIN_CLIENT_SECRET", DevStack.PLATFORM_ADMIN_CLIENT_SECRET,
+                "BALLAST_SERVICE_CLIENT_SECRET", DevStack.SERVICE_CLIENT_SECRET,
+                "BALLAST_CONSOLE_CLIENT_SECRET", DevStack.CONSOLE_CLIENT_SECRET,
+                "BALLAST_CONSOLE_URL", consoleUrl());
+    }
+
+    /**
+     * The console's base URL as {@code ./ballast run} serves it: {@code http://127.0.0.1:<BALLAST_CONSOLE_PORT>}
+     * (8081 unless that variable is set). Its {@code /callback} is the console client's only redirect URI in the
+     * imported realm; a test console on a random port registers its own exact URIs through the admin API.
+     *
+     * @return the URL, without a trailing slash
+     */
+    public static String consoleUrl() {
+        return "http://" + Ports.LOOPBACK + ":" + consolePort();
+    }
+
+    /** @return {@code BALLAST_CONSOLE_PORT} from the environment, else 8081 */
+    public static int consolePort() {
+        return Integer.parseInt(System.getenv().getOrDefault("BALLAST_CONSOLE_PORT", "8081"));
     }
 
     /** Puts the realm file where {@code --import-realm} reads it ({@code data/import}), atomically. */

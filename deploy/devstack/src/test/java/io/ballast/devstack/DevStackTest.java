@@ -160,14 +160,42 @@ class DevStackTest {
     }
 
     /**
-     * Keycloak has no port wildcard; a loopback redirect URI registered without a port ({@code http://localhost/*})
-     * accepts any port (RFC 8252 section 7.3), which is what the console's development servers need.
+     * The console client accepts exactly its callback under the console URL of {@code ./ballast run} (issue 11: no
+     * wildcard, no port-less loopback entry that matches any port): another path, another port or another host is
+     * refused by Keycloak before any login page.
      */
     @Test
-    void consoleAcceptsLoopbackRedirectsOnAnyPortAndRejectsOtherHosts() throws Exception {
-        assertThat(authorize("http://localhost:5173/callback")).isEqualTo(200);
-        assertThat(authorize("http://127.0.0.1:8081/callback")).isEqualTo(200);
-        assertThat(authorize("http://evil.example:5173/callback")).isEqualTo(400);
+    void consoleAcceptsOnlyItsExactCallback() throws Exception {
+        assertThat(authorize(KeycloakServer.consoleUrl() + "/callback")).isEqualTo(200);
+        assertThat(authorize(KeycloakServer.consoleUrl() + "/dashboard")).isEqualTo(400);
+        assertThat(authorize(KeycloakServer.consoleUrl() + "/callback/../admin")).isEqualTo(400);
+        assertThat(authorize("http://localhost:5173/callback")).isEqualTo(400);
+        assertThat(authorize("http://127.0.0.1:5173/callback")).isEqualTo(400);
+        assertThat(authorize("http://evil.example:8081/callback")).isEqualTo(400);
+    }
+
+    /**
+     * The committed realm file holds no client secret (each is a placeholder the import fills from the environment)
+     * and no wildcard or port-less redirect URI; the imported realm got the development secrets from the devstack
+     * (the platform admin's client-credentials token in {@link #platformAdminTokenCarriesThePlatformAdminRealmRole}
+     * proves it).
+     */
+    @Test
+    void theCommittedRealmFileHoldsNoSecretAndNoWildcardRedirect() throws Exception {
+        JsonNode realm = new ObjectMapper().readTree(
+                ProjectRoot.locate().resolve("deploy/keycloak/ballast-realm.json").toFile());
+        for (JsonNode client : realm.path("clients")) {
+            if (client.has("secret")) {
+                assertThat(client.path("secret").asText()).as(client.path("clientId").asText())
+                        .matches("\\$\\{BALLAST_[A-Z_]+_CLIENT_SECRET}");
+            }
+            for (JsonNode uri : client.path("redirectUris")) {
+                assertThat(uri.asText()).as(client.path("clientId").asText()).doesNotContain("*")
+                        .startsWith("${BALLAST_CONSOLE_URL}/");
+            }
+            assertThat(client.path("attributes").path("post.logout.redirect.uris").asText(""))
+                    .doesNotContain("*").isNotEqualTo("+");
+        }
     }
 
     private static int authorize(String redirectUri) throws Exception {

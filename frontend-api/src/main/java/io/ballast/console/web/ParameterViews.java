@@ -93,7 +93,8 @@ public class ParameterViews {
      * @param asset asset symbol, or null for the tenant-wide settings
      * @return {@code {error, entries: [{effectiveFrom, kind, scope, version, source, actor, proposalId, first,
      *     changes: [{name, before, after}], proposer, approvers}]}}; a version written by a proposal names its
-     *     proposer and the members who approved it (token subjects), read from the proposal
+     *     proposer and the members who approved it by name (preferred_username or client id; the token subject
+     *     for rows written before names were recorded), read from the proposal
      */
     public Map<String, Object> history(String asset) {
         ServiceAnswer answer = governance.parameterHistory(asset);
@@ -106,11 +107,11 @@ public class ParameterViews {
             if (id != null) {
                 ServiceAnswer proposal = proposals.computeIfAbsent(id, governance::proposal);
                 if (proposal.ok()) {
-                    entry.put("proposer", proposal.body().path("proposer").asText(null));
+                    entry.put("proposer", nameOf(proposal.body(), "proposerName", "proposer"));
                     List<String> approvers = new ArrayList<>();
                     proposal.body().path("votes").forEach(v -> {
                         if ("APPROVE".equals(v.path("vote").asText())) {
-                            approvers.add(v.path("voter").asText());
+                            approvers.add(nameOf(v, "voterName", "voter"));
                         }
                     });
                     entry.put("approvers", approvers);
@@ -149,7 +150,7 @@ public class ParameterViews {
             entry.put("scope", v.path("scope").asText());
             entry.put("version", v.path("version").asInt());
             entry.put("source", v.path("source").asText("—"));
-            entry.put("actor", v.path("actor").asText("—"));
+            entry.put("actor", nameOf(v, "actorName", "actor"));
             entry.put("proposalId", v.hasNonNull("proposalId") ? v.get("proposalId").asText() : null);
             entry.put("first", before == null);
             entry.put("changes", changes);
@@ -158,6 +159,22 @@ public class ParameterViews {
         entries.sort((a, b) -> ((String) a.get("effectiveFrom")).compareTo((String) b.get("effectiveFrom")));
         Collections.reverse(entries);
         return entries;
+    }
+
+    /**
+     * Who acted, as shown to people: the name the service recorded (preferred_username, a machine's client id,
+     * {@code model <version>}), else the token subject (rows written before names were recorded), else a dash.
+     *
+     * @param node    a JSON object of the service
+     * @param name    the field holding the name
+     * @param subject the field holding the token subject
+     * @return the text to show
+     */
+    static String nameOf(JsonNode node, String name, String subject) {
+        if (node.hasNonNull(name) && !node.get(name).asText().isBlank()) {
+            return node.get(name).asText();
+        }
+        return node.path(subject).asText("—");
     }
 
     /** A value as shown: numbers without trailing zeros ({@code 0.0500} is {@code 0.05}), null as null. */

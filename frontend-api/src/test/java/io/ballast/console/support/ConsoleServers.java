@@ -138,7 +138,8 @@ public final class ConsoleServers {
     }
 
     /**
-     * Registers this run's console redirect URI on the {@code ballast-console} client and lets users carry the
+     * Registers this run's console callback and post-logout URIs (exact, on its random port) on the {@code
+     * ballast-console} client, in place of the realm file's {@code ./ballast run} ones, and lets users carry the
      * {@code tenant_id} attribute (Keycloak 26's user profile refuses unmanaged attributes by default).
      */
     private void prepareRealm() {
@@ -153,9 +154,11 @@ public final class ConsoleServers {
                 .then().statusCode(200).extract().path("[0].id");
         Map<String, Object> client = masterAdmin().get(realm + "/clients/" + clientUuid).then().statusCode(200)
                 .extract().as(Map.class);
-        List<String> redirects = new ArrayList<>((List<String>) client.get("redirectUris"));
-        redirects.add(consoleUrl() + "/*");
-        client.put("redirectUris", redirects);
+        client.put("redirectUris", List.of(consoleUrl() + "/callback"));
+        client.put("webOrigins", List.of(consoleUrl()));
+        Map<String, Object> attributes = new java.util.HashMap<>((Map<String, Object>) client.get("attributes"));
+        attributes.put("post.logout.redirect.uris", consoleUrl() + "/signed-out");
+        client.put("attributes", attributes);
         masterAdmin().body(client).put(realm + "/clients/" + clientUuid).then().statusCode(204);
     }
 

@@ -37,4 +37,18 @@ class ParameterViewsTest {
         assertThat(v1.get("proposalId")).isNull();
         assertThat((List<?>) v1.get("changes")).hasSize(2);
     }
+
+    @Test
+    void aVersionIsAttributedByNameAndFallsBackToTheSubjectForOlderRows() throws Exception {
+        List<Map<String, Object>> timeline = ParameterViews.timeline(JSON.readTree("""
+                [{"kind": "parameters", "scope": "ASSET", "version": 1, "effectiveFrom": "2026-01-01T00:00:00Z",
+                  "source": "MANUAL", "actor": "0b6f6c1e-5d1a-4b7e-9a77-3e0d4c2f1a10", "actorName": "acme-admin",
+                  "values": {"initialMarginFraction": 0.1}},
+                 {"kind": "parameters", "scope": "ASSET", "version": 2, "effectiveFrom": "2026-02-01T00:00:00Z",
+                  "source": "MANUAL", "actor": "5a8c2b9d-0000-4000-8000-000000000002", "actorName": null,
+                  "values": {"initialMarginFraction": 0.2}}]"""));
+
+        assertThat(timeline).extracting(e -> e.get("actor"))
+                .containsExactly("5a8c2b9d-0000-4000-8000-000000000002", "acme-admin");
+    }
 }

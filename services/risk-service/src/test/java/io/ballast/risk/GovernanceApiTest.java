@@ -2,6 +2,7 @@ package io.ballast.risk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
@@ -29,6 +30,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
@@ -202,6 +204,42 @@ class GovernanceApiTest {
         f.t().asAdmin().queryParam("action", "EFFECTIVE").get(GOV + "/audit").then().statusCode(200)
                 .body("proposalId", hasItem(id)).body("evidenceDigest", hasItem(effective.getString(
                         "evidenceDigest")));
+    }
+
+    @Test
+    void peopleAreNamedByUsernameAndMachinesByClientIdBesideTheirSubject() throws Exception {
+        Fixture f = fixture("gov-names");
+        String person = (f.t().slug() + "-risk-committee").toLowerCase(java.util.Locale.ROOT);
+        RequestSpecification personAsMember = TestTenants.user(f.t(), "risk-committee");
+        f.t().asAdmin().body(Map.of("timelock", "PT0S", "reason", "no veto window for the test"))
+                .put(GOV + "/policy").then().statusCode(200);
+        String id = propose(f.c1(), Map.of("maintenanceMarginFraction", 0.06));
+        personAsMember.body(Map.of("comment", "approved by a person")).post(GOV + "/proposals/" + id + "/approve")
+                .then().statusCode(200);
+        vote(f.c2(), id, "approve").then().statusCode(200).body("status", equalTo("APPROVED"));
+        JsonPath p = awaitStatus(f.t(), id, "EFFECTIVE");
+        // a service account is named by its client id, a person by preferred_username; the subject stays the id
+        assertThat(p.getString("proposerName")).isEqualTo(f.c1().clientId());
+        assertThat(p.getString("proposer")).isNotEqualTo(f.c1().clientId());
+        assertThat(p.getList("votes.voterName")).containsExactly(person, f.c2().clientId());
+        assertThat(p.getString("votes[0].voter")).isNotEqualTo(person).matches("[0-9a-f-]{36}");
+        assertThat(p.getString("closedByName")).isEqualTo("scheduler");
+        // the audit trail names the actor and filters on the name as on the subject
+        f.t().asAdmin().queryParam("actor", person).get(GOV + "/audit").then().statusCode(200)
+                .body("action", contains("APPROVED")).body("actorName", contains(person))
+                .body("proposalId", contains(id));
+        String subject = p.getString("votes[0].voter");
+        f.t().asAdmin().queryParam("actor", subject).get(GOV + "/audit").then().statusCode(200)
+                .body("actorName", contains(person));
+        assertThat(f.t().asAdmin().queryParam("format", "csv").queryParam("actor", person)
+                .get(GOV + "/audit/export").then().statusCode(200).extract().asString())
+                .startsWith("id,occurredAt,action,actorSubject,actorClient,actorName,").contains(",\"" + person + "\",");
+        // who changed what: the first version by the admin client, the proposal's version by the scheduler
+        f.t().asAdmin().queryParam("asset", "BTC").get(GOV + "/parameters/history").then().statusCode(200)
+                .body("find { it.kind == 'parameters' && it.version == 1 }.actorName", equalTo(f.t().adminId()))
+                .body("find { it.kind == 'parameters' && it.version == 2 }.actorName", equalTo("scheduler"));
+        f.t().asAdmin().body(Map.of("reason", "names")).post(GOV + "/freeze").then().statusCode(200)
+                .body("frozenByName", equalTo(f.t().adminId()));
     }
 
     @Test

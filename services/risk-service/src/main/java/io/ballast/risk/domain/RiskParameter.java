@@ -47,6 +47,8 @@ public class RiskParameter {
     public String source;
     /** Token subject of the writer, or {@code model:<version>}; null for rows written before issue 8. */
     public String actor;
+    /** Name shown for the writer ({@link io.ballast.risk.governance.domain.Actor#name()}), or null (older rows). */
+    public String actorName;
     /** The governance proposal that made it, or null. */
     public UUID proposalId;
 

@@ -87,6 +87,7 @@ public class RiskParameterService {
                     p.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
                     p.source = ParameterSource.MANUAL.name();
                     p.actor = actor.subject();
+                    p.actorName = actor.name();
                     return parameters.persist(p)
                             .call(r -> audit.append(tenant, AuditAction.MANUAL_PARAMETER_EDIT, actor,
                                     scope == RiskParameterScope.ASSET ? targetId : null, null, null,
@@ -96,7 +97,7 @@ public class RiskParameterService {
                             .call(r -> outbox.record(tenant, Topics.PARAMETERS, scope.name().toLowerCase(),
                                     targetId, "RiskParametersVersioned", Map.of("targetId", targetId, "version",
                                             r.version, "effectiveFrom", r.effectiveFrom.toString(), "parameters", set,
-                                            "actor", actor.subject())));
+                                            "actor", actor.subject(), "actorName", actor.name())));
                 });
     }
 

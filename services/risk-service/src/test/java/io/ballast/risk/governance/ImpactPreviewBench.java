@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ballast.risk.domain.RiskParameter;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.governance.domain.ParameterSource;
+import io.ballast.risk.governance.domain.Actor;
 import io.ballast.risk.governance.domain.RiskSettings;
 import io.ballast.risk.governance.domain.SettingsScope;
 import io.ballast.risk.governance.service.Evidence;
@@ -96,7 +97,7 @@ class ImpactPreviewBench {
         p.initialMarginFraction = new BigDecimal("0.15");
         p.maintenanceMarginFraction = new BigDecimal("0.08");
         RiskSettings s = base.settings().nextVersion(SettingsScope.ASSET, UUID.fromString(btc), 0,
-                OffsetDateTime.now(ZoneOffset.UTC), ParameterSource.PROPOSAL, "bench", null);
+                OffsetDateTime.now(ZoneOffset.UTC), ParameterSource.PROPOSAL, new Actor("bench", null, "bench"), null);
         s.scanRangeFraction = 0.2;
         long[] reads = new long[5];
         long[] previews = new long[5];

@@ -30,6 +30,8 @@ public class AuditEntry {
     public String actorSubject;
     /** Client id (azp) of the token, or null. */
     public String actorClient;
+    /** Name shown for the actor ({@link Actor#name()}); null for entries written before it was recorded. */
+    public String actorName;
     /** Asset concerned, or null. */
     public UUID assetId;
     /** Proposal concerned, or null. */

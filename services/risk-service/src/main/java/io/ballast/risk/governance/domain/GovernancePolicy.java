@@ -37,6 +37,8 @@ public class GovernancePolicy {
     public String frozenReason;
     /** Token subject of who froze them. */
     public String frozenBy;
+    /** Name shown for who froze them ({@link Actor#name()}), or null. */
+    public String frozenByName;
     /** When they were frozen. */
     public OffsetDateTime frozenAt;
     /** 1, 2, 3 ...: incremented by every policy change. */

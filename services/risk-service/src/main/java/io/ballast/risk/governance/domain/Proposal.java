@@ -36,6 +36,8 @@ public class Proposal {
     public String proposerSubject;
     /** Client id (azp) of the proposer. */
     public String proposerClient;
+    /** Name shown for the proposer ({@link Actor#name()}); null for proposals made before it was recorded. */
+    public String proposerName;
     /** The recommendation it came from, or null. */
     public UUID recommendationId;
     /** The forecasting model version behind it, or null. */
@@ -71,6 +73,8 @@ public class Proposal {
     public OffsetDateTime closedAt;
     /** Who closed it. */
     public String closedBy;
+    /** Name shown for who closed it ({@link Actor#name()}), or null. */
+    public String closedByName;
     /** The closing comment. */
     public String closedComment;
 }

@@ -152,6 +152,8 @@ public class RiskSettings {
     public ParameterSource source;
     /** Token subject of the writer, or {@code model:<version>} for an automatic change. */
     public String actor;
+    /** Name shown for the writer ({@link Actor#name()}), or null (rows written before it was recorded). */
+    public String actorName;
     /** The proposal that made it, or null. */
     public UUID proposalId;
     /** When the row was written (UTC). */
@@ -226,7 +228,8 @@ public class RiskSettings {
         s.minVolShockDown = min.volShockDown();
         s.maxVolShockDown = max.volShockDown();
         s.source = ParameterSource.ONBOARDING;
-        s.actor = "onboarding";
+        s.actor = Actor.ONBOARDING.subject();
+        s.actorName = Actor.ONBOARDING.name();
         s.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
         return s;
     }
@@ -239,12 +242,12 @@ public class RiskSettings {
      * @param version its version number
      * @param effectiveFrom when it takes effect
      * @param source who writes it
-     * @param actor token subject or model
+     * @param actor who writes it (subject and name are kept)
      * @param proposalId the proposal, or null
      * @return the copy
      */
     public RiskSettings nextVersion(SettingsScope scope, UUID targetId, int version, OffsetDateTime effectiveFrom,
-            ParameterSource source, String actor, UUID proposalId) {
+            ParameterSource source, Actor actor, UUID proposalId) {
         RiskSettings s = new RiskSettings();
         for (Setting x : Setting.values()) {
             x.set(s, x.get(this));
@@ -258,7 +261,8 @@ public class RiskSettings {
         s.version = version;
         s.effectiveFrom = effectiveFrom;
         s.source = source;
-        s.actor = actor;
+        s.actor = actor.subject();
+        s.actorName = actor.name();
         s.proposalId = proposalId;
         s.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
         return s;

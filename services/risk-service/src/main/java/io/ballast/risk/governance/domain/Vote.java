@@ -21,6 +21,8 @@ public class Vote {
     public String voterSubject;
     /** Client id (azp) of the member's token. */
     public String voterClient;
+    /** The member's name ({@link Actor#name()}: preferred_username); null for votes cast before it was recorded. */
+    public String voterName;
     /** APPROVE or REJECT. */
     public String vote;
     /** The member's comment. */

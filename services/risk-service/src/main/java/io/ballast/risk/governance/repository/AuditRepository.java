@@ -21,7 +21,7 @@ public class AuditRepository implements PanacheRepositoryBase<AuditEntry, Long> 
      * Filters of an audit query; null means any.
      *
      * @param action  one step type
-     * @param actor   token subject
+     * @param actor   token subject or name (preferred_username, client id, {@code model <version>})
      * @param assetId asset
      * @param from    at or after (inclusive)
      * @param to      before (exclusive)
@@ -34,7 +34,11 @@ public class AuditRepository implements PanacheRepositoryBase<AuditEntry, Long> 
         StringBuilder q = new StringBuilder("tenantId = ?1");
         List<Object> args = new ArrayList<>(List.of(tenant.value()));
         add(q, args, "action", f.action());
-        add(q, args, "actorSubject", f.actor());
+        if (f.actor() != null) {
+            args.add(f.actor());
+            q.append(" and (actorSubject = ?").append(args.size()).append(" or actorName = ?").append(args.size())
+                    .append(')');
+        }
         add(q, args, "assetId", f.assetId());
         if (f.from() != null) {
             args.add(f.from());

@@ -219,7 +219,8 @@ public class GovernanceResource {
     @GET
     @Path("audit")
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.RISK_COMMITTEE})
-    @Operation(summary = "Audit trail (tenant-admin, risk-committee); filters action, actor, asset, from, to")
+    @Operation(summary = "Audit trail (tenant-admin, risk-committee); filters action, actor (token subject or "
+            + "name), asset, from, to")
     public Uni<List<AuditTrail.Entry>> audit(@QueryParam("action") AuditAction action,
             @QueryParam("actor") String actor, @QueryParam("asset") String asset, @QueryParam("from") String from,
             @QueryParam("to") String to, @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,

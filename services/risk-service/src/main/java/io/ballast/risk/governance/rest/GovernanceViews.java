@@ -56,16 +56,18 @@ public final class GovernanceViews {
      * @param frozen            whether automatic adjustments are frozen
      * @param frozenReason      why, when frozen
      * @param frozenBy          who froze them (token subject)
+     * @param frozenByName      who froze them, by name (preferred_username or client id; null when not recorded)
      * @param frozenAt          when
      * @param updatedAt         last change
      */
     public record PolicyView(int version, int approvalsRequired, String proposalTtl, String timelock,
-            boolean frozen, String frozenReason, String frozenBy, OffsetDateTime frozenAt, OffsetDateTime updatedAt) {
+            boolean frozen, String frozenReason, String frozenBy, String frozenByName, OffsetDateTime frozenAt,
+            OffsetDateTime updatedAt) {
 
         static PolicyView of(GovernancePolicy p) {
             return new PolicyView(p.version, p.approvalsRequired, Duration.ofSeconds(p.proposalTtlSeconds).toString(),
                     Duration.ofSeconds(p.timelockSeconds).toString(), p.frozen, p.frozenReason, p.frozenBy,
-                    p.frozenAt, p.updatedAt);
+                    p.frozenByName, p.frozenAt, p.updatedAt);
         }
     }
 
@@ -141,13 +143,15 @@ public final class GovernanceViews {
      *
      * @param voter     token subject
      * @param client    client id (azp)
+     * @param voterName the member's name (preferred_username; null for votes cast before names were recorded)
      * @param vote      APPROVE or REJECT
      * @param comment   the member's comment
      * @param createdAt when
      */
-    public record VoteView(String voter, String client, String vote, String comment, OffsetDateTime createdAt) {
+    public record VoteView(String voter, String client, String voterName, String vote, String comment,
+            OffsetDateTime createdAt) {
         static VoteView of(Vote v) {
-            return new VoteView(v.voterSubject, v.voterClient, v.vote, v.comment, v.createdAt);
+            return new VoteView(v.voterSubject, v.voterClient, v.voterName, v.vote, v.comment, v.createdAt);
         }
     }
 
@@ -161,6 +165,8 @@ public final class GovernanceViews {
      * @param status            OPEN, APPROVED, REJECTED, EXPIRED, VETOED or EFFECTIVE
      * @param proposer          token subject ({@code model:<version>} for a recommendation)
      * @param proposerClient    client id
+     * @param proposerName      the proposer's name: preferred_username, a machine's client id, or {@code
+     *                          model <version>} (null for proposals made before names were recorded)
      * @param recommendationId  the recommendation, or null
      * @param modelVersion      the model version, or null
      * @param reason            the proposer's reason
@@ -173,25 +179,26 @@ public final class GovernanceViews {
      * @param approvedAt        when approved, or null
      * @param effectiveAt       end of the timelock, or null
      * @param closedAt          when closed, or null
-     * @param closedBy          who closed it
+     * @param closedBy          who closed it (token subject, or {@code scheduler})
+     * @param closedByName      who closed it, by name (null when not recorded)
      * @param closedComment     closing comment
      * @param evidenceDigest    SHA-256 of the evidence
      * @param evidence          the evidence (detail only; null in lists)
      * @param votes             votes (detail only; null in lists)
      */
     public record ProposalView(UUID id, ProposalKind kind, ProposalOrigin origin, UUID assetId, ProposalStatus status,
-            String proposer, String proposerClient, UUID recommendationId, String modelVersion, String reason,
+            String proposer, String proposerClient, String proposerName, UUID recommendationId, String modelVersion, String reason,
             JsonNode changes, JsonNode before, int approvals, int approvalsRequired, OffsetDateTime createdAt,
             OffsetDateTime expiresAt, OffsetDateTime approvedAt, OffsetDateTime effectiveAt,
-            OffsetDateTime closedAt, String closedBy, String closedComment, String evidenceDigest, JsonNode evidence,
+            OffsetDateTime closedAt, String closedBy, String closedByName, String closedComment, String evidenceDigest, JsonNode evidence,
             List<VoteView> votes) {
 
         static ProposalView of(Proposal p, List<Vote> votes) {
             return new ProposalView(p.id, p.kind, p.origin, p.assetId, p.status, p.proposerSubject, p.proposerClient,
-                    p.recommendationId, p.modelVersion, p.reason, named(tree(p.changes)), named(tree(p.before)),
-                    p.approvals,
+                    p.proposerName, p.recommendationId, p.modelVersion, p.reason, named(tree(p.changes)),
+                    named(tree(p.before)), p.approvals,
                     p.approvalsRequired, p.createdAt, p.expiresAt, p.approvedAt, p.effectiveAt, p.closedAt,
-                    p.closedBy, p.closedComment, p.evidenceDigest, votes == null ? null : tree(p.evidence),
+                    p.closedBy, p.closedByName, p.closedComment, p.evidenceDigest, votes == null ? null : tree(p.evidence),
                     votes == null ? null : votes.stream().map(VoteView::of).toList());
         }
     }
@@ -202,8 +209,8 @@ public final class GovernanceViews {
      * @param asset             asset symbol, or null
      * @param versions          versions in force ({@code parameters}: number; {@code settings}: scope and number)
      * @param values            every named value in force
-     * @param floorMode         anti-procyclicality floor mode (not movable by proposals)
-     * @param volShockDteScaled whether vol shocks are DTE-scaled (not movable by proposals)
+     * @param floorMode         anti-procyclicality floor mode
+     * @param volShockDteScaled whether vol shocks are DTE-scaled
      */
     public record InForceView(String asset, Map<String, Object> versions, Map<String, BigDecimal> values,
             String floorMode, Boolean volShockDteScaled) {
@@ -222,12 +229,14 @@ public final class GovernanceViews {
      * @param version       version number
      * @param effectiveFrom when it took (takes) effect
      * @param source        ONBOARDING, MANUAL, AUTO_APPLY, PROPOSAL (null for rows older than issue 8)
-     * @param actor         who wrote it
+     * @param actor         who wrote it (token subject, {@code model:<version>}, {@code scheduler}, {@code onboarding})
+     * @param actorName     who wrote it, by name (preferred_username, client id, {@code model <version>}; null for
+     *                      versions written before names were recorded)
      * @param proposalId    the proposal, or null
      * @param values        its values by name
      */
     public record VersionView(String kind, String scope, int version, OffsetDateTime effectiveFrom, String source,
-            String actor, UUID proposalId, Map<String, Object> values) {
+            String actor, String actorName, UUID proposalId, Map<String, Object> values) {
 
         static VersionView of(RiskParameter p) {
             Map<String, Object> v = new LinkedHashMap<>();
@@ -236,7 +245,7 @@ public final class GovernanceViews {
             v.put(LiveParameters.HAIRCUT, p.collateralHaircut);
             v.put(LiveParameters.LIQUIDATION_FEE, p.liquidationFeeFraction);
             return new VersionView("parameters", p.scope.name(), p.version, p.effectiveFrom, p.source, p.actor,
-                    p.proposalId, v);
+                    p.actorName, p.proposalId, v);
         }
 
         static VersionView of(RiskSettings s) {
@@ -247,7 +256,7 @@ public final class GovernanceViews {
             v.put("floorMode", s.floorMode.name());
             v.put("volShockDteScaled", s.volShockDteScaled);
             return new VersionView("settings", s.scope.name(), s.version, s.effectiveFrom, s.source.name(), s.actor,
-                    s.proposalId, v);
+                    s.actorName, s.proposalId, v);
         }
     }
 

@@ -37,6 +37,8 @@ public class AuditTrail {
      * @param action         step
      * @param actorSubject   token subject, {@code model:<version>} or {@code scheduler}
      * @param actorClient    client id (azp), or null
+     * @param actorName      the actor's name: preferred_username, a machine's client id, {@code model <version>},
+     *                       {@code scheduler}; null for entries written before names were recorded
      * @param assetId        asset, or null
      * @param proposalId     proposal, or null
      * @param before         values before (JSON), or null
@@ -45,22 +47,23 @@ public class AuditTrail {
      * @param evidenceDigest SHA-256 (hex) of the evidence, or null
      */
     public record Entry(long id, OffsetDateTime occurredAt, AuditAction action, String actorSubject,
-            String actorClient, UUID assetId, UUID proposalId, JsonNode before, JsonNode after, String reason,
+            String actorClient, String actorName, UUID assetId, UUID proposalId, JsonNode before, JsonNode after, String reason,
             String evidenceDigest) {
 
         static Entry of(AuditEntry e) {
-            return new Entry(e.id, e.occurredAt, e.action, e.actorSubject, e.actorClient, e.assetId, e.proposalId,
-                    tree(e.before), tree(e.after), e.reason, e.evidenceDigest);
+            return new Entry(e.id, e.occurredAt, e.action, e.actorSubject, e.actorClient, e.actorName, e.assetId,
+                    e.proposalId, tree(e.before), tree(e.after), e.reason, e.evidenceDigest);
         }
     }
 
     /** One CSV row: the entry with before and after as JSON text. */
     private record CsvRow(long id, OffsetDateTime occurredAt, AuditAction action, String actorSubject,
-            String actorClient, UUID assetId, UUID proposalId, String before, String after, String reason,
+            String actorClient, String actorName, UUID assetId, UUID proposalId, String before, String after, String reason,
             String evidenceDigest) {
 
         static CsvRow of(Entry e) {
-            return new CsvRow(e.id(), e.occurredAt(), e.action(), e.actorSubject(), e.actorClient(), e.assetId(),
+            return new CsvRow(e.id(), e.occurredAt(), e.action(), e.actorSubject(), e.actorClient(), e.actorName(),
+                    e.assetId(),
                     e.proposalId(), e.before() == null ? null : e.before().toString(),
                     e.after() == null ? null : e.after().toString(), e.reason(), e.evidenceDigest());
         }
@@ -69,8 +72,8 @@ public class AuditTrail {
     private static final CsvMapper CSV = CsvMapper.builder().findAndAddModules()
             .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
     private static final CsvSchema CSV_SCHEMA = CSV.schemaFor(CsvRow.class).withHeader()
-            .sortedBy("id", "occurredAt", "action", "actorSubject", "actorClient", "assetId", "proposalId", "before",
-                    "after", "reason", "evidenceDigest");
+            .sortedBy("id", "occurredAt", "action", "actorSubject", "actorClient", "actorName", "assetId",
+                    "proposalId", "before", "after", "reason", "evidenceDigest");
 
     private static final ObjectMapper READER = new ObjectMapper()
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
@@ -110,6 +113,7 @@ public class AuditTrail {
         e.action = action;
         e.actorSubject = actor.subject();
         e.actorClient = actor.client();
+        e.actorName = actor.name();
         e.assetId = assetId;
         e.proposalId = proposalId;
         e.before = before == null ? null : toJson(before);

@@ -172,7 +172,7 @@ public class GovernanceService {
         GovernancePolicy p = defaultPolicy(tenant);
         return policies.persist(p)
                 .flatMap(x -> live.writeDefaults(tenant))
-                .call(s -> audit.append(tenant, AuditAction.DEFAULTS_WRITTEN, new Actor("onboarding", null), null,
+                .call(s -> audit.append(tenant, AuditAction.DEFAULTS_WRITTEN, Actor.ONBOARDING, null,
                         null, null, Map.of("policy", policyView(p), "settingsVersion", s.version), "onboarding",
                         null))
                 .call(s -> outbox.record(tenant, Topics.PARAMETERS, "risk-settings", tenant.value(),
@@ -399,6 +399,7 @@ public class GovernanceService {
             p.status = ProposalStatus.OPEN;
             p.proposerSubject = actor.subject();
             p.proposerClient = actor.client();
+            p.proposerName = actor.name();
             p.recommendationId = recommendationId;
             p.modelVersion = modelVersion;
             p.reason = reason;
@@ -457,6 +458,7 @@ public class GovernanceService {
                         v.proposalId = id;
                         v.voterSubject = actor.subject();
                         v.voterClient = actor.client();
+                        v.voterName = actor.name();
                         v.vote = approve ? "APPROVE" : "REJECT";
                         v.comment = comment;
                         v.createdAt = now;
@@ -520,6 +522,7 @@ public class GovernanceService {
             p.frozen = frozen;
             p.frozenReason = frozen ? reason : null;
             p.frozenBy = frozen ? actor.subject() : null;
+            p.frozenByName = frozen ? actor.name() : null;
             p.frozenAt = frozen ? now : null;
             p.version++;
             p.updatedAt = now;
@@ -527,7 +530,8 @@ public class GovernanceService {
                             policyView(p), reason, null)
                     .call(x -> outbox.record(tenant, Topics.GOVERNANCE, "policy", tenant.value(),
                             frozen ? "AutomaticAdjustmentsFrozen" : "AutomaticAdjustmentsUnfrozen",
-                            Map.of("actor", actor.subject(), "reason", reason == null ? "" : reason,
+                            Map.of("actor", actor.subject(), "actorName", actor.name(),
+                                    "reason", reason == null ? "" : reason,
                                     "policyVersion", p.version)))
                     .replaceWith(p);
         });
@@ -594,7 +598,8 @@ public class GovernanceService {
         return audit.append(tenant, AuditAction.POLICY_CHANGED, actor, null, null, before, policyView(p), c.reason(),
                         null)
                 .call(x -> outbox.record(tenant, Topics.GOVERNANCE, "policy", tenant.value(), "PolicyChanged",
-                        Map.of("actor", actor.subject(), "before", before, "after", policyView(p))))
+                        Map.of("actor", actor.subject(), "actorName", actor.name(), "before", before, "after",
+                                policyView(p))))
                 .replaceWith(p);
     }
 
@@ -696,6 +701,7 @@ public class GovernanceService {
         p.status = status;
         p.closedAt = now;
         p.closedBy = actor.subject();
+        p.closedByName = actor.name();
         p.closedComment = comment;
     }
 
@@ -710,6 +716,7 @@ public class GovernanceService {
         payload.put("expiresAt", p.expiresAt.toString());
         payload.put("effectiveAt", p.effectiveAt == null ? null : p.effectiveAt.toString());
         payload.put("actor", actor.subject());
+        payload.put("actorName", actor.name());
         payload.put("comment", comment);
         payload.put("evidenceDigest", p.evidenceDigest);
         return outbox.record(tenant, Topics.GOVERNANCE, "proposal", p.id, type, payload);

@@ -219,6 +219,7 @@ public class LiveParameters {
                 payload.put("assetId", assetId);
                 payload.put("source", source);
                 payload.put("actor", actor.subject());
+                payload.put("actorName", actor.name());
                 payload.put("proposalId", proposalId);
                 payload.put("parametersVersion", p == null ? null : p.version);
                 payload.put("settingsVersion", s == null ? null : scope + " v" + s.version);
@@ -260,6 +261,7 @@ public class LiveParameters {
         p.createdAt = p.effectiveFrom;
         p.source = source.name();
         p.actor = actor.subject();
+        p.actorName = actor.name();
         p.proposalId = proposalId;
         p.parameters(); // validates the combination (RiskParameterSet rules)
         return p;
@@ -274,7 +276,7 @@ public class LiveParameters {
         SettingsScope scope = base.asset() == null ? SettingsScope.TENANT : SettingsScope.ASSET;
         UUID target = base.asset() == null ? base.settings().tenantId : base.asset().id;
         RiskSettings s = base.settings().nextVersion(scope, target, version, OffsetDateTime.now(ZoneOffset.UTC),
-                source, actor.subject(), proposalId);
+                source, actor, proposalId);
         change.forEach((k, v) -> {
             Setting x = Setting.byName(k);
             if (x != null) {
