@@ -34,6 +34,8 @@ class TenantBindingCoverageTest {
             "ProposalRepository.dueForUpdate",
             // called only from SettlementService.due, which is @CrossTenant (the settlement job's scan)
             "SettlementRepository.due",
+            // joins the caller's transaction: SettlementService.settle, bound to the instrument's tenant
+            "SettlementRepository.persistSettlement",
             // take the tenant as a UUID; called from OracleService.apply (@CrossTenant) or from tenant-bound
             // service methods (OracleConfigService, OracleStatusService), whose transaction they join
             "OracleRepository.versions", "OracleRepository.assetsOfActiveTenants",
