@@ -40,12 +40,12 @@ class LiveMarginKafkaTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private static JsonPath margin(Tenant t, String account, String query) {
+    static JsonPath margin(Tenant t, String account, String query) {
         return t.asIntegrator().get("/api/v1/accounts/" + account + "/margin" + query).then().statusCode(200)
                 .extract().jsonPath();
     }
 
-    private static JsonPath awaitHotMargin(Tenant t, String account, String status) throws Exception {
+    static JsonPath awaitHotMargin(Tenant t, String account, String status) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         JsonPath m = margin(t, account, "");
         while (System.nanoTime() < deadline && !("hot-book".equals(m.getString("answeredFrom"))
@@ -57,7 +57,7 @@ class LiveMarginKafkaTest {
     }
 
     /** The fixture's tenant and underlying; returns the account id. */
-    private static String fixture(Tenant t, String u) {
+    static String fixture(Tenant t, String u) {
         String usdt = TestTenants.asset(t, "USDT");
         String btc = TestTenants.asset(t, u);
         String perp = TestTenants.perpetual(t, u + "-PERP", u, "USDT");

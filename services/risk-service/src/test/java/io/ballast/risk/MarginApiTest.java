@@ -144,6 +144,29 @@ class MarginApiTest {
     }
 
     @Test
+    void whatIfWithoutLiquidationPricesGivesTheSameRequirements() {
+        Tenant t = fixture("mgn-whatif-fast");
+        String a = account(t, "0xWF", "CROSS", "10000", Map.of("BTC-PERP", "1"));
+        Map<String, Object> buy = Map.of("trades", List.of(Map.of("instrument", "BTC-PERP", "quantity", "0.5",
+                "price", "60000")));
+        String url = "/api/v1/accounts/" + a + "/margin/what-if";
+        JsonPath full = t.asIntegrator().body(buy).post(url).then().statusCode(200).extract().jsonPath();
+        JsonPath fast = t.asIntegrator().body(buy).queryParam("liquidationPrices", "false").post(url).then()
+                .statusCode(200).extract().jsonPath();
+        assertThat(full.getString("after.liquidationPrice.underlying")).isEqualTo("BTC");
+        assertThat(fast.getString("after.liquidationPrice")).isNull();
+        assertThat(fast.getString("before.liquidationPrice")).isNull();
+        for (String f : List.of("before.maintenanceMarginUsd", "after.maintenanceMarginUsd", "after.initialMarginUsd",
+                "after.equityUsd")) {
+            assertThat(fast.getDouble(f)).as(f).isCloseTo(full.getDouble(f), within(EPS));
+        }
+        assertThat(fast.getString("after.status")).isEqualTo(full.getString("after.status"));
+        assertThat(fast.getBoolean("acceptable")).isEqualTo(full.getBoolean("acceptable"));
+        t.asIntegrator().body(buy).queryParam("liquidationPrices", "maybe").post(url).then().statusCode(400)
+                .contentType("application/problem+json");
+    }
+
+    @Test
     void summaryCountsTheTenantsAccountsByStatusAndListsThoseItCannotPrice() {
         Tenant t = fixture("mgn-sum");
         String healthy = account(t, "0xOK", "CROSS", "10000", Map.of("BTC-PERP", "1"));

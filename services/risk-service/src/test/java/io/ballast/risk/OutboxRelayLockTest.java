@@ -2,15 +2,14 @@ package io.ballast.risk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ballast.devstack.PostgresServer;
 import io.ballast.risk.messaging.OutboxRelay;
 import io.ballast.risk.support.BallastServersResource;
+import io.ballast.risk.support.OwnerSql;
 import io.ballast.risk.support.TestTenants;
 import io.ballast.risk.support.TestTenants.Tenant;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -33,7 +32,7 @@ class OutboxRelayLockTest {
         Tenant t = TestTenants.onboard("relay-lock");
         UUID tenant = UUID.fromString(t.id());
         awaitPublished(tenant);
-        try (Connection other = owner()) {
+        try (Connection other = OwnerSql.connection()) {
             try (PreparedStatement s = other.prepareStatement("select pg_advisory_lock(?)")) {
                 s.setLong(1, OutboxRelay.RELAY_LOCK);
                 s.executeQuery().close();
@@ -60,7 +59,8 @@ class OutboxRelayLockTest {
         Tenant t = TestTenants.onboard("relay-poison");
         UUID tenant = UUID.fromString(t.id());
         long poison;
-        try (Connection c = owner(); PreparedStatement s = c.prepareStatement("insert into outbox_event (tenant_id, "
+        try (Connection c = OwnerSql.connection(); PreparedStatement s = c.prepareStatement(
+                "insert into outbox_event (tenant_id, "
                 + "aggregate_type, aggregate_id, event_type, payload, topic) values (?, 'tenant', ?, 'Poison', "
                 + "'not json {', 'ballast.events') returning id")) {
             s.setObject(1, tenant);
@@ -72,7 +72,7 @@ class OutboxRelayLockTest {
         }
         TestTenants.asset(t, "USDT");
         awaitPublished(tenant);
-        try (Connection c = owner(); PreparedStatement s = c.prepareStatement(
+        try (Connection c = OwnerSql.connection(); PreparedStatement s = c.prepareStatement(
                 "select parked_at is not null, published_at is null, parked_reason from outbox_event where id = ?")) {
             s.setLong(1, poison);
             try (ResultSet r = s.executeQuery()) {
@@ -88,28 +88,11 @@ class OutboxRelayLockTest {
 
     /** Waits until every row of the tenant is published or parked (at most a minute). */
     private static void awaitPublished(UUID tenant) throws Exception {
-        for (int i = 0; i < 600; i++) {
-            if (count("select count(*) from outbox_event where tenant_id = ? and published_at is null "
-                    + "and parked_at is null", tenant) == 0) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the tenant's outbox rows were not published within a minute");
-    }
-
-    private static Connection owner() throws SQLException {
-        PostgresServer pg = BallastServersResource.servers().postgres();
-        return DriverManager.getConnection(pg.jdbcUrl(), pg.ownerUser(), pg.ownerPassword());
+        OwnerSql.awaitZero("select count(*) from outbox_event where tenant_id = ? and published_at is null "
+                + "and parked_at is null", tenant, "the tenant's outbox rows were not published");
     }
 
     private static long count(String sql, UUID tenant) throws SQLException {
-        try (Connection c = owner(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setObject(1, tenant);
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getLong(1);
-            }
-        }
+        return OwnerSql.count(sql, tenant);
     }
 }

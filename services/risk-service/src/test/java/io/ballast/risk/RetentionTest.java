@@ -2,18 +2,14 @@ package io.ballast.risk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ballast.devstack.PostgresServer;
 import io.ballast.risk.messaging.Retention;
 import io.ballast.risk.support.BallastServersResource;
+import io.ballast.risk.support.OwnerSql;
 import io.ballast.risk.support.TestTenants;
 import io.ballast.risk.support.TestTenants.Tenant;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -45,8 +41,10 @@ class RetentionTest {
         long old = count("select count(*) from outbox_event where tenant_id = ?", tenant);
         assertThat(old).isPositive();
         // age every row of the tenant past its retention, then write one more event and one more key
-        execute("update outbox_event set published_at = now() - interval '8 days' where tenant_id = ?", tenant);
-        execute("update idempotency_record set created_at = now() - interval '2 days' where tenant_id = ?", tenant);
+        OwnerSql.execute("update outbox_event set published_at = now() - interval '8 days' where tenant_id = ?",
+                tenant);
+        OwnerSql.execute("update idempotency_record set created_at = now() - interval '2 days' where tenant_id = ?",
+                tenant);
         t.asIntegrator().header("Idempotency-Key", "ret-2").body(Map.of("asset", "USDT", "amount", "2"))
                 .post("/api/v1/accounts/" + a + "/deposits").then().statusCode(201);
 
@@ -68,35 +66,13 @@ class RetentionTest {
                 .header("Idempotent-Replayed", "true");
     }
 
+    /** Waits until every row of the tenant is published (at most a minute). */
     private static void awaitPublished(UUID tenant) throws Exception {
-        for (int i = 0; i < 600; i++) {
-            if (count("select count(*) from outbox_event where tenant_id = ? and published_at is null", tenant) == 0) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the tenant's outbox rows were not published within a minute");
-    }
-
-    private static Connection owner() throws SQLException {
-        PostgresServer pg = BallastServersResource.servers().postgres();
-        return DriverManager.getConnection(pg.jdbcUrl(), pg.ownerUser(), pg.ownerPassword());
+        OwnerSql.awaitZero("select count(*) from outbox_event where tenant_id = ? and published_at is null", tenant,
+                "the tenant's outbox rows were not published");
     }
 
     private static long count(String sql, UUID tenant) throws SQLException {
-        try (Connection c = owner(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setObject(1, tenant);
-            try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getLong(1);
-            }
-        }
-    }
-
-    private static void execute(String sql, UUID tenant) throws SQLException {
-        try (Connection c = owner(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setObject(1, tenant);
-            s.executeUpdate();
-        }
+        return OwnerSql.count(sql, tenant);
     }
 }

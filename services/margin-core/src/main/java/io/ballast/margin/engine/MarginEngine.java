@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import org.hipparchus.analysis.solvers.BrentSolver;
 
 /**
  * The façade a service calls: margin, health and breakdown of one account, and what-ifs. Stateless and thread-safe;
@@ -45,7 +46,10 @@ public final class MarginEngine {
     /** An underlying needs more than this share of a pool's gross notional for a liquidation price to be reported. */
     public static final double DOMINANCE_SHARE = 0.5;
 
-    private static final int BISECTIONS = 48;
+    /** Relative accuracy of a liquidation price (far below the cent at any price the API takes). */
+    private static final double ROOT_RELATIVE_ACCURACY = 1e-13;
+    /** Bound on the solver's surplus evaluations (bisection to {@link #ROOT_RELATIVE_ACCURACY} needs about 45). */
+    private static final int MAX_EVALUATIONS = 200;
     private static final double SEARCH_STEP = 0.01;
 
     private MarginEngine() {
@@ -285,8 +289,10 @@ public final class MarginEngine {
 
     /**
      * First price on one side of today's at which equity falls below maintenance: log-moves of 1 %, 2 %, 4 %, ...
-     * (doubling) up to {@code maxLogMove} bracket the crossing, then bisection narrows it. A book whose surplus dips
-     * below zero and recovers within one bracket is not seen.
+     * (doubling) up to {@code maxLogMove} bracket the crossing, then Hipparchus' Brent solver narrows it to
+     * {@link #ROOT_RELATIVE_ACCURACY} of the price (a linear book's crossing takes two or three evaluations, where
+     * bisection to the same accuracy took 48). A book whose surplus dips below zero and recovers within one bracket
+     * is not seen.
      */
     private OptionalDouble search(MarginPool pool, MarginMethod method, MarketSnapshot market,
             RiskParameterSet params, String u, double s0, int direction, double maxLogMove) {
@@ -295,18 +301,13 @@ public final class MarginEngine {
         while (true) {
             double move = Math.min(step, maxLogMove);
             double x = s0 * Math.exp(direction * move);
-            if (surplus(pool, method, market, params, u, x) < 0) {
-                double safe = prev;
-                double bad = x;
-                for (int k = 0; k < BISECTIONS; k++) {
-                    double mid = 0.5 * (safe + bad);
-                    if (surplus(pool, method, market, params, u, mid) < 0) {
-                        bad = mid;
-                    } else {
-                        safe = mid;
-                    }
-                }
-                return OptionalDouble.of(0.5 * (safe + bad));
+            double atX = surplus(pool, method, market, params, u, x);
+            if (atX < 0) {
+                BrentSolver solver = new BrentSolver(ROOT_RELATIVE_ACCURACY, ROOT_RELATIVE_ACCURACY * s0, 0.0);
+                double lo = Math.min(prev, x);
+                double hi = Math.max(prev, x);
+                return OptionalDouble.of(solver.solve(MAX_EVALUATIONS,
+                        p -> surplus(pool, method, market, params, u, p), lo, hi));
             }
             if (move >= maxLogMove) {
                 return OptionalDouble.empty();

@@ -49,6 +49,8 @@ public class LiveLoop {
     private final MeterRegistry metrics;
     private final Map<UUID, TenantBook> books = new ConcurrentHashMap<>();
     private final Set<UUID> building = ConcurrentHashMap.newKeySet();
+    /** Concurrent requests of a tenant share its freshness check. */
+    private final FreshnessGate freshness = new FreshnessGate();
     /** Tenants whose change events arrived while their book was being built: built once more after it. */
     private final Set<UUID> rebuildAfter = ConcurrentHashMap.newKeySet();
     private final Timer tickToMargin;
@@ -99,8 +101,8 @@ public class LiveLoop {
         if (book == null || !ownership.owns(tenant.value())) {
             return Uni.createFrom().nullItem();
         }
-        return loader.marks(tenant).map(m -> m[0] <= book.appliedEventId() && m[1] <= book.parametersMark()
-                ? book : null);
+        return freshness.marks(tenant.value(), () -> loader.marks(tenant))
+                .map(m -> m[0] <= book.appliedEventId() && m[1] <= book.parametersMark() ? book : null);
     }
 
     /**
@@ -143,11 +145,15 @@ public class LiveLoop {
         if (book == null) {
             return buildInBackground(tenant);
         }
-        if (eventId <= book.appliedEventId()) {
-            return Uni.createFrom().voidItem();
-        }
         String aggregate = envelope.getString("aggregateType");
         String type = envelope.getString("type");
+        // Outbox ids are taken at insert and become visible at commit, so a tenant's events can arrive out of id
+        // order: an account or market event is applied whatever its id (it re-reads the current rows, so applying
+        // it twice is harmless); only the events that rebuild the book are skipped when the book's mark is past them
+        boolean rereads = "account".equals(aggregate) || "market".equals(aggregate);
+        if (!rereads && eventId <= book.appliedEventId()) {
+            return Uni.createFrom().voidItem();
+        }
         Cause cause = new Cause(null, null, "event:" + type);
         Uni<List<Transition>> work;
         if ("account".equals(aggregate)) {

@@ -60,16 +60,25 @@ public class MarginResource {
         return access.require(identity).flatMap(t -> margin.margin(t, id, from == null)).map(MarginView::of);
     }
 
-    /** Margin before and after hypothetical trades and transfers; changes nothing. */
+    /**
+     * Margin before and after hypothetical trades and transfers; changes nothing. {@code liquidationPrices=false}
+     * leaves out the liquidation-price search (about 95 % of the engine's work on a 10-position account) for
+     * pre-trade checks that need only the requirements.
+     */
     @POST
     @Path("what-if")
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR})
-    @Operation(summary = "Margin before and after hypothetical trades and transfers; changes nothing "
-            + "(tenant-admin, integrator)")
-    public Uni<WhatIfView> whatIf(@PathParam("id") UUID id, @Valid @NotNull WhatIfInput body) {
+    @Operation(summary = "Margin before and after hypothetical trades and transfers; changes nothing; "
+            + "liquidationPrices=false answers without liquidation prices, faster (tenant-admin, integrator)")
+    public Uni<WhatIfView> whatIf(@PathParam("id") UUID id, @QueryParam("liquidationPrices") String liquidationPrices,
+            @Valid @NotNull WhatIfInput body) {
         List<WhatIfTrade> trades = new ArrayList<>();
         List<WhatIfTransfer> transfers = new ArrayList<>();
         List<FieldError> errors = new ArrayList<>();
+        if (liquidationPrices != null && !liquidationPrices.equals("true") && !liquidationPrices.equals("false")) {
+            errors.add(FieldError.of("liquidationPrices", "true or false"));
+        }
+        boolean withLiquidationPrices = !"false".equals(liquidationPrices);
         List<MarginViews.TradeInput> ts = body.trades() == null ? List.of() : body.trades();
         List<MarginViews.TransferInput> tr = body.transfers() == null ? List.of() : body.transfers();
         for (int i = 0; i < ts.size(); i++) {
@@ -90,6 +99,7 @@ public class MarginResource {
         if (!errors.isEmpty()) {
             return Uni.createFrom().failure(ApiException.badRequest("invalid what-if", errors));
         }
-        return access.require(identity).flatMap(t -> margin.whatIf(t, id, trades, transfers)).map(WhatIfView::of);
+        return access.require(identity).flatMap(t -> margin.whatIf(t, id, trades, transfers,
+                withLiquidationPrices)).map(WhatIfView::of);
     }
 }

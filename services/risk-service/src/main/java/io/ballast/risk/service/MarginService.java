@@ -267,11 +267,18 @@ public class MarginService {
     }
 
     /**
-     * Margin before and after hypothetical trades and transfers; changes nothing. Unknown instrument or asset: 404
-     * naming it; a transfer that would overdraw: 422.
+     * Margin before and after hypothetical trades and transfers, with or without the liquidation-price search;
+     * changes nothing. Unknown instrument or asset: 404 naming it; a transfer that would overdraw: 422.
+     *
+     * @param tenant                the tenant
+     * @param accountId             the account
+     * @param trades                hypothetical trades
+     * @param transfers             hypothetical transfers
+     * @param withLiquidationPrices false to leave every pool's liquidation price out (requirements only)
+     * @return margin before and after
      */
     public Uni<WhatIf> whatIf(TenantId tenant, UUID accountId, List<WhatIfTrade> trades,
-            List<WhatIfTransfer> transfers) {
+            List<WhatIfTransfer> transfers, boolean withLiquidationPrices) {
         return loadHotOrCold(tenant, accountId).emitOn(Infrastructure.getDefaultWorkerPool()).map(l -> {
             MarginInputs in = l.inputs();
             List<FieldError> unknown = new ArrayList<>();
@@ -320,8 +327,12 @@ public class MarginService {
                         t.amount()));
             }
             AccountInput after = changed;
-            MarginResult r0 = run(() -> MarginEngine.DEFAULT.compute(b.account(), b.market(), b.params()));
-            MarginResult r1 = run(() -> MarginEngine.DEFAULT.compute(after, b.market(), b.params()));
+            MarginResult r0 = run(() -> withLiquidationPrices
+                    ? MarginEngine.DEFAULT.compute(b.account(), b.market(), b.params())
+                    : MarginEngine.DEFAULT.computeRequirements(b.account(), b.market(), b.params()));
+            MarginResult r1 = run(() -> withLiquidationPrices
+                    ? MarginEngine.DEFAULT.compute(after, b.market(), b.params())
+                    : MarginEngine.DEFAULT.computeRequirements(after, b.market(), b.params()));
             boolean reduces = r1.maintenanceMarginUsd() < r0.maintenanceMarginUsd();
             boolean acceptable = r1.status() == HealthStatus.HEALTHY
                     || (reduces && r1.status() != HealthStatus.LIQUIDATABLE);
