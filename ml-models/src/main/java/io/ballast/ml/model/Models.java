@@ -35,14 +35,15 @@ public final class Models {
             case "HAR" -> new Har(true);
             case "HAR_LEVEL" -> new Har(false);
             case "XGB", "CART", "SGD" -> new TribuoForecaster(name);
+            case "OLS" -> new io.ballast.ml.ml.OlsForecaster();
             default -> throw new IllegalArgumentException("unknown model '" + name + "'; known: EWMA, GARCH, GARCH_T, HAR, HAR_LEVEL, "
-                    + String.join(", ", ML) + ", champion");
+                    + String.join(", ", ML) + ", OLS, champion");
         };
     }
 
-    /** True for the Tribuo models. */
+    /** True for the models on the ML feature matrix that need {@code MIN_ML_HISTORY_DAYS}: the Tribuo models and OLS. */
     public static boolean isMl(String name) {
-        return ML.contains(name.toUpperCase(Locale.ROOT));
+        return ML.contains(name.toUpperCase(Locale.ROOT)) || "OLS".equalsIgnoreCase(name);
     }
 
     /** Result of a champion selection. */
