@@ -98,9 +98,28 @@ public final class Models {
      */
     public static Champion championByValidation(DailySeries s, int h, int oosStart, Progress progress) {
         Map<String, String> leftOut = new LinkedHashMap<>();
-        ChampionPolicy.Decision d = ChampionPolicy.select(s, h, oosStart, candidates(), leftOut, progress);
+        ChampionPolicy.Decision d = ChampionPolicy.select(s, h, oosStart, candidates(oosStart, leftOut), leftOut,
+                progress);
         leftOut.forEach((m, why) -> progress.report("  " + m + " left out: " + why));
         return new Champion(d.champion(), d.meanQlike().get(d.champion()));
+    }
+
+    /**
+     * The candidates a champion decision at index {@code decisionIndex} scores: every candidate, less the ML models
+     * when fewer than {@link io.ballast.ml.api.Forecasts#MIN_ML_HISTORY_DAYS} days of history precede it (recorded
+     * in {@code leftOut}). The risk service's retraining and the backtest's "champion" both use it.
+     */
+    public static List<String> candidates(int decisionIndex, Map<String, String> leftOut) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String name : candidates()) {
+            if (isMl(name) && decisionIndex < io.ballast.ml.api.Forecasts.MIN_ML_HISTORY_DAYS) {
+                leftOut.put(name, "needs " + io.ballast.ml.api.Forecasts.MIN_ML_HISTORY_DAYS
+                        + " days of history, found " + decisionIndex);
+            } else {
+                out.add(name);
+            }
+        }
+        return out;
     }
 
     /** Every model a champion can be chosen from. */

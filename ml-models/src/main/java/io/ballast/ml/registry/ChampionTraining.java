@@ -12,7 +12,6 @@ import io.ballast.ml.model.Har;
 import io.ballast.ml.model.Models;
 import io.ballast.ml.model.Progress;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -76,14 +75,7 @@ public final class ChampionTraining {
         }
         long t0 = System.nanoTime();
         Map<String, String> leftOut = new LinkedHashMap<>();
-        List<String> candidates = new ArrayList<>();
-        for (String name : Models.candidates()) {
-            if (Models.isMl(name) && last < Forecasts.MIN_ML_HISTORY_DAYS) {
-                leftOut.put(name, "needs " + Forecasts.MIN_ML_HISTORY_DAYS + " days of history, found " + last);
-            } else {
-                candidates.add(name);
-            }
-        }
+        List<String> candidates = Models.candidates(last, leftOut);
         ChampionPolicy.Decision decision;
         try {
             decision = ChampionPolicy.select(series, horizonDays, last, candidates, leftOut, progress);
