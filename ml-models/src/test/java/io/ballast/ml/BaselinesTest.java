@@ -7,7 +7,6 @@ import io.ballast.ml.data.DailySeries;
 import io.ballast.ml.model.Ewma;
 import io.ballast.ml.model.Garch11;
 import io.ballast.ml.model.Har;
-import io.ballast.ml.model.Ols;
 import io.ballast.ml.model.Progress;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -39,14 +38,24 @@ class BaselinesTest {
         }
     }
 
+    /** Least squares by Householder QR (Hipparchus), independent of the model's LU on the normal equations. */
+    private static double[] qr(double[][] x, double[] y) {
+        return new org.hipparchus.linear.QRDecomposition(new org.hipparchus.linear.Array2DRowRealMatrix(x))
+            .getSolver().solve(new org.hipparchus.linear.ArrayRealVector(y)).toArray();
+    }
+
+    private static double dot(double[] b, double[] x) {
+        return b[0] * x[0] + b[1] * x[1] + b[2] * x[2] + b[3] * x[3];
+    }
+
     @Test
-    void harForecastEqualsAnIndependentOlsOnTheHarDesign() {
+    void harForecastEqualsAnIndependentOlsOnTheHarDesignWithTheMlModelsCalibration() {
         DailySeries s = DailySeries.of(Synthetic.bars(500, 2));
         for (boolean log : new boolean[] {true, false}) {
             for (int h : new int[] {1, 5}) {
                 int i = 400;
                 double[] f = new Har(log).forecast(s, h, i, i + 1, Progress.NONE);
-                // independent construction of the HAR design from its definition
+                // independent construction of the HAR design from its definition: rows 29 .. i-h (targets complete)
                 int rows = i - h - 29 + 1;
                 double[][] x = new double[rows][];
                 double[] y = new double[rows];
@@ -67,23 +76,54 @@ class BaselinesTest {
                     x[t - 29] = log ? new double[] {1, Math.log(d), Math.log(w), Math.log(m)} : new double[] {1, d, w, m};
                     y[t - 29] = log ? Math.log(target) : target;
                 }
-                double[] b = Ols.fit(x, y);
+                double[] b = qr(x, y);
                 double[] xi = new Har(log).regressors(s, i);
-                double fit = b[0] * xi[0] + b[1] * xi[1] + b[2] * xi[2] + b[3] * xi[3];
+                double fit = dot(b, xi);
                 double expected;
                 if (log) {
-                    double sse = 0;
-                    for (int r = 0; r < rows; r++) {
-                        double e = y[r] - (b[0] * x[r][0] + b[1] * x[r][1] + b[2] * x[r][2] + b[3] * x[r][3]);
-                        sse += e * e;
+                    // the ML models' calibration: a third of the training rows (fewer than 365) as the calibration
+                    // block, predicted by a fit on the rows before it less h, clamped to that fit's target range;
+                    // smearing = mean exp(residual); the forecast clamped to the full fit's target range
+                    int calDays = (rows - h) / 3;
+                    int calFrom = rows - calDays;
+                    double[] bc = qr(java.util.Arrays.copyOf(x, calFrom - h), java.util.Arrays.copyOf(y, calFrom - h));
+                    double lo = Double.POSITIVE_INFINITY;
+                    double hi = Double.NEGATIVE_INFINITY;
+                    for (int r = 0; r < calFrom - h; r++) {
+                        lo = Math.min(lo, y[r]);
+                        hi = Math.max(hi, y[r]);
                     }
-                    expected = Math.exp(fit + sse / (rows - 4) / 2);
+                    double smear = 0;
+                    for (int r = calFrom; r < rows; r++) {
+                        smear += Math.exp(y[r] - Math.max(lo, Math.min(hi, dot(bc, x[r])))) / calDays;
+                    }
+                    double minY = java.util.Arrays.stream(y).min().orElseThrow();
+                    double maxY = java.util.Arrays.stream(y).max().orElseThrow();
+                    expected = Math.exp(Math.max(minY, Math.min(maxY, fit)) + Math.log(smear));
+                    assertThat(new Har(true).fit(s, h, i).biasLog()).isCloseTo(Math.log(smear), within(1e-9));
                 } else {
                     expected = fit;
                 }
                 assertThat(f[0]).as("log=%s h=%d", log, h).isCloseTo(expected, within(1e-9 * expected));
             }
         }
+    }
+
+    @Test
+    void aHarRegisteredBeforeTheCalibrationChangeKeepsItsLogNormalCorrection() {
+        // a v1 artifact has no biasLog nor maxTarget: its forecast stays exp(x'b + s2/2), unclamped
+        DailySeries s = DailySeries.of(Synthetic.bars(500, 2));
+        double[] beta = {-0.5, 0.4, 0.3, 0.2};
+        io.ballast.ml.registry.FittedModel v1 = io.ballast.ml.registry.FittedModel.restore("HAR", 1, java.util.Map.of(
+            "beta", java.util.List.of(-0.5, 0.4, 0.3, 0.2), "residualVariance", 0.8, "minTarget", 5.0, "rows", 300L),
+            null);
+        double[] xi = new Har(true).regressors(s, s.size() - 1);
+        assertThat(v1.forecastVariance(s)).isCloseTo(Math.exp(dot(beta, xi) + 0.4), within(1e-12));
+        // a v2 artifact round-trips with its smearing and clamp
+        io.ballast.ml.registry.FittedModel v2 = new io.ballast.ml.registry.FittedModel.HarModel(
+            new Har(true).fit(s, 1, s.size() - 1));
+        assertThat(io.ballast.ml.registry.FittedModel.restore("HAR", 1, v2.parameters(), null).forecastVariance(s))
+            .isEqualTo(v2.forecastVariance(s));
     }
 
     @Test
@@ -109,7 +149,7 @@ class BaselinesTest {
             x[t - 29] = new double[] {1, rv[t], w, m};
             y[t - 29] = rv[t + 1];
         }
-        double[] b = Ols.fit(java.util.Arrays.copyOf(x, 40), java.util.Arrays.copyOf(y, 40));
+        double[] b = qr(java.util.Arrays.copyOf(x, 40), java.util.Arrays.copyOf(y, 40));
         assertThat(b[0]).isCloseTo(1e-5, within(1e-9));
         assertThat(b[1]).isCloseTo(0.4, within(1e-4));
         assertThat(b[2]).isCloseTo(0.3, within(1e-4));

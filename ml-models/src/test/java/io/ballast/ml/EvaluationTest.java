@@ -69,9 +69,15 @@ class EvaluationTest {
         // March 2020 is a stress window with its 31 forecast dates
         assertThat(r.windows().get("2020-03").get("HAR").n()).isEqualTo(31);
         assertThat(r.windows()).doesNotContainKey("2021-05");
-        // the champion is the model with the lowest validation QLIKE
-        String best = r.validationQlike().entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
-        assertThat(r.champion()).isEqualTo(best);
+        // the champion is the champion policy's on the validation losses before the out-of-sample start
+        Map<String, double[]> val = new java.util.LinkedHashMap<>();
+        int days = Math.min(io.ballast.ml.model.ChampionPolicy.EVALUATION_DAYS, S.indexOnOrAfter(OOS) - h - 70);
+        for (String m : MODELS) {
+            val.put(m, io.ballast.ml.model.Models.validationLosses(S, m, h, S.indexOnOrAfter(OOS), days));
+            assertThat(r.validationQlike().get(m)).isCloseTo(Metrics.mean(val.get(m)), within(1e-15));
+        }
+        assertThat(r.champion()).isEqualTo(io.ballast.ml.model.ChampionPolicy.choose(val).champion());
+        assertThat(r.mcs().included()).isNotEmpty();
         assertThat(r.validationQlike()).hasSize(3).allSatisfy((k, v) -> assertThat(v).isPositive());
     }
 

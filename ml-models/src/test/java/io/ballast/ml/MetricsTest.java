@@ -1,11 +1,12 @@
 package io.ballast.ml;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.ballast.ml.eval.Metrics;
-import io.ballast.ml.eval.StudentT;
 import java.util.Random;
+import org.hipparchus.distribution.continuous.TDistribution;
 import org.junit.jupiter.api.Test;
 
 class MetricsTest {
@@ -18,11 +19,53 @@ class MetricsTest {
     }
 
     @Test
-    void studentTDistributionMatchesScipy() {
-        // scipy.stats.t.cdf(2.0, 10), t.cdf(-1.7, 2000), t.cdf(-0.3, 5) with scipy 1.17.1
-        assertThat(StudentT.cdf(2.0, 10)).isCloseTo(0.9633059826146299, within(1e-12));
-        assertThat(StudentT.cdf(-1.7, 2000)).isCloseTo(0.044643204608558126, within(1e-12));
-        assertThat(StudentT.cdf(-0.3, 5)).isCloseTo(0.38812452113163726, within(1e-12));
+    void studentTDistributionOfHipparchusMatchesScipy() {
+        // scipy.stats.t.cdf(2.0, 10), t.cdf(-1.7, 2000), t.cdf(-0.3, 5) with scipy 1.17.1: the p-values of the DM test
+        assertThat(new TDistribution(10).cumulativeProbability(2.0)).isCloseTo(0.9633059826146299, within(1e-12));
+        assertThat(new TDistribution(2000).cumulativeProbability(-1.7)).isCloseTo(0.044643204608558126, within(1e-12));
+        assertThat(new TDistribution(5).cumulativeProbability(-0.3)).isCloseTo(0.38812452113163726, within(1e-12));
+    }
+
+    @Test
+    void neweyWestVarianceAndAutomaticLagMatchAHandComputedExample() {
+        // T = 12, mean 0.2333..: g0 = 0.2172222, g1 = 0.1204630, g2 = -0.0001852 (sums of products / T, by hand).
+        // Pilot lags floor(4 (12/100)^(2/9)) = 2: s0 = g0 + 2 (g1 + g2) = 0.4577778, s1 = 2 (g1 + 2 g2) = 0.2401852,
+        // gamma = 1.1447 ((s1/s0)^2)^(1/3) = 0.74465, lag = floor(gamma 12^(1/3)) = floor(1.7046) = 1;
+        // long-run variance with Bartlett weight 1/2 on lag 1: g0 + g1 = 0.3376852.
+        double[] d = {0.9, 0.7, 0.8, 0.2, -0.1, 0.3, 0.6, 0.5, -0.4, -0.6, -0.2, 0.1};
+        assertThat(Metrics.neweyWestLag(d)).isEqualTo(1);
+        assertThat(Metrics.neweyWestVariance(d, 0)).isCloseTo(0.21722222222222223, within(1e-15));
+        assertThat(Metrics.neweyWestVariance(d, 1)).isCloseTo(0.3376851851851852, within(1e-15));
+        assertThat(Metrics.neweyWestVariance(d, 2)).isCloseTo(0.21722222222222223 + 2 * (2.0 / 3) * 0.12046296296296294
+            + 2 * (1.0 / 3) * -0.0001851851851851702, within(1e-15));
+        // DM at h = 1 now uses that lag (the no-lag DM of v1 used g0 only): stat and p from numpy / scipy 1.17.1
+        Metrics.DieboldMariano dm = Metrics.dieboldMariano(d, 1);
+        assertThat(dm.lags()).isEqualTo(1);
+        assertThat(dm.stat()).isCloseTo(1.3317328846310277, within(1e-12));
+        assertThat(dm.p()).isCloseTo(0.895057575917375, within(1e-12));
+        assertThatThrownBy(() -> Metrics.neweyWestVariance(d, 12)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Metrics.neweyWestLag(new double[] {1})).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theAutomaticLagKeepsTheSizeOfDmOnAutocorrelatedLossesWhereNoLagOverRejects() {
+        // AR(1) loss differentials with phi = 0.6 and mean 0: the long-run variance is 4x the variance, so a DM with
+        // no lag rejects "A better" at 5 % about 12 % of the time (P(Z < -1.645 / 2)); with the automatic lag near 5 %.
+        Random rnd = new Random(11);
+        int noLag = 0;
+        int auto = 0;
+        for (int k = 0; k < 400; k++) {
+            double[] d = new double[500];
+            double x = 0;
+            for (int i = 0; i < d.length; i++) {
+                x = 0.6 * x + rnd.nextGaussian();
+                d[i] = x;
+            }
+            noLag += Metrics.dieboldMariano(d, 1, 0).p() < 0.05 ? 1 : 0;
+            auto += Metrics.dieboldMariano(d, 1).p() < 0.05 ? 1 : 0;
+        }
+        assertThat(noLag).isGreaterThan(60);
+        assertThat(auto).isBetween(8, 45);
     }
 
     @Test
@@ -51,9 +94,9 @@ class MetricsTest {
         }
         double lrv = g0 + 2 * 0.5 * g1;
         double stat = m / Math.sqrt(lrv / n) * Math.sqrt((n + 1 - 2.0 * h + h * (h - 1.0) / n) / n);
-        Metrics.DieboldMariano dm = Metrics.dieboldMariano(d, h);
+        Metrics.DieboldMariano dm = Metrics.dieboldMariano(d, h, h - 1);
         assertThat(dm.stat()).isCloseTo(stat, within(1e-12));
-        assertThat(dm.p()).isCloseTo(StudentT.cdf(stat, n - 1), within(1e-15));
+        assertThat(dm.p()).isCloseTo(new TDistribution(n - 1).cumulativeProbability(stat), within(1e-15));
         assertThat(dm.p()).isLessThan(0.5);
     }
 

@@ -59,8 +59,9 @@ public final class Forecasts {
      *
      * @param asset       label carried into the result
      * @param bars        ascending, validated daily bars (e.g. from {@link io.ballast.ml.data.MarketData#readDaily})
-     * @param model       "EWMA", "GARCH", "GARCH_T", "HAR", "HAR_LEVEL", "XGB", "CART", "SGD" or "champion"
-     *                    (the model with the lowest QLIKE on the validation year before {@code oosStart})
+     * @param model       "EWMA", "GARCH", "GARCH_T", "HAR", "HAR_LEVEL", "XGB", "CART", "SGD", "OLS" or "champion"
+     *                    (chosen by {@link io.ballast.ml.model.ChampionPolicy} on the year before {@code oosStart}:
+     *                    HAR unless the model confidence set excludes it)
      * @param horizonDays 1..10
      * @param oosStart    first forecast date (the first bar on or after it)
      * @return forecasts; only data up to each date is used. Progress goes to stderr.
@@ -91,7 +92,7 @@ public final class Forecasts {
         if ("champion".equalsIgnoreCase(model)) {
             requireHistory(from, MIN_ML_HISTORY_DAYS, model, oosStart);
             resolved = Models.championByValidation(series, horizonDays, from, progress).model();
-            progress.report(asset + " h=" + horizonDays + ": champion by validation QLIKE is " + resolved);
+            progress.report(asset + " h=" + horizonDays + ": champion by the champion policy is " + resolved);
         }
         WalkForwardModel m = Models.byName(resolved);
         requireHistory(from, Models.isMl(m.name()) ? MIN_ML_HISTORY_DAYS : MIN_BASELINE_HISTORY_DAYS, model, oosStart);

@@ -56,7 +56,7 @@ import picocli.CommandLine.Spec;
         description = "Volatility forecaster: evaluate models walk-forward, train a champion, forecast with it.")
 public final class ForecastCli implements Callable<Integer> {
 
-    private static final List<String> ALL_MODELS = List.of("EWMA", "GARCH", "HAR", "HAR_LEVEL", "XGB", "CART", "SGD");
+    private static final List<String> ALL_MODELS = List.of("EWMA", "GARCH", "HAR", "HAR_LEVEL", "OLS", "XGB", "CART", "SGD");
 
     @Spec
     private CommandSpec spec;

@@ -1,6 +1,7 @@
 package io.ballast.ml.eval;
 
 import io.ballast.ml.data.DailySeries;
+import io.ballast.ml.model.ChampionPolicy;
 import io.ballast.ml.model.Models;
 import io.ballast.ml.model.Progress;
 import io.ballast.ml.model.WalkForwardModel;
@@ -16,8 +17,8 @@ import java.util.Map;
 /**
  * Walk-forward evaluation of several models on one series: out-of-sample forecasts from {@code oosStart} to the last
  * date whose h-day target is in the data, losses, Mincer-Zarnowitz, Diebold-Mariano against each baseline, per
- * window (full period, stress months, calm periods), and the champion chosen by validation QLIKE before
- * {@code oosStart}.
+ * window (full period, stress months, calm periods), the model confidence set of the full window, and the champion
+ * chosen by the {@link ChampionPolicy} on the year before {@code oosStart}.
  */
 public final class Evaluation {
 
@@ -41,15 +42,18 @@ public final class Evaluation {
      * @param dates           forecast dates
      * @param realized        realized h-day proxy sums
      * @param forecasts       model -> forecasts aligned with dates
-     * @param champion        model chosen by validation QLIKE
-     * @param validationQlike model -> validation QLIKE
+     * @param champion        model chosen by the {@link ChampionPolicy} before the out-of-sample start
+     * @param validationQlike model -> mean QLIKE over the policy's validation year (NaN when left out)
      * @param windows         window name -> model -> score
      * @param dm              window name -> "A_vs_B" -> DM result
      * @param seconds         model -> walk-forward wall time
+     * @param mcs             model confidence set (90 %, {@link ModelConfidenceSet}) of the daily out-of-sample QLIKE
+     *                        over the full window: which models the test period cannot tell from the best
      */
     public record HorizonResult(int h, LocalDate[] dates, double[] realized, Map<String, double[]> forecasts, String champion,
             Map<String, Double> validationQlike, Map<String, Map<String, Score>> windows,
-            Map<String, Map<String, Metrics.DieboldMariano>> dm, Map<String, Double> seconds) {
+            Map<String, Map<String, Metrics.DieboldMariano>> dm, Map<String, Double> seconds,
+            ModelConfidenceSet.Result mcs) {
     }
 
     /**
@@ -75,10 +79,13 @@ public final class Evaluation {
         }
         Map<String, double[]> forecasts = new LinkedHashMap<>();
         Map<String, Double> seconds = new LinkedHashMap<>();
-        Map<String, Double> validation = new LinkedHashMap<>();
+        Map<String, String> leftOut = new LinkedHashMap<>();
+        ChampionPolicy.Decision decision = ChampionPolicy.select(s, h, from, models, leftOut, progress);
+        Map<String, Double> validation = new LinkedHashMap<>(decision.meanQlike());
+        leftOut.forEach((m, why) -> progress.report("h=" + h + " " + m + " left out of the champion choice: " + why));
         for (String name : models) {
             WalkForwardModel m = Models.byName(name);
-            validation.put(name, Models.validationQlike(s, name, h, from));
+            validation.putIfAbsent(name, Double.NaN);
             progress.report(String.format(Locale.ROOT, "h=%d %s: out-of-sample %s..%s (%d forecasts)", h, name, dates[0],
                     dates[dates.length - 1], dates.length));
             long t0 = System.nanoTime();
@@ -87,7 +94,7 @@ public final class Evaluation {
             progress.report(String.format(Locale.ROOT, "h=%d %s: done in %.1f s, validation QLIKE %.4f", h, name,
                     seconds.get(name), validation.get(name)));
         }
-        String champion = validation.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        String champion = decision.champion();
         Map<String, boolean[]> windows = windows(s, from, to, dates);
         Map<String, Map<String, Score>> scores = new LinkedHashMap<>();
         Map<String, Map<String, Metrics.DieboldMariano>> dms = new LinkedHashMap<>();
@@ -128,7 +135,16 @@ public final class Evaluation {
             }
             dms.put(w.getKey(), wd);
         }
-        return new HorizonResult(h, dates, realized, forecasts, champion, validation, scores, dms, seconds);
+        Map<String, double[]> fullLosses = new LinkedHashMap<>();
+        forecasts.forEach((name, f) -> {
+            double[] l = new double[f.length];
+            for (int i = 0; i < l.length; i++) {
+                l[i] = Metrics.qlike(realized[i], f[i]);
+            }
+            fullLosses.put(name, l);
+        });
+        ModelConfidenceSet.Result mcs = ModelConfidenceSet.of(fullLosses, ChampionPolicy.ALPHA);
+        return new HorizonResult(h, dates, realized, forecasts, champion, validation, scores, dms, seconds, mcs);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.ballast.ml.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.ballast.ml.model.ChampionPolicy;
 import io.ballast.ml.model.Models;
 import io.ballast.ml.proxy.ProxyComparison;
 import java.io.IOException;
@@ -58,11 +59,14 @@ public final class ReportWriter {
             });
             h.put("models", models);
             h.put("champion", r.champion());
+            h.put("mcsIncluded", List.copyOf(r.mcs().included()));
+            h.put("mcsPValues", r.mcs().pValues());
             Map<String, Object> dm = new LinkedHashMap<>();
             r.dm().get("full").forEach((k, v) -> {
                 Map<String, Object> e = new LinkedHashMap<>();
                 e.put("stat", v.stat());
                 e.put("p", v.p());
+                e.put("neweyWestLags", v.lags());
                 dm.put(k, e);
             });
             h.put("dm", dm);
@@ -82,9 +86,10 @@ public final class ReportWriter {
         sb.append(String.format(Locale.ROOT, "- target proxy: %s%s%n", hd.proxy(), hd.proxyFilledDays() > 0
                 ? " (" + hd.proxyFilledDays() + " days without enough hourly bars took Garman-Klass)" : ""));
         sb.append("- out-of-sample from ").append(hd.oosStart()).append(", expanding window; baselines refitted daily, ")
-                .append("Tribuo models every 30 days; champion = lowest QLIKE on the ").append(Models.VALIDATION_DAYS)
-                .append(" forecast days before the out-of-sample start (never the test period)\n");
-        sb.append("- losses on variance of the h-day log-return sum (daily units); DM: HLN-corrected, Newey-West h-1 lags, ")
+                .append("Tribuo models every 30 days; champion by the champion policy: HAR unless the 90 % model confidence set ")
+                .append("of the ").append(ChampionPolicy.EVALUATION_DAYS)
+                .append(" forecast days before the out-of-sample start excludes it (never the test period)\n");
+        sb.append("- losses on variance of the h-day log-return sum (daily units); DM: HLN-corrected, Newey-West with max(h-1, automatic) lags (Newey-West 1994), ")
                 .append("Student-t n-1, one-sided p for \"row model has lower loss than the baseline\"\n\n");
         sb.append("## Variance proxies over the out-of-sample period\n\n")
                 .append("| proxy | mean vol % (annualised) | corr(ln proxy, ln target) |\n|---|---|---|\n");
@@ -94,11 +99,15 @@ public final class ReportWriter {
         List<String> verdict = new ArrayList<>();
         for (Evaluation.HorizonResult r : results) {
             sb.append("## h = ").append(r.h()).append(" day").append(r.h() > 1 ? "s" : "").append("\n\n");
-            sb.append("Champion (validation QLIKE): **").append(r.champion()).append("**");
+            sb.append("Champion (champion policy): **").append(r.champion()).append("**");
             if (r.champion().startsWith("HAR")) {
                 sb.append(" — a HAR baseline won the validation, so it is the champion and no ML model is promoted");
             }
-            sb.append("\n\n| model | validation QLIKE | walk-forward s |\n|---|---|---|\n");
+            sb.append("\n\nModel confidence set (90 %, full out-of-sample window, stationary bootstrap, seed ")
+                    .append(ModelConfidenceSet.DEFAULT_SEED).append("): ").append(String.join(", ", r.mcs().included()))
+                    .append("; MCS p-values ");
+            r.mcs().pValues().forEach((m, p) -> sb.append(String.format(Locale.ROOT, "%s %.3f ", m, p)));
+            sb.append("\n\n| model | validation QLIKE (year before the out-of-sample start) | walk-forward s |\n|---|---|---|\n");
             r.validationQlike().forEach((m, q) -> sb.append(String.format(Locale.ROOT, "| %s | %.4f | %.1f |%n", m, q,
                     r.seconds().get(m))));
             for (Map.Entry<String, Map<String, Evaluation.Score>> w : r.windows().entrySet()) {
@@ -108,8 +117,9 @@ public final class ReportWriter {
                 w.getValue().forEach((m, sc) -> sb.append(String.format(Locale.ROOT, "| %s | %d | %.4f | %s | %.3e | %.2e | %.3f | %.3f |%n",
                         m, sc.n(), sc.qlike(), har == null ? "-" : String.format(Locale.ROOT, "%.3f", sc.qlike() / har.qlike()),
                         sc.mse(), sc.mzA(), sc.mzB(), sc.mzR2())));
-                sb.append("\n| DM test | stat | one-sided p |\n|---|---|---|\n");
-                r.dm().get(w.getKey()).forEach((k, v) -> sb.append(String.format(Locale.ROOT, "| %s | %.3f | %.4f |%n", k, v.stat(), v.p())));
+                sb.append("\n| DM test | stat | one-sided p | NW lags |\n|---|---|---|---|\n");
+                r.dm().get(w.getKey()).forEach((k, v) -> sb.append(String.format(Locale.ROOT, "| %s | %.3f | %.4f | %d |%n", k,
+                        v.stat(), v.p(), v.lags())));
             }
             verdict.add(goal(r));
             sb.append("\n**Goal check h=").append(r.h()).append(":** ").append(verdict.get(verdict.size() - 1)).append("\n\n");

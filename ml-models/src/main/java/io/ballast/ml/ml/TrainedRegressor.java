@@ -95,8 +95,7 @@ public record TrainedRegressor(MlConfig config, Model<Regressor> model, double[]
         List<Prediction<Regressor>> p = model.predict(ex);
         double[] out = new double[rows.size()];
         for (int i = 0; i < out.length; i++) {
-            double raw = baseOf(base, rows.get(i)) + p.get(i).getOutput().getValues()[0];
-            out[i] = Math.max(range[0], Math.min(range[1], raw));
+            out[i] = OlsForecaster.clamp(baseOf(base, rows.get(i)) + p.get(i).getOutput().getValues()[0], range);
         }
         return out;
     }
@@ -139,19 +138,13 @@ public record TrainedRegressor(MlConfig config, Model<Regressor> model, double[]
         for (int i = 0; i < x.size(); i++) {
             hx[i] = new double[] {1, x.get(i)[0], x.get(i)[1], x.get(i)[2]};
         }
-        double[] base = io.ballast.ml.model.Ols.fit(hx, y);
+        double[] base = OlsForecaster.leastSquares(hx, y);
         MutableDataset<Regressor> ds = new MutableDataset<>(new SimpleDataSourceProvenance(source, FACTORY), FACTORY);
         for (int i = 0; i < x.size(); i++) {
             ds.add(example(new Regressor(TARGET, y[i] - baseOf(base, x.get(i))), x.get(i), mean, std));
         }
         Model<Regressor> m = config.trainer().train(ds);
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        for (double v : y) {
-            lo = Math.min(lo, v);
-            hi = Math.max(hi, v);
-        }
-        return new TrainedRegressor(config, m, mean, std, base, new double[] {lo, hi}, 0.0);
+        return new TrainedRegressor(config, m, mean, std, base, OlsForecaster.range(y), 0.0);
     }
 
     /** The same model with another bias correction. */

@@ -110,22 +110,48 @@ public final class TribuoForecaster implements WalkForwardModel {
      */
     public static TrainedRegressor fit(MlConfig c, DailySeries s, double[][] x, int h, int trainEnd) {
         int first = FeatureBuilder.FIRST_ROW;
+        int calStart = calibrationStart(first, trainEnd, h, c.kind(), s);
+        TrainedRegressor cal = train(c, s, x, h, first, calStart - h);
+        double[] p = cal.predictLog(rows(x, calStart, trainEnd));
+        return train(c, s, x, h, first, trainEnd).withBias(smearing(s, h, calStart, trainEnd, p));
+    }
+
+    /**
+     * First row of the calibration block of a fit on rows {@code [first, trainEnd)}: the last
+     * {@link #CALIBRATION_DAYS} rows, or a third of them when that is shorter; at least 100 rows must remain for the
+     * calibration fit (rows before the block, purged by h). Shared by every calibrated log model (Tribuo and OLS).
+     *
+     * @throws IllegalArgumentException when the history is too short
+     */
+    public static int calibrationStart(int first, int trainEnd, int h, String what, DailySeries s) {
         int calDays = Math.min(CALIBRATION_DAYS, (trainEnd - first - h) / 3);
         int calStart = trainEnd - calDays;
         if (calStart - h - first < 100) {
-            throw new IllegalArgumentException("too little history to train " + c.kind() + " before " + s.date(trainEnd));
+            throw new IllegalArgumentException("too little history to train " + what + " before " + s.date(trainEnd));
         }
-        TrainedRegressor cal = train(c, s, x, h, first, calStart - h);
-        List<double[]> calRows = new ArrayList<>();
-        for (int t = calStart; t < trainEnd; t++) {
-            calRows.add(x[t]);
-        }
-        double[] p = cal.predictLog(calRows);
+        return calStart;
+    }
+
+    /**
+     * Duan's smearing of a log model: {@code ln mean(exp(ln y_t - p_t))} over the calibration rows
+     * {@code [calStart, trainEnd)}, {@code p} the log predictions of the calibration fit.
+     */
+    public static double smearing(DailySeries s, int h, int calStart, int trainEnd, double[] p) {
+        int calDays = trainEnd - calStart;
         double smear = 0;
         for (int t = calStart; t < trainEnd; t++) {
             smear += Math.exp(Math.log(s.realized(t, h)) - p[t - calStart]) / calDays;
         }
-        return train(c, s, x, h, first, trainEnd).withBias(Math.log(smear));
+        return Math.log(smear);
+    }
+
+    /** The feature rows {@code [from, to)}. */
+    static List<double[]> rows(double[][] x, int from, int to) {
+        List<double[]> rows = new ArrayList<>(to - from);
+        for (int t = from; t < to; t++) {
+            rows.add(x[t]);
+        }
+        return rows;
     }
 
     private static TrainedRegressor train(MlConfig c, DailySeries s, double[][] x, int h, int start, int end) {

@@ -1,7 +1,7 @@
 package io.ballast.ml.model;
 
 import io.ballast.ml.data.DailySeries;
-import io.ballast.ml.eval.StudentT;
+import org.hipparchus.special.Gamma;
 
 /**
  * GARCH(1,1) with zero mean: {@code r_t = sigma_t z_t}, {@code sigma2_t = omega + alpha r_{t-1}^2 + beta sigma2_{t-1}},
@@ -90,7 +90,7 @@ public final class Garch11 implements WalkForwardModel {
         double ll = 0;
         double s2 = omega + (alpha + beta) * backcast;
         boolean normal = Double.isInfinite(nu);
-        double tConst = normal ? 0 : StudentT.lgamma((nu + 1) / 2) - StudentT.lgamma(nu / 2) - 0.5 * Math.log(Math.PI * (nu - 2));
+        double tConst = normal ? 0 : Gamma.logGamma((nu + 1) / 2) - Gamma.logGamma(nu / 2) - 0.5 * Math.log(Math.PI * (nu - 2));
         for (int t = 0; t < n; t++) {
             if (t > 0) {
                 s2 = omega + alpha * r[t - 1] * r[t - 1] + beta * s2;

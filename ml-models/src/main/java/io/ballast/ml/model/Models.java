@@ -2,10 +2,12 @@ package io.ballast.ml.model;
 
 import io.ballast.ml.data.DailySeries;
 import io.ballast.ml.ml.TribuoForecaster;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
-/** Names the available models and chooses a champion by validation QLIKE. */
+/** Names the available models and chooses a champion ({@link ChampionPolicy}). */
 public final class Models {
 
     /** Baseline names, in report order. */
@@ -33,14 +35,15 @@ public final class Models {
             case "HAR" -> new Har(true);
             case "HAR_LEVEL" -> new Har(false);
             case "XGB", "CART", "SGD" -> new TribuoForecaster(name);
+            case "OLS" -> new io.ballast.ml.ml.OlsForecaster();
             default -> throw new IllegalArgumentException("unknown model '" + name + "'; known: EWMA, GARCH, GARCH_T, HAR, HAR_LEVEL, "
-                    + String.join(", ", ML) + ", champion");
+                    + String.join(", ", ML) + ", OLS, champion");
         };
     }
 
-    /** True for the Tribuo models. */
+    /** True for the models on the ML feature matrix that need {@code MIN_ML_HISTORY_DAYS}: the Tribuo models and OLS. */
     public static boolean isMl(String name) {
-        return ML.contains(name.toUpperCase(Locale.ROOT));
+        return ML.contains(name.toUpperCase(Locale.ROOT)) || "OLS".equalsIgnoreCase(name);
     }
 
     /** Result of a champion selection. */
@@ -52,30 +55,71 @@ public final class Models {
      * {@code oosStart}, each target ending before {@code oosStart} (purged by h). Never touches the test period.
      */
     public static double validationQlike(DailySeries s, String name, int h, int oosStart) {
-        int valTo = oosStart - h;
-        int valFrom = valTo - VALIDATION_DAYS;
-        double[] f = byName(name).forecast(s, h, valFrom, valTo, Progress.NONE);
+        double[] l = validationLosses(s, name, h, oosStart, VALIDATION_DAYS);
         double loss = 0;
-        for (int i = valFrom; i < valTo; i++) {
-            double q = s.realized(i, h) / f[i - valFrom];
-            loss += q - Math.log(q) - 1;
+        for (double v : l) {
+            loss += v;
         }
-        return loss / (valTo - valFrom);
+        return loss / l.length;
     }
 
-    /** Picks the model (baselines and Tribuo) with the lowest {@link #validationQlike}. */
+    /**
+     * Daily QLIKE losses of a model's walk-forward forecasts over the {@code days} forecast dates just before
+     * {@code oosStart}, each target ending before {@code oosStart} (purged by h), oldest first.
+     *
+     * @param s        data
+     * @param name     model name
+     * @param h        horizon (days)
+     * @param oosStart index of the first day not to be touched
+     * @param days     forecast dates scored
+     */
+    public static double[] validationLosses(DailySeries s, String name, int h, int oosStart, int days) {
+        int valTo = oosStart - h;
+        int valFrom = valTo - days;
+        if (valFrom < 0) {
+            throw new IllegalArgumentException("too little history for " + days + " validation days before "
+                + s.date(Math.min(oosStart, s.size() - 1)));
+        }
+        double[] f = byName(name).forecast(s, h, valFrom, valTo, Progress.NONE);
+        double[] out = new double[valTo - valFrom];
+        for (int i = valFrom; i < valTo; i++) {
+            double q = s.realized(i, h) / f[i - valFrom];
+            out[i - valFrom] = q - Math.log(q) - 1;
+        }
+        return out;
+    }
+
+    /**
+     * Picks the champion among every candidate (baselines and Tribuo) by the {@link ChampionPolicy} (HAR unless the
+     * model confidence set of the year before {@code oosStart} excludes it), on forecasts made before
+     * {@code oosStart} only.
+     *
+     * @return the champion and its mean QLIKE over the policy's year
+     */
     public static Champion championByValidation(DailySeries s, int h, int oosStart, Progress progress) {
-        String best = null;
-        double bestLoss = Double.POSITIVE_INFINITY;
+        Map<String, String> leftOut = new LinkedHashMap<>();
+        ChampionPolicy.Decision d = ChampionPolicy.select(s, h, oosStart, candidates(oosStart, leftOut), leftOut,
+                progress);
+        leftOut.forEach((m, why) -> progress.report("  " + m + " left out: " + why));
+        return new Champion(d.champion(), d.meanQlike().get(d.champion()));
+    }
+
+    /**
+     * The candidates a champion decision at index {@code decisionIndex} scores: every candidate, less the ML models
+     * when fewer than {@link io.ballast.ml.api.Forecasts#MIN_ML_HISTORY_DAYS} days of history precede it (recorded
+     * in {@code leftOut}). The risk service's retraining and the backtest's "champion" both use it.
+     */
+    public static List<String> candidates(int decisionIndex, Map<String, String> leftOut) {
+        List<String> out = new java.util.ArrayList<>();
         for (String name : candidates()) {
-            double loss = validationQlike(s, name, h, oosStart);
-            progress.report(String.format("  validation QLIKE h=%d %-9s %.4f", h, name, loss));
-            if (loss < bestLoss) {
-                bestLoss = loss;
-                best = name;
+            if (isMl(name) && decisionIndex < io.ballast.ml.api.Forecasts.MIN_ML_HISTORY_DAYS) {
+                leftOut.put(name, "needs " + io.ballast.ml.api.Forecasts.MIN_ML_HISTORY_DAYS
+                        + " days of history, found " + decisionIndex);
+            } else {
+                out.add(name);
             }
         }
-        return new Champion(best, bestLoss);
+        return out;
     }
 
     /** Every model a champion can be chosen from. */

@@ -7,19 +7,21 @@ import io.ballast.ml.ml.MlConfig;
 import io.ballast.ml.ml.TribuoForecaster;
 import io.ballast.ml.model.Ewma;
 import io.ballast.ml.model.Garch11;
+import io.ballast.ml.model.ChampionPolicy;
 import io.ballast.ml.model.Har;
 import io.ballast.ml.model.Models;
 import io.ballast.ml.model.Progress;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * The retraining step: scores every candidate model by its walk-forward QLIKE on the validation block that ends at
- * the last bar (targets complete, no look-ahead), picks the lowest as champion and fits only the champion on all the
- * history, frozen as a {@link FittedModel}. The ML candidates compete only when the history holds at least
+ * The retraining step: scores every candidate model by its walk-forward QLIKE on each day of the year that ends at
+ * the last bar (targets complete, no look-ahead), picks the champion by the {@link ChampionPolicy} (HAR unless the
+ * model confidence set excludes it) and fits only the champion on all the history, frozen as a {@link FittedModel}. The ML candidates compete only when the history holds at least
  * {@link Forecasts#MIN_ML_HISTORY_DAYS} days; a candidate that cannot be scored is left out with its reason.
  */
 public final class ChampionTraining {
@@ -32,7 +34,7 @@ public final class ChampionTraining {
      *
      * @param asset          asset label
      * @param champion       the frozen champion
-     * @param validationQlike mean validation QLIKE per scored candidate (lower is better)
+     * @param validationQlike mean QLIKE per scored candidate over the policy's year (lower is better)
      * @param leftOut        candidates that could not be scored, with the reason
      * @param fingerprint    SHA-256 of the training data ({@link ModelRegistry#fingerprint})
      * @param proxy          variance proxy the models learned
@@ -72,29 +74,18 @@ public final class ChampionTraining {
                     + " days of history, found " + last);
         }
         long t0 = System.nanoTime();
-        Map<String, Double> scores = new LinkedHashMap<>();
         Map<String, String> leftOut = new LinkedHashMap<>();
-        for (String name : Models.candidates()) {
-            if (Models.isMl(name) && last < Forecasts.MIN_ML_HISTORY_DAYS) {
-                leftOut.put(name, "needs " + Forecasts.MIN_ML_HISTORY_DAYS + " days of history, found " + last);
-                continue;
-            }
-            try {
-                double q = Models.validationQlike(series, name, horizonDays, last);
-                if (Double.isFinite(q)) {
-                    scores.put(name, q);
-                    progress.report(String.format(Locale.ROOT, "%s h=%d %-9s validation QLIKE %.4f", asset,
-                            horizonDays, name, q));
-                } else {
-                    leftOut.put(name, "validation QLIKE not finite");
-                }
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                leftOut.put(name, e.getMessage());
-            }
+        List<String> candidates = Models.candidates(last, leftOut);
+        ChampionPolicy.Decision decision;
+        try {
+            decision = ChampionPolicy.select(series, horizonDays, last, candidates, leftOut, progress);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("no candidate model could be scored for " + asset + ": " + leftOut, e);
         }
-        String best = scores.entrySet().stream().min(Map.Entry.comparingByValue())
-                .map(Map.Entry::getKey).orElseThrow(() -> new IllegalArgumentException(
-                        "no candidate model could be scored for " + asset + ": " + leftOut));
+        Map<String, Double> scores = decision.meanQlike();
+        String best = decision.champion();
+        progress.report(String.format(Locale.ROOT, "%s h=%d champion %s: %s", asset, horizonDays, best,
+                decision.reason()));
         FittedModel champion = fit(best, series, horizonDays, progress);
         return new Trained(asset, champion, scores, leftOut, ModelRegistry.fingerprint(series, series.size()),
                 series.proxyName(), series.date(0), series.date(last), series.size(),

@@ -113,8 +113,14 @@ public sealed interface FittedModel {
 
         @Override
         public Map<String, Object> parameters() {
-            return Map.of("beta", toList(fit.beta()), "residualVariance", fit.residualVariance(),
-                    "minTarget", fit.minTarget(), "rows", fit.rows());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("beta", toList(fit.beta()));
+            m.put("residualVariance", fit.residualVariance());
+            m.put("minTarget", fit.minTarget());
+            m.put("maxTarget", Double.isInfinite(fit.maxTarget()) ? "inf" : fit.maxTarget());
+            m.put("biasLog", fit.biasLog());
+            m.put("rows", fit.rows());
+            return m;
         }
     }
 
@@ -175,9 +181,18 @@ public sealed interface FittedModel {
                         num(parameters.get("omega")), num(parameters.get("alpha")), num(parameters.get("beta")),
                         "inf".equals(parameters.get("nu")) ? Double.POSITIVE_INFINITY : num(parameters.get("nu"))),
                         horizonDays);
-                case "HAR", "HAR_LEVEL" -> new HarModel(new Har.Fit(name.equalsIgnoreCase("HAR"), horizonDays,
-                        doubles(parameters.get("beta")), num(parameters.get("residualVariance")),
-                        num(parameters.get("minTarget")), ((Number) parameters.get("rows")).longValue()));
+                case "HAR", "HAR_LEVEL" -> {
+                    // a HAR stored before v2 has no clamp nor smearing: its log-normal correction s2/2 is kept
+                    double s2 = num(parameters.get("residualVariance"));
+                    Object max = parameters.get("maxTarget");
+                    boolean v1Log = name.equalsIgnoreCase("HAR") && !parameters.containsKey("biasLog");
+                    yield new HarModel(new Har.Fit(name.equalsIgnoreCase("HAR"), horizonDays,
+                            doubles(parameters.get("beta")), s2,
+                            v1Log ? Double.NEGATIVE_INFINITY : num(parameters.get("minTarget")),
+                            max == null || "inf".equals(max) ? Double.POSITIVE_INFINITY : num(max),
+                            parameters.containsKey("biasLog") ? num(parameters.get("biasLog")) : s2 / 2,
+                            ((Number) parameters.get("rows")).longValue()));
+                }
                 case "XGB", "CART", "SGD" -> {
                     if (modelBytes == null) {
                         throw new IllegalArgumentException(name + " needs its Tribuo model bytes");

@@ -31,8 +31,8 @@ public final class Recommender {
      * @param tenantId tenant (from the verified token)
      * @param asset asset symbol
      * @param bars validated ascending daily bars of the asset, up to the latest complete day
-     * @param model the forecaster's model to use: "champion" (chosen by validation QLIKE, the default) or a fixed name
-     *              such as "HAR"
+     * @param model the forecaster's model to use: "champion" (chosen by ml-models' {@code ChampionPolicy}: HAR unless
+     *              the model confidence set of the last year excludes it; the default) or a fixed name such as "HAR"
      * @param mapping the tenant's mapping settings
      * @param guardrails the tenant's guardrail settings
      * @param previous the state stored from the previous recommendation, or null

@@ -68,6 +68,11 @@ public final class BacktestReport {
                 x.put("badDebt", num(e.getValue().badDebtUsd()));
                 x.put("warnedHoursAhead", num(e.getValue().warnedHoursAheadMedian()));
                 x.put("barHours", e.getValue().barHours());
+                x.put("openInterest", num(e.getValue().openInterestUsd()));
+                x.put("badDebtPerOpenInterest", num(e.getValue().badDebtPerOpenInterest()));
+                x.put("badDebtPerOpenInterestCi95", java.util.List.of(num(e.getValue().badDebtPerOpenInterestCi95()[0]),
+                    num(e.getValue().badDebtPerOpenInterestCi95()[1])));
+                x.put("seeds", e.getValue().seeds());
                 crashes.put(e.getKey(), x);
             }
             o.put("crashes", crashes);
@@ -188,6 +193,21 @@ public final class BacktestReport {
         b.append("| **total bad debt** |");
         for (PolicyResult p : r.policies().values()) {
             b.append(f(" %.0f |", p.totalBadDebt()));
+        }
+        b.append("\n\nBad debt per unit of open interest, mean over the seeds [95 % interval]; every policy margins the "
+            + "same positions (leverage capped by the static IMF at open):\n\n| event |");
+        for (String p : r.policies().keySet()) {
+            b.append(' ').append(p).append(" |");
+        }
+        b.append("\n|---|").append("---|".repeat(r.policies().size())).append('\n');
+        for (CrashEvent e : r.events().keySet()) {
+            b.append("| ").append(e.key()).append(" |");
+            for (PolicyResult p : r.policies().values()) {
+                ReplayResult x = p.crashes().get(e.key());
+                double[] ci = x.badDebtPerOpenInterestCi95();
+                b.append(f(" %.2e [%.2e, %.2e] (%d seeds) |", x.badDebtPerOpenInterest(), ci[0], ci[1], x.seeds()));
+            }
+            b.append('\n');
         }
         b.append("\n\n## Frontier (average MMF vs exceptions across settings)\n\n| policy | scale | avg MMF | "
             + "exceptions |\n|---|---|---|---|\n");

@@ -129,7 +129,11 @@ public final class BacktestRunner {
         progress.accept(String.format("%s: %d days %s .. %s, static MMF %.4f", asset, days.dates.length,
             days.dates[0], days.dates[days.dates.length - 1], staticMmf));
 
-        List<SyntheticAccount> population = AccountPopulation.generate(config.seed(), config.accounts());
+        List<List<SyntheticAccount>> populations = new ArrayList<>();
+        for (int k = 0; k < config.replaySeeds(); k++) {
+            populations.add(AccountPopulation.generate(config.seed() + k, config.accounts()));
+        }
+
         Map<CrashEvent, List<ReplayBar>> paths = new LinkedHashMap<>();
         Map<CrashEvent, Integer> barHours = new LinkedHashMap<>();
         for (CrashEvent e : CrashEvent.STANDARD) {
@@ -150,22 +154,49 @@ public final class BacktestRunner {
 
         Map<String, PolicyResult> results = new LinkedHashMap<>();
         Map<String, List<BacktestResult.FrontierPoint>> frontier = new LinkedHashMap<>();
+        Map<String, Series> series = new LinkedHashMap<>();
+        Map<String, NavigableMap<LocalDate, Double>> byDates = new LinkedHashMap<>();
         for (String policy : POLICIES) {
             progress.accept(asset + ": policy " + policy);
             Series s = margins(policy, 1.0, all, staticMmf, staticScan).slice(window[0], window[1]);
-            Map<String, ReplayResult> crashes = new LinkedHashMap<>();
             NavigableMap<LocalDate, Double> byDate = new TreeMap<>();
             for (int k = 0; k < days.dates.length; k++) {
                 byDate.put(days.dates[k], s.margin[k]);
             }
+            series.put(policy, s);
+            byDates.put(policy, byDate);
+        }
+        // positions held fixed across policies: every policy margins the same book, leverage capped at open by the
+        // highest IMF any policy had in force then, so that every account opens above initial margin whatever the
+        // policy (a policy's lower margin no longer buys a bigger book)
+        Map<CrashEvent, Double> openingImf = new LinkedHashMap<>();
+        for (CrashEvent e : paths.keySet()) {
+            Instant open = paths.get(e).get(0).time();
+            double imf = 0;
+            for (String policy : POLICIES) {
+                imf = Math.max(imf, marginInForce(byDates.get(policy), series.get(policy).intradayMmf(), open)
+                    * config.liquidation().imMultiplier());
+            }
+            openingImf.put(e, imf);
+        }
+        for (String policy : POLICIES) {
+            Series s = series.get(policy);
+            NavigableMap<LocalDate, Double> byDate = byDates.get(policy);
+            Map<String, ReplayResult> crashes = new LinkedHashMap<>();
             for (Map.Entry<CrashEvent, List<ReplayBar>> e : paths.entrySet()) {
-                ReplayResult r = LiquidationSimulator.run(e.getValue(),
-                    t -> marginInForce(byDate, s.intradayMmf(), t), population,
-                    config.liquidation(), barHours.get(e.getKey()));
+                List<ReplayResult> perSeed = new ArrayList<>();
+                for (List<SyntheticAccount> population : populations) {
+                    perSeed.add(LiquidationSimulator.run(e.getValue(),
+                        t -> marginInForce(byDate, s.intradayMmf(), t), population,
+                        config.liquidation(), barHours.get(e.getKey()), openingImf.get(e.getKey())));
+                }
+                ReplayResult r = ReplayResult.overSeeds(perSeed);
                 crashes.put(e.getKey().key(), r);
-                progress.accept(String.format("%s:   replay %s (%s bars): %d liquidated, bad debt %.0f USD", asset,
-                    e.getKey().key(), barHours.get(e.getKey()) == 1 ? "hourly" : "daily", r.liquidated(),
-                    r.badDebtUsd()));
+                double[] ci = r.badDebtPerOpenInterestCi95();
+                progress.accept(String.format(java.util.Locale.ROOT, "%s:   replay %s %s (%s bars, %d seeds): seed %d "
+                        + "%d liquidated, bad debt %.0f USD; bad debt / open interest %.3e [%.3e, %.3e]", asset,
+                    policy, e.getKey().key(), barHours.get(e.getKey()) == 1 ? "hourly" : "daily", r.seeds(),
+                    config.seed(), r.liquidated(), r.badDebtUsd(), r.badDebtPerOpenInterest(), ci[0], ci[1]));
             }
             results.put(policy, measure(policy, days, s, crashes));
             List<BacktestResult.FrontierPoint> points = new ArrayList<>();
@@ -465,7 +496,7 @@ public final class BacktestRunner {
         List<ReplayBar> out = new ArrayList<>();
         for (HourlyBar b : hourly) {
             if (!b.time().isBefore(from) && b.time().isBefore(to)) {
-                out.add(new ReplayBar(b.time(), b.high(), b.low(), b.close()));
+                out.add(new ReplayBar(b.time(), b.high(), b.low(), b.close(), b.volume() * b.close()));
             }
         }
         long expected = ChronoUnit.HOURS.between(from, to);
@@ -477,7 +508,7 @@ public final class BacktestRunner {
         for (DailyBar b : daily) {
             if (!b.date().isBefore(e.windowStart()) && !b.date().isAfter(e.windowEnd())) {
                 out.add(new ReplayBar(b.date().atStartOfDay(ZoneOffset.UTC).toInstant(), b.high(), b.low(),
-                    b.close()));
+                    b.close(), b.volume() * b.close()));
             }
         }
         return out;

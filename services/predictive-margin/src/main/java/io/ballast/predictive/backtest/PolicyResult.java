@@ -51,4 +51,9 @@ public record PolicyResult(String name, LocalDate[] dates, double[] margin, doub
     public double totalBadDebt() {
         return crashes.values().stream().mapToDouble(ReplayResult::badDebtUsd).sum();
     }
+
+    /** @return summed bad debt per unit of open interest over the crash replays (means over the seeds) */
+    public double totalBadDebtPerOpenInterest() {
+        return crashes.values().stream().mapToDouble(ReplayResult::badDebtPerOpenInterest).sum();
+    }
 }

@@ -10,8 +10,14 @@ import java.util.Objects;
  * @param high highest price in the bar, >= low
  * @param low lowest price in the bar, > 0
  * @param close last price of the bar, within [low, high]
+ * @param volumeUsd traded volume in the bar, USD (base volume times close); NaN when unknown
  */
-public record ReplayBar(Instant time, double high, double low, double close) {
+public record ReplayBar(Instant time, double high, double low, double close, double volumeUsd) {
+
+    /** A bar without volume. */
+    public ReplayBar(Instant time, double high, double low, double close) {
+        this(time, high, low, close, Double.NaN);
+    }
 
     /** Validates the prices. */
     public ReplayBar {

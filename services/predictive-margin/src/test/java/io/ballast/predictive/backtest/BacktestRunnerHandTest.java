@@ -182,7 +182,9 @@ class BacktestRunnerHandTest {
         assertThat(progress).contains("HAND: champion forecasts h=1 from 2020-01-01",
             "HAND: champion is CONST; EWMA forecasts h=1", "HAND: 363 days 2020-01-01 .. 2020-12-30, static MMF 0.0305",
             "HAND: policy static", "HAND: policy guarded", "HAND: event 2021-05-19 outside the margined days, skipped",
-            "HAND:   replay 2020-03-12 (hourly bars): 0 liquidated, bad debt 0 USD");
+            "HAND:   replay guarded 2020-03-12 (hourly bars, 20 seeds): seed 7 0 liquidated, bad debt 0 USD; bad debt / "
+                + "open interest 0.000e+00 [0.000e+00, 0.000e+00]");
+        assertThat(g.crashes().get("2020-03-12").seeds()).isEqualTo(20);
         // option book: every margined day whose 2-day MPOR end exists (not 2020-08-08, whose end is missing, nor
         // 2020-12-30, whose end is after the data)
         for (String p : BacktestRunner.POLICIES) {
@@ -199,7 +201,7 @@ class BacktestRunnerHandTest {
             "champion", config(OOS), progress::add).run();
         assertThat(r.events()).containsExactly(Map.entry(CrashEvent.STANDARD.get(0), 24));
         assertThat(r.policies().get("static").crashes().get("2020-03-12").accounts()).isEqualTo(200);
-        assertThat(progress).anyMatch(l -> l.startsWith("HAND:   replay 2020-03-12 (daily bars): "));
+        assertThat(progress).anyMatch(l -> l.startsWith("HAND:   replay static 2020-03-12 (daily bars, 20 seeds): "));
         // the champion's 0.05 is clipped to 4 x 0.009 = 0.036, then the daily cap: K 0.012 * 2^(1/5)
         PolicyResult g = r.policies().get("guarded");
         assertThat(g.clippedDays()).isEqualTo(1);

@@ -96,7 +96,8 @@ class BacktestRunnerTest {
             Map<String, Map<String, Object>> crashes = (Map<String, Map<String, Object>>) p.get("crashes");
             // synthetic data 2018..2022 reaches 2020-03-12, 2021-05-19, 2022-05-09 and 2022-11-08 (daily bars)
             assertThat(crashes).containsOnlyKeys("2020-03-12", "2021-05-19", "2022-05-09", "2022-11-08");
-            crashes.values().forEach(c -> assertThat(c).containsKeys("liquidated", "badDebt", "warnedHoursAhead"));
+            crashes.values().forEach(c -> assertThat(c).containsKeys("liquidated", "badDebt", "warnedHoursAhead",
+                "badDebtPerOpenInterest", "badDebtPerOpenInterestCi95", "openInterest", "seeds"));
         }
         // the static policy's exceptions are exactly the moves above its fraction
         PolicyResult s = r.policies().get("static");

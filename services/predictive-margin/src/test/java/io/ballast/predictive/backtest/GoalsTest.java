@@ -22,6 +22,7 @@ class GoalsTest {
         double median = 0.07;
         double staticEq = 0.125;
         double inc5 = 1.5;
+        boolean perOpenInterest;
         Map<String, Double> guardedDebt = new LinkedHashMap<>(Map.of("2020-03-12", 100.0, "2024-08-05", 0.0));
         Map<String, Double> staticDebt = new LinkedHashMap<>(Map.of("2020-03-12", 300.0, "2024-08-05", 0.0));
     }
@@ -29,7 +30,9 @@ class GoalsTest {
     private static PolicyResult policy(String name, Figures f, Map<String, Double> debt) {
         CoverageTest c = new CoverageTest(21, 2317, 0.01, 0.2, f.kupiecP, 0.3, 0.4, 0.5, f.ccP);
         Map<String, ReplayResult> crashes = new LinkedHashMap<>();
-        debt.forEach((k, v) -> crashes.put(k, new ReplayResult(100, 10, v, 2.0, 1)));
+        debt.forEach((k, v) -> crashes.put(k, f.perOpenInterest
+            ? new ReplayResult(100, 10, 1e9, 2.0, 1, 1e6, v / 1e6, new double[] {v / 2e6, v / 5e5}, 20)
+            : new ReplayResult(100, 10, v, 2.0, 1)));
         return new PolicyResult(name, new LocalDate[] {DAY}, new double[] {f.avg}, new double[] {0.01},
             new boolean[] {false}, c, f.green, f.avg, f.median, f.staticEq, 3.0, 1.1, f.inc5, 2.5, 0, 0, 0, crashes,
             null, 1.0, 0, 0);
@@ -63,6 +66,25 @@ class GoalsTest {
         assertThat(v.get("badDebtEach").text()).isEqualTo("bad debt at most static's in every replay");
         assertThat(v.get("badDebtHalf").text()).isEqualTo("summed bad debt 100 USD vs static 300 USD (goal <= half)");
         assertThat(v.get("increase5d").text()).isEqualTo("largest 5-day margin increase 1.50x (goal <= 2x)");
+    }
+
+    @Test
+    void withSeveralSeedsBadDebtIsJudgedPerUnitOfOpenInterest() {
+        // the USD figure (1e9, the same for both) is ignored; per open interest 1e-4 vs static 3e-4
+        Figures f = new Figures();
+        f.perOpenInterest = true;
+        Map<String, Goals.Verdict> v = check(f);
+        assertThat(v.get("badDebtEach").met()).isTrue();
+        assertThat(v.get("badDebtEach").text()).isEqualTo("bad debt at most static's in every replay (per unit of "
+            + "open interest, mean over the seeds)");
+        assertThat(v.get("badDebtHalf").met()).isTrue();
+        assertThat(v.get("badDebtHalf").text()).isEqualTo("summed bad debt per unit of open interest 1.00e-04 vs "
+            + "static 3.00e-04 (goal <= half; means over the seeds)");
+        f.guardedDebt.put("2024-08-05", 1.0);
+        Goals.Verdict worse = check(f).get("badDebtEach");
+        assertThat(worse.met()).isFalse();
+        assertThat(worse.text()).isEqualTo("bad debt above static's in: 2024-08-05: 1.00e-06 [5.00e-07, 2.00e-06] vs "
+            + "static 0.00e+00 [0.00e+00, 0.00e+00] per unit of open interest;");
     }
 
     @Test

@@ -64,6 +64,75 @@ class LiquidationSimulatorTest {
     }
 
     @Test
+    void slippageFollowsTheSquareRootLawOfTheBarsVolatilityAndLiquidatedNotional() {
+        // hourly bar 110 / 100, 1 M USD traded in the hour (24 M a day): Parkinson sigma at a daily rate
+        // ln(1.1) / sqrt(4 ln 2) * sqrt(24) = 0.2804156; 6 M USD liquidated: 0.002 + 1 * 0.2804156 * sqrt(6 / 24)
+        LiquidationModel m = LiquidationModel.defaults(2.0);
+        ReplayBar bar = new ReplayBar(Instant.parse("2020-03-12T10:00:00Z"), 110, 100, 105, 1e6);
+        assertThat(m.slippage(bar, 1, 6e6)).isCloseTo(0.14220780419970158, within(1e-12));
+        // the same bar as a daily bar: the volume is a day's and the range a day's
+        assertThat(m.slippage(bar, 24, 6e6)).isCloseTo(0.002 + 0.2804156083994 / Math.sqrt(24) * Math.sqrt(6),
+            within(1e-9));
+        // grows with the liquidated notional and the range, capped at 50 %
+        assertThat(m.slippage(bar, 1, 24e6)).isGreaterThan(m.slippage(bar, 1, 6e6));
+        assertThat(m.slippage(new ReplayBar(bar.time(), 130, 100, 105, 1e6), 1, 6e6))
+            .isGreaterThan(m.slippage(bar, 1, 6e6));
+        assertThat(m.slippage(bar, 1, 1e12)).isEqualTo(0.5);
+        // without volume: the v1 rule on the liquidated notional
+        assertThat(m.slippage(new ReplayBar(bar.time(), 110, 100, 105), 1, 4e6))
+            .isCloseTo(0.002 + 0.005 * 2, within(1e-15));
+    }
+
+    @Test
+    void accountsLiquidatedInTheSameBarShareItsImpactAndPositionsCanBeHeldFixed() {
+        // two identical 10x longs of 1000 USD at 100 (openingImf 0.05 allows 20x): both triggered at bar 2 (low 92),
+        // executed at bar 3's close 90 with 2 x 100 x 90 = 18,000 USD liquidated in that bar; volume 80,000 USD per
+        // hour, range 91/89: slippage 0.002 + ln(91/89) / sqrt(4 ln 2) * sqrt(24) * sqrt(18,000 / 1,920,000)
+        List<ReplayBar> bars = List.of(
+            new ReplayBar(Instant.parse("2020-03-12T00:00:00Z"), 100, 100, 100, 8e4),
+            new ReplayBar(Instant.parse("2020-03-12T01:00:00Z"), 100, 97, 98, 8e4),
+            new ReplayBar(Instant.parse("2020-03-12T02:00:00Z"), 98, 92, 93, 8e4),
+            new ReplayBar(Instant.parse("2020-03-12T03:00:00Z"), 91, 89, 90, 8e4));
+        List<SyntheticAccount> two = List.of(new SyntheticAccount(0, true, 10, 1000),
+            new SyntheticAccount(1, true, 10, 1000));
+        LiquidationModel m = LiquidationModel.defaults(2.0);
+        ReplayResult r = LiquidationSimulator.run(bars, t -> 0.025, two, m, 1, 0.05);
+        double s = 0.002 + Math.log(91.0 / 89) / Math.sqrt(4 * Math.log(2)) * Math.sqrt(24) * Math.sqrt(1.8e4 / 1.92e6);
+        double debtEach = -(1000 + 100 * (90 * (1 - s) - 100));
+        assertThat(r.liquidated()).isEqualTo(2);
+        assertThat(r.badDebtUsd()).isCloseTo(2 * debtEach, within(1e-9));
+        assertThat(r.openInterestUsd()).isCloseTo(20_000, within(1e-9));
+        assertThat(r.badDebtPerOpenInterest()).isCloseTo(2 * debtEach / 20_000, within(1e-12));
+        // one account alone pays less slippage (half the liquidated notional)
+        ReplayResult alone = LiquidationSimulator.run(bars, t -> 0.025, two.subList(0, 1), m, 1, 0.05);
+        assertThat(alone.badDebtUsd()).isLessThan(debtEach);
+        // positions held fixed: a policy with a higher opening MMF (0.2, IMF 0.4: 2.5x) would size the book smaller
+        // on its own; with the opening IMF given, the open interest is the same
+        assertThat(LiquidationSimulator.run(bars, t -> 0.2, two, m, 1, 0.05).openInterestUsd())
+            .isCloseTo(20_000, within(1e-9));
+        assertThat(LiquidationSimulator.run(bars, t -> 0.2, two, m, 1).openInterestUsd())
+            .isCloseTo(5_000, within(1e-9));
+    }
+
+    @Test
+    void seedsCombineIntoAMeanWithAStudentTInterval() {
+        // 0.01, 0.02, 0.03: mean 0.02, sd 0.01, t(0.975, 2) = 4.3026527 (scipy): 0.02 +- 0.0248414, low floored at 0
+        List<ReplayResult> seeds = List.of(
+            new ReplayResult(10, 3, 30, 2, 1, 3000, 0.01, new double[] {0.01, 0.01}, 1),
+            new ReplayResult(10, 4, 40, 2, 1, 2000, 0.02, new double[] {0.02, 0.02}, 1),
+            new ReplayResult(10, 5, 90, 2, 1, 3000, 0.03, new double[] {0.03, 0.03}, 1));
+        ReplayResult r = ReplayResult.overSeeds(seeds);
+        assertThat(r.seeds()).isEqualTo(3);
+        assertThat(r.badDebtPerOpenInterest()).isCloseTo(0.02, within(1e-15));
+        assertThat(r.badDebtPerOpenInterestCi95()[0]).isZero();
+        assertThat(r.badDebtPerOpenInterestCi95()[1]).isCloseTo(0.0448413771175033, within(1e-9));
+        assertThat(r.openInterestUsd()).isCloseTo(8000.0 / 3, within(1e-9));
+        // the counts and USD figures are the first seed's
+        assertThat(r.liquidated()).isEqualTo(3);
+        assertThat(r.badDebtUsd()).isEqualTo(30.0);
+    }
+
+    @Test
     void populationIsReproducibleFromItsSeed() {
         assertThat(AccountPopulation.generate(7, 500)).isEqualTo(AccountPopulation.generate(7, 500));
         assertThat(AccountPopulation.generate(7, 500)).isNotEqualTo(AccountPopulation.generate(8, 500));
