@@ -136,6 +136,43 @@ class DevStackTest {
     }
 
     /**
+     * A realm imported before the onboarding extension (ballast-service with {@code manage-clients} and friends, no
+     * {@code ballast-onboarding} role) is brought up to date in place, as {@code ./ballast run} does on a persistent
+     * {@code .ballast}: afterwards the service's token is refused by the admin API and accepted by the extension.
+     */
+    @Test
+    void anOlderRealmsOnboardingClientIsUpgradedInPlace() throws Exception {
+        String service = admin("GET", "/clients?clientId=" + DevStack.SERVICE_CLIENT_ID, null).get(0).path("id")
+                .asText();
+        String account = admin("GET", "/clients/" + service + "/service-account-user", null).path("id").asText();
+        String management = admin("GET", "/clients?clientId=realm-management", null).get(0).path("id").asText();
+        List<JsonNode> old = new ArrayList<>();
+        for (String role : List.of("manage-clients", "manage-users", "view-clients")) {
+            old.add(admin("GET", "/clients/" + management + "/roles/" + role, null));
+        }
+        admin("POST", "/users/" + account + "/role-mappings/clients/" + management, old);
+        JsonNode onboarding = admin("GET", "/roles/" + KeycloakServer.ONBOARDING_ROLE, null);
+        admin("DELETE", "/users/" + account + "/role-mappings/realm", List.of(onboarding));
+        admin("DELETE", "/roles/" + KeycloakServer.ONBOARDING_ROLE, null);
+        String before = token(DevStack.SERVICE_CLIENT_ID, DevStack.SERVICE_CLIENT_SECRET);
+        assertThat(send("GET", stack.keycloak().serverUrl() + "/admin/realms/ballast/clients", before, null)
+                .statusCode()).as("the simulated old realm").isEqualTo(200);
+
+        stack.keycloak().upgradeOnboardingClient();
+        stack.keycloak().upgradeOnboardingClient();  // a second run changes nothing and does not fail
+
+        String after = token(DevStack.SERVICE_CLIENT_ID, DevStack.SERVICE_CLIENT_SECRET);
+        assertThat(send("GET", stack.keycloak().serverUrl() + "/admin/realms/ballast/clients", after, null)
+                .statusCode()).isEqualTo(403);
+        assertThat(roles(claims(after))).contains(KeycloakServer.ONBOARDING_ROLE);
+        assertThat(admin("GET", "/users/" + account + "/role-mappings/clients/" + management, null)).isEmpty();
+        HttpResponse<String> find = send("GET", stack.keycloak().realmUrl()
+                + "/ballast-onboarding/clients?clientId=tenant-none-here", after, null);
+        assertThat(find.statusCode()).as(find.body()).isEqualTo(404);
+        assertThat(find.body()).contains("no tenant client");  // the extension's answer, not a missing path
+    }
+
+    /**
      * What tenant onboarding does, through the onboarding extension (installed into the Keycloak home by
      * {@link KeycloakServer}) with the service's own token: a confidential client-credentials client with a
      * hard-coded {@code tenant_id} claim, the {@code ballast-api} audience and realm role integrator. The new client's

@@ -95,7 +95,7 @@ class OnboardingClientPrivilegeTest {
         String tenantId = UUID.randomUUID().toString();
         for (List<String> roles : List.of(List.of("platform-admin"), List.of("integrator", "platform-admin"),
                 List.of("ballast-onboarding"), List.of("offline_access"), List.of("default-roles-ballast"),
-                List.of("manage-clients"), List.of())) {
+                List.of("manage-clients"), List.<String>of())) {
             String clientId = "tenant-" + TestTenants.slug("roles");
             asOnboardingService().body(client(clientId, tenantId, roles)).post(extensionUrl() + "/clients").then()
                     .statusCode(400).body("field", equalTo("roles"));
