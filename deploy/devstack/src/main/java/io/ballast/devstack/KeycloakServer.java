@@ -1,8 +1,14 @@
 package io.ballast.devstack;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,7 +21,10 @@ import java.util.stream.Stream;
 /**
  * A real Keycloak server: the {@code org.keycloak:keycloak-quarkus-dist} zip from Maven Central, unpacked by the build
  * into {@code deploy/devstack/target/keycloak-<version>}, started with {@code kc.sh start-dev} on 127.0.0.1 and the
- * realm file {@code deploy/keycloak/ballast-realm.json} imported.
+ * realm file {@code deploy/keycloak/ballast-realm.json} imported. Before every start the Ballast Keycloak providers
+ * (the onboarding extension, {@code deploy/keycloak-onboarding}, copied by the build into
+ * {@code deploy/devstack/target/keycloak-providers}) are installed into the home's {@code providers/} directory;
+ * {@code start-dev} re-augments the server with them.
  */
 public final class KeycloakServer implements AutoCloseable {
 
@@ -34,6 +43,12 @@ public final class KeycloakServer implements AutoCloseable {
 
     private static final String REALM_FILE = "ballast-realm.json";
     private static final String COPY_MARKER = ".ballast-copy-complete";
+    /** Realm role the onboarding extension requires of its caller ({@code ballast-service}'s service account). */
+    public static final String ONBOARDING_ROLE = "ballast-onboarding";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** Where the build puts the provider jars to install (relative to the project root). */
+    static final String PROVIDERS_DIR = "deploy/devstack/target/keycloak-providers";
 
     private final ChildProcess process;
     private final int port;
@@ -74,11 +89,83 @@ public final class KeycloakServer implements AutoCloseable {
             copyTree(distribution(projectRoot), home);
             touch(home.resolve(COPY_MARKER));
         }
-        return start(projectRoot, home, port, "dev-file", logFile);
+        KeycloakServer server = start(projectRoot, home, port, "dev-file", logFile);
+        try {
+            server.upgradeOnboardingClient();
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /**
+     * Brings a realm imported before the onboarding extension up to the realm file (the import runs on the first start
+     * only): creates the realm role {@value #ONBOARDING_ROLE} if missing, grants it to {@code ballast-service}'s
+     * service account and removes that account's {@code realm-management} roles. Runs as the bootstrap administrator
+     * (master realm); a realm already in that state is left as it is.
+     */
+    void upgradeOnboardingClient() {
+        try {
+            String token = MAPPER.readTree(http("POST", serverUrl() + "/realms/master/protocol/openid-connect/token",
+                    null, "grant_type=password&client_id=admin-cli&username=" + ADMIN_USER + "&password="
+                            + ADMIN_PASSWORD, 200)).path("access_token").asText();
+            String admin = serverUrl() + "/admin/realms/" + REALM;
+            if (http("GET", admin + "/roles/" + ONBOARDING_ROLE, token, null, -1).isEmpty()) {
+                http("POST", admin + "/roles", token, MAPPER.writeValueAsString(Map.of("name", ONBOARDING_ROLE,
+                        "description", "May call the onboarding extension (deploy/keycloak-onboarding).")), 201);
+            }
+            String service = MAPPER.readTree(http("GET", admin + "/clients?clientId=" + DevStack.SERVICE_CLIENT_ID,
+                    token, null, 200)).path(0).path("id").asText();
+            String account = MAPPER.readTree(http("GET", admin + "/clients/" + service + "/service-account-user",
+                    token, null, 200)).path("id").asText();
+            JsonNode role = MAPPER.readTree(http("GET", admin + "/roles/" + ONBOARDING_ROLE, token, null, 200));
+            http("POST", admin + "/users/" + account + "/role-mappings/realm", token,
+                    MAPPER.writeValueAsString(List.of(role)), 204);
+            String management = MAPPER.readTree(http("GET", admin + "/clients?clientId=realm-management", token,
+                    null, 200)).path(0).path("id").asText();
+            String mapped = http("GET", admin + "/users/" + account + "/role-mappings/clients/" + management, token,
+                    null, 200);
+            if (MAPPER.readTree(mapped).size() > 0) {
+                http("DELETE", admin + "/users/" + account + "/role-mappings/clients/" + management, token, mapped,
+                        204);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot bring the onboarding client of realm " + REALM + " up to date", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while updating the realm", e);
+        }
+    }
+
+    /** One HTTP call; {@code expect} -1 answers the body of a 2xx and "" for a 404, else the status must match. */
+    private static String http(String method, String url, String token, String body, int expect)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", token == null ? "application/x-www-form-urlencoded" : "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body));
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (expect == -1 && response.statusCode() == 404) {
+            return "";
+        }
+        boolean ok = expect == -1 ? response.statusCode() / 100 == 2 : response.statusCode() == expect;
+        if (!ok) {
+            throw new IllegalStateException(method + " " + url + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return response.body();
     }
 
     private static KeycloakServer start(Path projectRoot, Path home, int port, String db, Path logFile) {
         installRealm(projectRoot, home);
+        installProviders(projectRoot, home);
         Path kcSh = home.resolve("bin/kc.sh");
         List<String> command = List.of("bash", kcSh.toAbsolutePath().toString(), "start-dev",
                 "--http-host=" + Ports.LOOPBACK, "--http-port=" + port,
@@ -173,6 +260,37 @@ public final class KeycloakServer implements AutoCloseable {
                     StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot install the realm file into " + home, e);
+        }
+    }
+
+    /**
+     * Copies every provider jar the build put into {@code deploy/devstack/target/keycloak-providers} into the home's
+     * {@code providers/} directory, replacing (atomically) a jar whose bytes differ, so that a rebuilt extension also
+     * reaches a persistent home copied earlier.
+     *
+     * @param projectRoot the Ballast project root
+     * @param home        the Keycloak home to start
+     */
+    static void installProviders(Path projectRoot, Path home) {
+        Path built = projectRoot.resolve(PROVIDERS_DIR);
+        try (Stream<Path> jars = Files.isDirectory(built) ? Files.list(built) : Stream.empty()) {
+            List<Path> found = jars.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList();
+            if (found.isEmpty()) {
+                throw new IllegalStateException("no Keycloak provider jar in " + built
+                        + ": build deploy/devstack first (./mvnw -pl deploy/devstack -am install -DskipTests)");
+            }
+            Path providers = Files.createDirectories(home.resolve("providers"));
+            for (Path jar : found) {
+                Path target = providers.resolve(jar.getFileName().toString());
+                if (Files.exists(target) && Files.mismatch(jar, target) == -1) {
+                    continue;
+                }
+                Path tmp = Files.createTempFile(providers, ".provider-", ".tmp");
+                Files.copy(jar, tmp, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot install the Keycloak providers into " + home, e);
         }
     }
 

@@ -121,49 +121,85 @@ class DevStackTest {
     }
 
     @Test
-    void serviceClientListsClientsThroughTheAdminApi() throws Exception {
+    void theBootstrapAdministratorListsTheRealmsClientsAndTheServiceClientMayNot() throws Exception {
         JsonNode clients = admin("GET", "/clients", null);
         List<String> ids = new ArrayList<>();
         clients.forEach(c -> ids.add(c.path("clientId").asText()));
         assertThat(ids).contains("ballast-platform-admin", "ballast-service", "ballast-console");
+        // the service's own client holds no admin-API right (least privilege, docs/security.md "Onboarding client")
+        String service = token(DevStack.SERVICE_CLIENT_ID, DevStack.SERVICE_CLIENT_SECRET);
+        assertThat(send("GET", stack.keycloak().serverUrl() + "/admin/realms/ballast/clients", service, null)
+                .statusCode()).isEqualTo(403);
+        assertThat(send("POST", stack.keycloak().serverUrl() + "/admin/realms/ballast/clients", service,
+                Map.of("clientId", "tenant-" + UUID.randomUUID())).statusCode()).isEqualTo(403);
+        assertThat(roles(claims(service))).contains("ballast-onboarding").doesNotContain("platform-admin");
     }
 
     /**
-     * What tenant onboarding does through the admin API with the service's own token: a confidential
-     * client-credentials client with a hard-coded {@code tenant_id} claim, its service account given realm role
-     * integrator. The new client's token must carry both.
+     * A realm imported before the onboarding extension (ballast-service with {@code manage-clients} and friends, no
+     * {@code ballast-onboarding} role) is brought up to date in place, as {@code ./ballast run} does on a persistent
+     * {@code .ballast}: afterwards the service's token is refused by the admin API and accepted by the extension.
      */
     @Test
-    void serviceClientCanOnboardATenantClientWithTenantClaimAndRole() throws Exception {
+    void anOlderRealmsOnboardingClientIsUpgradedInPlace() throws Exception {
+        String service = admin("GET", "/clients?clientId=" + DevStack.SERVICE_CLIENT_ID, null).get(0).path("id")
+                .asText();
+        String account = admin("GET", "/clients/" + service + "/service-account-user", null).path("id").asText();
+        String management = admin("GET", "/clients?clientId=realm-management", null).get(0).path("id").asText();
+        List<JsonNode> old = new ArrayList<>();
+        for (String role : List.of("manage-clients", "manage-users", "view-clients")) {
+            old.add(admin("GET", "/clients/" + management + "/roles/" + role, null));
+        }
+        admin("POST", "/users/" + account + "/role-mappings/clients/" + management, old);
+        JsonNode onboarding = admin("GET", "/roles/" + KeycloakServer.ONBOARDING_ROLE, null);
+        admin("DELETE", "/users/" + account + "/role-mappings/realm", List.of(onboarding));
+        admin("DELETE", "/roles/" + KeycloakServer.ONBOARDING_ROLE, null);
+        String before = token(DevStack.SERVICE_CLIENT_ID, DevStack.SERVICE_CLIENT_SECRET);
+        assertThat(send("GET", stack.keycloak().serverUrl() + "/admin/realms/ballast/clients", before, null)
+                .statusCode()).as("the simulated old realm").isEqualTo(200);
+
+        stack.keycloak().upgradeOnboardingClient();
+        stack.keycloak().upgradeOnboardingClient();  // a second run changes nothing and does not fail
+
+        String after = token(DevStack.SERVICE_CLIENT_ID, DevStack.SERVICE_CLIENT_SECRET);
+        assertThat(send("GET", stack.keycloak().serverUrl() + "/admin/realms/ballast/clients", after, null)
+                .statusCode()).isEqualTo(403);
+        assertThat(roles(claims(after))).contains(KeycloakServer.ONBOARDING_ROLE);
+        assertThat(admin("GET", "/users/" + account + "/role-mappings/clients/" + management, null)).isEmpty();
+        HttpResponse<String> find = send("GET", stack.keycloak().realmUrl()
+                + "/ballast-onboarding/clients?clientId=tenant-none-here", after, null);
+        assertThat(find.statusCode()).as(find.body()).isEqualTo(404);
+        assertThat(find.body()).contains("no tenant client");  // the extension's answer, not a missing path
+    }
+
+    /**
+     * What tenant onboarding does, through the onboarding extension (installed into the Keycloak home by
+     * {@link KeycloakServer}) with the service's own token: a confidential client-credentials client with a
+     * hard-coded {@code tenant_id} claim, the {@code ballast-api} audience and realm role integrator. The new client's
+     * token must carry all three; platform-admin is refused.
+     */
+    @Test
+    void serviceClientOnboardsATenantClientThroughTheExtension() throws Exception {
         String clientId = "tenant-" + UUID.randomUUID();
         String tenantId = UUID.randomUUID().toString();
-        Map<String, Object> client = Map.of(
-                "clientId", clientId, "enabled", true, "publicClient", false,
-                "serviceAccountsEnabled", true, "standardFlowEnabled", false, "directAccessGrantsEnabled", false,
-                "protocolMappers", List.of(Map.of(
-                        "name", "tenant_id", "protocol", "openid-connect",
-                        "protocolMapper", "oidc-hardcoded-claim-mapper",
-                        "config", Map.of("claim.name", "tenant_id", "claim.value", tenantId,
-                                "jsonType.label", "String", "access.token.claim", "true",
-                                "id.token.claim", "false", "userinfo.token.claim", "false"))));
-        admin("POST", "/clients", client);
-        String internalId = admin("GET", "/clients?clientId=" + clientId, null).get(0).path("id").asText();
-        String secret = admin("GET", "/clients/" + internalId + "/client-secret", null).path("value").asText();
-        String userId = admin("GET", "/clients/" + internalId + "/service-account-user", null).path("id").asText();
-        JsonNode integrator = admin("GET", "/roles/integrator", null);
-        admin("POST", "/users/" + userId + "/role-mappings/realm", List.of(integrator));
+        String service = token(DevStack.SERVICE_CLIENT_ID, DevStack.SERVICE_CLIENT_SECRET);
+        String extension = stack.keycloak().realmUrl() + "/ballast-onboarding/clients";
+        HttpResponse<String> refused = send("POST", extension, service,
+                Map.of("clientId", clientId, "tenantId", tenantId, "roles", List.of("platform-admin")));
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+
+        HttpResponse<String> created = send("POST", extension, service,
+                Map.of("clientId", clientId, "tenantId", tenantId, "roles", List.of("integrator")));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String secret = JSON.readTree(created.body()).path("secret").asText();
 
         JsonNode claims = claims(token(clientId, secret));
         assertThat(claims.path("tenant_id").isTextual()).isTrue();
         assertThat(claims.path("tenant_id").asText()).isEqualTo(tenantId);
+        assertThat(claims.path("aud").toString()).contains("ballast-api");
         assertThat(roles(claims)).contains("integrator").doesNotContain("platform-admin");
     }
 
-    /**
-     * The console client accepts exactly its callback under the console URL of {@code ./ballast run} (issue 11: no
-     * wildcard, no port-less loopback entry that matches any port): another path, another port or another host is
-     * refused by Keycloak before any login page.
-     */
     @Test
     void consoleAcceptsOnlyItsExactCallback() throws Exception {
         assertThat(authorize(KeycloakServer.consoleUrl() + "/callback")).isEqualTo(200);
@@ -223,19 +259,32 @@ class DevStackTest {
         assertThat(config.get("quarkus.oidc.auth-server-url")).startsWith("http://127.0.0.1:");
     }
 
+    /** A call of the realm's admin API as the bootstrap administrator (master realm), asserting a 2xx answer. */
     private static JsonNode admin(String method, String path, Object body) throws Exception {
-        String token = token(DevStack.SERVICE_CLIENT_ID, DevStack.SERVICE_CLIENT_SECRET);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.keycloak().serverUrl()
-                + "/admin/realms/ballast" + path)).header("Authorization", "Bearer " + token);
+        HttpResponse<String> login = HTTP.send(HttpRequest.newBuilder(URI.create(stack.keycloak().serverUrl()
+                        + "/realms/master/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&client_id=admin-cli&username="
+                        + KeycloakServer.ADMIN_USER + "&password=" + KeycloakServer.ADMIN_PASSWORD)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+        String token = JSON.readTree(login.body()).path("access_token").asText();
+        HttpResponse<String> response = send(method, stack.keycloak().serverUrl() + "/admin/realms/ballast" + path,
+                token, body);
+        assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isBetween(200, 299);
+        return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+    }
+
+    private static HttpResponse<String> send(String method, String url, String token, Object body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Authorization",
+                "Bearer " + token);
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
             request.header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
         }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isBetween(200, 299);
-        return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String token(String clientId, String secret) throws Exception {

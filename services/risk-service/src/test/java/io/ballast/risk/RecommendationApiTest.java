@@ -521,7 +521,7 @@ class RecommendationApiTest {
         Tenant t = TestTenants.onboard("reco-roles");
         TestTenants.asset(t, "BTC");
         for (String role : List.of("viewer", "risk-committee")) {
-            KeycloakAdmin.CreatedClient client = keycloak.createTenantClient(t.slug() + "-" + role,
+            KeycloakAdmin.CreatedClient client = keycloak.createTenantClient("tenant-" + t.slug() + "-" + role,
                     java.util.UUID.fromString(t.id()), List.of(role)).await().indefinitely();
             try {
                 String token = TestTenants.token(client.clientId(), client.secret());

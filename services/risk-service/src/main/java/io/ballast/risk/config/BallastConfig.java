@@ -38,7 +38,7 @@ public interface BallastConfig {
         int batchSize();
     }
 
-    /** How the service reaches Keycloak's admin API. */
+    /** How the service reaches Keycloak (the onboarding extension, /realms/{realm}/ballast-onboarding). */
     interface Keycloak {
         /** Base URL, e.g. {@code http://127.0.0.1:8180} (no trailing slash). */
         String serverUrl();
@@ -47,7 +47,7 @@ public interface BallastConfig {
         @WithDefault("ballast")
         String realm();
 
-        /** Service-account client with realm-management roles. */
+        /** Service-account client holding the realm role ballast-onboarding (and no realm-management role). */
         String serviceClientId();
 
         /** Its secret. */

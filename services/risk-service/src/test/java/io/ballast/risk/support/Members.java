@@ -8,7 +8,8 @@ import java.util.UUID;
 
 /**
  * People in roles for governance tests: each member is a real Keycloak client (service account) of the tenant with
- * one realm role, so each has its own token subject. Created through the admin API; {@link #close} deletes them.
+ * one realm role, so each has its own token subject. Created through the onboarding extension (client id
+ * {@code tenant-<slug>-<name>}); {@link #close} deletes them.
  */
 public final class Members implements AutoCloseable {
 
@@ -37,7 +38,7 @@ public final class Members implements AutoCloseable {
 
     /** A new member of the tenant with one realm role (e.g. {@code risk-committee}). */
     public Member create(TestTenants.Tenant t, String role, String name) {
-        KeycloakAdmin.CreatedClient c = keycloak.createTenantClient(t.slug() + "-" + name, UUID.fromString(t.id()),
+        KeycloakAdmin.CreatedClient c = keycloak.createTenantClient("tenant-" + t.slug() + "-" + name, UUID.fromString(t.id()),
                 List.of(role)).await().indefinitely();
         Member m = new Member(c.clientId(), c.secret(), c.internalId());
         created.add(m);

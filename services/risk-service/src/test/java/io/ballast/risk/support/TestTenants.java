@@ -3,6 +3,7 @@ package io.ballast.risk.support;
 import static io.restassured.RestAssured.given;
 
 import io.ballast.devstack.DevStack;
+import io.ballast.devstack.KeycloakServer;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -136,8 +137,23 @@ public final class TestTenants {
         return bearer(token(DevStack.PLATFORM_ADMIN_CLIENT_ID, DevStack.PLATFORM_ADMIN_CLIENT_SECRET));
     }
 
-    /** A token of the service account that manages the realm (for tests that look inside Keycloak). */
+    /**
+     * A request as Keycloak's bootstrap administrator (master realm, {@code admin-cli} password grant), for tests that
+     * look inside or change the realm. The risk service's own client ({@code ballast-service}) holds no admin-API
+     * right any more (docs/security.md "Onboarding client").
+     */
     public static RequestSpecification asRealmManager() {
+        String token = given().contentType(ContentType.URLENC).formParam("grant_type", "password")
+                .formParam("client_id", "admin-cli").formParam("username", KeycloakServer.ADMIN_USER)
+                .formParam("password", KeycloakServer.ADMIN_PASSWORD)
+                .post(BallastServersResource.servers().keycloak().serverUrl()
+                        + "/realms/master/protocol/openid-connect/token")
+                .then().statusCode(200).extract().path("access_token");
+        return bearer(token);
+    }
+
+    /** A request with the risk service's own token ({@code ballast-service}, realm role ballast-onboarding). */
+    public static RequestSpecification asOnboardingService() {
         return bearer(token(DevStack.SERVICE_CLIENT_ID, DevStack.SERVICE_CLIENT_SECRET));
     }
 

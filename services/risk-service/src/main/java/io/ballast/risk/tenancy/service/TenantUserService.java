@@ -71,7 +71,7 @@ public class TenantUserService {
         this.pool = pool;
     }
 
-    /** Creates a user of the tenant; 409 when the username is taken (in any tenant). */
+    /** Creates a user of the tenant; 409 when the username (in any tenant, or by a non-tenant user) or email is taken. */
     public Uni<UserCredentials> create(SecurityIdentity caller, UUID tenantId, NewUser user) {
         List<FieldError> errors = new java.util.ArrayList<>();
         String username = user.username() == null ? "" : user.username().trim().toLowerCase(Locale.ROOT);
@@ -95,7 +95,9 @@ public class TenantUserService {
                     }
                     return keycloak.createTenantUser(username, password, t.value(), user.role(),
                             orDefault(user.firstName(), username), orDefault(user.lastName(), "Ballast"),
-                            orDefault(user.email(), username + "@users.ballast.invalid"));
+                            orDefault(user.email(), username + "@users.ballast.invalid"))
+                            .onFailure(KeycloakAdmin.UserExistsException.class).transform(e -> ApiException.conflict(
+                                    "user " + username + " (or its email) already exists"));
                 }))
                 .invoke(u -> LOG.infof("user %s (%s) created for tenant %s by %s", u.username(), user.role(),
                         tenantId, caller.getPrincipal().getName()))
