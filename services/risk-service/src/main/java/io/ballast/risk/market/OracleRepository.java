@@ -1,5 +1,6 @@
 package io.ballast.risk.market;
 
+import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.domain.Asset;
 import io.ballast.risk.domain.TenantStatus;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -41,6 +42,18 @@ public class OracleRepository {
         return Panache.getSession().flatMap(s -> s.createQuery("from OracleConfigRow c where c.tenantId = :t "
                         + "and c.assetId = :a order by c.version desc", OracleConfigRow.class)
                 .setParameter("t", tenantId).setParameter("a", assetId).getResultList());
+    }
+
+    /**
+     * A page of the stored versions of a tenant's asset, newest first: {@code rows} versions below {@code before}
+     * (null: from the newest), a seek on the unique index {@code (tenant_id, asset_id, version)}.
+     */
+    public Uni<List<OracleConfigRow>> versionsPage(TenantId tenant, UUID assetId, Integer before, int rows) {
+        return Panache.getSession().flatMap(s -> s.createQuery("from OracleConfigRow c where c.tenantId = :t "
+                        + "and c.assetId = :a and (:b is null or c.version < :b) order by c.version desc",
+                        OracleConfigRow.class)
+                .setParameter("t", tenant.value()).setParameter("a", assetId).setParameter("b", before)
+                .setMaxResults(rows).getResultList());
     }
 
     /** Latest accepted tick per source of these assets. */

@@ -1,5 +1,9 @@
 package io.ballast.risk.rest;
 
+import io.ballast.risk.paging.Page;
+import io.ballast.risk.paging.Cursor;
+import jakarta.ws.rs.BeanParam;
+import org.jboss.resteasy.reactive.RestResponse;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.FieldError;
 import io.ballast.risk.rest.ApiModels.AccountChange;
@@ -90,20 +94,12 @@ public class AccountResource {
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "List accounts, oldest first; page with after=<id of the last account> "
             + "(tenant-admin, integrator, risk-committee, viewer)")
-    public Uni<List<AccountView>> list(@QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
-            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit,
-            @QueryParam("after") UUID after) {
-        if (after != null && offset != 0) {
-            return Uni.createFrom().failure(cursorAndOffset());
-        }
-        return access.require(identity).flatMap(t -> after == null ? accounts.page(t, offset, limit)
-                        : accounts.pageAfter(t, after, limit))
-                .map(all -> all.stream().map(AccountView::of).toList());
-    }
-
-    private static ApiException cursorAndOffset() {
-        return ApiException.badRequest("after and offset together", List.of(FieldError.of("after",
-                "page either with after (a cursor) or with offset, not both")));
+    public Uni<RestResponse<List<AccountView>>> list(@QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
+            @Valid @BeanParam PageQuery page, @Context UriInfo uri) {
+        return Uni.createFrom().item(() -> page.lastId(offset)).flatMap(after -> access.require(identity)
+                        .flatMap(t -> after == null ? accounts.page(t, offset, page.limit + 1)
+                                : accounts.pageAfter(t, after, page.limit + 1)))
+                .map(rows -> Pages.ofIds(Page.of(rows, page.limit, a -> Cursor.of(a.id)).map(AccountView::of), uri));
     }
 
     /** One account. */
@@ -185,8 +181,9 @@ public class AccountResource {
     @Path("{id}/balances")
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "Collateral balances per asset (tenant-admin, integrator, risk-committee, viewer)")
-    public Uni<List<LedgerService.SymbolBalance>> balances(@PathParam("id") UUID id) {
-        return access.require(identity).flatMap(t -> ledger.balances(t, id));
+    public Uni<RestResponse<List<LedgerService.SymbolBalance>>> balances(@PathParam("id") UUID id, @Valid @BeanParam PageQuery page, @Context UriInfo uri) {
+        return access.require(identity).flatMap(t -> ledger.balances(t, id))
+                .map(all -> Pages.of(page.slice(all, LedgerService.SymbolBalance::symbol), uri));
     }
 
     /** The ledger, oldest first: after the cursor {@code after} (the id of the last entry) or from {@code offset}. */
@@ -195,15 +192,13 @@ public class AccountResource {
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "Collateral ledger entries, oldest first; page with after=<id of the last entry> "
             + "(tenant-admin, integrator, risk-committee, viewer)")
-    public Uni<List<LedgerEntryView>> entries(@PathParam("id") UUID id,
-            @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
-            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit,
-            @QueryParam("after") UUID after) {
-        if (after != null && offset != 0) {
-            return Uni.createFrom().failure(cursorAndOffset());
-        }
-        return access.require(identity).flatMap(t -> ledger.entries(t, id, after, offset, limit))
-                .map(all -> all.stream().map(LedgerEntryView::of).toList());
+    public Uni<RestResponse<List<LedgerEntryView>>> entries(@PathParam("id") UUID id,
+            @QueryParam("offset") @DefaultValue("0") @Min(0) int offset, @Valid @BeanParam PageQuery page,
+            @Context UriInfo uri) {
+        return Uni.createFrom().item(() -> page.lastId(offset)).flatMap(after -> access.require(identity)
+                        .flatMap(t -> ledger.entries(t, id, after, offset, page.limit + 1)))
+                .map(rows -> Pages.ofIds(Page.of(rows, page.limit, e -> Cursor.of(e.entry().id))
+                        .map(LedgerEntryView::of), uri));
     }
 
     /** Positions. */
@@ -211,8 +206,9 @@ public class AccountResource {
     @Path("{id}/positions")
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "Open positions (tenant-admin, integrator, risk-committee, viewer)")
-    public Uni<List<PositionService.SymbolPosition>> positions(@PathParam("id") UUID id) {
-        return access.require(identity).flatMap(t -> positions.list(t, id));
+    public Uni<RestResponse<List<PositionService.SymbolPosition>>> positions(@PathParam("id") UUID id, @Valid @BeanParam PageQuery page, @Context UriInfo uri) {
+        return access.require(identity).flatMap(t -> positions.list(t, id))
+                .map(all -> Pages.of(page.slice(all, PositionService.SymbolPosition::instrument), uri));
     }
 
     /** Sets the position in one instrument. */

@@ -1,5 +1,7 @@
 package io.ballast.risk.rest;
 
+import jakarta.ws.rs.BeanParam;
+import org.jboss.resteasy.reactive.RestResponse;
 import io.ballast.risk.domain.RiskParameterScope;
 import io.ballast.risk.governance.domain.Actor;
 import io.ballast.risk.rest.ApiModels.AssetView;
@@ -70,8 +72,9 @@ public class AssetResource {
     @GET
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "List collateral assets (tenant-admin, integrator, risk-committee, viewer)")
-    public Uni<List<AssetView>> list() {
-        return access.require(identity).flatMap(assets::list).map(all -> all.stream().map(AssetView::of).toList());
+    public Uni<RestResponse<List<AssetView>>> list(@Valid @BeanParam PageQuery page, @Context UriInfo uri) {
+        return access.require(identity).flatMap(t -> assets.page(t, page.cursor(1), page.limit))
+                .map(p -> Pages.of(p.map(AssetView::of), uri));
     }
 
     /** One asset. */
@@ -101,8 +104,9 @@ public class AssetResource {
     @Path("{id}/risk-parameters")
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "List an asset's risk parameter versions (tenant-admin, integrator, risk-committee, viewer)")
-    public Uni<List<RiskParameterView>> parameterVersions(@PathParam("id") UUID id) {
-        return access.require(identity).flatMap(t -> parameters.versions(t, RiskParameterScope.ASSET, id));
+    public Uni<RestResponse<List<RiskParameterView>>> parameterVersions(@PathParam("id") UUID id,
+            @Valid @BeanParam PageQuery page, @Context UriInfo uri) {
+        return access.require(identity).flatMap(t -> parameters.versions(t, RiskParameterScope.ASSET, id, page, uri));
     }
 
     /** The version in force at a time (default now). */

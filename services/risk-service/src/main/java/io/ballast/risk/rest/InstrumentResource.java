@@ -1,5 +1,7 @@
 package io.ballast.risk.rest;
 
+import jakarta.ws.rs.BeanParam;
+import org.jboss.resteasy.reactive.RestResponse;
 import io.ballast.risk.domain.RiskParameterScope;
 import io.ballast.risk.governance.domain.Actor;
 import io.ballast.risk.rest.ApiModels.InstrumentView;
@@ -72,9 +74,9 @@ public class InstrumentResource {
     @GET
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "List instruments (tenant-admin, integrator, risk-committee, viewer)")
-    public Uni<List<InstrumentView>> list() {
-        return access.require(identity).flatMap(instruments::list)
-                .map(all -> all.stream().map(InstrumentView::of).toList());
+    public Uni<RestResponse<List<InstrumentView>>> list(@Valid @BeanParam PageQuery page, @Context UriInfo uri) {
+        return access.require(identity).flatMap(t -> instruments.page(t, page.cursor(1), page.limit))
+                .map(p -> Pages.of(p.map(InstrumentView::of), uri));
     }
 
     /** One instrument. */
@@ -103,8 +105,9 @@ public class InstrumentResource {
     @Path("{id}/risk-parameters")
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "List an instrument's risk parameter versions (tenant-admin, integrator, risk-committee, viewer)")
-    public Uni<List<RiskParameterView>> parameterVersions(@PathParam("id") UUID id) {
-        return access.require(identity).flatMap(t -> parameters.versions(t, RiskParameterScope.INSTRUMENT, id));
+    public Uni<RestResponse<List<RiskParameterView>>> parameterVersions(@PathParam("id") UUID id,
+            @Valid @BeanParam PageQuery page, @Context UriInfo uri) {
+        return access.require(identity).flatMap(t -> parameters.versions(t, RiskParameterScope.INSTRUMENT, id, page, uri));
     }
 
     /** The version in force at a time (default now). */

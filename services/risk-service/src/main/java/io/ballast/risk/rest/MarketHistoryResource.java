@@ -1,5 +1,10 @@
 package io.ballast.risk.rest;
 
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.core.Context;
+import jakarta.validation.Valid;
+import jakarta.ws.rs.BeanParam;
+import org.jboss.resteasy.reactive.RestResponse;
 import io.ballast.ml.data.DailyBar;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.security.Roles;
@@ -75,8 +80,10 @@ public class MarketHistoryResource {
     @GET
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "Daily bars of an asset, ascending, ?from=&to= inclusive (all tenant roles)")
-    public Uni<List<DailyBar>> get(@PathParam("underlying") String underlying, @QueryParam("from") LocalDate from,
-            @QueryParam("to") LocalDate to) {
-        return access.require(identity).flatMap(t -> history.get(t, underlying, from, to));
+    public Uni<RestResponse<List<DailyBar>>> get(@PathParam("underlying") String underlying,
+            @QueryParam("from") LocalDate from, @QueryParam("to") LocalDate to, @Valid @BeanParam PageQuery page,
+            @Context UriInfo uri) {
+        return access.require(identity).flatMap(t -> history.page(t, underlying, from, to, page.cursor(1),
+                        page.limit)).map(p -> Pages.of(p, uri));
     }
 }

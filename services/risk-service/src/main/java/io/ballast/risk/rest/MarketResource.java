@@ -1,5 +1,9 @@
 package io.ballast.risk.rest;
 
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.BeanParam;
+import org.jboss.resteasy.reactive.RestResponse;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.FieldError;
 import io.ballast.risk.rest.MarginViews.PricesInput;
@@ -63,7 +67,8 @@ public class MarketResource {
     @GET
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "Latest index price and vol per asset (tenant-admin, integrator, risk-committee, viewer)")
-    public Uni<List<PriceInForce>> get() {
-        return access.require(identity).flatMap(prices::inForce);
+    public Uni<RestResponse<List<PriceInForce>>> get(@Valid @BeanParam PageQuery page, @Context UriInfo uri) {
+        return access.require(identity).flatMap(prices::inForce)
+                .map(all -> Pages.of(page.slice(all, PriceInForce::underlying), uri));
     }
 }

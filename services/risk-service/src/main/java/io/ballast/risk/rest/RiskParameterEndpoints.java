@@ -1,5 +1,7 @@
 package io.ballast.risk.rest;
 
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.resteasy.reactive.RestResponse;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.FieldError;
 import io.ballast.risk.domain.RiskParameterScope;
@@ -49,9 +51,11 @@ public class RiskParameterEndpoints {
                 .map(Responses::of);
     }
 
-    Uni<List<RiskParameterView>> versions(TenantId tenant, RiskParameterScope scope, UUID targetId) {
-        return parameters.versions(tenant, scope, targetId)
-                .map(all -> all.stream().map(RiskParameterView::of).toList());
+    Uni<RestResponse<List<RiskParameterView>>> versions(TenantId tenant, RiskParameterScope scope, UUID targetId,
+            PageQuery page, UriInfo uri) {
+        return Uni.createFrom().item(() -> page.cursor(1))
+                .flatMap(after -> parameters.versions(tenant, scope, targetId, after, page.limit))
+                .map(p -> Pages.of(p.map(RiskParameterView::of), uri));
     }
 
     Uni<RiskParameterView> effective(TenantId tenant, RiskParameterScope scope, UUID targetId, String at) {

@@ -1,5 +1,8 @@
 package io.ballast.risk.rest;
 
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.BeanParam;
 import io.ballast.risk.domain.TenantStatus;
 import io.ballast.risk.rest.ApiModels.ClientCredentials;
 import io.ballast.risk.rest.ApiModels.NewTenant;
@@ -58,8 +61,9 @@ public class TenantResource {
     /** All tenants. */
     @GET
     @Operation(summary = "List tenants (platform-admin)")
-    public Uni<List<TenantView>> list() {
-        return tenants.list().map(all -> all.stream().map(TenantView::of).toList());
+    public Uni<RestResponse<List<TenantView>>> list(@Valid @BeanParam PageQuery page, @Context UriInfo uri) {
+        return Uni.createFrom().item(() -> page.cursor(2)).flatMap(after -> tenants.page(after, page.limit))
+                .map(p -> Pages.of(p.map(TenantView::of), uri));
     }
 
     /** One tenant. */

@@ -1,5 +1,7 @@
 package io.ballast.risk.service;
 
+import io.ballast.risk.paging.Page;
+import io.ballast.risk.paging.Cursor;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.Asset;
 import io.ballast.risk.domain.TenantId;
@@ -44,6 +46,12 @@ public class AssetService {
             return assets.persist(asset).call(a -> outbox.record(tenant, "asset", a.id, "AssetCreated",
                     Map.of("assetId", a.id, "symbol", symbol)));
         });
+    }
+
+    /** A page of the tenant's assets by symbol (the cursor holds the last symbol). */
+    public Uni<Page<Asset>> page(TenantId tenant, Cursor after, int limit) {
+        return assets.page(tenant, after == null ? null : after.text(0), limit)
+                .map(rows -> Page.of(rows, limit, x -> Cursor.of(x.symbol)));
     }
 
     /** The tenant's assets. */

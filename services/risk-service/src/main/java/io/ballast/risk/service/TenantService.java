@@ -1,5 +1,7 @@
 package io.ballast.risk.service;
 
+import io.ballast.risk.paging.Page;
+import io.ballast.risk.paging.Cursor;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.Tenant;
 import io.ballast.risk.domain.TenantId;
@@ -123,9 +125,10 @@ public class TenantService {
                 .call(t -> governance.writeDefaults(TenantId.of(id))));
     }
 
-    /** All tenants, oldest first. */
-    public Uni<List<Tenant>> list() {
-        return tenants.listAllOrdered();
+    /** A page of all tenants, oldest first (the cursor holds the last tenant's creation time and id). */
+    public Uni<Page<Tenant>> page(Cursor after, int limit) {
+        return tenants.page(after == null ? null : after.time(0), after == null ? null : after.uuid(1), limit)
+                .map(rows -> Page.of(rows, limit, t -> Cursor.of(t.createdAt, t.id)));
     }
 
     /** One tenant; 404 when unknown. */

@@ -1,5 +1,9 @@
 package io.ballast.risk.collateral.rest;
 
+import io.ballast.risk.rest.Pages;
+import io.ballast.risk.rest.PageQuery;
+import jakarta.ws.rs.BeanParam;
+import org.jboss.resteasy.reactive.RestResponse;
 import io.ballast.risk.collateral.service.IsolatedPoolService;
 import io.ballast.risk.rest.ApiModels.LedgerEntryView;
 import io.ballast.risk.rest.ApiModels.Movement;
@@ -71,8 +75,9 @@ public class IsolatedPoolResource {
     @GET
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "Isolated pools and their collateral (tenant-admin, integrator, risk-committee, viewer)")
-    public Uni<List<IsolatedPoolService.Pool>> list(@PathParam("id") UUID id) {
-        return access.require(identity).flatMap(t -> pools.pools(t, id));
+    public Uni<RestResponse<List<IsolatedPoolService.Pool>>> list(@PathParam("id") UUID id, @Valid @BeanParam PageQuery page, @Context UriInfo uri) {
+        return access.require(identity).flatMap(t -> pools.pools(t, id))
+                .map(all -> Pages.of(page.slice(all, IsolatedPoolService.Pool::pool), uri));
     }
 
     /** Moves collateral from the cross pool into the isolated pool of an instrument. */

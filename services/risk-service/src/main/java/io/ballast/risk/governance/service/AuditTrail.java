@@ -1,5 +1,7 @@
 package io.ballast.risk.governance.service;
 
+import io.ballast.risk.paging.Page;
+import io.ballast.risk.paging.Cursor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -126,7 +128,14 @@ public class AuditTrail {
     /** A page ({@code offset}, {@code limit}) of entries, oldest first. */
     @WithSession
     public Uni<List<Entry>> query(TenantId tenant, AuditRepository.Filter filter, int offset, int limit) {
-        return audit.page(tenant, filter, offset, limit).map(l -> l.stream().map(Entry::of).toList());
+        return audit.page(tenant, filter, null, offset, limit).map(l -> l.stream().map(Entry::of).toList());
+    }
+
+    /** A page of entries, oldest first, after the cursor (the last entry's id) or from {@code offset}. */
+    @WithSession
+    public Uni<Page<Entry>> page(TenantId tenant, AuditRepository.Filter filter, Cursor after, int offset, int limit) {
+        return audit.page(tenant, filter, after == null ? null : after.longInteger(0), offset, limit + 1)
+                .map(l -> Page.of(l.stream().map(Entry::of).toList(), limit, e -> Cursor.of(e.id())));
     }
 
     /** Entries as CSV with a header row (RFC 4180 quoting). */

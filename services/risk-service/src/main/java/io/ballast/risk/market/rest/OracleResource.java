@@ -1,5 +1,11 @@
 package io.ballast.risk.market.rest;
 
+import io.ballast.risk.rest.Pages;
+import io.ballast.risk.rest.PageQuery;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.BeanParam;
+import org.jboss.resteasy.reactive.RestResponse;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.FieldError;
 import io.ballast.risk.market.OracleConfig;
@@ -69,8 +75,9 @@ public class OracleResource {
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "Every asset's oracle: configuration, price in force, its age, health, sources "
             + "(tenant-admin, integrator, risk-committee, viewer)")
-    public Uni<List<OracleView>> list() {
-        return access.require(identity).flatMap(status::status).map(m -> new ArrayList<>(m.values()));
+    public Uni<RestResponse<List<OracleView>>> list(@Valid @BeanParam PageQuery page, @Context UriInfo uri) {
+        return access.require(identity).flatMap(status::status)
+                .map(m -> Pages.of(page.slice(new ArrayList<>(m.values()), OracleView::underlying), uri));
     }
 
     /** One asset's oracle; 404 unknown asset. */
@@ -94,8 +101,10 @@ public class OracleResource {
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "Stored oracle configuration versions, newest first (tenant-admin, integrator, "
             + "risk-committee, viewer)")
-    public Uni<List<OracleConfig>> versions(@PathParam("underlying") String underlying) {
-        return access.require(identity).flatMap(t -> configs.versions(t, underlying));
+    public Uni<RestResponse<List<OracleConfig>>> versions(@PathParam("underlying") String underlying,
+            @Valid @BeanParam PageQuery page, @Context UriInfo uri) {
+        return access.require(identity).flatMap(t -> configs.versions(t, underlying, page.cursor(1), page.limit))
+                .map(p -> Pages.of(p, uri));
     }
 
     /** Stores a new configuration version (audited on ballast.events); 400 bad values, 404 unknown asset. */
