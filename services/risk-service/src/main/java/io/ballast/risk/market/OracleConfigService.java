@@ -1,11 +1,11 @@
 package io.ballast.risk.market;
 
-import io.ballast.risk.paging.Page;
-import io.ballast.risk.paging.Cursor;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.messaging.OutboxWriter;
 import io.ballast.risk.messaging.Topics;
+import io.ballast.risk.paging.Cursor;
+import io.ballast.risk.paging.Page;
 import io.ballast.risk.repository.AssetRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -15,7 +15,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 

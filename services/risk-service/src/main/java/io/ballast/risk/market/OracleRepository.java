@@ -1,7 +1,7 @@
 package io.ballast.risk.market;
 
-import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.domain.Asset;
+import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.domain.TenantStatus;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;

@@ -1,8 +1,8 @@
 package io.ballast.risk.repository;
 
-import io.ballast.risk.paging.Keyset;
 import io.ballast.risk.domain.Instrument;
 import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.paging.Keyset;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;

@@ -1,12 +1,12 @@
 package io.ballast.risk.repository;
 
-import java.time.OffsetDateTime;
-import io.ballast.risk.paging.Keyset;
 import io.ballast.risk.domain.Tenant;
+import io.ballast.risk.paging.Keyset;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 

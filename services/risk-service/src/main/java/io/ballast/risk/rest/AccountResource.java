@@ -1,15 +1,13 @@
 package io.ballast.risk.rest;
 
-import io.ballast.risk.paging.Page;
-import io.ballast.risk.paging.Cursor;
-import jakarta.ws.rs.BeanParam;
-import org.jboss.resteasy.reactive.RestResponse;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.FieldError;
+import io.ballast.risk.paging.Cursor;
+import io.ballast.risk.paging.Page;
 import io.ballast.risk.rest.ApiModels.AccountChange;
 import io.ballast.risk.rest.ApiModels.AccountView;
-import io.ballast.risk.rest.ApiModels.LedgerEntryView;
 import io.ballast.risk.rest.ApiModels.CollateralMovement;
+import io.ballast.risk.rest.ApiModels.LedgerEntryView;
 import io.ballast.risk.rest.ApiModels.NewAccount;
 import io.ballast.risk.rest.ApiModels.PositionChange;
 import io.ballast.risk.security.Roles;
@@ -22,9 +20,9 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -48,6 +46,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** Accounts of the caller's tenant, their collateral ledger, balances and positions. */
 @Path("/api/v1/accounts")
@@ -140,13 +139,17 @@ public class AccountResource {
     @APIResponse(responseCode = "409", description = "the account is not ACTIVE, or the externalRef was already "
             + "used for a different deposit or withdrawal; nothing changed",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
-    @Operation(summary = "Deposit collateral; a retry with the same externalRef answers the booked entry "
-            + "(tenant-admin, integrator)")
+    @APIResponse(responseCode = "422", description = "neither externalRef nor an Idempotency-Key: a blind retry "
+            + "could book it twice; nothing changed (the two fields named in errors)",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
+    @Operation(summary = "Deposit collateral, identified by externalRef or an Idempotency-Key (one is required); "
+            + "a retry with the same externalRef answers the booked entry (tenant-admin, integrator)")
     public Uni<Response> deposit(@PathParam("id") UUID id, @HeaderParam("Idempotency-Key") String key,
             @Valid @NotNull CollateralMovement body, @Context UriInfo uri) {
-        return access.require(identity).flatMap(t -> idempotency.execute(t, key, "POST", uri.getPath(), body, 201,
-                () -> ledger.deposit(t, id, body.asset(), body.amount(), body.reference(), body.externalRef())
-                        .map(LedgerEntryView::of)))
+        return access.require(identity).invoke(t -> identified(key, body))
+                .flatMap(t -> idempotency.execute(t, key, "POST", uri.getPath(), body, 201,
+                        () -> ledger.deposit(t, id, body.asset(), body.amount(), body.reference(), body.externalRef())
+                                .map(LedgerEntryView::of)))
                 .map(Responses::of);
     }
 
@@ -166,14 +169,31 @@ public class AccountResource {
             + "would end below its initial margin; the figures in margin), the account is not ACTIVE, or the "
             + "externalRef was already used for a different deposit or withdrawal; nothing changed",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
-    @Operation(summary = "Withdraw collateral; 409 if it would overdraw or leave the cross pool below its initial "
-            + "margin (tenant-admin, integrator)")
+    @APIResponse(responseCode = "422", description = "neither externalRef nor an Idempotency-Key: a blind retry "
+            + "could book it twice; nothing changed (the two fields named in errors)",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
+    @Operation(summary = "Withdraw collateral, identified by externalRef or an Idempotency-Key (one is required); "
+            + "409 if it would overdraw or leave the cross pool below its initial margin (tenant-admin, integrator)")
     public Uni<Response> withdraw(@PathParam("id") UUID id, @HeaderParam("Idempotency-Key") String key,
             @Valid @NotNull CollateralMovement body, @Context UriInfo uri) {
-        return access.require(identity).flatMap(t -> idempotency.execute(t, key, "POST", uri.getPath(), body, 201,
-                () -> ledger.withdraw(t, id, body.asset(), body.amount(), body.reference(), body.externalRef())
-                        .map(LedgerEntryView::of)))
+        return access.require(identity).invoke(t -> identified(key, body))
+                .flatMap(t -> idempotency.execute(t, key, "POST", uri.getPath(), body, 201,
+                        () -> ledger.withdraw(t, id, body.asset(), body.amount(), body.reference(), body.externalRef())
+                                .map(LedgerEntryView::of)))
                 .map(Responses::of);
+    }
+
+    /**
+     * A deposit or withdrawal must be identified, so that a blind retry cannot book it twice: by its
+     * {@code externalRef} (unique per tenant) or by an {@code Idempotency-Key}; 422 naming both otherwise.
+     */
+    private static void identified(String key, CollateralMovement body) {
+        if ((key == null || key.isBlank()) && body.externalRef() == null) {
+            throw ApiException.unprocessable("a deposit or withdrawal needs externalRef or an Idempotency-Key",
+                    List.of(FieldError.of("externalRef", "give the movement's id in your system (for example the "
+                                    + "transaction hash), unique per tenant"),
+                            FieldError.of("Idempotency-Key", "or send this header, so that a retry is applied once")));
+        }
     }
 
     /** Balances per asset. */

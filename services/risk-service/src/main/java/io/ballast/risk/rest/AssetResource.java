@@ -1,7 +1,5 @@
 package io.ballast.risk.rest;
 
-import jakarta.ws.rs.BeanParam;
-import org.jboss.resteasy.reactive.RestResponse;
 import io.ballast.risk.domain.RiskParameterScope;
 import io.ballast.risk.governance.domain.Actor;
 import io.ballast.risk.rest.ApiModels.AssetView;
@@ -17,6 +15,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -33,6 +32,7 @@ import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** Collateral assets of the caller's tenant, and their risk parameters. */
 @Path("/api/v1/assets")

@@ -1,20 +1,17 @@
 package io.ballast.risk.rest;
 
-import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.core.Context;
-import jakarta.validation.Valid;
-import jakarta.ws.rs.BeanParam;
-import org.jboss.resteasy.reactive.RestResponse;
 import io.ballast.ml.data.DailyBar;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.security.Roles;
 import io.ballast.risk.security.TenantAccess;
-import io.ballast.risk.service.MarketHistoryService;
 import io.ballast.risk.service.MarketHistoryService.BarInput;
 import io.ballast.risk.service.MarketHistoryService.WriteResult;
+import io.ballast.risk.service.MarketHistoryService;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -22,11 +19,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import java.time.LocalDate;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** Daily OHLCV history per asset of the caller's tenant, the input of predictive-margin recommendations. */
 @Path("/api/v1/market/history/{underlying}")

@@ -1,32 +1,32 @@
 package io.ballast.risk.rest;
 
-import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.BeanParam;
-import org.jboss.resteasy.reactive.RestResponse;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.FieldError;
 import io.ballast.risk.rest.MarginViews.PricesInput;
 import io.ballast.risk.security.Roles;
 import io.ballast.risk.security.TenantAccess;
-import io.ballast.risk.service.MarketPriceService;
 import io.ballast.risk.service.MarketPriceService.PriceInForce;
 import io.ballast.risk.service.MarketPriceService.PriceUpdate;
+import io.ballast.risk.service.MarketPriceService;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** The tenant's market data for margin: index prices and implied volatilities per asset. */
 @Path("/api/v1/market/prices")

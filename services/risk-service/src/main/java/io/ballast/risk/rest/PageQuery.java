@@ -35,7 +35,16 @@ public class PageQuery {
 
     /** The cursor of a list whose key has {@code arity} parts, or null for the first page (400 when malformed). */
     public Cursor cursor(int arity) {
+        checkLimit();
         return Cursor.decode(after, arity);
+    }
+
+    /** The bean validation of {@code limit}, repeated: a page of 0 rows has no last row to make a cursor of. */
+    private void checkLimit() {
+        if (limit < 1 || limit > Page.MAX_LIMIT) {
+            throw ApiException.badRequest("bad limit", List.of(FieldError.of("limit",
+                    "must be between 1 and " + Page.MAX_LIMIT)));
+        }
     }
 
     /**
@@ -60,6 +69,7 @@ public class PageQuery {
      * 400 when it is not a UUID or comes with an {@code offset}.
      */
     public UUID lastId(int offset) {
+        checkLimit();
         notWithOffset(offset);
         return after == null ? null : Cursor.of(after).uuid(0);
     }

@@ -1,7 +1,5 @@
 package io.ballast.risk.rest;
 
-import jakarta.ws.rs.core.UriInfo;
-import org.jboss.resteasy.reactive.RestResponse;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.FieldError;
 import io.ballast.risk.domain.RiskParameterScope;
@@ -15,11 +13,13 @@ import io.ballast.risk.service.RiskParameterService;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** The risk-parameter endpoints shared by assets and instruments (HTTP mapping only). */
 @ApplicationScoped

@@ -1,11 +1,11 @@
 package io.ballast.risk.service;
 
-import io.ballast.risk.paging.Page;
-import io.ballast.risk.paging.Cursor;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.Asset;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.messaging.OutboxWriter;
+import io.ballast.risk.paging.Cursor;
+import io.ballast.risk.paging.Page;
 import io.ballast.risk.repository.AssetRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;

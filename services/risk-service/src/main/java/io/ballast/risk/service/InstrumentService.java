@@ -1,7 +1,5 @@
 package io.ballast.risk.service;
 
-import io.ballast.risk.paging.Page;
-import io.ballast.risk.paging.Cursor;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.Asset;
 import io.ballast.risk.domain.FieldError;
@@ -10,6 +8,8 @@ import io.ballast.risk.domain.InstrumentKind;
 import io.ballast.risk.domain.OptionType;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.messaging.OutboxWriter;
+import io.ballast.risk.paging.Cursor;
+import io.ballast.risk.paging.Page;
 import io.ballast.risk.repository.AssetRepository;
 import io.ballast.risk.repository.InstrumentRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;

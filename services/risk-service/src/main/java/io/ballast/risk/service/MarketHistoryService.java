@@ -1,11 +1,11 @@
 package io.ballast.risk.service;
 
-import io.ballast.risk.paging.Page;
-import io.ballast.risk.paging.Cursor;
 import io.ballast.ml.data.DailyBar;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.FieldError;
 import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.paging.Cursor;
+import io.ballast.risk.paging.Page;
 import io.ballast.risk.tenancy.rls.RowSecurity;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;

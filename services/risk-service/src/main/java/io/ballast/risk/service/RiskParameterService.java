@@ -1,7 +1,5 @@
 package io.ballast.risk.service;
 
-import io.ballast.risk.paging.Page;
-import io.ballast.risk.paging.Cursor;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.RiskParameter;
 import io.ballast.risk.domain.RiskParameterScope;
@@ -13,6 +11,8 @@ import io.ballast.risk.governance.domain.ParameterSource;
 import io.ballast.risk.governance.service.AuditTrail;
 import io.ballast.risk.messaging.OutboxWriter;
 import io.ballast.risk.messaging.Topics;
+import io.ballast.risk.paging.Cursor;
+import io.ballast.risk.paging.Page;
 import io.ballast.risk.repository.AssetRepository;
 import io.ballast.risk.repository.InstrumentRepository;
 import io.ballast.risk.repository.RiskParameterRepository;
@@ -21,7 +21,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 

@@ -1,16 +1,16 @@
 package io.ballast.risk.service;
 
-import io.ballast.risk.paging.Page;
-import io.ballast.risk.paging.Cursor;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.Tenant;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.domain.TenantStatus;
 import io.ballast.risk.governance.service.GovernanceService;
 import io.ballast.risk.messaging.OutboxWriter;
+import io.ballast.risk.paging.Cursor;
+import io.ballast.risk.paging.Page;
 import io.ballast.risk.repository.TenantRepository;
-import io.ballast.risk.security.KeycloakAdmin;
 import io.ballast.risk.security.KeycloakAdmin.CreatedClient;
+import io.ballast.risk.security.KeycloakAdmin;
 import io.ballast.risk.security.Roles;
 import io.ballast.risk.security.TenantAccess;
 import io.ballast.risk.tenancy.rls.RowSecurity;

@@ -1,12 +1,10 @@
 package io.ballast.risk.collateral.rest;
 
-import io.ballast.risk.rest.Pages;
-import io.ballast.risk.rest.PageQuery;
-import jakarta.ws.rs.BeanParam;
-import org.jboss.resteasy.reactive.RestResponse;
 import io.ballast.risk.collateral.service.IsolatedPoolService;
 import io.ballast.risk.rest.ApiModels.LedgerEntryView;
 import io.ballast.risk.rest.ApiModels.Movement;
+import io.ballast.risk.rest.PageQuery;
+import io.ballast.risk.rest.Pages;
 import io.ballast.risk.rest.Responses;
 import io.ballast.risk.security.Roles;
 import io.ballast.risk.security.TenantAccess;
@@ -16,6 +14,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -34,6 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * Isolated margin pools of an ISOLATED account: collateral moved between the account's cross pool and its isolated
@@ -84,6 +84,9 @@ public class IsolatedPoolResource {
     @POST
     @Path("{instrument}/transfers-in")
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR})
+    @APIResponse(responseCode = "201", description = "the transfer booked (a retry with the same Idempotency-Key "
+            + "answers it again)",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = TransferView.class)))
     @APIResponse(responseCode = "409",
             description = "Not An Isolated Account, Insufficient Balance (cross pool), Insufficient Margin (the cross "
             + "pool would end below its initial margin; the figures in margin), or the account is not "
@@ -102,6 +105,9 @@ public class IsolatedPoolResource {
     @POST
     @Path("{instrument}/transfers-out")
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR})
+    @APIResponse(responseCode = "201", description = "the transfer booked (a retry with the same Idempotency-Key "
+            + "answers it again)",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = TransferView.class)))
     @APIResponse(responseCode = "409",
             description = "Insufficient Balance (isolated pool), Insufficient Margin (the isolated pool would end "
             + "below its initial margin; the figures in margin), or the account is not ACTIVE; nothing "

@@ -1,9 +1,9 @@
 package io.ballast.risk.governance.repository;
 
-import io.ballast.risk.paging.Keyset;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.governance.domain.AuditAction;
 import io.ballast.risk.governance.domain.AuditEntry;
+import io.ballast.risk.paging.Keyset;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;

@@ -1,9 +1,5 @@
 package io.ballast.risk.governance.rest;
 
-import io.ballast.risk.rest.Pages;
-import io.ballast.risk.rest.PageQuery;
-import jakarta.ws.rs.BeanParam;
-import org.jboss.resteasy.reactive.RestResponse;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.FieldError;
 import io.ballast.risk.domain.TenantId;
@@ -23,15 +19,17 @@ import io.ballast.risk.governance.rest.GovernanceViews.VersionView;
 import io.ballast.risk.governance.service.AuditTrail;
 import io.ballast.risk.governance.service.GovernanceService;
 import io.ballast.risk.repository.AssetRepository;
+import io.ballast.risk.rest.PageQuery;
+import io.ballast.risk.rest.Pages;
 import io.ballast.risk.security.Roles;
 import io.ballast.risk.security.TenantAccess;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -42,10 +40,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.core.Context;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -54,6 +52,7 @@ import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * Risk governance of the caller's tenant (docs/governance.md): policy, proposals and votes, veto, freeze, parameters

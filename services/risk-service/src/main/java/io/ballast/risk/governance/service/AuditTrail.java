@@ -1,7 +1,5 @@
 package io.ballast.risk.governance.service;
 
-import io.ballast.risk.paging.Page;
-import io.ballast.risk.paging.Cursor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +10,8 @@ import io.ballast.risk.governance.domain.Actor;
 import io.ballast.risk.governance.domain.AuditAction;
 import io.ballast.risk.governance.domain.AuditEntry;
 import io.ballast.risk.governance.repository.AuditRepository;
+import io.ballast.risk.paging.Cursor;
+import io.ballast.risk.paging.Page;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

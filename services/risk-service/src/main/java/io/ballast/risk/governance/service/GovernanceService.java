@@ -1,7 +1,5 @@
 package io.ballast.risk.governance.service;
 
-import io.ballast.risk.paging.Page;
-import io.ballast.risk.paging.Cursor;
 import io.ballast.predictive.RecommendedParameters;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.FieldError;
@@ -22,6 +20,8 @@ import io.ballast.risk.governance.repository.ProposalRepository;
 import io.ballast.risk.governance.repository.VoteRepository;
 import io.ballast.risk.messaging.OutboxWriter;
 import io.ballast.risk.messaging.Topics;
+import io.ballast.risk.paging.Cursor;
+import io.ballast.risk.paging.Page;
 import io.ballast.risk.tenancy.rls.CrossTenant;
 import io.ballast.risk.tenancy.rls.RowSecurity;
 import io.quarkus.hibernate.reactive.panache.Panache;

@@ -1,17 +1,13 @@
 package io.ballast.risk.market.rest;
 
-import io.ballast.risk.rest.Pages;
-import io.ballast.risk.rest.PageQuery;
-import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.BeanParam;
-import org.jboss.resteasy.reactive.RestResponse;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.FieldError;
 import io.ballast.risk.market.OracleConfig;
 import io.ballast.risk.market.OracleConfigService;
-import io.ballast.risk.market.OracleStatusService;
 import io.ballast.risk.market.OracleStatusService.OracleView;
+import io.ballast.risk.market.OracleStatusService;
+import io.ballast.risk.rest.PageQuery;
+import io.ballast.risk.rest.Pages;
 import io.ballast.risk.security.Roles;
 import io.ballast.risk.security.TenantAccess;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -21,18 +17,22 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** The tenant's oracles: configuration per underlying (versioned, audited), price in force, age and health. */
 @Path("/api/v1/market/oracles")
