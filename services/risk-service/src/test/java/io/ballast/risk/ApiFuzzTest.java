@@ -64,9 +64,9 @@ class ApiFuzzTest {
     /** Requests after which no new round starts ({@code -Dballast.fuzz.max-requests}). */
     static final int MAX_REQUESTS = Integer.getInteger("ballast.fuzz.max-requests", 2_500);
     /** Time after which no new round starts ({@code -Dballast.fuzz.seconds}). */
-    static final Duration BUDGET = Duration.ofSeconds(Long.getLong("ballast.fuzz.seconds", 90));
+    static final Duration BUDGET = Duration.ofSeconds(Long.getLong("ballast.fuzz.seconds", 60));
     /** Rounds every operation gets whatever the budget: a path, query and body variant each, and more. */
-    static final int MIN_ROUNDS = 8;
+    static final int MIN_ROUNDS = 6;
     private static final String HUGE = "x".repeat(200_000);
     private static final String DEEP = "[".repeat(50_000) + "]".repeat(50_000);
 
@@ -139,12 +139,14 @@ class ApiFuzzTest {
         int covered = rounds;
         LOG.infof("API fuzzer: %d of %d generated requests sent in %d rounds over %d operation-caller pairs in %d s "
                         + "(budget: at least %d rounds, then until %d requests or %d s); every operation got at least "
-                        + "%d", sent, generated, rounds, queues.size(),
+                        + "%d (or all it had)", sent, generated, rounds, queues.size(),
                 Duration.ofNanos(System.nanoTime() - start).toSeconds(), MIN_ROUNDS, MAX_REQUESTS,
                 BUDGET.toSeconds(), queues.stream().mapToInt(l -> Math.min(l.size(), covered)).min().orElse(0));
-        assertThat(queues).as("operation-caller pairs from /q/openapi").hasSizeGreaterThan(100);
-        assertThat(queues).as("every operation gets its first rounds")
-                .allSatisfy(l -> assertThat(Math.min(l.size(), covered)).isGreaterThanOrEqualTo(MIN_ROUNDS));
+        soft.assertThat(queues).as("operation-caller pairs from /q/openapi").hasSizeGreaterThan(100);
+        for (List<Attempt> queue : queues) {
+            soft.assertThat(Math.min(queue.size(), covered)).as("requests of %s %s", queue.get(0).method(),
+                    queue.get(0).uri()).isGreaterThanOrEqualTo(Math.min(queue.size(), MIN_ROUNDS));
+        }
         soft.assertAll();
     }
 

@@ -90,8 +90,9 @@ class ListPagingTest {
                             "maxPriceUsd", "10000000"))
                     .put("/api/v1/market/oracles/BTC").then().statusCode(200);
         }
-        for (String imf : List.of("0.12", "0.15")) {
-            t.asAdmin().body(Map.of("asset", "BTC", "changes", Map.of("initialMarginFraction", imf), "reason", "pages"))
+        for (double mmf : List.of(0.06, 0.07)) {
+            t.asAdmin().body(Map.of("asset", "BTC", "changes", Map.of("maintenanceMarginFraction", mmf), "reason",
+                            "pages"))
                     .post("/api/v1/governance/proposals").then().statusCode(201);
         }
         t.asAdmin().body(Map.of("reason", "pages")).post("/api/v1/governance/freeze").then().statusCode(200);

@@ -108,12 +108,13 @@ class TenantIsolationTest {
         String bAsset = "/api/v1/assets/" + w.bIds().get("btc");
         String bInstr = "/api/v1/instruments/" + w.bIds().get("perp");
         Map<String, Object> position = Map.of("quantity", "1", "entryPrice", "1");
-        Map<String, Object> movement = Map.of("asset", "USDT", "amount", "1", "externalRef", "0xprobe");
+        Map<String, Object> movement = Map.of("asset", "USDT", "amount", "1");
+        Map<String, Object> deposit = Map.of("asset", "USDT", "amount", "1", "externalRef", "0xprobe");
         List<Probe> p = new ArrayList<>();
         p.add(new Probe("get B's account", Caller.INTEGRATOR, "GET", bAcc, null, 404));
         p.add(new Probe("patch B's account", Caller.INTEGRATOR, "PATCH", bAcc, Map.of("status", "SUSPENDED"), 404));
-        p.add(new Probe("deposit to B's account", Caller.INTEGRATOR, "POST", bAcc + "/deposits", movement, 404));
-        p.add(new Probe("withdraw from B's account", Caller.INTEGRATOR, "POST", bAcc + "/withdrawals", movement, 404));
+        p.add(new Probe("deposit to B's account", Caller.INTEGRATOR, "POST", bAcc + "/deposits", deposit, 404));
+        p.add(new Probe("withdraw from B's account", Caller.INTEGRATOR, "POST", bAcc + "/withdrawals", deposit, 404));
         p.add(new Probe("B's balances", Caller.INTEGRATOR, "GET", bAcc + "/balances", null, 404));
         p.add(new Probe("B's ledger", Caller.INTEGRATOR, "GET", bAcc + "/ledger", null, 404));
         p.add(new Probe("B's positions", Caller.INTEGRATOR, "GET", bAcc + "/positions", null, 404));
