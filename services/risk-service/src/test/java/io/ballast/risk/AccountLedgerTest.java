@@ -60,7 +60,8 @@ class AccountLedgerTest {
                 .then().statusCode(409).contentType("application/problem+json");
         t.asIntegrator().body(Map.of("status", "CLOSED")).patch("/api/v1/accounts/" + b).then().statusCode(200);
         t.asIntegrator().body(Map.of("status", "ACTIVE")).patch("/api/v1/accounts/" + b).then().statusCode(409);
-        t.asIntegrator().body(Map.of("asset", "USDT", "amount", 1, "externalRef", TestTenants.ref())).post("/api/v1/accounts/" + b + "/deposits")
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", 1, "externalRef", TestTenants.ref()))
+                .post("/api/v1/accounts/" + b + "/deposits")
                 .then().statusCode(409);
     }
 
@@ -70,13 +71,16 @@ class AccountLedgerTest {
         TestTenants.asset(t, "USDT");
         String a = TestTenants.account(t, "0xL");
         String path = "/api/v1/accounts/" + a;
-        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "1000.125", "reference", "tx1", "externalRef", TestTenants.ref()))
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "1000.125", "reference", "tx1",
+                "externalRef", TestTenants.ref()))
                 .post(path + "/deposits").then().statusCode(201).body("kind", equalTo("DEPOSIT"))
                 .body("balanceAfter", equalTo(1000.125f));
-        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "250.125", "externalRef", TestTenants.ref())).post(path + "/withdrawals").then()
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "250.125", "externalRef", TestTenants.ref()))
+                .post(path + "/withdrawals").then()
                 .statusCode(201).body("kind", equalTo("WITHDRAWAL")).body("amount", equalTo(-250.125f))
                 .body("balanceAfter", equalTo(750.0f));
-        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "750.000000000000000001", "externalRef", TestTenants.ref()))
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "750.000000000000000001",
+                "externalRef", TestTenants.ref()))
                 .post(path + "/withdrawals").then().statusCode(409).contentType("application/problem+json")
                 .body("title", equalTo("Insufficient Balance")).body("errors.field", hasItem("amount"));
         assertThat(balance(t, a, "USDT")).isEqualByComparingTo("750");
@@ -91,8 +95,10 @@ class AccountLedgerTest {
                 .contentType("application/problem+json");
         // withdrawing an asset never deposited is an overdraw too
         TestTenants.asset(t, "BTC");
-        t.asIntegrator().body(Map.of("asset", "BTC", "amount", 1, "externalRef", TestTenants.ref())).post(path + "/withdrawals").then().statusCode(409);
-        t.asIntegrator().body(Map.of("asset", "DOGE", "amount", 1, "externalRef", TestTenants.ref())).post(path + "/deposits").then().statusCode(404)
+        t.asIntegrator().body(Map.of("asset", "BTC", "amount", 1, "externalRef", TestTenants.ref()))
+                .post(path + "/withdrawals").then().statusCode(409);
+        t.asIntegrator().body(Map.of("asset", "DOGE", "amount", 1, "externalRef", TestTenants.ref()))
+                .post(path + "/deposits").then().statusCode(404)
                 .body("errors.field", hasItem("asset"));
     }
 
@@ -224,7 +230,8 @@ class AccountLedgerTest {
         TestTenants.asset(t, "BTC");
         TestTenants.perpetual(t, "BTC-PERP", "BTC", "USDT");
         String a = TestTenants.account(t, "0xCLOSE");
-        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "10", "externalRef", TestTenants.ref())).post("/api/v1/accounts/" + a + "/deposits")
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "10", "externalRef", TestTenants.ref()))
+                .post("/api/v1/accounts/" + a + "/deposits")
                 .then().statusCode(201);
         t.asIntegrator().body(Map.of("quantity", "1", "entryPrice", "100"))
                 .put("/api/v1/accounts/" + a + "/positions/BTC-PERP").then().statusCode(200);
@@ -235,7 +242,8 @@ class AccountLedgerTest {
         t.asIntegrator().delete("/api/v1/accounts/" + a + "/positions/BTC-PERP").then().statusCode(204);
         t.asIntegrator().body(Map.of("status", "CLOSED")).patch("/api/v1/accounts/" + a).then().statusCode(409)
                 .body("detail", org.hamcrest.Matchers.containsString("0 open position(s) and 1 non-zero balance"));
-        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "10", "externalRef", TestTenants.ref())).post("/api/v1/accounts/" + a + "/withdrawals")
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "10", "externalRef", TestTenants.ref()))
+                .post("/api/v1/accounts/" + a + "/withdrawals")
                 .then().statusCode(201);
         t.asIntegrator().body(Map.of("status", "CLOSED")).patch("/api/v1/accounts/" + a).then().statusCode(200)
                 .body("status", equalTo("CLOSED"));

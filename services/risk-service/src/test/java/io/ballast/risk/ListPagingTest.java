@@ -75,8 +75,8 @@ class ListPagingTest {
                     .post("/api/v1/accounts/" + a + "/deposits").then().statusCode(201);
         }
         for (String instrument : List.of("BTC-PERP", "ETH-PERP")) {
-            t.asIntegrator().body(Map.of("asset", "USDT", "amount", "1000")).header("Idempotency-Key", "in-" + instrument)
-                    .post("/api/v1/accounts/" + a + "/isolated-pools/" + instrument + "/transfers-in").then()
+            t.asIntegrator().body(Map.of("asset", "USDT", "amount", "1000"))
+                    .header("Idempotency-Key", "in-" + instrument).post("/api/v1/accounts/" + a + "/isolated-pools/" + instrument + "/transfers-in").then()
                     .statusCode(201);
         }
         List<Map<String, Object>> bars = new ArrayList<>();
@@ -138,7 +138,7 @@ class ListPagingTest {
     void aMalformedCursorOrLimitIsA400ProblemOnEveryList() throws Exception {
         for (String template : lists()) {
             String path = path(template);
-            for (Map<String, String> bad : List.of(Map.of("after", "%%%not-a-cursor"), Map.of("after", "AAAA"),
+            for (Map<String, String> bad : List.of(Map.of("after", "%%%not-a-cursor"), Map.of("after", "AAAA"), Map.of("after", "A"),
                     Map.of("limit", "0"), Map.of("limit", "1001"), Map.of("limit", "x"))) {
                 Response r = caller(template).queryParams(bad).get(path);
                 assertThat(r.statusCode()).as(template + " " + bad + ": " + r.asString()).isEqualTo(400);

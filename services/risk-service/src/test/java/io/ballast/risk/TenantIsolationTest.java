@@ -72,7 +72,8 @@ class TenantIsolationTest {
         // B-only symbols: an asset and an instrument A does not have
         bIds.put("bonlyAsset", TestTenants.asset(b, "BONLY"));
         bIds.put("bonlyPerp", TestTenants.perpetual(b, "BONLY-PERP", "BONLY", "USDT"));
-        b.asIntegrator().body(Map.of("asset", "USDT", "amount", "500", "externalRef", TestTenants.ref())).post("/api/v1/accounts/" + bIds.get("account")
+        b.asIntegrator().body(Map.of("asset", "USDT", "amount", "500", "externalRef", TestTenants.ref()))
+                .post("/api/v1/accounts/" + bIds.get("account")
                 + "/deposits").then().statusCode(201);
         b.asIntegrator().body(Map.of("quantity", "2", "entryPrice", "100")).put("/api/v1/accounts/"
                 + bIds.get("account") + "/positions/BTC-PERP").then().statusCode(200);

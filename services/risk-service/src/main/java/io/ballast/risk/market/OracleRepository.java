@@ -49,10 +49,10 @@ public class OracleRepository {
      * (null: from the newest), a seek on the unique index {@code (tenant_id, asset_id, version)}.
      */
     public Uni<List<OracleConfigRow>> versionsPage(TenantId tenant, UUID assetId, Integer before, int rows) {
+        int below = before == null ? Integer.MAX_VALUE : before;
         return Panache.getSession().flatMap(s -> s.createQuery("from OracleConfigRow c where c.tenantId = :t "
-                        + "and c.assetId = :a and (:b is null or c.version < :b) order by c.version desc",
-                        OracleConfigRow.class)
-                .setParameter("t", tenant.value()).setParameter("a", assetId).setParameter("b", before)
+                        + "and c.assetId = :a and c.version < :b order by c.version desc", OracleConfigRow.class)
+                .setParameter("t", tenant.value()).setParameter("a", assetId).setParameter("b", below)
                 .setMaxResults(rows).getResultList());
     }
 

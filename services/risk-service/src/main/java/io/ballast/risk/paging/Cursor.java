@@ -57,7 +57,8 @@ public record Cursor(List<String> parts) {
             }
             String joined = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
             List<String> parts = new ArrayList<>(Arrays.asList(joined.split(String.valueOf(SEPARATOR), -1)));
-            if (parts.size() != arity || parts.stream().anyMatch(String::isEmpty)) {
+            if (parts.size() != arity || parts.stream().anyMatch(p -> p.isEmpty() || p.chars()
+                    .anyMatch(Character::isISOControl))) {
                 throw new IllegalArgumentException("arity");
             }
             return new Cursor(List.copyOf(parts));

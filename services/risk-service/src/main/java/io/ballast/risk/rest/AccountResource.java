@@ -201,7 +201,8 @@ public class AccountResource {
     @Path("{id}/balances")
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "Collateral balances per asset (tenant-admin, integrator, risk-committee, viewer)")
-    public Uni<RestResponse<List<LedgerService.SymbolBalance>>> balances(@PathParam("id") UUID id, @Valid @BeanParam PageQuery page, @Context UriInfo uri) {
+    public Uni<RestResponse<List<LedgerService.SymbolBalance>>> balances(@PathParam("id") UUID id,
+            @Valid @BeanParam PageQuery page, @Context UriInfo uri) {
         return access.require(identity).flatMap(t -> ledger.balances(t, id))
                 .map(all -> Pages.of(page.slice(all, LedgerService.SymbolBalance::symbol), uri));
     }
@@ -226,7 +227,8 @@ public class AccountResource {
     @Path("{id}/positions")
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "Open positions (tenant-admin, integrator, risk-committee, viewer)")
-    public Uni<RestResponse<List<PositionService.SymbolPosition>>> positions(@PathParam("id") UUID id, @Valid @BeanParam PageQuery page, @Context UriInfo uri) {
+    public Uni<RestResponse<List<PositionService.SymbolPosition>>> positions(@PathParam("id") UUID id,
+            @Valid @BeanParam PageQuery page, @Context UriInfo uri) {
         return access.require(identity).flatMap(t -> positions.list(t, id))
                 .map(all -> Pages.of(page.slice(all, PositionService.SymbolPosition::instrument), uri));
     }

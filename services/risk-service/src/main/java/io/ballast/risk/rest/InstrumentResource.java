@@ -107,7 +107,8 @@ public class InstrumentResource {
     @Operation(summary = "List an instrument's risk parameter versions (tenant-admin, integrator, risk-committee, viewer)")
     public Uni<RestResponse<List<RiskParameterView>>> parameterVersions(@PathParam("id") UUID id,
             @Valid @BeanParam PageQuery page, @Context UriInfo uri) {
-        return access.require(identity).flatMap(t -> parameters.versions(t, RiskParameterScope.INSTRUMENT, id, page, uri));
+        return access.require(identity).flatMap(t ->
+                parameters.versions(t, RiskParameterScope.INSTRUMENT, id, page, uri));
     }
 
     /** The version in force at a time (default now). */

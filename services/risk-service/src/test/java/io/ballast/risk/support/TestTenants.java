@@ -201,7 +201,8 @@ public final class TestTenants {
             Map<String, String> quantities) {
         String id = t.asIntegrator().body(Map.of("externalId", externalId, "marginMode", mode))
                 .post("/api/v1/accounts").then().statusCode(201).extract().path("id");
-        t.asIntegrator().body(Map.of("asset", "USDT", "amount", usdt, "externalRef", TestTenants.ref())).post("/api/v1/accounts/" + id + "/deposits")
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", usdt, "externalRef", TestTenants.ref()))
+                .post("/api/v1/accounts/" + id + "/deposits")
                 .then().statusCode(201);
         quantities.forEach((instrument, q) -> t.asIntegrator().body(Map.of("quantity", q, "entryPrice", "60000"))
                 .put("/api/v1/accounts/" + id + "/positions/" + instrument).then().statusCode(200));

@@ -75,7 +75,8 @@ public class IsolatedPoolResource {
     @GET
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "Isolated pools and their collateral (tenant-admin, integrator, risk-committee, viewer)")
-    public Uni<RestResponse<List<IsolatedPoolService.Pool>>> list(@PathParam("id") UUID id, @Valid @BeanParam PageQuery page, @Context UriInfo uri) {
+    public Uni<RestResponse<List<IsolatedPoolService.Pool>>> list(@PathParam("id") UUID id,
+            @Valid @BeanParam PageQuery page, @Context UriInfo uri) {
         return access.require(identity).flatMap(t -> pools.pools(t, id))
                 .map(all -> Pages.of(page.slice(all, IsolatedPoolService.Pool::pool), uri));
     }

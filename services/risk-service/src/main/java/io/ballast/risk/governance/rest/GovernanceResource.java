@@ -208,7 +208,8 @@ public class GovernanceResource {
     @Path("parameters/history")
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "Version history of parameters and settings (?asset=SYMBOL)")
-    public Uni<RestResponse<List<VersionView>>> history(@QueryParam("asset") String asset, @Valid @BeanParam PageQuery page, @Context UriInfo uri) {
+    public Uni<RestResponse<List<VersionView>>> history(@QueryParam("asset") String asset,
+            @Valid @BeanParam PageQuery page, @Context UriInfo uri) {
         return access.require(identity).flatMap(t -> assetId(t, asset).flatMap(a -> governance.history(t, a)))
                 .map(h -> {
                     List<VersionView> out = new ArrayList<>();
