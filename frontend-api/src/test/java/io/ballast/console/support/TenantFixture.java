@@ -65,7 +65,8 @@ public record TenantFixture(String id, String slug, String adminId, String admin
                     .body(Map.of("externalId", externalId, "marginMode", "CROSS"))
                     .post("/api/v1/accounts").then().statusCode(201).extract().path("id");
             servers.api(servers.clientToken(adminId, adminSecret))
-                    .body(Map.of("asset", "USDT", "amount", account.getValue()))
+                    .body(Map.of("asset", "USDT", "amount", account.getValue(), "externalRef",
+                            "fixture-" + accountId))
                     .post("/api/v1/accounts/" + accountId + "/deposits").then().statusCode(201);
             servers.api(servers.clientToken(adminId, adminSecret))
                     .body(Map.of("quantity", "1", "entryPrice", "60000"))

@@ -73,7 +73,8 @@ class AccountClosingTest {
         assertSummaries(t, 3);
 
         // emptied, an account closes and leaves the summaries
-        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "7")).post("/api/v1/accounts/" + cash
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "7", "externalRef", TestTenants.ref()))
+                .post("/api/v1/accounts/" + cash
                 + "/withdrawals").then().statusCode(201);
         close(t, cash).then().statusCode(200).body("status", equalTo("CLOSED"));
         assertSummaries(t, 2);
@@ -112,7 +113,8 @@ class AccountClosingTest {
     }
 
     private static void deposit(Tenant t, String account, String asset, String amount) {
-        t.asIntegrator().body(Map.of("asset", asset, "amount", amount)).post("/api/v1/accounts/" + account
+        t.asIntegrator().body(Map.of("asset", asset, "amount", amount, "externalRef", TestTenants.ref()))
+                .post("/api/v1/accounts/" + account
                 + "/deposits").then().statusCode(201);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
 
 import io.ballast.risk.support.BallastServersResource;
 import io.ballast.risk.support.TestTenants;
@@ -59,7 +60,8 @@ class AccountLedgerTest {
                 .then().statusCode(409).contentType("application/problem+json");
         t.asIntegrator().body(Map.of("status", "CLOSED")).patch("/api/v1/accounts/" + b).then().statusCode(200);
         t.asIntegrator().body(Map.of("status", "ACTIVE")).patch("/api/v1/accounts/" + b).then().statusCode(409);
-        t.asIntegrator().body(Map.of("asset", "USDT", "amount", 1)).post("/api/v1/accounts/" + b + "/deposits")
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", 1, "externalRef", TestTenants.ref()))
+                .post("/api/v1/accounts/" + b + "/deposits")
                 .then().statusCode(409);
     }
 
@@ -69,13 +71,16 @@ class AccountLedgerTest {
         TestTenants.asset(t, "USDT");
         String a = TestTenants.account(t, "0xL");
         String path = "/api/v1/accounts/" + a;
-        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "1000.125", "reference", "tx1"))
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "1000.125", "reference", "tx1",
+                "externalRef", TestTenants.ref()))
                 .post(path + "/deposits").then().statusCode(201).body("kind", equalTo("DEPOSIT"))
                 .body("balanceAfter", equalTo(1000.125f));
-        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "250.125")).post(path + "/withdrawals").then()
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "250.125", "externalRef", TestTenants.ref()))
+                .post(path + "/withdrawals").then()
                 .statusCode(201).body("kind", equalTo("WITHDRAWAL")).body("amount", equalTo(-250.125f))
                 .body("balanceAfter", equalTo(750.0f));
-        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "750.000000000000000001"))
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "750.000000000000000001",
+                "externalRef", TestTenants.ref()))
                 .post(path + "/withdrawals").then().statusCode(409).contentType("application/problem+json")
                 .body("title", equalTo("Insufficient Balance")).body("errors.field", hasItem("amount"));
         assertThat(balance(t, a, "USDT")).isEqualByComparingTo("750");
@@ -90,8 +95,10 @@ class AccountLedgerTest {
                 .contentType("application/problem+json");
         // withdrawing an asset never deposited is an overdraw too
         TestTenants.asset(t, "BTC");
-        t.asIntegrator().body(Map.of("asset", "BTC", "amount", 1)).post(path + "/withdrawals").then().statusCode(409);
-        t.asIntegrator().body(Map.of("asset", "DOGE", "amount", 1)).post(path + "/deposits").then().statusCode(404)
+        t.asIntegrator().body(Map.of("asset", "BTC", "amount", 1, "externalRef", TestTenants.ref()))
+                .post(path + "/withdrawals").then().statusCode(409);
+        t.asIntegrator().body(Map.of("asset", "DOGE", "amount", 1, "externalRef", TestTenants.ref()))
+                .post(path + "/deposits").then().statusCode(404)
                 .body("errors.field", hasItem("asset"));
     }
 
@@ -128,7 +135,7 @@ class AccountLedgerTest {
         for (int i = 1; i <= 50; i++) {
             BigDecimal amount = new BigDecimal(i).add(new BigDecimal("0.01"));
             expected = expected.add(amount);
-            bodies.add("{\"asset\":\"USDT\",\"amount\":" + amount + "}");
+            bodies.add("{\"asset\":\"USDT\",\"amount\":" + amount + ",\"externalRef\":\"0xrace" + i + "\"}");
         }
         for (HttpResponse<String> r : depositConcurrently(t, a, null, bodies)) {
             assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
@@ -136,6 +143,31 @@ class AccountLedgerTest {
         assertThat(balance(t, a, "USDT")).isEqualByComparingTo(expected);
         t.asIntegrator().queryParam("limit", 1000).get("/api/v1/accounts/" + a + "/ledger").then()
                 .body("size()", equalTo(50));
+    }
+
+    /**
+     * A deposit or withdrawal sent with neither an externalRef nor an Idempotency-Key could be booked twice by a blind
+     * retry: it is a 422 naming both, and books nothing; either one alone is enough.
+     */
+    @Test
+    void aMovementWithNeitherExternalRefNorIdempotencyKeyIs422AndBooksNothing() {
+        Tenant t = TestTenants.onboard("unidentified");
+        TestTenants.asset(t, "USDT");
+        String path = "/api/v1/accounts/" + TestTenants.account(t, "0xUNID");
+        for (String kind : List.of("/deposits", "/withdrawals")) {
+            t.asIntegrator().body(Map.of("asset", "USDT", "amount", "5")).post(path + kind).then().statusCode(422)
+                    .contentType("application/problem+json")
+                    .body("errors.field", hasItems("externalRef", "Idempotency-Key"));
+            t.asIntegrator().header("Idempotency-Key", " ").body(Map.of("asset", "USDT", "amount", "5"))
+                    .post(path + kind).then().statusCode(422);
+        }
+        t.asIntegrator().get(path + "/ledger").then().statusCode(200).body("size()", equalTo(0));
+        t.asIntegrator().header("Idempotency-Key", "unid-1").body(Map.of("asset", "USDT", "amount", "5"))
+                .post(path + "/deposits").then().statusCode(201);
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "2", "externalRef", "0xunid-2"))
+                .post(path + "/withdrawals").then().statusCode(201);
+        t.asIntegrator().get(path + "/ledger").then().statusCode(200).body("size()", equalTo(2));
+        assertThat(balance(t, path.substring(path.lastIndexOf('/') + 1), "USDT")).isEqualByComparingTo("3");
     }
 
     /**
@@ -198,7 +230,8 @@ class AccountLedgerTest {
         TestTenants.asset(t, "BTC");
         TestTenants.perpetual(t, "BTC-PERP", "BTC", "USDT");
         String a = TestTenants.account(t, "0xCLOSE");
-        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "10")).post("/api/v1/accounts/" + a + "/deposits")
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "10", "externalRef", TestTenants.ref()))
+                .post("/api/v1/accounts/" + a + "/deposits")
                 .then().statusCode(201);
         t.asIntegrator().body(Map.of("quantity", "1", "entryPrice", "100"))
                 .put("/api/v1/accounts/" + a + "/positions/BTC-PERP").then().statusCode(200);
@@ -209,7 +242,8 @@ class AccountLedgerTest {
         t.asIntegrator().delete("/api/v1/accounts/" + a + "/positions/BTC-PERP").then().statusCode(204);
         t.asIntegrator().body(Map.of("status", "CLOSED")).patch("/api/v1/accounts/" + a).then().statusCode(409)
                 .body("detail", org.hamcrest.Matchers.containsString("0 open position(s) and 1 non-zero balance"));
-        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "10")).post("/api/v1/accounts/" + a + "/withdrawals")
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "10", "externalRef", TestTenants.ref()))
+                .post("/api/v1/accounts/" + a + "/withdrawals")
                 .then().statusCode(201);
         t.asIntegrator().body(Map.of("status", "CLOSED")).patch("/api/v1/accounts/" + a).then().statusCode(200)
                 .body("status", equalTo("CLOSED"));

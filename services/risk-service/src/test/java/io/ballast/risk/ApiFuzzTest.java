@@ -43,8 +43,13 @@ import org.junit.jupiter.api.Test;
  * generated bad input (wrong types, extreme numbers, deep nesting, huge strings, unknown fields, bad encodings, bad
  * path and query parameters, other tenants' ids) with the valid tokens of two tenants, and checks that every answer is
  * 2xx or a 4xx problem+json document (never a 5xx), that a rejected request wrote nothing (row counts of the tenant's
- * tables before and after), and that no answer holds an id of the other tenant. The requests per operation are
- * bounded (about twenty), so the run stays within a couple of minutes.
+ * tables before and after), and that no answer holds an id of the other tenant.
+ *
+ * <p>Bounded: the generated requests of every operation (and caller) are sent in rounds, one request of each
+ * operation per round, so every operation is always covered alike. Every operation gets at least
+ * {@link #MIN_ROUNDS} requests (path, query and body variants first); after that no new round starts once
+ * {@link #MAX_REQUESTS} requests were sent or {@link #BUDGET} has passed. The budget and what it left unsent are
+ * logged.
  */
 @QuarkusTest
 @QuarkusTestResource(BallastServersResource.class)
@@ -56,6 +61,12 @@ class ApiFuzzTest {
     /** Tables written in the background (live loop, jobs, price feed, outbox relay): not compared. */
     private static final Set<String> BACKGROUND = Set.of("account_margin_state", "outbox_event",
             "recommendation_run", "margin_recommendation", "vol_forecast", "forecast_model", "oracle_source_tick");
+    /** Requests after which no new round starts ({@code -Dballast.fuzz.max-requests}). */
+    static final int MAX_REQUESTS = Integer.getInteger("ballast.fuzz.max-requests", 2_500);
+    /** Time after which no new round starts ({@code -Dballast.fuzz.seconds}). */
+    static final Duration BUDGET = Duration.ofSeconds(Long.getLong("ballast.fuzz.seconds", 60));
+    /** Rounds every operation gets whatever the budget: a path, query and body variant each, and more. */
+    static final int MIN_ROUNDS = 6;
     private static final String HUGE = "x".repeat(200_000);
     private static final String DEEP = "[".repeat(50_000) + "]".repeat(50_000);
 
@@ -90,7 +101,8 @@ class ApiFuzzTest {
 
         JsonNode doc = JSON.readTree(get("/q/openapi?format=json"));
         SoftAssertions soft = new SoftAssertions();
-        int sent = 0;
+        List<List<Attempt>> queues = new ArrayList<>();
+        List<Caller> queueCallers = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext();) {
             Map.Entry<String, JsonNode> path = paths.next();
             if (!path.getKey().startsWith("/api/")) {
@@ -103,16 +115,38 @@ class ApiFuzzTest {
                     continue;
                 }
                 for (Caller caller : callers) {
-                    for (Attempt attempt : attempts(doc, path.getKey(), method, op.getValue(), caller)) {
-                        check(soft, caller, attempt);
-                        sent++;
-                    }
+                    queues.add(attempts(doc, path.getKey(), method, op.getValue(), caller));
+                    queueCallers.add(caller);
                 }
             }
         }
+        int generated = queues.stream().mapToInt(List::size).sum();
+        long start = System.nanoTime();
+        int sent = 0;
+        int rounds = 0;
+        int longest = queues.stream().mapToInt(List::size).max().orElse(0);
+        while (rounds < longest && (rounds < MIN_ROUNDS || sent < MAX_REQUESTS
+                && Duration.ofNanos(System.nanoTime() - start).compareTo(BUDGET) < 0)) {
+            for (int q = 0; q < queues.size(); q++) {
+                if (rounds < queues.get(q).size()) {
+                    check(soft, queueCallers.get(q), queues.get(q).get(rounds));
+                    sent++;
+                }
+            }
+            rounds++;
+        }
         owner.close();
-        LOG.infof("API fuzzer: %d requests", sent);
-        assertThat(sent).isGreaterThan(300);
+        int covered = rounds;
+        LOG.infof("API fuzzer: %d of %d generated requests sent in %d rounds over %d operation-caller pairs in %d s "
+                        + "(budget: at least %d rounds, then until %d requests or %d s); every operation got at least "
+                        + "%d (or all it had)", sent, generated, rounds, queues.size(),
+                Duration.ofNanos(System.nanoTime() - start).toSeconds(), MIN_ROUNDS, MAX_REQUESTS,
+                BUDGET.toSeconds(), queues.stream().mapToInt(l -> Math.min(l.size(), covered)).min().orElse(0));
+        soft.assertThat(queues).as("operation-caller pairs from /q/openapi").hasSizeGreaterThan(100);
+        for (List<Attempt> queue : queues) {
+            soft.assertThat(Math.min(queue.size(), covered)).as("requests of %s %s", queue.get(0).method(),
+                    queue.get(0).uri()).isGreaterThanOrEqualTo(Math.min(queue.size(), MIN_ROUNDS));
+        }
         soft.assertAll();
     }
 
@@ -124,7 +158,7 @@ class ApiFuzzTest {
         ids.put("btc", TestTenants.asset(t, "BTC"));
         ids.put("instrument", TestTenants.perpetual(t, "BTC-PERP", "BTC", "USDT"));
         ids.put("account", TestTenants.account(t, "0xFUZZ"));
-        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "100"))
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "100", "externalRef", TestTenants.ref()))
                 .post("/api/v1/accounts/" + ids.get("account") + "/deposits").then().statusCode(201);
         return ids;
     }
@@ -133,7 +167,28 @@ class ApiFuzzTest {
     private record Attempt(String method, String uri, String contentType, byte[] body, String what) {
     }
 
+    /**
+     * The generated requests of one operation for one caller, interleaved by kind (a path variant, a query variant,
+     * a body variant, the next path variant, ...) so that the first rounds cover every kind.
+     */
     private List<Attempt> attempts(JsonNode doc, String template, String method, JsonNode op, Caller caller) {
+        List<Attempt> paths = new ArrayList<>();
+        List<Attempt> queries = new ArrayList<>();
+        List<Attempt> bodies = bodyAttempts(doc, template, method, op, caller, paths, queries);
+        List<Attempt> out = new ArrayList<>();
+        for (int i = 0; i < Math.max(paths.size(), Math.max(queries.size(), bodies.size())); i++) {
+            for (List<Attempt> kind : List.of(paths, queries, bodies)) {
+                if (i < kind.size()) {
+                    out.add(kind.get(i));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Fills the path and query variants and returns the body variants (none for a GET or DELETE). */
+    private List<Attempt> bodyAttempts(JsonNode doc, String template, String method, JsonNode op, Caller caller,
+            List<Attempt> paths, List<Attempt> queries) {
         List<Attempt> out = new ArrayList<>();
         String own = caller.own().get("account");
         String foreign = caller.foreign().stream().sorted().findFirst().orElseThrow();
@@ -143,7 +198,7 @@ class ApiFuzzTest {
         // path parameters (the body valid-ish)
         byte[] base = schema == null ? null : bytes(example(doc, schema, 0));
         for (String value : pathValues) {
-            out.add(new Attempt(method, fill(template, value, caller), base == null ? null : "application/json",
+            paths.add(new Attempt(method, fill(template, value, caller), base == null ? null : "application/json",
                     base, "path " + abbreviate(value)));
         }
         // query parameters of the operation, with bad values
@@ -152,7 +207,7 @@ class ApiFuzzTest {
             if ("query".equals(p.path("in").asText())) {
                 for (String bad : List.of("abc", "-1", "99999999999999999999999", "2020-13-45T99:99:99Z",
                         "%FF%FE")) {
-                    out.add(new Attempt(method, uri + "?" + p.path("name").asText() + "=" + enc(bad),
+                    queries.add(new Attempt(method, uri + "?" + p.path("name").asText() + "=" + enc(bad),
                             base == null ? null : "application/json", base, "query " + p.path("name").asText()));
                 }
             }

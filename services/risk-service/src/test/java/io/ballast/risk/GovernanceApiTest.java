@@ -87,7 +87,8 @@ class GovernanceApiTest {
         TestTenants.riskParameters(t, "assets", btc, "0.1", "0.05", "0.1");
         TestTenants.prices(t, Map.of("USDT", 1, "BTC", 20000));
         String account = TestTenants.account(t, "0xGOV");
-        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "2500")).post("/api/v1/accounts/" + account
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "2500", "externalRef", TestTenants.ref()))
+                .post("/api/v1/accounts/" + account
                 + "/deposits").then().statusCode(201);
         t.asIntegrator().body(Map.of("quantity", "1", "entryPrice", "20000")).put("/api/v1/accounts/" + account
                 + "/positions/BTC-PERP").then().statusCode(200);

@@ -59,7 +59,8 @@ class IsolatedPoolTest {
     private static String account(Tenant t, String external, String mode) {
         String a = t.asIntegrator().body(Map.of("externalId", external, "marginMode", mode))
                 .post("/api/v1/accounts").then().statusCode(201).extract().path("id");
-        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "20000")).post("/api/v1/accounts/" + a
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "20000", "externalRef", TestTenants.ref()))
+                .post("/api/v1/accounts/" + a
                 + "/deposits").then().statusCode(201);
         t.asIntegrator().body(Map.of("quantity", "1", "entryPrice", "60000"))
                 .put("/api/v1/accounts/" + a + "/positions/BTC-PERP").then().statusCode(200);
@@ -161,7 +162,8 @@ class IsolatedPoolTest {
         assertThat(back.getString("in.isolatedInstrument")).isNull();
         assertThat(back.getDouble("in.balanceAfter")).isCloseTo(10_000, within(EPS));
         // the cross pool holds no position: all of it can be withdrawn, the isolated pools are untouched
-        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "10000")).post("/api/v1/accounts/" + a
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "10000", "externalRef", TestTenants.ref()))
+                .post("/api/v1/accounts/" + a
                 + "/withdrawals").then().statusCode(201);
         m = margin(t, a, "?from=database");
         assertThat(m.getDouble("pools[1].equityUsd")).isCloseTo(2_000, within(EPS));
@@ -180,7 +182,8 @@ class IsolatedPoolTest {
         // late the live loop builds its book
         String a = t.asIntegrator().body(Map.of("externalId", "0xISOLIVE", "marginMode", "ISOLATED"))
                 .post("/api/v1/accounts").then().statusCode(201).extract().path("id");
-        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "20000")).post("/api/v1/accounts/" + a
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "20000", "externalRef", TestTenants.ref()))
+                .post("/api/v1/accounts/" + a
                 + "/deposits").then().statusCode(201);
         transfer(t, a, "BTC-PERP", "in", "7000", null).then().statusCode(201);
         transfer(t, a, "ETH-PERP", "in", "4000", null).then().statusCode(201);

@@ -108,8 +108,11 @@ class LedgerPropertyTest {
             if (externalRef != null) {
                 body.put("externalRef", externalRef);
             }
+            // without an externalRef, an Idempotency-Key identifies the movement (one of the two is required)
+            String key = externalRef == null ? "key-" + ref : null;
             Callable<Sent> send = () -> {
-                Response r = t.asIntegrator().body(body).post("/api/v1/accounts/" + account + path);
+                Response r = (key == null ? t.asIntegrator() : t.asIntegrator().header("Idempotency-Key", key))
+                        .body(body).post("/api/v1/accounts/" + account + path);
                 return new Sent(path, account, externalRef, r.statusCode(), r.asString());
             };
             return externalRef != null && random.nextBoolean() ? List.of(send, send) : List.of(send);

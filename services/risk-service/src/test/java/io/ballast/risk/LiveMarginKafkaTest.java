@@ -66,7 +66,8 @@ class LiveMarginKafkaTest {
         TestTenants.riskParameters(t, "instruments", perp, "0.1", "0.05", "0");
         TestTenants.prices(t, Map.of("USDT", 1, u, new Object[] {60000, 0.5}));
         String a = TestTenants.account(t, "0xLIVE");
-        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "10000")).post("/api/v1/accounts/" + a + "/deposits")
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "10000", "externalRef", TestTenants.ref()))
+                .post("/api/v1/accounts/" + a + "/deposits")
                 .then().statusCode(201);
         t.asIntegrator().body(Map.of("quantity", "1", "entryPrice", "60000"))
                 .put("/api/v1/accounts/" + a + "/positions/" + u + "-PERP").then().statusCode(200);
@@ -236,10 +237,11 @@ class LiveMarginKafkaTest {
         for (int i = 0; i < modes.length; i++) {
             String a = t.asIntegrator().body(Map.of("externalId", "0xBULK" + i, "marginMode", modes[i]))
                     .post("/api/v1/accounts").then().statusCode(201).extract().path("id");
-            t.asIntegrator().body(Map.of("asset", "USDT", "amount", String.valueOf(4_000 + 3_000 * i)))
+            t.asIntegrator().body(Map.of("asset", "USDT", "amount", String.valueOf(4_000 + 3_000 * i),
+                    "externalRef", TestTenants.ref()))
                     .post("/api/v1/accounts/" + a + "/deposits").then().statusCode(201);
             if (i % 2 == 0) {
-                t.asIntegrator().body(Map.of("asset", u, "amount", "0.05"))
+                t.asIntegrator().body(Map.of("asset", u, "amount", "0.05", "externalRef", TestTenants.ref()))
                         .post("/api/v1/accounts/" + a + "/deposits").then().statusCode(201);
             }
             t.asIntegrator().body(Map.of("quantity", i % 3 == 0 ? "-0.5" : "0.7", "entryPrice", "59000"))

@@ -175,7 +175,8 @@ class MarginApiTest {
         TestTenants.asset(t, "ETH");
         String unpriced = t.asIntegrator().body(Map.of("externalId", "0xETH", "marginMode", "CROSS"))
                 .post("/api/v1/accounts").then().statusCode(201).extract().path("id");
-        t.asIntegrator().body(Map.of("asset", "ETH", "amount", "1")).post("/api/v1/accounts/" + unpriced
+        t.asIntegrator().body(Map.of("asset", "ETH", "amount", "1", "externalRef", TestTenants.ref()))
+                .post("/api/v1/accounts/" + unpriced
                 + "/deposits").then().statusCode(201);
         Tenant other = fixture("mgn-sum-other");
         account(other, "0xOTHER", "CROSS", "1", Map.of("BTC-PERP", "1"));

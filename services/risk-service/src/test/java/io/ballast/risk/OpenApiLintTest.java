@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -18,8 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The service's OpenAPI document ({@code /q/openapi}) is clean under Redocly's {@code recommended} rules
  * ({@code @redocly/cli} {@value #REDOCLY}, installed from the npm registry by {@code npx} on first use). Without
- * {@code npx} on the PATH (no Node.js/npm) the test is skipped with that reason; with npx present a lint error fails
- * it, with Redocly's report as the message. The document is left in {@code target/openapi/openapi.json}.
+ * {@code npx} on the PATH (no Node.js/npm) the test is skipped with that reason; with npx present a lint error or
+ * warning fails it, with Redocly's report as the message. The document is left in {@code target/openapi/openapi.json}.
  */
 @QuarkusTest
 @QuarkusTestResource(BallastServersResource.class)
@@ -44,6 +45,10 @@ class OpenApiLintTest {
         assertThat(lint.waitFor(10, TimeUnit.MINUTES)).as("redocly finished").isTrue();
         String output = Files.readString(report, StandardCharsets.UTF_8);
         assertThat(lint.exitValue()).as(output).isZero();
+        // Redocly exits 0 on warnings: a problem line (line:column, severity, rule) or the summary names them
+        assertThat(Pattern.compile("(?m)^\\s*\\d+:\\d+\\s+warning\\s|You have \\d+ warnings?").matcher(output).find())
+                .as("warnings under the recommended rules:%n%s", output).isFalse();
+        assertThat(output).as("Redocly validated the document").contains("validated in");
     }
 
     private static boolean onPath(String command) {

@@ -43,7 +43,7 @@ class OutboxKafkaTest {
         Tenant t = TestTenants.onboard("outbox-crash");
         TestTenants.asset(t, "USDT");
         String account = TestTenants.account(t, "0xCRASH");
-        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "7"))
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "7", "externalRef", TestTenants.ref()))
                 .post("/api/v1/accounts/" + account + "/deposits").then().statusCode(201);
         Tuple tenant = Tuple.of(UUID.fromString(t.id()));
         awaitAllPublished(tenant);
@@ -112,7 +112,8 @@ class OutboxKafkaTest {
         TestTenants.asset(t, "BTC");
         TestTenants.perpetual(t, "BTC-PERP", "BTC", "USDT");
         String account = TestTenants.account(t, "0xEV");
-        String entryId = t.asIntegrator().body(Map.of("asset", "USDT", "amount", "42.5"))
+        String entryId = t.asIntegrator().body(Map.of("asset", "USDT", "amount", "42.5",
+                "externalRef", TestTenants.ref()))
                 .post("/api/v1/accounts/" + account + "/deposits").then().statusCode(201).extract().path("id");
         t.asIntegrator().body(Map.of("quantity", "1", "entryPrice", "100"))
                 .put("/api/v1/accounts/" + account + "/positions/BTC-PERP").then().statusCode(200);

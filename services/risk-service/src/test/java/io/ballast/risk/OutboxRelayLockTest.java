@@ -39,7 +39,8 @@ class OutboxRelayLockTest {
             }
             TestTenants.asset(t, "USDT");
             String a = TestTenants.account(t, "0xLOCK");
-            t.asIntegrator().body(Map.of("asset", "USDT", "amount", "1")).post("/api/v1/accounts/" + a + "/deposits")
+            t.asIntegrator().body(Map.of("asset", "USDT", "amount", "1", "externalRef", TestTenants.ref()))
+                    .post("/api/v1/accounts/" + a + "/deposits")
                     .then().statusCode(201);
             // several relay passes (every second, and one after each commit) run meanwhile
             Thread.sleep(4000);

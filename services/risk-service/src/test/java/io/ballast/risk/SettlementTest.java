@@ -115,7 +115,8 @@ class SettlementTest {
     private static String account(Tenant t, String externalId, String mode, String usdt) {
         String a = t.asIntegrator().body(Map.of("externalId", externalId, "marginMode", mode))
                 .post("/api/v1/accounts").then().statusCode(201).extract().path("id");
-        t.asIntegrator().body(Map.of("asset", "USDT", "amount", usdt)).post("/api/v1/accounts/" + a + "/deposits")
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", usdt, "externalRef", TestTenants.ref()))
+                .post("/api/v1/accounts/" + a + "/deposits")
                 .then().statusCode(201);
         return a;
     }

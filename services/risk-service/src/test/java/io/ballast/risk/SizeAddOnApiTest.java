@@ -55,7 +55,8 @@ class SizeAddOnApiTest {
                         Tuple.of(UUID.fromString(t.id()), UUID.fromString(btc)))
                 .await().atMost(Duration.ofSeconds(30));
         String a = TestTenants.account(t, "0xBIG");
-        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "50000")).post("/api/v1/accounts/" + a + "/deposits")
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "50000", "externalRef", TestTenants.ref()))
+                .post("/api/v1/accounts/" + a + "/deposits")
                 .then().statusCode(201);
         t.asIntegrator().body(Map.of("quantity", "5", "entryPrice", "60000"))
                 .put("/api/v1/accounts/" + a + "/positions/BTC-PERP").then().statusCode(200);

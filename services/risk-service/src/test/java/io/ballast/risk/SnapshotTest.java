@@ -167,7 +167,8 @@ class SnapshotTest {
                 answers.add(pool.submit(() -> t.asIntegrator().body(Map.of("balances", List.of(Map.of(
                         "accountId", a, "asset", "USDT", "amount", "100")))).post("/api/v1/snapshots")
                         .statusCode()));
-                answers.add(pool.submit(() -> t.asIntegrator().body(Map.of("asset", "USDT", "amount", "5"))
+                answers.add(pool.submit(() -> t.asIntegrator().body(Map.of("asset", "USDT", "amount", "5",
+                        "externalRef", TestTenants.ref()))
                         .post("/api/v1/accounts/" + a + "/deposits").statusCode()));
             }
             List<String> reversed = new ArrayList<>(accounts);

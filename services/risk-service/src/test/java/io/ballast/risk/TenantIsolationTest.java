@@ -72,7 +72,8 @@ class TenantIsolationTest {
         // B-only symbols: an asset and an instrument A does not have
         bIds.put("bonlyAsset", TestTenants.asset(b, "BONLY"));
         bIds.put("bonlyPerp", TestTenants.perpetual(b, "BONLY-PERP", "BONLY", "USDT"));
-        b.asIntegrator().body(Map.of("asset", "USDT", "amount", "500")).post("/api/v1/accounts/" + bIds.get("account")
+        b.asIntegrator().body(Map.of("asset", "USDT", "amount", "500", "externalRef", TestTenants.ref()))
+                .post("/api/v1/accounts/" + bIds.get("account")
                 + "/deposits").then().statusCode(201);
         b.asIntegrator().body(Map.of("quantity", "2", "entryPrice", "100")).put("/api/v1/accounts/"
                 + bIds.get("account") + "/positions/BTC-PERP").then().statusCode(200);
@@ -109,11 +110,12 @@ class TenantIsolationTest {
         String bInstr = "/api/v1/instruments/" + w.bIds().get("perp");
         Map<String, Object> position = Map.of("quantity", "1", "entryPrice", "1");
         Map<String, Object> movement = Map.of("asset", "USDT", "amount", "1");
+        Map<String, Object> deposit = Map.of("asset", "USDT", "amount", "1", "externalRef", "0xprobe");
         List<Probe> p = new ArrayList<>();
         p.add(new Probe("get B's account", Caller.INTEGRATOR, "GET", bAcc, null, 404));
         p.add(new Probe("patch B's account", Caller.INTEGRATOR, "PATCH", bAcc, Map.of("status", "SUSPENDED"), 404));
-        p.add(new Probe("deposit to B's account", Caller.INTEGRATOR, "POST", bAcc + "/deposits", movement, 404));
-        p.add(new Probe("withdraw from B's account", Caller.INTEGRATOR, "POST", bAcc + "/withdrawals", movement, 404));
+        p.add(new Probe("deposit to B's account", Caller.INTEGRATOR, "POST", bAcc + "/deposits", deposit, 404));
+        p.add(new Probe("withdraw from B's account", Caller.INTEGRATOR, "POST", bAcc + "/withdrawals", deposit, 404));
         p.add(new Probe("B's balances", Caller.INTEGRATOR, "GET", bAcc + "/balances", null, 404));
         p.add(new Probe("B's ledger", Caller.INTEGRATOR, "GET", bAcc + "/ledger", null, 404));
         p.add(new Probe("B's positions", Caller.INTEGRATOR, "GET", bAcc + "/positions", null, 404));
@@ -132,7 +134,7 @@ class TenantIsolationTest {
         p.add(new Probe("own account, B-only instrument", Caller.INTEGRATOR, "PUT",
                 aAcc + "/positions/BONLY-PERP", position, 404));
         p.add(new Probe("own account, B-only asset", Caller.INTEGRATOR, "POST", aAcc + "/deposits",
-                Map.of("asset", "BONLY", "amount", "1"), 404));
+                Map.of("asset", "BONLY", "amount", "1", "externalRef", "0xbonly"), 404));
         p.add(new Probe("get B's asset", Caller.INTEGRATOR, "GET", bAsset, null, 404));
         p.add(new Probe("B's asset parameters", Caller.INTEGRATOR, "GET", bAsset + "/risk-parameters", null, 404));
         p.add(new Probe("B's asset parameters in force", Caller.INTEGRATOR, "GET",

@@ -65,12 +65,14 @@ class WithdrawalMarginTest {
     }
 
     private static void deposit(Tenant t, String account, String asset, String amount) {
-        t.asIntegrator().body(Map.of("asset", asset, "amount", amount)).post("/api/v1/accounts/" + account
+        t.asIntegrator().body(Map.of("asset", asset, "amount", amount, "externalRef", TestTenants.ref()))
+                .post("/api/v1/accounts/" + account
                 + "/deposits").then().statusCode(201);
     }
 
     private static Response withdraw(Tenant t, String account, String asset, String amount) {
-        return t.asIntegrator().body(Map.of("asset", asset, "amount", amount)).post("/api/v1/accounts/" + account
+        return t.asIntegrator().body(Map.of("asset", asset, "amount", amount, "externalRef", TestTenants.ref()))
+                .post("/api/v1/accounts/" + account
                 + "/withdrawals");
     }
 

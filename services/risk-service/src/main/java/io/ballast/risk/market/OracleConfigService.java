@@ -4,6 +4,8 @@ import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.messaging.OutboxWriter;
 import io.ballast.risk.messaging.Topics;
+import io.ballast.risk.paging.Cursor;
+import io.ballast.risk.paging.Page;
 import io.ballast.risk.repository.AssetRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -13,7 +15,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -76,17 +77,20 @@ public class OracleConfigService {
     }
 
     /**
-     * Every stored version of an underlying, newest first (empty: the default is in force): 404 unknown asset.
+     * A page of the stored versions of an underlying, newest first (empty: the default is in force), after the
+     * cursor (the last version); 404 unknown asset.
      *
      * @param tenant     the tenant
      * @param underlying asset symbol
-     * @return versions
+     * @param after      the cursor of the previous page, or null
+     * @param limit      the page size
+     * @return the page
      */
     @WithSession
-    public Uni<List<OracleConfig>> versions(TenantId tenant, String underlying) {
+    public Uni<Page<OracleConfig>> versions(TenantId tenant, String underlying, Cursor after, int limit) {
         return assets.findBySymbol(tenant, underlying)
                 .onItem().ifNull().failWith(() -> ApiException.notFound("asset", underlying))
-                .flatMap(a -> oracles.versions(tenant.value(), a.id))
-                .map(rows -> rows.stream().map(OracleConfigRow::config).toList());
+                .flatMap(a -> oracles.versionsPage(tenant, a.id, after == null ? null : after.integer(0), limit + 1))
+                .map(rows -> Page.of(rows, limit, r -> Cursor.of(r.version)).map(OracleConfigRow::config));
     }
 }

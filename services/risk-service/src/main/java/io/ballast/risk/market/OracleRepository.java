@@ -1,6 +1,7 @@
 package io.ballast.risk.market;
 
 import io.ballast.risk.domain.Asset;
+import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.domain.TenantStatus;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -41,6 +42,18 @@ public class OracleRepository {
         return Panache.getSession().flatMap(s -> s.createQuery("from OracleConfigRow c where c.tenantId = :t "
                         + "and c.assetId = :a order by c.version desc", OracleConfigRow.class)
                 .setParameter("t", tenantId).setParameter("a", assetId).getResultList());
+    }
+
+    /**
+     * A page of the stored versions of a tenant's asset, newest first: {@code rows} versions below {@code before}
+     * (null: from the newest), a seek on the unique index {@code (tenant_id, asset_id, version)}.
+     */
+    public Uni<List<OracleConfigRow>> versionsPage(TenantId tenant, UUID assetId, Integer before, int rows) {
+        int below = before == null ? Integer.MAX_VALUE : before;
+        return Panache.getSession().flatMap(s -> s.createQuery("from OracleConfigRow c where c.tenantId = :t "
+                        + "and c.assetId = :a and c.version < :b order by c.version desc", OracleConfigRow.class)
+                .setParameter("t", tenant.value()).setParameter("a", assetId).setParameter("b", below)
+                .setMaxResults(rows).getResultList());
     }
 
     /** Latest accepted tick per source of these assets. */

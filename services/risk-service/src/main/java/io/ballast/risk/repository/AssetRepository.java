@@ -2,6 +2,7 @@ package io.ballast.risk.repository;
 
 import io.ballast.risk.domain.Asset;
 import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.paging.Keyset;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
@@ -22,6 +23,15 @@ public class AssetRepository implements PanacheRepositoryBase<Asset, UUID> {
     /** The tenant's asset with this symbol, or null. */
     public Uni<Asset> findBySymbol(TenantId tenant, String symbol) {
         return find("tenantId = ?1 and symbol = ?2", tenant.value(), symbol).firstResult();
+    }
+
+    /**
+     * A page of the tenant's assets by symbol: {@code limit + 1} after the symbol {@code after} (null: from the
+     * first), a seek on the unique index {@code (tenant_id, symbol)}.
+     */
+    public Uni<List<Asset>> page(TenantId tenant, String after, int limit) {
+        return Keyset.find(this, "tenantId = ?1", List.of(tenant.value()), List.of("symbol"),
+                after == null ? null : List.of(after), false, limit);
     }
 
     /** All the tenant's assets, by symbol. */

@@ -2,6 +2,7 @@ package io.ballast.risk.repository;
 
 import io.ballast.risk.domain.Instrument;
 import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.paging.Keyset;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
@@ -27,5 +28,14 @@ public class InstrumentRepository implements PanacheRepositoryBase<Instrument, U
     /** All the tenant's instruments, by symbol. */
     public Uni<List<Instrument>> listFor(TenantId tenant) {
         return list("tenantId = ?1 order by symbol", tenant.value());
+    }
+
+    /**
+     * A page of the tenant's instruments by symbol: {@code limit + 1} after the symbol {@code after} (null: from the
+     * first), a seek on the unique index {@code (tenant_id, symbol)}.
+     */
+    public Uni<List<Instrument>> page(TenantId tenant, String after, int limit) {
+        return Keyset.find(this, "tenantId = ?1", List.of(tenant.value()), List.of("symbol"),
+                after == null ? null : List.of(after), false, limit);
     }
 }

@@ -2,10 +2,12 @@ package io.ballast.risk.rest;
 
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.FieldError;
+import io.ballast.risk.paging.Cursor;
+import io.ballast.risk.paging.Page;
 import io.ballast.risk.rest.ApiModels.AccountChange;
 import io.ballast.risk.rest.ApiModels.AccountView;
-import io.ballast.risk.rest.ApiModels.LedgerEntryView;
 import io.ballast.risk.rest.ApiModels.CollateralMovement;
+import io.ballast.risk.rest.ApiModels.LedgerEntryView;
 import io.ballast.risk.rest.ApiModels.NewAccount;
 import io.ballast.risk.rest.ApiModels.PositionChange;
 import io.ballast.risk.security.Roles;
@@ -18,9 +20,9 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -44,6 +46,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** Accounts of the caller's tenant, their collateral ledger, balances and positions. */
 @Path("/api/v1/accounts")
@@ -90,20 +93,12 @@ public class AccountResource {
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "List accounts, oldest first; page with after=<id of the last account> "
             + "(tenant-admin, integrator, risk-committee, viewer)")
-    public Uni<List<AccountView>> list(@QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
-            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit,
-            @QueryParam("after") UUID after) {
-        if (after != null && offset != 0) {
-            return Uni.createFrom().failure(cursorAndOffset());
-        }
-        return access.require(identity).flatMap(t -> after == null ? accounts.page(t, offset, limit)
-                        : accounts.pageAfter(t, after, limit))
-                .map(all -> all.stream().map(AccountView::of).toList());
-    }
-
-    private static ApiException cursorAndOffset() {
-        return ApiException.badRequest("after and offset together", List.of(FieldError.of("after",
-                "page either with after (a cursor) or with offset, not both")));
+    public Uni<RestResponse<List<AccountView>>> list(@QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
+            @Valid @BeanParam PageQuery page, @Context UriInfo uri) {
+        return Uni.createFrom().item(() -> page.lastId(offset)).flatMap(after -> access.require(identity)
+                        .flatMap(t -> after == null ? accounts.page(t, offset, page.limit + 1)
+                                : accounts.pageAfter(t, after, page.limit + 1)))
+                .map(rows -> Pages.ofIds(Page.of(rows, page.limit, a -> Cursor.of(a.id)).map(AccountView::of), uri));
     }
 
     /** One account. */
@@ -144,13 +139,17 @@ public class AccountResource {
     @APIResponse(responseCode = "409", description = "the account is not ACTIVE, or the externalRef was already "
             + "used for a different deposit or withdrawal; nothing changed",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
-    @Operation(summary = "Deposit collateral; a retry with the same externalRef answers the booked entry "
-            + "(tenant-admin, integrator)")
+    @APIResponse(responseCode = "422", description = "neither externalRef nor an Idempotency-Key: a blind retry "
+            + "could book it twice; nothing changed (the two fields named in errors)",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
+    @Operation(summary = "Deposit collateral, identified by externalRef or an Idempotency-Key (one is required); "
+            + "a retry with the same externalRef answers the booked entry (tenant-admin, integrator)")
     public Uni<Response> deposit(@PathParam("id") UUID id, @HeaderParam("Idempotency-Key") String key,
             @Valid @NotNull CollateralMovement body, @Context UriInfo uri) {
-        return access.require(identity).flatMap(t -> idempotency.execute(t, key, "POST", uri.getPath(), body, 201,
-                () -> ledger.deposit(t, id, body.asset(), body.amount(), body.reference(), body.externalRef())
-                        .map(LedgerEntryView::of)))
+        return access.require(identity).invoke(t -> identified(key, body))
+                .flatMap(t -> idempotency.execute(t, key, "POST", uri.getPath(), body, 201,
+                        () -> ledger.deposit(t, id, body.asset(), body.amount(), body.reference(), body.externalRef())
+                                .map(LedgerEntryView::of)))
                 .map(Responses::of);
     }
 
@@ -170,14 +169,31 @@ public class AccountResource {
             + "would end below its initial margin; the figures in margin), the account is not ACTIVE, or the "
             + "externalRef was already used for a different deposit or withdrawal; nothing changed",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
-    @Operation(summary = "Withdraw collateral; 409 if it would overdraw or leave the cross pool below its initial "
-            + "margin (tenant-admin, integrator)")
+    @APIResponse(responseCode = "422", description = "neither externalRef nor an Idempotency-Key: a blind retry "
+            + "could book it twice; nothing changed (the two fields named in errors)",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
+    @Operation(summary = "Withdraw collateral, identified by externalRef or an Idempotency-Key (one is required); "
+            + "409 if it would overdraw or leave the cross pool below its initial margin (tenant-admin, integrator)")
     public Uni<Response> withdraw(@PathParam("id") UUID id, @HeaderParam("Idempotency-Key") String key,
             @Valid @NotNull CollateralMovement body, @Context UriInfo uri) {
-        return access.require(identity).flatMap(t -> idempotency.execute(t, key, "POST", uri.getPath(), body, 201,
-                () -> ledger.withdraw(t, id, body.asset(), body.amount(), body.reference(), body.externalRef())
-                        .map(LedgerEntryView::of)))
+        return access.require(identity).invoke(t -> identified(key, body))
+                .flatMap(t -> idempotency.execute(t, key, "POST", uri.getPath(), body, 201,
+                        () -> ledger.withdraw(t, id, body.asset(), body.amount(), body.reference(), body.externalRef())
+                                .map(LedgerEntryView::of)))
                 .map(Responses::of);
+    }
+
+    /**
+     * A deposit or withdrawal must be identified, so that a blind retry cannot book it twice: by its
+     * {@code externalRef} (unique per tenant) or by an {@code Idempotency-Key}; 422 naming both otherwise.
+     */
+    private static void identified(String key, CollateralMovement body) {
+        if ((key == null || key.isBlank()) && body.externalRef() == null) {
+            throw ApiException.unprocessable("a deposit or withdrawal needs externalRef or an Idempotency-Key",
+                    List.of(FieldError.of("externalRef", "give the movement's id in your system (for example the "
+                                    + "transaction hash), unique per tenant"),
+                            FieldError.of("Idempotency-Key", "or send this header, so that a retry is applied once")));
+        }
     }
 
     /** Balances per asset. */
@@ -185,8 +201,10 @@ public class AccountResource {
     @Path("{id}/balances")
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "Collateral balances per asset (tenant-admin, integrator, risk-committee, viewer)")
-    public Uni<List<LedgerService.SymbolBalance>> balances(@PathParam("id") UUID id) {
-        return access.require(identity).flatMap(t -> ledger.balances(t, id));
+    public Uni<RestResponse<List<LedgerService.SymbolBalance>>> balances(@PathParam("id") UUID id,
+            @Valid @BeanParam PageQuery page, @Context UriInfo uri) {
+        return access.require(identity).flatMap(t -> ledger.balances(t, id))
+                .map(all -> Pages.of(page.slice(all, LedgerService.SymbolBalance::symbol), uri));
     }
 
     /** The ledger, oldest first: after the cursor {@code after} (the id of the last entry) or from {@code offset}. */
@@ -195,15 +213,13 @@ public class AccountResource {
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "Collateral ledger entries, oldest first; page with after=<id of the last entry> "
             + "(tenant-admin, integrator, risk-committee, viewer)")
-    public Uni<List<LedgerEntryView>> entries(@PathParam("id") UUID id,
-            @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
-            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit,
-            @QueryParam("after") UUID after) {
-        if (after != null && offset != 0) {
-            return Uni.createFrom().failure(cursorAndOffset());
-        }
-        return access.require(identity).flatMap(t -> ledger.entries(t, id, after, offset, limit))
-                .map(all -> all.stream().map(LedgerEntryView::of).toList());
+    public Uni<RestResponse<List<LedgerEntryView>>> entries(@PathParam("id") UUID id,
+            @QueryParam("offset") @DefaultValue("0") @Min(0) int offset, @Valid @BeanParam PageQuery page,
+            @Context UriInfo uri) {
+        return Uni.createFrom().item(() -> page.lastId(offset)).flatMap(after -> access.require(identity)
+                        .flatMap(t -> ledger.entries(t, id, after, offset, page.limit + 1)))
+                .map(rows -> Pages.ofIds(Page.of(rows, page.limit, e -> Cursor.of(e.entry().id))
+                        .map(LedgerEntryView::of), uri));
     }
 
     /** Positions. */
@@ -211,8 +227,10 @@ public class AccountResource {
     @Path("{id}/positions")
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "Open positions (tenant-admin, integrator, risk-committee, viewer)")
-    public Uni<List<PositionService.SymbolPosition>> positions(@PathParam("id") UUID id) {
-        return access.require(identity).flatMap(t -> positions.list(t, id));
+    public Uni<RestResponse<List<PositionService.SymbolPosition>>> positions(@PathParam("id") UUID id,
+            @Valid @BeanParam PageQuery page, @Context UriInfo uri) {
+        return access.require(identity).flatMap(t -> positions.list(t, id))
+                .map(all -> Pages.of(page.slice(all, PositionService.SymbolPosition::instrument), uri));
     }
 
     /** Sets the position in one instrument. */

@@ -15,6 +15,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** Collateral assets of the caller's tenant, and their risk parameters. */
 @Path("/api/v1/assets")
@@ -70,8 +72,9 @@ public class AssetResource {
     @GET
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "List collateral assets (tenant-admin, integrator, risk-committee, viewer)")
-    public Uni<List<AssetView>> list() {
-        return access.require(identity).flatMap(assets::list).map(all -> all.stream().map(AssetView::of).toList());
+    public Uni<RestResponse<List<AssetView>>> list(@Valid @BeanParam PageQuery page, @Context UriInfo uri) {
+        return access.require(identity).flatMap(t -> assets.page(t, page.cursor(1), page.limit))
+                .map(p -> Pages.of(p.map(AssetView::of), uri));
     }
 
     /** One asset. */
@@ -101,8 +104,9 @@ public class AssetResource {
     @Path("{id}/risk-parameters")
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "List an asset's risk parameter versions (tenant-admin, integrator, risk-committee, viewer)")
-    public Uni<List<RiskParameterView>> parameterVersions(@PathParam("id") UUID id) {
-        return access.require(identity).flatMap(t -> parameters.versions(t, RiskParameterScope.ASSET, id));
+    public Uni<RestResponse<List<RiskParameterView>>> parameterVersions(@PathParam("id") UUID id,
+            @Valid @BeanParam PageQuery page, @Context UriInfo uri) {
+        return access.require(identity).flatMap(t -> parameters.versions(t, RiskParameterScope.ASSET, id, page, uri));
     }
 
     /** The version in force at a time (default now). */

@@ -15,6 +15,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** Tradable instruments of the caller's tenant, and their risk parameters. */
 @Path("/api/v1/instruments")
@@ -72,9 +74,9 @@ public class InstrumentResource {
     @GET
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "List instruments (tenant-admin, integrator, risk-committee, viewer)")
-    public Uni<List<InstrumentView>> list() {
-        return access.require(identity).flatMap(instruments::list)
-                .map(all -> all.stream().map(InstrumentView::of).toList());
+    public Uni<RestResponse<List<InstrumentView>>> list(@Valid @BeanParam PageQuery page, @Context UriInfo uri) {
+        return access.require(identity).flatMap(t -> instruments.page(t, page.cursor(1), page.limit))
+                .map(p -> Pages.of(p.map(InstrumentView::of), uri));
     }
 
     /** One instrument. */
@@ -103,8 +105,10 @@ public class InstrumentResource {
     @Path("{id}/risk-parameters")
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "List an instrument's risk parameter versions (tenant-admin, integrator, risk-committee, viewer)")
-    public Uni<List<RiskParameterView>> parameterVersions(@PathParam("id") UUID id) {
-        return access.require(identity).flatMap(t -> parameters.versions(t, RiskParameterScope.INSTRUMENT, id));
+    public Uni<RestResponse<List<RiskParameterView>>> parameterVersions(@PathParam("id") UUID id,
+            @Valid @BeanParam PageQuery page, @Context UriInfo uri) {
+        return access.require(identity).flatMap(t ->
+                parameters.versions(t, RiskParameterScope.INSTRUMENT, id, page, uri));
     }
 
     /** The version in force at a time (default now). */

@@ -4,12 +4,14 @@ import io.ballast.ml.data.DailyBar;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.security.Roles;
 import io.ballast.risk.security.TenantAccess;
-import io.ballast.risk.service.MarketHistoryService;
 import io.ballast.risk.service.MarketHistoryService.BarInput;
 import io.ballast.risk.service.MarketHistoryService.WriteResult;
+import io.ballast.risk.service.MarketHistoryService;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -17,11 +19,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import java.time.LocalDate;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** Daily OHLCV history per asset of the caller's tenant, the input of predictive-margin recommendations. */
 @Path("/api/v1/market/history/{underlying}")
@@ -75,8 +80,10 @@ public class MarketHistoryResource {
     @GET
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "Daily bars of an asset, ascending, ?from=&to= inclusive (all tenant roles)")
-    public Uni<List<DailyBar>> get(@PathParam("underlying") String underlying, @QueryParam("from") LocalDate from,
-            @QueryParam("to") LocalDate to) {
-        return access.require(identity).flatMap(t -> history.get(t, underlying, from, to));
+    public Uni<RestResponse<List<DailyBar>>> get(@PathParam("underlying") String underlying,
+            @QueryParam("from") LocalDate from, @QueryParam("to") LocalDate to, @Valid @BeanParam PageQuery page,
+            @Context UriInfo uri) {
+        return access.require(identity).flatMap(t -> history.page(t, underlying, from, to, page.cursor(1),
+                        page.limit)).map(p -> Pages.of(p, uri));
     }
 }

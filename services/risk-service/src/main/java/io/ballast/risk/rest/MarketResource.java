@@ -5,24 +5,28 @@ import io.ballast.risk.domain.FieldError;
 import io.ballast.risk.rest.MarginViews.PricesInput;
 import io.ballast.risk.security.Roles;
 import io.ballast.risk.security.TenantAccess;
-import io.ballast.risk.service.MarketPriceService;
 import io.ballast.risk.service.MarketPriceService.PriceInForce;
 import io.ballast.risk.service.MarketPriceService.PriceUpdate;
+import io.ballast.risk.service.MarketPriceService;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** The tenant's market data for margin: index prices and implied volatilities per asset. */
 @Path("/api/v1/market/prices")
@@ -63,7 +67,8 @@ public class MarketResource {
     @GET
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "Latest index price and vol per asset (tenant-admin, integrator, risk-committee, viewer)")
-    public Uni<List<PriceInForce>> get() {
-        return access.require(identity).flatMap(prices::inForce);
+    public Uni<RestResponse<List<PriceInForce>>> get(@Valid @BeanParam PageQuery page, @Context UriInfo uri) {
+        return access.require(identity).flatMap(prices::inForce)
+                .map(all -> Pages.of(page.slice(all, PriceInForce::underlying), uri));
     }
 }

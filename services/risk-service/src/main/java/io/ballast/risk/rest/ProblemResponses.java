@@ -16,7 +16,9 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
  * malformed JSON, a field out of range, an unknown property), 401 (no valid token), 403 (a role the operation does not
  * allow), 404 for operations with a path parameter (an id unknown to the caller's tenant, including another tenant's),
  * and 409 for writes (a state conflict: a version, a vote, a proposal no longer open). An operation's own
- * declarations stay as they are. Registered through {@code mp.openapi.filter}.
+ * declarations stay as they are. It also declares the paging headers ({@link Pages#NEXT_CURSOR}, {@code Link}) of
+ * every list (a GET whose 200 answer is an array), and the document's licence. Registered through
+ * {@code mp.openapi.filter}.
  */
 public class ProblemResponses implements OASFilter {
 
@@ -27,9 +29,17 @@ public class ProblemResponses implements OASFilter {
             "401", "No valid bearer token for this API",
             "403", "The token's roles do not allow this operation");
 
-    /** Adds the problem schema and the error responses. */
+    /** The licence the document declares (no open-source licence: all rights reserved). */
+    static final String LICENCE = "Proprietary (all rights reserved)";
+    /** Its SPDX identifier (a {@code LicenseRef-}, SPDX's form for a licence outside its list). */
+    static final String LICENCE_ID = "LicenseRef-Ballast-Proprietary";
+
+    /** Adds the problem schema, the error responses, the paging headers of lists and the licence. */
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
+        if (openAPI.getInfo() != null && openAPI.getInfo().getLicense() == null) {
+            openAPI.getInfo().setLicense(OASFactory.createLicense().name(LICENCE).identifier(LICENCE_ID));
+        }
         if (openAPI.getComponents() == null) {
             openAPI.setComponents(OASFactory.createComponents());
         }
@@ -51,10 +61,28 @@ public class ProblemResponses implements OASFilter {
                 }
                 if (method != PathItem.HttpMethod.GET) {
                     add(responses, "409", "Conflict with the current state; nothing changed");
+                } else {
+                    pagingHeaders(responses.getAPIResponse("200"));
                 }
                 op.setResponses(responses);
             });
         });
+    }
+
+    /** The headers of a page, on a 200 answer that is a JSON array. */
+    private static void pagingHeaders(APIResponse ok) {
+        if (ok == null || ok.getContent() == null || ok.getContent().getMediaType("application/json") == null) {
+            return;
+        }
+        Schema schema = ok.getContent().getMediaType("application/json").getSchema();
+        if (schema == null || schema.getType() == null || !schema.getType().contains(Schema.SchemaType.ARRAY)) {
+            return;
+        }
+        Schema text = OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING));
+        ok.addHeader(Pages.NEXT_CURSOR, OASFactory.createHeader().schema(text).description("the cursor of the next "
+                + "page: pass it unchanged as after; absent on the last page"));
+        ok.addHeader("Link", OASFactory.createHeader().schema(text).description("<URI of the next page>; "
+                + "rel=\"next\" (RFC 8288); absent on the last page"));
     }
 
     private static void add(APIResponses responses, String code, String description) {

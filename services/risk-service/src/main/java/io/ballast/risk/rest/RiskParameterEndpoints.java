@@ -13,11 +13,13 @@ import io.ballast.risk.service.RiskParameterService;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** The risk-parameter endpoints shared by assets and instruments (HTTP mapping only). */
 @ApplicationScoped
@@ -49,9 +51,11 @@ public class RiskParameterEndpoints {
                 .map(Responses::of);
     }
 
-    Uni<List<RiskParameterView>> versions(TenantId tenant, RiskParameterScope scope, UUID targetId) {
-        return parameters.versions(tenant, scope, targetId)
-                .map(all -> all.stream().map(RiskParameterView::of).toList());
+    Uni<RestResponse<List<RiskParameterView>>> versions(TenantId tenant, RiskParameterScope scope, UUID targetId,
+            PageQuery page, UriInfo uri) {
+        return Uni.createFrom().item(() -> page.cursor(1))
+                .flatMap(after -> parameters.versions(tenant, scope, targetId, after, page.limit))
+                .map(p -> Pages.of(p.map(RiskParameterView::of), uri));
     }
 
     Uni<RiskParameterView> effective(TenantId tenant, RiskParameterScope scope, UUID targetId, String at) {

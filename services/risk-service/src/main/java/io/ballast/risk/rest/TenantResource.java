@@ -12,13 +12,16 @@ import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.List;
 import java.util.UUID;
@@ -58,8 +61,9 @@ public class TenantResource {
     /** All tenants. */
     @GET
     @Operation(summary = "List tenants (platform-admin)")
-    public Uni<List<TenantView>> list() {
-        return tenants.list().map(all -> all.stream().map(TenantView::of).toList());
+    public Uni<RestResponse<List<TenantView>>> list(@Valid @BeanParam PageQuery page, @Context UriInfo uri) {
+        return Uni.createFrom().item(() -> page.cursor(2)).flatMap(after -> tenants.page(after, page.limit))
+                .map(p -> Pages.of(p.map(TenantView::of), uri));
     }
 
     /** One tenant. */

@@ -4,6 +4,8 @@ import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.Asset;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.messaging.OutboxWriter;
+import io.ballast.risk.paging.Cursor;
+import io.ballast.risk.paging.Page;
 import io.ballast.risk.repository.AssetRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -44,6 +46,12 @@ public class AssetService {
             return assets.persist(asset).call(a -> outbox.record(tenant, "asset", a.id, "AssetCreated",
                     Map.of("assetId", a.id, "symbol", symbol)));
         });
+    }
+
+    /** A page of the tenant's assets by symbol (the cursor holds the last symbol). */
+    public Uni<Page<Asset>> page(TenantId tenant, Cursor after, int limit) {
+        return assets.page(tenant, after == null ? null : after.text(0), limit)
+                .map(rows -> Page.of(rows, limit, x -> Cursor.of(x.symbol)));
     }
 
     /** The tenant's assets. */

@@ -8,6 +8,8 @@ import io.ballast.risk.domain.InstrumentKind;
 import io.ballast.risk.domain.OptionType;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.messaging.OutboxWriter;
+import io.ballast.risk.paging.Cursor;
+import io.ballast.risk.paging.Page;
 import io.ballast.risk.repository.AssetRepository;
 import io.ballast.risk.repository.InstrumentRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -124,6 +126,12 @@ public class InstrumentService {
                         "InstrumentCreated", Map.of("instrumentId", x.id, "symbol", x.symbol, "kind", x.kind)));
             });
         }));
+    }
+
+    /** A page of the tenant's instruments by symbol (the cursor holds the last symbol). */
+    public Uni<Page<Instrument>> page(TenantId tenant, Cursor after, int limit) {
+        return instruments.page(tenant, after == null ? null : after.text(0), limit)
+                .map(rows -> Page.of(rows, limit, x -> Cursor.of(x.symbol)));
     }
 
     /** The tenant's instruments. */

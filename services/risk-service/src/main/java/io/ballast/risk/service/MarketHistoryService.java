@@ -4,6 +4,8 @@ import io.ballast.ml.data.DailyBar;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.FieldError;
 import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.paging.Cursor;
+import io.ballast.risk.paging.Page;
 import io.ballast.risk.tenancy.rls.RowSecurity;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -106,22 +108,39 @@ public class MarketHistoryService {
         }));
     }
 
-    /** The stored bars of an asset, ascending, within [from, to] (either may be null); 404 for an unknown asset. */
-    public Uni<List<DailyBar>> get(TenantId tenant, String underlying, LocalDate from, LocalDate to) {
+    /**
+     * A page of the stored bars of an underlying, ascending, within [from, to] (nulls: unbounded), after the cursor
+     * (the last bar's date): a seek on the primary key {@code (tenant_id, asset_id, bar_date)}; 404 unknown
+     * underlying, 400 when from is after to.
+     */
+    public Uni<Page<DailyBar>> page(TenantId tenant, String underlying, LocalDate from, LocalDate to, Cursor after,
+            int limit) {
+        LocalDate last = after == null ? null : after.date(0);
+        return get(tenant, underlying, from, to, last, limit + 1)
+                .map(rows -> Page.of(rows, limit, b -> Cursor.of(b.date())));
+    }
+
+    private Uni<List<DailyBar>> get(TenantId tenant, String underlying, LocalDate from, LocalDate to,
+            LocalDate after, int rows) {
         if (from != null && to != null && from.isAfter(to)) {
             return Uni.createFrom().failure(ApiException.badRequest("from is after to",
                     List.of(FieldError.of("from", from + " is after " + to))));
         }
-        return assetId(tenant, underlying).flatMap(asset -> bars(tenant, asset, from, to));
+        return assetId(tenant, underlying).flatMap(asset -> bars(tenant, asset, from, to, after, rows));
     }
 
     /** All stored bars of one asset (by id, already known to belong to the tenant), ascending. */
     public Uni<List<DailyBar>> bars(TenantId tenant, UUID asset, LocalDate from, LocalDate to) {
+        return bars(tenant, asset, from, to, null, Integer.MAX_VALUE);
+    }
+
+    private Uni<List<DailyBar>> bars(TenantId tenant, UUID asset, LocalDate from, LocalDate to, LocalDate after,
+            int rows) {
         return RowSecurity.inTenant(pool, tenant, conn -> conn.preparedQuery("select bar_date, open, high, low, "
                         + "close, volume from market_daily_bar where tenant_id = $1 and asset_id = $2 "
                         + "and ($3::date is null or bar_date >= $3) and ($4::date is null or bar_date <= $4) "
-                        + "order by bar_date")
-                .execute(Tuple.of(tenant.value(), asset, from, to)))
+                        + "and ($5::date is null or bar_date > $5) order by bar_date limit $6")
+                .execute(Tuple.from(java.util.Arrays.asList(tenant.value(), asset, from, to, after, rows))))
                 .map(rs -> {
                     List<DailyBar> out = new ArrayList<>(rs.rowCount());
                     for (Row r : rs) {

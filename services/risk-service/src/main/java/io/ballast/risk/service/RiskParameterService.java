@@ -11,6 +11,8 @@ import io.ballast.risk.governance.domain.ParameterSource;
 import io.ballast.risk.governance.service.AuditTrail;
 import io.ballast.risk.messaging.OutboxWriter;
 import io.ballast.risk.messaging.Topics;
+import io.ballast.risk.paging.Cursor;
+import io.ballast.risk.paging.Page;
 import io.ballast.risk.repository.AssetRepository;
 import io.ballast.risk.repository.InstrumentRepository;
 import io.ballast.risk.repository.RiskParameterRepository;
@@ -19,7 +21,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -101,9 +102,12 @@ public class RiskParameterService {
                 });
     }
 
-    /** All versions of the target, oldest first; 404 when the target is unknown. */
-    public Uni<List<RiskParameter>> versions(TenantId tenant, RiskParameterScope scope, UUID targetId) {
-        return requireTarget(tenant, scope, targetId).flatMap(x -> parameters.versions(tenant, scope, targetId));
+    /** A page of a target's versions, oldest first (the cursor holds the last version); 404 unknown target. */
+    public Uni<Page<RiskParameter>> versions(TenantId tenant, RiskParameterScope scope, UUID targetId, Cursor after,
+            int limit) {
+        return requireTarget(tenant, scope, targetId).flatMap(x -> parameters.page(tenant, scope, targetId,
+                after == null ? null : after.integer(0), limit))
+                .map(rows -> Page.of(rows, limit, p -> Cursor.of(p.version)));
     }
 
     /** The version in force at {@code at}; 404 when the target is unknown or nothing is in force yet. */

@@ -6,9 +6,11 @@ import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.domain.TenantStatus;
 import io.ballast.risk.governance.service.GovernanceService;
 import io.ballast.risk.messaging.OutboxWriter;
+import io.ballast.risk.paging.Cursor;
+import io.ballast.risk.paging.Page;
 import io.ballast.risk.repository.TenantRepository;
-import io.ballast.risk.security.KeycloakAdmin;
 import io.ballast.risk.security.KeycloakAdmin.CreatedClient;
+import io.ballast.risk.security.KeycloakAdmin;
 import io.ballast.risk.security.Roles;
 import io.ballast.risk.security.TenantAccess;
 import io.ballast.risk.tenancy.rls.RowSecurity;
@@ -123,9 +125,10 @@ public class TenantService {
                 .call(t -> governance.writeDefaults(TenantId.of(id))));
     }
 
-    /** All tenants, oldest first. */
-    public Uni<List<Tenant>> list() {
-        return tenants.listAllOrdered();
+    /** A page of all tenants, oldest first (the cursor holds the last tenant's creation time and id). */
+    public Uni<Page<Tenant>> page(Cursor after, int limit) {
+        return tenants.page(after == null ? null : after.time(0), after == null ? null : after.uuid(1), limit)
+                .map(rows -> Page.of(rows, limit, t -> Cursor.of(t.createdAt, t.id)));
     }
 
     /** One tenant; 404 when unknown. */

@@ -46,7 +46,8 @@ class MarketCurvesTest {
     private static String account(Tenant t, String mode, String asset, String amount, Map<String, String[]> book) {
         String id = t.asIntegrator().body(Map.of("externalId", "0x" + mode + book.size(), "marginMode", mode))
                 .post("/api/v1/accounts").then().statusCode(201).extract().path("id");
-        t.asIntegrator().body(Map.of("asset", asset, "amount", amount)).post("/api/v1/accounts/" + id + "/deposits")
+        t.asIntegrator().body(Map.of("asset", asset, "amount", amount, "externalRef", TestTenants.ref()))
+                .post("/api/v1/accounts/" + id + "/deposits")
                 .then().statusCode(201);
         book.forEach((symbol, qe) -> t.asIntegrator().body(Map.of("quantity", qe[0], "entryPrice", qe[1]))
                 .put("/api/v1/accounts/" + id + "/positions/" + symbol).then().statusCode(200));

@@ -56,7 +56,8 @@ public final class LiveRun {
         List<String> accounts = new ArrayList<>();
         for (int i = 0; i < COLLATERAL.size(); i++) {
             String a = TestTenants.account(t, "0xSCALE" + i);
-            t.asIntegrator().body(Map.of("asset", "USDT", "amount", String.valueOf(COLLATERAL.get(i))))
+            t.asIntegrator().body(Map.of("asset", "USDT", "amount", String.valueOf(COLLATERAL.get(i)),
+                    "externalRef", TestTenants.ref()))
                     .post("/api/v1/accounts/" + a + "/deposits").then().statusCode(201);
             t.asIntegrator().body(Map.of("quantity", "1", "entryPrice", "60000"))
                     .put("/api/v1/accounts/" + a + "/positions/" + u + "-PERP").then().statusCode(200);

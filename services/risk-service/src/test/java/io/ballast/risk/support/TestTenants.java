@@ -217,7 +217,8 @@ public final class TestTenants {
             Map<String, String> quantities) {
         String id = t.asIntegrator().body(Map.of("externalId", externalId, "marginMode", mode))
                 .post("/api/v1/accounts").then().statusCode(201).extract().path("id");
-        t.asIntegrator().body(Map.of("asset", "USDT", "amount", usdt)).post("/api/v1/accounts/" + id + "/deposits")
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", usdt, "externalRef", TestTenants.ref()))
+                .post("/api/v1/accounts/" + id + "/deposits")
                 .then().statusCode(201);
         quantities.forEach((instrument, q) -> t.asIntegrator().body(Map.of("quantity", q, "entryPrice", "60000"))
                 .put("/api/v1/accounts/" + id + "/positions/" + instrument).then().statusCode(200));
@@ -234,6 +235,14 @@ public final class TestTenants {
     public static String account(Tenant t, String externalId) {
         return t.asIntegrator().body(Map.of("externalId", externalId, "marginMode", "CROSS"))
                 .post("/api/v1/accounts").then().statusCode(201).extract().path("id");
+    }
+
+    /**
+     * A fresh external reference for a deposit or withdrawal (each needs one, or an Idempotency-Key, so that a blind
+     * retry cannot book it twice).
+     */
+    public static String ref() {
+        return "0x" + UUID.randomUUID().toString().replace("-", "");
     }
 
     /** Versions risk parameters (in force since 2026-01-01) of an asset or instrument as the tenant admin. */

@@ -3,6 +3,8 @@ package io.ballast.risk.collateral.rest;
 import io.ballast.risk.collateral.service.IsolatedPoolService;
 import io.ballast.risk.rest.ApiModels.LedgerEntryView;
 import io.ballast.risk.rest.ApiModels.Movement;
+import io.ballast.risk.rest.PageQuery;
+import io.ballast.risk.rest.Pages;
 import io.ballast.risk.rest.Responses;
 import io.ballast.risk.security.Roles;
 import io.ballast.risk.security.TenantAccess;
@@ -12,6 +14,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -30,6 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * Isolated margin pools of an ISOLATED account: collateral moved between the account's cross pool and its isolated
@@ -71,14 +75,19 @@ public class IsolatedPoolResource {
     @GET
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "Isolated pools and their collateral (tenant-admin, integrator, risk-committee, viewer)")
-    public Uni<List<IsolatedPoolService.Pool>> list(@PathParam("id") UUID id) {
-        return access.require(identity).flatMap(t -> pools.pools(t, id));
+    public Uni<RestResponse<List<IsolatedPoolService.Pool>>> list(@PathParam("id") UUID id,
+            @Valid @BeanParam PageQuery page, @Context UriInfo uri) {
+        return access.require(identity).flatMap(t -> pools.pools(t, id))
+                .map(all -> Pages.of(page.slice(all, IsolatedPoolService.Pool::pool), uri));
     }
 
     /** Moves collateral from the cross pool into the isolated pool of an instrument. */
     @POST
     @Path("{instrument}/transfers-in")
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR})
+    @APIResponse(responseCode = "201", description = "the transfer booked (a retry with the same Idempotency-Key "
+            + "answers it again)",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = TransferView.class)))
     @APIResponse(responseCode = "409",
             description = "Not An Isolated Account, Insufficient Balance (cross pool), Insufficient Margin (the cross "
             + "pool would end below its initial margin; the figures in margin), or the account is not "
@@ -97,6 +106,9 @@ public class IsolatedPoolResource {
     @POST
     @Path("{instrument}/transfers-out")
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR})
+    @APIResponse(responseCode = "201", description = "the transfer booked (a retry with the same Idempotency-Key "
+            + "answers it again)",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = TransferView.class)))
     @APIResponse(responseCode = "409",
             description = "Insufficient Balance (isolated pool), Insufficient Margin (the isolated pool would end "
             + "below its initial margin; the figures in margin), or the account is not ACTIVE; nothing "

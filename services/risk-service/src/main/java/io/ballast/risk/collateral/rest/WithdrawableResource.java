@@ -1,7 +1,7 @@
 package io.ballast.risk.collateral.rest;
 
-import io.ballast.risk.collateral.service.MarginGuard;
 import io.ballast.risk.collateral.service.MarginGuard.Withdrawable;
+import io.ballast.risk.collateral.service.MarginGuard;
 import io.ballast.risk.security.Roles;
 import io.ballast.risk.security.TenantAccess;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -42,6 +42,8 @@ public class WithdrawableResource {
      */
     @GET
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
+    @APIResponse(responseCode = "200", description = "the most collateral that can leave each pool, per asset",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Withdrawable.class)))
     @APIResponse(responseCode = "409",
             description = "A pool with positions lacks prices or risk parameters (each gap named)",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))

@@ -3,6 +3,7 @@ package io.ballast.risk.governance.repository;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.governance.domain.AuditAction;
 import io.ballast.risk.governance.domain.AuditEntry;
+import io.ballast.risk.paging.Keyset;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
@@ -29,8 +30,11 @@ public class AuditRepository implements PanacheRepositoryBase<AuditEntry, Long> 
     public record Filter(AuditAction action, String actor, UUID assetId, OffsetDateTime from, OffsetDateTime to) {
     }
 
-    /** A page ({@code offset}, {@code limit}) of the tenant's audit entries, oldest first (append order). */
-    public Uni<List<AuditEntry>> page(TenantId tenant, Filter f, int offset, int limit) {
+    /**
+     * A page ({@code offset}, {@code limit}) of the tenant's audit entries, oldest first (append order), after the
+     * entry {@code after} (null: from the first); a seek on the index {@code governance_audit_page} (V64).
+     */
+    public Uni<List<AuditEntry>> page(TenantId tenant, Filter f, Long after, int offset, int limit) {
         StringBuilder q = new StringBuilder("tenantId = ?1");
         List<Object> args = new ArrayList<>(List.of(tenant.value()));
         add(q, args, "action", f.action());
@@ -48,7 +52,7 @@ public class AuditRepository implements PanacheRepositoryBase<AuditEntry, Long> 
             args.add(f.to());
             q.append(" and occurredAt < ?").append(args.size());
         }
-        q.append(" order by id");
+        Keyset.after(q, args, List.of("id"), after == null ? null : List.of(after), false, false);
         return find(q.toString(), args.toArray()).range(offset, offset + limit - 1).list();
     }
 

@@ -3,6 +3,7 @@ package io.ballast.risk.governance.repository;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.governance.domain.Proposal;
 import io.ballast.risk.governance.domain.ProposalStatus;
+import io.ballast.risk.paging.Keyset;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -30,8 +31,13 @@ public class ProposalRepository implements PanacheRepositoryBase<Proposal, UUID>
                 .firstResult();
     }
 
-    /** A page ({@code offset}, {@code limit}) of the tenant's proposals, newest first, by status and asset if given. */
-    public Uni<List<Proposal>> page(TenantId tenant, ProposalStatus status, UUID assetId, int offset, int limit) {
+    /**
+     * A page of the tenant's proposals, newest first (ties by id, descending): {@code limit + 1} rows after the
+     * cursor {@code (createdAt, id)} (null: from the newest) and {@code offset}, a seek on the index
+     * {@code governance_proposal_page} (V64).
+     */
+    public Uni<List<Proposal>> page(TenantId tenant, ProposalStatus status, UUID assetId, List<Object> after,
+            int offset, int limit) {
         StringBuilder q = new StringBuilder("tenantId = ?1");
         List<Object> args = new ArrayList<>(List.of(tenant.value()));
         if (status != null) {
@@ -42,8 +48,8 @@ public class ProposalRepository implements PanacheRepositoryBase<Proposal, UUID>
             args.add(assetId);
             q.append(" and assetId = ?").append(args.size());
         }
-        q.append(" order by createdAt desc, id");
-        return find(q.toString(), args.toArray()).range(offset, offset + limit - 1).list();
+        Keyset.after(q, args, List.of("createdAt", "id"), after, true, false);
+        return find(q.toString(), args.toArray()).range(offset, offset + limit).list();
     }
 
     /**

@@ -19,15 +19,17 @@ import io.ballast.risk.governance.rest.GovernanceViews.VersionView;
 import io.ballast.risk.governance.service.AuditTrail;
 import io.ballast.risk.governance.service.GovernanceService;
 import io.ballast.risk.repository.AssetRepository;
+import io.ballast.risk.rest.PageQuery;
+import io.ballast.risk.rest.Pages;
 import io.ballast.risk.security.Roles;
 import io.ballast.risk.security.TenantAccess;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -38,10 +40,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.core.Context;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -50,6 +52,7 @@ import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * Risk governance of the caller's tenant (docs/governance.md): policy, proposals and votes, veto, freeze, parameters
@@ -108,12 +111,12 @@ public class GovernanceResource {
     @Path("proposals")
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "List proposals (tenant-admin, risk-committee, viewer); filters status, asset; paging")
-    public Uni<List<ProposalView>> proposals(@QueryParam("status") ProposalStatus status,
+    public Uni<RestResponse<List<ProposalView>>> proposals(@QueryParam("status") ProposalStatus status,
             @QueryParam("asset") String asset, @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
-            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
+            @Valid @BeanParam PageQuery page, @Context UriInfo uri) {
         return access.require(identity).flatMap(t -> assetId(t, asset)
-                        .flatMap(a -> governance.list(t, status, a, offset, limit)))
-                .map(l -> l.stream().map(p -> ProposalView.of(p, null)).toList());
+                        .flatMap(a -> governance.list(t, status, a, page.cursor(2, offset), offset, page.limit)))
+                .map(p -> Pages.of(p.map(x -> ProposalView.of(x, null)), uri));
     }
 
     /** One proposal with its evidence and votes. */
@@ -205,13 +208,15 @@ public class GovernanceResource {
     @Path("parameters/history")
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "Version history of parameters and settings (?asset=SYMBOL)")
-    public Uni<List<VersionView>> history(@QueryParam("asset") String asset) {
+    public Uni<RestResponse<List<VersionView>>> history(@QueryParam("asset") String asset,
+            @Valid @BeanParam PageQuery page, @Context UriInfo uri) {
         return access.require(identity).flatMap(t -> assetId(t, asset).flatMap(a -> governance.history(t, a)))
                 .map(h -> {
                     List<VersionView> out = new ArrayList<>();
                     h.parameters().forEach(p -> out.add(VersionView.of(p)));
                     h.settings().forEach(s -> out.add(VersionView.of(s)));
-                    return out;
+                    return Pages.of(page.slice(out, v -> v.kind() + '/' + v.scope() + '/'
+                            + String.format("%010d", v.version())), uri);
                 });
     }
 
@@ -221,12 +226,13 @@ public class GovernanceResource {
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.RISK_COMMITTEE})
     @Operation(summary = "Audit trail (tenant-admin, risk-committee); filters action, actor (token subject or "
             + "name), asset, from, to")
-    public Uni<List<AuditTrail.Entry>> audit(@QueryParam("action") AuditAction action,
+    public Uni<RestResponse<List<AuditTrail.Entry>>> audit(@QueryParam("action") AuditAction action,
             @QueryParam("actor") String actor, @QueryParam("asset") String asset, @QueryParam("from") String from,
             @QueryParam("to") String to, @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
-            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
+            @Valid @BeanParam PageQuery page, @Context UriInfo uri) {
         return access.require(identity).flatMap(t -> filter(t, action, actor, asset, from, to)
-                .flatMap(f -> audit.query(t, f, offset, limit)));
+                .flatMap(f -> audit.page(t, f, page.cursor(1, offset), offset, page.limit)))
+                .map(p -> Pages.of(p, uri));
     }
 
     /** The audit trail as a CSV or JSON download (at most {@link #MAX_EXPORT_ROWS} rows per call). */

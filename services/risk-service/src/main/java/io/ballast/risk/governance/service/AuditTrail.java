@@ -10,6 +10,8 @@ import io.ballast.risk.governance.domain.Actor;
 import io.ballast.risk.governance.domain.AuditAction;
 import io.ballast.risk.governance.domain.AuditEntry;
 import io.ballast.risk.governance.repository.AuditRepository;
+import io.ballast.risk.paging.Cursor;
+import io.ballast.risk.paging.Page;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -126,7 +128,14 @@ public class AuditTrail {
     /** A page ({@code offset}, {@code limit}) of entries, oldest first. */
     @WithSession
     public Uni<List<Entry>> query(TenantId tenant, AuditRepository.Filter filter, int offset, int limit) {
-        return audit.page(tenant, filter, offset, limit).map(l -> l.stream().map(Entry::of).toList());
+        return audit.page(tenant, filter, null, offset, limit).map(l -> l.stream().map(Entry::of).toList());
+    }
+
+    /** A page of entries, oldest first, after the cursor (the last entry's id) or from {@code offset}. */
+    @WithSession
+    public Uni<Page<Entry>> page(TenantId tenant, AuditRepository.Filter filter, Cursor after, int offset, int limit) {
+        return audit.page(tenant, filter, after == null ? null : after.longInteger(0), offset, limit + 1)
+                .map(l -> Page.of(l.stream().map(Entry::of).toList(), limit, e -> Cursor.of(e.id())));
     }
 
     /** Entries as CSV with a header row (RFC 4180 quoting). */

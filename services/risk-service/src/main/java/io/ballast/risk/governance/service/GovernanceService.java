@@ -20,6 +20,8 @@ import io.ballast.risk.governance.repository.ProposalRepository;
 import io.ballast.risk.governance.repository.VoteRepository;
 import io.ballast.risk.messaging.OutboxWriter;
 import io.ballast.risk.messaging.Topics;
+import io.ballast.risk.paging.Cursor;
+import io.ballast.risk.paging.Page;
 import io.ballast.risk.tenancy.rls.CrossTenant;
 import io.ballast.risk.tenancy.rls.RowSecurity;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -193,10 +195,15 @@ public class GovernanceService {
         return live.inForce(tenant, assetId);
     }
 
-    /** A page ({@code offset}, {@code limit}) of proposals, newest first. */
+    /**
+     * A page of proposals, newest first: after the cursor (the last proposal's creation time and id) or from
+     * {@code offset}.
+     */
     @WithSession
-    public Uni<List<Proposal>> list(TenantId tenant, ProposalStatus status, UUID assetId, int offset, int limit) {
-        return proposals.page(tenant, status, assetId, offset, limit);
+    public Uni<Page<Proposal>> list(TenantId tenant, ProposalStatus status, UUID assetId, Cursor after, int offset,
+            int limit) {
+        return proposals.page(tenant, status, assetId, after == null ? null : List.of(after.time(0), after.uuid(1)),
+                offset, limit).map(rows -> Page.of(rows, limit, p -> Cursor.of(p.createdAt, p.id)));
     }
 
     /**

@@ -4,8 +4,10 @@ import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.FieldError;
 import io.ballast.risk.market.OracleConfig;
 import io.ballast.risk.market.OracleConfigService;
-import io.ballast.risk.market.OracleStatusService;
 import io.ballast.risk.market.OracleStatusService.OracleView;
+import io.ballast.risk.market.OracleStatusService;
+import io.ballast.risk.rest.PageQuery;
+import io.ballast.risk.rest.Pages;
 import io.ballast.risk.security.Roles;
 import io.ballast.risk.security.TenantAccess;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -15,18 +17,22 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** The tenant's oracles: configuration per underlying (versioned, audited), price in force, age and health. */
 @Path("/api/v1/market/oracles")
@@ -69,8 +75,9 @@ public class OracleResource {
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "Every asset's oracle: configuration, price in force, its age, health, sources "
             + "(tenant-admin, integrator, risk-committee, viewer)")
-    public Uni<List<OracleView>> list() {
-        return access.require(identity).flatMap(status::status).map(m -> new ArrayList<>(m.values()));
+    public Uni<RestResponse<List<OracleView>>> list(@Valid @BeanParam PageQuery page, @Context UriInfo uri) {
+        return access.require(identity).flatMap(status::status)
+                .map(m -> Pages.of(page.slice(new ArrayList<>(m.values()), OracleView::underlying), uri));
     }
 
     /** One asset's oracle; 404 unknown asset. */
@@ -94,8 +101,10 @@ public class OracleResource {
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.INTEGRATOR, Roles.RISK_COMMITTEE, Roles.VIEWER})
     @Operation(summary = "Stored oracle configuration versions, newest first (tenant-admin, integrator, "
             + "risk-committee, viewer)")
-    public Uni<List<OracleConfig>> versions(@PathParam("underlying") String underlying) {
-        return access.require(identity).flatMap(t -> configs.versions(t, underlying));
+    public Uni<RestResponse<List<OracleConfig>>> versions(@PathParam("underlying") String underlying,
+            @Valid @BeanParam PageQuery page, @Context UriInfo uri) {
+        return access.require(identity).flatMap(t -> configs.versions(t, underlying, page.cursor(1), page.limit))
+                .map(p -> Pages.of(p, uri));
     }
 
     /** Stores a new configuration version (audited on ballast.events); 400 bad values, 404 unknown asset. */
