@@ -362,4 +362,50 @@ class SettlementTest {
         t.asIntegrator().get("/api/v1/margin/summary?from=database").then().statusCode(200)
                 .body("notComputed.size()", equalTo(0));
     }
+
+    private static Map<String, Object> positionRow(String account, String instrument, String quantity, String entry) {
+        return Map.of("accountId", account, "instrument", instrument, "quantity", quantity, "entryPrice", entry);
+    }
+
+    /**
+     * A snapshot never changes a position of an expired, unsettled instrument (docs/api.md section 6): changing its
+     * quantity, leaving it out (which would close it) and opening one are each refused with 409 Instrument Expired
+     * naming the row, and change nothing, balances included; listing it unchanged is accepted and leaves it as it is.
+     */
+    @Test
+    void aSnapshotCannotChangeAPositionOfAnExpiredUnsettledInstrument() throws Throwable {
+        Fixture f = fixture("settle-snap", 45, false);
+        Tenant t = f.t();
+        String a = account(t, "0xSNAPA", "CROSS", "1000");
+        String b = account(t, "0xSNAPB", "CROSS", "1000");
+        position(t, a, f.future(), "1", "60000");
+        awaitExpiry(f.expiry());
+        Map<String, Object> balanceA = Map.of("accountId", a, "asset", "USDT", "amount", "5000");
+
+        JsonPath changed = t.asIntegrator().body(Map.of("positions", List.of(positionRow(a, f.future(), "2",
+                        "60000")), "balances", List.of(balanceA))).post("/api/v1/snapshots").then().statusCode(409)
+                .contentType("application/problem+json").body("title", equalTo("Instrument Expired")).extract()
+                .jsonPath();
+        assertThat(changed.getList("errors.field")).containsExactly("positions[0].instrument");
+        assertThat(changed.getString("errors[0].message")).contains("is 1 at 60000", "list it unchanged");
+        t.asIntegrator().body(Map.of("balances", List.of(balanceA))).post("/api/v1/snapshots").then()
+                .statusCode(409).body("errors.field", org.hamcrest.Matchers.contains("positions"))
+                .body("errors[0].message", org.hamcrest.Matchers.containsString("would close it"));
+        t.asIntegrator().body(Map.of("positions", List.of(positionRow(b, f.call(), "1", "300"))))
+                .post("/api/v1/snapshots").then().statusCode(409)
+                .body("errors[0].message", org.hamcrest.Matchers.containsString("no position can be opened"));
+        // nothing changed
+        t.asIntegrator().get("/api/v1/accounts/" + a + "/positions").then().statusCode(200)
+                .body("size()", equalTo(1)).body("[0].quantity", equalTo(1.0f));
+        t.asIntegrator().get("/api/v1/accounts/" + b + "/positions").then().statusCode(200).body("size()", equalTo(0));
+        assertThat(balance(t, a)).isEqualByComparingTo("1000");
+
+        // listed unchanged: accepted, the position stays for settlement, the balance is set
+        t.asIntegrator().body(Map.of("positions", List.of(positionRow(a, f.future(), "1.000", "60000.0")),
+                "balances", List.of(balanceA))).post("/api/v1/snapshots").then().statusCode(200);
+        t.asIntegrator().get("/api/v1/accounts/" + a + "/positions").then().statusCode(200)
+                .body("size()", equalTo(1)).body("[0].quantity", equalTo(1.0f))
+                .body("[0].entryPrice", equalTo(60000.0f));
+        assertThat(balance(t, a)).isEqualByComparingTo("5000");
+    }
 }

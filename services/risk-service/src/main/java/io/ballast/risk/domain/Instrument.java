@@ -50,4 +50,15 @@ public class Instrument {
     public String exerciseStyle;
     /** Creation time (UTC). */
     public OffsetDateTime createdAt;
+
+    /**
+     * Whether the instrument has expired at a time (its expiry at or before it): its positions wait for settlement
+     * and no write may change them. Perpetuals never expire.
+     *
+     * @param time the time
+     * @return true once expired
+     */
+    public boolean expiredAt(OffsetDateTime time) {
+        return expiry != null && !expiry.isAfter(time);
+    }
 }

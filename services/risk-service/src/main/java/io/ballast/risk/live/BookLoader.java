@@ -7,6 +7,8 @@ import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.domain.TenantStatus;
 import io.ballast.risk.market.OracleStatusService;
 import io.ballast.risk.market.OracleHealth;
+import io.ballast.risk.market.curve.CurvePointRepository;
+import io.ballast.risk.market.curve.MarketCurves;
 import io.ballast.risk.messaging.Topics;
 import io.ballast.risk.repository.AccountRepository;
 import io.ballast.risk.repository.AssetRepository;
@@ -45,12 +47,14 @@ public class BookLoader {
     private final LiveSettings settings;
     private final Pool pool;
     private final IsolatedBalanceRepository isolated;
+    private final CurvePointRepository curvePoints;
 
     /** Wires collaborators. */
     public BookLoader(AccountRepository accounts, AssetRepository assets, InstrumentRepository instruments,
             MarginDataRepository data, MarketPriceRepository prices, OracleStatusService oracles,
             LiveSettings settings, RiskSettingsRepository riskSettings, Pool pool,
-            IsolatedBalanceRepository isolated) {
+            IsolatedBalanceRepository isolated, CurvePointRepository curvePoints) {
+        this.curvePoints = curvePoints;
         this.isolated = isolated;
         this.pool = pool;
         this.riskSettings = riskSettings;
@@ -114,12 +118,13 @@ public class BookLoader {
                         .flatMap(is -> data.parametersInForce(tenant, OffsetDateTime.now(ZoneOffset.UTC))
                                 .flatMap(ps -> riskSettings.inForce(tenant, OffsetDateTime.now(ZoneOffset.UTC))
                                         .flatMap(rs -> prices.latest(tenant)
-                                                .flatMap(mp -> oracles.status(tenant).map(os -> {
+                                                .flatMap(mp -> curvePoints.listFor(tenant)
+                                                .flatMap(cs -> oracles.status(tenant).map(os -> {
                                                     Map<String, OracleHealth> h = new HashMap<>();
                                                     os.forEach((s, v) -> h.put(s, v.health()));
                                                     return new Reference(mark, parametersMark, as, is, ps, rs, mp,
-                                                            h);
-                                                }))))))));
+                                                            h, new MarketCurves(cs));
+                                                })))))))));
     }
 
     private <T> Uni<List<T>> pages(String sql, TenantId tenant, Function<Row, T> map, Function<T, UUID[]> key,
@@ -204,11 +209,12 @@ public class BookLoader {
      * @param settings       risk settings versions in force
      * @param prices         price in force per asset
      * @param health         oracle health per asset symbol
+     * @param curves         the tenant's stored forward curves and smiles
      */
     record Reference(long eventMark, long parametersMark, List<io.ballast.risk.domain.Asset> assets,
             List<io.ballast.risk.domain.Instrument> instruments, List<io.ballast.risk.domain.RiskParameter> parameters,
             List<io.ballast.risk.governance.domain.RiskSettings> settings,
-            List<io.ballast.risk.domain.MarketPrice> prices, Map<String, OracleHealth> health) {
+            List<io.ballast.risk.domain.MarketPrice> prices, Map<String, OracleHealth> health, MarketCurves curves) {
     }
 
     /**
@@ -244,7 +250,7 @@ public class BookLoader {
             Reference r = reference;
             return new TenantBook(tenant, settings, r.eventMark(), r.assets(), r.instruments(), r.parameters(),
                     r.settings(), r.prices(), r.health(), ordered, balances, positions, states)
-                    .withIsolated(isolated).withParametersMark(r.parametersMark());
+                    .withIsolated(isolated).withParametersMark(r.parametersMark()).withCurves(r.curves());
         }
     }
 
@@ -324,27 +330,30 @@ public class BookLoader {
     }
 
     /**
-     * The tenant's prices in force and its oracles' health.
+     * The tenant's prices in force, its oracles' health and its stored curves.
      *
      * @param tenant the tenant
-     * @return prices in force and health by asset symbol
+     * @return prices in force, health by asset symbol, curves
      */
     @WithSession
     public Uni<Prices> prices(TenantId tenant) {
-        return prices.latest(tenant).flatMap(ps -> oracles.status(tenant).map(os -> {
-            Map<String, OracleHealth> h = new HashMap<>();
-            os.forEach((s, v) -> h.put(s, v.health()));
-            return new Prices(ps, h);
-        }));
+        return prices.latest(tenant).flatMap(ps -> curvePoints.listFor(tenant).flatMap(cs -> oracles.status(tenant)
+                .map(os -> {
+                    Map<String, OracleHealth> h = new HashMap<>();
+                    os.forEach((s, v) -> h.put(s, v.health()));
+                    return new Prices(ps, h, new MarketCurves(cs));
+                })));
     }
 
     /**
-     * Prices in force and oracle health.
+     * Prices in force, oracle health and curves.
      *
      * @param latest the price in force per asset
      * @param health oracle health by asset symbol
+     * @param curves the tenant's stored forward curves and smiles
      */
-    public record Prices(List<io.ballast.risk.domain.MarketPrice> latest, Map<String, OracleHealth> health) {
+    public record Prices(List<io.ballast.risk.domain.MarketPrice> latest, Map<String, OracleHealth> health,
+            MarketCurves curves) {
     }
 
     /** @return ids of every ACTIVE tenant */

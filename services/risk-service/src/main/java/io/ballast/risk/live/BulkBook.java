@@ -2,9 +2,7 @@ package io.ballast.risk.live;
 
 import io.ballast.margin.MarginInputException;
 import io.ballast.margin.engine.BulkMarginBook;
-import io.ballast.margin.market.FlatSmileVolSurface;
 import io.ballast.margin.market.MarketSnapshot;
-import io.ballast.margin.market.VolSurface;
 import io.ballast.margin.measure.MarginResult;
 import io.ballast.margin.param.CollateralParameters;
 import io.ballast.margin.param.MarketRiskParameters;
@@ -49,9 +47,20 @@ final class BulkBook {
     private long recomputedAtNanos;
     private int changedSinceBuild;
     private int heldChanged;
+    /** The universe's instruments (tenant symbols) and the collateral assets held, for re-reading their market. */
+    private final List<String> instrumentSymbols;
+    /** The underlying symbol of each instrument of the universe. */
+    private final Map<String, String> underlyingOf = new HashMap<>();
+    private final List<String> collateralSymbols;
 
     private BulkBook(BulkMarginBook book, Map<UUID, Integer> numbers, Set<UUID> cold, LiveSettings settings,
-            long buildNanos) {
+            long buildNanos, List<String> instrumentSymbols, List<String> underlyings,
+            List<String> collateralSymbols) {
+        this.instrumentSymbols = instrumentSymbols;
+        for (int i = 0; i < instrumentSymbols.size(); i++) {
+            underlyingOf.put(instrumentSymbols.get(i), underlyings.get(i));
+        }
+        this.collateralSymbols = collateralSymbols;
         this.buildNanos = buildNanos;
         this.book = book;
         this.numbers = numbers;
@@ -112,15 +121,7 @@ final class BulkBook {
             built.put(a.id, b);
         }
         try {
-            Map<String, Double> priceUsd = new HashMap<>();
-            Map<String, VolSurface> vols = new HashMap<>();
-            prices.forEach((asset, p) -> {
-                priceUsd.put(symbols.get(asset), p.indexPriceUsd.doubleValue());
-                if (p.annualVol != null) {
-                    vols.put(symbols.get(asset), FlatSmileVolSurface.flat(p.annualVol.doubleValue()));
-                }
-            });
-            MarketSnapshot market = MarketSnapshot.of(now, priceUsd, vols);
+            MarketSnapshot market = universeMarket(inputs, universe.keySet(), haircuts.keySet());
             RiskParameterSet params = RiskParameterSet.of(MarginInputs.PRICE_STEPS, MarginInputs.IM_MULTIPLIER,
                     MarginInputs.CROSS_UNDERLYING_CORRELATION, MarginInputs.MIN_ANNUAL_VOL, markets, haircuts);
             BulkMarginBook.Builder builder = BulkMarginBook.builder(List.copyOf(universe.values()), market, params,
@@ -133,11 +134,23 @@ final class BulkBook {
                     cold.add(id);
                 }
             });
-            return new BulkBook(builder.build(), numbers, cold, settings, System.nanoTime() - started);
+            return new BulkBook(builder.build(), numbers, cold, settings, System.nanoTime() - started,
+                    List.copyOf(universe.keySet()), universe.values().stream().map(Instrument::underlying).toList(),
+                    List.copyOf(haircuts.keySet()));
         } catch (RuntimeException e) {
             LOG.warnf("bulk book not built (every account evaluated one by one): %s", e.toString());
             return null;
         }
+    }
+
+    /**
+     * The market of the universe, from the inputs: the same {@link MarginInputs#market} the per-account engine
+     * prices with (index prices, stored basis per expiry, stored smile or flat vol).
+     */
+    private static MarketSnapshot universeMarket(MarginInputs inputs, java.util.Collection<String> instruments,
+            java.util.Collection<String> collateral) {
+        return inputs.market(instruments.stream().map(inputs::instrument).toList(),
+                collateral.stream().map(inputs::asset).toList());
     }
 
     private static boolean expired(Instrument i, Instant now) {
@@ -162,23 +175,30 @@ final class BulkBook {
     /**
      * A new price in force of one symbol: that symbol's arrays and exposed accounts; every account and array once
      * the last full recompute is older than the configured interval (option time decay of the other underlyings).
+     * The symbol's market (index, forward curve, smile rebuilt at the new index, or flat vol) comes from the inputs,
+     * as the per-account engine's does.
      *
      * @param symbol symbol of the asset
      * @param price  its row now in force
-     * @param prices every price in force (for a full recompute)
-     * @param symbols asset symbol per asset id
+     * @param inputs the tenant's inputs with that price in force (and every other price, for a full recompute)
      * @return the ids of the accounts re-evaluated
      */
-    List<UUID> onPrice(String symbol, MarketPrice price, Map<UUID, MarketPrice> prices, Map<UUID, String> symbols) {
-        Instant now = Instant.now();
+    List<UUID> onPrice(String symbol, MarketPrice price, MarginInputs inputs) {
         long nanos = System.nanoTime();
         if (nanos - recomputedAtNanos > settings.fullRecomputeInterval().toNanos()) {
-            recomputeAll(now, prices, symbols);
+            recomputeAll(inputs);
             return List.of(ids);
         }
-        MarketSnapshot m = book.market().withPrice(symbol, price.indexPriceUsd.doubleValue()).withValuationTime(now);
-        if (price.annualVol != null) {
-            m = m.withVolSurface(symbol, FlatSmileVolSurface.flat(price.annualVol.doubleValue()));
+        List<String> on = underlyingOf.entrySet().stream().filter(e -> e.getValue().equals(symbol))
+                .map(Map.Entry::getKey).toList();
+        MarketSnapshot fresh = universeMarket(inputs, on, List.of(symbol));
+        MarketSnapshot m = book.market().withPrice(symbol, fresh.indexPrice(symbol))
+                .withValuationTime(inputs.valuationTime());
+        if (fresh.volSurfaces().containsKey(symbol)) {
+            m = m.withVolSurface(symbol, fresh.volSurface(symbol));
+        }
+        if (fresh.hasBasis(symbol)) {
+            m = m.withForwardCurve(symbol, fresh.forwardCurves().get(symbol));
         }
         int[] exposed = book.onTick(m, symbol, stressMove(price, settings));
         List<UUID> out = new ArrayList<>(exposed.length);
@@ -189,22 +209,14 @@ final class BulkBook {
     }
 
     /**
-     * Every price re-read: rebuilds every array and re-evaluates every account at now.
+     * Every price and curve re-read: rebuilds every array and re-evaluates every account at the inputs' valuation
+     * time, on the market the per-account engine would use.
      *
-     * @param now     the valuation time
-     * @param prices  every price in force
-     * @param symbols asset symbol per asset id
+     * @param inputs the tenant's inputs now (prices and curves in force)
      */
-    void recomputeAll(Instant now, Map<UUID, MarketPrice> prices, Map<UUID, String> symbols) {
-        Map<String, Double> priceUsd = new HashMap<>(book.market().indexPriceUsd());
-        Map<String, VolSurface> vols = new HashMap<>();
-        prices.forEach((asset, p) -> {
-            priceUsd.put(symbols.get(asset), p.indexPriceUsd.doubleValue());
-            if (p.annualVol != null) {
-                vols.put(symbols.get(asset), FlatSmileVolSurface.flat(p.annualVol.doubleValue()));
-            }
-        });
-        book.recomputeAll(MarketSnapshot.of(now, priceUsd, vols), stressMoves(prices, symbols, settings));
+    void recomputeAll(MarginInputs inputs) {
+        book.recomputeAll(universeMarket(inputs, instrumentSymbols, collateralSymbols),
+                stressMoves(inputs.prices(), inputs.assetSymbols(), settings));
         recomputedAtNanos = System.nanoTime();
     }
 

@@ -165,8 +165,11 @@ public class LiveLoop {
             // written in the same transaction before it
             work = Uni.createFrom().item(List.of());
         } else if ("market".equals(aggregate)) {
-            work = loader.prices(tenant).flatMap(ps -> onWorker(() -> book.onPrices(ps.latest(), ps.health(),
-                    cause)));
+            // MarketPricesPut re-reads the prices; MarketCurvePut (a forward curve or vol surface replaced) the
+            // curves too, and values every array on them again
+            boolean curves = io.ballast.risk.market.curve.CurveService.CURVE_EVENT.equals(type);
+            work = loader.prices(tenant).flatMap(ps -> onWorker(() -> book.onMarket(ps.latest(), ps.health(),
+                    curves ? ps.curves() : null, cause)));
         } else {
             books.remove(tenantId);
             return buildInBackground(tenant);

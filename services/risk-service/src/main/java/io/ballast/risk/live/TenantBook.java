@@ -16,6 +16,7 @@ import io.ballast.risk.domain.RiskParameter;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.market.OracleHealth;
 import io.ballast.risk.governance.domain.RiskSettings;
+import io.ballast.risk.market.curve.MarketCurves;
 import io.ballast.risk.service.MarginInputs;
 import io.ballast.risk.service.MarginService;
 import java.time.Duration;
@@ -115,6 +116,8 @@ public final class TenantBook {
     private long parametersMark;
     private MarginInputs inputs;
     private BulkBook bulk;
+    /** The tenant's stored forward curves and smiles (replaced, never mutated: read without the lock). */
+    private volatile MarketCurves curves = MarketCurves.NONE;
 
     /**
      * Builds the book from one consistent read.
@@ -184,6 +187,18 @@ public final class TenantBook {
         rows.forEach(b -> isolated.computeIfAbsent(b.id.accountId(), k -> new ArrayList<>()).add(b));
         isolated.keySet().forEach(this::index);
         isolated.keySet().forEach(this::publishRows);
+        return this;
+    }
+
+    /**
+     * Sets the tenant's stored curves read with the book's rows (before it is evaluated).
+     *
+     * @param marketCurves the curves
+     * @return this book
+     */
+    public synchronized TenantBook withCurves(MarketCurves marketCurves) {
+        this.curves = marketCurves;
+        this.inputs = newInputs();
         return this;
     }
 
@@ -272,7 +287,7 @@ public final class TenantBook {
         }
         Set<UUID> touched = new java.util.LinkedHashSet<>();
         try {
-            touched.addAll(bulk.onPrice(symbol, price, prices, symbolOfAsset));
+            touched.addAll(bulk.onPrice(symbol, price, inputs));
         } catch (RuntimeException e) {
             LOG.warnf("bulk book of tenant %s dropped (accounts evaluated one by one): %s", tenant, e.toString());
             bulk = null;
@@ -284,16 +299,22 @@ public final class TenantBook {
     }
 
     /**
-     * New prices put by the tenant (all of them re-read).
+     * New prices or curves put by the tenant (all of them re-read): when the curves changed, every array is valued
+     * again on them and every account re-evaluated.
      *
-     * @param latest the prices in force
+     * @param latest  the prices in force
      * @param oracles the oracles' health by asset symbol
-     * @param cause  the event
+     * @param marketCurves the tenant's stored curves now, or null when they did not change
+     * @param cause   the event
      * @return transitions of the exposed accounts
      */
-    public synchronized List<Transition> onPrices(Collection<MarketPrice> latest, Map<String, OracleHealth> oracles,
-            Cause cause) {
+    public synchronized List<Transition> onMarket(Collection<MarketPrice> latest, Map<String, OracleHealth> oracles,
+            MarketCurves marketCurves, Cause cause) {
         Set<UUID> touched = new HashSet<>();
+        if (marketCurves != null) {
+            curves = marketCurves;
+            touched.addAll(accounts.keySet());
+        }
         oracles.forEach((symbol, h) -> {
             if (health.put(symbol, h) != h) {
                 touched.addAll(exposed.getOrDefault(symbol, Set.of()));
@@ -309,7 +330,12 @@ public final class TenantBook {
         publishPrices();
         inputs = newInputs();
         if (bulk != null && !touched.isEmpty()) {
-            bulk.recomputeAll(inputs.valuationTime(), prices, symbolOfAsset);
+            try {
+                bulk.recomputeAll(inputs);
+            } catch (RuntimeException e) {
+                LOG.warnf("bulk book of tenant %s dropped (accounts evaluated one by one): %s", tenant, e.toString());
+                bulk = null;
+            }
         }
         return evaluate(touched, cause);
     }
@@ -426,7 +452,8 @@ public final class TenantBook {
         // one account: no lock (its rows and the prices are immutable snapshots), so no wait behind a tick
         Rows r = readable.get(accountId);
         return r == null ? null : new MarginService.Loaded(new MarginInputs(Instant.now(), assets, instruments,
-                parameters, riskSettings, pricesRead), List.of(r.account()), r.balances(), r.positions(),
+                parameters, riskSettings, pricesRead).withCurves(curves), List.of(r.account()), r.balances(),
+                r.positions(),
                 MarginService.ANSWERED_FROM_HOT_BOOK, r.isolated());
     }
 
@@ -460,7 +487,8 @@ public final class TenantBook {
     }
 
     private MarginInputs newInputs() {
-        return new MarginInputs(Instant.now(), assets, instruments, parameters, riskSettings, prices.values());
+        return new MarginInputs(Instant.now(), assets, instruments, parameters, riskSettings, prices.values())
+                .withCurves(curves);
     }
 
     private List<Transition> evaluate(Collection<UUID> accountIds, Cause cause) {

@@ -5,7 +5,9 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -44,17 +46,44 @@ public class SnapshotRepository {
                 });
     }
 
+    /** Instruments of the tenant that have expired at {@code :now} (their positions wait for settlement). */
+    private static final String EXPIRED = "(select x.id from instrument x where x.tenant_id = :t and x.expiry is not "
+            + "null and x.expiry <= :now)";
+
     /**
-     * Replaces all positions of the named accounts by the given rows.
+     * The positions of the named accounts in instruments that have expired (not yet settled: settlement deletes
+     * them), which a snapshot must leave as they are.
+     *
+     * @param idsJson JSON array of uuid strings
+     * @param now     the time expiry is judged at
+     * @return rows {account id (text), instrument id (text), quantity, entry price}
+     */
+    public Uni<List<Object[]>> expiredPositions(TenantId tenant, String idsJson, OffsetDateTime now) {
+        return Panache.getSession().flatMap(s -> s.createNativeQuery(
+                        "select cast(p.account_id as text), cast(p.instrument_id as text), p.quantity, p.entry_price "
+                                + "from position p where p.tenant_id = :t and p.account_id in " + IDS
+                                + " and p.instrument_id in " + EXPIRED, Object[].class)
+                .setParameter("t", tenant.value()).setParameter("ids", idsJson).setParameter("now", now)
+                .getResultList());
+    }
+
+    /**
+     * Replaces the positions of the named accounts by the given rows, except their positions in instruments that
+     * have expired at {@code now}: those are left untouched (settlement closes them).
      *
      * @param accountIdsJson JSON array of the account ids whose positions are replaced
-     * @param rowsJson       JSON array of {account_id, instrument_id, quantity, entry_price}
+     * @param rowsJson       JSON array of {account_id, instrument_id, quantity, entry_price} (none in an expired
+     *                       instrument)
+     * @param now            the time expiry is judged at
      * @return rows inserted
      */
-    public Uni<Integer> replacePositions(TenantId tenant, String accountIdsJson, String rowsJson) {
+    public Uni<Integer> replacePositions(TenantId tenant, String accountIdsJson, String rowsJson,
+            OffsetDateTime now) {
         return Panache.getSession().flatMap(s -> s.createNativeQuery(
-                                "delete from position where tenant_id = :t and account_id in " + IDS)
-                        .setParameter("t", tenant.value()).setParameter("ids", accountIdsJson).executeUpdate()
+                                "delete from position where tenant_id = :t and account_id in " + IDS
+                                        + " and instrument_id not in " + EXPIRED)
+                        .setParameter("t", tenant.value()).setParameter("ids", accountIdsJson)
+                        .setParameter("now", now).executeUpdate()
                 .flatMap(deleted -> s.createNativeQuery(
                                 "insert into position (tenant_id, account_id, instrument_id, quantity, entry_price, "
                                         + "updated_at) select :t, r.account_id, r.instrument_id, r.quantity, "

@@ -97,6 +97,33 @@ public final class MarginViews {
     }
 
     /**
+     * Margin figures in a settlement coin of inverse positions, as Deribit's BTC book shows them: each is the USD
+     * figure divided by the coin's index (docs/margin.md, "Inverse contracts"). Units: the coin.
+     *
+     * @param coin               the coin symbol (e.g. {@code BTC})
+     * @param indexPriceUsd      the coin's index the figures were valued at, USD
+     * @param collateralValue    haircut collateral value, coins
+     * @param unrealizedPnl      unrealized P&amp;L, coins
+     * @param equity             collateral value + unrealized P&amp;L, coins
+     * @param initialMargin      initial margin, coins
+     * @param maintenanceMargin  maintenance margin, coins
+     * @param freeCollateral     equity - IM, coins
+     */
+    public record CoinFiguresView(String coin, double indexPriceUsd, double collateralValue, double unrealizedPnl,
+            double equity, double initialMargin, double maintenanceMargin, double freeCollateral) {
+
+        static List<CoinFiguresView> of(List<MarginService.Coin> coins, double collateralValueUsd,
+                double unrealizedPnlUsd, double equityUsd, double initialMarginUsd, double maintenanceMarginUsd,
+                double freeCollateralUsd) {
+            return coins == null ? List.of() : coins.stream().map(c -> {
+                double s = c.indexPriceUsd();
+                return new CoinFiguresView(c.symbol(), s, collateralValueUsd / s, unrealizedPnlUsd / s,
+                        equityUsd / s, initialMarginUsd / s, maintenanceMarginUsd / s, freeCollateralUsd / s);
+            }).toList();
+        }
+    }
+
+    /**
      * One margin pool of an account: the cross pool, or an isolated pool (one position of an ISOLATED account, with
      * the collateral allocated to it), margined on its own.
      *
@@ -113,17 +140,21 @@ public final class MarginViews {
      * @param status               the pool's own health
      * @param liquidationPrice     of the pool's dominant underlying, or null
      * @param breakdown            what made the pool's requirement
+     * @param inCoin               the pool's figures in each settlement coin of its inverse positions (empty when
+     *                             it holds none)
      */
     public record PoolView(String poolId, PoolKind kind, String instrument, double collateralValueUsd,
             double unrealizedPnlUsd, double equityUsd, double initialMarginUsd, double maintenanceMarginUsd,
             double freeCollateralUsd, Double marginRatio, HealthStatus status, LiquidationView liquidationPrice,
-            BreakdownView breakdown) {
+            BreakdownView breakdown, List<CoinFiguresView> inCoin) {
 
-        static PoolView of(PoolMargin p) {
+        static PoolView of(PoolMargin p, List<MarginService.Coin> coins) {
             return new PoolView(p.poolId(), p.kind(), p.kind() == PoolKind.CROSS ? null
                     : p.poolId().substring(MarginInputs.ISOLATED_POOL_PREFIX.length()), p.collateralValueUsd(),
                     p.unrealizedPnlUsd(), p.equityUsd(), p.initialMarginUsd(), p.maintenanceMarginUsd(),
-                    p.freeCollateralUsd(), ratio(p.marginRatio()), p.status(), liquidationOf(p), breakdownOf(p));
+                    p.freeCollateralUsd(), ratio(p.marginRatio()), p.status(), liquidationOf(p), breakdownOf(p),
+                    CoinFiguresView.of(coins, p.collateralValueUsd(), p.unrealizedPnlUsd(), p.equityUsd(),
+                            p.initialMarginUsd(), p.maintenanceMarginUsd(), p.freeCollateralUsd()));
         }
     }
 
@@ -169,27 +200,34 @@ public final class MarginViews {
      *                           account is held); null when no price details are given
      * @param answeredFrom       {@code hot-book} (this instance's in-memory book, caught up with the tenant's
      *                           changes) or {@code database}
+     * @param inCoin             the account's figures above (summed over the pools) in each settlement coin of its
+     *                           inverse positions, as Deribit's BTC book shows them (empty without one)
      */
     public record MarginView(UUID accountId, String externalId, MarginMode marginMode, MarginMethod method,
             Instant valuationTime, double collateralValueUsd, double unrealizedPnlUsd, double equityUsd,
             double initialMarginUsd, double maintenanceMarginUsd, double freeCollateralUsd, Double marginRatio,
             HealthStatus status, LiquidationView liquidationPrice, BreakdownView breakdown, List<PriceUsedView> prices,
             OracleHealth oracleHealth, String answeredFrom, List<MarginInputs.UsedVersion> parameterVersions,
-            List<PoolView> pools) {
+            List<PoolView> pools, List<CoinFiguresView> inCoin) {
 
         static MarginView of(MarginService.AccountMargin m) {
             MarginResult r = m.result();
             PoolMargin p = r.pools().get(0);
             double ratio = r.pools().stream().mapToDouble(PoolMargin::marginRatio).max().orElse(0);
+            double collateral = r.pools().stream().mapToDouble(PoolMargin::collateralValueUsd).sum();
+            double upnl = r.pools().stream().mapToDouble(PoolMargin::unrealizedPnlUsd).sum();
+            List<MarginService.Coin> coins = m.inverseCoins().values().stream().flatMap(List::stream)
+                    .distinct().sorted(Comparator.comparing(MarginService.Coin::symbol)).toList();
             return new MarginView(m.account().id, m.account().externalId, m.account().marginMode, r.method(),
-                    m.valuationTime(), r.pools().stream().mapToDouble(PoolMargin::collateralValueUsd).sum(),
-                    r.pools().stream().mapToDouble(PoolMargin::unrealizedPnlUsd).sum(), r.equityUsd(),
+                    m.valuationTime(), collateral, upnl, r.equityUsd(),
                     r.initialMarginUsd(), r.maintenanceMarginUsd(), r.freeCollateralUsd(), ratio(ratio),
                     r.status(), liquidationOf(p), breakdownOf(p),
                     m.prices().stream().map(PriceUsedView::of).toList(),
                     m.prices().isEmpty() ? null : m.prices().stream().map(OracleView::health)
                             .reduce(OracleHealth.HEALTHY, OracleHealth::worst), m.answeredFrom(), m.parameterVersions(),
-                    r.pools().stream().map(PoolView::of).toList());
+                    r.pools().stream().map(x -> PoolView.of(x, m.inverseCoins().get(x.poolId()))).toList(),
+                    CoinFiguresView.of(coins, collateral, upnl, r.equityUsd(), r.initialMarginUsd(),
+                            r.maintenanceMarginUsd(), r.freeCollateralUsd()));
         }
     }
 

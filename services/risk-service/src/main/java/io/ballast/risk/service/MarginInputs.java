@@ -111,6 +111,11 @@ public final class MarginInputs {
     private final Map<UUID, RiskSettings> assetSettings = new HashMap<>();
     private RiskSettings tenantSettings;
     private MarketCurves curves = MarketCurves.NONE;
+    /** Forward curve and smile per underlying id, computed once (they depend only on this instance's data). */
+    private final Map<UUID, java.util.Optional<ForwardCurve>> forwardCache =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<UUID, java.util.Optional<SmileVolSurface>> smileCache =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * One consistent read of a tenant's reference and market data.
@@ -355,42 +360,13 @@ public final class MarginInputs {
         collateralAssets.addAll(extraAssets);
 
         List<FieldError> missing = new ArrayList<>();
-        Map<String, Double> priceUsd = new LinkedHashMap<>();
-        Map<String, VolSurface> vols = new LinkedHashMap<>();
-        Map<String, ForwardCurve> forwards = new LinkedHashMap<>();
+        MarketSnapshot market = market(held, collateralAssets, missing);
         Map<String, double[]> fractions = new LinkedHashMap<>();
         Map<String, UsedVersion> used = new java.util.TreeMap<>();
         Map<String, MarketRiskParameters> markets = new LinkedHashMap<>();
         Map<String, CollateralParameters> haircuts = new LinkedHashMap<>();
         for (Instrument i : held) {
             Asset u = assets.get(i.underlyingId);
-            price(u, priceUsd, missing);
-            MarketPrice mp = prices.get(u.id);
-            ForwardCurve fc = curves.forwardCurve(u.id, valuationTime);
-            if (fc != null) {
-                forwards.put(u.symbol, fc);
-            }
-            SmileVolSurface smile = null;
-            if (i.kind == io.ballast.risk.domain.InstrumentKind.OPTION && mp != null && !vols.containsKey(u.symbol)) {
-                try {
-                    smile = curves.volSurface(u.id, valuationTime, mp.indexPriceUsd.doubleValue(), fc);
-                } catch (MarginInputException e) {
-                    missing.add(FieldError.of("volSurface[" + u.symbol + "]", e.getMessage()
-                            + ": PUT /api/v1/market/vol-surfaces/" + u.symbol));
-                    continue;
-                }
-            }
-            if (smile != null) {
-                vols.put(u.symbol, smile);
-            } else if (i.kind == io.ballast.risk.domain.InstrumentKind.OPTION && mp != null
-                    && !vols.containsKey(u.symbol)) {
-                if (mp.annualVol == null) {
-                    missing.add(FieldError.of("annualVol[" + u.symbol + "]", "no implied volatility for " + u.symbol
-                            + " (needed by option " + i.symbol + "): PUT /api/v1/market/prices"));
-                } else {
-                    vols.put(u.symbol, FlatSmileVolSurface.flat(mp.annualVol.doubleValue()));
-                }
-            }
             RiskParameter rp = instrumentParams.getOrDefault(i.id, assetParams.get(u.id));
             if (rp == null) {
                 missing.add(FieldError.of("riskParameters[" + i.symbol + "]", "no risk parameters in force for "
@@ -407,7 +383,6 @@ public final class MarginInputs {
             }
         }
         for (Asset a : collateralAssets) {
-            price(a, priceUsd, missing);
             RiskParameter rp = assetParams.get(a.id);
             if (rp == null) {
                 missing.add(FieldError.of("riskParameters[" + a.symbol + "]", "no risk parameters (haircut) in force "
@@ -433,10 +408,93 @@ public final class MarginInputs {
         pools.add(MarginPool.cross(enginePositions, collateral));
         isolatedPositions.forEach((pool, ps) -> pools.add(MarginPool.isolated(pool, ps,
                 isolatedCollateral.getOrDefault(pool, List.of()))));
-        return new Built(new AccountInput(account.id.toString(), method, pools),
-                MarketSnapshot.of(valuationTime, priceUsd, vols, forwards),
+        return new Built(new AccountInput(account.id.toString(), method, pools), market,
                 RiskParameterSet.of(PRICE_STEPS, IM_MULTIPLIER, CROSS_UNDERLYING_CORRELATION, MIN_ANNUAL_VOL, markets,
                         haircuts), List.copyOf(used.values()));
+    }
+
+    /**
+     * The market data margin is computed with for some instruments and collateral assets, valued now: the index
+     * price of each underlying and asset, the forward curve of each underlying with a stored basis, and for each
+     * underlying with an option its stored smile (built at the current index and forwards), else the flat vol of its
+     * price row. The per-account engine ({@link #build}) and the hot book's and impact preview's bulk risk arrays
+     * both take their market from here, so that they price alike.
+     *
+     * @param held       instruments (their underlyings are priced)
+     * @param collateral collateral assets (priced)
+     * @return the snapshot
+     * @throws ApiException 409 naming every missing price or volatility, or a smile with calendar arbitrage
+     */
+    public MarketSnapshot market(Collection<Instrument> held, Collection<Asset> collateral) {
+        List<FieldError> missing = new ArrayList<>();
+        MarketSnapshot m = market(held, collateral, missing);
+        if (!missing.isEmpty()) {
+            throw new ApiException(409, "Missing Market Data or Risk Parameters", "margin needs market data that is "
+                    + "not there: " + String.join(", ", missing.stream().map(FieldError::field).toList()), missing);
+        }
+        return m;
+    }
+
+    private MarketSnapshot market(Collection<Instrument> held, Collection<Asset> collateral,
+            List<FieldError> missing) {
+        Map<String, Double> priceUsd = new LinkedHashMap<>();
+        Map<String, VolSurface> vols = new LinkedHashMap<>();
+        Map<String, ForwardCurve> forwards = new LinkedHashMap<>();
+        Set<UUID> smileFailed = new java.util.HashSet<>();
+        for (Instrument i : held) {
+            Asset u = assets.get(i.underlyingId);
+            price(u, priceUsd, missing);
+            MarketPrice mp = prices.get(u.id);
+            ForwardCurve fc = forwardCurve(u.id);
+            if (fc != null) {
+                forwards.put(u.symbol, fc);
+            }
+            if (i.kind != io.ballast.risk.domain.InstrumentKind.OPTION || mp == null || vols.containsKey(u.symbol)
+                    || smileFailed.contains(u.id)) {
+                continue;
+            }
+            SmileVolSurface smile;
+            try {
+                smile = smile(u.id, mp, fc);
+            } catch (MarginInputException e) {
+                smileFailed.add(u.id);
+                missing.add(FieldError.of("volSurface[" + u.symbol + "]", e.getMessage()
+                        + ": PUT /api/v1/market/vol-surfaces/" + u.symbol));
+                continue;
+            }
+            if (smile != null) {
+                vols.put(u.symbol, smile);
+            } else if (mp.annualVol == null) {
+                missing.add(FieldError.of("annualVol[" + u.symbol + "]", "no implied volatility for " + u.symbol
+                        + " (needed by option " + i.symbol + "): PUT /api/v1/market/prices"));
+            } else {
+                vols.put(u.symbol, FlatSmileVolSurface.flat(mp.annualVol.doubleValue()));
+            }
+        }
+        for (Asset a : collateral) {
+            price(a, priceUsd, missing);
+        }
+        return missing.isEmpty() ? MarketSnapshot.of(valuationTime, priceUsd, vols, forwards) : null;
+    }
+
+    /** The stored forward curve of an underlying at the valuation time, or null; computed once per instance. */
+    private ForwardCurve forwardCurve(UUID underlyingId) {
+        return forwardCache.computeIfAbsent(underlyingId, k -> java.util.Optional.ofNullable(
+                curves.forwardCurve(k, valuationTime))).orElse(null);
+    }
+
+    /**
+     * The stored smile of an underlying at the valuation time and current index, or null; computed once per
+     * instance (a hot book builds one for thousands of accounts).
+     */
+    private SmileVolSurface smile(UUID underlyingId, MarketPrice mp, ForwardCurve fc) {
+        java.util.Optional<SmileVolSurface> cached = smileCache.get(underlyingId);
+        if (cached == null) {
+            cached = java.util.Optional.ofNullable(curves.volSurface(underlyingId, valuationTime,
+                    mp.indexPriceUsd.doubleValue(), fc));
+            smileCache.put(underlyingId, cached);
+        }
+        return cached.orElse(null);
     }
 
     /** The settings in force for an underlying: its own version, else the tenant's, else null. */

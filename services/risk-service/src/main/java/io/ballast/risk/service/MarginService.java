@@ -60,9 +60,18 @@ public class MarginService {
      * @param prices  the prices used, with their age and oracle health (empty in what-if and summary answers)
      * @param answeredFrom {@link #ANSWERED_FROM_DATABASE} or {@link #ANSWERED_FROM_HOT_BOOK}
      * @param parameterVersions the stored parameter and settings versions used (see {@link MarginInputs.Built})
+     * @param inverseCoins per pool id, the settlement coins of the pool's inverse positions with their index
+     *                     (empty for pools without one, and in summary answers)
      */
     public record AccountMargin(Account account, MarginResult result, Instant valuationTime,
-            List<OracleView> prices, String answeredFrom, List<MarginInputs.UsedVersion> parameterVersions) {
+            List<OracleView> prices, String answeredFrom, List<MarginInputs.UsedVersion> parameterVersions,
+            Map<String, List<Coin>> inverseCoins) {
+
+        /** Without the coins of inverse positions. */
+        public AccountMargin(Account account, MarginResult result, Instant valuationTime, List<OracleView> prices,
+                String answeredFrom, List<MarginInputs.UsedVersion> parameterVersions) {
+            this(account, result, valuationTime, prices, answeredFrom, parameterVersions, Map.of());
+        }
 
         /** Without price details, answered from the database. */
         public AccountMargin(Account account, MarginResult result, Instant valuationTime,
@@ -73,8 +82,41 @@ public class MarginService {
         /** The same margin with the prices it used (of the oracle views, those in the result's market). */
         AccountMargin with(Map<String, OracleView> oracles, java.util.Set<String> symbols, String from) {
             return new AccountMargin(account, result, valuationTime, symbols.stream().sorted()
-                    .map(oracles::get).filter(java.util.Objects::nonNull).toList(), from, parameterVersions);
+                    .map(oracles::get).filter(java.util.Objects::nonNull).toList(), from, parameterVersions,
+                    inverseCoins);
         }
+    }
+
+    /**
+     * A settlement coin of inverse positions (Deribit's BTC book): a pool holding an inverse position shows its
+     * figures in that coin too, each the USD figure divided by the coin's index (docs/margin.md, "Inverse
+     * contracts").
+     *
+     * @param symbol        the coin (the inverse instrument's underlying, which it settles in)
+     * @param indexPriceUsd its index price the figures were valued at, USD
+     */
+    public record Coin(String symbol, double indexPriceUsd) {
+    }
+
+    /**
+     * The settlement coins of each pool's inverse positions, valued at the market's index.
+     *
+     * @param account the engine inputs' account (or a what-if's changed one)
+     * @param market  the market it was valued on
+     * @return per pool id with an inverse position, its coins by symbol
+     */
+    static Map<String, List<Coin>> inverseCoins(AccountInput account,
+            io.ballast.margin.market.MarketSnapshot market) {
+        Map<String, List<Coin>> out = new LinkedHashMap<>();
+        for (io.ballast.margin.product.MarginPool pool : account.pools()) {
+            List<Coin> coins = pool.positions().stream().filter(p -> p.instrument().inverse())
+                    .map(p -> p.instrument().underlying()).distinct().sorted()
+                    .map(c -> new Coin(c, market.indexPrice(c))).toList();
+            if (!coins.isEmpty()) {
+                out.put(pool.poolId(), coins);
+            }
+        }
+        return out;
     }
 
     /** {@link AccountMargin#answeredFrom} of an answer computed from rows read from PostgreSQL. */
@@ -229,10 +271,8 @@ public class MarginService {
     public Uni<Loaded> loadHotOrCold(TenantId tenant, UUID accountId) {
         return live.caughtUp(tenant).flatMap(book -> {
             Loaded l = book == null ? null : book.loaded(accountId);
-            // the hot book holds no curves: they are read with the answer (one indexed query)
-            return l == null ? load(tenant, accountId) : curvePoints.listFor(tenant).map(cs -> new Loaded(
-                    l.inputs().withCurves(new MarketCurves(cs)), l.accounts(), l.balances(), l.positions(),
-                    l.from(), l.isolated()));
+            // the hot book holds the tenant's curves (a curve write is a ballast.events event it has applied)
+            return l == null ? load(tenant, accountId) : Uni.createFrom().item(l);
         });
     }
 
@@ -261,7 +301,8 @@ public class MarginService {
                     MarginInputs.Built b = run(() -> l.build(a, l.balances(), l.positions(), List.of(),
                             List.of()));
                     return new AccountMargin(a, run(() -> MarginEngine.DEFAULT.compute(b.account(), b.market(),
-                            b.params())), l.inputs().valuationTime(), b.parameterVersions())
+                            b.params())), l.inputs().valuationTime(), List.of(), ANSWERED_FROM_DATABASE,
+                            b.parameterVersions(), inverseCoins(b.account(), b.market()))
                             .with(e.getValue(), b.market().indexPriceUsd().keySet(), l.from());
                 });
     }
@@ -336,8 +377,10 @@ public class MarginService {
             boolean reduces = r1.maintenanceMarginUsd() < r0.maintenanceMarginUsd();
             boolean acceptable = r1.status() == HealthStatus.HEALTHY
                     || (reduces && r1.status() != HealthStatus.LIQUIDATABLE);
-            return new WhatIf(new AccountMargin(a, r0, in.valuationTime(), List.of(), l.from(), b.parameterVersions()),
-                    new AccountMargin(a, r1, in.valuationTime(), List.of(), l.from(), b.parameterVersions()),
+            return new WhatIf(new AccountMargin(a, r0, in.valuationTime(), List.of(), l.from(), b.parameterVersions(),
+                    inverseCoins(b.account(), b.market())),
+                    new AccountMargin(a, r1, in.valuationTime(), List.of(), l.from(), b.parameterVersions(),
+                            inverseCoins(after, b.market())),
                     reduces, acceptable);
         });
     }

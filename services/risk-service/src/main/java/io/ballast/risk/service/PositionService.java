@@ -32,6 +32,9 @@ public class PositionService {
             OffsetDateTime updatedAt) {
     }
 
+    /** Title of the 409 problem refusing a write to positions of an expired instrument (position or snapshot). */
+    public static final String INSTRUMENT_EXPIRED = "Instrument Expired";
+
     private final PositionRepository positions;
     private final InstrumentRepository instruments;
     private final AccountService accounts;
@@ -57,8 +60,8 @@ public class PositionService {
      */
     private Uni<Instrument> requireLive(TenantId tenant, String symbol) {
         return requireInstrument(tenant, symbol).invoke(i -> {
-            if (i.expiry != null && !i.expiry.toInstant().isAfter(java.time.Instant.now())) {
-                throw new ApiException(409, "Instrument Expired", "instrument " + symbol + " expired at " + i.expiry
+            if (i.expiredAt(OffsetDateTime.now(java.time.ZoneOffset.UTC))) {
+                throw new ApiException(409, INSTRUMENT_EXPIRED, "instrument " + symbol + " expired at " + i.expiry
                         + ": its positions are settled and closed by the settlement job, not changed",
                         List.of(io.ballast.risk.domain.FieldError.of("instrument", "expired")));
             }

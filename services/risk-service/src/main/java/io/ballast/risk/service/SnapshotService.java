@@ -16,6 +16,8 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -119,36 +121,48 @@ public class SnapshotService {
         Set<String> ids = new LinkedHashSet<>();
         pos.forEach(r -> addUuid(ids, r == null ? null : r.accountId()));
         bal.forEach(r -> addUuid(ids, r == null ? null : r.accountId()));
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         return snapshots.lockAccounts(tenant, json(new ArrayList<>(ids)))
-                .flatMap(statuses -> instruments.listFor(tenant).flatMap(is -> assets.listFor(tenant).flatMap(as -> {
-                    Map<String, UUID> instrumentIds = new HashMap<>();
+                .flatMap(statuses -> snapshots.expiredPositions(tenant, json(new ArrayList<>(ids)), now)
+                .flatMap(held -> instruments.listFor(tenant).flatMap(is -> assets.listFor(tenant).flatMap(as -> {
+                    Map<String, Instrument> bySymbol = new HashMap<>();
+                    Map<UUID, Instrument> byId = new HashMap<>();
                     for (Instrument i : is) {
-                        instrumentIds.put(i.symbol, i.id);
+                        bySymbol.put(i.symbol, i);
+                        byId.put(i.id, i);
                     }
                     Map<String, UUID> assetIds = new HashMap<>();
                     for (Asset a : as) {
                         assetIds.put(a.symbol, a.id);
                     }
                     List<FieldError> errors = new ArrayList<>();
-                    List<Map<String, Object>> posRows = validatePositions(pos, statuses, instrumentIds, errors);
+                    List<Map<String, Object>> posRows = validatePositions(pos, statuses, bySymbol, errors);
                     List<Map<String, Object>> balRows = validateBalances(bal, statuses, assetIds, errors);
-                    if (!errors.isEmpty()) {
-                        String detail = "snapshot rejected: " + errors.size() + " problem(s); nothing was changed";
+                    List<FieldError> expired = errors.isEmpty() ? expiredChanges(posRows, held, byId, now)
+                            : List.of();
+                    if (!errors.isEmpty() || !expired.isEmpty()) {
+                        List<FieldError> all = errors.isEmpty() ? expired : errors;
+                        String detail = "snapshot rejected: " + all.size() + " problem(s); nothing was changed";
                         boolean unknownReference = errors.stream().anyMatch(e -> e.message().startsWith("unknown "));
                         return Uni.createFrom().failure(unknownReference
                                 ? ApiException.unknownReferences(detail, errors)
+                                : errors.isEmpty() ? new ApiException(409, PositionService.INSTRUMENT_EXPIRED,
+                                        detail + ": positions in an expired instrument are settled and closed by "
+                                        + "the settlement job, not changed", expired)
                                 : ApiException.unprocessable(detail, errors));
                     }
                     // every account the snapshot names gets exactly the positions it lists: an account named only
-                    // by its balances holds no position afterwards (docs/api.md section 6)
+                    // by its balances holds no position afterwards (docs/api.md section 6); its positions in
+                    // expired instruments, listed unchanged, are left as they are
+                    posRows.removeIf(r -> byId.get(UUID.fromString((String) r.get("instrument_id"))).expiredAt(now));
                     Uni<Integer> appliedPositions = snapshots.replacePositions(tenant, json(new ArrayList<>(ids)),
-                            json(posRows));
+                            json(posRows), now);
                     return appliedPositions.flatMap(np -> (bal.isEmpty() ? Uni.createFrom().item(0)
                                     : snapshots.setBalances(tenant, json(balRows), "snapshot"))
                             .map(entries -> new Applied(np, balRows.size(), entries, ids.size())))
                             .call(applied -> outbox.record(tenant, "snapshot", UUID.randomUUID(), "SnapshotApplied",
                                     applied));
-                })));
+                }))));
     }
 
     private static void addUuid(Set<String> ids, String text) {
@@ -188,7 +202,7 @@ public class SnapshotService {
     }
 
     private static List<Map<String, Object>> validatePositions(List<PositionRow> rows, Map<String, String> statuses,
-            Map<String, UUID> instrumentIds, List<FieldError> errors) {
+            Map<String, Instrument> instrumentsBySymbol, List<FieldError> errors) {
         List<Map<String, Object>> out = new ArrayList<>(rows.size());
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < rows.size(); i++) {
@@ -203,7 +217,8 @@ public class SnapshotService {
             if (account != null) {
                 errors.add(new FieldError(i, at + "accountId", account));
             }
-            UUID instrument = r.instrument() == null ? null : instrumentIds.get(r.instrument());
+            Instrument known = r.instrument() == null ? null : instrumentsBySymbol.get(r.instrument());
+            UUID instrument = known == null ? null : known.id;
             if (r.instrument() == null || r.instrument().isBlank()) {
                 errors.add(new FieldError(i, at + "instrument", "required"));
             } else if (instrument == null) {
@@ -237,9 +252,61 @@ public class SnapshotService {
             row.put("instrument_id", instrument.toString());
             row.put("quantity", r.quantity().toPlainString());
             row.put("entry_price", r.entryPrice().toPlainString());
+            row.put("index", i);
             out.add(row);
         }
         return out;
+    }
+
+    /**
+     * The changes a snapshot would make to positions in expired instruments (which wait for settlement): a row in an
+     * expired instrument that differs from the stored position (or has none), and a stored position of a named
+     * account that the snapshot leaves out (it would close it). A row equal to the stored position changes nothing
+     * and is accepted.
+     *
+     * @param rows   the valid position rows (with their index)
+     * @param held   the named accounts' stored positions in expired instruments
+     * @param byId   the tenant's instruments by id
+     * @param now    the time expiry is judged at
+     * @return one error per change, empty when there is none
+     */
+    private static List<FieldError> expiredChanges(List<Map<String, Object>> rows, List<Object[]> held,
+            Map<UUID, Instrument> byId, OffsetDateTime now) {
+        Map<String, Object[]> stored = new HashMap<>();
+        held.forEach(h -> stored.put(h[0] + "/" + h[1], h));
+        List<FieldError> errors = new ArrayList<>();
+        Set<String> listed = new java.util.HashSet<>();
+        for (Map<String, Object> r : rows) {
+            Instrument i = byId.get(UUID.fromString((String) r.get("instrument_id")));
+            if (!i.expiredAt(now)) {
+                continue;
+            }
+            String key = r.get("account_id") + "/" + r.get("instrument_id");
+            listed.add(key);
+            Object[] h = stored.get(key);
+            boolean same = h != null && new BigDecimal((String) r.get("quantity")).compareTo((BigDecimal) h[2]) == 0
+                    && new BigDecimal((String) r.get("entry_price")).compareTo((BigDecimal) h[3]) == 0;
+            if (!same) {
+                int index = (Integer) r.get("index");
+                errors.add(new FieldError(index, "positions[" + index + "].instrument", "instrument " + i.symbol
+                        + " expired at " + i.expiry + (h == null ? ": no position can be opened in it"
+                        : ": the position of account " + r.get("account_id") + " is " + plain(h[2]) + " at "
+                        + plain(h[3]) + " until settlement; list it unchanged")));
+            }
+        }
+        for (Object[] h : held) {
+            if (!listed.contains(h[0] + "/" + h[1])) {
+                Instrument i = byId.get(UUID.fromString((String) h[1]));
+                errors.add(FieldError.of("positions", "account " + h[0] + " holds " + plain(h[2])
+                        + " of instrument " + i.symbol + ", expired at " + i.expiry
+                        + " and not settled yet: the snapshot would close it; list it unchanged"));
+            }
+        }
+        return errors;
+    }
+
+    private static String plain(Object decimal) {
+        return ((BigDecimal) decimal).stripTrailingZeros().toPlainString();
     }
 
     private static List<Map<String, Object>> validateBalances(List<BalanceRow> rows, Map<String, String> statuses,

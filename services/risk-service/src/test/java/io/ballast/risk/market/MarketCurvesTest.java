@@ -132,11 +132,43 @@ class MarketCurvesTest {
         assertThat(m.getDouble("initialMarginUsd") / 60_000).isCloseTo(0.1, within(1e-12));
         assertThat(m.getDouble("maintenanceMarginUsd") / 60_000).isCloseTo(0.05, within(1e-12));
         assertThat(m.getDouble("equityUsd")).isCloseTo(54_000, within(1e-6));
+        // the same figures in the settlement coin, as Deribit's BTC book shows them (docs/margin.md, "an inverse
+        // perp's margin in BTC"): the account's and its cross pool's
+        for (String at : List.of("inCoin[0]", "pools[0].inCoin[0]")) {
+            assertThat(m.getString(at + ".coin")).isEqualTo("BTC");
+            assertThat(m.getDouble(at + ".indexPriceUsd")).isEqualTo(60_000.0);
+            assertThat(m.getDouble(at + ".initialMargin")).as(at).isCloseTo(0.1, within(1e-12));
+            assertThat(m.getDouble(at + ".maintenanceMargin")).as(at).isCloseTo(0.05, within(1e-12));
+            assertThat(m.getDouble(at + ".collateralValue")).as(at).isCloseTo(0.9, within(1e-12));
+            assertThat(m.getDouble(at + ".unrealizedPnl")).as(at).isCloseTo(0, within(1e-12));
+            assertThat(m.getDouble(at + ".equity")).as(at).isCloseTo(0.9, within(1e-12));
+            assertThat(m.getDouble(at + ".freeCollateral")).as(at).isCloseTo(0.8, within(1e-12));
+        }
+        assertThat(m.getList("inCoin")).hasSize(1);
         // at 66,000 the position has made 60,000 x (1/60,000 - 1/66,000) = 0.0909 BTC, 6,000 USD
         TestTenants.prices(t, Map.of("BTC", new Object[] {66000, 0.5}));
         JsonPath up = margin(t, a);
         assertThat(up.getDouble("unrealizedPnlUsd")).isCloseTo(6_000, within(1e-6));
         assertThat(up.getDouble("initialMarginUsd") / 66_000).isCloseTo(60_000 / 66_000.0 * 0.1, within(1e-12));
+        // in BTC (JSON numbers read as floats: 1e-7): P&L 0.090909, IM 0.1 x 60,000 / 66,000 = 0.090909 (the size
+        // in coins fell), equity 0.9 + 0.090909
+        assertThat(up.getDouble("inCoin[0].unrealizedPnl")).isCloseTo(60_000 * (1 / 60_000.0 - 1 / 66_000.0),
+                within(1e-7));
+        assertThat(up.getDouble("inCoin[0].initialMargin")).isCloseTo(0.1 * 60_000 / 66_000.0, within(1e-7));
+        assertThat(up.getDouble("inCoin[0].equity")).isCloseTo(0.9 + 60_000 * (1 / 60_000.0 - 1 / 66_000.0),
+                within(1e-7));
+        // a what-if shows the coin figures before and after
+        JsonPath whatIf = t.asIntegrator().body(Map.of("trades", List.of(Map.of("instrument", "BTC-PERP-INV",
+                        "quantity", "6000", "price", "66000"))))
+                .post("/api/v1/accounts/" + a + "/margin/what-if").then().statusCode(200).extract().jsonPath();
+        assertThat(whatIf.getDouble("before.inCoin[0].initialMargin")).isCloseTo(0.1 * 60_000 / 66_000.0,
+                within(1e-7));
+        assertThat(whatIf.getDouble("after.inCoin[0].initialMargin"))
+                .isCloseTo(whatIf.getDouble("after.initialMarginUsd") / 66_000, within(1e-7))
+                .isGreaterThan(0.1 * 60_000 / 66_000.0);
+        // a linear account shows no coin figures
+        String linear = account(t, "CROSS", "USDT", "1000", Map.of());
+        assertThat(margin(t, linear).getList("inCoin")).isEmpty();
         // an inverse instrument settles in its underlying
         t.asAdmin().body(Map.of("symbol", "BTC-INV-USDT", "kind", "PERPETUAL", "underlying", "BTC", "settlement",
                 "USDT", "contractSize", 10, "inverse", true)).post("/api/v1/instruments").then().statusCode(422)

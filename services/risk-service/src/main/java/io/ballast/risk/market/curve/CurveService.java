@@ -6,6 +6,7 @@ import io.ballast.risk.domain.Asset;
 import io.ballast.risk.domain.FieldError;
 import io.ballast.risk.domain.MarketPrice;
 import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.messaging.OutboxWriter;
 import io.ballast.risk.repository.AssetRepository;
 import io.ballast.risk.repository.MarketPriceRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -56,12 +57,21 @@ public class CurveService {
     public record CurveView(String underlying, String kind, List<PointInput> points, OffsetDateTime updatedAt) {
     }
 
+    /**
+     * Event type of a curve write on {@code ballast.events} (aggregate {@code market}): the owner of the tenant
+     * re-reads its curves and values every risk array of its hot book on them.
+     */
+    public static final String CURVE_EVENT = "MarketCurvePut";
+
     private final CurvePointRepository points;
     private final AssetRepository assets;
     private final MarketPriceRepository prices;
+    private final OutboxWriter outbox;
 
     /** Wires collaborators. */
-    public CurveService(CurvePointRepository points, AssetRepository assets, MarketPriceRepository prices) {
+    public CurveService(CurvePointRepository points, AssetRepository assets, MarketPriceRepository prices,
+            OutboxWriter outbox) {
+        this.outbox = outbox;
         this.points = points;
         this.assets = assets;
         this.prices = prices;
@@ -104,6 +114,9 @@ public class CurveService {
                     // persisting nothing is refused by Panache (an empty set of Unis)
                     return (rows.isEmpty() ? points.flush() : points.persist(rows).flatMap(y -> points.flush()));
                 })
+                // in the same transaction: the owner's hot book re-reads the curves and values its arrays on them
+                .flatMap(x -> outbox.record(tenant, "market", tenant.value(), CURVE_EVENT, java.util.Map.of(
+                        "underlying", a.symbol, "kind", kind, "points", input.size())))
                 .flatMap(x -> points.curve(tenant, a.id, kind)).map(rows -> view(a, kind, rows)));
     }
 
