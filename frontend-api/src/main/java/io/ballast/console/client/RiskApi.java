@@ -4,6 +4,7 @@ import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -24,10 +25,13 @@ public interface RiskApi {
     @Path("/margin/summary")
     Response summary();
 
-    /** @return GET /api/v1/accounts: the tenant's accounts */
+    /**
+     * @param limit page size (the API takes 1 to 1,000; its default is 100)
+     * @return GET /api/v1/accounts: the first page of the tenant's accounts
+     */
     @GET
     @Path("/accounts")
-    Response accounts();
+    Response accounts(@QueryParam("limit") int limit);
 
     /**
      * @param accountId the account id
@@ -38,22 +42,29 @@ public interface RiskApi {
     Response margin(@PathParam("id") String accountId);
 
     /**
+     * @param limit page size (the API takes 1 to 1,000)
      * @return GET /api/v1/market/oracles: every asset's oracle {@code [{underlying, priceUsd, observedAt, ageSeconds,
      *     priceSource, health, config, sources}]}
      */
     @GET
     @Path("/market/oracles")
-    Response oracles();
+    Response oracles(@QueryParam("limit") int limit);
 
-    /** @return GET /api/v1/instruments: the tenant's instruments */
+    /**
+     * @param limit page size (the API takes 1 to 1,000)
+     * @return GET /api/v1/instruments: the first page of the tenant's instruments
+     */
     @GET
     @Path("/instruments")
-    Response instruments();
+    Response instruments(@QueryParam("limit") int limit);
 
-    /** @return GET /api/v1/assets: the tenant's assets */
+    /**
+     * @param limit page size (the API takes 1 to 1,000)
+     * @return GET /api/v1/assets: the first page of the tenant's assets
+     */
     @GET
     @Path("/assets")
-    Response assets();
+    Response assets(@QueryParam("limit") int limit);
 
     /**
      * @param kind {@code assets} or {@code instruments}

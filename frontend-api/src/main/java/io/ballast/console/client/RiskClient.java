@@ -10,6 +10,12 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 @ApplicationScoped
 public class RiskClient {
 
+    /**
+     * Rows asked for in each list the console shows (the API's maximum page): the console shows the first 1,000
+     * accounts, assets, instruments and oracles of a tenant.
+     */
+    static final int LIST_LIMIT = 1_000;
+
     private final RiskApi api;
     private final ServiceCalls calls;
 
@@ -29,7 +35,7 @@ public class RiskClient {
 
     /** @return the tenant's accounts */
     public ServiceAnswer accounts() {
-        return calls.run(api::accounts);
+        return calls.run(() -> api.accounts(LIST_LIMIT));
     }
 
     /**
@@ -42,17 +48,17 @@ public class RiskClient {
 
     /** @return every asset's oracle: price in force, its age (seconds) and health */
     public ServiceAnswer oracles() {
-        return calls.run(api::oracles);
+        return calls.run(() -> api.oracles(LIST_LIMIT));
     }
 
     /** @return the tenant's assets {@code [{id, symbol, ...}]} */
     public ServiceAnswer assets() {
-        return calls.run(api::assets);
+        return calls.run(() -> api.assets(LIST_LIMIT));
     }
 
     /** @return the tenant's instruments {@code [{id, symbol, kind, underlyingId, ...}]} */
     public ServiceAnswer instruments() {
-        return calls.run(api::instruments);
+        return calls.run(() -> api.instruments(LIST_LIMIT));
     }
 
     /**
