@@ -46,7 +46,8 @@ class HotBookCurvesTest {
     private static String account(Tenant t, String id, String mode, String usdt, Map<String, String[]> book) {
         String a = t.asIntegrator().body(Map.of("externalId", id, "marginMode", mode)).post("/api/v1/accounts")
                 .then().statusCode(201).extract().path("id");
-        t.asIntegrator().body(Map.of("asset", "USDT", "amount", usdt)).post("/api/v1/accounts/" + a + "/deposits")
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", usdt, "externalRef", TestTenants.ref()))
+                .post("/api/v1/accounts/" + a + "/deposits")
                 .then().statusCode(201);
         book.forEach((symbol, qe) -> t.asIntegrator().body(Map.of("quantity", qe[0], "entryPrice", qe[1]))
                 .put("/api/v1/accounts/" + a + "/positions/" + symbol).then().statusCode(200));
