@@ -372,7 +372,8 @@ class ConsoleBrowserTest {
             fill(d, "bound-autoApplyMaxChange", "0.2");
             fill(d, "bounds-reason", "console test: a wider auto-apply band");
             page.findElement(By.id("bounds-submit")).click();
-            assertThat(d.waitFor(By.id("done")).getText()).contains("risk settings").contains("proposal");
+            // the outcome of the policy change above is still on the page until the answer replaces it
+            assertThat(d.waitForText(By.id("done"), "risk settings", "proposal")).contains("risk settings");
             d.screenshot("admin");
             page.findElement(By.id("outcome-proposal")).click();
             assertThat(d.waitFor(By.id("proposal-status")).getText()).isEqualTo("OPEN");

@@ -9,6 +9,7 @@ import java.time.Duration;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -83,6 +84,27 @@ public final class Browser implements AutoCloseable {
      */
     public WebElement waitFor(By by) {
         return wait.until(ExpectedConditions.presenceOfElementLocated(by));
+    }
+
+    /**
+     * Waits until an element's text contains every fragment, looking it up afresh each time: after a form is
+     * submitted, the element of the page before (an earlier outcome with the same id) may still be found and then go
+     * stale while the answer replaces the page.
+     *
+     * @param by        how to find the element
+     * @param fragments what its text must contain
+     * @return the text
+     */
+    public String waitForText(By by, String... fragments) {
+        return wait.ignoring(StaleElementReferenceException.class).until(d -> {
+            String text = d.findElement(by).getText();
+            for (String f : fragments) {
+                if (!text.contains(f)) {
+                    return null;
+                }
+            }
+            return text;
+        });
     }
 
     /**
