@@ -82,6 +82,11 @@ public final class LoadCommand implements Callable<Integer> {
             description = "what-if requests to time, at most 1,000,000 (default ${DEFAULT-VALUE})")
     private int whatIfRequests;
 
+    @Option(names = "--whatif-liquidation-prices", defaultValue = "true", arity = "1", paramLabel = "true|false",
+            description = "whether what-if answers carry liquidation prices; false asks ?liquidationPrices=false, "
+                    + "a matching engine's pre-trade check (default ${DEFAULT-VALUE})")
+    private boolean whatIfLiquidationPrices;
+
     @Option(names = "--concurrency", defaultValue = "16", description = "what-if requests in flight (default "
             + "${DEFAULT-VALUE})")
     private int concurrency;
@@ -163,10 +168,12 @@ public final class LoadCommand implements Callable<Integer> {
             String token = api.token(tenant.integratorId(), tenant.integratorSecret());
             if (run.contains("whatif")) {
                 List<UUID> ids = accountIds(stack, tenant.tenantId());
-                WhatIfDriver.Result r = new WhatIfDriver(api).run(token, ids, tenant.pricesUsd().get("BTC"),
+                WhatIfDriver.Result r = new WhatIfDriver(api, whatIfLiquidationPrices).run(token, ids,
+                        tenant.pricesUsd().get("BTC"),
                         whatIfRequests, Math.min(2_000, whatIfRequests), concurrency);
-                out.printf(Locale.ROOT, "WHAT-IF: %,d requests, concurrency %d, %.1f s: %,.0f requests/s; %s;"
-                        + " answers by status %s%n", r.requests(), concurrency, r.seconds(), r.requestsPerSecond(),
+                out.printf(Locale.ROOT, "WHAT-IF%s: %,d requests, concurrency %d, %.1f s: %,.0f requests/s; %s;"
+                        + " answers by status %s%n", whatIfLiquidationPrices ? "" : " (liquidationPrices=false)",
+                        r.requests(), concurrency, r.seconds(), r.requestsPerSecond(),
                         r.latencies().summary(), r.statuses());
                 out.flush();
             }

@@ -39,12 +39,16 @@ public final class WhatIfDriver {
     }
 
     private final ApiClient api;
+    private final boolean liquidationPrices;
 
     /**
-     * @param api the service
+     * @param api               the service
+     * @param liquidationPrices whether the answers carry liquidation prices (false sends
+     *                          {@code ?liquidationPrices=false}: requirements, status and verdict only)
      */
-    public WhatIfDriver(ApiClient api) {
+    public WhatIfDriver(ApiClient api, boolean liquidationPrices) {
         this.api = api;
+        this.liquidationPrices = liquidationPrices;
     }
 
     /**
@@ -90,7 +94,7 @@ public final class WhatIfDriver {
                     long t0 = System.nanoTime();
                     try {
                         HttpRequest request = api.request(token, "POST", "/api/v1/accounts/" + account
-                                + "/margin/what-if", body);
+                                + "/margin/what-if" + (liquidationPrices ? "" : "?liquidationPrices=false"), body);
                         status = api.http().send(request, HttpResponse.BodyHandlers.ofByteArray()).statusCode();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
