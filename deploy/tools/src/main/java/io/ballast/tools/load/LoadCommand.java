@@ -87,6 +87,10 @@ public final class LoadCommand implements Callable<Integer> {
                     + "a matching engine's pre-trade check (default ${DEFAULT-VALUE})")
     private boolean whatIfLiquidationPrices;
 
+    @Option(names = "--pre-trade-check", description = "time POST .../margin/pre-trade-check (the what-if's "
+            + "verdict and headline figures only) instead of the what-if")
+    private boolean preTradeCheck;
+
     @Option(names = "--concurrency", defaultValue = "16", description = "what-if requests in flight (default "
             + "${DEFAULT-VALUE})")
     private int concurrency;
@@ -168,11 +172,12 @@ public final class LoadCommand implements Callable<Integer> {
             String token = api.token(tenant.integratorId(), tenant.integratorSecret());
             if (run.contains("whatif")) {
                 List<UUID> ids = accountIds(stack, tenant.tenantId());
-                WhatIfDriver.Result r = new WhatIfDriver(api, whatIfLiquidationPrices).run(token, ids,
+                WhatIfDriver.Result r = new WhatIfDriver(api, whatIfLiquidationPrices, preTradeCheck).run(token, ids,
                         tenant.pricesUsd().get("BTC"),
                         whatIfRequests, Math.min(2_000, whatIfRequests), concurrency);
-                out.printf(Locale.ROOT, "WHAT-IF%s: %,d requests, concurrency %d, %.1f s: %,.0f requests/s; %s;"
-                        + " answers by status %s%n", whatIfLiquidationPrices ? "" : " (liquidationPrices=false)",
+                out.printf(Locale.ROOT, "%s: %,d requests, concurrency %d, %.1f s: %,.0f requests/s; %s;"
+                        + " answers by status %s%n", preTradeCheck ? "PRE-TRADE CHECK"
+                                : whatIfLiquidationPrices ? "WHAT-IF" : "WHAT-IF (liquidationPrices=false)",
                         r.requests(), concurrency, r.seconds(), r.requestsPerSecond(),
                         r.latencies().summary(), r.statuses());
                 out.flush();

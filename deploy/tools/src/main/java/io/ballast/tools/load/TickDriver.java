@@ -31,7 +31,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Drives ticks through the real broker at a target rate for a bounded time, and times the margin events they cause.
  *
- * <p>Ticks alternate between the underlyings; each underlying's price follows {@code base × (1 + swing ×
+ * <p>Ticks alternate between the underlyings (every 2 s, one is the stable collateral USDT at its base price, so
+ * that its oracle stays healthy); each underlying's price follows {@code base × (1 + swing ×
  * sin(2π t / period))}, so accounts near maintenance cross it both ways and events keep coming, while one tick never
  * moves more than a fraction of a per cent (no oracle jump limit is hit). {@code sourceTime} is stamped just before the
  * send, with microseconds.
@@ -46,6 +47,9 @@ public final class TickDriver {
 
     /** The topic margin events arrive on. */
     public static final String EVENTS_TOPIC = "ballast.margin-events";
+    /** The load tenant's collateral asset: ticked at its base price every {@link #STABLE_EVERY} ns. */
+    static final String STABLE = "USDT";
+    private static final long STABLE_EVERY = TimeUnit.SECONDS.toNanos(2);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -127,7 +131,7 @@ public final class TickDriver {
         LongAdder acked = new LongAdder();
         LongAdder failed = new LongAdder();
         AtomicLong lastAckNanos = new AtomicLong();
-        List<String> underlyings = basePricesUsd.keySet().stream().filter(u -> !"USDT".equals(u)).sorted().toList();
+        List<String> underlyings = basePricesUsd.keySet().stream().filter(u -> !STABLE.equals(u)).sorted().toList();
         long sent = 0;
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
             // connect, log in, fetch metadata and send one tick before the clock starts (not counted)
@@ -137,6 +141,7 @@ public final class TickDriver {
             long start = System.nanoTime();
             long end = start + duration.toNanos();
             long nextReport = start + TimeUnit.SECONDS.toNanos(5);
+            long lastStable = start - STABLE_EVERY;
             startNanos = start;
             while (true) {
                 long due = start + (long) (sent * 1e9 / ratePerSecond);
@@ -147,9 +152,15 @@ public final class TickDriver {
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);
                 }
-                String underlying = underlyings.get((int) (sent % underlyings.size()));
+                // every 2 s one tick is the stable collateral at its base price (its oracle must stay healthy, or
+                // every liquidation alert of an account holding it would be held, as an unhealthy oracle demands)
+                boolean stable = basePricesUsd.containsKey(STABLE) && System.nanoTime() - lastStable > STABLE_EVERY;
+                if (stable) {
+                    lastStable = System.nanoTime();
+                }
+                String underlying = stable ? STABLE : underlyings.get((int) (sent % underlyings.size()));
                 double t = (System.nanoTime() - start) / 1e9;
-                double price = basePricesUsd.get(underlying)
+                double price = stable ? basePricesUsd.get(STABLE) : basePricesUsd.get(underlying)
                         * (1 + swing * Math.sin(2 * Math.PI * t / (period.toNanos() / 1e9)));
                 producer.send(new ProducerRecord<>(pricesTopic, underlying, tick(source, underlying, price)),
                         (metadata, error) -> {

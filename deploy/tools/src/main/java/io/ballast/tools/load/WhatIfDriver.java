@@ -39,16 +39,19 @@ public final class WhatIfDriver {
     }
 
     private final ApiClient api;
-    private final boolean liquidationPrices;
+    private final String path;
 
     /**
      * @param api               the service
      * @param liquidationPrices whether the answers carry liquidation prices (false sends
      *                          {@code ?liquidationPrices=false}: requirements, status and verdict only)
+     * @param preTradeCheck     true to send the same body to {@code .../margin/pre-trade-check} instead (headline
+     *                          figures and verdict; {@code liquidationPrices} is then ignored)
      */
-    public WhatIfDriver(ApiClient api, boolean liquidationPrices) {
+    public WhatIfDriver(ApiClient api, boolean liquidationPrices, boolean preTradeCheck) {
         this.api = api;
-        this.liquidationPrices = liquidationPrices;
+        this.path = preTradeCheck ? "/margin/pre-trade-check"
+                : "/margin/what-if" + (liquidationPrices ? "" : "?liquidationPrices=false");
     }
 
     /**
@@ -94,7 +97,7 @@ public final class WhatIfDriver {
                     long t0 = System.nanoTime();
                     try {
                         HttpRequest request = api.request(token, "POST", "/api/v1/accounts/" + account
-                                + "/margin/what-if" + (liquidationPrices ? "" : "?liquidationPrices=false"), body);
+                                + path, body);
                         status = api.http().send(request, HttpResponse.BodyHandlers.ofByteArray()).statusCode();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();

@@ -75,15 +75,8 @@ public interface BallastConfig {
         @WithDefault("ballast.events")
         String topic();
 
-        /** Rows relayed per poll. */
-        @WithDefault("200")
+        /** Rows relayed per pass (one read, one attempt insert, one mark). */
+        @WithDefault("1000")
         int batchSize();
-
-        /**
-         * How old an unpublished row must be before the relay checks its topic for it before sending (a row normally
-         * leaves within milliseconds; an older one may have been sent by a pass that died before marking it).
-         */
-        @WithDefault("10s")
-        java.time.Duration suspectAfter();
     }
 }

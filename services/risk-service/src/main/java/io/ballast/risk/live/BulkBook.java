@@ -181,13 +181,13 @@ final class BulkBook {
      * @param symbol symbol of the asset
      * @param price  its row now in force
      * @param inputs the tenant's inputs with that price in force (and every other price, for a full recompute)
-     * @return the ids of the accounts re-evaluated
+     * @return the numbers of the accounts re-evaluated (see {@link #idOf})
      */
-    List<UUID> onPrice(String symbol, MarketPrice price, MarginInputs inputs) {
+    int[] onPrice(String symbol, MarketPrice price, MarginInputs inputs) {
         long nanos = System.nanoTime();
         if (nanos - recomputedAtNanos > settings.fullRecomputeInterval().toNanos()) {
             recomputeAll(inputs);
-            return List.of(ids);
+            return java.util.stream.IntStream.range(0, ids.length).toArray();
         }
         List<String> on = underlyingOf.entrySet().stream().filter(e -> e.getValue().equals(symbol))
                 .map(Map.Entry::getKey).toList();
@@ -200,12 +200,42 @@ final class BulkBook {
         if (fresh.hasBasis(symbol)) {
             m = m.withForwardCurve(symbol, fresh.forwardCurves().get(symbol));
         }
-        int[] exposed = book.onTick(m, symbol, stressMove(price, settings));
-        List<UUID> out = new ArrayList<>(exposed.length);
-        for (int n : exposed) {
-            out.add(ids[n]);
-        }
-        return out;
+        return book.onTick(m, symbol, stressMove(price, settings));
+    }
+
+    /** @param number an account's number in the bulk book @return its id */
+    UUID idOf(int number) {
+        return ids[number];
+    }
+
+    /**
+     * Whether the account of a number is still held (not changed since the build): its figures below are current.
+     *
+     * @param number its number
+     * @return true when held
+     */
+    boolean holdsNumber(int number) {
+        return !cold.contains(ids[number]);
+    }
+
+    /** @param number a held account's number @return equity, USD */
+    double equityAt(int number) {
+        return book.equityUsd(number);
+    }
+
+    /** @param number a held account's number @return initial requirement, USD */
+    double initialAt(int number) {
+        return book.initialUsd(number);
+    }
+
+    /** @param number a held account's number @return maintenance requirement, USD */
+    double maintenanceAt(int number) {
+        return book.maintenanceUsd(number);
+    }
+
+    /** @param number a held account's number @return whether its MPOR stress takes equity below maintenance */
+    boolean earlyWarningAt(int number) {
+        return book.stressBreached(number);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.ballast.risk.live.TenantBook.Cause;
 import io.ballast.risk.live.TenantBook.Transition;
 import io.ballast.risk.market.OracleService.TenantOutcome;
 import io.ballast.risk.messaging.OutboxRelay;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -49,6 +50,12 @@ public class LiveLoop {
     private final MeterRegistry metrics;
     private final Map<UUID, TenantBook> books = new ConcurrentHashMap<>();
     private final Set<UUID> building = ConcurrentHashMap.newKeySet();
+    /** Index moves waiting for each tenant's book (see {@link #offerPrice}). */
+    private final Map<UUID, PendingMoves> pending = new ConcurrentHashMap<>();
+    private final Counter conflated;
+    private final Timer moveWait;
+    private final Timer moveEvaluate;
+    private final Timer moveStore;
     /** Concurrent requests of a tenant share its freshness check. */
     private final FreshnessGate freshness = new FreshnessGate();
     /** Tenants whose change events arrived while their book was being built: built once more after it. */
@@ -69,6 +76,18 @@ public class LiveLoop {
         this.tickToMargin = Timer.builder("ballast.live.tick.to.margin")
                 .description("From receiving an accepted tick to its margin states stored (with their events)")
                 .publishPercentileHistogram().register(metrics);
+        this.conflated = Counter.builder("ballast.live.moves.conflated")
+                .description("Index moves replaced by a newer move of the same tenant and underlying before their "
+                        + "book was free to apply them")
+                .register(metrics);
+        this.moveWait = Timer.builder("ballast.live.move").tag("stage", "wait-worker")
+                .description("An index move of a tenant: waiting for a worker thread").register(metrics);
+        this.moveEvaluate = Timer.builder("ballast.live.move").tag("stage", "evaluate")
+                .description("An index move of a tenant: re-valuing its book and deciding the transitions")
+                .register(metrics);
+        this.moveStore = Timer.builder("ballast.live.move").tag("stage", "store")
+                .description("An index move of a tenant: storing the transitions with their events")
+                .register(metrics);
         this.rebuild = Timer.builder("ballast.live.book.build")
                 .description("Building a tenant's hot book: reading its rows, building, evaluating every account, "
                         + "storing the transitions")
@@ -123,9 +142,69 @@ public class LiveLoop {
             return Uni.createFrom().voidItem();
         }
         Cause cause = new Cause(tickSourceTime, receivedAt, "tick");
-        return onWorker(() -> book.onPrice(outcome.price(), outcome.index().health(), cause))
-                .flatMap(ts -> store(book, ts))
+        long[] stamps = new long[3];
+        stamps[0] = System.nanoTime();
+        return onWorker(() -> {
+                    stamps[1] = System.nanoTime();
+                    List<Transition> ts = book.onPrice(outcome.price(), outcome.index().health(), cause);
+                    stamps[2] = System.nanoTime();
+                    return ts;
+                })
+                .flatMap(ts -> {
+                    long evaluated = System.nanoTime();
+                    moveWait.record(stamps[1] - stamps[0], java.util.concurrent.TimeUnit.NANOSECONDS);
+                    moveEvaluate.record(stamps[2] - stamps[1], java.util.concurrent.TimeUnit.NANOSECONDS);
+                    return store(book, ts).invoke(() -> {
+                        long stored = System.nanoTime();
+                        moveStore.record(stored - evaluated, java.util.concurrent.TimeUnit.NANOSECONDS);
+                        if (stored - stamps[0] > 1_000_000_000L) {
+                            LOG.infof("slow %s move of tenant %s: %d transitions; worker wait %d ms, evaluation %d ms,"
+                                    + " back on the event loop %d ms, storing %d ms (book: %s)", outcome.underlying(),
+                                    outcome.tenant(), ts.size(), (stamps[1] - stamps[0]) / 1_000_000,
+                                    (stamps[2] - stamps[1]) / 1_000_000, (evaluated - stamps[2]) / 1_000_000,
+                                    (stored - evaluated) / 1_000_000, book.lastTimings());
+                        }
+                    });
+                })
                 .invoke(() -> tickToMargin.record(Duration.between(receivedAt, Instant.now())));
+    }
+
+    /**
+     * An index move to apply as soon as the tenant's book is free, conflated: the price consumer hands the move over
+     * and goes on with the next ticks (its transaction already stored the price, so nothing acknowledged depends on
+     * this). Each tenant has at most one evaluation running; moves that arrive meanwhile wait in one slot per
+     * underlying, where a newer move replaces an older one, and are applied together when it ends. So a book that
+     * takes longer to evaluate than ticks take to arrive is valued on the newest index each time instead of
+     * working through a queue of superseded ones, and the Kafka consumer never waits behind margin work. An event
+     * caused by a conflated move names the newest tick's source time. A failure drops the book (rebuilt from
+     * PostgreSQL, re-evaluating every account), as {@link #onPrice} does.
+     *
+     * @param outcome        the oracle's outcome (accepted, with the new price row)
+     * @param tickSourceTime the source time of the newest tick the index is made of
+     * @param receivedAt     when the batch carrying that tick was received
+     */
+    public void offerPrice(TenantOutcome outcome, Instant tickSourceTime, Instant receivedAt) {
+        PendingMoves pending = this.pending.computeIfAbsent(outcome.tenant().value(), t -> new PendingMoves());
+        if (pending.offer(new PendingMoves.Move(outcome, tickSourceTime, receivedAt))) {
+            drain(outcome.tenant().value(), pending).subscribe().with(x -> { }, e -> LOG.errorf(e,
+                    "live margin of tenant %s failed", outcome.tenant()));
+        }
+    }
+
+    /** Applies the tenant's pending moves, batch after batch, until none is left. */
+    private Uni<Void> drain(UUID tenant, PendingMoves pending) {
+        List<PendingMoves.Move> moves = pending.take();
+        if (moves == null) {
+            return Uni.createFrom().voidItem();
+        }
+        conflated.increment(moves.stream().mapToLong(PendingMoves.Move::superseded).sum());
+        return Multi.createFrom().iterable(moves)
+                .onItem().transformToUniAndConcatenate(m -> onPrice(m.outcome(), m.tickSourceTime(), m.receivedAt())
+                        .onFailure().invoke(e -> LOG.errorf(e, "live margin after a %s tick failed for tenant %s",
+                                m.outcome().underlying(), tenant))
+                        .onFailure().recoverWithNull())
+                .collect().last()
+                .onItemOrFailure().transformToUni((x, e) -> drain(tenant, pending));
     }
 
     /**

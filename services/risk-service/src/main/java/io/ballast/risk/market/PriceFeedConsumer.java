@@ -36,8 +36,9 @@ import org.jboss.logging.MDC;
  * Consumes platform ticks from {@code ballast.prices} (key = underlying; every instance reads the whole topic in a
  * consumer group of its own), in batches: the records of one poll are parsed, guarded and applied to the oracles of
  * the tenants this instance owns in one transaction ({@link OracleService#applyAll}), then the index moves (one per
- * tenant and asset for the whole batch) go to the live loop. Under load, ticks that arrive while a batch is applied
- * form the next batch: the consumer conflates instead of falling behind.
+ * tenant and asset for the whole batch) are handed to the live loop, which conflates them per tenant and underlying
+ * ({@link io.ballast.risk.live.LiveLoop#offerPrice}) without making the next batch wait. Under load, ticks that
+ * arrive while a batch is applied form the next batch: the consumer conflates instead of falling behind.
  *
  * <p>Nothing stops the stream: a message that does not parse is copied to {@code ballast.prices.dlq} with the
  * reason in header {@code dead-letter-reason}, and the rest of its batch goes on; a batch whose transaction fails
@@ -68,6 +69,7 @@ public class PriceFeedConsumer {
     private final MeterRegistry metrics;
     private final DistributionSummary batchSize;
     private final io.micrometer.core.instrument.Counter outageRetries;
+    private final io.micrometer.core.instrument.Timer applyTimer;
 
     private final RecentTicks recent = new RecentTicks();
     private final LiveSettings settings;
@@ -86,6 +88,9 @@ public class PriceFeedConsumer {
         this.metrics = metrics;
         this.batchSize = DistributionSummary.builder("ballast.ticks.batch")
                 .description("Records per poll of ballast.prices, applied in one transaction").register(metrics);
+        this.applyTimer = io.micrometer.core.instrument.Timer.builder("ballast.ticks.batch.apply")
+                .description("From receiving a poll of ballast.prices to its ticks stored by the oracles (guard, "
+                        + "one transaction)").register(metrics);
         this.outageRetries = io.micrometer.core.instrument.Counter.builder("ballast.ticks.batch.outage.retries")
                 .description("Retries of a batch of ticks while the database could not serve").register(metrics);
     }
@@ -135,6 +140,7 @@ public class PriceFeedConsumer {
                         // anything else (a bug, a value the database refuses): a few tries, then the failure
                         // strategy dead-letters the batch and the stream goes on
                         .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(3)
+                        .invoke(() -> applyTimer.record(Duration.between(receivedAt, Instant.now())))
                         .flatMap(outcome -> afterCommit(outcome, receivedAt, false))
                         .invoke(() -> ticks.forEach(t -> recent.add(t, receivedAt)));
         return all(poison).flatMap(x -> applied);
@@ -192,6 +198,13 @@ public class PriceFeedConsumer {
                 }
             }
         }
+        if (!replayed) {
+            // handed over, conflated per tenant and underlying: the next batch does not wait for margin work
+            batch.moves().forEach(o -> this.live.offerPrice(o, o.index().observedAt(), receivedAt));
+            return all(rejections);
+        }
+        // a takeover's replay applies each tick's move before the next, so that the new owner publishes the events
+        // the old one would have
         Uni<Void> live = Multi.createFrom().iterable(batch.moves()).onItem().transformToUniAndConcatenate(o ->
                         this.live.onPrice(o, o.index().observedAt(), receivedAt)
                                 .onFailure().invoke(e -> LOG.errorf(e, "live margin after a %s tick failed for "

@@ -37,9 +37,11 @@ import org.jboss.logging.Logger;
  * <p>Exactly one message per row, also across a crash: before sending a batch the relay records its ids in
  * {@code outbox_attempt} on another connection (committed at once), and deletes them with the mark. A row that may
  * have been sent by a pass that never committed its mark (it has an attempt row, from this or another instance; or
- * it existed when this instance started or when one of its passes failed; or it is older than
- * {@code ballast.outbox.suspect-after}) is first looked up on its topic by {@link OutboxReconciler}; a row found there
- * is marked published without being sent again. Consumers still deduplicate on {@code eventId}, which costs
+ * it existed when this instance started or when one of its passes failed) is first looked up on its topic by
+ * {@link OutboxReconciler}; a row found there is marked published without being sent again. A row's age alone does
+ * not make it suspect: a burst of margin events leaves rows waiting seconds behind each other, and reading the topic
+ * for each of them would slow the relay exactly when it is behind (no pass sends a row without first committing its
+ * attempt row, so an old row without one was never sent). Consumers still deduplicate on {@code eventId}, which costs
  * nothing and covers a producer retry inside the Kafka client.
  */
 @ApplicationScoped
@@ -63,7 +65,6 @@ public class OutboxRelay {
 
     private final int batchSize;
     private final OutboxReconciler reconciler;
-    private final double suspectAfterSeconds;
     /** Rows up to this id may have been sent by an earlier pass that died; -1: read max(id) at the next pass. */
     private final AtomicLong suspectUpTo = new AtomicLong(-1);
     private final AtomicBoolean running = new AtomicBoolean();
@@ -77,7 +78,6 @@ public class OutboxRelay {
         this.emitter = emitter;
         this.batchSize = config.outbox().batchSize();
         this.reconciler = reconciler;
-        this.suspectAfterSeconds = config.outbox().suspectAfter().toMillis() / 1000.0;
     }
 
     /** One relay pass; scheduled every second once messaging is up, never overlapping itself. */
@@ -140,11 +140,11 @@ public class OutboxRelay {
         // platform work: the relay publishes every tenant's events (docs/security.md "Row-level security")
         return suspectBound().flatMap(upTo -> RowSecurity.queryAcrossTenants(pool,
                         "select id, topic, tenant_id, aggregate_type, aggregate_id, event_type, payload, created_at, "
-                                + "(id <= $2 or created_at < now() - make_interval(secs => $3) or exists (select 1 "
-                                + "from outbox_attempt a where a.outbox_id = outbox_event.id)) as suspect "
+                                + "(id <= $2 or exists (select 1 from outbox_attempt a where a.outbox_id = "
+                                + "outbox_event.id)) as suspect "
                                 + "from outbox_event where published_at is null and parked_at is null "
                                 + "order by id limit $1",
-                        Tuple.of(batchSize, upTo, suspectAfterSeconds)))
+                        Tuple.of(batchSize, upTo)))
                 .flatMap(rows -> {
                     List<Row> batch = new ArrayList<>();
                     rows.forEach(batch::add);
