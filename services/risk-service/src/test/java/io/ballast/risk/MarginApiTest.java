@@ -167,6 +167,44 @@ class MarginApiTest {
     }
 
     @Test
+    void preTradeCheckGivesTheWhatIfsVerdictAndFiguresAndNothingElse() {
+        Tenant t = fixture("mgn-check");
+        String a = account(t, "0xPTC", "CROSS", "10000", Map.of("BTC-PERP", "1"));
+        // a buy that takes the account below initial margin, and a sell that reduces its risk
+        for (String quantity : List.of("2", "-0.5")) {
+            Map<String, Object> body = Map.of("trades", List.of(Map.of("instrument", "BTC-PERP", "quantity",
+                    quantity, "price", "60000")));
+            JsonPath full = t.asIntegrator().body(body).post("/api/v1/accounts/" + a + "/margin/what-if").then()
+                    .statusCode(200).extract().jsonPath();
+            JsonPath check = t.asIntegrator().body(body).post("/api/v1/accounts/" + a + "/margin/pre-trade-check")
+                    .then().statusCode(200).extract().jsonPath();
+            for (String side : List.of("before", "after")) {
+                for (String f : List.of("equityUsd", "initialMarginUsd", "maintenanceMarginUsd",
+                        "freeCollateralUsd", "marginRatio")) {
+                    assertThat(check.getDouble(side + "." + f)).as(quantity + " " + side + "." + f)
+                            .isCloseTo(full.getDouble(side + "." + f), within(EPS));
+                }
+                assertThat(check.getString(side + ".status")).isEqualTo(full.getString(side + ".status"));
+                assertThat(check.getMap(side)).as("headline figures only").doesNotContainKeys("breakdown", "pools",
+                        "liquidationPrice", "prices", "parameterVersions");
+            }
+            assertThat(check.getBoolean("acceptable")).isEqualTo(full.getBoolean("acceptable"));
+            assertThat(check.getBoolean("reducesRisk")).isEqualTo(full.getBoolean("reducesRisk"));
+            assertThat(check.getString("accountId")).isEqualTo(a);
+        }
+        assertThat(t.asIntegrator().body(Map.of("trades", List.of(Map.of("instrument", "BTC-PERP", "quantity", "2",
+                "price", "60000")))).post("/api/v1/accounts/" + a + "/margin/pre-trade-check").then()
+                .extract().jsonPath().getBoolean("acceptable")).as("2 BTC more on 10,000 USD").isFalse();
+        t.asIntegrator().body(Map.of("trades", List.of())).post("/api/v1/accounts/" + a + "/margin/pre-trade-check")
+                .then().statusCode(400).contentType("application/problem+json");
+        t.asIntegrator().body(Map.of("trades", List.of(Map.of("instrument", "NOPE-PERP", "quantity", "1", "price",
+                "1")))).post("/api/v1/accounts/" + a + "/margin/pre-trade-check").then().statusCode(404)
+                .contentType("application/problem+json");
+        assertThat(margin(t, a).getDouble("maintenanceMarginUsd")).as("nothing changed").isCloseTo(3_000,
+                within(EPS));
+    }
+
+    @Test
     void summaryCountsTheTenantsAccountsByStatusAndListsThoseItCannotPrice() {
         Tenant t = fixture("mgn-sum");
         String healthy = account(t, "0xOK", "CROSS", "10000", Map.of("BTC-PERP", "1"));

@@ -166,6 +166,11 @@ class TenantIsolationTest {
                 Map.of("trades", List.of(Map.of("instrument", "BTC-PERP", "quantity", "1", "price", "1"))), 404));
         p.add(new Probe("what-if with B-only instrument", Caller.INTEGRATOR, "POST", aAcc + "/margin/what-if",
                 Map.of("trades", List.of(Map.of("instrument", "BONLY-PERP", "quantity", "1", "price", "1"))), 404));
+        p.add(new Probe("pre-trade check on B's account", Caller.INTEGRATOR, "POST", bAcc + "/margin/pre-trade-check",
+                Map.of("trades", List.of(Map.of("instrument", "BTC-PERP", "quantity", "1", "price", "1"))), 404));
+        p.add(new Probe("pre-trade check with B-only instrument", Caller.INTEGRATOR, "POST",
+                aAcc + "/margin/pre-trade-check",
+                Map.of("trades", List.of(Map.of("instrument", "BONLY-PERP", "quantity", "1", "price", "1"))), 404));
         p.add(new Probe("price a B-only underlying", Caller.INTEGRATOR, "PUT", "/api/v1/market/prices",
                 Map.of("prices", List.of(Map.of("underlying", "BONLY", "indexPriceUsd", 1))), 404));
         p.add(new Probe("B-only asset's forwards", Caller.INTEGRATOR, "GET", "/api/v1/market/forwards/BONLY", null,

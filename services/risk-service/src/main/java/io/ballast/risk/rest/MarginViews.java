@@ -301,6 +301,48 @@ public final class MarginViews {
     }
 
     /**
+     * Headline margin figures of an account, before or after a pre-trade check's changes.
+     *
+     * @param equityUsd            equity, USD
+     * @param initialMarginUsd     initial margin, USD
+     * @param maintenanceMarginUsd maintenance margin, USD
+     * @param freeCollateralUsd    equity minus initial margin, USD
+     * @param marginRatio          MM / equity, the worst pool's (null when equity &lt;= 0 and MM &gt; 0)
+     * @param status               HEALTHY, MARGIN_CALL or LIQUIDATABLE (the worst pool's)
+     */
+    public record CheckFiguresView(double equityUsd, double initialMarginUsd, double maintenanceMarginUsd,
+            double freeCollateralUsd, Double marginRatio, HealthStatus status) {
+
+        static CheckFiguresView of(MarginResult r) {
+            return new CheckFiguresView(r.equityUsd(), r.initialMarginUsd(), r.maintenanceMarginUsd(),
+                    r.freeCollateralUsd(), ratio(r.pools().stream().mapToDouble(PoolMargin::marginRatio).max()
+                            .orElse(0)), r.status());
+        }
+    }
+
+    /**
+     * Answer of a pre-trade check; nothing was changed. The figures equal the what-if's for the same body.
+     *
+     * @param accountId     the account
+     * @param valuationTime when the margin was valued
+     * @param answeredFrom  {@code hot-book} or {@code database}, as in a margin answer
+     * @param before        margin now
+     * @param after         margin with the changes
+     * @param reducesRisk   whether MM falls strictly
+     * @param acceptable    whether the account ends HEALTHY, or the change reduces risk and it does not end
+     *                      LIQUIDATABLE
+     */
+    public record PreTradeCheckView(UUID accountId, Instant valuationTime, String answeredFrom,
+            CheckFiguresView before, CheckFiguresView after, boolean reducesRisk, boolean acceptable) {
+
+        static PreTradeCheckView of(MarginService.WhatIf w) {
+            return new PreTradeCheckView(w.before().account().id, w.before().valuationTime(),
+                    w.before().answeredFrom(), CheckFiguresView.of(w.before().result()),
+                    CheckFiguresView.of(w.after().result()), w.reducesRisk(), w.acceptable());
+        }
+    }
+
+    /**
      * One of the worst accounts of a summary.
      *
      * @param accountId            account id
