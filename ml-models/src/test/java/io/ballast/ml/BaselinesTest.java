@@ -185,7 +185,7 @@ class BaselinesTest {
         int n = 5000;
         Random rnd = new Random(42);
         double[] r = simulateGarch(n, rnd::nextGaussian);
-        Garch11.Params p = new Garch11(false).fit(r, n, null);
+        Garch11.Params p = new Garch11(false).fit(r, n).requireConverged("simulated");
         assertThat(p.alpha()).isCloseTo(0.10, within(0.03));
         assertThat(p.beta()).isCloseTo(0.85, within(0.05));
         assertThat(p.alpha() + p.beta()).isCloseTo(0.95, within(0.02));
@@ -211,7 +211,7 @@ class BaselinesTest {
             }
             return rnd.nextGaussian() / Math.sqrt(chi / nu) * Math.sqrt((nu - 2) / nu);
         });
-        Garch11.Params p = new Garch11(true).fit(r, n, null);
+        Garch11.Params p = new Garch11(true).fit(r, n).requireConverged("simulated t");
         assertThat(p.nu()).isBetween(3.5, 8.0);
         assertThat(p.alpha() + p.beta()).isCloseTo(0.95, within(0.03));
     }

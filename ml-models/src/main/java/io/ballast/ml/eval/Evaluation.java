@@ -80,7 +80,9 @@ public final class Evaluation {
         Map<String, double[]> forecasts = new LinkedHashMap<>();
         Map<String, Double> seconds = new LinkedHashMap<>();
         Map<String, String> leftOut = new LinkedHashMap<>();
-        ChampionPolicy.Decision decision = ChampionPolicy.select(s, h, from, models, leftOut, progress);
+        // the champion is chosen among the service's candidates only (not OLS, not a lab model such as XGB)
+        List<String> candidates = models.stream().filter(Models.candidates()::contains).toList();
+        ChampionPolicy.Decision decision = ChampionPolicy.select(s, h, from, candidates, leftOut, progress);
         Map<String, Double> validation = new LinkedHashMap<>(decision.meanQlike());
         leftOut.forEach((m, why) -> progress.report("h=" + h + " " + m + " left out of the champion choice: " + why));
         for (String name : models) {

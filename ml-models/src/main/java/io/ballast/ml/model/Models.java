@@ -12,8 +12,12 @@ public final class Models {
 
     /** Baseline names, in report order. */
     public static final List<String> BASELINES = List.of("EWMA", "GARCH", "HAR", "HAR_LEVEL");
-    /** Tribuo model names. */
-    public static final List<String> ML = List.of("XGB", "CART", "SGD");
+    /**
+     * Tribuo model names the champion is chosen from: the pure-Java ones, so that the risk service's retraining and
+     * the backtest's "champion" score the same candidates without native code. XGBoost ("XGB") is a lab model
+     * (labs/forecast-lab registers it, {@link io.ballast.ml.ml.MlConfig#register}): evaluated, never a candidate.
+     */
+    public static final List<String> ML = List.of("CART", "SGD");
     /** ML refit interval in days (monthly). */
     public static final int ML_REFIT_DAYS = 30;
     /** Length of the validation block used to pick the champion (days before the out-of-sample start). */
@@ -34,16 +38,24 @@ public final class Models {
             case "GARCH_T" -> new Garch11(true);
             case "HAR" -> new Har(true);
             case "HAR_LEVEL" -> new Har(false);
-            case "XGB", "CART", "SGD" -> new TribuoForecaster(name);
             case "OLS" -> new io.ballast.ml.ml.OlsForecaster();
-            default -> throw new IllegalArgumentException("unknown model '" + name + "'; known: EWMA, GARCH, GARCH_T, HAR, HAR_LEVEL, "
-                    + String.join(", ", ML) + ", OLS, champion");
+            default -> {
+                if (io.ballast.ml.ml.MlConfig.isKind(name)) {
+                    yield new TribuoForecaster(name);
+                }
+                throw new IllegalArgumentException("unknown model '" + name + "'; known: EWMA, GARCH, GARCH_T, HAR, "
+                        + "HAR_LEVEL, " + String.join(", ", ML) + ", OLS, champion"
+                        + ("XGB".equalsIgnoreCase(name) ? " (XGB only in the labs, labs/forecast-lab)" : ""));
+            }
         };
     }
 
-    /** True for the models on the ML feature matrix that need {@code MIN_ML_HISTORY_DAYS}: the Tribuo models and OLS. */
+    /**
+     * True for the models on the ML feature matrix that need {@code MIN_ML_HISTORY_DAYS}: the Tribuo models (built-in
+     * or registered by a lab) and OLS.
+     */
     public static boolean isMl(String name) {
-        return ML.contains(name.toUpperCase(Locale.ROOT)) || "OLS".equalsIgnoreCase(name);
+        return io.ballast.ml.ml.MlConfig.isKind(name) || "OLS".equalsIgnoreCase(name);
     }
 
     /** Result of a champion selection. */

@@ -107,8 +107,10 @@ public final class ChampionTraining {
             case "EWMA" -> new FittedModel.EwmaModel(Ewma.RISKMETRICS_LAMBDA, horizonDays);
             case "GARCH", "GARCH_T" -> {
                 boolean t = name.equalsIgnoreCase("GARCH_T");
-                yield new FittedModel.GarchModel(t, new Garch11(t).fit(Garch11.residuals(series, n), n, null),
-                        horizonDays);
+                // several starts, the best likelihood; a fit that did not converge is refused, never frozen
+                Garch11.Fit f = new Garch11(t).fit(Garch11.residuals(series, n), n);
+                yield new FittedModel.GarchModel(t, f.requireConverged(name + " on " + n + " days to "
+                        + series.date(last)), horizonDays);
             }
             case "HAR", "HAR_LEVEL" -> new FittedModel.HarModel(new Har(name.equalsIgnoreCase("HAR"))
                     .fit(series, horizonDays, last));

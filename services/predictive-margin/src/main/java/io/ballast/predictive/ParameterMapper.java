@@ -1,6 +1,6 @@
 package io.ballast.predictive;
 
-import io.ballast.predictive.stats.Distributions;
+import org.hipparchus.distribution.continuous.NormalDistribution;
 
 /**
  * Maps forecast volatilities over the margin periods of risk to risk parameters. Stateless; use {@link #DEFAULT}.
@@ -21,6 +21,9 @@ public final class ParameterMapper {
     /** The single stateless instance. */
     public static final ParameterMapper DEFAULT = new ParameterMapper();
 
+    /** The standard normal (Hipparchus, immutable): the one normal distribution of the code base. */
+    private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution();
+
     private ParameterMapper() {
     }
 
@@ -31,7 +34,15 @@ public final class ParameterMapper {
      * @return Phi^-1(1 - (1 - coverage) / 2), 2.576 at 99 %
      */
     public static double twoSidedZ(double coverage) {
-        return Distributions.normalQuantile(1 - (1 - coverage) / 2);
+        return normalQuantile(1 - (1 - coverage) / 2);
+    }
+
+    /** The standard normal quantile (Hipparchus), refusing a probability outside (0, 1). */
+    private static double normalQuantile(double p) {
+        if (!(p > 0.0 && p < 1.0)) {
+            throw new IllegalArgumentException("probability must be in (0, 1), got " + p);
+        }
+        return STANDARD_NORMAL.inverseCumulativeProbability(p);
     }
 
     /**
@@ -50,7 +61,7 @@ public final class ParameterMapper {
         }
         double k = settings.tailFactor() * settings.liquidityFactor();
         double z2 = twoSidedZ(settings.coverage());
-        double z1 = Distributions.normalQuantile(settings.coverage());
+        double z1 = normalQuantile(settings.coverage());
         double mmf = z2 * k * sigmaPerp;
         double haircut = -Math.expm1(-z1 * k * sigmaPerp);
         double scan = z2 * k * sigmaOption;

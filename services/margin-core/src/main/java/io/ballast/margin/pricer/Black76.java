@@ -1,6 +1,7 @@
 package io.ballast.margin.pricer;
 
 import io.ballast.margin.product.OptionType;
+import org.hipparchus.distribution.continuous.NormalDistribution;
 
 /**
  * Black-76 formula for a European option on a forward, with zero interest rates (no discounting).
@@ -20,6 +21,9 @@ public final class Black76 {
 
     /** The single stateless instance. */
     public static final Black76 DEFAULT = new Black76();
+
+    /** The standard normal (Hipparchus; immutable, so shared by every thread). */
+    static final NormalDistribution N = new NormalDistribution();
 
     private Black76() {
     }
@@ -43,9 +47,9 @@ public final class Black76 {
         double d1 = (Math.log(forwardUsd / strikeUsd) + 0.5 * sd * sd) / sd;
         double d2 = d1 - sd;
         if (type == OptionType.CALL) {
-            return forwardUsd * NormalDistribution.cdf(d1) - strikeUsd * NormalDistribution.cdf(d2);
+            return forwardUsd * N.cumulativeProbability(d1) - strikeUsd * N.cumulativeProbability(d2);
         }
-        return strikeUsd * NormalDistribution.cdf(-d2) - forwardUsd * NormalDistribution.cdf(-d1);
+        return strikeUsd * N.cumulativeProbability(-d2) - forwardUsd * N.cumulativeProbability(-d1);
     }
 
     /**
@@ -64,7 +68,7 @@ public final class Black76 {
             return type == OptionType.CALL ? callDelta : callDelta - 1.0;
         }
         double d1 = d1(forwardUsd, strikeUsd, yearFraction, annualVol);
-        double nd1 = NormalDistribution.cdf(d1);
+        double nd1 = N.cumulativeProbability(d1);
         return type == OptionType.CALL ? nd1 : nd1 - 1.0;
     }
 
@@ -82,7 +86,7 @@ public final class Black76 {
         if (!(sd > 0)) {
             return 0.0;
         }
-        return NormalDistribution.pdf(d1(forwardUsd, strikeUsd, yearFraction, annualVol)) / (forwardUsd * sd);
+        return N.density(d1(forwardUsd, strikeUsd, yearFraction, annualVol)) / (forwardUsd * sd);
     }
 
     /**
@@ -99,7 +103,7 @@ public final class Black76 {
         if (!(annualVol * Math.sqrt(yearFraction) > 0)) {
             return 0.0;
         }
-        return forwardUsd * NormalDistribution.pdf(d1(forwardUsd, strikeUsd, yearFraction, annualVol))
+        return forwardUsd * N.density(d1(forwardUsd, strikeUsd, yearFraction, annualVol))
                 * Math.sqrt(yearFraction);
     }
 
@@ -117,7 +121,7 @@ public final class Black76 {
         if (!(annualVol * Math.sqrt(yearFraction) > 0)) {
             return 0.0;
         }
-        return -forwardUsd * NormalDistribution.pdf(d1(forwardUsd, strikeUsd, yearFraction, annualVol)) * annualVol
+        return -forwardUsd * N.density(d1(forwardUsd, strikeUsd, yearFraction, annualVol)) * annualVol
                 / (2.0 * Math.sqrt(yearFraction));
     }
 

@@ -14,15 +14,15 @@ class Black76Test {
 
     @Test
     void normalCdfMatchesReferenceValues() {
-        // references: scipy.stats.norm.cdf
-        assertThat(NormalDistribution.cdf(0)).isEqualTo(0.5);
-        assertThat(NormalDistribution.cdf(1)).isCloseTo(0.8413447460685429, within(1e-14));
-        assertThat(NormalDistribution.cdf(-1)).isCloseTo(0.15865525393145707, within(1e-14));
-        assertThat(NormalDistribution.cdf(1.96)).isCloseTo(0.9750021048517795, within(1e-14));
-        assertThat(NormalDistribution.cdf(-3.5)).isCloseTo(0.00023262907903552502, within(1e-16));
-        assertThat(NormalDistribution.cdf(5)).isCloseTo(0.9999997133484281, within(1e-14));
-        // deep tail: Hart's continued fraction is accurate to ~1e-8 relative there (1e-24 absolute)
-        assertThat(NormalDistribution.cdf(-8.2) / 1.2019351542735735e-16).isCloseTo(1.0, within(1e-7));
+        // the pricer's standard normal is Hipparchus' (one normal distribution in the code base); references: scipy.stats.norm.cdf
+        assertThat(Black76.N.cumulativeProbability(0)).isEqualTo(0.5);
+        assertThat(Black76.N.cumulativeProbability(1)).isCloseTo(0.8413447460685429, within(1e-14));
+        assertThat(Black76.N.cumulativeProbability(-1)).isCloseTo(0.15865525393145707, within(1e-14));
+        assertThat(Black76.N.cumulativeProbability(1.96)).isCloseTo(0.9750021048517795, within(1e-14));
+        assertThat(Black76.N.cumulativeProbability(-3.5)).isCloseTo(0.00023262907903552502, within(1e-16));
+        assertThat(Black76.N.cumulativeProbability(5)).isCloseTo(0.9999997133484281, within(1e-14));
+        // deep tail, relative
+        assertThat(Black76.N.cumulativeProbability(-8.2) / 1.2019351542735735e-16).isCloseTo(1.0, within(1e-7));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.ballast.predictive.backtest;
 
-import io.ballast.predictive.stats.Distributions;
+import org.hipparchus.distribution.continuous.ChiSquaredDistribution;
+import org.hipparchus.distribution.discrete.BinomialDistribution;
 
 /**
  * Coverage statistics of an exception series (risk-methodology.md section 4): Kupiec's proportion-of-failures test,
@@ -55,8 +56,8 @@ public record CoverageTest(int exceptions, int days, double level, double kupiec
             }
         }
         double ind = independenceLr(n00, n01, n10, n11);
-        return new CoverageTest(x, n, level, pof, Distributions.chiSquaredSurvival(pof, 1), ind,
-            Distributions.chiSquaredSurvival(ind, 1), pof + ind, Distributions.chiSquaredSurvival(pof + ind, 2));
+        return new CoverageTest(x, n, level, pof, chiSquaredSurvival(pof, 1), ind,
+            chiSquaredSurvival(ind, 1), pof + ind, chiSquaredSurvival(pof + ind, 2));
     }
 
     /**
@@ -96,6 +97,35 @@ public record CoverageTest(int exceptions, int days, double level, double kupiec
         return Math.max(0, -2 * lnNull + 2 * lnAlt);
     }
 
+    /**
+     * Chi-squared survival function P(X > x) (Hipparchus).
+     *
+     * @param x the statistic; negative values, which rounding can produce, count as 0
+     * @param degreesOfFreedom degrees of freedom (1 or 2 in these tests)
+     * @return the p-value
+     */
+    static double chiSquaredSurvival(double x, int degreesOfFreedom) {
+        if (Double.isNaN(x)) {
+            throw new IllegalArgumentException("statistic is NaN");
+        }
+        return 1 - new ChiSquaredDistribution(degreesOfFreedom).cumulativeProbability(Math.max(0.0, x));
+    }
+
+    /**
+     * Binomial cumulative probability P(X <= k) for n trials of probability p (Hipparchus).
+     *
+     * @param k successes
+     * @param n trials, >= 0
+     * @param p success probability in [0, 1]
+     * @return the probability
+     */
+    static double binomialCdf(int k, int n, double p) {
+        if (n < 0 || !(p >= 0 && p <= 1)) {
+            throw new IllegalArgumentException("need n >= 0 and p in [0, 1], got n=" + n + " p=" + p);
+        }
+        return new BinomialDistribution(n, p).cumulativeProbability(k);
+    }
+
     private static double xlogy(double count, double prob) {
         return count == 0 ? 0.0 : count * Math.log(prob);
     }
@@ -111,7 +141,7 @@ public record CoverageTest(int exceptions, int days, double level, double kupiec
      * @return the zone
      */
     public static Zone zone(int x, int n, double p) {
-        double cdf = Distributions.binomialCdf(x, n, p);
+        double cdf = binomialCdf(x, n, p);
         if (cdf < 0.95) {
             return Zone.GREEN;
         }

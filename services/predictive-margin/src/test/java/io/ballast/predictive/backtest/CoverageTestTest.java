@@ -1,9 +1,10 @@
 package io.ballast.predictive.backtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.ballast.predictive.stats.Distributions;
+import io.ballast.predictive.ParameterMapper;
 import org.junit.jupiter.api.Test;
 
 class CoverageTestTest {
@@ -84,11 +85,13 @@ class CoverageTestTest {
 
     @Test
     void distributionsMatchTableValues() {
-        assertThat(Distributions.normalQuantile(0.995)).isCloseTo(2.5758293, within(1e-6));
-        assertThat(Distributions.normalQuantile(0.99)).isCloseTo(2.3263479, within(1e-6));
-        assertThat(Distributions.normalQuantile(0.01)).isCloseTo(-2.3263479, within(1e-6));
-        assertThat(Distributions.chiSquaredSurvival(3.841459, 1)).isCloseTo(0.05, within(1e-6));
-        assertThat(Distributions.chiSquaredSurvival(5.991465, 2)).isCloseTo(0.05, within(1e-7));
-        assertThat(Distributions.binomialCdf(4, 250, 0.01)).isCloseTo(0.8921876269, within(1e-9)); // exact sum in python
+        // Hipparchus' distributions as the mapping and the coverage tests use them (the hand-written ones are gone)
+        assertThat(ParameterMapper.twoSidedZ(0.99)).isCloseTo(2.5758293, within(1e-6));
+        assertThat(ParameterMapper.twoSidedZ(0.98)).isCloseTo(2.3263479, within(1e-6));
+        assertThatThrownBy(() -> ParameterMapper.twoSidedZ(1.0)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(CoverageTest.chiSquaredSurvival(3.841459, 1)).isCloseTo(0.05, within(1e-6));
+        assertThat(CoverageTest.chiSquaredSurvival(5.991465, 2)).isCloseTo(0.05, within(1e-7));
+        assertThat(CoverageTest.chiSquaredSurvival(-1e-12, 1)).isEqualTo(1.0);
+        assertThat(CoverageTest.binomialCdf(4, 250, 0.01)).isCloseTo(0.8921876269, within(1e-9)); // exact sum in python
     }
 }

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ForecastCliTest {
 
     private static Path market() {
-        return Path.of(System.getProperty("ballast.project.root", ".."), "..", "shared", "data", "market");
+        return Path.of(System.getProperty("ballast.project.root", "../.."), "..", "shared", "data", "market");
     }
 
     /** Exit code, standard output and standard error of one command. */

@@ -75,6 +75,7 @@ public final class ForecastCli implements Callable<Integer> {
      * @return exit code: 0 success, 2 usage or data error, 1 I/O error
      */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        io.ballast.ml.ml.Xgb.register(); // the labs evaluate XGBoost (never a champion candidate)
         CommandLine cl = new CommandLine(new ForecastCli());
         cl.setOut(out);
         cl.setErr(err);

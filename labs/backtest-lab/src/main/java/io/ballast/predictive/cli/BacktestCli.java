@@ -146,6 +146,7 @@ public final class BacktestCli implements Callable<Integer> {
      * @return exit code: 0 success, 2 bad arguments or data, 1 failure while running
      */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        io.ballast.ml.ml.Xgb.register(); // the labs evaluate XGBoost (never a champion candidate)
         CommandLine cl = new CommandLine(new BacktestCli());
         cl.setOut(out);
         cl.setErr(err);
