@@ -36,14 +36,18 @@ public final class Models {
             case "HAR_LEVEL" -> new Har(false);
             case "XGB", "CART", "SGD" -> new TribuoForecaster(name);
             case "OLS" -> new io.ballast.ml.ml.OlsForecaster();
+            case "HARX" -> io.ballast.ml.ml.OlsForecaster.harX();
             default -> throw new IllegalArgumentException("unknown model '" + name + "'; known: EWMA, GARCH, GARCH_T, HAR, HAR_LEVEL, "
-                    + String.join(", ", ML) + ", OLS, champion");
+                    + String.join(", ", ML) + ", OLS, HARX, champion");
         };
     }
 
-    /** True for the models on the ML feature matrix that need {@code MIN_ML_HISTORY_DAYS}: the Tribuo models and OLS. */
+    /**
+     * True for the models on the ML feature matrix that need {@code MIN_ML_HISTORY_DAYS}: the Tribuo models, OLS and
+     * HARX.
+     */
     public static boolean isMl(String name) {
-        return ML.contains(name.toUpperCase(Locale.ROOT)) || "OLS".equalsIgnoreCase(name);
+        return ML.contains(name.toUpperCase(Locale.ROOT)) || "OLS".equalsIgnoreCase(name) || "HARX".equalsIgnoreCase(name);
     }
 
     /** Result of a champion selection. */
