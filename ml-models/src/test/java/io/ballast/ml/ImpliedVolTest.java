@@ -92,11 +92,12 @@ class ImpliedVolTest {
         DailySeries w = s.withImpliedVol(iv);
         assertThat(w.hasImpliedVol()).isTrue();
         assertThat(w.impliedVariance(39)).as("the day before the first value").isNaN();
-        assertThat(w.impliedVariance(40)).isEqualTo(0.25 / 365);
-        assertThat(w.impliedVariance(43)).as("3 days old").isEqualTo(0.25 / 365);
+        assertThat(w.impliedVariance(40)).isCloseTo(0.25 / 365, within(1e-18));
+        assertThat(w.impliedVariance(43)).as("3 days old").isCloseTo(0.25 / 365, within(1e-18));
         assertThat(w.impliedVariance(44)).as("4 days old: none").isNaN();
-        assertThat(w.impliedVariance(45)).as("never an earlier day's value when the day has its own").isEqualTo(0.64 / 365);
-        assertThat(w.impliedVariance(48)).isEqualTo(0.64 / 365);
+        assertThat(w.impliedVariance(45)).as("never an earlier day's value when the day has its own")
+                .isCloseTo(0.64 / 365, within(1e-18));
+        assertThat(w.impliedVariance(48)).isCloseTo(0.64 / 365, within(1e-18));
         assertThat(w.impliedVariance(49)).isNaN();
         assertThat(w.impliedDays()).isEqualTo(8);
         assertThat(w.impliedCarriedDays()).isEqualTo(6);
