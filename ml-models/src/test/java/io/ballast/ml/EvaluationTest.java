@@ -158,6 +158,23 @@ class EvaluationTest {
         assertThat(r.validationQlike().get("OLS")).isNaN();
         assertThat(r.validationQlike().get("HAR")).isPositive();
         assertThat(r.champion()).isIn("EWMA", "HAR");
+        // the confidence set is built on each model's daily full-window QLIKE
+        for (String m : List.of("EWMA", "HAR", "OLS")) {
+            assertThat(r.mcs().meanLoss().get(m)).isCloseTo(r.windows().get("full").get(m).qlike(), within(1e-12));
+        }
         assertThat(r.mcs().included()).isNotEmpty();
+    }
+
+    @Test
+    void aCandidateTheValidationYearCannotFitIsLeftOutOfTheChampionChoiceAndSaidSo() {
+        // forecasts from series day 600: SGD is tuned there on a fit to day 419; the champion's year starts at day
+        // 234, whose tuning fit (to day 53) leaves 15 rows before its calibration block, fewer than 100
+        LocalDate oos = S.date(600);
+        List<String> lines = new java.util.ArrayList<>();
+        Evaluation.HorizonResult r = Evaluation.run(S, oos, 1, List.of("EWMA", "HAR", "SGD"), lines::add);
+        assertThat(r.forecasts()).containsKey("SGD");
+        assertThat(r.validationQlike().get("SGD")).isNaN();
+        assertThat(lines).anyMatch(l -> l.startsWith("h=1 SGD left out of the champion choice: too little history"));
+        assertThat(r.champion()).isIn("EWMA", "HAR");
     }
 }

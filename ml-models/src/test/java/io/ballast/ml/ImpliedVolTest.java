@@ -76,6 +76,11 @@ class ImpliedVolTest {
                         .anyMatch(p -> p.startsWith("line 4") && p.contains("implied volatility must be finite and > 0"))
                         .anyMatch(p -> p.startsWith("line 5") && p.contains("unparseable close 'abc'"))
                         .anyMatch(p -> p.startsWith("line 6") && p.contains("expected 2 columns, found 3")));
+        for (double v : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
+            assertThatThrownBy(() -> new ImpliedVolDay(LocalDate.of(2021, 1, 1), v))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("finite and > 0");
+        }
+        assertThatThrownBy(() -> new ImpliedVolDay(null, 50)).isInstanceOf(NullPointerException.class);
         Path daily = dir.resolve("Y_DVOL_1d.csv");
         Files.writeString(daily, "timestamp,open,high,low,close,volume\n2021-01-01,1,1,1,1,1\n");
         assertThatThrownBy(() -> MarketData.readImpliedVol(daily)).hasMessageContaining("header must be 'timestamp,close'");

@@ -21,12 +21,12 @@ import org.tribuo.regression.Regressor;
  * The log forecast is clamped to the range of the training targets (a linear model must not extrapolate to absurd
  * variances on unusual feature values).
  *
- * @param config  trainer configuration
- * @param model   the Tribuo model (predicts log variance from standardised features)
  * <p>The feature count is that of the training rows: the 15 {@link FeatureBuilder#NAMES}, or 17 with the implied
  * volatility columns ({@link FeatureBuilder#IMPLIED_NAMES}). A 15-feature model scores a 17-column row on its first
  * 15 columns (the implied columns are appended last); a 17-feature model refuses a row without them.
  *
+ * @param config  trainer configuration
+ * @param model   the Tribuo model (predicts log variance from standardised features)
  * @param mean    per-feature training means
  * @param std     per-feature training standard deviations (1 where constant)
  * @param base    log-HAR base coefficients on {@code [1, lp_1, lp_7, lp_30]} (the first three features)
