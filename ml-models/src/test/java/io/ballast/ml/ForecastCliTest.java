@@ -132,7 +132,7 @@ class ForecastCliTest {
         // without hourly data there is nothing to explain
         Run daysOnly = run("predict", "--data", daily.toString(), "--registry", registry.toString(), "--horizons", "1",
             "--no-hourly");
-        assertThat(daysOnly.out()).contains("made at close of " + newest).doesNotContain("note:");
+        assertThat(daysOnly.out()).contains("made at close of " + newest).doesNotContain("note: hourly");
     }
 
     @Test
