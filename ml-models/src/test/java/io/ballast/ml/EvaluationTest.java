@@ -136,4 +136,45 @@ class EvaluationTest {
         assertThat(Evaluation.run(S, LocalDate.of(2020, 5, 23), 1, List.of("EWMA", "HAR"), Progress.NONE)
             .dates()).hasSize(30);
     }
+
+    @Test
+    void progressNamesEachModelsPeriodAndTimeAndOnlyChampionCandidatesAreScoredForTheChampion() {
+        List<String> lines = new java.util.ArrayList<>();
+        long t0 = System.nanoTime();
+        Evaluation.HorizonResult r = Evaluation.run(S, OOS, 1, List.of("EWMA", "HAR", "OLS"), lines::add);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        int n = r.dates().length;
+        for (String m : List.of("EWMA", "HAR", "OLS")) {
+            assertThat(lines).contains(String.format(java.util.Locale.ROOT, "h=1 %s: out-of-sample %s..%s (%d forecasts)",
+                m, r.dates()[0], r.dates()[n - 1], n));
+            assertThat(lines).anyMatch(l -> l.startsWith("h=1 " + m + ": done in ") && l.endsWith(String.format(
+                java.util.Locale.ROOT, "s, validation QLIKE %.4f", r.validationQlike().get(m))));
+            // a measured duration of the model's own walk-forward: within the run's wall time
+            assertThat(r.seconds().get(m)).isBetween(0.0, wall);
+        }
+        // OLS is an evaluation reference: forecast and scored, but not a champion candidate
+        assertThat(r.forecasts()).containsKey("OLS");
+        assertThat(r.windows().get("full")).containsKey("OLS");
+        assertThat(r.validationQlike().get("OLS")).isNaN();
+        assertThat(r.validationQlike().get("HAR")).isPositive();
+        assertThat(r.champion()).isIn("EWMA", "HAR");
+        // the confidence set is built on each model's daily full-window QLIKE
+        for (String m : List.of("EWMA", "HAR", "OLS")) {
+            assertThat(r.mcs().meanLoss().get(m)).isCloseTo(r.windows().get("full").get(m).qlike(), within(1e-12));
+        }
+        assertThat(r.mcs().included()).isNotEmpty();
+    }
+
+    @Test
+    void aCandidateTheValidationYearCannotFitIsLeftOutOfTheChampionChoiceAndSaidSo() {
+        // forecasts from series day 600: SGD is tuned there on a fit to day 419; the champion's year starts at day
+        // 234, whose tuning fit (to day 53) leaves 15 rows before its calibration block, fewer than 100
+        LocalDate oos = S.date(600);
+        List<String> lines = new java.util.ArrayList<>();
+        Evaluation.HorizonResult r = Evaluation.run(S, oos, 1, List.of("EWMA", "HAR", "SGD"), lines::add);
+        assertThat(r.forecasts()).containsKey("SGD");
+        assertThat(r.validationQlike().get("SGD")).isNaN();
+        assertThat(lines).anyMatch(l -> l.startsWith("h=1 SGD left out of the champion choice: too little history"));
+        assertThat(r.champion()).isIn("EWMA", "HAR");
+    }
 }

@@ -93,6 +93,17 @@ class ForecastCliTest {
     }
 
     @Test
+    void untilReadsNoDataAfterItsDate(@TempDir Path out) throws IOException {
+        Run r = run("evaluate", "--data", market().resolve("AVAX_1d.csv").toString(), "--out", out.toString(),
+            "--models", "EWMA,GARCH,HAR", "--horizons", "1", "--until", "2023-12-31");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("--until 2023-12-31: no data after it is read")
+            .contains("daily bars 2020-09-22..2023-12-31");
+        assertThat(Files.readString(out.resolve("report.md"))).contains(".. 2023-12-31, listing week dropped")
+            .doesNotContain("2024-");
+    }
+
+    @Test
     void predictForecastsFromTheNewestDailyBarAndSaysWhereHourlyDataStops(@TempDir Path registry)
             throws IOException {
         Path daily = market().resolve("BTC_1d.csv");
@@ -108,10 +119,20 @@ class ForecastCliTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("BTC h=1 made at close of " + newest + " by HAR");
         assertThat(r.out()).contains("note: hourly realized variance ends on " + rvEnd).contains("range proxies");
+        // the sibling BTC_DVOL_1d.csv ends 2026-04-19, before the newest bar: said, and carried at most 3 days
+        assertThat(r.err()).contains("BTC_DVOL_1d.csv: 1766 implied volatility days 2021-03-24..2026-04-19");
+        assertThat(r.out()).contains("note: no implied volatility at " + newest)
+            .contains("the last day with one is 2026-04-22");
+        Run noIv = run("predict", "--data", daily.toString(), "--registry", registry.toString(), "--horizons", "1",
+            "--no-implied");
+        assertThat(noIv.out()).contains("made at close of " + newest).doesNotContain("implied");
+        assertThat(run("predict", "--data", daily.toString(), "--registry", registry.toString(), "--no-implied",
+            "--implied", market().resolve("BTC_DVOL_1d.csv").toString()).err())
+            .contains("--implied and --no-implied exclude each other");
         // without hourly data there is nothing to explain
         Run daysOnly = run("predict", "--data", daily.toString(), "--registry", registry.toString(), "--horizons", "1",
             "--no-hourly");
-        assertThat(daysOnly.out()).contains("made at close of " + newest).doesNotContain("note:");
+        assertThat(daysOnly.out()).contains("made at close of " + newest).doesNotContain("note: hourly");
     }
 
     @Test

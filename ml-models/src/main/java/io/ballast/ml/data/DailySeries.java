@@ -62,10 +62,12 @@ public final class DailySeries {
     private final String proxyName;
     private final int proxyFilled;
     private final int rangeProxyTail;
+    private final double[] impliedVariance;
+    private final int impliedCarried;
 
     private DailySeries(LocalDate[] dates, double[] open, double[] high, double[] low, double[] close, double[] volume,
             double[] logReturn, int[] spanDays, double[] proxy, double[][] intraday, String proxyName, int proxyFilled,
-            int rangeProxyTail) {
+            int rangeProxyTail, double[] impliedVariance, int impliedCarried) {
         this.dates = dates;
         this.open = open;
         this.high = high;
@@ -79,6 +81,69 @@ public final class DailySeries {
         this.proxyName = proxyName;
         this.proxyFilled = proxyFilled;
         this.rangeProxyTail = rangeProxyTail;
+        this.impliedVariance = impliedVariance;
+        this.impliedCarried = impliedCarried;
+    }
+
+    /**
+     * Oldest implied volatility value a day may use (calendar days before the day): a day without its own index value
+     * takes the latest value known at its close when that value is at most this old (the DVOL file has gaps of at
+     * most 3 days, SOURCES.md), counted by {@link #impliedCarriedDays()}; older or none: no implied volatility that day.
+     */
+    public static final int MAX_IMPLIED_AGE_DAYS = 3;
+
+    /**
+     * The same series with an implied volatility index attached (a feature input, never the target). Day i gets the
+     * implied daily variance of the latest index day d with {@code d <= date(i)} and {@code date(i) - d <=}
+     * {@link #MAX_IMPLIED_AGE_DAYS} (a DVOL day is known at its end, the moment of the daily close); otherwise NaN.
+     *
+     * @param implied ascending index days of the same asset (e.g. {@link MarketData#readImpliedVol})
+     * @return a new series; this one is unchanged
+     */
+    public DailySeries withImpliedVol(List<ImpliedVolDay> implied) {
+        ImpliedVolDay.Aligned a = ImpliedVolDay.align(implied, dates, MAX_IMPLIED_AGE_DAYS);
+        return new DailySeries(dates, open, high, low, close, volume, logReturn, spanDays, proxy, intraday, proxyName,
+                proxyFilled, rangeProxyTail, a.variance(), a.carried());
+    }
+
+    /** True when an implied volatility index is attached ({@link #withImpliedVol}). */
+    public boolean hasImpliedVol() {
+        return impliedVariance != null;
+    }
+
+    /**
+     * Implied daily variance known at the close of day i (daily log-return units, the index's 30-day implied
+     * volatility squared over 365); NaN when the day has none or no index is attached.
+     */
+    public double impliedVariance(int i) {
+        return impliedVariance == null ? Double.NaN : impliedVariance[i];
+    }
+
+    /** Days whose implied variance is an earlier day's value (at most {@link #MAX_IMPLIED_AGE_DAYS} old). */
+    public int impliedCarriedDays() {
+        return impliedCarried;
+    }
+
+    /** Days with an implied variance ({@link #impliedVariance(int)} not NaN); 0 without an index. */
+    public int impliedDays() {
+        int n = 0;
+        for (int i = 0; impliedVariance != null && i < impliedVariance.length; i++) {
+            n += Double.isNaN(impliedVariance[i]) ? 0 : 1;
+        }
+        return n;
+    }
+
+    /**
+     * Last day whose implied variance is known, or {@code null} when none; a forecast made after it has no implied
+     * volatility.
+     */
+    public LocalDate lastImpliedDay() {
+        for (int i = dates.length - 1; impliedVariance != null && i >= 0; i--) {
+            if (!Double.isNaN(impliedVariance[i])) {
+                return dates[i];
+            }
+        }
+        return null;
     }
 
     /**
@@ -185,7 +250,7 @@ public final class DailySeries {
             floorProxy(x);
         }
         return new DailySeries(dates, o, h, l, c, v, ret, span, proxy, intraday, rv == null ? PROXY_GK : PROXY_RV, filled,
-                tail);
+                tail, null, 0);
     }
 
     /** Replaces exact zeros (flat days) by the smallest positive proxy value, so that logs and QLIKE stay finite. */

@@ -30,6 +30,7 @@ import java.util.function.Function;
 public final class MarketData {
 
     private static final String HEADER = "timestamp,open,high,low,close,volume";
+    private static final String IMPLIED_HEADER = "timestamp,close";
 
     private MarketData() {
     }
@@ -47,7 +48,21 @@ public final class MarketData {
      * @throws UncheckedIOException when the file cannot be read
      */
     public static List<DailyBar> readDaily(Path csv) {
-        return read(csv, LocalDate::parse, (t, v) -> new DailyBar(t, v[0], v[1], v[2], v[3], v[4]), t -> null);
+        return read(csv, HEADER, LocalDate::parse, (t, v) -> new DailyBar(t, v[0], v[1], v[2], v[3], v[4]), t -> null);
+    }
+
+    /**
+     * Reads a daily implied volatility CSV (header {@code timestamp,close}, the close in annualised percent, e.g.
+     * {@code BTC_DVOL_1d.csv}). Missing days are not errors (nothing is filled here; see
+     * {@link DailySeries#withImpliedVol}).
+     *
+     * @param csv path of the file
+     * @return days in ascending date order
+     * @throws MarketDataException listing every offending row when the file is malformed
+     * @throws UncheckedIOException when the file cannot be read
+     */
+    public static List<ImpliedVolDay> readImpliedVol(Path csv) {
+        return read(csv, IMPLIED_HEADER, LocalDate::parse, (t, v) -> new ImpliedVolDay(t, v[0]), t -> null);
     }
 
     /**
@@ -59,7 +74,7 @@ public final class MarketData {
      * @throws UncheckedIOException when the file cannot be read
      */
     public static List<HourlyBar> readHourly(Path csv) {
-        return read(csv, Instant::parse, (t, v) -> new HourlyBar(t, v[0], v[1], v[2], v[3], v[4]),
+        return read(csv, HEADER, Instant::parse, (t, v) -> new HourlyBar(t, v[0], v[1], v[2], v[3], v[4]),
                 t -> t.truncatedTo(ChronoUnit.HOURS).equals(t) ? null : "timestamp not on the hour");
     }
 
@@ -91,8 +106,9 @@ public final class MarketData {
         B make(T time, double[] values);
     }
 
-    private static <T extends Comparable<? super T>, B> List<B> read(Path csv, Function<String, T> parseTime, BarFactory<T, B> factory,
-            Function<T, String> timeCheck) {
+    private static <T extends Comparable<? super T>, B> List<B> read(Path csv, String header, Function<String, T> parseTime,
+            BarFactory<T, B> factory, Function<T, String> timeCheck) {
+        String[] columns = header.split(",");
         List<String> lines;
         try {
             lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
@@ -100,8 +116,8 @@ public final class MarketData {
             throw new UncheckedIOException("cannot read " + csv, e);
         }
         List<String> problems = new ArrayList<>();
-        if (lines.isEmpty() || !lines.get(0).trim().equalsIgnoreCase(HEADER)) {
-            problems.add("line 1 '" + (lines.isEmpty() ? "" : lines.get(0)) + "': header must be '" + HEADER + "'");
+        if (lines.isEmpty() || !lines.get(0).trim().equalsIgnoreCase(header)) {
+            problems.add("line 1 '" + (lines.isEmpty() ? "" : lines.get(0)) + "': header must be '" + header + "'");
             throw new MarketDataException(csv.toString(), problems);
         }
         List<B> bars = new ArrayList<>(lines.size());
@@ -113,8 +129,8 @@ public final class MarketData {
             }
             String where = "line " + (i + 1) + " '" + line + "': ";
             String[] f = line.split(",", -1);
-            if (f.length != 6) {
-                problems.add(where + "expected 6 columns, found " + f.length);
+            if (f.length != columns.length) {
+                problems.add(where + "expected " + columns.length + " columns, found " + f.length);
                 continue;
             }
             T time;
@@ -129,18 +145,18 @@ public final class MarketData {
                 problems.add(where + timeProblem);
                 continue;
             }
-            double[] v = new double[5];
+            double[] v = new double[columns.length - 1];
             String bad = null;
-            for (int k = 0; k < 5; k++) {
+            for (int k = 0; k < v.length; k++) {
                 String s = f[k + 1].trim();
                 if (s.isEmpty()) {
-                    bad = "missing " + HEADER.split(",")[k + 1];
+                    bad = "missing " + columns[k + 1];
                     break;
                 }
                 try {
                     v[k] = Double.parseDouble(s);
                 } catch (NumberFormatException e) {
-                    bad = "unparseable " + HEADER.split(",")[k + 1] + " '" + s + "'";
+                    bad = "unparseable " + columns[k + 1] + " '" + s + "'";
                     break;
                 }
             }

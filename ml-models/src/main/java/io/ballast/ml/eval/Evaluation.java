@@ -18,7 +18,9 @@ import java.util.Map;
  * Walk-forward evaluation of several models on one series: out-of-sample forecasts from {@code oosStart} to the last
  * date whose h-day target is in the data, losses, Mincer-Zarnowitz, Diebold-Mariano against each baseline, per
  * window (full period, stress months, calm periods), the model confidence set of the full window, and the champion
- * chosen by the {@link ChampionPolicy} on the year before {@code oosStart}.
+ * chosen by the {@link ChampionPolicy} on the year before {@code oosStart} among the evaluated models that are
+ * champion candidates ({@link Models#candidates()}: not the evaluation references OLS and HARX), as the service
+ * chooses.
  */
 public final class Evaluation {
 
@@ -80,7 +82,7 @@ public final class Evaluation {
         Map<String, double[]> forecasts = new LinkedHashMap<>();
         Map<String, Double> seconds = new LinkedHashMap<>();
         Map<String, String> leftOut = new LinkedHashMap<>();
-        // the champion is chosen among the service's candidates only (not OLS, not a lab model such as XGB)
+        // the champion is chosen among the service's candidates only (not OLS or HARX, not a lab model such as XGB)
         List<String> candidates = models.stream().filter(Models.candidates()::contains).toList();
         ChampionPolicy.Decision decision = ChampionPolicy.select(s, h, from, candidates, leftOut, progress);
         Map<String, Double> validation = new LinkedHashMap<>(decision.meanQlike());
@@ -175,7 +177,7 @@ public final class Evaluation {
             for (int k = 0; k < 30; k++) {
                 sum += s.proxy(i - k);
             }
-            trailing[i - from] = sum / 30;
+            trailing[i - from] = sum; // the 30-day sum ranks the days as the mean does
         }
         double[] sorted = trailing.clone();
         Arrays.sort(sorted);

@@ -18,8 +18,34 @@ import org.hipparchus.linear.SingularValueDecomposition;
  * calibration block. It is the linear reference that tells how much of an ML model's gain is the features and how much
  * the learner; evaluation only (not a champion candidate, not registered). Least squares by Hipparchus' singular value
  * decomposition (minimum-norm solution, so features that coincide on daily-only data do not make it fail).
+ *
+ * <p>Model "HARX" ({@link #harX()}) is the same estimator on the three HAR lags and the implied volatility columns
+ * only ({@code lp_1, lp_7, lp_30, liv_rel, iv_known}): HAR plus the implied term, for a series with an implied
+ * volatility index (BTC DVOL); it refuses a series without one. Evaluation only, like OLS. Before the index exists
+ * its two columns are 0 in every training row and the minimum-norm solution gives them no weight.
  */
 public final class OlsForecaster implements WalkForwardModel {
+
+    /** Column indices of the feature matrix HARX uses: the HAR lags and the two implied volatility columns. */
+    static final int[] HARX_COLUMNS = {0, 1, 2, FeatureBuilder.NAMES.length, FeatureBuilder.NAMES.length + 1};
+
+    private final String name;
+    private final int[] columns;
+
+    /** Model "OLS": every feature. */
+    public OlsForecaster() {
+        this("OLS", null);
+    }
+
+    private OlsForecaster(String name, int[] columns) {
+        this.name = name;
+        this.columns = columns;
+    }
+
+    /** Model "HARX": HAR lags plus the implied volatility columns. */
+    public static OlsForecaster harX() {
+        return new OlsForecaster("HARX", HARX_COLUMNS);
+    }
 
     /**
      * A frozen fit.
@@ -47,12 +73,15 @@ public final class OlsForecaster implements WalkForwardModel {
 
     @Override
     public String name() {
-        return "OLS";
+        return name;
     }
 
     @Override
     public double[] forecast(DailySeries s, int h, int from, int to, Progress progress) {
-        double[][] x = FeatureBuilder.matrix(s, to);
+        if (columns != null && !s.hasImpliedVol()) {
+            throw new IllegalArgumentException(name + " needs an implied volatility index (a DVOL file); the series has none");
+        }
+        double[][] x = select(FeatureBuilder.matrix(s, to), columns);
         double[] out = new double[to - from];
         for (int r = from; r < to; r += TribuoForecaster.REFIT_DAYS) {
             Fit m = fit(s, x, h, r - h + 1);
@@ -62,8 +91,25 @@ public final class OlsForecaster implements WalkForwardModel {
                 out[r - from + i] = Math.exp(l[i] + m.biasLog());
             }
             if (((r - from) / TribuoForecaster.REFIT_DAYS) % 12 == 0) {
-                progress.report(String.format(Locale.ROOT, "  OLS h=%d refit at %s (bias %.3f)", h, s.date(r),
+                progress.report(String.format(Locale.ROOT, "  %s h=%d refit at %s (bias %.3f)", name, h, s.date(r),
                         m.biasLog()));
+            }
+        }
+        return out;
+    }
+
+    /** The given columns of every non-null row (all of them when {@code columns} is null). */
+    static double[][] select(double[][] x, int[] columns) {
+        if (columns == null) {
+            return x;
+        }
+        double[][] out = new double[x.length][];
+        for (int t = 0; t < x.length; t++) {
+            if (x[t] != null) {
+                out[t] = new double[columns.length];
+                for (int j = 0; j < columns.length; j++) {
+                    out[t][j] = x[t][columns[j]];
+                }
             }
         }
         return out;

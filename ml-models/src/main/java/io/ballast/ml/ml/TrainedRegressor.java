@@ -21,6 +21,10 @@ import org.tribuo.regression.Regressor;
  * The log forecast is clamped to the range of the training targets (a linear model must not extrapolate to absurd
  * variances on unusual feature values).
  *
+ * <p>The feature count is that of the training rows: the 15 {@link FeatureBuilder#NAMES}, or 17 with the implied
+ * volatility columns ({@link FeatureBuilder#IMPLIED_NAMES}). A 15-feature model scores a 17-column row on its first
+ * 15 columns (the implied columns are appended last); a 17-feature model refuses a row without them.
+ *
  * @param config  trainer configuration
  * @param model   the Tribuo model (predicts log variance from standardised features)
  * @param mean    per-feature training means
@@ -43,9 +47,10 @@ public record TrainedRegressor(MlConfig config, Model<Regressor> model, double[]
     public TrainedRegressor {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(model, "model");
-        if (mean.length != FeatureBuilder.NAMES.length || std.length != FeatureBuilder.NAMES.length) {
-            throw new IllegalArgumentException("scaler size must equal the feature count " + FeatureBuilder.NAMES.length);
+        if (std.length != mean.length) {
+            throw new IllegalArgumentException("scaler means and deviations differ in size: " + mean.length + ", " + std.length);
         }
+        FeatureBuilder.names(mean.length);
         if (range.length != 2 || !(range[0] <= range[1])) {
             throw new IllegalArgumentException("range must be [min, max]");
         }
@@ -118,7 +123,7 @@ public record TrainedRegressor(MlConfig config, Model<Regressor> model, double[]
      * @param source data description for the Tribuo provenance
      */
     public static TrainedRegressor train(MlConfig config, List<double[]> x, double[] y, String source) {
-        int k = FeatureBuilder.NAMES.length;
+        int k = x.get(0).length;
         double[] mean = new double[k];
         double[] std = new double[k];
         for (double[] r : x) {
@@ -153,10 +158,15 @@ public record TrainedRegressor(MlConfig config, Model<Regressor> model, double[]
     }
 
     private static ArrayExample<Regressor> example(Regressor out, double[] r, double[] mean, double[] std) {
-        double[] z = new double[r.length];
-        for (int j = 0; j < r.length; j++) {
+        if (r.length < mean.length) {
+            throw new IllegalArgumentException("the model was trained on " + mean.length + " features ("
+                    + String.join(", ", FeatureBuilder.names(mean.length)) + "), the row has " + r.length
+                    + ": it needs the implied volatility the series lacks");
+        }
+        double[] z = new double[mean.length];
+        for (int j = 0; j < z.length; j++) {
             z[j] = (r[j] - mean[j]) / std[j];
         }
-        return new ArrayExample<>(out, FeatureBuilder.NAMES, z);
+        return new ArrayExample<>(out, FeatureBuilder.names(mean.length), z);
     }
 }

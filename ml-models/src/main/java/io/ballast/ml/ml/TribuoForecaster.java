@@ -94,7 +94,7 @@ public final class TribuoForecaster implements WalkForwardModel {
                 loss += q - Math.log(q) - 1;
             }
             loss /= VALIDATION_DAYS;
-            progress.report(String.format(Locale.ROOT, "  tune %s h=%d %-34s validation QLIKE %.4f", kind, h, c.describe(), loss));
+            progress.report(String.format(Locale.ROOT, "  tune %s h=%d %-34s validation QLIKE %.6f", kind, h, c.describe(), loss));
             if (loss < bestLoss) {
                 bestLoss = loss;
                 best = c;

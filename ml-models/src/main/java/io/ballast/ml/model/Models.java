@@ -39,12 +39,13 @@ public final class Models {
             case "HAR" -> new Har(true);
             case "HAR_LEVEL" -> new Har(false);
             case "OLS" -> new io.ballast.ml.ml.OlsForecaster();
+            case "HARX" -> io.ballast.ml.ml.OlsForecaster.harX();
             default -> {
                 if (io.ballast.ml.ml.MlConfig.isKind(name)) {
                     yield new TribuoForecaster(name);
                 }
                 throw new IllegalArgumentException("unknown model '" + name + "'; known: EWMA, GARCH, GARCH_T, HAR, "
-                        + "HAR_LEVEL, " + String.join(", ", ML) + ", OLS, champion"
+                        + "HAR_LEVEL, " + String.join(", ", ML) + ", OLS, HARX, champion"
                         + ("XGB".equalsIgnoreCase(name) ? " (XGB only in the labs, labs/forecast-lab)" : ""));
             }
         };
@@ -52,10 +53,11 @@ public final class Models {
 
     /**
      * True for the models on the ML feature matrix that need {@code MIN_ML_HISTORY_DAYS}: the Tribuo models (built-in
-     * or registered by a lab) and OLS.
+     * or registered by a lab), OLS and HARX.
      */
     public static boolean isMl(String name) {
-        return io.ballast.ml.ml.MlConfig.isKind(name) || "OLS".equalsIgnoreCase(name);
+        return io.ballast.ml.ml.MlConfig.isKind(name) || "OLS".equalsIgnoreCase(name)
+                || "HARX".equalsIgnoreCase(name);
     }
 
     /** Result of a champion selection. */

@@ -54,7 +54,8 @@ public record ModelArtifact(String asset, int horizonDays, String model, Map<Str
         meta.put("trainingRows", t.trainingRows());
         meta.put("trainingDataFingerprint", t.fingerprint());
         meta.put("proxy", t.proxy());
-        meta.put("features", Arrays.asList(FeatureBuilder.NAMES));
+        meta.put("features", Arrays.asList(m instanceof FittedModel.TribuoModel tm
+                ? FeatureBuilder.names(tm.regressor().mean().length) : FeatureBuilder.NAMES));
         meta.put("chosenBy", "lowest validation QLIKE");
         meta.put("validationQlike", new LinkedHashMap<>(t.validationQlike()));
         meta.put("leftOut", new LinkedHashMap<>(t.leftOut()));

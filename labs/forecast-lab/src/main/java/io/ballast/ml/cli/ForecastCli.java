@@ -4,6 +4,7 @@ import io.ballast.ml.api.Forecasts;
 import io.ballast.ml.data.DailyBar;
 import io.ballast.ml.data.DailySeries;
 import io.ballast.ml.data.HourlyBar;
+import io.ballast.ml.data.ImpliedVolDay;
 import io.ballast.ml.data.MarketData;
 import io.ballast.ml.data.MarketDataException;
 import io.ballast.ml.eval.Evaluation;
@@ -43,11 +44,13 @@ import picocli.CommandLine.Spec;
  * parsed by picocli: an unknown option or a missing value is refused with a message and exit code 2.
  *
  * <pre>
- * evaluate --data CSV --out DIR [--hourly CSV | --no-hourly] [--oos-start DATE] [--horizons 1,5] [--models EWMA,GARCH,...]
- * train    --data CSV --registry DIR [--hourly CSV | --no-hourly] [--horizons 1,5]
- * predict  --data CSV --registry DIR [--hourly CSV | --no-hourly] [--horizons 1,5]
+ * evaluate --data CSV --out DIR [--hourly CSV | --no-hourly] [--implied CSV | --no-implied] [--oos-start DATE]
+ *          [--until DATE] [--horizons 1,5] [--models EWMA,GARCH,...]
+ * train    --data CSV --registry DIR [--hourly CSV | --no-hourly] [--implied CSV | --no-implied] [--horizons 1,5]
+ * predict  --data CSV --registry DIR [--hourly CSV | --no-hourly] [--implied CSV | --no-implied] [--horizons 1,5]
  * </pre>
- * Without {@code --hourly}, a sibling file {@code <ASSET>_1h.csv} is used when it exists (target proxy: hourly RV).
+ * Without {@code --hourly}, a sibling file {@code <ASSET>_1h.csv} is used when it exists (target proxy: hourly RV);
+ * without {@code --implied}, a sibling {@code <ASSET>_DVOL_1d.csv} (implied volatility features) likewise.
  * Without {@code --oos-start}, evaluation starts at {@link Forecasts#defaultOosStart}.
  */
 @Command(name = "ballast forecast", mixinStandardHelpOptions = true,
@@ -109,6 +112,11 @@ public final class ForecastCli implements Callable<Integer> {
         Path hourly;
         @Option(names = "--no-hourly", description = "ignore hourly bars (target proxy Garman-Klass)")
         boolean noHourly;
+        @Option(names = "--implied", paramLabel = "CSV",
+                description = "implied volatility index, header timestamp,close (default: sibling <ASSET>_DVOL_1d.csv)")
+        Path implied;
+        @Option(names = "--no-implied", description = "ignore implied volatility (the 15 features of v1)")
+        boolean noImplied;
         @Option(names = "--asset", description = "asset label (default: the file name up to '_')")
         String asset;
         @Option(names = "--horizons", split = ",", paramLabel = "H", defaultValue = "1,5",
@@ -130,6 +138,9 @@ public final class ForecastCli implements Callable<Integer> {
                 description = "first out-of-sample day (default: 2020-01-01, or the first day with 730 days of "
                         + "history when the history starts later)")
         LocalDate oosStart;
+        @Option(names = "--until", paramLabel = "DATE",
+                description = "use no data after DATE (e.g. 2023-12-31 for the design window; default: all)")
+        LocalDate until;
         @Option(names = "--models", split = ",", paramLabel = "MODEL",
                 description = "models to evaluate, must include EWMA, GARCH and HAR (default: all)")
         List<String> models;
@@ -185,6 +196,10 @@ public final class ForecastCli implements Callable<Integer> {
     }
 
     private static Input load(InputOptions o, boolean toNewestBar, PrintWriter err) {
+        return load(o, toNewestBar, null, err);
+    }
+
+    private static Input load(InputOptions o, boolean toNewestBar, LocalDate until, PrintWriter err) {
         Path data = o.data;
         String file = data.getFileName().toString();
         String asset = o.asset != null ? o.asset
@@ -203,6 +218,10 @@ public final class ForecastCli implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         List<DailyBar> bars = MarketData.readDaily(data);
+        if (until != null) {
+            bars = bars.stream().filter(b -> !b.date().isAfter(until)).toList();
+            err.println("--until " + until + ": no data after it is read");
+        }
         List<MarketData.Gap> gaps = MarketData.dailyGaps(bars);
         LocalDate lastBar = bars.get(bars.size() - 1).date();
         err.printf(Locale.ROOT, "read %s: %d daily bars %s..%s, %d gap(s)%s%n", data, bars.size(), bars.get(0).date(),
@@ -210,10 +229,15 @@ public final class ForecastCli implements Callable<Integer> {
         List<HourlyBar> hb = null;
         if (hourly != null) {
             hb = MarketData.readHourly(hourly);
+            if (until != null) {
+                LocalDate u = until;
+                hb = hb.stream().filter(b -> !b.time().atZone(ZoneOffset.UTC).toLocalDate().isAfter(u)).toList();
+            }
             err.printf(Locale.ROOT, "read %s: %d hourly bars, %d gap(s) covering %d hours%n", hourly, hb.size(),
                     MarketData.hourlyGaps(hb).size(), MarketData.hourlyGaps(hb).stream().mapToLong(MarketData.Gap::missing).sum());
         }
-        DailySeries s = toNewestBar ? DailySeries.toNewestBar(bars, hb) : DailySeries.of(bars, hb);
+        DailySeries s = withImplied(o, asset, data, toNewestBar ? DailySeries.toNewestBar(bars, hb) : DailySeries.of(bars, hb),
+                until, err);
         err.printf(Locale.ROOT, "series: %d days %s..%s, target proxy %s (%d days filled with Garman-Klass), loaded in %.1f s%n",
                 s.size(), s.date(0), s.date(s.size() - 1), s.proxyName(), s.proxyFilledDays(), (System.nanoTime() - t0) / 1e9);
         if (!toNewestBar && s.date(s.size() - 1).isBefore(lastBar)) {
@@ -224,14 +248,34 @@ public final class ForecastCli implements Callable<Integer> {
         return new Input(asset, data, hourly, s, lastBar);
     }
 
+    /** The series with the implied volatility of {@code --implied} or the sibling {@code <ASSET>_DVOL_1d.csv}, if any. */
+    private static DailySeries withImplied(InputOptions o, String asset, Path data, DailySeries s, LocalDate until,
+            PrintWriter err) {
+        if (o.implied != null && o.noImplied) {
+            throw new IllegalArgumentException("--implied and --no-implied exclude each other");
+        }
+        Path file = o.implied != null ? o.implied : o.noImplied ? null : data.resolveSibling(asset + "_DVOL_1d.csv");
+        if (file == null || o.implied == null && !Files.exists(file)) {
+            return s;
+        }
+        List<ImpliedVolDay> iv = MarketData.readImpliedVol(file).stream()
+                .filter(d -> until == null || !d.date().isAfter(until)).toList();
+        DailySeries out = s.withImpliedVol(iv);
+        err.printf(Locale.ROOT, "read %s: %d implied volatility days%s; %d of %d series days have one (%d carried from "
+                + "a day at most %d days earlier), features %s added%n", file, iv.size(), iv.isEmpty() ? ""
+                : " " + iv.get(0).date() + ".." + iv.get(iv.size() - 1).date(), out.impliedDays(), out.size(),
+                out.impliedCarriedDays(), DailySeries.MAX_IMPLIED_AGE_DAYS, String.join(", ", FeatureBuilder.IMPLIED_NAMES));
+        return out;
+    }
+
     private static void evaluate(Evaluate o, PrintWriter stdout, PrintWriter err) throws IOException {
-        Input in = load(o.in, false, err);
+        Input in = load(o.in, false, o.until, err);
         Path out = o.out;
         LocalDate oos = o.oosStart != null ? o.oosStart : Forecasts.defaultOosStart(in.series());
         if (o.oosStart == null) {
             err.println("out-of-sample start " + oos + " (default; --oos-start to change)");
         }
-        List<String> models = o.models == null ? ALL_MODELS
+        List<String> models = o.models == null ? allModels(in.series())
                 : o.models.stream().map(m -> m.trim().toUpperCase(Locale.ROOT)).toList();
         for (String b : List.of("EWMA", "GARCH", "HAR")) {
             if (!models.contains(b)) {
@@ -268,6 +312,15 @@ public final class ForecastCli implements Callable<Integer> {
         verdict.forEach(v -> stdout.println("goal: " + v));
     }
 
+    /** Every model; HARX only for a series with implied volatility. */
+    private static List<String> allModels(DailySeries s) {
+        List<String> all = new ArrayList<>(ALL_MODELS);
+        if (s.hasImpliedVol()) {
+            all.add(all.indexOf("OLS") + 1, "HARX");
+        }
+        return all;
+    }
+
     private static void train(Train o, PrintWriter stdout, PrintWriter err) throws IOException {
         Input in = load(o.in, false, err);
         DailySeries s = in.series();
@@ -301,7 +354,7 @@ public final class ForecastCli implements Callable<Integer> {
                 meta.put("trainingFrom", s.date(0).toString());
                 meta.put("trainingTo", s.date(last).toString());
                 meta.put("trainingDataFingerprint", fingerprint);
-                meta.put("features", Arrays.asList(FeatureBuilder.NAMES));
+                meta.put("features", Arrays.asList(FeatureBuilder.names(x[last].length)));
                 meta.put("target", "ln(sum of proxy over the next " + h + " days), bias-corrected exp(pred + mu + s2/2)");
                 meta.put("metrics", Map.of("validationQlike", q, "validationDays", Models.VALIDATION_DAYS));
                 meta.put("trainSecondsFinalFit", trainSeconds);
@@ -329,6 +382,11 @@ public final class ForecastCli implements Callable<Integer> {
             stdout.printf(Locale.ROOT, "note: hourly realized variance ends on %s; the last %d day(s) to %s use range proxies "
                     + "(Garman-Klass, Rogers-Satchell) in place of hourly realized variance%n", s.date(last - tail),
                     tail, s.date(last));
+        }
+        if (s.hasImpliedVol() && Double.isNaN(s.impliedVariance(last))) {
+            stdout.printf(Locale.ROOT, "note: no implied volatility at %s (a day uses an index value at most %d days old; "
+                    + "the last day with one is %s): a model on the implied features forecasts with iv_known = 0%n",
+                    s.date(last), DailySeries.MAX_IMPLIED_AGE_DAYS, s.lastImpliedDay());
         }
         for (int h : o.in.horizons) {
             ModelRegistry.Stored st = reg.loadChampion(in.asset(), h);
