@@ -186,6 +186,16 @@ class GoalsTest {
         assertThat(v.get(4).met()).isFalse();
         assertThat(v.get(4).text()).isEqualTo("bad debt above static's in: 2020-03-12: 400 vs static 300 USD;");
         assertThat(v.get(5).text()).isEqualTo("summed bad debt 400 USD vs static 300 USD (goal <= half)");
+        // and the other way round: static measured per open interest, the guarded replays not
+        Map<String, ReplayResult> guardedUsd = new LinkedHashMap<>();
+        guardedUsd.put("2020-03-12", new ReplayResult(100, 10, 400, 2.0, 1));
+        Map<String, ReplayResult> staticOi = new LinkedHashMap<>();
+        staticOi.put("2020-03-12", new ReplayResult(100, 10, 300, 2.0, 1, 1e6, 1e-3, new double[] {0, 2e-3}, 20));
+        policies.put("static", withCrashes(policy("static", plain, Map.of()), staticOi));
+        policies.put("guarded", withCrashes(policy("guarded", plain, Map.of()), guardedUsd));
+        List<Goals.Verdict> w = Goals.check(new BacktestResult("BTC", 0.99, DAY, "HAR", 0.145, 42, 100, policies,
+            Map.of(), Map.of()));
+        assertThat(w.get(4).text()).isEqualTo("bad debt above static's in: 2020-03-12: 400 vs static 300 USD;");
     }
 
     private static PolicyResult withCrashes(PolicyResult p, Map<String, ReplayResult> crashes) {
