@@ -19,7 +19,8 @@ import java.util.Objects;
  * not be scored the champion is the lowest mean QLIKE of the set.
  *
  * <p>No daily switching: the decision is made at a retraining ({@code ChampionTraining}, weekly in the risk service)
- * or once before the out-of-sample start (the backtest's "champion"), never per forecast.
+ * or once before the out-of-sample start ({@code forecast evaluate}; the predictive-margin backtest replays the weekly
+ * retraining), never per forecast.
  */
 public final class ChampionPolicy {
 

@@ -64,6 +64,22 @@ public final class ChampionTraining {
      * @throws IllegalArgumentException when the history is too short or no candidate could be scored
      */
     public static Trained train(String asset, DailySeries series, int horizonDays, Progress progress) {
+        return train(asset, series, horizonDays, null, progress);
+    }
+
+    /**
+     * Trains the champion of one asset and horizon on the whole series, among the given candidates (tests that
+     * replay many retrainings score fewer models; the service passes none).
+     *
+     * @param asset       asset label
+     * @param series      the history (at least {@link Forecasts#MIN_BASELINE_HISTORY_DAYS} days)
+     * @param horizonDays 1..10
+     * @param candidates  candidate names, or null for {@link Models#candidates(int, Map)}
+     * @param progress    receives progress lines
+     * @throws IllegalArgumentException when the history is too short or no candidate could be scored
+     */
+    public static Trained train(String asset, DailySeries series, int horizonDays, List<String> candidates,
+            Progress progress) {
         Objects.requireNonNull(asset, "asset");
         if (horizonDays < 1 || horizonDays > 10) {
             throw new IllegalArgumentException("horizonDays must be 1..10: " + horizonDays);
@@ -75,10 +91,10 @@ public final class ChampionTraining {
         }
         long t0 = System.nanoTime();
         Map<String, String> leftOut = new LinkedHashMap<>();
-        List<String> candidates = Models.candidates(last, leftOut);
+        List<String> scored = candidates == null ? Models.candidates(last, leftOut) : candidates;
         ChampionPolicy.Decision decision;
         try {
-            decision = ChampionPolicy.select(series, horizonDays, last, candidates, leftOut, progress);
+            decision = ChampionPolicy.select(series, horizonDays, last, scored, leftOut, progress);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("no candidate model could be scored for " + asset + ": " + leftOut, e);
         }

@@ -71,6 +71,18 @@ class RegimeGuardrailTest {
     }
 
     @Test
+    void withKAtInfinityOnlyAnExceptionDeclaresStress() {
+        RegimeSettings exceptionsOnly = new RegimeSettings(Double.POSITIVE_INFINITY, true, 1.0, 6.0, false);
+        // realised sigma 100x the forecast: no stress without an exception
+        Recommendation calm = run(0.30 / K, capped(exceptionsOnly), live(0.10), new Realised(9.0 * 9.0, 24, 0.05));
+        assertThat(calm.bindingGuardrails()).doesNotContain("stress-release");
+        assertThat(calm.recommended().mmf()).isCloseTo(0.10 * CAP, within(1e-8));
+        Recommendation hit = run(0.30 / K, capped(exceptionsOnly), live(0.10), new Realised(1e-6, 24, 0.2));
+        assertThat(hit.bindingGuardrails()).contains("stress-release");
+        assertThat(hit.recommended().mmf()).isCloseTo(0.20, within(1e-8));
+    }
+
+    @Test
     void anExceptionAgainstTheMaintenanceInForceDeclaresStress() {
         RegimeSettings r = RegimeSettings.defaults();
         Recommendation hit = run(0.15 / K, capped(r), live(0.10), new Realised(1e-6, 24, 0.101));
@@ -113,6 +125,16 @@ class RegimeGuardrailTest {
         assertThat(up.recommended().mmf()).isCloseTo(0.10 * CAP, within(1e-8));
         assertThat(up.recommended().imf()).isCloseTo(2 * 0.10 * Math.sqrt(2.5), within(1e-8));
         assertThat(up.bindingGuardrails()).contains("intraday-update");
+        // the option MPOR (2 days, no forecast: the perp's scaled, 2 v) moves alike: 0.5 x 2 v + 0.5 x 4 v x 2 = 5 v
+        assertThat(up.sigmaOption()).isCloseTo(Math.sqrt(5 * v), within(1e-12));
+        assertThat(up.evidence()).anyMatch(l -> l.equals(String.format(java.util.Locale.ROOT,
+            "intraday update after 6 h: realised daily-rate sigma %.5f, weight 0.50; sigma(1d) %.5f -> %.5f",
+            2 * Math.sqrt(v), Math.sqrt(v), Math.sqrt(2.5 * v))));
+        // with the intraday update off (half weight at infinity) the forecast stays
+        RegimeSettings off = new RegimeSettings(2.0001, false, 1.0, Double.POSITIVE_INFINITY, false);
+        Recommendation still = run(0.10 / K, capped(off), live(0.10), new Realised(4 * v * 6 / 24, 6, 0.0));
+        assertThat(still.sigmaPerp()).isCloseTo(Math.sqrt(v), within(1e-15));
+        assertThat(still.bindingGuardrails()).doesNotContain("intraday-update");
         // a quiet morning with a lower forecast: intraday never lowers what is live
         GuardrailState close = live(0.10);
         Recommendation quiet = run(0.05 / K, capped(r), close, new Realised(1e-8, 6, 0.0));

@@ -110,6 +110,19 @@ public final class BacktestReport {
             goals.put(v.key(), Map.of("met", v.met(), "detail", v.text()));
         }
         root.put("goals", goals);
+        if (!r.championWeeks().isEmpty()) {
+            List<Map<String, Object>> weeks = new ArrayList<>();
+            for (io.ballast.predictive.ChampionSchedule.Week w : r.championWeeks()) {
+                Map<String, Object> x = new LinkedHashMap<>();
+                x.put("decided", w.decided().toString());
+                x.put("lastBar", w.lastBar().toString());
+                x.put("champion", w.champion());
+                x.put("harMcsP", num(w.harMcsP()));
+                x.put("reason", w.reason());
+                weeks.add(x);
+            }
+            root.put("championByWeek", weeks);
+        }
         return root;
     }
 
@@ -143,6 +156,11 @@ public final class BacktestReport {
                 + "day whose next-day move, either way, exceeds the MMF set at that day's close.\n\n",
             100 * r.coverage(), r.oosStart(), r.championModel(), r.staticMmf(), 100 * r.coverage(), r.oosStart(),
             r.seed(), r.accounts()));
+        if (!r.championWeeks().isEmpty()) {
+            b.append("Champion re-decided at every weekly retraining, as the risk service does (the bars up to each "
+                + "Saturday's close, champion policy): ").append(BacktestRunner.championSummary(r.championWeeks()))
+                .append(" (`championByWeek` in backtest.json).\n\n");
+        }
         b.append("## Coverage and capital efficiency\n\n### Perp book (headline figures of backtest.json)\n\n");
         b.append("| policy | days | exceptions | Kupiec p | Christoffersen ind p | cc p | green windows | avg MMF | "
             + "median MMF | static-equivalent | avg / static-eq | median / static-eq |\n");

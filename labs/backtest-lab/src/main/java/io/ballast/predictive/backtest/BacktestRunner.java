@@ -3,6 +3,7 @@ package io.ballast.predictive.backtest;
 import io.ballast.ml.api.ForecastSeries;
 import io.ballast.ml.data.DailyBar;
 import io.ballast.ml.data.HourlyBar;
+import io.ballast.predictive.ChampionSchedule;
 import io.ballast.predictive.FloorVolatility;
 import io.ballast.predictive.GuardrailSettings;
 import io.ballast.predictive.MappingSettings;
@@ -51,8 +52,11 @@ public final class BacktestRunner {
     private final BacktestConfig config;
     private final Consumer<String> progress;
     private final Map<LocalDate, List<HourlyBar>> hourlyByDay;
+    private final ChampionSchedule schedule;
 
     /**
+     * A runner whose forecasts all come from {@code forecasts} ("champion" included: decided once, by the source).
+     *
      * @param asset asset symbol
      * @param daily validated ascending daily bars
      * @param hourly validated ascending hourly bars, possibly empty (replays then use daily bars)
@@ -63,6 +67,27 @@ public final class BacktestRunner {
      */
     public BacktestRunner(String asset, List<DailyBar> daily, List<HourlyBar> hourly, ForecastSource forecasts,
                           String model, BacktestConfig config, Consumer<String> progress) {
+        this(asset, daily, hourly, forecasts, model, config, progress, null);
+    }
+
+    /**
+     * A runner that replays the risk service's weekly retraining when {@code model} is "champion": the forecasts of
+     * the model and predictive policies come from {@code schedule} (the champion decided each Saturday with the
+     * champion policy, fitted on the bars up to then and used without refit for the week, as the service does); EWMA's
+     * still come from {@code forecasts}.
+     *
+     * @param asset asset symbol
+     * @param daily validated ascending daily bars
+     * @param hourly validated ascending hourly bars, possibly empty
+     * @param forecasts forecast source (EWMA, and any fixed model)
+     * @param model "champion" or a fixed model name
+     * @param config run settings
+     * @param progress receives progress lines
+     * @param schedule the weekly champion for the perp MPOR ({@code config.mapping().mporPerpDays()}), or null to
+     *                 take "champion" from {@code forecasts}
+     */
+    public BacktestRunner(String asset, List<DailyBar> daily, List<HourlyBar> hourly, ForecastSource forecasts,
+                          String model, BacktestConfig config, Consumer<String> progress, ChampionSchedule schedule) {
         this.asset = Objects.requireNonNull(asset, "asset");
         this.daily = List.copyOf(daily);
         this.hourly = List.copyOf(hourly);
@@ -75,6 +100,11 @@ public final class BacktestRunner {
             byDay.computeIfAbsent(LocalDate.ofInstant(b.time(), ZoneOffset.UTC), x -> new ArrayList<>()).add(b);
         }
         this.hourlyByDay = byDay;
+        this.schedule = "champion".equalsIgnoreCase(model) ? schedule : null;
+        if (this.schedule != null && this.schedule.horizonDays() != config.mapping().mporPerpDays()) {
+            throw new IllegalArgumentException("the champion schedule's horizon " + this.schedule.horizonDays()
+                + " is not the perp MPOR " + config.mapping().mporPerpDays());
+        }
         if (this.daily.size() < 400) {
             throw new IllegalArgumentException("need at least 400 daily bars, got " + this.daily.size());
         }
@@ -82,32 +112,52 @@ public final class BacktestRunner {
 
     /** The aligned inputs of the backtest days. */
     private record Days(LocalDate[] dates, int[] row, double[] absMove, double[] champVar, double[] ewmaVar,
-                        double[] floorSigma, String championModel, double[] iv, double[] optionLoss) {
+                        double[] floorSigma, String championModel, String[] dayModel, double[] iv,
+                        double[] optionLoss) {
 
-        /** The days with index in [from, to). */
-        Days slice(int from, int to) {
-            return new Days(Arrays.copyOfRange(dates, from, to), Arrays.copyOfRange(row, from, to),
-                Arrays.copyOfRange(absMove, from, to), Arrays.copyOfRange(champVar, from, to),
-                Arrays.copyOfRange(ewmaVar, from, to), Arrays.copyOfRange(floorSigma, from, to), championModel,
-                Arrays.copyOfRange(iv, from, to), Arrays.copyOfRange(optionLoss, from, to));
+        /** The days with the given indices. */
+        Days select(int[] idx) {
+            return new Days(pick(dates, idx), pick(row, idx), pick(absMove, idx), pick(champVar, idx),
+                pick(ewmaVar, idx), pick(floorSigma, idx), championModel, pick(dayModel, idx), pick(iv, idx),
+                pick(optionLoss, idx));
         }
     }
 
-    /** Index range [from, to) of the margined days inside the evaluation window; at least 250 days. */
-    private int[] window(LocalDate[] dates) {
-        int from = 0;
-        int to = dates.length;
-        while (from < to && config.evalFrom() != null && dates[from].isBefore(config.evalFrom())) {
-            from++;
+    private static double[] pick(double[] a, int[] idx) {
+        return Arrays.stream(idx).mapToDouble(i -> a[i]).toArray();
+    }
+
+    private static int[] pick(int[] a, int[] idx) {
+        return Arrays.stream(idx).map(i -> a[i]).toArray();
+    }
+
+    private static <T> T[] pick(T[] a, int[] idx) {
+        T[] out = Arrays.copyOf(a, idx.length);
+        for (int k = 0; k < idx.length; k++) {
+            out[k] = a[idx[k]];
         }
-        while (to > from && config.evalTo() != null && dates[to - 1].isAfter(config.evalTo())) {
-            to--;
+        return out;
+    }
+
+    /**
+     * Indices of the measured days: the margined days inside the evaluation window whose MPOR end exists; at least 250.
+     * A margined day without an MPOR end (the next row is missing) still gets its recommendation, as in the service,
+     * which carries the guardrail state on; it is only not measured.
+     */
+    private int[] window(Days all) {
+        List<Integer> idx = new ArrayList<>();
+        for (int k = 0; k < all.dates.length; k++) {
+            LocalDate d = all.dates[k];
+            if ((config.evalFrom() == null || !d.isBefore(config.evalFrom()))
+                && (config.evalTo() == null || !d.isAfter(config.evalTo())) && Double.isFinite(all.absMove[k])) {
+                idx.add(k);
+            }
         }
-        if (to - from < 250) {
-            throw new IllegalArgumentException("only " + (to - from) + " margined days in the evaluation window "
+        if (idx.size() < 250) {
+            throw new IllegalArgumentException("only " + idx.size() + " margined days in the evaluation window "
                 + config.evalFrom() + " .. " + config.evalTo());
         }
-        return new int[] {from, to};
+        return idx.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /**
@@ -117,13 +167,21 @@ public final class BacktestRunner {
      */
     public BacktestResult run() {
         int h = config.mapping().mporPerpDays();
-        progress.accept(asset + ": " + model + " forecasts h=" + h + " from " + config.oosStart());
-        ForecastSeries champ = forecasts.forecast(model, h, config.oosStart());
+        ForecastSeries champ;
+        Map<LocalDate, String> modelOf = new HashMap<>();
+        if (schedule != null) {
+            progress.accept(asset + ": champion h=" + h + " re-decided at every weekly retraining (the bars up to "
+                + "each Saturday's close, as the risk service), forecasts from " + config.oosStart());
+            champ = scheduled(modelOf);
+        } else {
+            progress.accept(asset + ": " + model + " forecasts h=" + h + " from " + config.oosStart());
+            champ = forecasts.forecast(model, h, config.oosStart());
+        }
         progress.accept(asset + ": " + model + " is " + champ.model() + "; EWMA forecasts h=" + h);
         ForecastSeries ewma = forecasts.forecast("EWMA", h, config.oosStart());
-        Days all = align(champ, ewma, h);
-        int[] window = window(all.dates);
-        Days days = all.slice(window[0], window[1]);
+        Days all = align(champ, ewma, h, modelOf);
+        int[] window = window(all);
+        Days days = all.select(window);
         double staticMmf = Double.isNaN(config.staticMmf()) ? calibrateStatic(h) : config.staticMmf();
         double staticScan = calibrateStatic(config.mapping().mporOptionDays());
         progress.accept(String.format("%s: %d days %s .. %s, static MMF %.4f", asset, days.dates.length,
@@ -158,10 +216,12 @@ public final class BacktestRunner {
         Map<String, NavigableMap<LocalDate, Double>> byDates = new LinkedHashMap<>();
         for (String policy : POLICIES) {
             progress.accept(asset + ": policy " + policy);
-            Series s = margins(policy, 1.0, all, staticMmf, staticScan).slice(window[0], window[1]);
+            Series full = margins(policy, 1.0, all, staticMmf, staticScan);
+            Series s = full.select(window);
+            // the margin in force: set at every margined day's close, measured or not
             NavigableMap<LocalDate, Double> byDate = new TreeMap<>();
-            for (int k = 0; k < days.dates.length; k++) {
-                byDate.put(days.dates[k], s.margin[k]);
+            for (int k = window[0]; k <= window[window.length - 1]; k++) {
+                byDate.put(all.dates[k], full.margin[k]);
             }
             series.put(policy, s);
             byDates.put(policy, byDate);
@@ -202,7 +262,7 @@ public final class BacktestRunner {
             List<BacktestResult.FrontierPoint> points = new ArrayList<>();
             for (double scale : config.frontierScales()) {
                 Series f = scale == 1.0 ? s
-                    : margins(policy, scale, all, staticMmf, staticScan).slice(window[0], window[1]);
+                    : margins(policy, scale, all, staticMmf, staticScan).select(window);
                 int x = 0;
                 for (int k = 0; k < f.margin.length; k++) {
                     x += days.absMove[k] > f.margin[k] ? 1 : 0;
@@ -211,19 +271,72 @@ public final class BacktestRunner {
             }
             frontier.put(policy, points);
         }
+        List<ChampionSchedule.Week> weeks = new ArrayList<>();
+        if (schedule != null) {
+            for (ChampionSchedule.Week w : schedule.weeks()) {
+                // the decisions in force on the measured days
+                if (!w.decided().plusDays(6).isBefore(days.dates[0])) {
+                    weeks.add(w);
+                }
+            }
+            progress.accept(asset + ": " + championSummary(weeks));
+        }
         return new BacktestResult(asset, config.coverage(), days.dates[0], days.championModel, staticMmf,
-            config.seed(), config.accounts(), results, frontier, barHours);
+            config.seed(), config.accounts(), results, frontier, barHours, weeks);
+    }
+
+    /**
+     * The champion's forecasts on the service's weekly schedule, from the out-of-sample start to the last bar; fills
+     * {@code modelOf} with the model in force each day.
+     */
+    private ForecastSeries scheduled(Map<LocalDate, String> modelOf) {
+        List<LocalDate> dates = new ArrayList<>();
+        List<Double> variance = new ArrayList<>();
+        Map<String, Integer> daysOf = new LinkedHashMap<>();
+        for (DailyBar b : daily) {
+            if (b.date().isBefore(config.oosStart())) {
+                continue;
+            }
+            VolForecast f = schedule.forecastAt(b.date());
+            dates.add(b.date());
+            variance.add(f.variance());
+            modelOf.put(b.date(), f.model());
+            daysOf.merge(f.model(), 1, Integer::sum);
+        }
+        String most = daysOf.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        return new ForecastSeries(asset, most, schedule.horizonDays(), dates.toArray(LocalDate[]::new),
+            variance.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /**
+     * One line: how many weekly decisions, which champions for how many weeks, and the changes.
+     *
+     * @param weeks the weekly decisions, oldest first
+     * @return the summary
+     */
+    public static String championSummary(List<ChampionSchedule.Week> weeks) {
+        Map<String, Integer> count = new LinkedHashMap<>();
+        List<String> changes = new ArrayList<>();
+        String previous = null;
+        for (ChampionSchedule.Week w : weeks) {
+            count.merge(w.champion(), 1, Integer::sum);
+            if (previous != null && !previous.equals(w.champion())) {
+                changes.add(w.decided() + " " + previous + " -> " + w.champion());
+            }
+            previous = w.champion();
+        }
+        return weeks.size() + " weekly champion decisions: " + count + "; " + changes.size() + " changes"
+            + (changes.isEmpty() ? "" : ": " + String.join(", ", changes));
     }
 
     /** A margin series with guardrail counters. */
     private record Series(double[] margin, double[] imf, double[] scan, double[] volUp, double[] volDown,
                           NavigableMap<Instant, Double> intradayMmf, int[] flags) {
 
-        /** The days with index in [from, to). */
-        Series slice(int from, int to) {
-            return new Series(Arrays.copyOfRange(margin, from, to), Arrays.copyOfRange(imf, from, to),
-                Arrays.copyOfRange(scan, from, to), Arrays.copyOfRange(volUp, from, to),
-                Arrays.copyOfRange(volDown, from, to), intradayMmf, Arrays.copyOfRange(flags, from, to));
+        /** The days with the given indices. */
+        Series select(int[] idx) {
+            return new Series(pick(margin, idx), pick(imf, idx), pick(scan, idx), pick(volUp, idx),
+                pick(volDown, idx), intradayMmf, pick(flags, idx));
         }
 
         /** @param flag one of the day flags @return how many days carry it */
@@ -285,7 +398,7 @@ public final class BacktestRunner {
                 GuardrailSettings g = config.guardrails();
                 for (int k = 0; k < n; k++) {
                     int row = d.row[k];
-                    Map<Integer, VolForecast> model = Map.of(h, VolForecast.of(asset, d.championModel, h, d.dates[k],
+                    Map<Integer, VolForecast> model = Map.of(h, VolForecast.of(asset, d.dayModel[k], h, d.dates[k],
                         d.champVar[k]));
                     Map<Integer, VolForecast> ew = Map.of(h, VolForecast.of(asset, "EWMA", h, d.dates[k],
                         d.ewmaVar[k]));
@@ -421,7 +534,7 @@ public final class BacktestRunner {
         return new Realised(variance, 24, fromDaily.moveAbs());
     }
 
-    private Days align(ForecastSeries champ, ForecastSeries ewma, int h) {
+    private Days align(ForecastSeries champ, ForecastSeries ewma, int h, Map<LocalDate, String> modelOf) {
         Map<LocalDate, Integer> rowOf = new HashMap<>();
         for (int i = 0; i < daily.size(); i++) {
             rowOf.put(daily.get(i).date(), i);
@@ -432,18 +545,20 @@ public final class BacktestRunner {
         }
         double[] logReturns = FloorVolatility.logReturns(daily);
         double[] floor = FloorVolatility.forMode(config.guardrails().floorMode(), logReturns);
+        // every day with a bar and both forecasts is margined; only those whose MPOR end exists are measured
         List<Integer> keep = new ArrayList<>();
+        int measured = 0;
         for (int i = 0; i < champ.size(); i++) {
             Integer row = rowOf.get(champ.date(i));
-            if (row == null || row + h >= daily.size() || !ewmaByDate.containsKey(champ.date(i))
-                || !daily.get(row + h).date().equals(champ.date(i).plusDays(h))) {
+            if (row == null || !ewmaByDate.containsKey(champ.date(i))) {
                 continue;
             }
             keep.add(i);
+            measured += hasMporEnd(row, h) ? 1 : 0;
         }
         int n = keep.size();
-        if (n < 250) {
-            throw new IllegalArgumentException("only " + n + " backtest days after aligning forecasts and prices");
+        if (measured < 250) {
+            throw new IllegalArgumentException("only " + measured + " backtest days after aligning forecasts and prices");
         }
         LocalDate[] dates = new LocalDate[n];
         int[] rows = new int[n];
@@ -454,13 +569,16 @@ public final class BacktestRunner {
         double[] ivRow = OptionBook.impliedVolProxy(logReturns);
         double[] iv = new double[n];
         double[] optLoss = new double[n];
+        String[] dayModel = new String[n];
         int hOpt = config.mapping().mporOptionDays();
         for (int k = 0; k < n; k++) {
             int i = keep.get(k);
             dates[k] = champ.date(i);
             rows[k] = rowOf.get(dates[k]);
-            move[k] = Math.abs(daily.get(rows[k] + h).close() / daily.get(rows[k]).close() - 1);
+            move[k] = hasMporEnd(rows[k], h)
+                ? Math.abs(daily.get(rows[k] + h).close() / daily.get(rows[k]).close() - 1) : Double.NaN;
             cv[k] = champ.variance(i);
+            dayModel[k] = modelOf.getOrDefault(dates[k], champ.model());
             ev[k] = ewmaByDate.get(dates[k]);
             fs[k] = floor[rows[k]];
             int j = rows[k] + hOpt;
@@ -470,7 +588,12 @@ public final class BacktestRunner {
                 ? OptionBook.realizedLoss(daily.get(rows[k]).close(), daily.get(j).close(), iv[k], ivRow[j], hOpt)
                 : Double.NaN;
         }
-        return new Days(dates, rows, move, cv, ev, fs, champ.model(), iv, optLoss);
+        return new Days(dates, rows, move, cv, ev, fs, champ.model(), dayModel, iv, optLoss);
+    }
+
+    /** Whether the row h calendar days after {@code row} exists (the MPOR end of a day margined at its close). */
+    private boolean hasMporEnd(int row, int h) {
+        return row + h < daily.size() && daily.get(row + h).date().equals(daily.get(row).date().plusDays(h));
     }
 
     /** Empirical coverage quantile of absolute h-day moves before the out-of-sample start (first week dropped). */

@@ -58,7 +58,8 @@ public record ReplayResult(int accounts, int liquidated, double badDebtUsd, doub
         if (n > 1) {
             double ss = 0;
             for (double v : x) {
-                ss += (v - mean) * (v - mean);
+                double d = v - mean;
+                ss += d * d;
             }
             double half = new org.hipparchus.distribution.continuous.TDistribution(n - 1)
                 .inverseCumulativeProbability(0.975) * Math.sqrt(ss / (n - 1) / n);

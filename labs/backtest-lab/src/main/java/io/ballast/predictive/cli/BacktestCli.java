@@ -5,6 +5,7 @@ import io.ballast.ml.data.DailyBar;
 import io.ballast.ml.data.DailySeries;
 import io.ballast.ml.data.HourlyBar;
 import io.ballast.ml.data.MarketData;
+import io.ballast.predictive.ChampionSchedule;
 import io.ballast.predictive.GuardrailSettings;
 import io.ballast.predictive.MappingSettings;
 import io.ballast.predictive.RegimeSettings;
@@ -267,14 +268,21 @@ public final class BacktestCli implements Callable<Integer> {
         Map<String, ForecastSeries> cache = new ConcurrentHashMap<>();
         ForecastSource source = (m, h, start) -> cache.computeIfAbsent(m + "/" + h + "/" + start,
             key -> Forecasts.walkForward(label, daily, m, h, start));
+        // "champion": re-decided at every weekly retraining, as the risk service does
+        ChampionSchedule schedule = "champion".equalsIgnoreCase(model) ? new ChampionSchedule(asset, daily,
+            config.mapping().mporPerpDays(), line -> err.println("[backtest] " + line)) : null;
         if (sweepK != null || sweepBuffer != null || sweepFloorWeight != null || sweepStressMaxUp != null) {
-            sweep(config, daily, hourly, source, stdout, err);
+            sweep(config, daily, hourly, source, schedule, stdout, err);
             return 0;
         }
         BacktestRunner runner = new BacktestRunner(asset, daily, hourly, source, model, config,
-            line -> err.println("[backtest] " + line));
+            line -> err.println("[backtest] " + line), schedule);
         BacktestResult result = runner.run();
         stdout.println(windowLabel + ", preset " + preset + ":");
+        if (!result.championWeeks().isEmpty()) {
+            stdout.println("champion h=" + config.mapping().mporPerpDays() + ": "
+                + BacktestRunner.championSummary(result.championWeeks()));
+        }
         Files.createDirectories(out);
         err.println("[backtest] writing plots, backtest.json and backtest.md to " + out);
         List<String> plots = BacktestPlots.write(result, out);
@@ -292,7 +300,7 @@ public final class BacktestCli implements Callable<Integer> {
      * guarded policy's figures per setting.
      */
     private void sweep(BacktestConfig full, List<DailyBar> daily, List<HourlyBar> hourly, ForecastSource source,
-                       PrintWriter stdout, PrintWriter err) {
+                       ChampionSchedule schedule, PrintWriter stdout, PrintWriter err) {
         BacktestConfig base = new BacktestConfig(full.coverage(), full.oosStart(), full.staticMmf(), full.mapping(),
             full.guardrails(), full.seed(), full.accounts(), full.liquidation(), new double[] {1.0}, full.evalFrom(),
             full.evalTo(), full.replaySeeds());
@@ -311,7 +319,7 @@ public final class BacktestCli implements Callable<Integer> {
                         GuardrailSettings g = g0.withBuffer(b).withFloorWeight(w).withRegime(new RegimeSettings(k,
                             r.exceptionTrigger(), u, r.intradayHalfWeightHours(), r.capInitialMargin()));
                         BacktestResult res = new BacktestRunner(asset, daily, hourly, source, model,
-                            base.withGuardrails(g), line -> { }).run();
+                            base.withGuardrails(g), line -> { }, schedule).run();
                         PolicyResult p = res.policies().get("guarded");
                         stdout.printf(Locale.ROOT, "%.2f\t%.2f\t%.2f\t%.2f\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f"
                             + "\t%.2f\t%.2f\t%.0f\t%.0f%n",

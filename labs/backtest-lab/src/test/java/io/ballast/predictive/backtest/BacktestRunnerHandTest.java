@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.ballast.ml.api.ForecastSeries;
 import io.ballast.ml.data.DailyBar;
 import io.ballast.ml.data.HourlyBar;
+import io.ballast.predictive.ChampionSchedule;
 import io.ballast.predictive.GuardrailSettings;
 import io.ballast.predictive.RegimeSettings;
 import java.time.LocalDate;
@@ -243,5 +244,20 @@ class BacktestRunnerHandTest {
         BacktestResult s = new BacktestRunner("HAND", short250, List.of(), forecasts(short250), "champion",
             config(OOS), l -> { }).run();
         assertThat(s.policies().get("static").dates()).hasSize(250);
+    }
+    @Test
+    void theWeeklyChampionSummaryCountsWeeksAndNamesEveryChange() {
+        ChampionSchedule.Week har = week(LocalDate.of(2020, 1, 4), "HAR");
+        ChampionSchedule.Week garch = week(LocalDate.of(2020, 1, 11), "GARCH");
+        ChampionSchedule.Week back = week(LocalDate.of(2020, 1, 18), "HAR");
+        assertThat(BacktestRunner.championSummary(List.of(har, garch, back))).isEqualTo("3 weekly champion "
+            + "decisions: {HAR=2, GARCH=1}; 2 changes: 2020-01-11 HAR -> GARCH, 2020-01-18 GARCH -> HAR");
+        assertThat(BacktestRunner.championSummary(List.of(har, week(LocalDate.of(2020, 1, 11), "HAR"))))
+            .isEqualTo("2 weekly champion decisions: {HAR=2}; 0 changes");
+        assertThat(BacktestRunner.championSummary(List.of())).isEqualTo("0 weekly champion decisions: {}; 0 changes");
+    }
+
+    private static ChampionSchedule.Week week(LocalDate saturday, String champion) {
+        return new ChampionSchedule.Week(saturday, saturday, champion, "test", 0.5, Map.of(champion, 0.4), Map.of());
     }
 }

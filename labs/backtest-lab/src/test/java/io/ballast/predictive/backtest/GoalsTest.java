@@ -164,4 +164,44 @@ class GoalsTest {
         assertThat(v.met()).isFalse();
         assertThat(v.text()).isEqualTo("largest 5-day margin increase 2.00x (goal <= 2x)");
     }
+    @Test
+    void perUnitOfOpenInterestHalfIsMetAtExactlyHalfAndUsdIsUsedWhenOnePolicyLacksIt() {
+        Figures f = new Figures();
+        f.perOpenInterest = true;
+        f.guardedDebt.put("2020-03-12", 150.0); // 1.5e-4 against static's 3e-4: exactly half
+        assertThat(check(f).get("badDebtHalf").met()).isTrue();
+        f.guardedDebt.put("2020-03-12", 151.0);
+        assertThat(check(f).get("badDebtHalf").met()).isFalse();
+        // the guarded replays measured per open interest, static's not: both judged in USD (first seed)
+        Map<String, ReplayResult> guarded = new LinkedHashMap<>();
+        guarded.put("2020-03-12", new ReplayResult(100, 10, 400, 2.0, 1, 1e6, 1e-9, new double[] {0, 2e-9}, 20));
+        Map<String, ReplayResult> stat = new LinkedHashMap<>();
+        stat.put("2020-03-12", new ReplayResult(100, 10, 300, 2.0, 1));
+        Map<String, PolicyResult> policies = new LinkedHashMap<>();
+        Figures plain = new Figures();
+        policies.put("static", withCrashes(policy("static", plain, Map.of()), stat));
+        policies.put("guarded", withCrashes(policy("guarded", plain, Map.of()), guarded));
+        List<Goals.Verdict> v = Goals.check(new BacktestResult("BTC", 0.99, DAY, "HAR", 0.145, 42, 100, policies,
+            Map.of(), Map.of()));
+        assertThat(v.get(4).met()).isFalse();
+        assertThat(v.get(4).text()).isEqualTo("bad debt above static's in: 2020-03-12: 400 vs static 300 USD;");
+        assertThat(v.get(5).text()).isEqualTo("summed bad debt 400 USD vs static 300 USD (goal <= half)");
+        // and the other way round: static measured per open interest, the guarded replays not
+        Map<String, ReplayResult> guardedUsd = new LinkedHashMap<>();
+        guardedUsd.put("2020-03-12", new ReplayResult(100, 10, 400, 2.0, 1));
+        Map<String, ReplayResult> staticOi = new LinkedHashMap<>();
+        staticOi.put("2020-03-12", new ReplayResult(100, 10, 300, 2.0, 1, 1e6, 1e-3, new double[] {0, 2e-3}, 20));
+        policies.put("static", withCrashes(policy("static", plain, Map.of()), staticOi));
+        policies.put("guarded", withCrashes(policy("guarded", plain, Map.of()), guardedUsd));
+        List<Goals.Verdict> w = Goals.check(new BacktestResult("BTC", 0.99, DAY, "HAR", 0.145, 42, 100, policies,
+            Map.of(), Map.of()));
+        assertThat(w.get(4).text()).isEqualTo("bad debt above static's in: 2020-03-12: 400 vs static 300 USD;");
+    }
+
+    private static PolicyResult withCrashes(PolicyResult p, Map<String, ReplayResult> crashes) {
+        return new PolicyResult(p.name(), p.dates(), p.margin(), p.absMove(), p.exception(), p.coverage(),
+            p.greenWindowShare(), p.avgMargin(), p.medianMargin(), p.staticEquivalent(), p.peakToTrough(),
+            p.maxIncrease1d(), p.maxIncrease5d(), p.maxIncrease30d(), p.fallbackDays(), p.proposalDays(),
+            p.clippedDays(), crashes, p.optionBook(), p.imfMaxIncrease5d(), p.stressDays(), p.intradayRaisedDays());
+    }
 }

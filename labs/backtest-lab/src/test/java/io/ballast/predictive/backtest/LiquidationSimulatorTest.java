@@ -1,6 +1,7 @@
 package io.ballast.predictive.backtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.time.Instant;
@@ -11,11 +12,19 @@ import org.junit.jupiter.api.Test;
 class LiquidationSimulatorTest {
 
     private static List<ReplayBar> path(double[][] hlc) {
+        return path(hlc, Instant.parse("2020-03-12T00:00:00Z"), 3600);
+    }
+
+    private static List<ReplayBar> dailyPath(double[][] hlc) {
+        return path(hlc, Instant.parse("2020-03-09T00:00:00Z"), 86_400);
+    }
+
+    private static List<ReplayBar> path(double[][] hlc, Instant start, long stepSeconds) {
         List<ReplayBar> bars = new ArrayList<>();
-        Instant t = Instant.parse("2020-03-12T00:00:00Z");
+        Instant t = start;
         for (double[] b : hlc) {
             bars.add(new ReplayBar(t, b[0], b[1], b[2]));
-            t = t.plusSeconds(3600);
+            t = t.plusSeconds(stepSeconds);
         }
         return bars;
     }
@@ -130,6 +139,118 @@ class LiquidationSimulatorTest {
         // the counts and USD figures are the first seed's
         assertThat(r.liquidated()).isEqualTo(3);
         assertThat(r.badDebtUsd()).isEqualTo(30.0);
+    }
+
+    /**
+     * A short on daily bars, leverage from the policy's own opening IMF (MMF 0.05 x 2 = 0.1: 10x allowed, 10x
+     * wanted): 1000 USD at 100, so -100 units, open interest 10,000 USD. Bar 1 high 103: equity 700 below IM
+     * 0.1 x 10,300 = 1,030 (margin call) but above MM 515. Bar 2 high 106: equity 400 below MM 530: triggered,
+     * warned one bar (24 hours) before. Executed at bar 3's close 110 plus 1 % slippage = 111.1: equity
+     * 1000 - 100 x 11.1 = -110, bad debt 110, 0.011 of open interest.
+     */
+    @Test
+    void handCheckedShortOnDailyBarsIsLiquidatedAtTheNextCloseAboveItWithWarningInHours() {
+        List<ReplayBar> bars = dailyPath(new double[][] {{100, 100, 100}, {103, 100, 102}, {106, 101, 105},
+            {112, 104, 110}});
+        SyntheticAccount shortOne = new SyntheticAccount(0, false, 10, 1000);
+        ReplayResult r = LiquidationSimulator.run(bars, t -> 0.05, List.of(shortOne),
+            new LiquidationModel(1, 0.01, 0.0, 2.0), 24);
+        assertThat(r.accounts()).isEqualTo(1);
+        assertThat(r.liquidated()).isEqualTo(1);
+        assertThat(r.badDebtUsd()).isCloseTo(110.0, within(1e-9));
+        assertThat(r.warnedHoursAheadMedian()).isEqualTo(24.0);
+        assertThat(r.barHours()).isEqualTo(24);
+        assertThat(r.openInterestUsd()).isCloseTo(10_000, within(1e-9));
+        assertThat(r.badDebtPerOpenInterest()).isCloseTo(0.011, within(1e-12));
+        assertThat(r.badDebtPerOpenInterestCi95()).containsExactly(r.badDebtPerOpenInterest(),
+            r.badDebtPerOpenInterest());
+        assertThat(r.seeds()).isEqualTo(1);
+        // triggered on the last bar: executed at that bar's close 105 (+1 %: 106.05), equity 395, no bad debt
+        ReplayResult last = LiquidationSimulator.run(bars.subList(0, 3), t -> 0.05, List.of(shortOne),
+            new LiquidationModel(1, 0.01, 0.0, 2.0), 24);
+        assertThat(last.liquidated()).isEqualTo(1);
+        assertThat(last.badDebtUsd()).isZero();
+    }
+
+    /**
+     * 10x long of 1000 USD at 100 (opening IMF 0.1 given): 100 units. MMF 1/16: at a low of 96, equity 600 equals
+     * maintenance 0.0625 x 9,600 = 600 exactly, which is not below it: no liquidation; a low of 95.99 is.
+     */
+    @Test
+    void anAccountExactlyAtMaintenanceIsNotLiquidated() {
+        SyntheticAccount longOne = new SyntheticAccount(0, true, 10, 1000);
+        LiquidationModel m = new LiquidationModel(1, 0.0, 0.0, 2.0);
+        ReplayResult at = LiquidationSimulator.run(path(new double[][] {{100, 100, 100}, {100, 96, 97}}),
+            t -> 0.0625, List.of(longOne), m, 1, 0.1);
+        assertThat(at.liquidated()).isZero();
+        ReplayResult below = LiquidationSimulator.run(path(new double[][] {{100, 100, 100}, {100, 95.99, 97}}),
+            t -> 0.0625, List.of(longOne), m, 1, 0.1);
+        assertThat(below.liquidated()).isEqualTo(1);
+    }
+
+    @Test
+    void anEmptyPopulationHasNoOpenInterestAndNoBadDebtPerUnitOfIt() {
+        ReplayResult r = LiquidationSimulator.run(path(new double[][] {{100, 100, 100}, {100, 50, 60}}), t -> 0.1,
+            List.of(), LiquidationModel.defaults(2.0), 1);
+        assertThat(r.accounts()).isZero();
+        assertThat(r.openInterestUsd()).isZero();
+        assertThat(r.badDebtPerOpenInterest()).isZero();
+        assertThat(r.warnedHoursAheadMedian()).isNaN();
+    }
+
+    @Test
+    void invalidPathsMarginsAndOpeningMarginsAreRefused() {
+        List<SyntheticAccount> one = List.of(new SyntheticAccount(0, true, 5, 1000));
+        LiquidationModel m = LiquidationModel.defaults(2.0);
+        List<ReplayBar> two = path(new double[][] {{100, 100, 100}, {100, 99, 99}});
+        assertThatThrownBy(() -> LiquidationSimulator.run(two.subList(0, 1), t -> 0.1, one, m, 1))
+            .isInstanceOf(IllegalArgumentException.class).hasMessage("need at least 2 bars");
+        assertThatThrownBy(() -> LiquidationSimulator.run(two, t -> 0.0, one, m, 1))
+            .hasMessage("MMF at 2020-03-12T00:00:00Z is 0.0");
+        assertThatThrownBy(() -> LiquidationSimulator.run(two, t -> Double.NaN, one, m, 1))
+            .hasMessageEndingWith("is NaN");
+        assertThatThrownBy(() -> LiquidationSimulator.run(two, t -> Double.POSITIVE_INFINITY, one, m, 1))
+            .hasMessageEndingWith("is Infinity");
+        assertThatThrownBy(() -> LiquidationSimulator.run(two, t -> 0.1, one, m, 1, 0.0))
+            .hasMessage("opening IMF must be > 0: 0.0");
+    }
+
+    /**
+     * 0.10, 0.11 and 0.12 of open interest over three seeds: mean 0.11, sd 0.01, t(0.975, 2) = 4.3026527 (scipy):
+     * half-width 4.3026527 x 0.01 / sqrt(3) = 0.0248414, an interval that stays above 0; one seed gives [x, x].
+     */
+    @Test
+    void theSeedsIntervalIsNotFlooredWhenItStaysPositiveAndOneSeedIsItsOwnInterval() {
+        List<ReplayResult> seeds = List.of(
+            new ReplayResult(10, 1, 5, 2, 24, 1000, 0.10, new double[] {0.10, 0.10}, 1),
+            new ReplayResult(10, 2, 6, 3, 24, 1000, 0.11, new double[] {0.11, 0.11}, 1),
+            new ReplayResult(10, 3, 7, 4, 24, 1000, 0.12, new double[] {0.12, 0.12}, 1));
+        ReplayResult r = ReplayResult.overSeeds(seeds);
+        assertThat(r.badDebtPerOpenInterest()).isCloseTo(0.11, within(1e-15));
+        assertThat(r.badDebtPerOpenInterestCi95()[0]).isCloseTo(0.11 - 0.0248413771175033, within(1e-9));
+        assertThat(r.badDebtPerOpenInterestCi95()[1]).isCloseTo(0.11 + 0.0248413771175033, within(1e-9));
+        assertThat(r.accounts()).isEqualTo(10);
+        assertThat(r.warnedHoursAheadMedian()).isEqualTo(2.0);
+        assertThat(r.barHours()).isEqualTo(24);
+        ReplayResult one = ReplayResult.overSeeds(seeds.subList(1, 2));
+        assertThat(one.seeds()).isEqualTo(1);
+        assertThat(one.badDebtPerOpenInterestCi95()).containsExactly(0.11, 0.11);
+        assertThat(one.openInterestUsd()).isEqualTo(1000.0);
+    }
+
+    @Test
+    void aReplayResultKeepsItsIntervalAndAOneSeedUsdResultHasNoOpenInterest() {
+        double[] ci = {0.1, 0.2};
+        ReplayResult r = new ReplayResult(10, 1, 5, 2, 1, 1000, 0.15, ci, 3);
+        ci[0] = 9;
+        r.badDebtPerOpenInterestCi95()[1] = 9;
+        assertThat(r.badDebtPerOpenInterestCi95()).containsExactly(0.1, 0.2);
+        ReplayResult usd = new ReplayResult(10, 1, 5, 2, 1);
+        assertThat(usd.openInterestUsd()).isNaN();
+        assertThat(usd.badDebtPerOpenInterest()).isNaN();
+        assertThat(usd.badDebtPerOpenInterestCi95()[0]).isNaN();
+        assertThat(usd.badDebtPerOpenInterestCi95()[1]).isNaN();
+        assertThat(usd.seeds()).isEqualTo(1);
     }
 
     @Test

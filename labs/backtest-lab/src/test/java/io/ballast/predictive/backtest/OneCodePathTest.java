@@ -6,6 +6,13 @@ import io.ballast.ml.api.ForecastSeries;
 import io.ballast.ml.api.Forecasts;
 import io.ballast.ml.data.DailyBar;
 import io.ballast.ml.data.MarketData;
+import io.ballast.ml.data.DailySeries;
+import io.ballast.ml.model.Models;
+import io.ballast.ml.model.Progress;
+import io.ballast.ml.registry.ChampionTraining;
+import io.ballast.ml.registry.FittedModel;
+import io.ballast.ml.registry.ModelArtifact;
+import io.ballast.predictive.ChampionSchedule;
 import io.ballast.predictive.GuardrailSettings;
 import io.ballast.predictive.GuardrailState;
 import io.ballast.predictive.MappingSettings;
@@ -14,6 +21,8 @@ import io.ballast.predictive.Recommender;
 import io.ballast.predictive.VolForecast;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,9 +39,99 @@ class OneCodePathTest {
     private static final LocalDate OOS = LocalDate.of(2020, 1, 1);
 
     private static List<DailyBar> btc() {
+        return bars("BTC", LocalDate.of(2021, 12, 31));
+    }
+
+    private static List<DailyBar> bars(String asset, LocalDate to) {
         Path csv = Path.of(System.getProperty("ballast.project.root", "../.."), "..", "shared", "data", "market",
-            "BTC_1d.csv");
-        return MarketData.readDaily(csv).stream().filter(b -> !b.date().isAfter(LocalDate.of(2021, 12, 31))).toList();
+            asset + "_1d.csv");
+        return MarketData.readDaily(csv).stream().filter(b -> !b.date().isAfter(to)).toList();
+    }
+
+    /**
+     * Asset, window and candidates of the weekly-champion check: a window in which the champion policy changes (ETH,
+     * h = 1: HAR_LEVEL at the retraining on the close of 2025-12-06, HAR excluded from the set at MCS p 0.084, and
+     * HAR again a week later).
+     */
+    private static final String WEEKLY_ASSET = "ETH";
+    private static final LocalDate WEEKLY_OOS = LocalDate.of(2025, 4, 1);
+    private static final LocalDate WEEKLY_TO = LocalDate.of(2026, 1, 10);
+    /** The baselines whose walk-forward refits every day from the whole history (scored alike both ways). */
+    private static final List<String> WEEKLY_CANDIDATES = List.of("EWMA", "HAR", "HAR_LEVEL");
+
+    /**
+     * The champion re-decided on the service's weekly schedule: at every Saturday's close the service's retraining
+     * ({@link ChampionTraining#train} on the bars up to then, registered as a {@link ModelArtifact} and restored) picks
+     * the same champion as the backtest's {@link ChampionSchedule}; every day, the service's daily job (the restored
+     * model's forecast at the close, {@link Recommender#withForecasts}, the guardrail state carried over) gives the
+     * guarded policy's MMF of the backtest; and the window holds at least one change of champion. Candidates: the
+     * baselines refitted daily from the whole history, whose yearly scores do not depend on where a walk-forward
+     * starts (the ML models' and GARCH's do: see {@link ChampionSchedule}), so both sides score them alike.
+     */
+    @Test
+    void serviceRecommendationEqualsTheBacktestsWithTheChampionReDecidedEveryWeek() {
+        List<DailyBar> bars = bars(WEEKLY_ASSET, WEEKLY_TO);
+        MappingSettings mapping = MappingSettings.defaults();
+        GuardrailSettings guardrails = GuardrailSettings.defaults();
+        int h = mapping.mporPerpDays();
+        ChampionSchedule schedule = new ChampionSchedule(WEEKLY_ASSET, bars, h, WEEKLY_CANDIDATES, Models::byName,
+            l -> { });
+        ForecastSource source = (m, horizon, start) -> Forecasts.walkForward(WEEKLY_ASSET, bars, m, horizon, start);
+        BacktestConfig d = BacktestConfig.defaults();
+        BacktestConfig config = new BacktestConfig(0.99, WEEKLY_OOS, Double.NaN, mapping, guardrails, 1, 50,
+            d.liquidation(), new double[] {1.0});
+        BacktestResult result = new BacktestRunner(WEEKLY_ASSET, bars, List.of(), source, "champion", config,
+            l -> { }, schedule).run();
+        PolicyResult guarded = result.policies().get("guarded");
+        Map<LocalDate, String> backtestChampion = new LinkedHashMap<>();
+        for (ChampionSchedule.Week w : result.championWeeks()) {
+            backtestChampion.put(w.decided(), w.champion());
+        }
+
+        GuardrailState state = null;
+        LocalDate week = null;
+        FittedModel registered = null;
+        List<String> serviceChampions = new ArrayList<>();
+        int k = 0;
+        for (int i = 0; i < bars.size() && k < guarded.dates().length; i++) {
+            LocalDate day = bars.get(i).date();
+            if (day.isBefore(WEEKLY_OOS)) {
+                continue;
+            }
+            LocalDate saturday = ChampionSchedule.decisionDate(day);
+            if (!saturday.equals(week)) {
+                // the weekly retraining: the bars up to Saturday's close, trained, registered and restored
+                DailySeries history = DailySeries.of(bars.stream().filter(b -> !b.date().isAfter(saturday))
+                    .toList());
+                ChampionTraining.Trained t = ChampionTraining.train(WEEKLY_ASSET, history, h, WEEKLY_CANDIDATES,
+                    Progress.NONE);
+                registered = ModelArtifact.of(t, "2026-12-02T00:00:00Z", Map.of()).fitted();
+                assertThat(registered.name()).as("champion of the retraining on %s", saturday)
+                    .isEqualTo(backtestChampion.get(saturday));
+                serviceChampions.add(registered.name());
+                week = saturday;
+            }
+            // the daily run: the registered model's forecast at this close, no refit
+            List<DailyBar> upTo = bars.subList(0, i + 1);
+            double variance = registered.forecastVariance(DailySeries.of(upTo));
+            Recommendation service = Recommender.withForecasts("backtest", WEEKLY_ASSET, upTo,
+                Map.of(h, VolForecast.of(WEEKLY_ASSET, registered.name(), h, day, variance)), mapping, guardrails,
+                state, day.plusDays(1));
+            state = service.nextState();
+            if (day.equals(guarded.dates()[k])) {
+                assertThat(service.recommended().mmf()).as("MMF for %s", day).isEqualTo(guarded.margin()[k]);
+                k++;
+            }
+        }
+        assertThat(k).isEqualTo(guarded.dates().length).isGreaterThan(250);
+        LocalDate lastMeasured = guarded.dates()[guarded.dates().length - 1];
+        assertThat(serviceChampions).hasSize((int) result.championWeeks().stream()
+            .filter(w -> !w.decided().isAfter(lastMeasured)).count());
+        long changes = 0;
+        for (int w = 1; w < serviceChampions.size(); w++) {
+            changes += serviceChampions.get(w).equals(serviceChampions.get(w - 1)) ? 0 : 1;
+        }
+        assertThat(changes).as("changes of champion in %s", serviceChampions).isPositive();
     }
 
     @Test
