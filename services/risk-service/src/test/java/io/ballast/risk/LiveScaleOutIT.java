@@ -73,7 +73,8 @@ class LiveScaleOutIT {
         for (Map.Entry<Tenant, List<String>> e : single.entrySet()) {
             assertThat(owner(e.getKey(), e.getValue().get(0), List.of(a))).isEqualTo(a);
         }
-        ticks(kafka, us, PATH, 300);
+        ticks(kafka, us, PATH, 300, single.entrySet().stream()
+                .map(e -> new LiveRun.Watch(e.getKey(), e.getValue(), a)).toList());
         Set<String> singleIds = new HashSet<>();
         Map<String, List<String>> baseline = events(kafka, single, 1, singleIds);
         List<String> expected = baseline.values().iterator().next();
@@ -100,9 +101,14 @@ class LiveScaleOutIT {
         assertThat(owners.values()).as("both instances own tenants").contains(a, b);
 
         // the same path; the second instance dies in the middle of it
-        ticks(kafka, ud, PATH.subList(0, 5), 300);
+        ticks(kafka, ud, PATH.subList(0, 5), 300, shared.entrySet().stream()
+                .map(e -> new LiveRun.Watch(e.getKey(), e.getValue(), owners.get(e.getKey()))).toList());
         ServiceJvms.kill(b);
-        ticks(kafka, ud, PATH.subList(5, PATH.size()), 1_500);
+        // the survivor's own tenants are watched; the killed one's are valued by the survivor's replay after it
+        // takes them over, one tick after the other
+        ticks(kafka, ud, PATH.subList(5, PATH.size()), 1_500, shared.entrySet().stream()
+                .filter(e -> owners.get(e.getKey()).equals(a))
+                .map(e -> new LiveRun.Watch(e.getKey(), e.getValue(), a)).toList());
         Set<String> sharedIds = new HashSet<>();
         Map<String, List<String>> after = events(kafka, shared, expected.size(), sharedIds);
         for (Map.Entry<Tenant, String> e : owners.entrySet()) {

@@ -72,7 +72,7 @@ public final class LiveRun {
         while (System.nanoTime() < deadline) {
             for (String url : urls) {
                 String from = on(t.asIntegrator(), url).get("/api/v1/accounts/" + account + "/margin").then()
-                        .statusCode(200).extract().path("answeredFrom");
+                        .log().ifValidationFails().statusCode(200).extract().path("answeredFrom");
                 if ("hot-book".equals(from)) {
                     return url;
                 }
@@ -96,6 +96,53 @@ public final class LiveRun {
                 Thread.sleep(pauseMs);
             }
         }
+    }
+
+    /**
+     * A hot book to wait on after each tick of {@link #ticks(KafkaBroker, String, List, long, List)}.
+     *
+     * @param tenant   a tenant of {@link #fixture}
+     * @param accounts its fixture accounts (the first one's equity tells which price its book valued)
+     * @param url      the instance that owns it
+     */
+    public record Watch(Tenant tenant, List<String> accounts, String url) {
+    }
+
+    /**
+     * Publishes ticks like {@link #ticks(KafkaBroker, String, List, long)}, and after each waits until every watched
+     * hot book has started valuing it (its first account's equity, answered from the hot book, is the one at the
+     * tick's price), so that the next tick never finds two moves waiting. The live loop conflates moves that wait
+     * for a busy book (LiveLoop.offerPrice); without this wait, a slow machine would skip path prices in one run and
+     * not in another, and event lists could not be compared.
+     */
+    public static void ticks(KafkaBroker broker, String u, List<String> prices, long pauseMs, List<Watch> watches)
+            throws Exception {
+        try (KafkaProducer<String, String> p = KafkaClients.producer(broker)) {
+            for (String price : prices) {
+                KafkaClients.send(p, "ballast.prices", u, tick(u, price));
+                Thread.sleep(pauseMs);
+                for (Watch w : watches) {
+                    awaitValued(w, price);
+                }
+            }
+        }
+    }
+
+    private static void awaitValued(Watch w, String price) throws InterruptedException {
+        // one perpetual long at 60,000 on COLLATERAL.get(0) USDT: equity = collateral + price - 60,000
+        double expected = COLLATERAL.get(0) + Double.parseDouble(price) - 60_000;
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            io.restassured.path.json.JsonPath m = on(w.tenant().asIntegrator(), w.url())
+                    .get("/api/v1/accounts/" + w.accounts().get(0) + "/margin").then().extract().jsonPath();
+            if ("hot-book".equals(m.getString("answeredFrom")) && m.get("equityUsd") != null
+                    && Math.abs(m.getDouble("equityUsd") - expected) < 1e-6) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the hot book of tenant " + w.tenant().id() + " on " + w.url()
+                + " did not value the tick at " + price);
     }
 
     /** One tick of source {@code feed}, dated now. */
