@@ -78,7 +78,7 @@ public class TenantUserService {
         if (!USERNAME.matcher(username).matches()) {
             errors.add(FieldError.of("username", "3-64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit"));
         }
-        if (!USER_ROLES.contains(user.role())) {
+        if (user.role() == null || !USER_ROLES.contains(user.role())) { // List.of refuses contains(null)
             errors.add(FieldError.of("role", "one of " + USER_ROLES));
         }
         if (user.password() != null && user.password().length() < MIN_PASSWORD) {
