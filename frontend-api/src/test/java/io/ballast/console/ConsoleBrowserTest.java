@@ -382,10 +382,11 @@ class ConsoleBrowserTest {
             page.get(servers.consoleUrl() + "/admin");
             fill(d, "reason", "console test: oracle incident drill");
             page.findElement(By.id("freeze")).click();
-            assertThat(d.waitFor(By.id("frozen")).getText()).startsWith("FROZEN").contains("oracle incident drill");
+            // re-found each time: the page before the answer may still hold a #frozen that then goes stale
+            assertThat(d.waitForText(By.id("frozen"), "FROZEN", "oracle incident drill")).startsWith("FROZEN");
             fill(d, "unfreeze-reason", "drill over");
             page.findElement(By.id("unfreeze")).click();
-            assertThat(d.waitFor(By.id("frozen")).getText()).isEqualTo("running");
+            assertThat(d.waitForText(By.id("frozen"), "running")).isEqualTo("running");
 
             String approved = propose();
             approveInBrowser(alice, approved, "first approval");
