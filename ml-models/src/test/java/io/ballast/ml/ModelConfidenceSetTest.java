@@ -9,7 +9,7 @@ import io.ballast.ml.eval.ModelConfidenceSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-import org.hipparchus.distribution.continuous.NormalDistribution;
+import org.apache.commons.statistics.distribution.NormalDistribution;
 import org.junit.jupiter.api.Test;
 
 class ModelConfidenceSetTest {
@@ -73,7 +73,7 @@ class ModelConfidenceSetTest {
             d[t] = b[t] - a[t];
         }
         double tStat = Metrics.mean(d) / Math.sqrt(Metrics.neweyWestVariance(d, 0) / n);
-        double expected = 2 * (1 - new NormalDistribution().cumulativeProbability(Math.abs(tStat)));
+        double expected = 2 * (1 - NormalDistribution.of(0.0, 1.0).cumulativeProbability(Math.abs(tStat)));
         ModelConfidenceSet.Result r = ModelConfidenceSet.of(Map.of("A", a, "B", b), 0.05, 1, 4000, 1);
         String worse = Metrics.mean(d) > 0 ? "B" : "A";
         assertThat(expected).isBetween(0.005, 0.5); // the sample is a real test of the p-value, not a corner

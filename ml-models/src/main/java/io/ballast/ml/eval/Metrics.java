@@ -1,6 +1,6 @@
 package io.ballast.ml.eval;
 
-import org.hipparchus.distribution.continuous.TDistribution;
+import org.apache.commons.statistics.distribution.TDistribution;
 
 /**
  * Forecast losses and tests on variance (proxy p, forecast f, both in daily log-return variance units).
@@ -149,6 +149,6 @@ public final class Metrics {
         double dm = mean(d) / Math.sqrt(lrv / n);
         double k = Math.sqrt((n + 1 - 2.0 * h + h * (h - 1.0) / n) / n);
         double stat = dm * k;
-        return new DieboldMariano(stat, new TDistribution(n - 1).cumulativeProbability(stat), Math.min(lags, n - 1));
+        return new DieboldMariano(stat, TDistribution.of(n - 1).cumulativeProbability(stat), Math.min(lags, n - 1));
     }
 }

@@ -1,6 +1,6 @@
 package io.ballast.predictive;
 
-import org.hipparchus.distribution.continuous.NormalDistribution;
+import org.apache.commons.statistics.distribution.NormalDistribution;
 
 /**
  * Maps forecast volatilities over the margin periods of risk to risk parameters. Stateless; use {@link #DEFAULT}.
@@ -21,8 +21,8 @@ public final class ParameterMapper {
     /** The single stateless instance. */
     public static final ParameterMapper DEFAULT = new ParameterMapper();
 
-    /** The standard normal (Hipparchus, immutable): the one normal distribution of the code base. */
-    private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution();
+    /** The standard normal (Apache Commons Statistics, immutable): the one normal distribution of the code base. */
+    private static final NormalDistribution STANDARD_NORMAL = NormalDistribution.of(0.0, 1.0);
 
     private ParameterMapper() {
     }
@@ -37,7 +37,7 @@ public final class ParameterMapper {
         return normalQuantile(1 - (1 - coverage) / 2);
     }
 
-    /** The standard normal quantile (Hipparchus), refusing a probability outside (0, 1). */
+    /** The standard normal quantile (Commons Statistics), refusing a probability outside (0, 1). */
     private static double normalQuantile(double p) {
         if (!(p > 0.0 && p < 1.0)) {
             throw new IllegalArgumentException("probability must be in (0, 1), got " + p);

@@ -61,7 +61,7 @@ public record ReplayResult(int accounts, int liquidated, double badDebtUsd, doub
                 double d = v - mean;
                 ss += d * d;
             }
-            double half = new org.hipparchus.distribution.continuous.TDistribution(n - 1)
+            double half = org.apache.commons.statistics.distribution.TDistribution.of(n - 1)
                 .inverseCumulativeProbability(0.975) * Math.sqrt(ss / (n - 1) / n);
             ci = new double[] {Math.max(0, mean - half), mean + half};
         }

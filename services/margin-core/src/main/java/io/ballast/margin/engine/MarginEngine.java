@@ -83,8 +83,28 @@ public final class MarginEngine {
         return compute(account, market, params, false);
     }
 
+    /**
+     * {@link #computeRequirements(AccountInput, MarketSnapshot, RiskParameterSet)} at the market and parameters of
+     * risk arrays already priced, which portfolio pools copy instead of pricing their instruments again: for callers
+     * that evaluate many variants of one account at one market (a liquidation plan). The result is the same.
+     *
+     * @param account the account
+     * @param priced risk arrays of (at least) the account's instruments, at the market and parameters to use
+     * @return margin per pool and totals, with breakdowns, without liquidation prices
+     * @throws MarginInputException for invalid input
+     */
+    public MarginResult computeRequirements(AccountInput account, RiskArrays priced) {
+        Checks.present("priced", priced);
+        return compute(account, priced.market(), priced.params(), false, priced);
+    }
+
     private MarginResult compute(AccountInput account, MarketSnapshot market, RiskParameterSet params,
             boolean withLiquidationPrice) {
+        return compute(account, market, params, withLiquidationPrice, null);
+    }
+
+    private MarginResult compute(AccountInput account, MarketSnapshot market, RiskParameterSet params,
+            boolean withLiquidationPrice, RiskArrays priced) {
         Checks.present("account", account);
         Checks.present("market", market);
         Checks.present("params", params);
@@ -95,7 +115,7 @@ public final class MarginEngine {
         double free = 0;
         HealthStatus status = HealthStatus.HEALTHY;
         for (MarginPool pool : account.pools()) {
-            PoolMargin pm = computePool(pool, account.method(), market, params, withLiquidationPrice);
+            PoolMargin pm = computePool(pool, account.method(), market, params, withLiquidationPrice, priced);
             pools.add(pm);
             equity += pm.equityUsd();
             im += pm.initialMarginUsd();
@@ -191,7 +211,7 @@ public final class MarginEngine {
         if (pool.positions().isEmpty()) {
             return balance;
         }
-        PoolMargin pm = computePool(pool, account.method(), market, params, false);
+        PoolMargin pm = computePool(pool, account.method(), market, params, false, null);
         double free = pm.equityUsd() - pm.initialMarginUsd();
         if (!(free > 0)) {
             return 0.0;
@@ -213,7 +233,7 @@ public final class MarginEngine {
     }
 
     private PoolMargin computePool(MarginPool pool, MarginMethod method, MarketSnapshot market,
-            RiskParameterSet params, boolean withLiquidationPrice) {
+            RiskParameterSet params, boolean withLiquidationPrice, RiskArrays priced) {
         List<CollateralLine> collateral = new ArrayList<>(pool.collateral().size());
         double collateralValue = 0;
         for (CollateralBalance c : pool.collateral()) {
@@ -241,7 +261,7 @@ public final class MarginEngine {
             breakdown = new MarginBreakdown(lines, List.of(), StandardMarginCalculator.sizeAddOns(net, market,
                     params), collateral, 0, 0, 0);
         } else {
-            PortfolioMarginCalculator.Evaluation e = PortfolioMarginCalculator.evaluate(net, market, params);
+            PortfolioMarginCalculator.Evaluation e = PortfolioMarginCalculator.evaluate(net, market, params, priced);
             im = e.initialUsd();
             mm = e.maintenanceUsd();
             breakdown = new MarginBreakdown(e.lines(), e.underlyings(), e.charges(), collateral, e.scenarioLossUsd(),
@@ -283,7 +303,7 @@ public final class MarginEngine {
     /** Equity minus maintenance requirement with the underlying at a price. */
     private double surplus(MarginPool pool, MarginMethod method, MarketSnapshot market, RiskParameterSet params,
             String underlying, double price) {
-        PoolMargin pm = computePool(pool, method, market.withPrice(underlying, price), params, false);
+        PoolMargin pm = computePool(pool, method, market.withPrice(underlying, price), params, false, null);
         return pm.equityUsd() - pm.maintenanceMarginUsd();
     }
 

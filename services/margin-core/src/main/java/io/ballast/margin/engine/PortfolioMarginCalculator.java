@@ -25,7 +25,18 @@ final class PortfolioMarginCalculator {
     }
 
     static Evaluation evaluate(NettedPositions net, MarketSnapshot market, RiskParameterSet params) {
-        RiskArrays arrays = RiskArrays.build(net.instruments(), market, params);
+        return evaluate(net, market, params, null);
+    }
+
+    /**
+     * As {@link #evaluate(NettedPositions, MarketSnapshot, RiskParameterSet)}, with the arrays copied from
+     * {@code priced} when it was priced at this very market and these parameters (else priced here).
+     */
+    static Evaluation evaluate(NettedPositions net, MarketSnapshot market, RiskParameterSet params,
+            RiskArrays priced) {
+        RiskArrays arrays = priced != null && priced.market() == market && priced.params() == params
+                ? RiskArrays.subset(net.instruments(), priced)
+                : RiskArrays.build(net.instruments(), market, params);
         int nu = arrays.underlyings().size();
         int n = net.size();
         // pack positions grouped by underlying (RiskArrays keeps the instruments' order, so index i = net index i)

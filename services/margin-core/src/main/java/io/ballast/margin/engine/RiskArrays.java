@@ -51,9 +51,13 @@ public final class RiskArrays {
     private MarketSnapshot market;
 
     private RiskArrays(List<Instrument> instruments, RiskParameterSet params) {
+        this(instruments, params, ScenarioGrid.of(params));
+    }
+
+    private RiskArrays(List<Instrument> instruments, RiskParameterSet params, ScenarioGrid grid) {
         this.instruments = List.copyOf(instruments);
         this.params = params;
-        this.grid = ScenarioGrid.of(params);
+        this.grid = grid;
         this.scenarioCount = grid.size();
         this.indexById = new HashMap<>();
         Map<String, List<Integer>> byUnderlying = new LinkedHashMap<>();
@@ -109,6 +113,51 @@ public final class RiskArrays {
         RiskArrays ra = new RiskArrays(new ArrayList<>(Checks.present("instruments", instruments)),
                 Checks.present("params", params));
         ra.rebuildAll(market, false);
+        return ra;
+    }
+
+    /**
+     * The risk arrays of some instruments, copied from arrays already priced at the same market and parameters
+     * instead of priced again: what a caller that evaluates many variants of one account (a liquidation plan, which
+     * removes and shrinks positions) needs, at the cost of a copy. An instrument the source does not hold (or holds
+     * as another instrument under the same id) is priced.
+     *
+     * @param instruments the universe (unique ids)
+     * @param source arrays priced at the market and parameters wanted
+     * @return arrays equal to {@code build(instruments, source.market(), source.params())}
+     */
+    public static RiskArrays subset(List<? extends Instrument> instruments, RiskArrays source) {
+        Checks.present("source", source);
+        RiskArrays ra = new RiskArrays(new ArrayList<>(Checks.present("instruments", instruments)), source.params,
+                source.grid);
+        ra.market = source.market;
+        int sc = ra.scenarioCount;
+        for (int u = 0; u < ra.underlyings.size(); u++) {
+            Integer su = source.underlyingIndex.get(ra.underlyings.get(u));
+            if (su == null) {
+                ra.refreshUnderlyingRates(u);
+                continue;
+            }
+            ra.linearChargePerUnitUsd[u] = source.linearChargePerUnitUsd[su];
+            System.arraycopy(source.linearValues, su * sc, ra.linearValues, u * sc, sc);
+            ra.linearArgMin[u] = source.linearArgMin[su];
+            ra.linearArgMax[u] = source.linearArgMax[su];
+        }
+        for (int i = 0; i < ra.instruments.size(); i++) {
+            Instrument ins = ra.instruments.get(i);
+            Integer j = source.indexById.get(ins.id());
+            if (j == null || !source.instruments.get(j).equals(ins)) {
+                ra.fill(i);
+                continue;
+            }
+            ra.markPriceUsd[i] = source.markPriceUsd[j];
+            ra.shared[i] = source.shared[j];
+            ra.linearUnitsPerUnit[i] = source.linearUnitsPerUnit[j];
+            ra.nettedOnLinear[i] = source.nettedOnLinear[j];
+            ra.linearScale[i] = source.linearScale[j];
+            ra.shortOptionChargePerUnitUsd[i] = source.shortOptionChargePerUnitUsd[j];
+            System.arraycopy(source.values, j * sc, ra.values, i * sc, sc);
+        }
         return ra;
     }
 

@@ -14,7 +14,7 @@ class Black76Test {
 
     @Test
     void normalCdfMatchesReferenceValues() {
-        // the pricer's standard normal is Hipparchus' (one normal distribution in the code base); references: scipy.stats.norm.cdf
+        // the pricer's standard normal is Apache Commons Statistics' (one normal distribution in the code base); references: scipy.stats.norm.cdf
         assertThat(Black76.N.cumulativeProbability(0)).isEqualTo(0.5);
         assertThat(Black76.N.cumulativeProbability(1)).isCloseTo(0.8413447460685429, within(1e-14));
         assertThat(Black76.N.cumulativeProbability(-1)).isCloseTo(0.15865525393145707, within(1e-14));

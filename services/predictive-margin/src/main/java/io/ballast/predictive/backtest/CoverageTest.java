@@ -1,7 +1,7 @@
 package io.ballast.predictive.backtest;
 
-import org.hipparchus.distribution.continuous.ChiSquaredDistribution;
-import org.hipparchus.distribution.discrete.BinomialDistribution;
+import org.apache.commons.statistics.distribution.BinomialDistribution;
+import org.apache.commons.statistics.distribution.ChiSquaredDistribution;
 
 /**
  * Coverage statistics of an exception series (risk-methodology.md section 4): Kupiec's proportion-of-failures test,
@@ -108,7 +108,7 @@ public record CoverageTest(int exceptions, int days, double level, double kupiec
         if (Double.isNaN(x)) {
             throw new IllegalArgumentException("statistic is NaN");
         }
-        return 1 - new ChiSquaredDistribution(degreesOfFreedom).cumulativeProbability(Math.max(0.0, x));
+        return 1 - ChiSquaredDistribution.of(degreesOfFreedom).cumulativeProbability(Math.max(0.0, x));
     }
 
     /**
@@ -123,7 +123,7 @@ public record CoverageTest(int exceptions, int days, double level, double kupiec
         if (n < 0 || !(p >= 0 && p <= 1)) {
             throw new IllegalArgumentException("need n >= 0 and p in [0, 1], got n=" + n + " p=" + p);
         }
-        return new BinomialDistribution(n, p).cumulativeProbability(k);
+        return BinomialDistribution.of(n, p).cumulativeProbability(k);
     }
 
     private static double xlogy(double count, double prob) {

@@ -85,7 +85,7 @@ class CoverageTestTest {
 
     @Test
     void distributionsMatchTableValues() {
-        // Hipparchus' distributions as the mapping and the coverage tests use them (the hand-written ones are gone)
+        // Commons Statistics distributions as the mapping and the coverage tests use them (the hand-written ones are gone)
         assertThat(ParameterMapper.twoSidedZ(0.99)).isCloseTo(2.5758293, within(1e-6));
         assertThat(ParameterMapper.twoSidedZ(0.98)).isCloseTo(2.3263479, within(1e-6));
         assertThatThrownBy(() -> ParameterMapper.twoSidedZ(1.0)).isInstanceOf(IllegalArgumentException.class);

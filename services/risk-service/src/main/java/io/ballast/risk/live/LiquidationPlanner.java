@@ -1,8 +1,10 @@
 package io.ballast.risk.live;
 
 import io.ballast.margin.engine.MarginEngine;
+import io.ballast.margin.engine.RiskArrays;
 import io.ballast.margin.measure.MarginResult;
 import io.ballast.margin.product.AccountInput;
+import io.ballast.margin.product.MarginMethod;
 import io.ballast.margin.product.MarginPool;
 import io.ballast.margin.product.Position;
 import io.ballast.risk.domain.Instrument;
@@ -61,12 +63,13 @@ public final class LiquidationPlanner {
         double equity = now.pool(poolId).equityUsd();
         MarginPool pool = built.account().pool(poolId);
         List<Position> positions = new ArrayList<>(pool.positions());
+        RiskArrays priced = priced(built, pool);
         double mm = now.pool(poolId).maintenanceMarginUsd();
         List<double[]> contribution = new ArrayList<>();
         for (int k = 0; k < positions.size(); k++) {
             List<Position> without = new ArrayList<>(positions);
             without.remove(k);
-            contribution.add(new double[] {k, mm - maintenance(built, pool, without)});
+            contribution.add(new double[] {k, mm - maintenance(built, priced, pool, without)});
         }
         contribution.sort(Comparator.comparingDouble((double[] c) -> -c[1]));
         List<Map<String, Object>> steps = new ArrayList<>();
@@ -79,14 +82,14 @@ public final class LiquidationPlanner {
             }
             int k = (int) c[0];
             Position p = positions.get(k);
-            double full = maintenance(built, pool, replace(current, p, 0.0));
+            double full = maintenance(built, priced, pool, replace(current, p, 0.0));
             double fraction = 1.0;
             if (equity >= full * (1 + buffer)) {
                 double lo = 0.0;
                 double hi = 1.0;
                 for (int i = 0; i < BISECTIONS; i++) {
                     double mid = 0.5 * (lo + hi);
-                    if (equity >= maintenance(built, pool, replace(current, p, p.quantity() * (1 - mid)))
+                    if (equity >= maintenance(built, priced, pool, replace(current, p, p.quantity() * (1 - mid)))
                             * (1 + buffer)) {
                         hi = mid;
                     } else {
@@ -97,7 +100,7 @@ public final class LiquidationPlanner {
                 sufficient = true;
             }
             current = replace(current, p, p.quantity() * (1 - fraction));
-            after = maintenance(built, pool, current);
+            after = maintenance(built, priced, pool, current);
             Instrument ins = inputs == null ? null : inputs.instrument(p.instrument().id());
             double size = ins == null ? 1.0 : ins.contractSize.doubleValue();
             Map<String, Object> step = new LinkedHashMap<>();
@@ -136,9 +139,27 @@ public final class LiquidationPlanner {
         return out;
     }
 
-    private static double maintenance(MarginInputs.Built built, MarginPool pool, List<Position> positions) {
+    /**
+     * The pool's instruments priced once at the account's market: every variant the plan evaluates (30-50 of them)
+     * copies these arrays instead of repricing its options on the scenario grid. Null for a standard-margin account,
+     * which has no arrays.
+     */
+    private static RiskArrays priced(MarginInputs.Built built, MarginPool pool) {
+        if (built.account().method() != MarginMethod.PORTFOLIO) {
+            return null;
+        }
+        Map<String, io.ballast.margin.product.Instrument> instruments = new LinkedHashMap<>();
+        for (Position p : pool.positions()) {
+            instruments.putIfAbsent(p.instrument().id(), p.instrument());
+        }
+        return RiskArrays.build(new ArrayList<>(instruments.values()), built.market(), built.params());
+    }
+
+    private static double maintenance(MarginInputs.Built built, RiskArrays priced, MarginPool pool,
+            List<Position> positions) {
         AccountInput a = built.account().withPool(pool.withPositions(positions));
-        return MarginEngine.DEFAULT.computeRequirements(a, built.market(), built.params()).pool(pool.poolId())
-                .maintenanceMarginUsd();
+        MarginResult r = priced == null ? MarginEngine.DEFAULT.computeRequirements(a, built.market(), built.params())
+                : MarginEngine.DEFAULT.computeRequirements(a, priced);
+        return r.pool(pool.poolId()).maintenanceMarginUsd();
     }
 }

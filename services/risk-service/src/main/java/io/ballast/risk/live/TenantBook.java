@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 /**
  * The hot margin book of one tenant: its accounts, balances, positions, reference data, parameters in force and
@@ -83,6 +84,8 @@ public final class TenantBook {
     }
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(TenantBook.class);
+    /** Accounts left to the per-account engine in one evaluation from which they are assessed in parallel. */
+    private static final int PARALLEL_ASSESS_MIN = 8;
 
     private final TenantId tenant;
     private final LiveSettings settings;
@@ -557,6 +560,7 @@ public final class TenantBook {
 
     private List<Transition> evaluate(Collection<UUID> accountIds, Cause cause) {
         List<Transition> out = new ArrayList<>();
+        List<Pending> heavy = new ArrayList<>();
         for (UUID id : accountIds) {
             Account a = accounts.get(id);
             if (a == null) {
@@ -587,58 +591,85 @@ public final class TenantBook {
                     continue;
                 }
             }
-            MarginInputs.Built b;
-            MarginResult r;
-            try {
-                b = inputs.build(a, balances.getOrDefault(id, List.of()), positions.getOrDefault(id, List.of()),
-                        isolated.getOrDefault(id, List.of()), List.of(), List.of());
-                r = MarginEngine.DEFAULT.computeRequirements(b.account(), b.market(), b.params());
-            } catch (ApiException | MarginInputException e) {
-                continue; // missing data: nothing to say until it is there
-            } catch (RuntimeException e) {
-                LOG.warnf("margin of account %s of tenant %s not evaluated: %s", id, tenant, e);
-                continue; // one bad account must not stop the others
-            }
-            PoolMargin binding = binding(r);
-            boolean warning = binding.equityUsd() >= binding.initialMarginUsd() && earlyWarning(b, r);
-            MarginStatus status = MarginStatus.next(previous.status(), binding.equityUsd(),
-                    binding.initialMarginUsd(), binding.maintenanceMarginUsd(), warning,
-                    settings.hysteresisFraction());
-            Set<String> symbols = b.market().indexPriceUsd().keySet();
-            OracleHealth oracle = oracleHealth(symbols);
-            boolean held = status == MarginStatus.LIQUIDATABLE && oracle == OracleHealth.UNHEALTHY;
-            boolean released = status == MarginStatus.LIQUIDATABLE && previous.status() == MarginStatus.LIQUIDATABLE
-                    && previous.held() && !held;
-            if (status == previous.status() && !released) {
-                continue;
-            }
-            State next = new State(status, previous.seq() + 1, held);
-            String type = status == previous.status() ? status.name() : MarginStatus.eventType(previous.status(),
-                    status);
-            Object plan = status == MarginStatus.LIQUIDATABLE ? LiquidationPlanner.plan(b, r, binding.poolId(),
-                    settings.liquidationBufferFraction(), inputs) : null;
-            Map<String, Object> payload = payload(a, symbols, binding.equityUsd(), binding.initialMarginUsd(),
-                    binding.maintenanceMarginUsd(), previous, next, type, oracle, cause, plan);
-            if (r.pools().size() > 1) {
-                payload.put("poolId", binding.poolId());
-                List<Map<String, Object>> pools = new ArrayList<>();
-                for (PoolMargin pm : r.pools()) {
-                    Map<String, Object> e = new LinkedHashMap<>();
-                    e.put("poolId", pm.poolId());
-                    e.put("kind", pm.kind().name());
-                    e.put("status", pm.status().name());
-                    e.put("equityUsd", pm.equityUsd());
-                    e.put("initialMarginUsd", pm.initialMarginUsd());
-                    e.put("maintenanceMarginUsd", pm.maintenanceMarginUsd());
-                    pools.add(e);
-                }
-                payload.put("pools", pools);
-            }
-            out.add(new Transition(id, previous, next, type, binding.equityUsd(), binding.initialMarginUsd(),
-                    binding.maintenanceMarginUsd(), payload));
-            states.put(id, next);
+            out.add(null); // the per-account engine decides, below, possibly on both cores
+            heavy.add(new Pending(out.size() - 1, id, a, previous));
         }
+        Transition[] assessed = new Transition[heavy.size()];
+        IntStream range = IntStream.range(0, heavy.size());
+        (heavy.size() >= PARALLEL_ASSESS_MIN ? range.parallel() : range).forEach(k -> {
+            Pending h = heavy.get(k);
+            assessed[k] = assess(h.id(), h.account(), h.previous(), cause);
+        });
+        for (int k = 0; k < assessed.length; k++) {
+            Transition t = assessed[k];
+            out.set(heavy.get(k).slot(), t);
+            if (t != null) {
+                states.put(t.accountId(), t.next());
+            }
+        }
+        out.removeIf(java.util.Objects::isNull);
         return out;
+    }
+
+    /** An account left to the per-account engine: its place in the transitions, and its state before. */
+    private record Pending(int slot, UUID id, Account account, State previous) {
+    }
+
+    /**
+     * The per-account engine's verdict on one account: its transition (with the liquidation plan of a LIQUIDATABLE
+     * state), or null when its state stays. Reads the book, writes nothing: {@link #evaluate} runs several at once
+     * (the liquidation plan is most of a move's cost when a wave crosses many accounts) and stores the states.
+     */
+    private Transition assess(UUID id, Account a, State previous, Cause cause) {
+        MarginInputs.Built b;
+        MarginResult r;
+        try {
+            b = inputs.build(a, balances.getOrDefault(id, List.of()), positions.getOrDefault(id, List.of()),
+                    isolated.getOrDefault(id, List.of()), List.of(), List.of());
+            r = MarginEngine.DEFAULT.computeRequirements(b.account(), b.market(), b.params());
+        } catch (ApiException | MarginInputException e) {
+            return null; // missing data: nothing to say until it is there
+        } catch (RuntimeException e) {
+            LOG.warnf("margin of account %s of tenant %s not evaluated: %s", id, tenant, e);
+            return null; // one bad account must not stop the others
+        }
+        PoolMargin binding = binding(r);
+        boolean warning = binding.equityUsd() >= binding.initialMarginUsd() && earlyWarning(b, r);
+        MarginStatus status = MarginStatus.next(previous.status(), binding.equityUsd(),
+                binding.initialMarginUsd(), binding.maintenanceMarginUsd(), warning,
+                settings.hysteresisFraction());
+        Set<String> symbols = b.market().indexPriceUsd().keySet();
+        OracleHealth oracle = oracleHealth(symbols);
+        boolean held = status == MarginStatus.LIQUIDATABLE && oracle == OracleHealth.UNHEALTHY;
+        boolean released = status == MarginStatus.LIQUIDATABLE && previous.status() == MarginStatus.LIQUIDATABLE
+                && previous.held() && !held;
+        if (status == previous.status() && !released) {
+            return null;
+        }
+        State next = new State(status, previous.seq() + 1, held);
+        String type = status == previous.status() ? status.name() : MarginStatus.eventType(previous.status(),
+                status);
+        Object plan = status == MarginStatus.LIQUIDATABLE ? LiquidationPlanner.plan(b, r, binding.poolId(),
+                settings.liquidationBufferFraction(), inputs) : null;
+        Map<String, Object> payload = payload(a, symbols, binding.equityUsd(), binding.initialMarginUsd(),
+                binding.maintenanceMarginUsd(), previous, next, type, oracle, cause, plan);
+        if (r.pools().size() > 1) {
+            payload.put("poolId", binding.poolId());
+            List<Map<String, Object>> pools = new ArrayList<>();
+            for (PoolMargin pm : r.pools()) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("poolId", pm.poolId());
+                e.put("kind", pm.kind().name());
+                e.put("status", pm.status().name());
+                e.put("equityUsd", pm.equityUsd());
+                e.put("initialMarginUsd", pm.initialMarginUsd());
+                e.put("maintenanceMarginUsd", pm.maintenanceMarginUsd());
+                pools.add(e);
+            }
+            payload.put("pools", pools);
+        }
+        return new Transition(id, previous, next, type, binding.equityUsd(), binding.initialMarginUsd(),
+                binding.maintenanceMarginUsd(), payload);
     }
 
     /**

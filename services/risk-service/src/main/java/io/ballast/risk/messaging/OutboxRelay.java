@@ -2,6 +2,9 @@ package io.ballast.risk.messaging;
 
 import io.ballast.risk.config.BallastConfig;
 import io.ballast.risk.tenancy.rls.RowSecurity;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -24,6 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 /**
@@ -60,8 +64,16 @@ public class OutboxRelay {
      */
     public static final long RELAY_LOCK = 0x6f7574626f78L;
 
-    /** Sends of one batch awaiting the broker's acknowledgement at once (below the emitter's buffer of 128). */
-    static final int IN_FLIGHT = 64;
+    /**
+     * Sends of one batch awaiting the broker's acknowledgement at once: a whole default batch, so that a pass costs
+     * about one round of acknowledgements, not batch / in-flight rounds (at 64 a pass of 1,000 rows took 0.47 s and
+     * the relay capped a burst of margin events near 2,100 rows/s; docs/benchmarks.md). Below the emitter's buffer
+     * ({@link #EMITTER_BUFFER}) and the Kafka sink's {@code max-inflight-messages} (1,024).
+     */
+    static final int IN_FLIGHT = 1000;
+
+    /** The emitter's buffer of messages not yet taken by the Kafka sink. */
+    static final int EMITTER_BUFFER = 2048;
 
     private final int batchSize;
     private final OutboxReconciler reconciler;
@@ -70,14 +82,39 @@ public class OutboxRelay {
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean pending = new AtomicBoolean();
     private volatile boolean reconcilerIdle = true;
+    /** {@code ballast.outbox.pass{stage=read|attempt|send|mark}}: where a relay pass spends its time. */
+    private final Timer readTimer;
+    private final Timer attemptTimer;
+    private final Timer sendTimer;
+    private final Timer markTimer;
+    /** {@code ballast.outbox.relayed}: rows that left the queue (sent, found on their topic, or parked). */
+    private final Counter relayed;
 
     /** Wires the SQL client and the Kafka emitter. */
-    public OutboxRelay(Pool pool, @Channel(CHANNEL) MutinyEmitter<String> emitter, BallastConfig config,
-            OutboxReconciler reconciler) {
+    public OutboxRelay(Pool pool,
+            @Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = EMITTER_BUFFER)
+            MutinyEmitter<String> emitter, BallastConfig config,
+            OutboxReconciler reconciler, MeterRegistry metrics) {
         this.pool = pool;
         this.emitter = emitter;
         this.batchSize = config.outbox().batchSize();
         this.reconciler = reconciler;
+        this.readTimer = stage(metrics, "read");
+        this.attemptTimer = stage(metrics, "attempt");
+        this.sendTimer = stage(metrics, "send");
+        this.markTimer = stage(metrics, "mark");
+        this.relayed = Counter.builder("ballast.outbox.relayed").description("outbox rows relayed").register(metrics);
+    }
+
+    private static Timer stage(MeterRegistry metrics, String stage) {
+        return Timer.builder("ballast.outbox.pass").description("time of one relay pass's stage").tag("stage", stage)
+                .register(metrics);
+    }
+
+    private static long since(Timer timer, long startNanos) {
+        long now = System.nanoTime();
+        timer.record(now - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        return now;
     }
 
     /** One relay pass; scheduled every second once messaging is up, never overlapping itself. */
@@ -137,6 +174,7 @@ public class OutboxRelay {
     }
 
     private Uni<Integer> relayBatch() {
+        long[] t = {System.nanoTime()};
         // platform work: the relay publishes every tenant's events (docs/security.md "Row-level security")
         return suspectBound().flatMap(upTo -> RowSecurity.queryAcrossTenants(pool,
                         "select id, topic, tenant_id, aggregate_type, aggregate_id, event_type, payload, created_at, "
@@ -151,10 +189,12 @@ public class OutboxRelay {
                     if (batch.isEmpty()) {
                         return Uni.createFrom().item(0);
                     }
+                    t[0] = since(readTimer, t[0]);
                     Long[] ids = batch.stream().map(r -> r.getLong("id")).toArray(Long[]::new);
                     // committed BEFORE anything is sent: survives this pass dying
                     return pool.preparedQuery("insert into outbox_attempt (outbox_id) select unnest($1::bigint[]) "
                                     + "on conflict do nothing").execute(Tuple.of(ids))
+                            .invoke(marked -> t[0] = since(attemptTimer, t[0]))
                             .flatMap(marked -> alreadyOnTopic(batch))
                             .flatMap(found -> Multi.createFrom().iterable(batch)
                                     .filter(r -> !found.contains(r.getLong("id")))
@@ -170,13 +210,18 @@ public class OutboxRelay {
                                                     + "restart or failed pass) and were not sent again", found.size());
                                         }
                                     }))
+                            .invoke(parked -> t[0] = since(sendTimer, t[0]))
                             .flatMap(parked -> RowSecurity.acrossTenants(pool, conn -> park(conn, parked)
                                     .flatMap(x -> conn.preparedQuery("update outbox_event set published_at = now() "
                                             + "where id = any($1) and parked_at is null").execute(Tuple.of(ids)))
                                     .flatMap(x -> conn.preparedQuery(
                                             "delete from outbox_attempt where outbox_id = any($1)")
                                             .execute(Tuple.of(ids)))))
-                            .map(x -> batch.size());
+                            .map(x -> {
+                                since(markTimer, t[0]);
+                                relayed.increment(batch.size());
+                                return batch.size();
+                            });
                 });
     }
 
