@@ -66,6 +66,11 @@ public final class LoadCommand implements Callable<Integer> {
             description = "how long ticks are sent, at most 600 (default ${DEFAULT-VALUE})")
     private int durationSeconds;
 
+    @Option(names = "--warmup", defaultValue = "0", paramLabel = "SECONDS",
+            description = "seconds of ticks sent before the measured --duration, their events not counted, so that "
+                    + "the service's JIT and book are warm (default ${DEFAULT-VALUE}; at most 600)")
+    private int warmupSeconds;
+
     @Option(names = "--swing", defaultValue = "0.06", description = "amplitude of the price wave, a fraction "
             + "(default ${DEFAULT-VALUE})")
     private double swing;
@@ -110,8 +115,10 @@ public final class LoadCommand implements Callable<Integer> {
         if (accounts < 1 || accounts > 1_000_000 || positionsPerAccount < 1 || positionsPerAccount > 20) {
             throw new IllegalArgumentException("--accounts must be 1..1,000,000 and --positions-per-account 1..20");
         }
-        if (tickRate < 1 || tickRate > 100_000 || durationSeconds < 1 || durationSeconds > 600) {
-            throw new IllegalArgumentException("--tick-rate must be 1..100,000 and --duration 1..600 s");
+        if (tickRate < 1 || tickRate > 100_000 || durationSeconds < 1 || durationSeconds > 600 || warmupSeconds < 0
+                || warmupSeconds > 600) {
+            throw new IllegalArgumentException("--tick-rate must be 1..100,000, --duration 1..600 s and --warmup"
+                    + " 0..600 s");
         }
         if (whatIfRequests < 1 || whatIfRequests > 1_000_000 || concurrency < 1 || concurrency > 256) {
             throw new IllegalArgumentException("--whatif-requests must be 1..1,000,000 and --concurrency 1..256");
@@ -151,7 +158,8 @@ public final class LoadCommand implements Callable<Integer> {
             TickDriver driver = new TickDriver(stack.kafkaConfig(null, KafkaUser.FEED, null),
                     stack.kafkaConfig(null, KafkaUser.ADMIN, null), KafkaBroker.PRICES_TOPIC, out);
             TickDriver.Result r = driver.run(tenant.tenantId(), tenant.pricesUsd(), source, tickRate,
-                    Duration.ofSeconds(durationSeconds), Duration.ofSeconds(30), swing,
+                    Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds), Duration.ofSeconds(30),
+                    swing,
                     Duration.ofSeconds(periodSeconds));
             out.printf(Locale.ROOT, "TICKS: target %,d/s for %d s: %,d sent, %,d acked, %,d failed; sustained %,.0f"
                     + " ticks/s (acked / time to last ack)%n", tickRate, durationSeconds, r.sent(), r.acked(),

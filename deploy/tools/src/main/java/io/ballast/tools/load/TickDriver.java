@@ -100,22 +100,26 @@ public final class TickDriver {
      * @param basePricesUsd base price of each underlying
      * @param source        the ticks' source name
      * @param ratePerSecond target ticks per second
-     * @param duration      how long to send
+     * @param warmup        how long to send before the measured part (its ticks and their events are not counted)
+     * @param duration      how long to send and measure
      * @param drain         how long to keep listening for events after the last tick
      * @param swing         amplitude of the price wave, a fraction (0.06 = ±6%)
      * @param period        period of the price wave
      * @return the measurements
      */
     public Result run(String tenantId, Map<String, Double> basePricesUsd, String source, int ratePerSecond,
-            Duration duration, Duration drain, double swing, Duration period) throws Exception {
+            Duration warmup, Duration duration, Duration drain, double swing, Duration period) throws Exception {
         Latencies tickToEvent = new Latencies();
         Latencies servicePart = new Latencies();
         Map<String, Long> types = new ConcurrentHashMap<>();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong events = new AtomicLong();
         CountDownReady ready = new CountDownReady();
-        Thread listener = new Thread(() -> listen(tenantId, tickToEvent, servicePart, types, events, stop, ready),
-                "load-events");
+        // events of ticks sourced before this instant belong to the warm-up (set when the measured part starts)
+        java.util.concurrent.atomic.AtomicReference<Instant> measuredFrom = new java.util.concurrent.atomic
+                .AtomicReference<>(Instant.MAX);
+        Thread listener = new Thread(() -> listen(tenantId, tickToEvent, servicePart, types, events, stop, ready,
+                measuredFrom), "load-events");
         listener.setDaemon(true);
         listener.start();
         ready.await();
@@ -139,14 +143,27 @@ public final class TickDriver {
             producer.send(new ProducerRecord<>(pricesTopic, first, tick(source, first, basePricesUsd.get(first))))
                     .get(60, TimeUnit.SECONDS);
             long start = System.nanoTime();
-            long end = start + duration.toNanos();
+            long measureStart = start + warmup.toNanos();
+            long end = measureStart + duration.toNanos();
             long nextReport = start + TimeUnit.SECONDS.toNanos(5);
             long lastStable = start - STABLE_EVERY;
-            startNanos = start;
+            startNanos = measureStart;
+            long all = 0;
+            if (warmup.isZero()) {
+                measuredFrom.set(Instant.now());
+            } else {
+                out.printf(Locale.ROOT, "warm-up: %d s of ticks not counted%n", warmup.toSeconds());
+            }
             while (true) {
-                long due = start + (long) (sent * 1e9 / ratePerSecond);
+                long due = start + (long) (all * 1e9 / ratePerSecond);
                 if (due >= end) {
                     break;
+                }
+                boolean measured = due >= measureStart;
+                if (measured && measuredFrom.get() == Instant.MAX) {
+                    measuredFrom.set(Instant.now());
+                    out.printf(Locale.ROOT, "warm-up done: %,d ticks sent; measuring for %d s%n", all,
+                            duration.toSeconds());
                 }
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
@@ -158,12 +175,15 @@ public final class TickDriver {
                 if (stable) {
                     lastStable = System.nanoTime();
                 }
-                String underlying = stable ? STABLE : underlyings.get((int) (sent % underlyings.size()));
+                String underlying = stable ? STABLE : underlyings.get((int) (all % underlyings.size()));
                 double t = (System.nanoTime() - start) / 1e9;
                 double price = stable ? basePricesUsd.get(STABLE) : basePricesUsd.get(underlying)
                         * (1 + swing * Math.sin(2 * Math.PI * t / (period.toNanos() / 1e9)));
                 producer.send(new ProducerRecord<>(pricesTopic, underlying, tick(source, underlying, price)),
                         (metadata, error) -> {
+                            if (!measured) {
+                                return;
+                            }
                             if (error == null) {
                                 acked.increment();
                                 lastAckNanos.set(System.nanoTime());
@@ -171,12 +191,16 @@ public final class TickDriver {
                                 failed.increment();
                             }
                         });
-                sent++;
+                all++;
+                if (measured) {
+                    sent++;
+                }
                 if (System.nanoTime() > nextReport) {
                     nextReport += TimeUnit.SECONDS.toNanos(5);
                     out.printf(Locale.ROOT,
-                            "[%6.1f s] ticks: %,d sent, %,d acked, %,d margin events; tick-to-event %s%n",
-                            (System.nanoTime() - start) / 1e9, sent, acked.sum(), events.get(), tickToEvent.summary());
+                            "[%6.1f s] ticks: %,d sent, %,d acked, %,d margin events; tick-to-event %s%s%n",
+                            (System.nanoTime() - start) / 1e9, sent, acked.sum(), events.get(), tickToEvent.summary(),
+                            measured ? "" : " (warm-up)");
                     out.flush();
                 }
             }
@@ -215,7 +239,8 @@ public final class TickDriver {
     }
 
     private void listen(String tenantId, Latencies tickToEvent, Latencies servicePart, Map<String, Long> types,
-            AtomicLong events, AtomicBoolean stop, CountDownReady ready) {
+            AtomicLong events, AtomicBoolean stop, CountDownReady ready,
+            java.util.concurrent.atomic.AtomicReference<Instant> measuredFrom) {
         Map<String, Object> config = new java.util.HashMap<>(consumerConfig);
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -248,8 +273,9 @@ public final class TickDriver {
                     if (!tenantId.equals(r.key())) {
                         continue;
                     }
-                    record(r.value(), received, tickToEvent, servicePart, types);
-                    events.incrementAndGet();
+                    if (record(r.value(), received, tickToEvent, servicePart, types, measuredFrom.get())) {
+                        events.incrementAndGet();
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -260,13 +286,18 @@ public final class TickDriver {
         }
     }
 
-    private static void record(String value, Instant received, Latencies tickToEvent, Latencies servicePart,
-            Map<String, Long> types) {
+    /** Records one event; false for an event of a warm-up tick (sourced before {@code measuredFrom}), not counted. */
+    static boolean record(String value, Instant received, Latencies tickToEvent, Latencies servicePart,
+            Map<String, Long> types, Instant measuredFrom) {
         try {
             JsonNode envelope = JSON.readTree(value);
             JsonNode payload = envelope.path("payload");
             if (payload.isTextual()) {
                 payload = JSON.readTree(payload.asText());
+            }
+            String source = payload.path("tickSourceTime").asText("");
+            if (source.isEmpty() ? measuredFrom == Instant.MAX : Instant.parse(source).isBefore(measuredFrom)) {
+                return false;
             }
             String type = payload.path("type").asText(envelope.path("type").asText("?"));
             types.merge(type, 1L, Long::sum);
@@ -275,6 +306,7 @@ public final class TickDriver {
         } catch (Exception e) {
             types.merge("(unreadable)", 1L, Long::sum);
         }
+        return true;
     }
 
     private static void micros(String stamp, Instant received, Latencies into) {

@@ -14,6 +14,8 @@ class LoadCommandTest {
     @Test
     void unboundedDurationsAndCountsAreRefused() {
         assertThat(run("load", "--duration", "601")).contains("--duration 1..600");
+        assertThat(run("load", "--warmup", "-1")).contains("--warmup 0..600 s");
+        assertThat(run("load", "--warmup", "601")).contains("--warmup 0..600 s");
         assertThat(run("load", "--whatif-requests", "0")).contains("--whatif-requests must be 1..1,000,000");
         assertThat(run("load", "--positions-per-account", "21")).contains("--positions-per-account 1..20");
         assertThat(run("load", "--phases", "load,everything")).contains("unknown phase 'everything'");
