@@ -42,6 +42,18 @@ class MarketDataTest {
     }
 
     @Test
+    void readsADateHeaderCrlfLineEndsAndBlankLinesWithTheRightLineNumbers() throws IOException {
+        Path p = write("Y_1d.csv", "date,open,high,low,close,volume\r\n2020-01-01,10,11,9,10.5,100\r\n\r\n"
+                + "2020-01-02,10.5,12,10,11,50\r\n2020-01-03,11,11.5,10.5,x,0\r\n");
+        assertThatThrownBy(() -> MarketData.readDaily(p)).isInstanceOf(MarketDataException.class)
+                .satisfies(e -> assertThat(((MarketDataException) e).problems())
+                        .containsExactly("line 5 '2020-01-03,11,11.5,10.5,x,0': unparseable close 'x'"));
+        Files.writeString(p, "date,open,high,low,close,volume\r\n2020-01-01,10,11,9,10.5,100\r\n\r\n"
+                + "2020-01-02,10.5,12,10,11,50\r\n");
+        assertThat(MarketData.readDaily(p)).extracting(DailyBar::close).containsExactly(10.5, 11.0);
+    }
+
+    @Test
     void rejectsFileListingEveryOffendingRow() throws IOException {
         Path p = write("bad_1d.csv", """
                 timestamp,open,high,low,close,volume
@@ -53,12 +65,13 @@ class MarketDataTest {
                 2019-12-31,10,11,9,10,100
                 2020-01-07,10,11,9,10,-5
                 2020-01-08,abc,11,9,10,5
+                2020-01-09,10,11,9,10
                 """);
         assertThatThrownBy(() -> MarketData.readDaily(p))
                 .isInstanceOf(MarketDataException.class)
                 .satisfies(e -> {
                     List<String> problems = ((MarketDataException) e).problems();
-                    assertThat(problems).hasSize(7);
+                    assertThat(problems).hasSize(8);
                     assertThat(problems.get(0)).contains("line 3").contains("duplicate");
                     assertThat(problems.get(1)).contains("line 4").contains("missing close");
                     assertThat(problems.get(2)).contains("line 5").contains("> 0");
@@ -66,6 +79,7 @@ class MarketDataTest {
                     assertThat(problems.get(4)).contains("line 7").contains("out of order");
                     assertThat(problems.get(5)).contains("line 8").contains("volume");
                     assertThat(problems.get(6)).contains("line 9").contains("unparseable open");
+                    assertThat(problems.get(7)).contains("line 10").contains("expected 6 columns, found 5");
                 });
     }
 

@@ -2,6 +2,7 @@ package io.ballast.devstack;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,9 +44,10 @@ public final class BallastLauncher {
     }
 
     /**
-     * Entry point.
+     * Entry point: parses the options with picocli ({@link RunCommand}) and starts the stack; exits 2 on bad usage,
+     * 1 when the stack fails.
      *
-     * @param args options, see {@link LauncherOptions#USAGE}
+     * @param args options, see {@code ./ballast run --help}
      */
     public static void main(String[] args) {
         // Launcher output is progress lines; library chatter (admin client, zonky) goes below warnings only.
@@ -53,29 +55,23 @@ public final class BallastLauncher {
                 System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka",
                 System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error"));
-        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-            System.out.println(LauncherOptions.USAGE);
-            return;
+        int code = RunCommand.execute(args, System.getenv(), new PrintWriter(System.out, true),
+                new PrintWriter(System.err, true));
+        if (code != 0) {
+            System.exit(code);
         }
-        LauncherOptions options;
-        Path root;
-        try {
-            options = LauncherOptions.parse(args, System.getenv());
-            root = ProjectRoot.locate();
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            System.err.println("ballast run: " + e.getMessage());
-            System.err.println(LauncherOptions.USAGE);
-            System.exit(2);
-            return;
-        }
+    }
+
+    /**
+     * Starts the stack and blocks while it runs; Ctrl-C stops it.
+     *
+     * @param root    the project root
+     * @param options the validated options
+     */
+    static void launch(Path root, LauncherOptions options) {
         BallastLauncher launcher = new BallastLauncher(root, options);
         Runtime.getRuntime().addShutdownHook(new Thread(launcher::stopAll, "ballast-stop"));
-        try {
-            launcher.run();
-        } catch (RuntimeException e) {
-            System.err.println("ballast run: " + e.getMessage());
-            System.exit(1);
-        }
+        launcher.run();
     }
 
     private void run() {

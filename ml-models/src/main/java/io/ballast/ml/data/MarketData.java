@@ -1,9 +1,8 @@
 package io.ballast.ml.data;
 
+import io.ballast.marketdata.MarketCsv;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,16 +10,19 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
 
 /**
  * Reads and validates the normalised market CSVs of {@code shared/data/market} (header
- * {@code timestamp,open,high,low,close,volume}; daily timestamps {@code YYYY-MM-DD}, hourly {@code YYYY-MM-DDTHH:00:00Z}).
+ * {@code timestamp,open,high,low,close,volume}, {@code date} accepted for the first column; daily timestamps
+ * {@code YYYY-MM-DD}, hourly {@code YYYY-MM-DDTHH:00:00Z}). The text is read by the shared reader
+ * ({@link MarketCsv}, module services/market-data); the bar rules are this class's.
  *
- * <p>Hard errors (the whole file is rejected with every offending row listed in a {@link MarketDataException}):
- * wrong header, wrong column count, unparseable or missing values, non-positive prices, OHLC inconsistency, negative
- * volume, duplicate or unordered timestamps, hourly timestamps not on the hour.
+ * <p>Hard errors (the whole file is rejected with every offending row listed in a {@link MarketDataException}, in
+ * file order): wrong header, wrong column count, unparseable or missing values, non-positive prices, OHLC
+ * inconsistency, negative volume, duplicate or unordered timestamps, hourly timestamps not on the hour.
  *
  * <p>Gaps (missing days or hours) are NOT errors: the exchange or the export skipped them and nothing is filled.
  * {@link #dailyGaps} / {@link #hourlyGaps} report them. Gap policy downstream (see docs/forecasting.md): a log return
@@ -28,9 +30,6 @@ import java.util.function.Function;
  * is interpolated.
  */
 public final class MarketData {
-
-    private static final String HEADER = "timestamp,open,high,low,close,volume";
-    private static final String IMPLIED_HEADER = "timestamp,close";
 
     private MarketData() {
     }
@@ -48,7 +47,8 @@ public final class MarketData {
      * @throws UncheckedIOException when the file cannot be read
      */
     public static List<DailyBar> readDaily(Path csv) {
-        return read(csv, HEADER, LocalDate::parse, (t, v) -> new DailyBar(t, v[0], v[1], v[2], v[3], v[4]), t -> null);
+        return read(csv, MarketCsv.Layout.OHLCV, LocalDate::parse,
+                (t, r) -> new DailyBar(t, r.open(), r.high(), r.low(), r.close(), r.volume()), t -> null);
     }
 
     /**
@@ -62,7 +62,7 @@ public final class MarketData {
      * @throws UncheckedIOException when the file cannot be read
      */
     public static List<ImpliedVolDay> readImpliedVol(Path csv) {
-        return read(csv, IMPLIED_HEADER, LocalDate::parse, (t, v) -> new ImpliedVolDay(t, v[0]), t -> null);
+        return read(csv, MarketCsv.Layout.CLOSE, LocalDate::parse, (t, r) -> new ImpliedVolDay(t, r.close()), t -> null);
     }
 
     /**
@@ -74,7 +74,8 @@ public final class MarketData {
      * @throws UncheckedIOException when the file cannot be read
      */
     public static List<HourlyBar> readHourly(Path csv) {
-        return read(csv, HEADER, Instant::parse, (t, v) -> new HourlyBar(t, v[0], v[1], v[2], v[3], v[4]),
+        return read(csv, MarketCsv.Layout.OHLCV, Instant::parse,
+                (t, r) -> new HourlyBar(t, r.open(), r.high(), r.low(), r.close(), r.volume()),
                 t -> t.truncatedTo(ChronoUnit.HOURS).equals(t) ? null : "timestamp not on the hour");
     }
 
@@ -103,82 +104,57 @@ public final class MarketData {
     }
 
     private interface BarFactory<T, B> {
-        B make(T time, double[] values);
+        B make(T time, MarketCsv.Row row);
     }
 
-    private static <T extends Comparable<? super T>, B> List<B> read(Path csv, String header, Function<String, T> parseTime,
-            BarFactory<T, B> factory, Function<T, String> timeCheck) {
-        String[] columns = header.split(",");
-        List<String> lines;
+    /** A problem and the line it is on, to list the reader's and the bars' problems in file order. */
+    private record Numbered(int line, String problem) {
+    }
+
+    private static <T extends Comparable<? super T>, B> List<B> read(Path csv, MarketCsv.Layout layout,
+            Function<String, T> parseTime, BarFactory<T, B> factory, Function<T, String> timeCheck) {
+        MarketCsv.Table table;
         try {
-            lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+            table = MarketCsv.read(csv, layout);
+        } catch (MarketCsv.HeaderException e) {
+            throw new MarketDataException(csv.toString(),
+                    List.of("line 1 '" + e.found() + "': header must be '" + layout.header() + "'"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + csv, e);
         }
-        List<String> problems = new ArrayList<>();
-        if (lines.isEmpty() || !lines.get(0).trim().equalsIgnoreCase(header)) {
-            problems.add("line 1 '" + (lines.isEmpty() ? "" : lines.get(0)) + "': header must be '" + header + "'");
-            throw new MarketDataException(csv.toString(), problems);
-        }
-        List<B> bars = new ArrayList<>(lines.size());
+        List<Numbered> problems = new ArrayList<>();
+        table.problems().forEach(p -> problems.add(new Numbered(p.line(), p.toString())));
+        List<B> bars = new ArrayList<>(table.rows().size());
         T previous = null;
-        for (int i = 1; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.isBlank()) {
-                continue;
-            }
-            String where = "line " + (i + 1) + " '" + line + "': ";
-            String[] f = line.split(",", -1);
-            if (f.length != columns.length) {
-                problems.add(where + "expected " + columns.length + " columns, found " + f.length);
-                continue;
-            }
+        for (MarketCsv.Row row : table.rows()) {
+            String where = "line " + row.line() + " '" + row.text() + "': ";
             T time;
             try {
-                time = parseTime.apply(f[0].trim());
+                time = parseTime.apply(row.timestamp());
             } catch (DateTimeParseException e) {
-                problems.add(where + "unparseable timestamp");
+                problems.add(new Numbered(row.line(), where + "unparseable timestamp"));
                 continue;
             }
             String timeProblem = timeCheck.apply(time);
             if (timeProblem != null) {
-                problems.add(where + timeProblem);
-                continue;
-            }
-            double[] v = new double[columns.length - 1];
-            String bad = null;
-            for (int k = 0; k < v.length; k++) {
-                String s = f[k + 1].trim();
-                if (s.isEmpty()) {
-                    bad = "missing " + columns[k + 1];
-                    break;
-                }
-                try {
-                    v[k] = Double.parseDouble(s);
-                } catch (NumberFormatException e) {
-                    bad = "unparseable " + columns[k + 1] + " '" + s + "'";
-                    break;
-                }
-            }
-            if (bad != null) {
-                problems.add(where + bad);
+                problems.add(new Numbered(row.line(), where + timeProblem));
                 continue;
             }
             B bar;
             try {
-                bar = factory.make(time, v);
+                bar = factory.make(time, row);
             } catch (IllegalArgumentException e) {
-                problems.add(where + e.getMessage());
+                problems.add(new Numbered(row.line(), where + e.getMessage()));
                 continue;
             }
             if (previous != null) {
                 int c = previous.compareTo(time);
                 if (c == 0) {
-                    problems.add(where + "duplicate timestamp");
+                    problems.add(new Numbered(row.line(), where + "duplicate timestamp"));
                     continue;
                 }
                 if (c > 0) {
-                    problems.add(where + "timestamp out of order (previous " + previous + ")");
+                    problems.add(new Numbered(row.line(), where + "timestamp out of order (previous " + previous + ")"));
                     continue;
                 }
             }
@@ -186,7 +162,8 @@ public final class MarketData {
             bars.add(bar);
         }
         if (!problems.isEmpty()) {
-            throw new MarketDataException(csv.toString(), problems);
+            problems.sort(Comparator.comparingInt(Numbered::line));
+            throw new MarketDataException(csv.toString(), problems.stream().map(Numbered::problem).toList());
         }
         if (bars.isEmpty()) {
             throw new MarketDataException(csv.toString(), List.of("no data rows"));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ballast.devstack.KafkaBroker;
 import io.ballast.devstack.KafkaUser;
+import io.ballast.marketdata.MarketCsv;
 import io.ballast.tools.Cli;
 import io.ballast.tools.RunningStack;
 import java.io.PrintWriter;
@@ -138,9 +139,9 @@ public final class ReplayCommand implements Callable<Integer> {
         if (underlying != null && files.size() != 1) {
             throw new IllegalArgumentException("--underlying needs exactly one --data file");
         }
-        Instant fromTime = from == null ? Instant.MIN : BarFile.time(from);
+        Instant fromTime = from == null ? Instant.MIN : MarketCsv.instant(from);
         Instant toTime = to == null ? Instant.MAX
-                : to.trim().length() == 10 ? BarFile.time(to).plus(1, ChronoUnit.DAYS) : BarFile.time(to);
+                : to.trim().length() == 10 ? MarketCsv.instant(to).plus(1, ChronoUnit.DAYS) : MarketCsv.instant(to);
         RunningStack stack = RunningStack.locate(Cli.root(), System.getenv());
         Map<String, Double> explicitStarts = parseStartPrices();
 

@@ -87,6 +87,16 @@ class TickPlanTest {
     }
 
     @Test
+    void aDateHeaderCrlfAndBlankLinesAreRead(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("BTC_1d.csv");
+        Files.writeString(file, "date,open,high,low,close,volume\r\n2020-03-11,7935,7970,7600,7910,1\r\n\r\n"
+                + "2020-03-12,7910,7966,4410,4800,2\r\n");
+        assertThat(BarFile.read(file)).extracting(Bar::time, Bar::open, Bar::closeUsd).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(Instant.parse("2020-03-11T00:00:00Z"), 7935.0, 7910.0),
+                org.assertj.core.groups.Tuple.tuple(Instant.parse("2020-03-12T00:00:00Z"), 7910.0, 4800.0));
+    }
+
+    @Test
     void badRowsAreRefusedWithTheirLine(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("ETH_1h.csv");
         Files.writeString(file, "timestamp,open,high,low,close,volume\n"
@@ -97,6 +107,11 @@ class TickPlanTest {
         assertThatThrownBy(() -> BarFile.read(file)).hasMessageContaining("line 3").hasMessageContaining("ascend");
         Files.writeString(file, "date,price\n2020-03-12,1\n");
         assertThatThrownBy(() -> BarFile.read(file)).hasMessageContaining("header");
+        // a short line before a bad close: the first bad line is named
+        Files.writeString(file, "timestamp,open,high,low,close,volume\n"
+                + "2020-03-12T00:00:00Z,1,1,1,1,1\n2020-03-12T01:00:00Z,1,1,1,1\n2020-03-12T02:00:00Z,1,1,1,-3,1\n");
+        assertThatThrownBy(() -> BarFile.read(file)).hasMessageContaining("line 3")
+                .hasMessageContaining("expected 6 columns, found 5");
     }
 
     private static double close(List<Bar> bars, String time) {

@@ -1,6 +1,7 @@
 package io.ballast.predictive.cli;
 
 import io.ballast.ml.api.Forecasts;
+import io.ballast.ml.cli.MarketFileOptions;
 import io.ballast.ml.data.DailyBar;
 import io.ballast.ml.data.DailySeries;
 import io.ballast.ml.data.HourlyBar;
@@ -31,6 +32,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -50,14 +52,12 @@ public final class BacktestCli implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "CSV", description = "daily bars (shared CSV format)")
-    private Path data;
+    @Mixin
+    private MarketFileOptions files;
     @Option(names = "--hourly", paramLabel = "CSV", description = "hourly bars for the crash replays")
     private Path hourlyCsv;
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory")
     private Path out;
-    @Option(names = "--asset", description = "asset label (default: the file name up to '_')")
-    private String asset;
     @Option(names = "--model", defaultValue = "champion", description = "champion|HAR|GARCH|... (default: champion)")
     private String model;
     @Option(names = "--coverage", description = "coverage level (default: 0.99)")
@@ -225,16 +225,14 @@ public final class BacktestCli implements Callable<Integer> {
         if (tailFactor != null) {
             mapping = mapping.withTailFactor(tailFactor);
         }
+        Path data = files.data();
         if (!Files.isRegularFile(data)) {
             throw new IllegalArgumentException("no such file: " + data);
         }
         if (hourlyCsv != null && !Files.isRegularFile(hourlyCsv)) {
             throw new IllegalArgumentException("no such file: " + hourlyCsv);
         }
-        if (asset == null) {
-            String f = data.getFileName().toString();
-            asset = f.contains("_") ? f.substring(0, f.indexOf('_')) : f.replaceFirst("\\.csv$", "");
-        }
+        String asset = files.asset();
         long t0 = System.nanoTime();
         err.println("[backtest] reading " + data + (hourlyCsv == null ? "" : " and " + hourlyCsv));
         List<DailyBar> daily = MarketData.readDaily(data);
@@ -318,7 +316,7 @@ public final class BacktestCli implements Callable<Integer> {
                         RegimeSettings r = g0.regime();
                         GuardrailSettings g = g0.withBuffer(b).withFloorWeight(w).withRegime(new RegimeSettings(k,
                             r.exceptionTrigger(), u, r.intradayHalfWeightHours(), r.capInitialMargin()));
-                        BacktestResult res = new BacktestRunner(asset, daily, hourly, source, model,
+                        BacktestResult res = new BacktestRunner(files.asset(), daily, hourly, source, model,
                             base.withGuardrails(g), line -> { }, schedule).run();
                         PolicyResult p = res.policies().get("guarded");
                         stdout.printf(Locale.ROOT, "%.2f\t%.2f\t%.2f\t%.2f\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f"

@@ -104,10 +104,10 @@ public final class ForecastCli implements Callable<Integer> {
         return 2;
     }
 
-    /** The input options every command shares. */
+    /** The input options every command shares: the lab's market-file options and the forecaster's own. */
     static final class InputOptions {
-        @Option(names = "--data", required = true, paramLabel = "CSV", description = "daily bars (shared CSV format)")
-        Path data;
+        @Mixin
+        MarketFileOptions files;
         @Option(names = "--hourly", paramLabel = "CSV", description = "hourly bars (default: sibling <ASSET>_1h.csv)")
         Path hourly;
         @Option(names = "--no-hourly", description = "ignore hourly bars (target proxy Garman-Klass)")
@@ -117,8 +117,6 @@ public final class ForecastCli implements Callable<Integer> {
         Path implied;
         @Option(names = "--no-implied", description = "ignore implied volatility (the 15 features of v1)")
         boolean noImplied;
-        @Option(names = "--asset", description = "asset label (default: the file name up to '_')")
-        String asset;
         @Option(names = "--horizons", split = ",", paramLabel = "H", defaultValue = "1,5",
                 description = "forecast horizons in days (default: ${DEFAULT-VALUE})")
         int[] horizons;
@@ -200,10 +198,8 @@ public final class ForecastCli implements Callable<Integer> {
     }
 
     private static Input load(InputOptions o, boolean toNewestBar, LocalDate until, PrintWriter err) {
-        Path data = o.data;
-        String file = data.getFileName().toString();
-        String asset = o.asset != null ? o.asset
-                : file.contains("_") ? file.substring(0, file.indexOf('_')) : file.replace(".csv", "");
+        Path data = o.files.data();
+        String asset = o.files.asset();
         if (o.hourly != null && o.noHourly) {
             throw new IllegalArgumentException("--hourly and --no-hourly exclude each other");
         }

@@ -1,5 +1,6 @@
 package io.ballast.risk.service;
 
+import io.ballast.marketdata.MarketCsv;
 import io.ballast.ml.data.DailyBar;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.FieldError;
@@ -13,6 +14,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -165,39 +167,38 @@ public class MarketHistoryService {
     }
 
     /**
-     * Reads a CSV body in the format of the shared market files: a header {@code timestamp,open,high,low,close,volume}
-     * ({@code date} accepted for the first column) and one row per day, {@code yyyy-MM-dd} first. Throws a 400
-     * {@link ApiException} for a bad header; unreadable lines are returned, to be listed with the invalid rows.
+     * Reads a CSV body in the format of the shared market files with the shared reader ({@link MarketCsv}): a header
+     * {@code timestamp,open,high,low,close,volume} ({@code date} accepted for the first column) and one row per day,
+     * {@code yyyy-MM-dd} first. Throws a 400 {@link ApiException} for a bad header; unreadable lines (wrong number of
+     * fields, a missing or non-numeric value, a timestamp that is not a day) are returned with their line numbers, to
+     * be listed with the invalid rows.
      */
     public static Csv parseCsv(String body) {
-        String[] lines = body == null ? new String[0] : body.split("\\r?\\n");
-        if (lines.length == 0 || !lines[0].trim().toLowerCase(java.util.Locale.ROOT)
-                .matches("(timestamp|date),open,high,low,close,volume")) {
+        MarketCsv.Table table;
+        try {
+            table = MarketCsv.parse(body, MarketCsv.Layout.OHLCV);
+        } catch (MarketCsv.HeaderException e) {
             throw ApiException.badRequest("bad CSV header", List.of(FieldError.of("line 1",
                     "expected timestamp,open,high,low,close,volume")));
         }
         List<BarInput> rows = new ArrayList<>();
         List<Integer> lineNumbers = new ArrayList<>();
         List<FieldError> unreadable = new ArrayList<>();
-        for (int i = 1; i < lines.length; i++) {
-            String line = lines[i].trim();
-            if (line.isEmpty()) {
-                continue;
-            }
-            String[] f = line.split(",", -1);
+        table.problems().forEach(p -> unreadable.add(unreadable(p.line(), p.reason())));
+        for (MarketCsv.Row row : table.rows()) {
             try {
-                if (f.length != 6) {
-                    throw new IllegalArgumentException(f.length + " fields, 6 expected");
-                }
-                rows.add(new BarInput(LocalDate.parse(f[0].trim()), Double.valueOf(f[1].trim()),
-                        Double.valueOf(f[2].trim()), Double.valueOf(f[3].trim()), Double.valueOf(f[4].trim()),
-                        Double.valueOf(f[5].trim())));
-                lineNumbers.add(i + 1);
-            } catch (RuntimeException e) {
-                unreadable.add(new FieldError(i + 1, "line " + (i + 1), "unreadable: " + e.getMessage()));
+                rows.add(new BarInput(row.day(), row.open(), row.high(), row.low(), row.close(), row.volume()));
+                lineNumbers.add(row.line());
+            } catch (DateTimeParseException e) {
+                unreadable.add(unreadable(row.line(), e.getMessage()));
             }
         }
+        unreadable.sort(java.util.Comparator.comparing(FieldError::index));
         return new Csv(rows, lineNumbers, unreadable);
+    }
+
+    private static FieldError unreadable(int line, String reason) {
+        return new FieldError(line, "line " + line, "unreadable: " + reason);
     }
 
     /**
