@@ -210,6 +210,36 @@ class LiveMarginKafkaTest {
     }
 
     /**
+     * A paused feed: the oracle gets no tick for longer than its staleness limit, so it is UNHEALTHY by age alone,
+     * and the next liquidation alert of an account using it (here from a position change, not a tick) is held. Before
+     * {@code LiveLoop.markUnhealthyByAge} the book kept the health of the last tick (HEALTHY) and the alert fired.
+     */
+    @Test
+    void anOracleWithoutTicksTurnsUnhealthyByAgeAndTheNextLiquidationAlertIsHeld() throws Exception {
+        Tenant t = TestTenants.onboard("aged");
+        String u = "A" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        String a = fixture(t, u);
+        t.asAdmin().body(Map.of("sources", List.of("feed"), "stalenessSeconds", 2,
+                        "maxDeviationFraction", "0.05", "maxJumpFraction", "0.25", "minPriceUsd", "1",
+                        "maxPriceUsd", "10000000"))
+                .put("/api/v1/market/oracles/" + u).then().statusCode(200);
+        assertThat(awaitHotMargin(t, a, "HEALTHY").getString("answeredFrom")).isEqualTo("hot-book");
+        ticks(t, u, "feed", "60000"); // the book hears HEALTHY from this tick
+        JsonPath aged = PriceFeedKafkaTest.awaitOracle(t, u, v -> "UNHEALTHY".equals(v.getString("health")));
+        assertThat(aged.getString("health")).as("no tick for 2 s: unhealthy by age").isEqualTo("UNHEALTHY");
+        Thread.sleep(3_000); // the book's check runs every second in tests
+        // 5 long at 60,000: equity 10,000 < MM 15,000
+        t.asIntegrator().body(Map.of("quantity", "5", "entryPrice", "60000"))
+                .put("/api/v1/accounts/" + a + "/positions/" + u + "-PERP").then().statusCode(200);
+        List<JsonObject> mine = marginEvents(t, a, 1);
+        assertThat(mine).extracting(e -> e.getString("type")).containsExactly("LIQUIDATABLE");
+        JsonObject held = mine.get(0).getJsonObject("payload");
+        assertThat(held.getBoolean("held")).isTrue();
+        assertThat(held.getString("oracleHealth")).isEqualTo("UNHEALTHY");
+        assertThat(held.getDouble("maintenanceMarginUsd")).isCloseTo(15_000, within(1e-6));
+    }
+
+    /**
      * The tenant summary from the bulk book (risk arrays, portfolio engine) equals the database path, before and
      * after ticks: portfolio accounts with short and long options and a perpetual, cross and isolated accounts
      * (the isolated one without allocated collateral, so its pools are liquidatable), collateral in the underlying

@@ -313,6 +313,36 @@ public class LiveLoop {
         return pause.flatMap(x -> awaitBook(tenant, deadline, tried));
     }
 
+    /**
+     * Oracle health by age: an oracle that gets no tick turns UNHEALTHY once its price in force is older than the
+     * staleness limit (a paused feed, the LUNA 2022 case), but only a tick or a market event told the book so. Every
+     * few seconds this reads each owned tenant's oracle status (the same as {@code GET /api/v1/market/oracles}) and
+     * marks in the book the oracles that turned UNHEALTHY by age, so that the next liquidation alert of an account
+     * using one is held. A price the book received after the read wins ({@link TenantBook#markUnhealthy}); healthy
+     * again comes only with a fresh tick, which brings its own health.
+     */
+    @Scheduled(every = "${ballast.live.health-interval:5s}", delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    public Uni<Void> markUnhealthyByAge() {
+        return Multi.createFrom().iterable(List.copyOf(books.entrySet()))
+                .filter(e -> ownership.owns(e.getKey()))
+                .onItem().transformToUniAndConcatenate(e -> loader.prices(TenantId.of(e.getKey()))
+                        .flatMap(ps -> onWorker(() -> e.getValue().markUnhealthy(ps.latest(), ps.health())))
+                        .invoke(marked -> {
+                            if (!marked.isEmpty()) {
+                                MDC.put("tenantId", e.getKey().toString());
+                                LOG.infof("oracle(s) %s of tenant %s UNHEALTHY by age: no fresh price within the "
+                                        + "staleness limit; liquidation alerts using them are held", marked,
+                                        e.getKey());
+                                MDC.remove("tenantId");
+                            }
+                        })
+                        .onFailure().invoke(x -> LOG.warnf("oracle health of tenant %s not checked: %s", e.getKey(),
+                                x.getMessage()))
+                        .onFailure().recoverWithItem(List.of()))
+                .collect().last().replaceWithVoid();
+    }
+
     /** Reconciles books with the ownership: drops lost tenants, builds gained ones. Every second. */
     @Scheduled(every = "${ballast.live.reconcile-interval:1s}", delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

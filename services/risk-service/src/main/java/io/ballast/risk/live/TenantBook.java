@@ -376,6 +376,40 @@ public final class TenantBook {
     }
 
     /**
+     * Marks the oracles that the database, read at {@code latest}, found UNHEALTHY while the book still has them
+     * HEALTHY: those that turned unhealthy by age alone (no tick within the staleness limit). A price the book got
+     * after that read (another price row than the one read) wins: its tick brought its own health. Nothing is
+     * re-evaluated: a status does not depend on health; the next liquidation alert of an account using the asset is
+     * held, and released by the first move after a fresh tick (as for any held alert).
+     *
+     * @param latest  the prices in force as read
+     * @param oracles the oracles' health as read, by asset symbol
+     * @return the symbols marked UNHEALTHY now
+     */
+    public synchronized List<String> markUnhealthy(Collection<MarketPrice> latest,
+            Map<String, OracleHealth> oracles) {
+        Map<UUID, UUID> read = new HashMap<>();
+        for (MarketPrice p : latest) {
+            read.put(p.assetId, p.id);
+        }
+        List<String> marked = new ArrayList<>();
+        oracles.forEach((symbol, h) -> {
+            if (h != OracleHealth.UNHEALTHY || health.get(symbol) == OracleHealth.UNHEALTHY) {
+                return;
+            }
+            UUID asset = assetId(symbol);
+            MarketPrice mine = asset == null ? null : prices.get(asset);
+            if (mine != null && !mine.id.equals(read.get(asset))) {
+                return; // the book has a price the read did not see
+            }
+            health.put(symbol, OracleHealth.UNHEALTHY);
+            marked.add(symbol);
+        });
+        java.util.Collections.sort(marked);
+        return marked;
+    }
+
+    /**
      * Replaces one account's rows (after a ledger, position or account event) and re-evaluates it.
      *
      * @param account   the account, or null when it is no longer open
