@@ -14,6 +14,7 @@ import io.ballast.risk.recommendation.service.LeaseHeartbeat;
 import io.ballast.risk.recommendation.service.RecommendationJob;
 import io.ballast.risk.security.KeycloakAdmin;
 import io.ballast.risk.support.BallastServersResource;
+import io.ballast.risk.support.SettingsRows;
 import io.ballast.risk.support.TestTenants;
 import io.ballast.risk.support.TestTenants.Tenant;
 import io.ballast.risk.tenancy.rls.RowSecurity;
@@ -345,8 +346,8 @@ class RecommendationApiTest {
      * The daily job recommends with each tenant's own regime settings (V80, docs/predictive-margin.md section 7):
      * two tenants with the same history ending in a 20 % fall and the same MMF in force (5 %) differ only in BTC's
      * regime settings. With the defaults the fall is an exception against the 5 % in force: stress, the daily cap is
-     * released to +100 %. The other tenant's BTC settings (an ASSET version, written as the owner) say exceptions do
-     * not declare stress and k = 1000, so the normal cap (+14.87 %) holds.
+     * released to +100 %. The other tenant's BTC settings (an ASSET version written straight to PostgreSQL) say
+     * exceptions do not declare stress and k = 1000, so the normal cap (+14.87 %) holds.
      */
     @Test
     @SuppressWarnings("unchecked")
@@ -355,13 +356,8 @@ class RecommendationApiTest {
         Tenant calm = tenantWithACrash("regime-b");
         String btc = calm.asIntegrator().get("/api/v1/assets").then().statusCode(200).extract().jsonPath()
                 .getString("find { it.symbol == 'BTC' }.id");
-        RowSecurity.query(pool, TenantId.of(UUID.fromString(calm.id())), "insert into risk_settings select "
-                        + "(jsonb_populate_record(r, jsonb_build_object('id', gen_random_uuid(), 'scope', 'ASSET', "
-                        + "'target_id', $2::uuid, 'version', 1, 'exception_trigger', false, 'stress_trigger_ratio', "
-                        + "1000, 'source', 'MANUAL', 'actor', 'test'))).* from risk_settings r "
-                        + "where r.tenant_id = $1 and r.scope = 'TENANT' and r.version = 1",
-                        Tuple.of(UUID.fromString(calm.id()), UUID.fromString(btc)))
-                .await().atMost(java.time.Duration.ofSeconds(30));
+        SettingsRows.assetVersion(pool, TenantId.of(UUID.fromString(calm.id())), UUID.fromString(btc),
+                Map.of("exception_trigger", false, "stress_trigger_ratio", 1000));
 
         Map<String, Object> a = runAndRead(defaults).getMap("recommendations.find { it.asset == 'BTC' }");
         Map<String, Object> b = runAndRead(calm).getMap("recommendations.find { it.asset == 'BTC' }");
