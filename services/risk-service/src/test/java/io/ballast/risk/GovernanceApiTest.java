@@ -590,6 +590,29 @@ class GovernanceApiTest {
         f.t().asAdmin().queryParam("from", "yesterday").get(GOV + "/audit").then().statusCode(400);
     }
 
+    /** The published JSON Schema of a topic's events ({@code docs/events/<name>.schema.json}). */
+    private static JsonSchema schema(String name) throws java.io.IOException {
+        return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(
+                Files.readString(ProjectRoot.locate().resolve("docs/events/" + name + ".schema.json")));
+    }
+
+    /** A tenant's records on {@code ballast.parameters}, oldest first, up to the first of type {@code until}. */
+    private static List<JsonObject> parameterEvents(String tenantId, String until) {
+        List<JsonObject> out = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = TestKafka.consumer()) {
+            consumer.subscribe(List.of("ballast.parameters"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (System.nanoTime() < deadline && out.stream().noneMatch(e -> until.equals(e.getString("type")))) {
+                consumer.poll(Duration.ofMillis(500)).forEach(rec -> {
+                    if (tenantId.equals(rec.key())) {
+                        out.add(new JsonObject(rec.value()));
+                    }
+                });
+            }
+        }
+        return out;
+    }
+
     /** V80's defaults of the regime columns, as PostgreSQL holds them (what rows written before V80 took). */
     private static Map<String, String> regimeColumnDefaults() throws Exception {
         Map<String, String> out = new HashMap<>();
@@ -679,6 +702,14 @@ class GovernanceApiTest {
         f.t().asAdmin().get(GOV + "/parameters/history").then().statusCode(200)
                 .body("find { it.kind == 'settings' && it.proposalId == '" + id + "' }.values.capInitialMargin",
                         equalTo(true));
+        // sent through the outbox like any settings change, choices by name, as the published schema says
+        List<JsonObject> events = parameterEvents(f.t().id(), "RiskParametersChanged");
+        JsonObject changed = events.get(events.size() - 1);
+        assertThat(changed.getString("type")).isEqualTo("RiskParametersChanged");
+        assertThat(changed.getJsonObject("payload").getJsonObject("after").getString("exceptionTrigger"))
+                .isEqualTo("false");
+        assertThat(changed.getJsonObject("payload").getString("proposalId")).isEqualTo(id);
+        assertThat(schema("parameters-event").validate(new ObjectMapper().readTree(changed.encode()))).isEmpty();
         for (String action : List.of("PROPOSED", "EFFECTIVE")) {
             JsonPath entry = f.t().asAdmin().queryParam("action", action).get(GOV + "/audit").then()
                     .statusCode(200).extract().jsonPath();
@@ -772,9 +803,7 @@ class GovernanceApiTest {
         // every event matches the published schema of its topic (docs/events)
         for (var topic : Map.of("ballast.governance", "governance-event", "ballast.parameters", "parameters-event")
                 .entrySet()) {
-            JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(
-                    Files.readString(ProjectRoot.locate().resolve("docs/events/" + topic.getValue()
-                            + ".schema.json")));
+            JsonSchema schema = schema(topic.getValue());
             for (String event : raw.get(topic.getKey())) {
                 assertThat(schema.validate(new ObjectMapper().readTree(event))).as(event).isEmpty();
             }
