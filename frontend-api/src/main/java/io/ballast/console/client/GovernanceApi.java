@@ -104,7 +104,8 @@ public interface GovernanceApi {
 
     /**
      * @param asset asset symbol, or null for the tenant-wide settings
-     * @return {@code {asset, versions, values: {name: value}, floorMode, volShockDteScaled}}: what is in force now
+     * @return {@code {asset, versions, values: {name: value}, floorMode, volShockDteScaled, exceptionTrigger,
+     *     capInitialMargin}}: what is in force now
      */
     @GET
     @Path("/parameters")

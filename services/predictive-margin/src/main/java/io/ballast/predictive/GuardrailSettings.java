@@ -1,5 +1,6 @@
 package io.ballast.predictive;
 
+import io.ballast.margin.MarginInputException;
 import java.util.Objects;
 
 /**
@@ -46,7 +47,10 @@ public record GuardrailSettings(FloorMode floorMode, double floorWeight, double 
     /** The daily increase that compounds to exactly 2x over 5 days: 2^(1/5) - 1 = 0.1487. */
     public static final double FIVE_DAY_DOUBLING_DAILY = Math.pow(2.0, 0.2) - 1;
 
-    /** Validates ranges; throws {@link IllegalArgumentException} naming the field. */
+    /**
+     * Validates ranges; throws {@link MarginInputException} (an {@link IllegalArgumentException}) whose
+     * {@link MarginInputException#field() field} is the component's name.
+     */
     public GuardrailSettings {
         Objects.requireNonNull(floorMode, "floorMode");
         Objects.requireNonNull(minimums, "minimums");
@@ -70,9 +74,11 @@ public record GuardrailSettings(FloorMode floorMode, double floorWeight, double 
         }
     }
 
+    /** @param rule the component's name, a space, then the rule it breaks, e.g. {@code "floorWeight in [0, 2]"} */
     private static void require(boolean ok, String rule, double value) {
         if (!ok || Double.isNaN(value)) {
-            throw new IllegalArgumentException("guardrail setting violates " + rule + ": " + value);
+            throw new MarginInputException(rule.substring(0, rule.indexOf(' ')),
+                "guardrail setting violates " + rule + ": " + value);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.ballast.predictive;
 
+import io.ballast.margin.MarginInputException;
+
 /**
  * The regime-aware part of the guardrails (docs/predictive-margin.md, "Margin that leads"): when the market is in
  * stress the daily increase cap on maintenance is released, and within a day the forecast is updated with the
@@ -31,16 +33,19 @@ package io.ballast.predictive;
 public record RegimeSettings(double stressTriggerRatio, boolean exceptionTrigger, double stressMaxDailyIncrease,
                              double intradayHalfWeightHours, boolean capInitialMargin) {
 
-    /** Validates ranges; throws {@link IllegalArgumentException} naming the field. */
+    /**
+     * Validates ranges; throws {@link MarginInputException} (an {@link IllegalArgumentException}) whose
+     * {@link MarginInputException#field() field} is the component's name, so that a service can name it in a 4xx.
+     */
     public RegimeSettings {
         if (!(stressTriggerRatio > 0)) {
-            throw new IllegalArgumentException("stressTriggerRatio must be > 0, got " + stressTriggerRatio);
+            throw new MarginInputException("stressTriggerRatio", "must be > 0, got " + stressTriggerRatio);
         }
         if (!(stressMaxDailyIncrease >= 0)) {
-            throw new IllegalArgumentException("stressMaxDailyIncrease must be >= 0, got " + stressMaxDailyIncrease);
+            throw new MarginInputException("stressMaxDailyIncrease", "must be >= 0, got " + stressMaxDailyIncrease);
         }
         if (!(intradayHalfWeightHours > 0)) {
-            throw new IllegalArgumentException("intradayHalfWeightHours must be > 0, got " + intradayHalfWeightHours);
+            throw new MarginInputException("intradayHalfWeightHours", "must be > 0, got " + intradayHalfWeightHours);
         }
     }
 

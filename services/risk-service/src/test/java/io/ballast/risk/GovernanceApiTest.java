@@ -13,7 +13,9 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import io.ballast.devstack.ProjectRoot;
+import io.ballast.predictive.Preset;
 import io.ballast.predictive.RecommendedParameters;
+import io.ballast.predictive.RegimeSettings;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.governance.service.GovernanceService;
 import io.ballast.risk.governance.service.GovernanceService.Outcome;
@@ -22,6 +24,7 @@ import io.ballast.risk.security.KeycloakAdmin;
 import io.ballast.risk.support.BallastServersResource;
 import io.ballast.risk.support.Members;
 import io.ballast.risk.support.Members.Member;
+import io.ballast.risk.support.OwnerSql;
 import io.ballast.risk.support.TestKafka;
 import io.ballast.risk.support.TestTenants;
 import io.ballast.risk.support.TestTenants.Tenant;
@@ -587,6 +590,181 @@ class GovernanceApiTest {
         f.t().asAdmin().queryParam("from", "yesterday").get(GOV + "/audit").then().statusCode(400);
     }
 
+    /** The published JSON Schema of a topic's events ({@code docs/events/<name>.schema.json}). */
+    private static JsonSchema schema(String name) throws java.io.IOException {
+        return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(
+                Files.readString(ProjectRoot.locate().resolve("docs/events/" + name + ".schema.json")));
+    }
+
+    /** A tenant's records on {@code ballast.parameters}, oldest first, up to the first of type {@code until}. */
+    private static List<JsonObject> parameterEvents(String tenantId, String until) {
+        List<JsonObject> out = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = TestKafka.consumer()) {
+            consumer.subscribe(List.of("ballast.parameters"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (System.nanoTime() < deadline && out.stream().noneMatch(e -> until.equals(e.getString("type")))) {
+                consumer.poll(Duration.ofMillis(500)).forEach(rec -> {
+                    if (tenantId.equals(rec.key())) {
+                        out.add(new JsonObject(rec.value()));
+                    }
+                });
+            }
+        }
+        return out;
+    }
+
+    /** V80's defaults of the regime columns, as PostgreSQL holds them (what rows written before V80 took). */
+    private static Map<String, String> regimeColumnDefaults() throws Exception {
+        Map<String, String> out = new HashMap<>();
+        try (java.sql.Connection c = OwnerSql.connection(); java.sql.ResultSet r = c.createStatement().executeQuery(
+                "select column_name, column_default from information_schema.columns where table_name = "
+                        + "'risk_settings' and column_name in ('stress_trigger_ratio', 'exception_trigger', "
+                        + "'stress_max_daily_increase', 'intraday_half_weight_hours', 'cap_initial_margin')")) {
+            while (r.next()) { // e.g. 2.0, '2'::double precision or true: the literal without quotes and cast
+                out.put(r.getString(1), r.getString(2).replaceAll("::.*$", "").replace("'", ""));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The regime settings (issue 13) are risk settings of their own tenant: read by {@code GET /parameters} (the
+     * defaults of {@code RegimeSettings} until changed, also for rows written before V80), changed only through a
+     * proposal (each bad value a 422 naming it, nothing proposed), audited and in force after two approvals and the
+     * timelock, when the daily job's {@code TenantSettings} carries them; another tenant sees neither the proposal
+     * (404) nor the change.
+     */
+    @Test
+    void regimeSettingsArePerTenantProposedValidatedAuditedAndReadBack() throws Throwable {
+        Fixture f = fixture("gov-regime");
+        Tenant other = TestTenants.onboard("gov-regime-other");
+        TenantId tenant = TenantId.of(UUID.fromString(f.t().id()));
+        f.t().asAdmin().body(Map.of("timelock", "PT1S", "reason", "short veto window for the test"))
+                .put(GOV + "/policy").then().statusCode(200);
+        RegimeSettings d = RegimeSettings.defaults();
+        JsonPath start = f.t().asAdmin().get(GOV + "/parameters").then().statusCode(200)
+                .body("exceptionTrigger", equalTo(d.exceptionTrigger()))
+                .body("capInitialMargin", equalTo(d.capInitialMargin())).extract().jsonPath();
+        assertThat(start.getDouble("values.stressTriggerRatio")).isEqualTo(d.stressTriggerRatio());
+        assertThat(start.getDouble("values.stressMaxDailyIncrease")).isEqualTo(d.stressMaxDailyIncrease());
+        assertThat(start.getDouble("values.intradayHalfWeightHours")).isEqualTo(d.intradayHalfWeightHours());
+        Map<String, String> columns = regimeColumnDefaults();
+        assertThat(Double.parseDouble(columns.get("stress_trigger_ratio"))).isEqualTo(d.stressTriggerRatio());
+        assertThat(Boolean.parseBoolean(columns.get("exception_trigger"))).isEqualTo(d.exceptionTrigger());
+        assertThat(Double.parseDouble(columns.get("stress_max_daily_increase")))
+                .isEqualTo(d.stressMaxDailyIncrease());
+        assertThat(Double.parseDouble(columns.get("intraday_half_weight_hours")))
+                .isEqualTo(d.intradayHalfWeightHours());
+        assertThat(Boolean.parseBoolean(columns.get("cap_initial_margin"))).isEqualTo(d.capInitialMargin());
+
+        List<Map<String, Object>> bad = List.of(Map.of("stressTriggerRatio", 0), Map.of("stressTriggerRatio", -2.5),
+                Map.of("stressMaxDailyIncrease", -0.1), Map.of("intradayHalfWeightHours", 0),
+                Map.of("exceptionTrigger", "sometimes"), Map.of("capInitialMargin", 2));
+        for (Map<String, Object> change : bad) {
+            String name = change.keySet().iterator().next();
+            f.c1().as().body(Map.of("changes", change, "reason", "x")).post(GOV + "/proposals").then()
+                    .statusCode(422).contentType("application/problem+json")
+                    .body("errors.field", contains("changes." + name));
+        }
+        f.t().asAdmin().get(GOV + "/proposals").then().statusCode(200).body("size()", equalTo(0));
+
+        String id = f.c1().as().body(Map.of("changes", Map.of("stressTriggerRatio", 3, "exceptionTrigger", false,
+                        "stressMaxDailyIncrease", 0.5, "intradayHalfWeightHours", 12, "capInitialMargin", true),
+                        "reason", "the committee's regime settings"))
+                .post(GOV + "/proposals").then().statusCode(201)
+                .body("changes.exceptionTrigger", equalTo("false")).body("before.exceptionTrigger", equalTo("true"))
+                .body("changes.capInitialMargin", equalTo("true")).extract().path("id");
+        other.asAdmin().get(GOV + "/proposals/" + id).then().statusCode(404).contentType("application/problem+json");
+        other.asAdmin().body(Map.of("comment", "not mine")).post(GOV + "/proposals/" + id + "/veto").then()
+                .statusCode(404);
+        // not in force while open
+        assertThat(VertxContextSupport.subscribeAndAwait(() -> governance.inForce(tenant, null)).settings().regime())
+                .isEqualTo(d);
+        vote(f.c2(), id, "approve").then().statusCode(200);
+        vote(f.c3(), id, "approve").then().statusCode(200).body("status", equalTo("APPROVED"));
+        awaitStatus(f.t(), id, "EFFECTIVE");
+
+        RegimeSettings theirs = new RegimeSettings(3.0, false, 0.5, 12.0, true);
+        JsonPath now = f.t().asAdmin().get(GOV + "/parameters").then().statusCode(200)
+                .body("exceptionTrigger", equalTo(false)).body("capInitialMargin", equalTo(true))
+                .body("versions.settings", equalTo("TENANT v2")).extract().jsonPath();
+        assertThat(now.getDouble("values.stressTriggerRatio")).isEqualTo(3.0);
+        assertThat(now.getDouble("values.stressMaxDailyIncrease")).isEqualTo(0.5);
+        assertThat(now.getDouble("values.intradayHalfWeightHours")).isEqualTo(12.0);
+        // the asset's recommendation reads the tenant's version (no asset version of its own)
+        var forBtc = VertxContextSupport.subscribeAndAwait(() -> governance.inForce(tenant,
+                UUID.fromString(f.btc()))).settings();
+        assertThat(io.ballast.risk.recommendation.service.TenantSettings.of(forBtc).guardrails().regime())
+                .isEqualTo(theirs);
+        other.asAdmin().get(GOV + "/parameters").then().statusCode(200)
+                .body("exceptionTrigger", equalTo(true)).body("versions.settings", equalTo("TENANT v1"));
+
+        f.t().asAdmin().get(GOV + "/parameters/history").then().statusCode(200)
+                .body("find { it.kind == 'settings' && it.proposalId == '" + id + "' }.values.capInitialMargin",
+                        equalTo(true));
+        // sent through the outbox like any settings change, choices by name, as the published schema says
+        List<JsonObject> events = parameterEvents(f.t().id(), "RiskParametersChanged");
+        JsonObject changed = events.get(events.size() - 1);
+        assertThat(changed.getString("type")).isEqualTo("RiskParametersChanged");
+        assertThat(changed.getJsonObject("payload").getJsonObject("after").getString("exceptionTrigger"))
+                .isEqualTo("false");
+        assertThat(changed.getJsonObject("payload").getString("proposalId")).isEqualTo(id);
+        assertThat(schema("parameters-event").validate(new ObjectMapper().readTree(changed.encode()))).isEmpty();
+        for (String action : List.of("PROPOSED", "EFFECTIVE")) {
+            JsonPath entry = f.t().asAdmin().queryParam("action", action).get(GOV + "/audit").then()
+                    .statusCode(200).extract().jsonPath();
+            String row = "find { it.proposalId == '" + id + "' }";
+            assertThat(entry.getString(row + ".after.exceptionTrigger")).as(action).isEqualTo("false");
+            assertThat(entry.getString(row + ".before.exceptionTrigger")).as(action).isEqualTo("true");
+            assertThat(entry.getDouble(row + ".after.stressTriggerRatio")).as(action).isEqualTo(3.0);
+            assertThat(entry.getDouble(row + ".before.stressTriggerRatio")).as(action).isEqualTo(2.0);
+            assertThat(entry.getDouble(row + ".after.intradayHalfWeightHours")).as(action).isEqualTo(12.0);
+        }
+    }
+
+    /**
+     * A labelled preset ({@code crypto} or {@code emir}, predictive-margin's {@link Preset}) is one proposal of every
+     * value it moves: voted, audited and in force as one change, after which the tenant's mapping and guardrails are
+     * the preset's. An unknown preset, or one already in force, is a 422 naming {@code preset}.
+     */
+    @Test
+    void aPresetIsOneProposalOfTheValuesItMoves() throws Throwable {
+        Fixture f = fixture("gov-preset");
+        TenantId tenant = TenantId.of(UUID.fromString(f.t().id()));
+        f.t().asAdmin().body(Map.of("timelock", "PT1S", "reason", "short veto window for the test"))
+                .put(GOV + "/policy").then().statusCode(200);
+        f.c1().as().body(Map.of("preset", "basel", "reason", "x")).post(GOV + "/proposals").then().statusCode(422)
+                .contentType("application/problem+json").body("errors.field", contains("preset"));
+        f.c1().as().body(Map.of("preset", "crypto", "reason", "x")).post(GOV + "/proposals").then()
+                .statusCode(422).body("errors.field", contains("preset"));
+        f.c1().as().body(Map.of("reason", "x")).post(GOV + "/proposals").then().statusCode(400)
+                .contentType("application/problem+json").body("errors.field", hasItem("changes"));
+        f.t().asAdmin().get(GOV + "/proposals").then().statusCode(200).body("size()", equalTo(0));
+
+        JsonPath p = f.c1().as().body(Map.of("preset", "emir", "reason", "the literal EMIR reading"))
+                .post(GOV + "/proposals").then().statusCode(201).extract().jsonPath();
+        String id = p.getString("id");
+        assertThat(p.getMap("changes")).containsOnlyKeys("bufferFraction", "floorWeight", "mporPerpDays");
+        assertThat(p.getDouble("changes.mporPerpDays")).isEqualTo(2.0);
+        assertThat(p.getDouble("changes.bufferFraction")).isEqualTo(0.25);
+        assertThat(p.getDouble("changes.floorWeight")).isEqualTo(1.0);
+        assertThat(p.getString("evidence.preset")).isEqualTo("emir");
+        vote(f.c2(), id, "approve").then().statusCode(200);
+        vote(f.c3(), id, "approve").then().statusCode(200).body("status", equalTo("APPROVED"));
+        awaitStatus(f.t(), id, "EFFECTIVE");
+
+        var live = VertxContextSupport.subscribeAndAwait(() -> governance.inForce(tenant, null)).settings();
+        assertThat(live.mapping()).isEqualTo(Preset.EMIR.mapping());
+        assertThat(live.guardrails()).isEqualTo(Preset.EMIR.guardrails());
+        JsonPath effective = f.t().asAdmin().queryParam("action", "EFFECTIVE").get(GOV + "/audit").then()
+                .statusCode(200).extract().jsonPath();
+        assertThat(effective.getList("findAll { it.proposalId == '" + id + "' }")).hasSize(1);
+        assertThat(effective.getMap("find { it.proposalId == '" + id + "' }.after"))
+                .containsOnlyKeys("bufferFraction", "floorWeight", "mporPerpDays");
+        f.c1().as().body(Map.of("preset", "emir", "reason", "x")).post(GOV + "/proposals").then().statusCode(422)
+                .body("errors.field", contains("preset"));
+    }
+
     @Test
     void everyChangeIsExactlyOneEvent() throws Exception {
         Fixture f = fixture("gov-events");
@@ -625,9 +803,7 @@ class GovernanceApiTest {
         // every event matches the published schema of its topic (docs/events)
         for (var topic : Map.of("ballast.governance", "governance-event", "ballast.parameters", "parameters-event")
                 .entrySet()) {
-            JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(
-                    Files.readString(ProjectRoot.locate().resolve("docs/events/" + topic.getValue()
-                            + ".schema.json")));
+            JsonSchema schema = schema(topic.getValue());
             for (String event : raw.get(topic.getKey())) {
                 assertThat(schema.validate(new ObjectMapper().readTree(event))).as(event).isEmpty();
             }

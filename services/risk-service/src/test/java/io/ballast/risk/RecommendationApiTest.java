@@ -8,11 +8,13 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 
 import io.ballast.predictive.GuardrailSettings;
+import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.recommendation.repository.RunRepository;
 import io.ballast.risk.recommendation.service.LeaseHeartbeat;
 import io.ballast.risk.recommendation.service.RecommendationJob;
 import io.ballast.risk.security.KeycloakAdmin;
 import io.ballast.risk.support.BallastServersResource;
+import io.ballast.risk.support.SettingsRows;
 import io.ballast.risk.support.TestTenants;
 import io.ballast.risk.support.TestTenants.Tenant;
 import io.ballast.risk.tenancy.rls.RowSecurity;
@@ -322,6 +324,52 @@ class RecommendationApiTest {
         // asking for one asset answers only it
         t.asAdmin().queryParam("asset", "ETH").get("/api/v1/risk/recommendations").then().statusCode(200)
                 .body("recommendations", hasSize(0)).body("notComputed.asset", org.hamcrest.Matchers.contains("ETH"));
+    }
+
+    /** A tenant with BTC's history to 2024-12-31 and a synthetic 20 % fall on 2025-01-01 (MMF 5 % in force). */
+    private static Tenant tenantWithACrash(String prefix) {
+        Tenant t = tenantWithBtcHistory(prefix);
+        double open = Double.parseDouble(btcLines.get(btcLines.size() - 1).split(",")[4]);
+        Map<String, Object> crash = Map.of("date", "2025-01-01", "open", open, "high", open * 1.002, "low",
+                open * 0.79, "close", open * 0.8, "volume", 100000.0);
+        t.asIntegrator().body(Map.of("bars", List.of(crash))).put("/api/v1/market/history/BTC").then()
+                .statusCode(200).body("lastDate", equalTo("2025-01-01"));
+        return t;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static double recommendedMmf(Map<String, Object> rec) {
+        return ((Number) ((Map<String, Object>) rec.get("recommended")).get("mmf")).doubleValue();
+    }
+
+    /**
+     * The daily job recommends with each tenant's own regime settings (V80, docs/predictive-margin.md section 7):
+     * two tenants with the same history ending in a 20 % fall and the same MMF in force (5 %) differ only in BTC's
+     * regime settings. With the defaults the fall is an exception against the 5 % in force: stress, the daily cap is
+     * released to +100 %. The other tenant's BTC settings (an ASSET version written straight to PostgreSQL) say
+     * exceptions do not declare stress and k = 1000, so the normal cap (+14.87 %) holds.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void twoTenantsWithDifferentRegimeSettingsGetDifferentRecommendationsOnAStressDay() {
+        Tenant defaults = tenantWithACrash("regime-a");
+        Tenant calm = tenantWithACrash("regime-b");
+        String btc = calm.asIntegrator().get("/api/v1/assets").then().statusCode(200).extract().jsonPath()
+                .getString("find { it.symbol == 'BTC' }.id");
+        SettingsRows.assetVersion(pool, TenantId.of(UUID.fromString(calm.id())), UUID.fromString(btc),
+                Map.of("exception_trigger", false, "stress_trigger_ratio", 1000));
+
+        Map<String, Object> a = runAndRead(defaults).getMap("recommendations.find { it.asset == 'BTC' }");
+        Map<String, Object> b = runAndRead(calm).getMap("recommendations.find { it.asset == 'BTC' }");
+        assertThat(a.get("date")).isEqualTo("2025-01-02");
+        assertThat(b.get("date")).isEqualTo("2025-01-02");
+        assertThat((List<String>) a.get("bindingGuardrails")).contains("stress-release");
+        assertThat((List<String>) a.get("evidence")).anyMatch(l -> l.startsWith("STRESS: exception"));
+        assertThat((List<String>) b.get("bindingGuardrails")).doesNotContain("stress-release");
+        // JSON numbers are read as float here: about 7 significant digits
+        assertThat(recommendedMmf(b)).isCloseTo(0.05 * (1 + GuardrailSettings.FIVE_DAY_DOUBLING_DAILY),
+                org.assertj.core.data.Offset.offset(1e-7));
+        assertThat(recommendedMmf(a)).isGreaterThan(recommendedMmf(b) * 1.2).isLessThanOrEqualTo(0.10 + 1e-7);
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.ballast.ml.data.MarketData;
 import io.ballast.predictive.ChampionSchedule;
 import io.ballast.predictive.GuardrailSettings;
 import io.ballast.predictive.MappingSettings;
+import io.ballast.predictive.Preset;
 import io.ballast.predictive.RegimeSettings;
 import io.ballast.predictive.backtest.ForecastSource;
 import io.ballast.predictive.backtest.PolicyResult;
@@ -173,19 +174,13 @@ public final class BacktestCli implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         BacktestConfig d = BacktestConfig.defaults();
-        GuardrailSettings g;
-        MappingSettings mapping;
-        switch (preset) {
-            case "crypto" -> {
-                g = d.guardrails();
-                mapping = d.mapping();
-            }
-            case "emir" -> {
-                g = GuardrailSettings.emirLiteral();
-                mapping = MappingSettings.emirLiteral();
-            }
-            default -> throw new IllegalArgumentException("--preset must be crypto or emir: " + preset);
+        Preset chosen = Preset.byLabel(preset);
+        if (chosen == null) {
+            throw new IllegalArgumentException("--preset must be " + String.join(" or ", Preset.labels()) + ": "
+                + preset);
         }
+        GuardrailSettings g = chosen.guardrails();
+        MappingSettings mapping = chosen.mapping();
         RegimeSettings rg = g.regime();
         if (regime != null) {
             rg = switch (regime) {
@@ -261,7 +256,7 @@ public final class BacktestCli implements Callable<Integer> {
                 + "and ETH every day is untouched)";
             default -> throw new IllegalArgumentException("--window must be dev, test or all: " + window);
         };
-        err.println("[backtest] preset " + preset + "; " + windowLabel);
+        err.println("[backtest] preset " + chosen.label() + "; " + windowLabel);
         String label = asset;
         Map<String, ForecastSeries> cache = new ConcurrentHashMap<>();
         ForecastSource source = (m, h, start) -> cache.computeIfAbsent(m + "/" + h + "/" + start,
@@ -276,7 +271,7 @@ public final class BacktestCli implements Callable<Integer> {
         BacktestRunner runner = new BacktestRunner(asset, daily, hourly, source, model, config,
             line -> err.println("[backtest] " + line), schedule);
         BacktestResult result = runner.run();
-        stdout.println(windowLabel + ", preset " + preset + ":");
+        stdout.println(windowLabel + ", preset " + chosen.label() + ":");
         if (!result.championWeeks().isEmpty()) {
             stdout.println("champion h=" + config.mapping().mporPerpDays() + ": "
                 + BacktestRunner.championSummary(result.championWeeks()));

@@ -16,6 +16,7 @@ import io.ballast.predictive.ChampionSchedule;
 import io.ballast.predictive.GuardrailSettings;
 import io.ballast.predictive.GuardrailState;
 import io.ballast.predictive.MappingSettings;
+import io.ballast.predictive.Preset;
 import io.ballast.predictive.Recommendation;
 import io.ballast.predictive.Recommender;
 import io.ballast.predictive.VolForecast;
@@ -136,12 +137,12 @@ class OneCodePathTest {
 
     @Test
     void serviceRecommendationEqualsTheBacktestsEveryDayUnderTheCryptoDefaults() {
-        check(MappingSettings.defaults(), GuardrailSettings.defaults());
+        check(Preset.CRYPTO.mapping(), Preset.CRYPTO.guardrails());
     }
 
     @Test
     void serviceRecommendationEqualsTheBacktestsEveryDayUnderTheEmirPreset() {
-        check(MappingSettings.emirLiteral(), GuardrailSettings.emirLiteral());
+        check(Preset.EMIR.mapping(), Preset.EMIR.guardrails());
     }
 
     private static void check(MappingSettings mapping, GuardrailSettings guardrails) {

@@ -17,7 +17,8 @@ import java.util.UUID;
 /**
  * One version of a tenant's (or one underlying's) risk settings (table {@code risk_settings}): the portfolio-margin
  * scenario grid and contingencies of margin-core's {@link MarketRiskParameters}, the predictive mapping
- * ({@link MappingSettings}) and the guardrails ({@link GuardrailSettings}). Never updated: a change is a new version
+ * ({@link MappingSettings}) and the guardrails ({@link GuardrailSettings}) with their regime settings
+ * ({@link RegimeSettings}). Never updated: a change is a new version
  * ({@link #nextVersion}). The IM/MM base fractions and haircuts stay in {@code risk_parameter}. All fractions are
  * plain fractions (0.15 = 15 %); field meanings are those of the margin-core and predictive-margin records named.
  */
@@ -122,6 +123,16 @@ public class RiskSettings {
     public double sanityJumpRatio;
     /** {@link GuardrailSettings#autoApplyMaxChange()}: the bound of automatic changes (relative to the live value). */
     public double autoApplyMaxChange;
+    /** {@link RegimeSettings#stressTriggerRatio()}: k, stress when realised daily volatility exceeds k x forecast. */
+    public double stressTriggerRatio;
+    /** {@link RegimeSettings#exceptionTrigger()}: whether an MPOR move beyond the MMF in force declares stress. */
+    public boolean exceptionTrigger;
+    /** {@link RegimeSettings#stressMaxDailyIncrease()}: largest relative rise in one stressed step (1.0 = +100 %). */
+    public double stressMaxDailyIncrease;
+    /** {@link RegimeSettings#intradayHalfWeightHours()}: hours after which an intraday update weighs one half. */
+    public double intradayHalfWeightHours;
+    /** {@link RegimeSettings#capInitialMargin()}: whether the daily increase cap also holds the IMF. */
+    public boolean capInitialMargin;
     /** Hard bound: lowest MMF a recommendation may reach. */
     public double minMmf;
     /** Hard bound: highest MMF. */
@@ -170,8 +181,6 @@ public class RiskSettings {
      */
     public static RiskSettings defaults(UUID tenant, OffsetDateTime effectiveFrom) {
         MarketRiskParameters m = MarketRiskParameters.defaults();
-        MappingSettings map = MappingSettings.defaults();
-        GuardrailSettings g = GuardrailSettings.defaults();
         RiskSettings s = new RiskSettings();
         s.id = UUID.randomUUID();
         s.tenantId = tenant;
@@ -193,45 +202,63 @@ public class RiskSettings {
         s.shortOptionContingencyFraction = m.shortOptionContingencyFraction();
         s.linearContingencyFraction = m.linearContingencyFraction();
         s.settlementTwapMinutes = DEFAULT_SETTLEMENT_TWAP_MINUTES;
-        s.coverage = map.coverage();
-        s.mporPerpDays = map.mporPerpDays();
-        s.mporOptionDays = map.mporOptionDays();
-        s.tailFactor = map.tailFactor();
-        s.liquidityFactor = map.liquidityFactor();
-        s.imMultiplier = map.imMultiplier();
-        s.volShockUpPerScan = map.volShockUpPerScan();
-        s.volShockDownPerScan = map.volShockDownPerScan();
-        s.floorMode = g.floorMode();
-        s.floorWeight = g.floorWeight();
-        s.bufferFraction = g.bufferFraction();
-        s.bufferReleaseRise = g.bufferReleaseRise();
-        s.bufferRebuildPerDay = g.bufferRebuildPerDay();
-        s.maxDailyIncrease = g.maxDailyIncrease();
-        s.maxDailyDecrease = g.maxDailyDecrease();
-        s.smoothingUp = g.smoothingUp();
-        s.smoothingDown = g.smoothingDown();
-        s.maxForecastAgeDays = g.maxForecastAgeDays();
-        s.sanityJumpRatio = g.sanityJumpRatio();
-        s.autoApplyMaxChange = g.autoApplyMaxChange();
-        RecommendedParameters min = g.minimums();
-        RecommendedParameters max = g.maximums();
-        s.minMmf = min.mmf();
-        s.maxMmf = max.mmf();
-        s.minImf = min.imf();
-        s.maxImf = max.imf();
-        s.minHaircut = min.haircut();
-        s.maxHaircut = max.haircut();
-        s.minScanRange = min.scanRange();
-        s.maxScanRange = max.scanRange();
-        s.minVolShockUp = min.volShockUp();
-        s.maxVolShockUp = max.volShockUp();
-        s.minVolShockDown = min.volShockDown();
-        s.maxVolShockDown = max.volShockDown();
+        s.setPredictive(MappingSettings.defaults(), GuardrailSettings.defaults());
         s.source = ParameterSource.ONBOARDING;
         s.actor = Actor.ONBOARDING.subject();
         s.actorName = Actor.ONBOARDING.name();
         s.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
         return s;
+    }
+
+    /**
+     * Sets every value of the predictive mapping and the guardrails (regime settings included) on this unsaved
+     * version: what {@link #defaults} writes, and what applying a {@link io.ballast.predictive.Preset} changes. The
+     * margin-core values (scan range, vol shocks, contingencies, settlement window) are left as they are.
+     *
+     * @param map the mapping settings
+     * @param g   the guardrail settings
+     */
+    public void setPredictive(MappingSettings map, GuardrailSettings g) {
+        coverage = map.coverage();
+        mporPerpDays = map.mporPerpDays();
+        mporOptionDays = map.mporOptionDays();
+        tailFactor = map.tailFactor();
+        liquidityFactor = map.liquidityFactor();
+        imMultiplier = map.imMultiplier();
+        volShockUpPerScan = map.volShockUpPerScan();
+        volShockDownPerScan = map.volShockDownPerScan();
+        floorMode = g.floorMode();
+        floorWeight = g.floorWeight();
+        bufferFraction = g.bufferFraction();
+        bufferReleaseRise = g.bufferReleaseRise();
+        bufferRebuildPerDay = g.bufferRebuildPerDay();
+        maxDailyIncrease = g.maxDailyIncrease();
+        maxDailyDecrease = g.maxDailyDecrease();
+        smoothingUp = g.smoothingUp();
+        smoothingDown = g.smoothingDown();
+        maxForecastAgeDays = g.maxForecastAgeDays();
+        sanityJumpRatio = g.sanityJumpRatio();
+        autoApplyMaxChange = g.autoApplyMaxChange();
+        RecommendedParameters min = g.minimums();
+        RecommendedParameters max = g.maximums();
+        minMmf = min.mmf();
+        maxMmf = max.mmf();
+        minImf = min.imf();
+        maxImf = max.imf();
+        minHaircut = min.haircut();
+        maxHaircut = max.haircut();
+        minScanRange = min.scanRange();
+        maxScanRange = max.scanRange();
+        minVolShockUp = min.volShockUp();
+        maxVolShockUp = max.volShockUp();
+        minVolShockDown = min.volShockDown();
+        maxVolShockDown = max.volShockDown();
+        RegimeSettings r = g.regime();
+        stressTriggerRatio = r.stressTriggerRatio();
+        exceptionTrigger = r.exceptionTrigger();
+        stressMaxDailyIncrease = r.stressMaxDailyIncrease();
+        intradayHalfWeightHours = r.intradayHalfWeightHours();
+        capInitialMargin = r.capInitialMargin();
     }
 
     /**
@@ -293,14 +320,23 @@ public class RiskSettings {
     }
 
     /**
-     * The guardrails of these settings (validated by predictive-margin): the job's inputs to the Recommender. The
-     * regime settings (stress trigger, intraday update, IMF uncapped) are not stored per tenant yet: every tenant gets
-     * {@link RegimeSettings#defaults()}.
+     * The guardrails of these settings (validated by predictive-margin): the job's inputs to the Recommender, with
+     * the tenant's (or the underlying's) own {@link #regime()}.
      */
     public GuardrailSettings guardrails() {
         return new GuardrailSettings(floorMode, floorWeight, bufferFraction, bufferReleaseRise, bufferRebuildPerDay,
                 maxDailyIncrease, maxDailyDecrease, minimums(), maximums(), smoothingUp, smoothingDown,
-                maxForecastAgeDays, sanityJumpRatio, autoApplyMaxChange, RegimeSettings.defaults());
+                maxForecastAgeDays, sanityJumpRatio, autoApplyMaxChange, regime());
+    }
+
+    /**
+     * The regime settings of this version (validated by predictive-margin, naming the field): stress trigger k,
+     * exception trigger, stressed-step limit, intraday half weight, IMF capped or not. Rows written before V80 hold
+     * {@link RegimeSettings#defaults()}.
+     */
+    public RegimeSettings regime() {
+        return new RegimeSettings(stressTriggerRatio, exceptionTrigger, stressMaxDailyIncrease,
+                intradayHalfWeightHours, capInitialMargin);
     }
 
     /** Hard lower bounds of the recommended parameters. */

@@ -8,10 +8,11 @@ import java.util.stream.Collectors;
 
 /**
  * The numeric risk settings a proposal or an automatic change may move, by their JSON name (the camel-case field of
- * {@link RiskSettings}). Whole-day settings (MPORs, forecast age) are given as numbers and must be whole. Two settings
- * choose a method rather than a level: the floor mode ({@code NONE}, {@code LONG_LOOKBACK}, {@code STRESSED_PERIOD})
- * and the DTE scaling of vol shocks ({@code false}, {@code true}); they have {@link #choices()}, are proposed by name
- * (or by their code, the index of the name in the choices) and carried in a change as that code.
+ * {@link RiskSettings}). Whole-day settings (MPORs, forecast age) are given as numbers and must be whole. Four settings
+ * choose a method rather than a level: the floor mode ({@code NONE}, {@code LONG_LOOKBACK}, {@code STRESSED_PERIOD}),
+ * the DTE scaling of vol shocks, the exception trigger of stress and the cap on the initial margin (each
+ * {@code false}, {@code true}); they have {@link #choices()}, are proposed by name (or by their code, the index of the
+ * name in the choices) and carried in a change as that code.
  */
 public enum Setting {
     /** Initial-margin slope per unit of size. */
@@ -86,6 +87,14 @@ public enum Setting {
     SANITY_JUMP_RATIO("sanityJumpRatio", s -> s.sanityJumpRatio, (s, v) -> s.sanityJumpRatio = v),
     /** Auto-apply threshold. */
     AUTO_APPLY_MAX_CHANGE("autoApplyMaxChange", s -> s.autoApplyMaxChange, (s, v) -> s.autoApplyMaxChange = v),
+    /** Regime trigger k: stress when realised daily volatility exceeds k times the forecast's (> 0). */
+    STRESS_TRIGGER_RATIO("stressTriggerRatio", s -> s.stressTriggerRatio, (s, v) -> s.stressTriggerRatio = v),
+    /** Largest relative rise of a maintenance parameter in one stressed step (1.0 = +100 %; >= 0). */
+    STRESS_MAX_DAILY_INCREASE("stressMaxDailyIncrease", s -> s.stressMaxDailyIncrease,
+            (s, v) -> s.stressMaxDailyIncrease = v),
+    /** Intraday update: hours after which the realised variance weighs one half (> 0). */
+    INTRADAY_HALF_WEIGHT_HOURS("intradayHalfWeightHours", s -> s.intradayHalfWeightHours,
+            (s, v) -> s.intradayHalfWeightHours = v),
     /** Bound. */
     MIN_MMF("minMmf", s -> s.minMmf, (s, v) -> s.minMmf = v),
     /** Bound. */
@@ -116,7 +125,13 @@ public enum Setting {
             Arrays.stream(io.ballast.predictive.GuardrailSettings.FloorMode.values()).map(Enum::name).toList()),
     /** Whether vol shocks scale with days to expiry (a choice: 0 false, 1 true). */
     VOL_SHOCK_DTE_SCALED("volShockDteScaled", s -> s.volShockDteScaled ? 1 : 0,
-            (s, v) -> s.volShockDteScaled = v != 0, List.of("false", "true"));
+            (s, v) -> s.volShockDteScaled = v != 0, List.of("false", "true")),
+    /** Whether an exception (MPOR move beyond the MMF in force) declares stress (a choice: 0 false, 1 true). */
+    EXCEPTION_TRIGGER("exceptionTrigger", s -> s.exceptionTrigger ? 1 : 0, (s, v) -> s.exceptionTrigger = v != 0,
+            List.of("false", "true")),
+    /** Whether the daily increase cap also holds the initial-margin fraction (a choice: 0 false, 1 true). */
+    CAP_INITIAL_MARGIN("capInitialMargin", s -> s.capInitialMargin ? 1 : 0, (s, v) -> s.capInitialMargin = v != 0,
+            List.of("false", "true"));
 
     private static final Map<String, Setting> BY_NAME = Arrays.stream(values())
             .collect(Collectors.toMap(Setting::jsonName, s -> s));

@@ -133,11 +133,12 @@ public class GovernanceResource {
     @POST
     @Path("proposals")
     @RolesAllowed({Roles.TENANT_ADMIN, Roles.RISK_COMMITTEE})
-    @Operation(summary = "Propose a parameter change (tenant-admin, risk-committee); evidence is computed")
+    @Operation(summary = "Propose a parameter change or a preset, crypto or emir (tenant-admin, risk-committee); "
+            + "evidence is computed")
     public Uni<Response> propose(@Valid @NotNull ProposalInput body, @Context UriInfo uri) {
         return access.require(identity).flatMap(t -> assetId(t, body.asset())
-                        .flatMap(a -> governance.propose(t, Actor.of(identity), a, body.numericChanges(),
-                                body.reason()))
+                        .flatMap(a -> governance.propose(t, Actor.of(identity), a, body.chosenPreset(),
+                                body.numericChanges(), body.reason()))
                         .flatMap(p -> governance.detail(t, p.id)))
                 .map(d -> Response.created(URI.create(uri.getPath() + "/" + d.proposal().id))
                         .entity(ProposalView.of(d.proposal(), d.votes())).build());

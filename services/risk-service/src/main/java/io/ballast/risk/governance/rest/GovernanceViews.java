@@ -3,6 +3,7 @@ package io.ballast.risk.governance.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ballast.predictive.Preset;
 import io.ballast.risk.domain.RiskParameter;
 import io.ballast.risk.governance.domain.GovernancePolicy;
 import io.ballast.risk.governance.domain.Proposal;
@@ -14,8 +15,6 @@ import io.ballast.risk.governance.domain.Setting;
 import io.ballast.risk.governance.domain.Vote;
 import io.ballast.risk.governance.service.LiveParameters;
 import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotEmpty;
-import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -81,26 +80,55 @@ public final class GovernanceViews {
     }
 
     /**
-     * A manual proposal.
+     * A manual proposal: new values, a labelled preset, or both (at least one).
      *
      * @param asset   asset symbol whose parameters change; absent for tenant-wide settings
      * @param changes new values by parameter name (plain fractions; days as whole numbers; a choice setting such as
-     *                {@code floorMode} or {@code volShockDteScaled} by name, {@code "STRESSED_PERIOD"},
-     *                {@code false}, or by its code)
+     *                {@code floorMode}, {@code volShockDteScaled}, {@code exceptionTrigger} or
+     *                {@code capInitialMargin} by name, {@code "STRESSED_PERIOD"}, {@code false}, or by its code);
+     *                beside a preset they override its values
+     * @param preset  {@code crypto} or {@code emir} (predictive-margin {@link Preset}): every mapping, guardrail and
+     *                regime value of the preset that differs from the one in force becomes part of the change
      * @param reason  why (shown to the committee)
      */
-    public record ProposalInput(@Size(max = 32) String asset, @NotNull @NotEmpty Map<String, JsonNode> changes,
-            @NotBlank @Size(max = 2000) String reason) {
+    public record ProposalInput(@Size(max = 32) String asset, Map<String, JsonNode> changes,
+            @Size(max = 16) String preset, @NotBlank @Size(max = 2000) String reason) {
+
+        /**
+         * The preset named, or null when none is: 422 naming {@code preset} when it names none, 400 naming
+         * {@code changes} when neither a change nor a preset is given.
+         *
+         * @return the preset, or null
+         */
+        public Preset chosenPreset() {
+            if (preset == null) {
+                if (changes == null || changes.isEmpty()) {
+                    throw io.ballast.risk.domain.ApiException.badRequest("a proposal names changes or a preset",
+                            List.of(io.ballast.risk.domain.FieldError.of("changes", "must not be empty")));
+                }
+                return null;
+            }
+            Preset p = Preset.byLabel(preset);
+            if (p == null) {
+                throw io.ballast.risk.domain.ApiException.unprocessable("unknown preset " + preset,
+                        List.of(io.ballast.risk.domain.FieldError.of("preset", "one of "
+                                + String.join(", ", Preset.labels()))));
+            }
+            return p;
+        }
 
         /**
          * The change as named numbers (a choice by its code): 422 naming each value that is neither a number nor,
          * for a choice setting, one of its names.
          *
-         * @return the change
+         * @return the change (empty when only a preset is given)
          */
         public Map<String, BigDecimal> numericChanges() {
             Map<String, BigDecimal> out = new java.util.TreeMap<>();
             List<io.ballast.risk.domain.FieldError> errors = new java.util.ArrayList<>();
+            if (changes == null) {
+                return out;
+            }
             changes.forEach((name, v) -> {
                 Setting s = Setting.byName(name);
                 if (v == null || v.isNull()) {
@@ -208,16 +236,19 @@ public final class GovernanceViews {
      *
      * @param asset             asset symbol, or null
      * @param versions          versions in force ({@code parameters}: number; {@code settings}: scope and number)
-     * @param values            every named value in force
+     * @param values            every named value in force (choices as codes)
      * @param floorMode         anti-procyclicality floor mode
      * @param volShockDteScaled whether vol shocks are DTE-scaled
+     * @param exceptionTrigger  whether an exception declares stress (regime settings)
+     * @param capInitialMargin  whether the daily increase cap also holds the IMF (regime settings)
      */
     public record InForceView(String asset, Map<String, Object> versions, Map<String, BigDecimal> values,
-            String floorMode, Boolean volShockDteScaled) {
+            String floorMode, Boolean volShockDteScaled, Boolean exceptionTrigger, Boolean capInitialMargin) {
         static InForceView of(LiveParameters.InForce f) {
+            RiskSettings s = f.settings();
             return new InForceView(f.asset() == null ? null : f.asset().symbol, f.versions(), f.values(),
-                    f.settings() == null ? null : f.settings().floorMode.name(),
-                    f.settings() == null ? null : f.settings().volShockDteScaled);
+                    s == null ? null : s.floorMode.name(), s == null ? null : s.volShockDteScaled,
+                    s == null ? null : s.exceptionTrigger, s == null ? null : s.capInitialMargin);
         }
     }
 
@@ -255,6 +286,8 @@ public final class GovernanceViews {
             }
             v.put("floorMode", s.floorMode.name());
             v.put("volShockDteScaled", s.volShockDteScaled);
+            v.put("exceptionTrigger", s.exceptionTrigger);
+            v.put("capInitialMargin", s.capInitialMargin);
             return new VersionView("settings", s.scope.name(), s.version, s.effectiveFrom, s.source.name(), s.actor,
                     s.actorName, s.proposalId, v);
         }

@@ -1,5 +1,6 @@
 package io.ballast.risk.governance.service;
 
+import io.ballast.predictive.Preset;
 import io.ballast.predictive.RecommendedParameters;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.FieldError;
@@ -355,9 +356,27 @@ public class GovernanceService {
      */
     public Uni<Proposal> propose(TenantId tenant, Actor actor, UUID assetId, Map<String, BigDecimal> change,
             String reason) {
+        return propose(tenant, actor, assetId, null, change, reason);
+    }
+
+    /**
+     * A manual proposal that may apply a labelled preset ({@link LiveParameters#withPreset}): one proposal holding
+     * every value the preset moves (and the explicit {@code change} on top), with the preset's label in its evidence
+     * ({@code preset}), so the whole preset is voted, audited and takes effect as one change.
+     *
+     * @param preset the preset, or null for a plain change
+     */
+    public Uni<Proposal> propose(TenantId tenant, Actor actor, UUID assetId, Preset preset,
+            Map<String, BigDecimal> change, String reason) {
         return inForce(tenant, assetId).flatMap(base -> {
-            Map<String, BigDecimal> checked = LiveParameters.check(base, change);
+            Map<String, BigDecimal> checked = LiveParameters.check(base, preset == null ? change
+                    : LiveParameters.withPreset(base, preset, change));
             return gatherEvidence(tenant, base, checked, null)
+                    .invoke(ev -> {
+                        if (preset != null) {
+                            ev.put("preset", preset.label());
+                        }
+                    })
                     .flatMap(ev -> createProposal(tenant, actor, ProposalKind.PARAMETERS, ProposalOrigin.MANUAL,
                             assetId, checked, LiveParameters.before(base, checked), ev, reason, null, null, null));
         });

@@ -1,5 +1,6 @@
 package io.ballast.risk.governance.service;
 
+import io.ballast.predictive.Preset;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.Asset;
 import io.ballast.risk.domain.FieldError;
@@ -182,6 +183,41 @@ public class LiveParameters {
             throw ApiException.unprocessable("inconsistent parameter change", errors);
         }
         return new TreeMap<>(change);
+    }
+
+    /**
+     * The change that applies a labelled preset ({@link Preset}) to the settings in force: every value of the
+     * preset's mapping and guardrails (regime settings included) that differs from the one in force, then the
+     * {@code explicit} values on top (they win). Margin-core settings (scan range, vol shocks, contingencies, settlement
+     * window) and the risk parameters are not part of a preset. 422 naming {@code preset} when the tenant has no stored
+     * settings or nothing would move.
+     *
+     * @param base     what is in force
+     * @param preset   the preset
+     * @param explicit values given beside the preset (may be empty)
+     * @return the change, unchecked (pass it to {@link #check})
+     */
+    public static Map<String, BigDecimal> withPreset(InForce base, Preset preset, Map<String, BigDecimal> explicit) {
+        if (base.settings() == null) {
+            throw ApiException.unprocessable("the tenant has no stored settings to change",
+                    List.of(FieldError.of("preset", "no stored settings")));
+        }
+        RiskSettings now = base.settings();
+        RiskSettings target = now.nextVersion(now.scope, now.targetId, now.version, now.effectiveFrom,
+                ParameterSource.PROPOSAL, Actor.SCHEDULER, null);
+        target.setPredictive(preset.mapping(), preset.guardrails());
+        Map<String, BigDecimal> change = new TreeMap<>();
+        for (Setting x : Setting.values()) {
+            if (Double.compare(x.get(target), x.get(now)) != 0) {
+                change.put(x.jsonName(), BigDecimal.valueOf(x.get(target)));
+            }
+        }
+        change.putAll(explicit);
+        if (change.isEmpty()) {
+            throw ApiException.unprocessable("the settings in force already equal the " + preset.label() + " preset",
+                    List.of(FieldError.of("preset", "nothing to change: already " + preset.label())));
+        }
+        return change;
     }
 
     /** The values in force of the names a change moves (the "before" of a proposal or audit entry). */
