@@ -366,8 +366,11 @@ public class RecommendationJob {
      * last index price of each complete UTC hour in {@code market_price} ({@link Recommender#realisedSinceClose}, as
      * the backtest does from hourly bars), through the same {@link Recommender} path as the daily run: the engine's
      * intraday rules apply (it only raises; the stress trigger is checked). A recommendation that raises a parameter
-     * goes through the same store, governance hand-off (AUTO_APPLY or PROPOSAL), audit and outbox as a daily one,
-     * with the evidence line "intraday re-margining ..."; otherwise nothing is written.
+     * because of what was realised (the engine's {@code intraday-update} or {@code stress-release}), above the
+     * parameters in force and above the day's latest stored recommendation (the close's, or an earlier
+     * hour's: a pending proposal is not proposed again) goes through the same store, governance hand-off (AUTO_APPLY
+     * or PROPOSAL), audit and outbox as a daily one, with the evidence line "intraday re-margining ..."; otherwise
+     * nothing is written.
      *
      * @param onlyTenant one tenant, or null for every active tenant
      * @param onlySymbol one asset, or null for every asset of the tenant(s)
@@ -459,7 +462,14 @@ public class RecommendationJob {
             long t0 = System.nanoTime();
             Recommendation r = Recommender.withForecasts(tenant.toString(), asset.symbol(), bars, forecasts, mapping,
                     guardrails, fed, date, since);
-            boolean raised = raises(r.recommended(), live);
+            // a raise that what was realised since the close caused (the engine moved the forecast up or declared
+            // stress), above what is in force and above what the day's latest recommendation already said (a pending
+            // proposal of the close is not proposed again every hour; a second smoothing step or buffer rebuild on a
+            // calm path is not a reason to re-margin)
+            boolean realisedActed = r.bindingGuardrails().contains("intraday-update")
+                    || r.bindingGuardrails().contains("stress-release");
+            boolean raised = realisedActed && raises(r.recommended(), live)
+                    && raises(r.recommended(), base.served().recommended());
             List<String> evidence = new ArrayList<>();
             evidence.add(String.format(java.util.Locale.ROOT, "intraday re-margining at %s + 1 h: %d hourly index "
                     + "prices since the close of %s, realised variance %.6f over %.0f h, move %.4f over the perp "
@@ -493,10 +503,10 @@ public class RecommendationJob {
         });
     }
 
-    /** Whether {@code recommended} is above {@code live} in any parameter (an intraday result never lowers one). */
-    static boolean raises(RecommendedParameters recommended, RecommendedParameters live) {
+    /** Whether {@code recommended} is above {@code than} in any parameter. */
+    static boolean raises(RecommendedParameters recommended, RecommendedParameters than) {
         for (io.ballast.predictive.Parameter p : io.ballast.predictive.Parameter.values()) {
-            if (recommended.get(p) > live.get(p) * (1 + 1e-9)) {
+            if (recommended.get(p) > than.get(p) * (1 + 1e-9)) {
                 return true;
             }
         }
