@@ -3,8 +3,10 @@ package io.ballast.predictive;
 import io.ballast.ml.api.ForecastSeries;
 import io.ballast.ml.api.Forecasts;
 import io.ballast.ml.data.DailyBar;
+import io.ballast.ml.data.HourlyBar;
 import io.ballast.ml.proxy.VarianceProxies;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +83,22 @@ public final class Recommender {
                                                Map<Integer, VolForecast> modelForecasts, MappingSettings mapping,
                                                GuardrailSettings guardrails, GuardrailState previous,
                                                LocalDate evaluationDate) {
+        return withForecasts(tenantId, asset, bars, modelForecasts, mapping, guardrails, previous, evaluationDate,
+            null);
+    }
+
+    /**
+     * As {@link #withForecasts(String, String, List, Map, MappingSettings, GuardrailSettings, GuardrailState,
+     * LocalDate)}, with what was realised since the close given: the service's intraday pass passes
+     * {@link #realisedSinceClose} of its hourly index prices, so the engine's intraday rules apply.
+     *
+     * @param realised what was realised since the forecasts were made, or null for the close's own
+     *                 ({@link #realisedAtClose})
+     */
+    public static Recommendation withForecasts(String tenantId, String asset, List<DailyBar> bars,
+                                               Map<Integer, VolForecast> modelForecasts, MappingSettings mapping,
+                                               GuardrailSettings guardrails, GuardrailState previous,
+                                               LocalDate evaluationDate, Realised realised) {
         Objects.requireNonNull(bars, "bars");
         if (bars.size() < 2) {
             throw new IllegalArgumentException("need at least 2 daily bars, got " + bars.size());
@@ -92,7 +110,8 @@ public final class Recommender {
         }
         double[] floor = FloorVolatility.forMode(guardrails.floorMode(), FloorVolatility.logReturns(bars));
         return fromInputs(tenantId, asset, modelForecasts, ewma, floor[floor.length - 1],
-            realisedAtClose(bars, mapping.mporPerpDays()), mapping, guardrails, previous, evaluationDate);
+            realised != null ? realised : realisedAtClose(bars, mapping.mporPerpDays()), mapping, guardrails, previous,
+            evaluationDate);
     }
 
     /**
@@ -138,6 +157,37 @@ public final class Recommender {
             move = Math.abs(last.close() / bars.get(j).close() - 1);
         }
         return new Realised(variance, 24, move);
+    }
+
+    /**
+     * What was realised since the last daily close, for the intraday update: the one definition the service's
+     * intraday pass and the backtest both use. The variance is the sum of squared log returns of the hourly closes,
+     * chained from the daily close; the elapsed hours run from 00:00 UTC (the close) to the end of the last bar's
+     * hour (a bar of 13:00 UTC covers 14 h); the move is the last hourly close against the daily close
+     * {@code mporPerpDays - 1} days before the last close, |P_now / P_ref - 1|.
+     *
+     * @param dailyClose   the close of the last complete day
+     * @param mporRefClose the daily close the perp MPOR move is measured from
+     * @param hourly       ascending hourly bars of the UTC day after that close (the last price of each hour;
+     *                     hours without a price are skipped), at least one
+     * @return the realised figures, or null when the last bar's hour ends the day (24 h: that is the next close)
+     */
+    public static Realised realisedSinceClose(double dailyClose, double mporRefClose, List<HourlyBar> hourly) {
+        if (hourly.isEmpty()) {
+            throw new IllegalArgumentException("need at least one hourly bar since the close");
+        }
+        double prev = dailyClose;
+        double variance = 0;
+        for (HourlyBar b : hourly) {
+            double r = Math.log(b.close() / prev);
+            variance += r * r;
+            prev = b.close();
+        }
+        int hours = hourly.get(hourly.size() - 1).time().atZone(ZoneOffset.UTC).getHour() + 1;
+        if (hours >= 24) {
+            return null;
+        }
+        return new Realised(variance, hours, Math.abs(prev / mporRefClose - 1));
     }
 
     private static java.util.Optional<VolForecast> forecastAt(String asset, List<DailyBar> bars, String model, int h,

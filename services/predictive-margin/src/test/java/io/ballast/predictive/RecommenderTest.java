@@ -52,4 +52,31 @@ class RecommenderTest {
         assertThat(hold.recommended()).isEqualTo(live);
         assertThat(hold.fallbackReason()).contains("stale");
     }
+
+    /**
+     * The realised figures since the close, as the service's intraday pass and the backtest both compute them: the
+     * squared log returns of the hourly closes chained from the daily close (a missing hour is skipped), the hours to
+     * the end of the last bar's hour, the move against the MPOR reference close; the 23:00 bar ends the day.
+     */
+    @Test
+    void realisedSinceTheCloseChainsHourlyLogReturnsFromTheDailyClose() {
+        java.time.Instant midnight = java.time.Instant.parse("2025-01-02T00:00:00Z");
+        List<io.ballast.ml.data.HourlyBar> bars = List.of(hour(midnight, 0, 98), hour(midnight, 1, 95),
+            hour(midnight, 3, 85));
+        Realised r = Recommender.realisedSinceClose(100, 90, bars);
+        double expected = Math.pow(Math.log(0.98), 2) + Math.pow(Math.log(95.0 / 98), 2)
+            + Math.pow(Math.log(85.0 / 95), 2);
+        assertThat(r.variance()).isCloseTo(expected, org.assertj.core.api.Assertions.within(1e-15));
+        assertThat(r.elapsedHours()).isEqualTo(4.0);
+        assertThat(r.intraday()).isTrue();
+        assertThat(r.moveAbs()).isCloseTo(1 - 85.0 / 90,
+            org.assertj.core.api.Assertions.within(1e-15));
+        assertThat(Recommender.realisedSinceClose(100, 90, List.of(hour(midnight, 23, 99)))).isNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Recommender.realisedSinceClose(100, 90, List.of()))
+            .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static io.ballast.ml.data.HourlyBar hour(java.time.Instant midnight, int h, double close) {
+        return new io.ballast.ml.data.HourlyBar(midnight.plusSeconds(3600L * h), close, close, close, close, 0);
+    }
 }

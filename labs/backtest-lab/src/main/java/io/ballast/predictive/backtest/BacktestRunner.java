@@ -420,22 +420,19 @@ public final class BacktestRunner {
                         continue;
                     }
                     double refClose = daily.get(row + 1 - h).close();
-                    double prevClose = daily.get(row).close();
-                    double variance = 0;
+                    double close = daily.get(row).close();
                     RecommendedParameters live = state.applied();
                     double buffer = state.bufferLevel();
                     boolean raised = false;
-                    for (HourlyBar b : next) {
-                        double ret = Math.log(b.close() / prevClose);
-                        prevClose = b.close();
-                        variance += ret * ret;
-                        int hours = b.time().atZone(ZoneOffset.UTC).getHour() + 1;
-                        if (hours >= 24) {
+                    for (int i = 0; i < next.size(); i++) {
+                        HourlyBar b = next.get(i);
+                        // the service's intraday pass computes the same from its hourly index prices
+                        Realised since = Recommender.realisedSinceClose(close, refClose, next.subList(0, i + 1));
+                        if (since == null) {
                             break;
                         }
                         Recommendation ri = Recommender.fromInputs(TENANT, asset, model, ew, d.floorSigma[k],
-                            new Realised(variance, hours, Math.abs(b.close() / refClose - 1)), map, g,
-                            state, d.dates[k].plusDays(1));
+                            since, map, g, state, d.dates[k].plusDays(1));
                         if (ri.recommended().mmf() > live.mmf() * (1 + 1e-12)) {
                             raised = true;
                             hourlyMmf.put(b.time().plusSeconds(3600), ri.recommended().mmf());

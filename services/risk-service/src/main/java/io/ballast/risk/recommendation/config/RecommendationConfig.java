@@ -7,7 +7,8 @@ import java.time.Duration;
 /**
  * Typed configuration of the recommendation job under {@code ballast.recommendations.*}. The schedules themselves
  * are read by the {@code @Scheduled} annotations from {@code ballast.recommendations.daily-cron},
- * {@code ballast.recommendations.retrain-cron} and {@code ballast.recommendations.poll-every} ("off" disables one).
+ * {@code ballast.recommendations.retrain-cron}, {@code ballast.recommendations.intraday-cron} (the hourly intraday
+ * re-margining pass) and {@code ballast.recommendations.poll-every} ("off" disables one).
  */
 @ConfigMapping(prefix = "ballast.recommendations")
 public interface RecommendationConfig {

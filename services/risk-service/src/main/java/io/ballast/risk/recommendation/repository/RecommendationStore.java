@@ -3,6 +3,7 @@ package io.ballast.risk.recommendation.repository;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ballast.ml.data.HourlyBar;
 import io.ballast.ml.registry.ModelArtifact;
 import io.ballast.predictive.GuardrailState;
 import io.ballast.predictive.RecommendedParameters;
@@ -15,8 +16,10 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -143,6 +146,46 @@ public class RecommendationStore {
                         + "and evaluation_date < $3 order by evaluation_date desc, created_at desc limit 1",
                         Tuple.of(tenant.value(), asset, day))
                 .map(rows -> rows.rowCount() == 0 ? null : stored(rows.iterator().next(), 0));
+    }
+
+    /** Ids of the active tenants ({@code only} alone when given). */
+    public Uni<List<UUID>> activeTenants(UUID only) {
+        return RowSecurity.queryAcrossTenants(pool, "select id from tenant where status = 'ACTIVE' and ($1::uuid is "
+                        + "null or id = $1) order by id", Tuple.of(only))
+                .map(rows -> {
+                    List<UUID> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(r.getUUID(0)));
+                    return out;
+                });
+    }
+
+    /** The latest recommendation stored for this asset and day (the close's, or a later intraday one), or null. */
+    public Uni<StoredRecommendation> latestFor(TenantId tenant, UUID asset, LocalDate day) {
+        return RowSecurity.query(pool, tenant, "select evaluation_date, history_fingerprint, guardrail_state::text, "
+                        + "recommendation::text from margin_recommendation where tenant_id = $1 and asset_id = $2 "
+                        + "and evaluation_date = $3 order by created_at desc limit 1",
+                        Tuple.of(tenant.value(), asset, day))
+                .map(rows -> rows.rowCount() == 0 ? null : stored(rows.iterator().next(), 0));
+    }
+
+    /**
+     * The last index price of each UTC hour in {@code [from, to)} from the asset's {@code market_price} history (every
+     * source: the oracle's index and prices the tenant wrote), ascending, as hourly bars (open = high = low = close).
+     */
+    public Uni<List<HourlyBar>> hourlyIndexCloses(TenantId tenant, UUID asset, Instant from, Instant to) {
+        return RowSecurity.query(pool, tenant, "select distinct on (h) h, index_price_usd from (select "
+                        + "date_trunc('hour', observed_at at time zone 'UTC') as h, index_price_usd, observed_at, "
+                        + "created_at from market_price where tenant_id = $1 and asset_id = $2 and observed_at >= $3 "
+                        + "and observed_at < $4) p order by h, observed_at desc, created_at desc",
+                        Tuple.of(tenant.value(), asset, from.atOffset(ZoneOffset.UTC), to.atOffset(ZoneOffset.UTC)))
+                .map(rows -> {
+                    List<HourlyBar> out = new ArrayList<>();
+                    for (Row r : rows) {
+                        double p = r.getBigDecimal(1).doubleValue();
+                        out.add(new HourlyBar(r.getLocalDateTime(0).toInstant(ZoneOffset.UTC), p, p, p, p, 0));
+                    }
+                    return out;
+                });
     }
 
     /** The recommendation already made for this asset, day and history, or null. */

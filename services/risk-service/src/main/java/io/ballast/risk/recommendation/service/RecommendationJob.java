@@ -12,6 +12,7 @@ import io.ballast.predictive.GuardrailSettings;
 import io.ballast.predictive.GuardrailState;
 import io.ballast.predictive.MappingSettings;
 import io.ballast.predictive.ParameterMapper;
+import io.ballast.predictive.Realised;
 import io.ballast.predictive.Recommendation;
 import io.ballast.predictive.RecommendedParameters;
 import io.ballast.predictive.Recommender;
@@ -119,6 +120,22 @@ public class RecommendationJob {
     Uni<Void> scheduleRetrain() {
         return runs.enqueueScheduled(Kind.RETRAIN, LocalDate.now(ZoneOffset.UTC), null)
                 .invoke(n -> LOG.infof("retraining runs queued: %d", n)).replaceWithVoid();
+    }
+
+    /**
+     * The intraday pass of every active tenant (default 5 minutes past every hour, UTC): see {@link #intraday}. Every
+     * instance fires this; a second instance's identical result is not stored twice (same history fingerprint and
+     * hour), so governance receives it once.
+     */
+    @Scheduled(identity = "recommendations-intraday",
+            cron = "${ballast.recommendations.intraday-cron:0 5 * * * ?}", timeZone = "UTC",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduleIntraday() {
+        return intraday(null, null, Instant.now())
+                .invoke(o -> LOG.infof("intraday pass: %d assets looked at, %d re-margined", o.size(),
+                        o.stream().filter(x -> "RECOMMENDED".equals(x.getString("outcome"))).count()))
+                .onFailure().invoke(e -> LOG.warnf("intraday pass failed: %s", e))
+                .onFailure().recoverWithItem(List.of()).replaceWithVoid();
     }
 
     /** Claims and executes queued runs (default every 10 s). */
@@ -341,6 +358,159 @@ public class RecommendationJob {
                             : store.existing(tenant, asset.id(), date, fingerprint)
                                     .map(other -> done(asset, "REUSED", other.served())));
         });
+    }
+
+    /**
+     * Intraday re-margining (docs/predictive-margin.md section 7): for every asset with a recommendation made at the
+     * last close, the close's forecasts are updated with the variance realised since that close, computed from the
+     * last index price of each complete UTC hour in {@code market_price} ({@link Recommender#realisedSinceClose}, as
+     * the backtest does from hourly bars), through the same {@link Recommender} path as the daily run: the engine's
+     * intraday rules apply (it only raises; the stress trigger is checked). A recommendation that raises a parameter
+     * because of what was realised (the engine's {@code intraday-update} or {@code stress-release}), above the
+     * parameters in force and above the day's latest stored recommendation (the close's, or an earlier
+     * hour's: a pending proposal is not proposed again) goes through the same store, governance hand-off (AUTO_APPLY
+     * or PROPOSAL), audit and outbox as a daily one, with the evidence line "intraday re-margining ..."; otherwise
+     * nothing is written.
+     *
+     * @param onlyTenant one tenant, or null for every active tenant
+     * @param onlySymbol one asset, or null for every asset of the tenant(s)
+     * @param now        the time of the pass: hours up to its start of hour count
+     * @return per asset, its outcome (RECOMMENDED, NO_RAISE, NO_PRICES, NO_CLOSE_RECOMMENDATION, NOTHING_IN_FORCE,
+     *         NOT_COMPUTED or FAILED) with its tenantId
+     */
+    public Uni<List<JsonObject>> intraday(UUID onlyTenant, String onlySymbol, Instant now) {
+        return store.activeTenants(onlyTenant).flatMap(ids -> Multi.createFrom().iterable(ids)
+                .onItem().transformToUniAndConcatenate(id -> {
+                    TenantId tenant = TenantId.of(id);
+                    return store.assets(tenant, onlySymbol).flatMap(assets -> Multi.createFrom().iterable(assets)
+                            .onItem().transformToUniAndConcatenate(a -> intradayOf(tenant, a, now)
+                                    .onFailure().recoverWithItem(e -> outcome(a, "FAILED")
+                                            .put("reason", String.valueOf(e.getMessage())))
+                                    .map(o -> o.put("tenantId", id.toString())))
+                            .collect().asList());
+                })
+                .collect().asList()
+                .map(lists -> lists.stream().flatMap(List::stream).toList()));
+    }
+
+    private Uni<JsonObject> intradayOf(TenantId tenant, AssetRef asset, Instant now) {
+        return history.bars(tenant, asset.id(), null, null).flatMap(bars -> {
+            if (bars.size() < MIN_BARS) {
+                return Uni.createFrom().item(notEnough(asset, bars.size()));
+            }
+            LocalDate last = bars.get(bars.size() - 1).date();
+            LocalDate date = last.plusDays(1);
+            String fingerprint = fingerprint(bars);
+            Instant close = date.atStartOfDay(ZoneOffset.UTC).toInstant();
+            Instant until = now.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+            if (until.isAfter(close.plusSeconds(23 * 3600))) {
+                until = close.plusSeconds(23 * 3600);
+            }
+            Instant to = until;
+            return store.existing(tenant, asset.id(), date, fingerprint).flatMap(daily -> {
+                if (daily == null) {
+                    return Uni.createFrom().item(outcome(asset, "NO_CLOSE_RECOMMENDATION").put("reason",
+                            "no recommendation made at the close of " + last));
+                }
+                if (!to.isAfter(close)) {
+                    return Uni.createFrom().item(outcome(asset, "NO_PRICES"));
+                }
+                return store.hourlyIndexCloses(tenant, asset.id(), close, to).flatMap(hourly -> {
+                    if (hourly.isEmpty()) {
+                        return Uni.createFrom().item(outcome(asset, "NO_PRICES"));
+                    }
+                    return store.latestFor(tenant, asset.id(), date).flatMap(base -> store.inForce(tenant,
+                            asset.id()).flatMap(inForce -> governance.settingsInForce(tenant, asset.id())
+                            .flatMap(settings -> {
+                                if (inForce == null) {
+                                    return Uni.createFrom().item(outcome(asset, "NOTHING_IN_FORCE"));
+                                }
+                                return intradayCompute(tenant, asset, bars, date, daily, base, hourly, inForce,
+                                        TenantSettings.of(settings), fingerprint);
+                            })));
+                });
+            });
+        });
+    }
+
+    private Uni<JsonObject> intradayCompute(TenantId tenant, AssetRef asset, List<DailyBar> bars, LocalDate date,
+            StoredRecommendation daily, StoredRecommendation base, List<io.ballast.ml.data.HourlyBar> hourly,
+            InForce inForce, TenantSettings settings, String fingerprint) {
+        MappingSettings mapping = settings.mapping();
+        GuardrailSettings guardrails = settings.guardrails();
+        RecommendedParameters live = RecommendationStore.parameters(inForce, settings.scanRangeFraction(),
+                settings.volShockUpFraction(), settings.volShockDownFraction());
+        GuardrailState baseState = base.state();
+        GuardrailState fed = new GuardrailState(baseState.date(), live, baseState.smoothed(),
+                baseState.bufferLevel());
+        int h = mapping.mporPerpDays();
+        double closePrice = bars.get(bars.size() - 1).close();
+        double refClose = bars.get(Math.max(0, bars.size() - h)).close();
+        Realised since = Recommender.realisedSinceClose(closePrice, refClose, hourly);
+        if (since == null) {
+            return Uni.createFrom().item(outcome(asset, "NO_PRICES"));
+        }
+        AssetRecommendation close = daily.served();
+        LocalDate last = close.lastBarDate();
+        Map<Integer, VolForecast> forecasts = new TreeMap<>();
+        for (AssetRecommendation.Forecast f : close.forecasts()) {
+            forecasts.put(f.horizonDays(), VolForecast.of(asset.symbol(), f.model(), f.horizonDays(), last,
+                    f.variance()));
+        }
+        String hour = hourly.get(hourly.size() - 1).time().toString();
+        return onJobThread(() -> {
+            long t0 = System.nanoTime();
+            Recommendation r = Recommender.withForecasts(tenant.toString(), asset.symbol(), bars, forecasts, mapping,
+                    guardrails, fed, date, since);
+            // a raise that what was realised since the close caused (the engine moved the forecast up or declared
+            // stress), above what is in force and above what the day's latest recommendation already said (a pending
+            // proposal of the close is not proposed again every hour; a second smoothing step or buffer rebuild on a
+            // calm path is not a reason to re-margin)
+            boolean realisedActed = r.bindingGuardrails().contains("intraday-update")
+                    || r.bindingGuardrails().contains("stress-release");
+            boolean raised = realisedActed && raises(r.recommended(), live)
+                    && raises(r.recommended(), base.served().recommended());
+            List<String> evidence = new ArrayList<>();
+            evidence.add(String.format(java.util.Locale.ROOT, "intraday re-margining at %s + 1 h: %d hourly index "
+                    + "prices since the close of %s, realised variance %.6f over %.0f h, move %.4f over the perp "
+                    + "MPOR; the forecasts of that close", hour, hourly.size(), last, since.variance(),
+                    since.elapsedHours(), since.moveAbs()));
+            evidence.addAll(r.evidence());
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            AssetRecommendation rec = new AssetRecommendation(UUID.randomUUID(), close.runId(), asset.symbol(),
+                    r.date(), last, bars.size(), r.decision().name(), r.recommended(), r.raw(), r.live(),
+                    inForce.version(), r.forecastModel(), close.modelVersion(), close.forecasts(),
+                    r.fallbackReason(), r.sigmaPerp(), r.sigmaOption(), floor(bars, mapping, guardrails),
+                    r.bindingGuardrails(), evidence, mapping, millis);
+            // as the backtest: the smoothing stays the close's; the buffer is the lowest the day has seen
+            GuardrailState next = new GuardrailState(baseState.date(), r.recommended(), baseState.smoothed(),
+                    Math.min(baseState.bufferLevel(), r.nextState().bufferLevel()));
+            LOG.infof("intraday %s %s after %.0f h: decision %s, raises %s", tenant, asset.symbol(),
+                    since.elapsedHours(), r.decision(), raised);
+            return raised ? new Made(rec, next, List.of()) : null;
+        }).flatMap(made -> {
+            if (made == null) {
+                return Uni.createFrom().item(outcome(asset, "NO_RAISE"));
+            }
+            AssetRecommendation rec = made.recommendation();
+            return store.store(tenant, asset.id(), close.runId(), rec, fingerprint + "/intraday/" + hour, fed,
+                            made.next(), List.of())
+                    .flatMap(stored -> !stored ? Uni.createFrom().item(outcome(asset, "REUSED"))
+                            : store.champions(tenant, asset.id(), asset.symbol()).flatMap(models -> governance
+                                    .submit(tenant, asset.id(), rec, accuracy(models.get(mapping.mporPerpDays())),
+                                            replay(tenant, asset, bars, models, settings, inForce))
+                                    .replaceWith(done(asset, "RECOMMENDED", rec))));
+        });
+    }
+
+    /** Whether {@code recommended} is above {@code than} in any parameter. */
+    static boolean raises(RecommendedParameters recommended, RecommendedParameters than) {
+        for (io.ballast.predictive.Parameter p : io.ballast.predictive.Parameter.values()) {
+            if (recommended.get(p) > than.get(p) * (1 + 1e-9)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The validation QLIKE of every candidate when the serving model was chosen (lower is better), by model. */
