@@ -199,8 +199,8 @@ public final class TickDriver {
                     nextReport += TimeUnit.SECONDS.toNanos(5);
                     out.printf(Locale.ROOT,
                             "[%6.1f s] ticks: %,d sent, %,d acked, %,d margin events; tick-to-event %s%s%n",
-                            (System.nanoTime() - start) / 1e9, sent, acked.sum(), events.get(), tickToEvent.summary(),
-                            measured ? "" : " (warm-up)");
+                            (System.nanoTime() - start) / 1e9, measured ? sent : all, acked.sum(), events.get(),
+                            tickToEvent.summary(), measured ? "" : " (warm-up: ticks sent so far, none counted)");
                     out.flush();
                 }
             }
