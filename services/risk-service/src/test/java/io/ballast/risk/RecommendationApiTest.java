@@ -623,6 +623,42 @@ class RecommendationApiTest {
         assertThat(runRow(run)).containsEntry("status", "SUCCEEDED").containsEntry("claimed_by", "instance-b");
     }
 
+    /**
+     * A renewal slower than the heartbeat's interval (here the run's row is locked for a while) does not end the
+     * heartbeat: the ticks due meanwhile are skipped and renewing goes on once the row is free, so the run stays held
+     * long after the lease the last renewal before the lock granted. (Mutiny's ticks fail their stream when a tick
+     * finds no demand; without dropping those ticks the heartbeat stopped and a live holder lost its run.)
+     */
+    @Test
+    void aSlowRenewalDoesNotStopTheHeartbeat() {
+        Tenant t = TestTenants.onboard("reco-slow-renew");
+        TestTenants.asset(t, "BTC");
+        UUID tenant = UUID.fromString(t.id());
+        java.time.LocalDate day = java.time.LocalDate.parse("2026-11-29");
+        awaitIdleQueue();
+        assertThat(job.enqueueDaily(day, tenant).await().indefinitely()).isEqualTo(1);
+        java.time.Duration lease = java.time.Duration.ofSeconds(3);
+        List<RunRepository.Run> claimed = runRepository.claim("instance-a", 1, lease, 3).await().indefinitely();
+        assertThat(claimed).hasSize(1);
+        UUID run = claimed.get(0).id();
+        LeaseHeartbeat heartbeat = LeaseHeartbeat.start(runRepository, run, "instance-a", lease,
+                java.time.Duration.ofMillis(100));
+        try {
+            // renewals wait 1.5 s on the row lock: about 15 ticks find the heartbeat busy
+            RowSecurity.acrossTenants(pool, c -> c.preparedQuery("select id from recommendation_run where id = $1 "
+                    + "for update").execute(Tuple.of(run)).onItem().delayIt().by(java.time.Duration.ofMillis(1500)))
+                    .await().indefinitely();
+            sleep(5_000); // beyond the lease of any renewal that started before the lock was released
+            assertThat(heartbeat.lost()).as("lost although its holder kept renewing").isFalse();
+            assertThat(RowSecurity.queryAcrossTenants(pool, "select lease_until > clock_timestamp() from "
+                    + "recommendation_run where id = $1", Tuple.of(run)).await().indefinitely().iterator().next()
+                    .getBoolean(0)).as("lease still running").isTrue();
+        } finally {
+            heartbeat.close();
+        }
+        assertThat(runRepository.finish(run, "instance-a", true, null, null).await().indefinitely()).isTrue();
+    }
+
     private Map<String, Object> runRow(UUID run) {
         var r = RowSecurity.queryAcrossTenants(pool, "select claimed_by, status, attempts from recommendation_run "
                 + "where id = $1", Tuple.of(run)).await().indefinitely().iterator().next();

@@ -118,10 +118,17 @@ public class LiveLoop {
     public Uni<TenantBook> caughtUp(TenantId tenant) {
         TenantBook book = books.get(tenant.value());
         if (book == null || !ownership.owns(tenant.value())) {
-            return Uni.createFrom().nullItem();
+            return Uni.createFrom().item(() -> fellBack(book == null ? "no-book" : "not-owned"));
         }
         return freshness.marks(tenant.value(), () -> loader.marks(tenant))
-                .map(m -> m[0] <= book.appliedEventId() && m[1] <= book.parametersMark() ? book : null);
+                .map(m -> m[0] > book.appliedEventId() ? fellBack("behind-events")
+                        : m[1] > book.parametersMark() ? fellBack("behind-parameters") : book);
+    }
+
+    /** Counts an answer left to the database path, by reason (an operator's view of how often books lag). */
+    private TenantBook fellBack(String reason) {
+        metrics.counter("ballast.live.database.answers", "reason", reason).increment();
+        return null;
     }
 
     /**

@@ -44,7 +44,9 @@ public final class LeaseHeartbeat implements AutoCloseable {
         this.claimer = claimer;
         this.lease = lease;
         this.heldUntilNanos = new AtomicLong(System.nanoTime() + lease.toNanos());
-        this.ticks = Multi.createFrom().ticks().every(every)
+        // a renewal slower than the interval (a busy pool, a locked row) must not end the heartbeat: Mutiny's
+        // ticks fail the stream when a tick finds no demand, so the ticks due meanwhile are dropped instead
+        this.ticks = Multi.createFrom().ticks().every(every).onOverflow().drop()
                 .onItem().transformToUniAndConcatenate(t -> renew())
                 .subscribe().with(x -> { }, e -> LOG.warnf("lease heartbeat of run %s stopped: %s", runId, e));
     }
