@@ -573,14 +573,8 @@ class RecommendationApiTest {
         TestTenants.asset(t, "BTC");
         String csv = "timestamp,open,high,low,close,volume\n" + String.join("\n", btcLines.subList(0, 400)) + "\n";
         t.asIntegrator().contentType("text/csv").body(csv).put("/api/v1/market/history/BTC").then().statusCode(200);
-        UUID tenant = UUID.fromString(t.id());
-        java.time.LocalDate day = java.time.LocalDate.parse("2026-11-30");
-        awaitIdleQueue();
-        assertThat(job.enqueueDaily(day, tenant).await().indefinitely()).isEqualTo(1);
         java.time.Duration lease = java.time.Duration.ofSeconds(5);
-        List<RunRepository.Run> claimed = runRepository.claim("instance-a", 1, lease, 3).await().indefinitely();
-        assertThat(claimed).hasSize(1);
-        UUID run = claimed.get(0).id();
+        UUID run = claimedRun(t, java.time.LocalDate.parse("2026-11-30"), lease);
 
         // instance-a works (here: only renews) for three leases; instance-b keeps trying to claim
         LeaseHeartbeat heartbeat = LeaseHeartbeat.start(runRepository, run, "instance-a", lease,
@@ -633,14 +627,8 @@ class RecommendationApiTest {
     void aSlowRenewalDoesNotStopTheHeartbeat() {
         Tenant t = TestTenants.onboard("reco-slow-renew");
         TestTenants.asset(t, "BTC");
-        UUID tenant = UUID.fromString(t.id());
-        java.time.LocalDate day = java.time.LocalDate.parse("2026-11-29");
-        awaitIdleQueue();
-        assertThat(job.enqueueDaily(day, tenant).await().indefinitely()).isEqualTo(1);
         java.time.Duration lease = java.time.Duration.ofSeconds(3);
-        List<RunRepository.Run> claimed = runRepository.claim("instance-a", 1, lease, 3).await().indefinitely();
-        assertThat(claimed).hasSize(1);
-        UUID run = claimed.get(0).id();
+        UUID run = claimedRun(t, java.time.LocalDate.parse("2026-11-29"), lease);
         LeaseHeartbeat heartbeat = LeaseHeartbeat.start(runRepository, run, "instance-a", lease,
                 java.time.Duration.ofMillis(100));
         try {
@@ -657,6 +645,15 @@ class RecommendationApiTest {
             heartbeat.close();
         }
         assertThat(runRepository.finish(run, "instance-a", true, null, null).await().indefinitely()).isTrue();
+    }
+
+    /** Enqueues the tenant's daily run of a day on an idle queue and claims it as instance-a; the run's id. */
+    private UUID claimedRun(Tenant t, java.time.LocalDate day, java.time.Duration lease) {
+        awaitIdleQueue();
+        assertThat(job.enqueueDaily(day, UUID.fromString(t.id())).await().indefinitely()).isEqualTo(1);
+        List<RunRepository.Run> claimed = runRepository.claim("instance-a", 1, lease, 3).await().indefinitely();
+        assertThat(claimed).hasSize(1);
+        return claimed.get(0).id();
     }
 
     private Map<String, Object> runRow(UUID run) {
