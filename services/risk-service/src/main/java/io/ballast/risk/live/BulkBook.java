@@ -41,6 +41,8 @@ final class BulkBook {
     private final Map<UUID, Integer> numbers;
     private final UUID[] ids;
     private final Set<UUID> cold;
+    /** {@link #cold} by account number (read for every re-valued account of a tick). */
+    private final boolean[] coldNumber;
     private final long builtAtNanos;
     private final long buildNanos;
     private final LiveSettings settings;
@@ -68,6 +70,8 @@ final class BulkBook {
         this.settings = settings;
         this.ids = new UUID[book.accountCount()];
         numbers.forEach((id, n) -> ids[n] = id);
+        this.coldNumber = new boolean[ids.length];
+        numbers.forEach((id, n) -> coldNumber[n] = cold.contains(id));
         this.builtAtNanos = System.nanoTime();
         this.recomputedAtNanos = builtAtNanos;
     }
@@ -215,7 +219,7 @@ final class BulkBook {
      * @return true when held
      */
     boolean holdsNumber(int number) {
-        return !cold.contains(ids[number]);
+        return !coldNumber[number];
     }
 
     /** @param number a held account's number @return equity, USD */
@@ -262,7 +266,9 @@ final class BulkBook {
      */
     void changed(UUID accountId) {
         changedSinceBuild++;
-        if (numbers.containsKey(accountId) && cold.add(accountId)) {
+        Integer n = numbers.get(accountId);
+        if (n != null && cold.add(accountId)) {
+            coldNumber[n] = true;
             heldChanged++;
         }
     }
@@ -322,6 +328,20 @@ final class BulkBook {
     /** @return the valuation time of the last computation */
     Instant valuationTime() {
         return book.market().valuationTime();
+    }
+
+    /** @return how many numbers the book has (accounts built in, held or not since) */
+    int numberCount() {
+        return ids.length;
+    }
+
+    /**
+     * @param accountId an account
+     * @return its number in the book, or -1 when it was not built in
+     */
+    int numberOf(UUID accountId) {
+        Integer n = numbers.get(accountId);
+        return n == null ? -1 : n;
     }
 
     /** @return the number of accounts held (built in and not changed since) */

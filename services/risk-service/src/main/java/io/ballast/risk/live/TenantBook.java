@@ -101,6 +101,12 @@ public final class TenantBook {
     private final Map<UUID, List<io.ballast.risk.domain.Position>> positions = new HashMap<>();
     private final Map<UUID, List<IsolatedBalance>> isolated = new HashMap<>();
     private final Map<UUID, State> states = new HashMap<>();
+    /**
+     * The states of the bulk book's accounts by their number there (null: none yet), kept with {@link #states}
+     * ({@link #putState}): a tick's screen over 100,000 re-valued accounts reads them by number, not by a map lookup
+     * each (which was as costly as re-valuing them).
+     */
+    private State[] stateByNumber = new State[0];
     private final Map<String, Set<UUID>> exposed = new HashMap<>();
     private final Map<UUID, String> symbolOfAsset = new HashMap<>();
     private final Map<UUID, UUID> underlyingOfInstrument = new HashMap<>();
@@ -158,7 +164,7 @@ public final class TenantBook {
         accounts.forEach(a -> this.accounts.put(a.id, a));
         balances.forEach(b -> this.balances.computeIfAbsent(b.id.accountId(), k -> new ArrayList<>()).add(b));
         positions.forEach(p -> this.positions.computeIfAbsent(p.id.accountId(), k -> new ArrayList<>()).add(p));
-        states.forEach(s -> this.states.put(s.id.accountId(), new State(s.status, s.seq, s.held)));
+        states.forEach(s -> putState(s.id.accountId(), new State(s.status, s.seq, s.held)));
         this.accounts.keySet().forEach(this::index);
         this.accounts.keySet().forEach(this::publishRows);
         publishPrices();
@@ -311,7 +317,7 @@ public final class TenantBook {
         health.put(symbol, oracle);
         inputs = newInputs();
         if (bulk != null && bulk.stale()) {
-            bulk = BulkBook.build(inputs, accounts, balances, positions, prices, symbolOfAsset, settings);
+            useBulk(BulkBook.build(inputs, accounts, balances, positions, prices, symbolOfAsset, settings));
             lastTimings[2] = System.nanoTime();
         }
         if (bulk == null) {
@@ -325,7 +331,7 @@ public final class TenantBook {
             lastTimings[4] = System.nanoTime();
         } catch (RuntimeException e) {
             LOG.warnf("bulk book of tenant %s dropped (accounts evaluated one by one): %s", tenant, e.toString());
-            bulk = null;
+            useBulk(null);
             return evaluate(exposed.getOrDefault(symbol, Set.of()), cause);
         }
         Set<UUID> exposedToSymbol = exposed.getOrDefault(symbol, Set.of());
@@ -369,7 +375,7 @@ public final class TenantBook {
                 bulk.recomputeAll(inputs);
             } catch (RuntimeException e) {
                 LOG.warnf("bulk book of tenant %s dropped (accounts evaluated one by one): %s", tenant, e.toString());
-                bulk = null;
+                useBulk(null);
             }
         }
         return evaluate(touched, cause);
@@ -452,7 +458,7 @@ public final class TenantBook {
      */
     public synchronized List<Transition> evaluateAll(Cause cause) {
         inputs = newInputs();
-        bulk = BulkBook.build(inputs, accounts, balances, positions, prices, symbolOfAsset, settings);
+        useBulk(BulkBook.build(inputs, accounts, balances, positions, prices, symbolOfAsset, settings));
         return evaluate(new ArrayList<>(accounts.keySet()), cause);
     }
 
@@ -470,7 +476,7 @@ public final class TenantBook {
     public synchronized HotSummary hotSummary() {
         if (bulk != null && bulk.stale()) {
             inputs = newInputs();
-            bulk = BulkBook.build(inputs, accounts, balances, positions, prices, symbolOfAsset, settings);
+            useBulk(BulkBook.build(inputs, accounts, balances, positions, prices, symbolOfAsset, settings));
         }
         if (bulk == null) {
             return null;
@@ -555,6 +561,25 @@ public final class TenantBook {
         }
     }
 
+    private void putState(UUID accountId, State state) {
+        states.put(accountId, state);
+        int n = bulk == null ? -1 : bulk.numberOf(accountId);
+        if (n >= 0) {
+            stateByNumber[n] = state;
+        }
+    }
+
+    /** Uses a new bulk book (or none), with the states of its accounts by number. */
+    private void useBulk(BulkBook book) {
+        bulk = book;
+        stateByNumber = new State[book == null ? 0 : book.numberCount()];
+        if (book != null) {
+            for (int n = 0; n < stateByNumber.length; n++) {
+                stateByNumber[n] = states.get(book.idOf(n));
+            }
+        }
+    }
+
     private MarginInputs newInputs() {
         return new MarginInputs(Instant.now(), assets, instruments, parameters, riskSettings, prices.values())
                 .withCurves(curves);
@@ -576,7 +601,7 @@ public final class TenantBook {
                 out.add(id);
                 continue;
             }
-            State previous = states.getOrDefault(id, State.NONE);
+            State previous = stateByNumber[n] == null ? State.NONE : stateByNumber[n];
             double equity = bulk.equityAt(n);
             double im = bulk.initialAt(n);
             boolean warning = equity >= im && bulk.earlyWarningAt(n);
@@ -621,7 +646,7 @@ public final class TenantBook {
                     String type = MarginStatus.eventType(previous.status(), status);
                     out.add(new Transition(id, previous, next, type, equity, im, mm, payload(a, symbols, equity, im,
                             mm, previous, next, type, oracleHealth(symbols), cause, null)));
-                    states.put(id, next);
+                    putState(id, next);
                     continue;
                 }
             }
@@ -638,7 +663,7 @@ public final class TenantBook {
             Transition t = assessed[k];
             out.set(heavy.get(k).slot(), t);
             if (t != null) {
-                states.put(t.accountId(), t.next());
+                putState(t.accountId(), t.next());
             }
         }
         out.removeIf(java.util.Objects::isNull);

@@ -42,8 +42,7 @@ public record Tick(String source, String underlying, BigDecimal priceUsd, BigDec
     public static Tick parse(String value, ObjectMapper json) {
         JsonNode n;
         try {
-            n = value == null ? null
-                    : json.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(value);
+            n = value == null ? null : readerOf(json).readTree(value);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new MalformedTickException("not JSON: " + e.getOriginalMessage());
         }
@@ -51,7 +50,7 @@ public record Tick(String source, String underlying, BigDecimal priceUsd, BigDec
             throw new MalformedTickException("not a JSON object");
         }
         String source = text(n, "source");
-        if (!source.matches("[a-z0-9_-]{1,32}")) {
+        if (!SOURCE.matcher(source).matches()) {
             throw new MalformedTickException("source must be a lower-case name of [a-z0-9_-], at most 32 "
                     + "characters");
         }
@@ -72,6 +71,20 @@ public record Tick(String source, String underlying, BigDecimal priceUsd, BigDec
             throw new MalformedTickException("sourceTime is not an ISO-8601 time with offset: " + time);
         }
         return new Tick(source, underlying, price, vol, at);
+    }
+
+    private static final java.util.regex.Pattern SOURCE = java.util.regex.Pattern.compile("[a-z0-9_-]{1,32}");
+
+    /** The reader of the last mapper asked for (one per application): built once, not per tick. */
+    private static volatile java.util.Map.Entry<ObjectMapper, com.fasterxml.jackson.databind.ObjectReader> reader;
+
+    private static com.fasterxml.jackson.databind.ObjectReader readerOf(ObjectMapper json) {
+        java.util.Map.Entry<ObjectMapper, com.fasterxml.jackson.databind.ObjectReader> r = reader;
+        if (r == null || r.getKey() != json) {
+            r = java.util.Map.entry(json, json.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS));
+            reader = r;
+        }
+        return r.getValue();
     }
 
     private static String text(JsonNode n, String field) {

@@ -13,7 +13,8 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -256,7 +257,7 @@ public class OutboxRelay {
 
     private static boolean unpublishable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof io.vertx.core.json.DecodeException
+            if (t instanceof DecodeException
                     || t instanceof org.apache.kafka.common.errors.RecordTooLargeException
                     || t instanceof org.apache.kafka.common.errors.InvalidTopicException
                     || t instanceof org.apache.kafka.common.errors.SerializationException) {
@@ -304,17 +305,54 @@ public class OutboxRelay {
 
     private static Message<String> envelope(Row row) {
         String tenant = row.getUUID("tenant_id").toString();
-        JsonObject envelope = new JsonObject()
-                .put("eventId", row.getLong("id"))
-                .put("tenantId", tenant)
-                .put("type", row.getString("event_type"))
-                .put("aggregateType", row.getString("aggregate_type"))
-                .put("aggregateId", row.getString("aggregate_id"))
-                .put("occurredAt", row.getOffsetDateTime("created_at").toString())
-                .put("payload", new JsonObject(row.getString("payload")));
-        Message<String> message = Message.of(envelope.encode())
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(tenant)
-                        .withTopic(row.getString("topic")).build());
-        return message;
+        String envelope = envelopeJson(row.getLong("id"), tenant, row.getString("event_type"),
+                row.getString("aggregate_type"), row.getString("aggregate_id"),
+                row.getOffsetDateTime("created_at").toString(), row.getString("payload"));
+        return Message.of(envelope).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(tenant)
+                .withTopic(row.getString("topic")).build());
+    }
+
+    /**
+     * The envelope of one outbox row (docs/api.md, section 10). The payload goes in as stored (JSON text written by
+     * our own serialisation), only checked to be one JSON object: parsing it into a tree and encoding it again was
+     * most of the relay's CPU for large events such as a liquidation plan.
+     *
+     * @throws DecodeException when the payload is not one JSON object
+     */
+    static String envelopeJson(long eventId, String tenant, String type, String aggregateType, String aggregateId,
+            String occurredAt, String payload) {
+        requireJsonObject(payload);
+        return new StringBuilder(payload.length() + 256)
+                .append("{\"eventId\":").append(eventId)
+                .append(",\"tenantId\":").append(Json.encode(tenant))
+                .append(",\"type\":").append(Json.encode(type))
+                .append(",\"aggregateType\":").append(Json.encode(aggregateType))
+                .append(",\"aggregateId\":").append(Json.encode(aggregateId))
+                .append(",\"occurredAt\":").append(Json.encode(occurredAt))
+                .append(",\"payload\":").append(payload).append('}').toString();
+    }
+
+    private static final com.fasterxml.jackson.core.JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactory();
+
+    /**
+     * Checks that a payload is exactly one JSON object (tokens only, no tree).
+     *
+     * @throws DecodeException when it is not (the row is then parked with that reason)
+     */
+    static void requireJsonObject(String payload) {
+        if (payload == null) {
+            throw new DecodeException("payload is missing");
+        }
+        try (com.fasterxml.jackson.core.JsonParser p = JSON.createParser(payload)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                throw new DecodeException("payload is not a JSON object");
+            }
+            p.skipChildren();
+            if (p.nextToken() != null) {
+                throw new DecodeException("payload has content after its JSON object");
+            }
+        } catch (java.io.IOException e) {
+            throw new DecodeException("payload is not JSON: " + e.getMessage(), e);
+        }
     }
 }
