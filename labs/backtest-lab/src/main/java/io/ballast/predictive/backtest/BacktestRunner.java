@@ -252,6 +252,9 @@ public final class BacktestRunner {
                 }
                 ReplayResult r = ReplayResult.overSeeds(perSeed);
                 crashes.put(e.getKey().key(), r);
+                progress.accept(asset + ":   replay " + policy + " " + e.getKey().key() + " opening IMF "
+                    + String.format(java.util.Locale.ROOT, "%.4f", openingImf.get(e.getKey()))
+                    + "; MMF in force at each day's start: " + dailyMmfLine(e.getValue(), byDate, s.intradayMmf()));
                 double[] ci = r.badDebtPerOpenInterestCi95();
                 progress.accept(String.format(java.util.Locale.ROOT, "%s:   replay %s %s (%s bars, %d seeds): seed %d "
                         + "%d liquidated, bad debt %.0f USD; bad debt / open interest %.3e [%.3e, %.3e]", asset,
@@ -496,6 +499,22 @@ public final class BacktestRunner {
      * MMF in force at an instant: the margin set at the close of the previous UTC day (or the latest before), or the
      * higher margin an intraday update of the same UTC day raised it to before that instant.
      */
+    /** The MMF in force at the start of each UTC day of a replay path, "date=mmf" joined by spaces. */
+    private static String dailyMmfLine(List<ReplayBar> path, NavigableMap<LocalDate, Double> byDate,
+                                       NavigableMap<Instant, Double> intraday) {
+        StringBuilder b = new StringBuilder();
+        LocalDate last = null;
+        for (ReplayBar bar : path) {
+            LocalDate day = LocalDate.ofInstant(bar.time(), ZoneOffset.UTC);
+            if (!day.equals(last)) {
+                b.append(b.length() == 0 ? "" : " ").append(day).append('=')
+                    .append(String.format(java.util.Locale.ROOT, "%.4f", marginInForce(byDate, intraday, bar.time())));
+                last = day;
+            }
+        }
+        return b.toString();
+    }
+
     private static double marginInForce(NavigableMap<LocalDate, Double> byDate, NavigableMap<Instant, Double> intraday,
                                         Instant t) {
         LocalDate day = LocalDate.ofInstant(t, ZoneOffset.UTC);

@@ -25,7 +25,8 @@ public final class LiquidationSimulator {
      * @param mmfAt the MMF in force at a bar's time (fraction of notional)
      * @param accounts the population
      * @param model liquidation model
-     * @param barHours hours per bar (1 or 24), for the warned-hours measure and the slippage's daily rates
+     * @param barHours hours per bar (1 or 24), for the warned-hours measure, the delay in bars and the slippage's
+     *                 daily rates
      * @return counts, bad debt and warning lead time
      */
     public static ReplayResult run(List<ReplayBar> bars, ToDoubleFunction<Instant> mmfAt,
@@ -40,7 +41,8 @@ public final class LiquidationSimulator {
      * @param mmfAt the MMF in force at a bar's time (fraction of notional)
      * @param accounts the population
      * @param model liquidation model
-     * @param barHours hours per bar (1 or 24), for the warned-hours measure and the slippage's daily rates
+     * @param barHours hours per bar (1 or 24), for the warned-hours measure, the delay in bars
+     *                 ({@link LiquidationModel#delayBars(int)}) and the slippage's daily rates
      * @param openingImf the IMF that caps leverage at open (the same for every policy holds positions fixed); NaN for
      *                   the policy's own IMF at the first bar
      * @return counts, bad debt, open interest and warning lead time
@@ -64,6 +66,7 @@ public final class LiquidationSimulator {
         if (!(imf0 > 0)) {
             throw new IllegalArgumentException("opening IMF must be > 0: " + imf0);
         }
+        int delay = model.delayBars(barHours);
         int m = accounts.size();
         double[] qty = new double[m];
         int[] exec = new int[m];
@@ -89,8 +92,8 @@ public final class LiquidationSimulator {
                     warnBar = i;
                 }
                 if (equity < mmf[i] * notional) {
-                    exec[k] = Math.min(n - 1, i + model.delayBars());
-                    base[k] = model.delayBars() == 0 ? worst : bars.get(exec[k]).close();
+                    exec[k] = Math.min(n - 1, i + delay);
+                    base[k] = delay == 0 ? worst : bars.get(exec[k]).close();
                     liquidatedUsd[exec[k]] += Math.abs(qty[k]) * base[k];
                     warned[liquidated++] = (double) (i - warnBar) * barHours;
                     break;

@@ -145,8 +145,8 @@ class LiquidationSimulatorTest {
      * A short on daily bars, leverage from the policy's own opening IMF (MMF 0.05 x 2 = 0.1: 10x allowed, 10x
      * wanted): 1000 USD at 100, so -100 units, open interest 10,000 USD. Bar 1 high 103: equity 700 below IM
      * 0.1 x 10,300 = 1,030 (margin call) but above MM 515. Bar 2 high 106: equity 400 below MM 530: triggered,
-     * warned one bar (24 hours) before. Executed at bar 3's close 110 plus 1 % slippage = 111.1: equity
-     * 1000 - 100 x 11.1 = -110, bad debt 110, 0.011 of open interest.
+     * warned one bar (24 hours) before. With a 24-hour delay (one daily bar), executed at bar 3's close 110 plus 1 %
+     * slippage = 111.1: equity 1000 - 100 x 11.1 = -110, bad debt 110, 0.011 of open interest.
      */
     @Test
     void handCheckedShortOnDailyBarsIsLiquidatedAtTheNextCloseAboveItWithWarningInHours() {
@@ -154,7 +154,7 @@ class LiquidationSimulatorTest {
             {112, 104, 110}});
         SyntheticAccount shortOne = new SyntheticAccount(0, false, 10, 1000);
         ReplayResult r = LiquidationSimulator.run(bars, t -> 0.05, List.of(shortOne),
-            new LiquidationModel(1, 0.01, 0.0, 2.0), 24);
+            new LiquidationModel(24, 0.01, 0.0, 2.0), 24);
         assertThat(r.accounts()).isEqualTo(1);
         assertThat(r.liquidated()).isEqualTo(1);
         assertThat(r.badDebtUsd()).isCloseTo(110.0, within(1e-9));
@@ -167,7 +167,7 @@ class LiquidationSimulatorTest {
         assertThat(r.seeds()).isEqualTo(1);
         // triggered on the last bar: executed at that bar's close 105 (+1 %: 106.05), equity 395, no bad debt
         ReplayResult last = LiquidationSimulator.run(bars.subList(0, 3), t -> 0.05, List.of(shortOne),
-            new LiquidationModel(1, 0.01, 0.0, 2.0), 24);
+            new LiquidationModel(24, 0.01, 0.0, 2.0), 24);
         assertThat(last.liquidated()).isEqualTo(1);
         assertThat(last.badDebtUsd()).isZero();
     }
