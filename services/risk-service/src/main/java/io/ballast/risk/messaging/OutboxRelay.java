@@ -88,6 +88,11 @@ public class OutboxRelay {
     private final Timer attemptTimer;
     private final Timer sendTimer;
     private final Timer markTimer;
+    /**
+     * {@code ballast.outbox.wait}: from a row's transaction to its acknowledgement by the broker (the relay's share
+     * of a margin event's latency: waiting for a pass, the pass's read and attempt, the send).
+     */
+    private final Timer waitTimer;
     /** {@code ballast.outbox.relayed}: rows that left the queue (sent, found on their topic, or parked). */
     private final Counter relayed;
 
@@ -104,6 +109,8 @@ public class OutboxRelay {
         this.attemptTimer = stage(metrics, "attempt");
         this.sendTimer = stage(metrics, "send");
         this.markTimer = stage(metrics, "mark");
+        this.waitTimer = Timer.builder("ballast.outbox.wait").description("from an outbox row's transaction to "
+                + "its acknowledgement by the broker").publishPercentileHistogram().register(metrics);
         this.relayed = Counter.builder("ballast.outbox.relayed").description("outbox rows relayed").register(metrics);
     }
 
@@ -211,7 +218,12 @@ public class OutboxRelay {
                                                     + "restart or failed pass) and were not sent again", found.size());
                                         }
                                     }))
-                            .invoke(parked -> t[0] = since(sendTimer, t[0]))
+                            .invoke(parked -> {
+                                t[0] = since(sendTimer, t[0]);
+                                long sentAtMillis = System.currentTimeMillis();
+                                batch.forEach(r -> waitTimer.record(sentAtMillis - r.getOffsetDateTime("created_at")
+                                        .toInstant().toEpochMilli(), java.util.concurrent.TimeUnit.MILLISECONDS));
+                            })
                             .flatMap(parked -> RowSecurity.acrossTenants(pool, conn -> park(conn, parked)
                                     .flatMap(x -> conn.preparedQuery("update outbox_event set published_at = now() "
                                             + "where id = any($1) and parked_at is null").execute(Tuple.of(ids)))
