@@ -40,10 +40,10 @@ import org.jboss.logging.Logger;
  * behind it go on.
  *
  * <p>Exactly one message per row, also across a crash: before sending a batch the relay records its ids in
- * {@code outbox_attempt} on another connection (committed at once), and deletes them with the mark. A row that may
- * have been sent by a pass that never committed its mark (it has an attempt row, from this or another instance; or
- * it existed when this instance started or when one of its passes failed) is first looked up on its topic by
- * {@link OutboxReconciler}; a row found there is marked published without being sent again. A row's age alone does
+ * {@code outbox_attempt} in the statement that reads them (committed at once), and deletes them with the mark. A
+ * row that may have been sent by a pass that never committed its mark (it has an attempt row, from this or another
+ * instance; or it existed when this instance started or when one of its passes failed) is first looked up on its
+ * topic by {@link OutboxReconciler}; a row found there is marked published without being sent again. A row's age alone does
  * not make it suspect: a burst of margin events leaves rows waiting seconds behind each other, and reading the topic
  * for each of them would slow the relay exactly when it is behind (no pass sends a row without first committing its
  * attempt row, so an old row without one was never sent). Consumers still deduplicate on {@code eventId}, which costs
@@ -83,9 +83,11 @@ public class OutboxRelay {
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean pending = new AtomicBoolean();
     private volatile boolean reconcilerIdle = true;
-    /** {@code ballast.outbox.pass{stage=read|attempt|send|mark}}: where a relay pass spends its time. */
+    /**
+     * {@code ballast.outbox.pass{stage=read|send|mark}}: where a relay pass spends its time (read includes recording
+     * the attempt rows, in the same statement).
+     */
     private final Timer readTimer;
-    private final Timer attemptTimer;
     private final Timer sendTimer;
     private final Timer markTimer;
     /**
@@ -106,7 +108,6 @@ public class OutboxRelay {
         this.batchSize = config.outbox().batchSize();
         this.reconciler = reconciler;
         this.readTimer = stage(metrics, "read");
-        this.attemptTimer = stage(metrics, "attempt");
         this.sendTimer = stage(metrics, "send");
         this.markTimer = stage(metrics, "mark");
         this.waitTimer = Timer.builder("ballast.outbox.wait").description("from an outbox row's transaction to "
@@ -184,12 +185,16 @@ public class OutboxRelay {
     private Uni<Integer> relayBatch() {
         long[] t = {System.nanoTime()};
         // platform work: the relay publishes every tenant's events (docs/security.md "Row-level security")
+        // one statement reads the batch and records its attempt rows, committed BEFORE anything is sent (so they
+        // survive this pass dying); "suspect" is computed on the statement's snapshot, without this pass's rows
         return suspectBound().flatMap(upTo -> RowSecurity.queryAcrossTenants(pool,
-                        "select id, topic, tenant_id, aggregate_type, aggregate_id, event_type, payload, created_at, "
-                                + "(id <= $2 or exists (select 1 from outbox_attempt a where a.outbox_id = "
-                                + "outbox_event.id)) as suspect "
-                                + "from outbox_event where published_at is null and parked_at is null "
-                                + "order by id limit $1",
+                        "with batch as (select id, topic, tenant_id, aggregate_type, aggregate_id, event_type, "
+                                + "payload, created_at, (id <= $2 or exists (select 1 from outbox_attempt a where "
+                                + "a.outbox_id = o.id)) as suspect from outbox_event o where published_at is null "
+                                + "and parked_at is null order by id limit $1), "
+                                + "attempt as (insert into outbox_attempt (outbox_id) select id from batch "
+                                + "on conflict do nothing) "
+                                + "select * from batch order by id",
                         Tuple.of(batchSize, upTo)))
                 .flatMap(rows -> {
                     List<Row> batch = new ArrayList<>();
@@ -199,11 +204,7 @@ public class OutboxRelay {
                     }
                     t[0] = since(readTimer, t[0]);
                     Long[] ids = batch.stream().map(r -> r.getLong("id")).toArray(Long[]::new);
-                    // committed BEFORE anything is sent: survives this pass dying
-                    return pool.preparedQuery("insert into outbox_attempt (outbox_id) select unnest($1::bigint[]) "
-                                    + "on conflict do nothing").execute(Tuple.of(ids))
-                            .invoke(marked -> t[0] = since(attemptTimer, t[0]))
-                            .flatMap(marked -> alreadyOnTopic(batch))
+                    return alreadyOnTopic(batch)
                             .flatMap(found -> Multi.createFrom().iterable(batch)
                                     .filter(r -> !found.contains(r.getLong("id")))
                                     // sent without waiting for each acknowledgement: the sends are issued in id

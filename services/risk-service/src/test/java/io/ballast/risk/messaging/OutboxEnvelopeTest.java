@@ -28,7 +28,8 @@ class OutboxEnvelopeTest {
         assertThat(e.getString("occurredAt")).isEqualTo("2026-12-02T14:00:00Z");
         // the same value as the stored text's, to the escaped characters and the explicit null
         assertThat(e.getJsonObject("payload")).isEqualTo(new JsonObject(PAYLOAD));
-        assertThat(e.getJsonObject("payload").getJsonObject("plan").getString("note")).isEqualTo("quote \" and \\ and é");
+        assertThat(e.getJsonObject("payload").getJsonObject("plan").getString("note"))
+                .isEqualTo("quote \" and \\ and é");
         assertThat(e.getJsonObject("payload").containsKey("reason")).isTrue();
         // and no more than one re-encoding away from what the tree-based envelope gave
         assertThat(e).isEqualTo(new JsonObject().put("eventId", 42L)
