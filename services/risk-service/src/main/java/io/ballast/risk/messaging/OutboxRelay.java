@@ -40,8 +40,8 @@ import org.jboss.logging.Logger;
  * behind it go on.
  *
  * <p>Exactly one message per row, also across a crash: before sending a batch the relay records its ids in
- * {@code outbox_attempt} in the statement that reads them (committed at once), and deletes them with the mark. A row that
- * may have been sent by a pass that never committed its mark (it has an attempt row, from this or another instance;
+ * {@code outbox_attempt} in the statement that reads them (committed at once), and deletes them with the mark. A
+ * row that may have been sent by a pass that never committed its mark (it has an attempt row, from this or another instance;
  * or it existed when this instance started or when one of its passes failed) is first looked up on its topic by
  * {@link OutboxReconciler}; a row found there is marked published without being sent again. A row's age alone does
  * not make it suspect: a burst of margin events leaves rows waiting seconds behind each other, and reading the topic
