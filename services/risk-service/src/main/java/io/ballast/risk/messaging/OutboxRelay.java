@@ -39,15 +39,15 @@ import org.jboss.logging.Logger;
  * can never be published is parked with its reason ({@code parked_at}, {@code parked_reason}, V60) and the rows
  * behind it go on.
  *
- * <p>Exactly one message per row, also across a crash: before sending a batch the relay records its ids in
- * {@code outbox_attempt} in the statement that reads them (committed at once), and deletes them with the mark. A
- * row that may have been sent by a pass that never committed its mark (it has an attempt row, from this or another
- * instance; or it existed when this instance started or when one of its passes failed) is first looked up on its topic by
- * {@link OutboxReconciler}; a row found there is marked published without being sent again. A row's age alone does
- * not make it suspect: a burst of margin events leaves rows waiting seconds behind each other, and reading the topic
- * for each of them would slow the relay exactly when it is behind (no pass sends a row without first committing its
- * attempt row, so an old row without one was never sent). Consumers still deduplicate on {@code eventId}, which costs
- * nothing and covers a producer retry inside the Kafka client.
+ * <p>Exactly one message per row, also across a crash: before sending a batch the relay records its ids in {@code
+ * outbox_attempt} in the statement that reads them (committed at once), and deletes them with the mark. A row that may
+ * have been sent by a pass that never committed its mark (it has an attempt row, from this or another instance; or it
+ * existed when this instance started or when one of its passes failed) is first looked up on its topic by {@link
+ * OutboxReconciler}; a row found there is marked published without being sent again. A row's age alone does not make
+ * it suspect: a burst of margin events leaves rows waiting seconds behind each other, and reading the topic for each
+ * of them would slow the relay exactly when it is behind (no pass sends a row without first committing its attempt
+ * row, so an old row without one was never sent). Consumers still deduplicate on {@code eventId}, which costs nothing
+ * and covers a producer retry inside the Kafka client.
  */
 @ApplicationScoped
 public class OutboxRelay {
