@@ -385,13 +385,12 @@ public class RecommendationJob {
      * Intraday re-margining (docs/predictive-margin.md section 7): for every asset with a recommendation made at the
      * last close, the close's forecasts are updated with the variance realised since that close, computed from the
      * last index price of each complete UTC hour in {@code market_price} ({@link Recommender#realisedSinceClose}, as
-     * the backtest does from hourly bars), through the same {@link Recommender} path as the daily run: the engine's
-     * intraday rules apply (it only raises; the stress trigger is checked). A recommendation that raises a parameter
-     * because of what was realised (the engine's {@code intraday-update} or {@code stress-release}), above the
-     * parameters in force and above the day's latest stored recommendation (the close's, or an earlier
-     * hour's: a pending proposal is not proposed again) goes through the same store, governance hand-off (AUTO_APPLY
-     * or PROPOSAL), audit and outbox as a daily one, with the evidence line "intraday re-margining ..."; otherwise
-     * nothing is written.
+     * the backtest does from hourly bars), and the decision is the backtest's ({@link Recommender#intraday}): the
+     * close's recommendation recomputed from the state that close started from, a raise only when what was realised
+     * acted ({@code intraday-update} or {@code stress-release}) and the result is above what is live (the parameters
+     * in force combined with the day's latest stored recommendation, so a pending proposal is not proposed again).
+     * A raise goes through the same store, governance hand-off (AUTO_APPLY or PROPOSAL), audit and outbox as a daily
+     * one, with the evidence line "intraday re-margining ..."; otherwise nothing is written.
      *
      * @param onlyTenant one tenant, or null for every active tenant
      * @param onlySymbol one asset, or null for every asset of the tenant(s)
