@@ -84,26 +84,9 @@ public final class Recommender {
                                                Map<Integer, VolForecast> modelForecasts, MappingSettings mapping,
                                                GuardrailSettings guardrails, GuardrailState previous,
                                                LocalDate evaluationDate) {
-        return withForecasts(tenantId, asset, bars, modelForecasts, mapping, guardrails, previous, evaluationDate,
-            null);
-    }
-
-    /**
-     * As {@link #withForecasts(String, String, List, Map, MappingSettings, GuardrailSettings, GuardrailState,
-     * LocalDate)}, with what was realised since the close given: the service's intraday pass passes
-     * {@link #realisedSinceClose} of its hourly index prices, so the engine's intraday rules apply.
-     *
-     * @param realised what was realised since the forecasts were made, or null for the close's own
-     *                 ({@link #realisedAtClose})
-     */
-    public static Recommendation withForecasts(String tenantId, String asset, List<DailyBar> bars,
-                                               Map<Integer, VolForecast> modelForecasts, MappingSettings mapping,
-                                               GuardrailSettings guardrails, GuardrailState previous,
-                                               LocalDate evaluationDate, Realised realised) {
         Map<Integer, VolForecast> ewma = ewmaForecasts(asset, bars, mapping);
         return fromInputs(tenantId, asset, modelForecasts, ewma, floorSigma(bars, guardrails),
-            realised != null ? realised : realisedAtClose(bars, mapping.mporPerpDays()), mapping, guardrails, previous,
-            evaluationDate);
+            realisedAtClose(bars, mapping.mporPerpDays()), mapping, guardrails, previous, evaluationDate);
     }
 
     /** EWMA's forecasts (the fallback) made at the last bar's close, by horizon, as {@link #withForecasts} uses. */
