@@ -27,7 +27,6 @@ import java.util.Locale;
  *   <li>maximum change per parameter per 24 h against the live values; in stress the rise may reach
  *       {@code stressMaxDailyIncrease}; the initial margin fraction is not capped unless {@code capInitialMargin};</li>
  *   <li>absolute minimum and maximum per parameter (last, so they always hold);</li>
- *   <li>an intraday update never lowers a live parameter (decreases wait for the close);</li>
  *   <li>decision: auto-apply when the champion's forecast was used (not a fallback) and every parameter moves
  *       within the tenant's auto-apply bound, else a proposal.</li>
  * </ol>
@@ -182,11 +181,6 @@ public final class PredictiveMarginEngine {
         RecommendedParameters bounded = limited.combine(g.minimums(),
             (p, x, lo) -> Math.min(Math.max(x, lo), g.maximums().get(p)));
         note("bounds", limited, bounded, binding, evidence);
-        if (real != null && real.intraday()) {
-            RecommendedParameters raised = bounded.combine(prev.applied(), Math::max);
-            note("intraday-no-decrease", bounded, raised, binding, evidence);
-            bounded = raised;
-        }
 
         Decision decision = decide(bounded, prev, g, fallbackReason, evidence);
         GuardrailState next = new GuardrailState(request.date(), bounded, smoothed, level);

@@ -7,6 +7,7 @@ import io.ballast.ml.data.HourlyBar;
 import io.ballast.ml.proxy.VarianceProxies;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,22 +84,13 @@ public final class Recommender {
                                                Map<Integer, VolForecast> modelForecasts, MappingSettings mapping,
                                                GuardrailSettings guardrails, GuardrailState previous,
                                                LocalDate evaluationDate) {
-        return withForecasts(tenantId, asset, bars, modelForecasts, mapping, guardrails, previous, evaluationDate,
-            null);
+        Map<Integer, VolForecast> ewma = ewmaForecasts(asset, bars, mapping);
+        return fromInputs(tenantId, asset, modelForecasts, ewma, floorSigma(bars, guardrails),
+            realisedAtClose(bars, mapping.mporPerpDays()), mapping, guardrails, previous, evaluationDate);
     }
 
-    /**
-     * As {@link #withForecasts(String, String, List, Map, MappingSettings, GuardrailSettings, GuardrailState,
-     * LocalDate)}, with what was realised since the close given: the service's intraday pass passes
-     * {@link #realisedSinceClose} of its hourly index prices, so the engine's intraday rules apply.
-     *
-     * @param realised what was realised since the forecasts were made, or null for the close's own
-     *                 ({@link #realisedAtClose})
-     */
-    public static Recommendation withForecasts(String tenantId, String asset, List<DailyBar> bars,
-                                               Map<Integer, VolForecast> modelForecasts, MappingSettings mapping,
-                                               GuardrailSettings guardrails, GuardrailState previous,
-                                               LocalDate evaluationDate, Realised realised) {
+    /** EWMA's forecasts (the fallback) made at the last bar's close, by horizon, as {@link #withForecasts} uses. */
+    private static Map<Integer, VolForecast> ewmaForecasts(String asset, List<DailyBar> bars, MappingSettings mapping) {
         Objects.requireNonNull(bars, "bars");
         if (bars.size() < 2) {
             throw new IllegalArgumentException("need at least 2 daily bars, got " + bars.size());
@@ -108,10 +100,131 @@ public final class Recommender {
         for (int h : horizons(mapping)) {
             forecastAt(asset, bars, "EWMA", h, last).ifPresent(f -> ewma.put(h, f));
         }
+        return ewma;
+    }
+
+    /** The floor volatility (daily) of the last bar, as {@link #withForecasts} uses. */
+    private static double floorSigma(List<DailyBar> bars, GuardrailSettings guardrails) {
         double[] floor = FloorVolatility.forMode(guardrails.floorMode(), FloorVolatility.logReturns(bars));
-        return fromInputs(tenantId, asset, modelForecasts, ewma, floor[floor.length - 1],
-            realised != null ? realised : realisedAtClose(bars, mapping.mporPerpDays()), mapping, guardrails, previous,
-            evaluationDate);
+        return floor[floor.length - 1];
+    }
+
+    /**
+     * One hour's intraday decision (docs/predictive-margin.md section 7, "Intraday"), from the bars up to the last
+     * close and the hourly closes since: what the risk service's intraday pass runs. The backtest runs the same
+     * decision through {@link #intradayFromInputs} with the EWMA forecasts and floor it computed from the same bars.
+     *
+     * @param tenantId       tenant
+     * @param asset          asset symbol
+     * @param bars           ascending daily bars up to the last close (the close whose recommendation is in question)
+     * @param hourly         the hourly closes of the UTC day after that close, ascending, at least one
+     * @param modelForecasts the model's forecasts made at that close, by horizon (the close's own)
+     * @param mapping        mapping settings
+     * @param guardrails     guardrail settings
+     * @param atClose        the guardrail state the close's recommendation was computed from (not the one it left)
+     * @param live           the parameters live now (the close's recommendation and earlier hours' raises)
+     * @return the decision, or null when the last hourly bar ends the day (that is the next close's business)
+     */
+    public static Intraday intraday(String tenantId, String asset, List<DailyBar> bars, List<HourlyBar> hourly,
+                                    Map<Integer, VolForecast> modelForecasts, MappingSettings mapping,
+                                    GuardrailSettings guardrails, GuardrailState atClose, RecommendedParameters live) {
+        Map<Integer, VolForecast> ewma = ewmaForecasts(asset, bars, mapping);
+        int last = bars.size() - 1;
+        double refClose = bars.get(Math.max(0, last + 1 - mapping.mporPerpDays())).close();
+        Realised since = realisedSinceClose(bars.get(last).close(), refClose, hourly);
+        if (since == null) {
+            return null;
+        }
+        return intradayFromInputs(tenantId, asset, modelForecasts, ewma, floorSigma(bars, guardrails), since, mapping,
+            guardrails, atClose, live, bars.get(last).date().plusDays(1));
+    }
+
+    /**
+     * The intraday decision both the service and the backtest take, every input given. An intraday update is the
+     * close's recommendation recomputed with what has been realised since that close: the engine runs from the same
+     * state as the close did ({@code atClose}), so smoothing, the buffer and the 24-hour change limit each act once a
+     * day, not once more every hour on top of the close's result (that second step raised calm paths). It raises
+     * when, and only when, what was realised acted (the engine's {@code intraday-update}: the forecast moved up, or
+     * {@code stress-release}: the trigger fired in this hour) and the result is above {@code live} in some parameter;
+     * a calm path leaves the close's recommendation as it is. The parameters then put forward never lower a live one.
+     *
+     * @param tenantId       tenant
+     * @param asset          asset symbol
+     * @param modelForecasts the model's forecasts made at the close, by horizon
+     * @param ewmaForecasts  EWMA's forecasts made at the close, by horizon
+     * @param floorDailySigma floor volatility (daily) at the close, NaN for none
+     * @param since          what was realised since the close ({@link #realisedSinceClose}), covering part of a day
+     * @param mapping        mapping settings
+     * @param guardrails     guardrail settings
+     * @param atClose        the guardrail state the close's recommendation was computed from
+     * @param live           the parameters live now
+     * @param evaluationDate the day the close's recommendation is for
+     * @return the decision
+     */
+    public static Intraday intradayFromInputs(String tenantId, String asset, Map<Integer, VolForecast> modelForecasts,
+                                              Map<Integer, VolForecast> ewmaForecasts, double floorDailySigma,
+                                              Realised since, MappingSettings mapping, GuardrailSettings guardrails,
+                                              GuardrailState atClose, RecommendedParameters live,
+                                              LocalDate evaluationDate) {
+        Objects.requireNonNull(atClose, "atClose: an intraday update needs the state the close started from");
+        Objects.requireNonNull(live, "live");
+        if (!since.intraday()) {
+            throw new IllegalArgumentException("an intraday decision needs what was realised over part of a day, got "
+                + since.elapsedHours() + " h");
+        }
+        Recommendation r = fromInputs(tenantId, asset, modelForecasts, ewmaForecasts, floorDailySigma, since,
+            mapping, guardrails, atClose, evaluationDate);
+        boolean acted = r.bindingGuardrails().contains("intraday-update")
+            || r.bindingGuardrails().contains("stress-release");
+        boolean raises = false;
+        // decreases wait for the close: the parameters put forward never lower a live one
+        List<String> binding = new ArrayList<>(r.bindingGuardrails());
+        List<String> evidence = new ArrayList<>(r.evidence());
+        for (Parameter p : Parameter.values()) {
+            double x = r.recommended().get(p);
+            raises |= x > live.get(p) * (1 + 1e-9);
+            if (x < live.get(p)) {
+                evidence.add(String.format(java.util.Locale.ROOT, "intraday-no-decrease: %s %.5f -> %.5f (live)", p,
+                    x, live.get(p)));
+                if (!binding.contains("intraday-no-decrease")) {
+                    binding.add("intraday-no-decrease");
+                }
+            }
+        }
+        RecommendedParameters kept = r.recommended().combine(live, Math::max);
+        GuardrailState n = r.nextState();
+        Recommendation out = new Recommendation(r.tenantId(), r.asset(), r.date(), r.decision(), kept, r.raw(),
+            r.live(), r.forecastModel(), r.sigmaPerp(), r.sigmaOption(), r.fallbackReason(), binding, evidence,
+            new GuardrailState(n.date(), kept, n.smoothed(), n.bufferLevel()));
+        return new Intraday(since, out, acted && raises);
+    }
+
+    /**
+     * One hour's intraday decision.
+     *
+     * @param since          what was realised since the close
+     * @param recommendation the hour's recommendation: the engine's from the state the close started from (its
+     *                       {@code live} is that state's, the base of the 24-hour change limit and the auto-apply
+     *                       bound), each parameter then held at least at the live one ({@code intraday-no-decrease})
+     * @param raises         whether to re-margin: what was realised acted and the engine's result is above what is
+     *                       live in some parameter
+     */
+    public record Intraday(Realised since, Recommendation recommendation, boolean raises) {
+
+        /**
+         * The guardrail state after this hour, from the state before it: when it raised, its parameters are live and
+         * the buffer is the lowest the day has seen (a release in stress holds); the smoothing stays the close's.
+         *
+         * @param current the state before this hour (the close's, or the last raising hour's)
+         * @return the state after it
+         */
+        public GuardrailState after(GuardrailState current) {
+            if (!raises) {
+                return current;
+            }
+            return new GuardrailState(current.date(), recommendation.recommended(), current.smoothed(),
+                Math.min(current.bufferLevel(), recommendation.nextState().bufferLevel()));
+        }
     }
 
     /**

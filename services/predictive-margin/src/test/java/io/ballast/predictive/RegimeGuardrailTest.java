@@ -135,12 +135,78 @@ class RegimeGuardrailTest {
         Recommendation still = run(0.10 / K, capped(off), live(0.10), new Realised(4 * v * 6 / 24, 6, 0.0));
         assertThat(still.sigmaPerp()).isCloseTo(Math.sqrt(v), within(1e-15));
         assertThat(still.bindingGuardrails()).doesNotContain("intraday-update");
-        // a quiet morning with a lower forecast: intraday never lowers what is live
+        // a quiet morning with a lower forecast: the engine's result falls 10 %, but intraday never lowers what is live
         GuardrailState close = live(0.10);
-        Recommendation quiet = run(0.05 / K, capped(r), close, new Realised(1e-8, 6, 0.0));
-        assertThat(quiet.recommended().mmf()).isEqualTo(close.applied().mmf());
-        assertThat(quiet.recommended().imf()).isEqualTo(close.applied().imf());
-        assertThat(quiet.bindingGuardrails()).contains("intraday-no-decrease");
+        Recommender.Intraday quiet = intraday(0.05 / K, capped(r), close, close.applied(), new Realised(1e-8, 6, 0.0));
+        assertThat(quiet.raises()).isFalse();
+        assertThat(quiet.recommendation().recommended().mmf()).isEqualTo(close.applied().mmf());
+        assertThat(quiet.recommendation().recommended().imf()).isEqualTo(close.applied().imf());
+        assertThat(quiet.recommendation().bindingGuardrails()).contains("intraday-no-decrease");
+        assertThat(quiet.recommendation().evidence()).anyMatch(l -> l.startsWith("intraday-no-decrease: MMF 0.09000"));
+    }
+
+    /** The intraday decision of one hour, from the state the close started from, against {@code live}. */
+    private static Recommender.Intraday intraday(double forecastSigma, GuardrailSettings g, GuardrailState atClose,
+                                                 RecommendedParameters live, Realised real) {
+        VolForecast f = VolForecast.of("BTC", "HAR", 1, DAY.minusDays(1), forecastSigma * forecastSigma);
+        VolForecast e = VolForecast.of("BTC", "EWMA", 1, f.asOf(), forecastSigma * forecastSigma);
+        return Recommender.intradayFromInputs("t", "BTC", Map.of(1, f), Map.of(1, e), Double.NaN, real, MAP, g,
+            atClose, live, DAY);
+    }
+
+    @Test
+    void anIntradayHourStepsSmoothingBufferAndCapOnceADayNotAgainOnTopOfTheClose() {
+        // the close: target MMF 0.30 from a live 0.10, capped at +14.87 %, with smoothing and a buffer building up
+        GuardrailSettings g = capped(RegimeSettings.defaults()).withSmoothing(0.5, 0.5).withBuffer(0.25);
+        RecommendedParameters p = ParameterMapper.DEFAULT.map(0.10 / K, 0.10 / K * Math.sqrt(2), MAP);
+        GuardrailState atClose = new GuardrailState(DAY.minusDays(1), p, p, 0.05);
+        Recommendation close = run(0.30 / K, g, atClose, new Realised(0.01 * 0.01, 24, 0.001));
+        assertThat(close.recommended().mmf()).isCloseTo(0.10 * CAP, within(1e-8));
+        // what a calm hour used to do: fed the state the close LEFT, the engine smooths, rebuilds the buffer and caps
+        // once more (from the close's 0.1149 with a fresh 24 h allowance): a raise that nothing realised caused
+        Recommendation twice = run(0.30 / K, g, close.nextState(), new Realised(1e-8, 1, 0.0));
+        assertThat(twice.recommended().mmf()).isCloseTo(0.10 * CAP * CAP, within(1e-8));
+        // the intraday decision runs from the state the close started from: a calm hour is the close again
+        Recommender.Intraday calm = intraday(0.30 / K, g, atClose, close.recommended(), new Realised(1e-8, 1, 0.0));
+        assertThat(calm.recommendation().recommended()).isEqualTo(close.recommended());
+        assertThat(calm.raises()).isFalse();
+        assertThat(calm.after(close.nextState())).isEqualTo(close.nextState());
+        // an hour whose realised variance moves the forecast up, but not into stress: still within the day's cap
+        double v = Math.pow(0.30 / K, 2);
+        Recommender.Intraday moved = intraday(0.30 / K, g, atClose, close.recommended(),
+            new Realised(3 * v * 6 / 24, 6, 0.0));
+        assertThat(moved.recommendation().bindingGuardrails()).contains("intraday-update");
+        assertThat(moved.recommendation().recommended().mmf()).isCloseTo(0.10 * CAP, within(1e-8));
+        assertThat(moved.raises()).as("IMF is uncapped and rises with the forecast").isTrue();
+        assertThat(moved.recommendation().recommended().imf()).isGreaterThan(close.recommended().imf());
+        // stress in the hour (realised above k = 2 times the forecast) releases the cap: MMF rises, buffer released
+        Recommender.Intraday stressed = intraday(0.30 / K, g, atClose, close.recommended(),
+            new Realised(9 * v * 6 / 24, 6, 0.0));
+        assertThat(stressed.raises()).isTrue();
+        assertThat(stressed.recommendation().recommended().mmf()).isGreaterThan(0.10 * CAP * CAP);
+        GuardrailState after = stressed.after(close.nextState());
+        assertThat(after.applied()).isEqualTo(stressed.recommendation().recommended());
+        assertThat(after.smoothed()).isEqualTo(close.nextState().smoothed());
+        assertThat(after.bufferLevel()).isZero();
+    }
+
+    @Test
+    void aCalmHourAfterAStressedCloseRaisesNothingAlthoughTheBufferWouldComeBack() {
+        // the close released the 5 % buffer because of yesterday's realised variance (5 v over 24 h: stress at k = 2);
+        // a calm hour, recomputed from the same state, is not in stress, so the engine puts the buffer back on:
+        // 0.105 x 1.05 = 0.110, above the close's 0.105 but below the cap. Nothing realised since the close acted
+        // (no intraday update, no stress), so it is not a raise.
+        GuardrailSettings g = capped(RegimeSettings.defaults()).withBuffer(0.25);
+        RecommendedParameters p = ParameterMapper.DEFAULT.map(0.10 / K, 0.10 / K * Math.sqrt(2), MAP);
+        GuardrailState atClose = new GuardrailState(DAY.minusDays(1), p.map(x -> x * 1.05), p, 0.05);
+        double v = Math.pow(0.105 / K, 2);
+        Recommendation close = run(0.105 / K, g, atClose, new Realised(5 * v, 24, 0.001));
+        assertThat(close.bindingGuardrails()).contains("stress-release", "buffer-release");
+        assertThat(close.recommended().mmf()).isCloseTo(0.105, within(1e-8));
+        Recommender.Intraday calm = intraday(0.105 / K, g, atClose, close.recommended(), new Realised(1e-8, 3, 0.0));
+        assertThat(calm.recommendation().bindingGuardrails()).doesNotContain("intraday-update", "stress-release");
+        assertThat(calm.recommendation().recommended().mmf()).isCloseTo(0.105 * 1.05, within(1e-8));
+        assertThat(calm.raises()).isFalse();
     }
 
     @Test

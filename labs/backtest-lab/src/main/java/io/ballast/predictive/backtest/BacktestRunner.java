@@ -167,19 +167,7 @@ public final class BacktestRunner {
      */
     public BacktestResult run() {
         int h = config.mapping().mporPerpDays();
-        ForecastSeries champ;
-        Map<LocalDate, String> modelOf = new HashMap<>();
-        if (schedule != null) {
-            progress.accept(asset + ": champion h=" + h + " re-decided at every weekly retraining (the bars up to "
-                + "each Saturday's close, as the risk service), forecasts from " + config.oosStart());
-            champ = scheduled(modelOf);
-        } else {
-            progress.accept(asset + ": " + model + " forecasts h=" + h + " from " + config.oosStart());
-            champ = forecasts.forecast(model, h, config.oosStart());
-        }
-        progress.accept(asset + ": " + model + " is " + champ.model() + "; EWMA forecasts h=" + h);
-        ForecastSeries ewma = forecasts.forecast("EWMA", h, config.oosStart());
-        Days all = align(champ, ewma, h, modelOf);
+        Days all = allDays();
         int[] window = window(all);
         Days days = all.select(window);
         double staticMmf = Double.isNaN(config.staticMmf()) ? calibrateStatic(h) : config.staticMmf();
@@ -286,6 +274,46 @@ public final class BacktestRunner {
         }
         return new BacktestResult(asset, config.coverage(), days.dates[0], days.championModel, staticMmf,
             config.seed(), config.accounts(), results, frontier, barHours, weeks);
+    }
+
+    /**
+     * The guarded policy on every margined day (tests comparing it with the service's path): the MMF set at each
+     * close and the intraday raises, by the instant each took effect (the end of the hourly bar that caused it).
+     *
+     * @return the path
+     */
+    GuardedPath guardedPath() {
+        Days all = allDays();
+        Series s = margins("guarded", 1.0, all, Double.NaN, Double.NaN);
+        return new GuardedPath(all.dates.clone(), s.margin.clone(), s.intradayMmf());
+    }
+
+    /**
+     * The guarded policy's margins.
+     *
+     * @param dates        the margined days (each close's recommendation is for the next day)
+     * @param mmf          the MMF set at each close
+     * @param intradayMmf  the MMF an intraday raise set, by the instant it took effect
+     */
+    record GuardedPath(LocalDate[] dates, double[] mmf, NavigableMap<Instant, Double> intradayMmf) {
+    }
+
+    /** The forecasts and inputs of every margined day, from the out-of-sample start. */
+    private Days allDays() {
+        int h = config.mapping().mporPerpDays();
+        ForecastSeries champ;
+        Map<LocalDate, String> modelOf = new HashMap<>();
+        if (schedule != null) {
+            progress.accept(asset + ": champion h=" + h + " re-decided at every weekly retraining (the bars up to "
+                + "each Saturday's close, as the risk service), forecasts from " + config.oosStart());
+            champ = scheduled(modelOf);
+        } else {
+            progress.accept(asset + ": " + model + " forecasts h=" + h + " from " + config.oosStart());
+            champ = forecasts.forecast(model, h, config.oosStart());
+        }
+        progress.accept(asset + ": " + model + " is " + champ.model() + "; EWMA forecasts h=" + h);
+        ForecastSeries ewma = forecasts.forecast("EWMA", h, config.oosStart());
+        return align(champ, ewma, h, modelOf);
     }
 
     /**
@@ -406,8 +434,9 @@ public final class BacktestRunner {
                     Map<Integer, VolForecast> ew = Map.of(h, VolForecast.of(asset, "EWMA", h, d.dates[k],
                         d.ewmaVar[k]));
                     // as the service does: the recommendation made at a day's close is for the next day
+                    GuardrailState atClose = state;
                     Recommendation r = Recommender.fromInputs(TENANT, asset, model, ew, d.floorSigma[k],
-                        realisedAtClose(row, h), map, g, state, d.dates[k].plusDays(1));
+                        realisedAtClose(row, h), map, g, atClose, d.dates[k].plusDays(1));
                     m[k] = r.recommended().mmf();
                     imf[k] = r.recommended().imf();
                     scan[k] = r.recommended().scanRange();
@@ -417,15 +446,14 @@ public final class BacktestRunner {
                     flags[k] |= (r.fellBack() ? FALLBACK : 0) | (r.decision() == Decision.PROPOSAL ? PROPOSAL : 0)
                         | (r.bindingGuardrails().contains("sanity-clip") ? CLIPPED : 0)
                         | (r.bindingGuardrails().contains("stress-release") ? STRESS : 0);
-                    // the next day, hour by hour: the forecasts of this close updated with what is realised since
+                    // the next day, hour by hour: the close's recommendation recomputed with what is realised since,
+                    // the decision the service's intraday pass takes (Recommender.intradayFromInputs)
                     List<HourlyBar> next = hourlyByDay.get(d.dates[k].plusDays(1));
-                    if (next == null || row + 1 - h < 0) {
+                    if (next == null || row + 1 - h < 0 || atClose == null) {
                         continue;
                     }
                     double refClose = daily.get(row + 1 - h).close();
                     double close = daily.get(row).close();
-                    RecommendedParameters live = state.applied();
-                    double buffer = state.bufferLevel();
                     boolean raised = false;
                     for (int i = 0; i < next.size(); i++) {
                         HourlyBar b = next.get(i);
@@ -434,17 +462,15 @@ public final class BacktestRunner {
                         if (since == null) {
                             break;
                         }
-                        Recommendation ri = Recommender.fromInputs(TENANT, asset, model, ew, d.floorSigma[k],
-                            since, map, g, state, d.dates[k].plusDays(1));
-                        if (ri.recommended().mmf() > live.mmf() * (1 + 1e-12)) {
+                        Recommender.Intraday ri = Recommender.intradayFromInputs(TENANT, asset, model, ew,
+                            d.floorSigma[k], since, map, g, atClose, state.applied(), d.dates[k].plusDays(1));
+                        if (ri.raises() && ri.recommendation().recommended().mmf() > state.applied().mmf() * (1 + 1e-12)) {
                             raised = true;
-                            hourlyMmf.put(b.time().plusSeconds(3600), ri.recommended().mmf());
+                            hourlyMmf.put(b.time().plusSeconds(3600), ri.recommendation().recommended().mmf());
                         }
-                        live = live.combine(ri.recommended(), Math::max);
-                        buffer = Math.min(buffer, ri.nextState().bufferLevel());
+                        state = ri.after(state);
                     }
                     flags[k] |= raised ? INTRADAY_RAISED : 0;
-                    state = new GuardrailState(state.date(), live, state.smoothed(), buffer);
                 }
             }
             default -> throw new IllegalArgumentException("unknown policy " + policy);

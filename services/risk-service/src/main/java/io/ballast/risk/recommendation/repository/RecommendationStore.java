@@ -73,11 +73,17 @@ public class RecommendationStore {
      * @param evaluationDate the day it is for
      * @param fingerprint    history fingerprint it was made from
      * @param state          guardrail state it left (smoothing and buffer carry over; applied is what it proposed)
+     * @param startedFrom    guardrail state it was computed from (the parameters in force then, the smoothing and
+     *                       buffer carried over), or null when nothing was in force
      * @param served         the recommendation as served
      */
     public record StoredRecommendation(LocalDate evaluationDate, String fingerprint, GuardrailState state,
-            AssetRecommendation served) {
+            GuardrailState startedFrom, AssetRecommendation served) {
     }
+
+    /** The columns {@link #stored} reads, in its order. */
+    private static final String STORED_COLUMNS = "evaluation_date, history_fingerprint, guardrail_state::text, "
+            + "previous_state::text, recommendation::text";
 
     /**
      * A forecast to store.
@@ -128,8 +134,7 @@ public class RecommendationStore {
     /** The latest stored recommendation of every asset of the tenant, by asset id. */
     public Uni<Map<UUID, StoredRecommendation>> latest(TenantId tenant) {
         return RowSecurity.query(pool, tenant,
-                        "select distinct on (asset_id) asset_id, evaluation_date, history_fingerprint, "
-                        + "guardrail_state::text, recommendation::text from margin_recommendation "
+                        "select distinct on (asset_id) asset_id, " + STORED_COLUMNS + " from margin_recommendation "
                         + "where tenant_id = $1 order by asset_id, evaluation_date desc, created_at desc",
                         Tuple.of(tenant.value()))
                 .map(rows -> {
@@ -141,10 +146,17 @@ public class RecommendationStore {
 
     /** The latest recommendation of an asset made for a day before {@code day}, or null. */
     public Uni<StoredRecommendation> latestBefore(TenantId tenant, UUID asset, LocalDate day) {
-        return RowSecurity.query(pool, tenant, "select evaluation_date, history_fingerprint, guardrail_state::text, "
-                        + "recommendation::text from margin_recommendation where tenant_id = $1 and asset_id = $2 "
-                        + "and evaluation_date < $3 order by evaluation_date desc, created_at desc limit 1",
-                        Tuple.of(tenant.value(), asset, day))
+        return first(tenant, "evaluation_date < $3 order by evaluation_date desc, created_at desc",
+                Tuple.of(tenant.value(), asset, day));
+    }
+
+    /**
+     * The first stored recommendation of an asset that matches {@code condition} (on parameters from $3, after the
+     * tenant $1 and asset $2; it may end with an order), or null.
+     */
+    private Uni<StoredRecommendation> first(TenantId tenant, String condition, Tuple args) {
+        return RowSecurity.query(pool, tenant, "select " + STORED_COLUMNS + " from margin_recommendation "
+                        + "where tenant_id = $1 and asset_id = $2 and " + condition + " limit 1", args)
                 .map(rows -> rows.rowCount() == 0 ? null : stored(rows.iterator().next(), 0));
     }
 
@@ -161,11 +173,7 @@ public class RecommendationStore {
 
     /** The latest recommendation stored for this asset and day (the close's, or a later intraday one), or null. */
     public Uni<StoredRecommendation> latestFor(TenantId tenant, UUID asset, LocalDate day) {
-        return RowSecurity.query(pool, tenant, "select evaluation_date, history_fingerprint, guardrail_state::text, "
-                        + "recommendation::text from margin_recommendation where tenant_id = $1 and asset_id = $2 "
-                        + "and evaluation_date = $3 order by created_at desc limit 1",
-                        Tuple.of(tenant.value(), asset, day))
-                .map(rows -> rows.rowCount() == 0 ? null : stored(rows.iterator().next(), 0));
+        return first(tenant, "evaluation_date = $3 order by created_at desc", Tuple.of(tenant.value(), asset, day));
     }
 
     /**
@@ -190,11 +198,8 @@ public class RecommendationStore {
 
     /** The recommendation already made for this asset, day and history, or null. */
     public Uni<StoredRecommendation> existing(TenantId tenant, UUID asset, LocalDate day, String fingerprint) {
-        return RowSecurity.query(pool, tenant, "select evaluation_date, history_fingerprint, guardrail_state::text, "
-                        + "recommendation::text from margin_recommendation where tenant_id = $1 and asset_id = $2 "
-                        + "and evaluation_date = $3 and history_fingerprint = $4 limit 1",
-                        Tuple.of(tenant.value(), asset, day, fingerprint))
-                .map(rows -> rows.rowCount() == 0 ? null : stored(rows.iterator().next(), 0));
+        return first(tenant, "evaluation_date = $3 and history_fingerprint = $4",
+                Tuple.of(tenant.value(), asset, day, fingerprint));
     }
 
     /** The asset's risk parameters in force now, or null when it has none. */
@@ -298,8 +303,8 @@ public class RecommendationStore {
 
     private StoredRecommendation stored(Row r, int from) {
         return new StoredRecommendation(r.getLocalDate(from), r.getString(from + 1),
-                read(r.getString(from + 2), GuardrailState.class), read(r.getString(from + 3),
-                AssetRecommendation.class));
+                read(r.getString(from + 2), GuardrailState.class), read(r.getString(from + 3), GuardrailState.class),
+                read(r.getString(from + 4), AssetRecommendation.class));
     }
 
     /** JSON text of a value. */

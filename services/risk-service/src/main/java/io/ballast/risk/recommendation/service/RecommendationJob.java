@@ -257,24 +257,45 @@ public class RecommendationJob {
 
     /** Makes (or finds) one asset's recommendation for the day after its last bar. */
     private Uni<JsonObject> recommend(TenantId tenant, AssetRef asset, UUID runId, LeaseHeartbeat lease) {
+        return atClose(tenant, asset, (bars, date, fingerprint, existing) -> {
+            if (existing != null) {
+                return lease.ensureHeld().flatMap(x -> handOverAgain(tenant, asset, existing.served(), bars))
+                        .replaceWith(done(asset, "REUSED", existing.served()));
+            }
+            return championsOf(tenant, asset, bars, lease).flatMap(models -> store.latestBefore(tenant, asset.id(),
+                            date).flatMap(previous -> store.inForce(tenant, asset.id())
+                            .flatMap(inForce -> governance.settingsInForce(tenant, asset.id())
+                                    .flatMap(settings -> compute(tenant, asset, runId, bars, date, models,
+                                            previous, inForce, TenantSettings.of(settings), fingerprint, lease)))));
+        });
+    }
+
+    /** What a step at an asset's last close works on. */
+    @FunctionalInterface
+    private interface AtClose {
+        /**
+         * @param bars        the asset's daily bars, at least {@link #MIN_BARS}
+         * @param date        the day after the last bar (the day the close's recommendation is for)
+         * @param fingerprint the history's fingerprint
+         * @param close       the recommendation stored for that day and history at the close, or null
+         * @return the asset's outcome
+         */
+        Uni<JsonObject> apply(List<DailyBar> bars, LocalDate date, String fingerprint, StoredRecommendation close);
+    }
+
+    /**
+     * Reads the asset's daily bars and the recommendation stored at their last close and runs {@code step} on them;
+     * NOT_COMPUTED when the history is too short.
+     */
+    private Uni<JsonObject> atClose(TenantId tenant, AssetRef asset, AtClose step) {
         return history.bars(tenant, asset.id(), null, null).flatMap(bars -> {
             if (bars.size() < MIN_BARS) {
                 return Uni.createFrom().item(notEnough(asset, bars.size()));
             }
-            LocalDate last = bars.get(bars.size() - 1).date();
-            LocalDate date = last.plusDays(1);
+            LocalDate date = bars.get(bars.size() - 1).date().plusDays(1);
             String fingerprint = fingerprint(bars);
-            return store.existing(tenant, asset.id(), date, fingerprint).flatMap(existing -> {
-                if (existing != null) {
-                    return lease.ensureHeld().flatMap(x -> handOverAgain(tenant, asset, existing.served(), bars))
-                            .replaceWith(done(asset, "REUSED", existing.served()));
-                }
-                return championsOf(tenant, asset, bars, lease).flatMap(models -> store.latestBefore(tenant, asset.id(),
-                                date).flatMap(previous -> store.inForce(tenant, asset.id())
-                                .flatMap(inForce -> governance.settingsInForce(tenant, asset.id())
-                                        .flatMap(settings -> compute(tenant, asset, runId, bars, date, models,
-                                                previous, inForce, TenantSettings.of(settings), fingerprint, lease)))));
-            });
+            return store.existing(tenant, asset.id(), date, fingerprint)
+                    .flatMap(existing -> step.apply(bars, date, fingerprint, existing));
         });
     }
 
@@ -364,13 +385,12 @@ public class RecommendationJob {
      * Intraday re-margining (docs/predictive-margin.md section 7): for every asset with a recommendation made at the
      * last close, the close's forecasts are updated with the variance realised since that close, computed from the
      * last index price of each complete UTC hour in {@code market_price} ({@link Recommender#realisedSinceClose}, as
-     * the backtest does from hourly bars), through the same {@link Recommender} path as the daily run: the engine's
-     * intraday rules apply (it only raises; the stress trigger is checked). A recommendation that raises a parameter
-     * because of what was realised (the engine's {@code intraday-update} or {@code stress-release}), above the
-     * parameters in force and above the day's latest stored recommendation (the close's, or an earlier
-     * hour's: a pending proposal is not proposed again) goes through the same store, governance hand-off (AUTO_APPLY
-     * or PROPOSAL), audit and outbox as a daily one, with the evidence line "intraday re-margining ..."; otherwise
-     * nothing is written.
+     * the backtest does from hourly bars), and the decision is the backtest's ({@link Recommender#intraday}): the
+     * close's recommendation recomputed from the state that close started from, a raise only when what was realised
+     * acted ({@code intraday-update} or {@code stress-release}) and the result is above what is live (the parameters
+     * in force combined with the day's latest stored recommendation, so a pending proposal is not proposed again).
+     * A raise goes through the same store, governance hand-off (AUTO_APPLY or PROPOSAL), audit and outbox as a daily
+     * one, with the evidence line "intraday re-margining ..."; otherwise nothing is written.
      *
      * @param onlyTenant one tenant, or null for every active tenant
      * @param onlySymbol one asset, or null for every asset of the tenant(s)
@@ -394,62 +414,57 @@ public class RecommendationJob {
     }
 
     private Uni<JsonObject> intradayOf(TenantId tenant, AssetRef asset, Instant now) {
-        return history.bars(tenant, asset.id(), null, null).flatMap(bars -> {
-            if (bars.size() < MIN_BARS) {
-                return Uni.createFrom().item(notEnough(asset, bars.size()));
-            }
-            LocalDate last = bars.get(bars.size() - 1).date();
-            LocalDate date = last.plusDays(1);
-            String fingerprint = fingerprint(bars);
+        return atClose(tenant, asset, (bars, date, fingerprint, daily) -> {
+            LocalDate last = date.minusDays(1);
             Instant close = date.atStartOfDay(ZoneOffset.UTC).toInstant();
             Instant until = now.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
-            if (until.isAfter(close.plusSeconds(23 * 3600))) {
-                until = close.plusSeconds(23 * 3600);
+            Instant to = until.isAfter(close.plusSeconds(23 * 3600)) ? close.plusSeconds(23 * 3600) : until;
+            if (daily == null) {
+                return Uni.createFrom().item(outcome(asset, "NO_CLOSE_RECOMMENDATION").put("reason",
+                        "no recommendation made at the close of " + last));
             }
-            Instant to = until;
-            return store.existing(tenant, asset.id(), date, fingerprint).flatMap(daily -> {
-                if (daily == null) {
-                    return Uni.createFrom().item(outcome(asset, "NO_CLOSE_RECOMMENDATION").put("reason",
-                            "no recommendation made at the close of " + last));
-                }
-                if (!to.isAfter(close)) {
+            if (daily.startedFrom() == null) {
+                return Uni.createFrom().item(outcome(asset, "NOTHING_IN_FORCE").put("reason",
+                        "nothing was in force at the close of " + last));
+            }
+            if (!to.isAfter(close)) {
+                return Uni.createFrom().item(outcome(asset, "NO_PRICES"));
+            }
+            return store.hourlyIndexCloses(tenant, asset.id(), close, to).flatMap(hourly -> {
+                if (hourly.isEmpty()) {
                     return Uni.createFrom().item(outcome(asset, "NO_PRICES"));
                 }
-                return store.hourlyIndexCloses(tenant, asset.id(), close, to).flatMap(hourly -> {
-                    if (hourly.isEmpty()) {
-                        return Uni.createFrom().item(outcome(asset, "NO_PRICES"));
-                    }
-                    return store.latestFor(tenant, asset.id(), date).flatMap(base -> store.inForce(tenant,
-                            asset.id()).flatMap(inForce -> governance.settingsInForce(tenant, asset.id())
-                            .flatMap(settings -> {
-                                if (inForce == null) {
-                                    return Uni.createFrom().item(outcome(asset, "NOTHING_IN_FORCE"));
-                                }
-                                return intradayCompute(tenant, asset, bars, date, daily, base, hourly, inForce,
-                                        TenantSettings.of(settings), fingerprint);
-                            })));
-                });
+                return store.latestFor(tenant, asset.id(), date).flatMap(base -> store.inForce(tenant,
+                        asset.id()).flatMap(inForce -> governance.settingsInForce(tenant, asset.id())
+                        .flatMap(settings -> {
+                            if (inForce == null) {
+                                return Uni.createFrom().item(outcome(asset, "NOTHING_IN_FORCE"));
+                            }
+                            return intradayCompute(tenant, asset, bars, daily, base, hourly, inForce,
+                                    TenantSettings.of(settings), fingerprint);
+                        })));
             });
         });
     }
 
-    private Uni<JsonObject> intradayCompute(TenantId tenant, AssetRef asset, List<DailyBar> bars, LocalDate date,
+    /**
+     * One asset's intraday decision ({@link Recommender#intraday}, the backtest's too): from the state the close's
+     * recommendation started from, against what is live now. Live is the parameters in force combined (the higher of
+     * each) with the day's latest stored recommendation: under auto-apply the two are the same, as in the backtest;
+     * while a proposal of the close (or of an earlier hour) waits for the committee, it is what a raise must exceed,
+     * so the same proposal is not made again every hour. That is the one way governance makes the service's decision
+     * differ from the backtest's, which applies every recommendation.
+     */
+    private Uni<JsonObject> intradayCompute(TenantId tenant, AssetRef asset, List<DailyBar> bars,
             StoredRecommendation daily, StoredRecommendation base, List<io.ballast.ml.data.HourlyBar> hourly,
             InForce inForce, TenantSettings settings, String fingerprint) {
         MappingSettings mapping = settings.mapping();
         GuardrailSettings guardrails = settings.guardrails();
         RecommendedParameters live = RecommendationStore.parameters(inForce, settings.scanRangeFraction(),
-                settings.volShockUpFraction(), settings.volShockDownFraction());
-        GuardrailState baseState = base.state();
-        GuardrailState fed = new GuardrailState(baseState.date(), live, baseState.smoothed(),
-                baseState.bufferLevel());
-        int h = mapping.mporPerpDays();
-        double closePrice = bars.get(bars.size() - 1).close();
-        double refClose = bars.get(Math.max(0, bars.size() - h)).close();
-        Realised since = Recommender.realisedSinceClose(closePrice, refClose, hourly);
-        if (since == null) {
-            return Uni.createFrom().item(outcome(asset, "NO_PRICES"));
-        }
+                settings.volShockUpFraction(), settings.volShockDownFraction())
+                .combine(base.state().applied(), Math::max);
+        GuardrailState current = new GuardrailState(base.state().date(), live, base.state().smoothed(),
+                base.state().bufferLevel());
         AssetRecommendation close = daily.served();
         LocalDate last = close.lastBarDate();
         Map<Integer, VolForecast> forecasts = new TreeMap<>();
@@ -460,21 +475,18 @@ public class RecommendationJob {
         String hour = hourly.get(hourly.size() - 1).time().toString();
         return onJobThread(() -> {
             long t0 = System.nanoTime();
-            Recommendation r = Recommender.withForecasts(tenant.toString(), asset.symbol(), bars, forecasts, mapping,
-                    guardrails, fed, date, since);
-            // a raise that what was realised since the close caused (the engine moved the forecast up or declared
-            // stress), above what is in force and above what the day's latest recommendation already said (a pending
-            // proposal of the close is not proposed again every hour; a second smoothing step or buffer rebuild on a
-            // calm path is not a reason to re-margin)
-            boolean realisedActed = r.bindingGuardrails().contains("intraday-update")
-                    || r.bindingGuardrails().contains("stress-release");
-            boolean raised = realisedActed && raises(r.recommended(), live)
-                    && raises(r.recommended(), base.served().recommended());
+            Recommender.Intraday decision = Recommender.intraday(tenant.toString(), asset.symbol(), bars, hourly,
+                    forecasts, mapping, guardrails, daily.startedFrom(), live);
+            if (decision == null) {
+                return null;
+            }
+            Recommendation r = decision.recommendation();
+            Realised since = decision.since();
             List<String> evidence = new ArrayList<>();
             evidence.add(String.format(java.util.Locale.ROOT, "intraday re-margining at %s + 1 h: %d hourly index "
                     + "prices since the close of %s, realised variance %.6f over %.0f h, move %.4f over the perp "
-                    + "MPOR; the forecasts of that close", hour, hourly.size(), last, since.variance(),
-                    since.elapsedHours(), since.moveAbs()));
+                    + "MPOR; the forecasts of that close, from the state that close started from", hour,
+                    hourly.size(), last, since.variance(), since.elapsedHours(), since.moveAbs()));
             evidence.addAll(r.evidence());
             long millis = (System.nanoTime() - t0) / 1_000_000;
             AssetRecommendation rec = new AssetRecommendation(UUID.randomUUID(), close.runId(), asset.symbol(),
@@ -482,35 +494,22 @@ public class RecommendationJob {
                     inForce.version(), r.forecastModel(), close.modelVersion(), close.forecasts(),
                     r.fallbackReason(), r.sigmaPerp(), r.sigmaOption(), floor(bars, mapping, guardrails),
                     r.bindingGuardrails(), evidence, mapping, millis);
-            // as the backtest: the smoothing stays the close's; the buffer is the lowest the day has seen
-            GuardrailState next = new GuardrailState(baseState.date(), r.recommended(), baseState.smoothed(),
-                    Math.min(baseState.bufferLevel(), r.nextState().bufferLevel()));
             LOG.infof("intraday %s %s after %.0f h: decision %s, raises %s", tenant, asset.symbol(),
-                    since.elapsedHours(), r.decision(), raised);
-            return raised ? new Made(rec, next, List.of()) : null;
+                    since.elapsedHours(), r.decision(), decision.raises());
+            return decision.raises() ? new Made(rec, decision.after(current), List.of()) : null;
         }).flatMap(made -> {
             if (made == null) {
                 return Uni.createFrom().item(outcome(asset, "NO_RAISE"));
             }
             AssetRecommendation rec = made.recommendation();
-            return store.store(tenant, asset.id(), close.runId(), rec, fingerprint + "/intraday/" + hour, fed,
-                            made.next(), List.of())
+            return store.store(tenant, asset.id(), close.runId(), rec, fingerprint + "/intraday/" + hour,
+                            daily.startedFrom(), made.next(), List.of())
                     .flatMap(stored -> !stored ? Uni.createFrom().item(outcome(asset, "REUSED"))
                             : store.champions(tenant, asset.id(), asset.symbol()).flatMap(models -> governance
                                     .submit(tenant, asset.id(), rec, accuracy(models.get(mapping.mporPerpDays())),
                                             replay(tenant, asset, bars, models, settings, inForce))
                                     .replaceWith(done(asset, "RECOMMENDED", rec))));
         });
-    }
-
-    /** Whether {@code recommended} is above {@code than} in any parameter. */
-    static boolean raises(RecommendedParameters recommended, RecommendedParameters than) {
-        for (io.ballast.predictive.Parameter p : io.ballast.predictive.Parameter.values()) {
-            if (recommended.get(p) > than.get(p) * (1 + 1e-9)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The validation QLIKE of every candidate when the serving model was chosen (lower is better), by model. */
