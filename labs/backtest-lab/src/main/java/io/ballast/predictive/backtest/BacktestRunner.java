@@ -404,18 +404,8 @@ public final class BacktestRunner {
             case "ewma", "predictive" -> {
                 double optScale = Math.sqrt((double) map.mporOptionDays() / map.mporPerpDays());
                 for (int k = 0; k < n; k++) {
+                    // unguarded: the forecast as it is (a ForecastSeries holds only finite variances > 0)
                     double v = policy.equals("ewma") ? d.ewmaVar[k] : d.champVar[k];
-                    if (!(v > 0) || !Double.isFinite(v)) {
-                        // unguarded: an invalid output keeps yesterday's margin (the guarded policy falls back)
-                        v = k > 0 ? -1 : d.ewmaVar[k];
-                    }
-                    if (v < 0) {
-                        m[k] = m[k - 1];
-                        scan[k] = scan[k - 1];
-                        up[k] = up[k - 1];
-                        down[k] = down[k - 1];
-                        continue;
-                    }
                     RecommendedParameters p = mapper.map(Math.sqrt(v), Math.sqrt(v) * optScale, map);
                     m[k] = p.mmf();
                     scan[k] = p.scanRange();

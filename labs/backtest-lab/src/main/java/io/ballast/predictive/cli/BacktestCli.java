@@ -1,6 +1,7 @@
 package io.ballast.predictive.cli;
 
 import io.ballast.ml.api.Forecasts;
+import io.ballast.ml.cli.LabCommandLine;
 import io.ballast.ml.cli.MarketFileOptions;
 import io.ballast.ml.data.DailyBar;
 import io.ballast.ml.data.DailySeries;
@@ -31,7 +32,6 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -148,19 +148,7 @@ public final class BacktestCli implements Callable<Integer> {
      * @return exit code: 0 success, 2 bad arguments or data, 1 failure while running
      */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        io.ballast.ml.ml.Xgb.register(); // the labs evaluate XGBoost (never a champion candidate)
-        CommandLine cl = new CommandLine(new BacktestCli());
-        cl.setOut(out);
-        cl.setErr(err);
-        cl.setExecutionExceptionHandler((e, line, parsed) -> {
-            if (e instanceof IllegalArgumentException || e instanceof io.ballast.ml.data.MarketDataException) {
-                line.getErr().println("ballast backtest: " + e.getMessage());
-                return 2;
-            }
-            line.getErr().println("ballast backtest: failed: " + e);
-            return 1;
-        });
-        return cl.execute(args);
+        return LabCommandLine.execute(new BacktestCli(), "ballast backtest: ", out, err, args);
     }
 
     /**

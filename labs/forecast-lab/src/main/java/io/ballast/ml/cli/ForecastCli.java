@@ -6,7 +6,6 @@ import io.ballast.ml.data.DailySeries;
 import io.ballast.ml.data.HourlyBar;
 import io.ballast.ml.data.ImpliedVolDay;
 import io.ballast.ml.data.MarketData;
-import io.ballast.ml.data.MarketDataException;
 import io.ballast.ml.eval.Evaluation;
 import io.ballast.ml.eval.ReportWriter;
 import io.ballast.ml.features.FeatureBuilder;
@@ -64,7 +63,7 @@ public final class ForecastCli implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    /** Entry point; exit code 0 on success, 2 on usage or data errors, 1 on I/O errors. */
+    /** Entry point; exit code 0 on success, 2 on usage or data errors, 1 on I/O or other failures. */
     public static void main(String[] args) {
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
@@ -75,26 +74,10 @@ public final class ForecastCli implements Callable<Integer> {
      * @param out    results
      * @param err    progress, notes and errors
      * @param args   command and options
-     * @return exit code: 0 success, 2 usage or data error, 1 I/O error
+     * @return exit code: 0 success, 2 usage or data error, 1 I/O or other failure ({@link LabCommandLine})
      */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        io.ballast.ml.ml.Xgb.register(); // the labs evaluate XGBoost (never a champion candidate)
-        CommandLine cl = new CommandLine(new ForecastCli());
-        cl.setOut(out);
-        cl.setErr(err);
-        cl.setExecutionExceptionHandler((e, line, parsed) -> {
-            if (e instanceof MarketDataException || e instanceof IllegalArgumentException) {
-                line.getErr().println("error: " + e.getMessage());
-                return 2;
-            }
-            if (e instanceof IOException || e instanceof java.io.UncheckedIOException) {
-                line.getErr().println("I/O error: " + e.getMessage()
-                        + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
-                return 1;
-            }
-            throw e;
-        });
-        return cl.execute(args);
+        return LabCommandLine.execute(new ForecastCli(), "error: ", out, err, args);
     }
 
     /** Without a command: the usage, exit code 2. */
