@@ -128,6 +128,20 @@ public final class LiveRun {
         }
     }
 
+    /**
+     * Waits until every watched hot book has started valuing a price (see {@link #ticks(KafkaBroker, String, List,
+     * long, List)}).
+     *
+     * @param watches the books
+     * @param price   the tick's price
+     * @throws InterruptedException when interrupted
+     */
+    public static void awaitValued(List<Watch> watches, String price) throws InterruptedException {
+        for (Watch w : watches) {
+            awaitValued(w, price);
+        }
+    }
+
     private static void awaitValued(Watch w, String price) throws InterruptedException {
         // one perpetual long at 60,000 on COLLATERAL.get(0) USDT: equity = collateral + price - 60,000
         double expected = COLLATERAL.get(0) + Double.parseDouble(price) - 60_000;
