@@ -35,7 +35,8 @@ import java.util.function.Consumer;
  * perp book of the fixed portfolio (one unit long and one unit short: an exception is a move over the MPOR, either
  * way, beyond the margin set at the close before it), then the crash replays and the frontier.
  *
- * <p>Days whose MPOR end falls on a missing row (the 2026 export gaps) are skipped.
+ * <p>A day whose MPOR end falls on a missing row (the 2026 export gaps) still makes its recommendation and carries the
+ * guardrail state on, as the service's daily job does, but is not measured (there is no move to count).
  */
 public final class BacktestRunner {
 
