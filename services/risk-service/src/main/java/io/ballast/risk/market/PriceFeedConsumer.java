@@ -64,7 +64,8 @@ public class PriceFeedConsumer {
     private final OracleService oracle;
     private final Ownership ownership;
     private final LiveLoop live;
-    private final ObjectMapper json;
+    /** Reads tick messages (built once: not per tick). */
+    private final com.fasterxml.jackson.databind.ObjectReader tickReader;
     private final MutinyEmitter<String> rejected;
     private final MeterRegistry metrics;
     private final DistributionSummary batchSize;
@@ -83,7 +84,7 @@ public class PriceFeedConsumer {
         this.oracle = oracle;
         this.ownership = ownership;
         this.live = live;
-        this.json = json;
+        this.tickReader = Tick.reader(json);
         this.rejected = rejected;
         this.metrics = metrics;
         this.batchSize = DistributionSummary.builder("ballast.ticks.batch")
@@ -113,7 +114,7 @@ public class PriceFeedConsumer {
         List<Uni<Void>> poison = new ArrayList<>();
         for (ConsumerRecord<String, String> record : records) {
             try {
-                ticks.add(Tick.parse(record.value(), json));
+                ticks.add(Tick.parse(record.value(), tickReader));
             } catch (Tick.MalformedTickException e) {
                 count("rejected", "malformed");
                 LOG.warnf("price message at %s-%d offset %d is not a tick: %s", record.topic(), record.partition(),

@@ -3,6 +3,7 @@ package io.ballast.risk.market;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -32,17 +33,27 @@ public record Tick(String source, String underlying, BigDecimal priceUsd, BigDec
     }
 
     /**
+     * The reader {@link #parse} needs (decimals kept as {@code BigDecimal}), built once by the consumer.
+     *
+     * @param json the application's mapper
+     * @return the reader
+     */
+    public static ObjectReader reader(ObjectMapper json) {
+        return json.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    }
+
+    /**
      * Parses a message value. Numbers may be JSON numbers or decimal strings; NaN and Infinity are not JSON.
      *
      * @param value the message value
-     * @param json  the mapper
+     * @param reader {@link #reader}
      * @return the tick
      * @throws MalformedTickException naming the first problem (not JSON, a missing or malformed field)
      */
-    public static Tick parse(String value, ObjectMapper json) {
+    public static Tick parse(String value, ObjectReader reader) {
         JsonNode n;
         try {
-            n = value == null ? null : readerOf(json).readTree(value);
+            n = value == null ? null : reader.readTree(value);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new MalformedTickException("not JSON: " + e.getOriginalMessage());
         }
@@ -74,18 +85,6 @@ public record Tick(String source, String underlying, BigDecimal priceUsd, BigDec
     }
 
     private static final java.util.regex.Pattern SOURCE = java.util.regex.Pattern.compile("[a-z0-9_-]{1,32}");
-
-    /** The reader of the last mapper asked for (one per application): built once, not per tick. */
-    private static volatile java.util.Map.Entry<ObjectMapper, com.fasterxml.jackson.databind.ObjectReader> reader;
-
-    private static com.fasterxml.jackson.databind.ObjectReader readerOf(ObjectMapper json) {
-        java.util.Map.Entry<ObjectMapper, com.fasterxml.jackson.databind.ObjectReader> r = reader;
-        if (r == null || r.getKey() != json) {
-            r = java.util.Map.entry(json, json.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS));
-            reader = r;
-        }
-        return r.getValue();
-    }
 
     private static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);

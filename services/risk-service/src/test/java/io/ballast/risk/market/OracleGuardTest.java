@@ -33,17 +33,20 @@ class OracleGuardTest {
     void parsesATickAndNamesWhatIsWrongWithAMessage() {
         ObjectMapper json = new ObjectMapper();
         Tick t = Tick.parse("{\"source\":\"feed\",\"underlying\":\"BTC\",\"priceUsd\":\"60000.5\",\"annualVol\":0.55,"
-                + "\"sourceTime\":\"2026-12-01T14:00:00Z\"}", json);
+                + "\"sourceTime\":\"2026-12-01T14:00:00Z\"}", Tick.reader(json));
         assertThat(t.priceUsd()).isEqualByComparingTo("60000.5");
         assertThat(t.annualVol()).isEqualByComparingTo("0.55");
         assertThat(t.sourceTime()).isEqualTo(NOW);
-        assertThatThrownBy(() -> Tick.parse("not json", json)).hasMessageContaining("not JSON");
-        assertThatThrownBy(() -> Tick.parse("{\"source\":\"feed\",\"underlying\":\"BTC\",\"priceUsd\":1}", json))
+        assertThatThrownBy(() -> Tick.parse("not json", Tick.reader(json))).hasMessageContaining("not JSON");
+        assertThatThrownBy(() -> Tick.parse("{\"source\":\"feed\",\"underlying\":\"BTC\",\"priceUsd\":1}",
+                Tick.reader(json)))
                 .hasMessage("sourceTime missing");
         assertThatThrownBy(() -> Tick.parse("{\"source\":\"feed\",\"underlying\":\"BTC\",\"priceUsd\":\"x\","
-                + "\"sourceTime\":\"2026-12-01T14:00:00Z\"}", json)).hasMessage("priceUsd must be a decimal number");
+                + "\"sourceTime\":\"2026-12-01T14:00:00Z\"}", Tick.reader(json)))
+                .hasMessage("priceUsd must be a decimal number");
         assertThatThrownBy(() -> Tick.parse("{\"source\":\"feed\",\"underlying\":\"BTC\",\"priceUsd\":1,"
-                + "\"sourceTime\":\"yesterday\"}", json)).hasMessageContaining("sourceTime is not an ISO-8601");
+                + "\"sourceTime\":\"yesterday\"}", Tick.reader(json)))
+                .hasMessageContaining("sourceTime is not an ISO-8601");
     }
 
     @Test
