@@ -76,7 +76,13 @@ public class BookLoader {
      * Everything a tenant's book is built from: the small reference reads in one session (the event mark first, so
      * that events after it are applied again), then accounts, balances, positions and margin states by keyset pages
      * of {@value #PAGE} rows through the reactive SQL client (plain rows: no managed entities to flush, and no page
-     * holds the event loop long). The book itself is built by the caller, on a worker ({@link Rows#toBook}).
+     * holds the event loop long), and the prices in force LAST. The reads are not one snapshot, and a previous book
+     * may go on taking ticks and storing states meanwhile: read after the states, a price is never older than one a
+     * stored state was decided at, so the new book cannot re-decide a state at an older price (CI once saw a
+     * spurious RECOVERED that way, prices read before the states). A state stored after it was read makes the new
+     * book's next store of that account fail on its sequence number (the book is then rebuilt), and moves the old
+     * book applied after the read are caught up when the new one takes over ({@link TenantBook#catchUp}). The book
+     * itself is built by the caller, on a worker ({@link Rows#toBook}).
      *
      * @param tenant the tenant
      * @return the rows
@@ -91,7 +97,8 @@ public class BookLoader {
                 .flatMap(pos -> pages(STATES, tenant, BookLoader::state,
                         st -> new UUID[] {st.id.accountId(), st.id.accountId()}, new ArrayList<>())
                 .flatMap(st -> isolatedPages(tenant, new ArrayList<>())
-                .map(iso -> new Rows(tenant, ref, acc, bs, pos, st, iso)))))));
+                .flatMap(iso -> prices(tenant).map(m -> new Rows(tenant, ref.withMarket(m), acc, bs, pos, st,
+                        iso))))))));
     }
 
     /** Rows per page of the keyset reads. */
@@ -117,14 +124,8 @@ public class BookLoader {
                 .listFor(tenant).flatMap(as -> instruments.listFor(tenant)
                         .flatMap(is -> data.parametersInForce(tenant, OffsetDateTime.now(ZoneOffset.UTC))
                                 .flatMap(ps -> riskSettings.inForce(tenant, OffsetDateTime.now(ZoneOffset.UTC))
-                                        .flatMap(rs -> prices.latest(tenant)
-                                                .flatMap(mp -> curvePoints.listFor(tenant)
-                                                .flatMap(cs -> oracles.status(tenant).map(os -> {
-                                                    Map<String, OracleHealth> h = new HashMap<>();
-                                                    os.forEach((s, v) -> h.put(s, v.health()));
-                                                    return new Reference(mark, parametersMark, as, is, ps, rs, mp,
-                                                            h, new MarketCurves(cs));
-                                                })))))))));
+                                        .map(rs -> new Reference(mark, parametersMark, as, is, ps, rs, null,
+                                                null, null)))))));
     }
 
     private <T> Uni<List<T>> pages(String sql, TenantId tenant, Function<Row, T> map, Function<T, UUID[]> key,
@@ -215,6 +216,12 @@ public class BookLoader {
             List<io.ballast.risk.domain.Instrument> instruments, List<io.ballast.risk.domain.RiskParameter> parameters,
             List<io.ballast.risk.governance.domain.RiskSettings> settings,
             List<io.ballast.risk.domain.MarketPrice> prices, Map<String, OracleHealth> health, MarketCurves curves) {
+
+        /** @param m the prices, health and curves read after the rest @return this reference with them */
+        Reference withMarket(Prices m) {
+            return new Reference(eventMark, parametersMark, assets, instruments, parameters, settings, m.latest(),
+                    m.health(), m.curves());
+        }
     }
 
     /**
@@ -300,6 +307,26 @@ public class BookLoader {
         return Panache.getSession().flatMap(s -> s.createSelectionQuery("select coalesce(max(e.id), 0) from "
                         + "OutboxEvent e where e.tenantId = :t and e.topic = :topic", Long.class)
                 .setParameter("t", tenant.value()).setParameter("topic", topic).getSingleResult());
+    }
+
+    /**
+     * The margin states of a tenant stored at or after a time (a new book takes them over from the book it replaces:
+     * states that book stored after the new one's rows were read).
+     *
+     * @param tenant the tenant
+     * @param from   the earliest {@code updated_at}
+     * @return the states
+     */
+    public Uni<List<AccountMarginState>> statesSince(TenantId tenant, OffsetDateTime from) {
+        return RowSecurity.query(pool, tenant, "select tenant_id, account_id, status, held, seq from "
+                + "account_margin_state where tenant_id = $1 and updated_at >= $2", Tuple.of(tenant.value(), from))
+                .map(rows -> {
+                    List<AccountMarginState> out = new ArrayList<>();
+                    for (Row r : rows) {
+                        out.add(state(r));
+                    }
+                    return out;
+                });
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.ballast.risk.live;
 
 import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.live.BookLoader.Rows;
 import io.ballast.risk.live.TenantBook.Cause;
 import io.ballast.risk.live.TenantBook.Transition;
 import io.ballast.risk.market.OracleService.TenantOutcome;
@@ -379,28 +380,43 @@ public class LiveLoop {
         }
         long started = System.nanoTime();
         long[] read = new long[1];
+        // states stored from here on (less a margin for a store whose time was taken before it committed) may have
+        // been missed by the rows; the new book takes them over before it is evaluated (TenantBook#takeOver)
+        java.time.OffsetDateTime readFrom = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minusSeconds(30);
         return loader.load(tenant)
-                .flatMap(rows -> {
+                .flatMap(rows -> onWorker(() -> rows.toBook(loader.settings()))
+                        .flatMap(book -> loader.statesSince(tenant, readFrom).flatMap(stored -> loader.prices(tenant)
+                                .map(ps -> new Takeover(rows, book, stored, ps)))))
+                .flatMap(t -> {
+                    Rows rows = t.rows();
                     read[0] = System.nanoTime();
                     return onWorker(() -> {
-                        TenantBook book = rows.toBook(loader.settings());
+                        TenantBook book = t.book();
+                        book.takeOver(t.stored(), t.prices().latest(), t.prices().health());
                         return Map.entry(book, book.evaluateAll(new Cause(null, null, "rebuild")));
                     }).map(e -> {
                         long ms = (System.nanoTime() - started) / 1_000_000;
                         MDC.put("tenantId", tenant.toString());
                         LOG.infof("hot book of tenant %s built: %d accounts (%d in the bulk book), %d positions "
-                                + "in %d ms (read %d ms, built and evaluated on a worker %d ms)", tenant,
+                                + "in %d ms (read and built %d ms, evaluated on a worker %d ms)", tenant,
                                 e.getKey().accountCount(), e.getKey().bulkAccountCount(), rows.positionCount(), ms,
                                 (read[0] - started) / 1_000_000, (System.nanoTime() - read[0]) / 1_000_000);
                         MDC.remove("tenantId");
                         return e;
                     });
                 })
-                .flatMap(e -> store(e.getKey(), e.getValue()).invoke(() -> {
-                    if (ownership.owns(tenant.value())) {
-                        books.put(tenant.value(), e.getKey());
-                    }
+                .flatMap(e -> stored(e.getKey(), e.getValue()).flatMap(ok -> {
                     rebuild.record(Duration.ofNanos(System.nanoTime() - started));
+                    if (!ok || !ownership.owns(tenant.value())) {
+                        return Uni.createFrom().voidItem(); // a state moved since it was read: built again
+                    }
+                    TenantBook older = books.put(tenant.value(), e.getKey());
+                    if (older == null || older == e.getKey()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    // ticks the older book applied after this one read its prices (BookLoader#load)
+                    return onWorker(() -> e.getKey().catchUp(older, new Cause(null, null, "catch-up")))
+                            .flatMap(ts -> store(e.getKey(), ts));
                 }))
                 .onFailure().invoke(e -> {
                     dirty = true;
@@ -411,10 +427,22 @@ public class LiveLoop {
                 .flatMap(x -> rebuildAfter.remove(tenant.value()) ? build(tenant) : Uni.createFrom().voidItem());
     }
 
+    /** A book built from its rows, with what it takes over before it is evaluated (see {@link #build}). */
+    private record Takeover(Rows rows, TenantBook book, List<AccountMarginState> stored, BookLoader.Prices prices) {
+    }
+
     /** Stores transitions with their events in one transaction, then relays at once; on failure drops the book. */
     private Uni<Void> store(TenantBook book, List<Transition> transitions) {
+        return stored(book, transitions).replaceWithVoid();
+    }
+
+    /**
+     * {@link #store}, telling whether it succeeded: a failure (a state moved since the book read it) drops the
+     * tenant's book and marks the books dirty, so the reconciler builds it again.
+     */
+    private Uni<Boolean> stored(TenantBook book, List<Transition> transitions) {
         if (transitions.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(true);
         }
         return states.store(book.tenant(), transitions, book.priceVersions(), book.parameterVersion())
                 .invoke(() -> {
@@ -428,7 +456,8 @@ public class LiveLoop {
                     LOG.warnf("storing %d margin transitions of tenant %s failed (book dropped, rebuilt next): %s",
                             transitions.size(), book.tenant(), e.getMessage());
                 })
-                .onFailure().recoverWithNull().replaceWithVoid();
+                .map(x -> true)
+                .onFailure().recoverWithItem(false);
     }
 
     /** Runs CPU work on a worker, then continues on the caller's Vert.x context (for the database work after). */

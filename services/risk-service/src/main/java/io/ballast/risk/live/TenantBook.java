@@ -306,6 +306,68 @@ public final class TenantBook {
 
     private long[] lastTimings;
 
+    /**
+     * Before this book is evaluated and takes over: the states stored since its rows were read (by the book it
+     * replaces) where their sequence number is higher than this book's, then the prices in force read after those
+     * states where they were observed later than this book's (so that no state is re-decided at an older price).
+     * Nothing is evaluated here ({@link #evaluateAll} follows).
+     *
+     * @param stored  states stored since the rows were read
+     * @param latest  the prices in force, read after {@code stored}
+     * @param oracles the oracles' health read with them, by asset symbol
+     */
+    public synchronized void takeOver(Collection<AccountMarginState> stored, Collection<MarketPrice> latest,
+            Map<String, OracleHealth> oracles) {
+        for (AccountMarginState s : stored) {
+            UUID id = s.id.accountId();
+            if (accounts.containsKey(id) && s.seq > state(id).seq()) {
+                putState(id, new State(s.status, s.seq, s.held));
+            }
+        }
+        for (MarketPrice p : latest) {
+            MarketPrice mine = prices.get(p.assetId);
+            String symbol = symbolOfAsset.get(p.assetId);
+            if (symbol != null && (mine == null || p.observedAt.isAfter(mine.observedAt))) {
+                prices.put(p.assetId, p);
+                if (oracles.containsKey(symbol)) {
+                    health.put(symbol, oracles.get(symbol));
+                }
+            }
+        }
+        publishPrices();
+        inputs = newInputs();
+    }
+
+    /**
+     * The book this one replaces applied index moves after this one's rows were read (a build runs while the old
+     * book keeps taking ticks): each price of the older book observed after this book's price of the same asset is
+     * applied here, as its tick would have been.
+     *
+     * @param older the book this one replaces
+     * @param cause the catch-up
+     * @return the transitions, in order
+     */
+    public List<Transition> catchUp(TenantBook older, Cause cause) {
+        List<MarketPrice> theirs;
+        Map<String, OracleHealth> theirHealth;
+        synchronized (older) {
+            theirs = new ArrayList<>(older.prices.values());
+            theirHealth = new HashMap<>(older.health);
+        }
+        List<Transition> out = new ArrayList<>();
+        synchronized (this) {
+            for (MarketPrice p : theirs) {
+                MarketPrice mine = prices.get(p.assetId);
+                String symbol = symbolOfAsset.get(p.assetId);
+                if (symbol != null && (mine == null || p.observedAt.isAfter(mine.observedAt))) {
+                    lastTimings = new long[] {System.nanoTime(), System.nanoTime(), 0, 0, 0, 0};
+                    out.addAll(onPriceLocked(p, theirHealth.getOrDefault(symbol, health.get(symbol)), cause));
+                }
+            }
+        }
+        return out;
+    }
+
     private List<Transition> onPriceLocked(MarketPrice price, OracleHealth oracle, Cause cause) {
         MarketPrice current = prices.get(price.assetId);
         if (current != null && price.observedAt.isBefore(current.observedAt)) {

@@ -237,6 +237,11 @@ class TenantBookTest {
          * The accounts are handed over shuffled, so the book's order comes from toBook, not from this list.
          */
         TenantBook book() {
+            return book(Map.of());
+        }
+
+        /** {@link #book()} with stored states (the rows as read at one moment). */
+        TenantBook book(Map<UUID, TenantBook.State> stored) {
             Map<String, OracleHealth> health = Map.of("USDT", OracleHealth.HEALTHY, "BTC", OracleHealth.HEALTHY,
                     "ETH", OracleHealth.HEALTHY);
             BookLoader.Reference reference = new BookLoader.Reference(0, 0, List.of(usdt, btc, eth),
@@ -244,8 +249,20 @@ class TenantBookTest {
                     List.copyOf(prices.values()), health, MarketCurves.NONE);
             List<Account> shuffled = new ArrayList<>(accounts);
             Collections.shuffle(shuffled, new Random(7));
+            List<AccountMarginState> states = new ArrayList<>();
+            stored.forEach((account, st) -> states.add(stateRow(account, st)));
             return new BookLoader.Rows(TenantId.of(id), reference, shuffled, List.copyOf(balances),
-                    List.copyOf(positions), List.of(), List.of()).toBook(SETTINGS);
+                    List.copyOf(positions), states, List.of()).toBook(SETTINGS);
+        }
+
+        /** A stored state row of an account. */
+        AccountMarginState stateRow(UUID account, TenantBook.State s) {
+            AccountMarginState row = new AccountMarginState();
+            row.id = new AccountMarginState.Key(id, account);
+            row.status = s.status();
+            row.held = s.held();
+            row.seq = s.seq();
+            return row;
         }
 
         /** The accounts in the order the book holds them (creation time). */
@@ -382,17 +399,25 @@ class TenantBookTest {
         System.out.println("TenantBookTest transitions on the path: " + byType);
     }
 
+    /**
+     * Two accounts: one long 1 BTC at 60,000 with 6,500 USDT (IM 6,000, MM 3,000; at 56,000 equity 2,500 < MM 2,800),
+     * returned, and one long 2 ETH with 5,000 USDT.
+     */
+    private static Account longOneBtc(Tenant t) {
+        Account a = t.account(MarginMode.CROSS, 0);
+        t.position(a, t.btcPerp, 1, BTC_START);
+        t.balance(a, t.usdt, 6_500);
+        Account other = t.account(MarginMode.CROSS, 1);
+        t.position(other, t.ethPerp, 2, ETH_START);
+        t.balance(other, t.usdt, 5_000);
+        return a;
+    }
+
     @Test
     void aLiquidationAlertIsHeldWhileTheOracleIsUnhealthyAndReleasedByTheNextHealthyPrice() {
         for (boolean bulk : new boolean[] {true, false}) {
             Tenant t = new Tenant();
-            // long 1 BTC at 60,000 with 6,500 USDT: IM 6,000, MM 3,000; at 56,000 equity 2,500 < MM 2,800
-            Account a = t.account(MarginMode.CROSS, 0);
-            t.position(a, t.btcPerp, 1, BTC_START);
-            t.balance(a, t.usdt, 6_500);
-            Account other = t.account(MarginMode.CROSS, 1);
-            t.position(other, t.ethPerp, 2, ETH_START);
-            t.balance(other, t.usdt, 5_000);
+            Account a = longOneBtc(t);
             TenantBook book = t.book();
             List<TenantBook.Transition> start = bulk ? book.evaluateAll(new TenantBook.Cause(null, null, "rebuild"))
                     : coldStart(book, t);
@@ -471,5 +496,52 @@ class TenantBookTest {
             assertThat(x.next().seq()).as("seq").isEqualTo(x.previous().seq() + 1);
             assertThat(book.state(x.accountId())).isEqualTo(x.next());
         }
+    }
+
+    /**
+     * A book is rebuilt while the book it replaces goes on taking ticks (LiveLoop's build): the rows are read, then
+     * the old book applies a tick and stores a transition. Read as it was before (prices first, states after the
+     * tick), the new book re-decided the state at the older price: a spurious RECOVERED (CI at 83307f1). Taking over
+     * the states stored since the read and the prices read after them, it decides nothing twice; and a tick the old
+     * book applies after that is caught up with the same decision as the old book's (the sequence number the
+     * database guards).
+     */
+    @Test
+    void aBookBuiltWhileTheOldOneTakesTicksTakesOverItsStatesAndNewerPricesAndDecidesNothingTwice() {
+        Tenant t = new Tenant();
+        Account a = longOneBtc(t);
+        TenantBook older = t.book();
+        Map<UUID, TenantBook.State> db = new HashMap<>();
+        older.evaluateAll(new TenantBook.Cause(null, null, "rebuild")).forEach(x -> db.put(x.accountId(), x.next()));
+        TenantBook.State before = older.state(a.id);
+
+        // the new book's rows are read at 60,000 (prices and states) ...
+        TenantBook newer = t.book(new HashMap<>(db));
+        TenantBook asBefore = t.book(new HashMap<>(db));
+        // ... then the old book takes the drop and stores LIQUIDATABLE
+        List<TenantBook.Transition> drop = older.onPrice(t.price(t.btc, 56_000, OracleHealth.HEALTHY),
+                OracleHealth.HEALTHY, tick());
+        assertThat(drop).extracting(TenantBook.Transition::eventType).containsExactly("LIQUIDATABLE");
+        drop.forEach(x -> db.put(x.accountId(), x.next()));
+        List<AccountMarginState> storedSince = drop.stream().map(x -> t.stateRow(x.accountId(), x.next())).toList();
+
+        // the old read order: the states after the tick, the price before it
+        asBefore.takeOver(storedSince, List.of(), Map.of());
+        assertThat(asBefore.evaluateAll(new TenantBook.Cause(null, null, "rebuild")))
+                .as("states read after a tick with prices read before it").extracting(TenantBook.Transition::eventType)
+                .containsExactly("RECOVERED");
+
+        newer.takeOver(storedSince, List.copyOf(t.prices.values()), Map.of("BTC", OracleHealth.HEALTHY));
+        assertThat(newer.evaluateAll(new TenantBook.Cause(null, null, "rebuild"))).as("re-decided after takeover")
+                .isEmpty();
+        assertThat(newer.state(a.id)).isEqualTo(db.get(a.id)).isNotEqualTo(before);
+
+        // a tick only the old book saw (it arrived before the new book was put in its place)
+        List<TenantBook.Transition> back = older.onPrice(t.price(t.btc, 63_000, OracleHealth.HEALTHY),
+                OracleHealth.HEALTHY, tick());
+        assertThat(back).extracting(TenantBook.Transition::eventType).containsExactly("RECOVERED");
+        List<TenantBook.Transition> caught = newer.catchUp(older, new TenantBook.Cause(null, null, "catch-up"));
+        assertThat(decisions(caught)).as("caught up").isEqualTo(decisions(back));
+        assertThat(newer.catchUp(older, new TenantBook.Cause(null, null, "catch-up"))).as("caught up twice").isEmpty();
     }
 }
