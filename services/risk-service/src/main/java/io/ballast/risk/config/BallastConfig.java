@@ -78,5 +78,20 @@ public interface BallastConfig {
         /** Rows relayed per pass (one read, one attempt insert, one mark). */
         @WithDefault("1000")
         int batchSize();
+
+        /**
+         * Whether the live loop publishes the margin events it stores itself, right after their transaction
+         * ({@link io.ballast.risk.messaging.DirectPublisher}), instead of leaving them to the relay's next pass.
+         */
+        @WithDefault("true")
+        boolean direct();
+
+        /**
+         * How long the relay leaves a directly published row to its writer before treating it as a row that may
+         * already be on its topic (the writer died or gave it back). Longer than a direct send can take: the direct
+         * channel's {@code delivery.timeout.ms} (10 s) plus the mark.
+         */
+        @WithDefault("PT20S")
+        Duration directGrace();
     }
 }

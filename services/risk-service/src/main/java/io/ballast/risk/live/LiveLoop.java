@@ -5,6 +5,7 @@ import io.ballast.risk.live.BookLoader.Rows;
 import io.ballast.risk.live.TenantBook.Cause;
 import io.ballast.risk.live.TenantBook.Transition;
 import io.ballast.risk.market.OracleService.TenantOutcome;
+import io.ballast.risk.messaging.DirectPublisher;
 import io.ballast.risk.messaging.OutboxRelay;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -53,6 +54,9 @@ public class LiveLoop {
     private final Set<UUID> building = ConcurrentHashMap.newKeySet();
     /** Index moves waiting for each tenant's book (see {@link #offerPrice}). */
     private final Map<UUID, PendingMoves> pending = new ConcurrentHashMap<>();
+    /** Each tenant's stores, one at a time (see {@link #stored}). */
+    private final Map<UUID, StoreLane> lanes = new ConcurrentHashMap<>();
+    private final DirectPublisher direct;
     private final Counter conflated;
     private final Timer moveWait;
     private final Timer moveEvaluate;
@@ -68,8 +72,9 @@ public class LiveLoop {
 
     /** Wires collaborators and registers the gauges. */
     public LiveLoop(Ownership ownership, BookLoader loader, MarginStateService states, OutboxRelay relay,
-            MeterRegistry metrics) {
+            DirectPublisher direct, MeterRegistry metrics) {
         this.ownership = ownership;
+        this.direct = direct;
         this.loader = loader;
         this.states = states;
         this.relay = relay;
@@ -378,6 +383,10 @@ public class LiveLoop {
             rebuildAfter.add(tenant.value());
             return Uni.createFrom().voidItem();
         }
+        if (!books.containsKey(tenant.value())) {
+            // another instance may have owned the tenant since this one last stored: its first store checks again
+            lane(tenant.value()).directClear = false;
+        }
         long started = System.nanoTime();
         long[] read = new long[1];
         // states stored from here on (less a margin for a store whose time was taken before it committed) may have
@@ -438,18 +447,27 @@ public class LiveLoop {
 
     /**
      * {@link #store}, telling whether it succeeded: a failure (a state moved since the book read it) drops the
-     * tenant's book and marks the books dirty, so the reconciler builds it again.
+     * tenant's book and marks the books dirty, so the reconciler builds it again. A tenant's stores run one at a
+     * time ({@link StoreLane}); their events go out directly after the commit ({@link DirectPublisher}) when none of
+     * the tenant's events waits for the relay, otherwise through the relay, triggered at once.
      */
     private Uni<Boolean> stored(TenantBook book, List<Transition> transitions) {
         if (transitions.isEmpty()) {
             return Uni.createFrom().item(true);
         }
-        return states.store(book.tenant(), transitions, book.priceVersions(), book.parameterVersion())
-                .invoke(() -> {
-                    relay.trigger();
-                    transitions.forEach(t -> metrics.counter("ballast.live.margin.events", "type", t.eventType())
-                            .increment());
-                })
+        StoreLane lane = lane(book.tenant().value());
+        return lane.run(() -> states.store(book.tenant(), transitions, book.priceVersions(),
+                        book.parameterVersion(), direct.enabled(), lane.directClear)
+                .invoke(stored -> {
+                    if (stored.direct()) {
+                        lane.directClear = true;
+                        direct.publish(stored.rows(), () -> lane.directClear = false);
+                    } else {
+                        relay.trigger();
+                    }
+                }))
+                .invoke(() -> transitions.forEach(t -> metrics.counter("ballast.live.margin.events", "type",
+                        t.eventType()).increment()))
                 .onFailure().invoke(e -> {
                     books.remove(book.tenant().value());
                     dirty = true;
@@ -458,6 +476,10 @@ public class LiveLoop {
                 })
                 .map(x -> true)
                 .onFailure().recoverWithItem(false);
+    }
+
+    private StoreLane lane(UUID tenant) {
+        return lanes.computeIfAbsent(tenant, t -> new StoreLane());
     }
 
     /** Runs CPU work on a worker, then continues on the caller's Vert.x context (for the database work after). */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.live.TenantBook.Transition;
+import io.ballast.risk.messaging.OutboxRow;
 import io.ballast.risk.messaging.Topics;
 import io.ballast.risk.tenancy.rls.RowSecurity;
 import io.smallrye.mutiny.Multi;
@@ -17,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,7 +54,12 @@ public class MarginStateService {
             + "equity_usd = $5, initial_margin_usd = $6, maintenance_margin_usd = $7, seq = $8, price_versions = $9, "
             + "parameter_version = $10, updated_at = $11 where tenant_id = $1 and account_id = $2 and seq = $12";
     private static final String INSERT_EVENT = "insert into outbox_event (tenant_id, topic, aggregate_type, "
-            + "aggregate_id, event_type, payload, created_at) values ($1, $2, 'account', $3, $4, $5, $6)";
+            + "aggregate_id, event_type, payload, created_at) values ($1, $2, 'account', $3, $4, $5, $6) returning id";
+    private static final String INSERT_DIRECT_ATTEMPT = "insert into outbox_attempt (outbox_id, direct) "
+            + "select unnest($1::bigint[]), true";
+    /** A margin event of the tenant that waits for the relay (the partial index of unpublished rows). */
+    private static final String WAITING = "select 1 from outbox_event where published_at is null "
+            + "and parked_at is null and tenant_id = $1 and topic = $2 limit 1";
 
     private final Pool pool;
     private final ObjectMapper json;
@@ -64,7 +71,18 @@ public class MarginStateService {
     }
 
     /**
-     * Stores transitions of one tenant.
+     * What a store committed: its outbox rows (in id order), and whether they were stored for the direct path (with
+     * direct attempt rows: the caller must hand them to {@link io.ballast.risk.messaging.DirectPublisher}) or left
+     * to the relay.
+     *
+     * @param rows   the outbox rows written
+     * @param direct whether the caller publishes them
+     */
+    public record Stored(List<OutboxRow> rows, boolean direct) {
+    }
+
+    /**
+     * Stores transitions of one tenant, for the relay.
      *
      * @param tenant         the tenant
      * @param transitions    the transitions (expected seq in {@code previous})
@@ -74,22 +92,56 @@ public class MarginStateService {
      */
     public Uni<Void> store(TenantId tenant, List<Transition> transitions, String priceVersions,
             String parameterVersion) {
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        return store(tenant, transitions, priceVersions, parameterVersion, false, false).replaceWithVoid();
+    }
+
+    /**
+     * Stores transitions of one tenant, for the direct path when asked and possible: the rows are stored for the
+     * direct path only when none of the tenant's margin events waits for the relay (checked in the same transaction
+     * unless the caller knows it: its previous store went the direct way and no send failed since), so that a
+     * tenant's events never overtake older ones the relay still has to send.
+     *
+     * @param tenant         the tenant
+     * @param transitions    the transitions (expected seq in {@code previous})
+     * @param priceVersions  the price versions used
+     * @param parameterVersion the parameter version used
+     * @param direct         whether the caller would publish the rows itself
+     * @param clear          whether the caller knows that none of the tenant's events waits for the relay
+     * @return the rows written and whether they are the caller's to publish; fails with {@link StaleStateException}
+     *         when a row moved meanwhile
+     */
+    public Uni<Stored> store(TenantId tenant, List<Transition> transitions, String priceVersions,
+            String parameterVersion, boolean direct, boolean clear) {
+        // microseconds, as timestamptz keeps them: a directly published envelope says what the stored row says
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         List<List<Transition>> chunks = new ArrayList<>();
         for (int i = 0; i < transitions.size(); i += CHUNK) {
             chunks.add(transitions.subList(i, Math.min(transitions.size(), i + CHUNK)));
         }
-        return RowSecurity.inTenant(pool, tenant, conn -> Multi.createFrom().iterable(chunks)
-                .onItem().transformToUniAndConcatenate(chunk -> write(conn, tenant, chunk, priceVersions,
-                        parameterVersion, now))
-                .collect().last().replaceWithVoid());
+        return RowSecurity.inTenant(pool, tenant, conn -> (direct && !clear ? nothingWaiting(conn, tenant)
+                        : Uni.createFrom().item(direct))
+                .flatMap(asDirect -> Multi.createFrom().iterable(chunks)
+                        .onItem().transformToUniAndConcatenate(chunk -> write(conn, tenant, chunk, priceVersions,
+                                parameterVersion, now))
+                        .collect().in(ArrayList<OutboxRow>::new, List::addAll)
+                        .flatMap(rows -> !asDirect || rows.isEmpty() ? Uni.createFrom().item(rows)
+                                : conn.preparedQuery(INSERT_DIRECT_ATTEMPT).execute(Tuple.of(rows.stream()
+                                        .map(OutboxRow::id).toArray(Long[]::new))).replaceWith(rows))
+                        .map(rows -> new Stored(List.copyOf(rows), asDirect))));
     }
 
-    private Uni<Void> write(SqlConnection conn, TenantId tenant, List<Transition> chunk, String priceVersions,
-            String parameterVersion, OffsetDateTime now) {
+    /** Whether none of the tenant's margin events waits for the relay (unpublished, not parked). */
+    private static Uni<Boolean> nothingWaiting(SqlConnection conn, TenantId tenant) {
+        return conn.preparedQuery(WAITING).execute(Tuple.of(tenant.value(), Topics.MARGIN_EVENTS))
+                .map(rows -> !rows.iterator().hasNext());
+    }
+
+    private Uni<List<OutboxRow>> write(SqlConnection conn, TenantId tenant, List<Transition> chunk,
+            String priceVersions, String parameterVersion, OffsetDateTime now) {
         List<Tuple> inserts = new ArrayList<>();
         List<Tuple> updates = new ArrayList<>();
         List<Tuple> events = new ArrayList<>();
+        List<String> payloads = new ArrayList<>();
         for (Transition t : chunk) {
             Tuple row = Tuple.tuple().addUUID(tenant.value()).addUUID(t.accountId())
                     .addString(t.next().status().name()).addBoolean(t.next().held())
@@ -110,6 +162,7 @@ public class MarginStateService {
                 return Uni.createFrom().failure(new IllegalStateException("margin event payload not serialisable",
                         e));
             }
+            payloads.add(payload);
             events.add(Tuple.tuple().addUUID(tenant.value()).addString(Topics.MARGIN_EVENTS)
                     .addString(t.accountId().toString()).addString(t.eventType()).addString(payload)
                     .addOffsetDateTime(now));
@@ -128,7 +181,18 @@ public class MarginStateService {
                     return Uni.createFrom().voidItem();
                 });
         return inserted.flatMap(x -> updated)
-                .flatMap(x -> conn.preparedQuery(INSERT_EVENT).executeBatch(events).replaceWithVoid());
+                .flatMap(x -> conn.preparedQuery(INSERT_EVENT).executeBatch(events))
+                .map(rs -> {
+                    List<OutboxRow> rows = new ArrayList<>(chunk.size());
+                    int i = 0;
+                    for (RowSet<Row> r = rs; r != null; r = r.next(), i++) {
+                        Transition t = chunk.get(i);
+                        rows.add(new OutboxRow(r.iterator().next().getLong("id"), tenant.value(),
+                                Topics.MARGIN_EVENTS, "account", t.accountId().toString(), t.eventType(), now,
+                                payloads.get(i)));
+                    }
+                    return rows;
+                });
     }
 
     private static BigDecimal money(double usd) {

@@ -48,6 +48,10 @@ import org.jboss.logging.Logger;
  * of them would slow the relay exactly when it is behind (no pass sends a row without first committing its attempt
  * row, so an old row without one was never sent). Consumers still deduplicate on {@code eventId}, which costs nothing
  * and covers a producer retry inside the Kafka client.
+ *
+ * <p>Rows their writer publishes itself ({@link DirectPublisher}: an attempt row with {@code direct = true}, written
+ * in the row's own transaction) are left to that writer while younger than {@code ballast.outbox.direct-grace}; after
+ * that, or once the writer gives them back, they are suspect rows like any other.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -77,6 +81,8 @@ public class OutboxRelay {
     static final int EMITTER_BUFFER = 2048;
 
     private final int batchSize;
+    /** {@code ballast.outbox.direct-grace}: how long a directly published row is left to its writer. */
+    private final long directGraceMillis;
     private final OutboxReconciler reconciler;
     /** Rows up to this id may have been sent by an earlier pass that died; -1: read max(id) at the next pass. */
     private final AtomicLong suspectUpTo = new AtomicLong(-1);
@@ -106,6 +112,7 @@ public class OutboxRelay {
         this.pool = pool;
         this.emitter = emitter;
         this.batchSize = config.outbox().batchSize();
+        this.directGraceMillis = config.outbox().directGrace().toMillis();
         this.reconciler = reconciler;
         this.readTimer = stage(metrics, "read");
         this.sendTimer = stage(metrics, "send");
@@ -191,11 +198,13 @@ public class OutboxRelay {
                         "with batch as (select id, topic, tenant_id, aggregate_type, aggregate_id, event_type, "
                                 + "payload, created_at, (id <= $2 or exists (select 1 from outbox_attempt a where "
                                 + "a.outbox_id = o.id)) as suspect from outbox_event o where published_at is null "
-                                + "and parked_at is null order by id limit $1), "
+                                + "and parked_at is null and not exists (select 1 from outbox_attempt d where "
+                                + "d.outbox_id = o.id and d.direct and d.attempted_at > now() - $3 * interval "
+                                + "'1 millisecond') order by id limit $1), "
                                 + "attempt as (insert into outbox_attempt (outbox_id) select id from batch "
                                 + "on conflict do nothing) "
                                 + "select * from batch order by id",
-                        Tuple.of(batchSize, upTo)))
+                        Tuple.of(batchSize, upTo, directGraceMillis)))
                 .flatMap(rows -> {
                     List<Row> batch = new ArrayList<>();
                     rows.forEach(batch::add);

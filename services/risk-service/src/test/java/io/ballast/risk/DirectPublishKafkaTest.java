@@ -1,0 +1,173 @@
+package io.ballast.risk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.live.MarginStateService;
+import io.ballast.risk.live.MarginStateService.Stored;
+import io.ballast.risk.live.MarginStatus;
+import io.ballast.risk.live.TenantBook.State;
+import io.ballast.risk.live.TenantBook.Transition;
+import io.ballast.risk.messaging.DirectPublisher;
+import io.ballast.risk.messaging.OutboxRow;
+import io.ballast.risk.messaging.Topics;
+import io.ballast.risk.support.BallastServersResource;
+import io.ballast.risk.support.OwnerSql;
+import io.ballast.risk.support.TestKafka;
+import io.ballast.risk.support.TestTenants;
+import io.ballast.risk.support.TestTenants.Tenant;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The live loop's direct path (DirectPublisher, V81) against the real broker and PostgreSQL: margin events leave
+ * from memory after their commit, exactly once; the relay leaves them alone while they are young and takes over
+ * those whose writer died or gave them back, still exactly once; a tenant whose events wait for the relay does not
+ * go the direct way.
+ */
+@QuarkusTest
+@QuarkusTestResource(BallastServersResource.class)
+class DirectPublishKafkaTest {
+
+    @Inject
+    MarginStateService states;
+
+    @Inject
+    DirectPublisher direct;
+
+    @Test
+    void storedTransitionsArePublishedDirectlyOnceAndMarked() throws Exception {
+        Tenant t = TestTenants.onboard("direct-once");
+        UUID tenant = UUID.fromString(t.id());
+        List<Transition> ts = List.of(callOf(TestTenants.account(t, "0xD1")),
+                callOf(TestTenants.account(t, "0xD2")));
+        Stored stored = states.store(new TenantId(tenant), ts, "p1", "v1", true, false).await()
+                .atMost(Duration.ofSeconds(30));
+        assertThat(stored.direct()).as("nothing of the tenant waits for the relay").isTrue();
+        assertThat(stored.rows()).hasSize(2);
+        assertThat(OwnerSql.count("select count(*) from outbox_attempt a join outbox_event o on o.id = a.outbox_id "
+                + "where o.tenant_id = ? and a.direct", tenant)).as("direct attempt rows, same transaction")
+                .isEqualTo(2);
+
+        AtomicBoolean failed = new AtomicBoolean();
+        direct.publish(stored.rows(), () -> failed.set(true));
+        OwnerSql.awaitZero("select count(*) from outbox_event where tenant_id = ? and topic = 'ballast.margin-events' "
+                + "and published_at is null", tenant, "direct rows marked published");
+        OwnerSql.awaitZero("select count(*) from outbox_attempt a join outbox_event o on o.id = a.outbox_id "
+                + "where o.tenant_id = ?", tenant, "attempt rows deleted with the mark");
+        assertThat(failed).isFalse();
+
+        // (the tenant's hot book may add events of its own for these accounts: only these two rows are counted)
+        Set<Long> ids = Set.copyOf(stored.rows().stream().map(OutboxRow::id).toList());
+        assertThat(copiesOnTopic(t.id(), ids)).containsKeys(ids.toArray(Long[]::new))
+                .allSatisfy((id, n) -> assertThat(n).as("copies of %d", id).isEqualTo(1));
+    }
+
+    @Test
+    void theRelayLeavesYoungDirectRowsAloneAndTakesOverOldOnesOnce() throws Exception {
+        Tenant t = TestTenants.onboard("direct-takeover");
+        UUID tenant = UUID.fromString(t.id());
+        // a writer that stored its rows for the direct path and died before sending one, and after sending the other
+        // (acknowledged, never marked): both are unpublished with their direct attempt rows
+        Stored stored = states.store(new TenantId(tenant), List.of(callOf(TestTenants.account(t, "0xT1")),
+                callOf(TestTenants.account(t, "0xT2"))), "p1", "v1", true, false).await().atMost(Duration.ofSeconds(30));
+        assertThat(stored.direct()).isTrue();
+        OutboxRow sentBeforeDying = stored.rows().get(1);
+        direct.publish(List.of(sentBeforeDying), () -> { });
+        OwnerSql.awaitZero("select count(*) from outbox_event where tenant_id = ? and published_at is null and "
+                + "id = " + sentBeforeDying.id(), tenant, "the sent row marked");
+        String mine = " and id in (" + stored.rows().get(0).id() + ", " + sentBeforeDying.id() + ")";
+        OwnerSql.execute("update outbox_event set published_at = null where tenant_id = ?" + mine, tenant);
+        OwnerSql.execute("insert into outbox_attempt (outbox_id, direct) select id, true from outbox_event "
+                + "where tenant_id = ?" + mine + " on conflict (outbox_id) do nothing", tenant);
+
+        // young: the relay (every second, and triggered by every other test's writes) leaves them to their writer
+        Thread.sleep(3_000);
+        assertThat(OwnerSql.count("select count(*) from outbox_event where tenant_id = ? and published_at is null"
+                + mine, tenant)).as("young direct rows left alone").isEqualTo(2);
+        // a store now must not go the direct way: its event would overtake the two waiting ones
+        Stored behind = states.store(new TenantId(tenant), List.of(callOf(TestTenants.account(t, "0xT3"))), "p1",
+                "v1", true, false).await().atMost(Duration.ofSeconds(30));
+        assertThat(behind.direct()).as("events of the tenant wait for the relay").isFalse();
+
+        // once older than the grace, they are suspects: looked up on the topic, sent only when not found there
+        OwnerSql.execute("update outbox_attempt set attempted_at = now() - interval '1 hour' where outbox_id in "
+                + "(select id from outbox_event where tenant_id = ?" + mine + ")", tenant);
+        OwnerSql.awaitZero("select count(*) from outbox_event where tenant_id = ? and published_at is null and id in ("
+                + stored.rows().get(0).id() + ", " + sentBeforeDying.id() + ", " + behind.rows().get(0).id() + ")",
+                tenant, "the relay publishing the rows after the grace");
+        Set<Long> ids = Set.of(stored.rows().get(0).id(), sentBeforeDying.id(), behind.rows().get(0).id());
+        assertThat(copiesOnTopic(t.id(), ids)).containsKeys(ids.toArray(Long[]::new))
+                .allSatisfy((id, n) -> assertThat(n).as("copies of %d", id).isEqualTo(1));
+        OwnerSql.awaitZero("select count(*) from outbox_attempt a join outbox_event o on o.id = a.outbox_id "
+                + "where o.tenant_id = ?", tenant, "no attempt row left");
+    }
+
+    @Test
+    void aRowThatCannotBeSentIsGivenBackAndTheRelayParksIt() throws Exception {
+        Tenant t = TestTenants.onboard("direct-back");
+        UUID tenant = UUID.fromString(t.id());
+        Stored stored = states.store(new TenantId(tenant), List.of(callOf(TestTenants.account(t, "0xB1"))), "p1",
+                "v1", true, false).await().atMost(Duration.ofSeconds(30));
+        OutboxRow row = stored.rows().get(0);
+        // the same row as its writer would hold it, but with a payload that is not JSON: the send fails at once
+        OwnerSql.execute("update outbox_event set payload = 'not json' where tenant_id = ? and id = " + row.id(),
+                tenant);
+        OutboxRow broken = new OutboxRow(row.id(), row.tenantId(), row.topic(), row.aggregateType(),
+                row.aggregateId(), row.eventType(), row.createdAt(), "not json");
+        AtomicBoolean failed = new AtomicBoolean();
+        direct.publish(List.of(broken), () -> failed.set(true));
+        OwnerSql.awaitZero("select count(*) from outbox_event where tenant_id = ? and parked_at is null and id = "
+                + row.id(), tenant, "the given-back row parked by the relay");
+        assertThat(failed).as("the writer is told").isTrue();
+        assertThat(OwnerSql.count("select count(*) from outbox_event where tenant_id = ? and published_at is not null "
+                + "and id = " + row.id(), tenant)).isZero();
+    }
+
+    private static Transition callOf(String account) {
+        UUID id = UUID.fromString(account);
+        Map<String, Object> payload = new HashMap<>();
+        payload.put("accountId", account);
+        payload.put("status", "MARGIN_CALL");
+        payload.put("seq", 1);
+        payload.put("at", OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS).toString());
+        return new Transition(id, new State(MarginStatus.HEALTHY, 0, false),
+                new State(MarginStatus.MARGIN_CALL, 1, false), "MARGIN_CALL", 900, 1_200, 1_000, payload);
+    }
+
+    /** Copies of each of the tenant's margin events on the topic, until all expected ids were seen and 5 s passed. */
+    private static Map<Long, Integer> copiesOnTopic(String tenant, Set<Long> expected) {
+        Map<Long, Integer> copies = new HashMap<>();
+        try (KafkaConsumer<String, String> consumer = TestKafka.consumer()) {
+            consumer.subscribe(List.of(Topics.MARGIN_EVENTS));
+            long quietUntil = Long.MAX_VALUE;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < Math.min(deadline, quietUntil)) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(300))) {
+                    if (tenant.equals(r.key())) {
+                        copies.merge(new JsonObject(r.value()).getLong("eventId"), 1, Integer::sum);
+                    }
+                }
+                if (quietUntil == Long.MAX_VALUE && copies.keySet().containsAll(expected)) {
+                    quietUntil = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                }
+            }
+        }
+        return copies;
+    }
+}
