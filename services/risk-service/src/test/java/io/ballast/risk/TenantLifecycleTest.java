@@ -30,6 +30,12 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(BallastServersResource.class)
 class TenantLifecycleTest {
 
+    /**
+     * A page that holds every tenant of the test database: the default page is 100 rows, and the suite creates more
+     * tenants than that, so a new tenant may not be on the first page of the default size.
+     */
+    private static final int ALL = 1000;
+
     @Test
     void onboardingReturnsWorkingCredentialsOnceAndTheTenantIsListed() {
         String slug = TestTenants.slug("acme");
@@ -51,7 +57,8 @@ class TenantLifecycleTest {
         assertThat(payload).contains("\"tenant_id\":\"" + id + "\"").contains("integrator");
         TestTenants.bearer(token).get("/api/v1/accounts").then().statusCode(200);
 
-        asPlatformAdmin().get("/api/v1/tenants").then().statusCode(200).body("id", hasItem(id));
+        asPlatformAdmin().queryParam("limit", ALL).get("/api/v1/tenants").then().statusCode(200)
+                .body("id", hasItem(id));
         asPlatformAdmin().get("/api/v1/tenants/" + id).then().statusCode(200).body("slug", equalTo(slug))
                 .body("$", not(org.hamcrest.Matchers.hasKey("integrator")));
     }
@@ -110,8 +117,8 @@ class TenantLifecycleTest {
         }
         assertThat(created).isEqualTo(1);
         // the winner's clients survived the losers' compensation
-        String id = asPlatformAdmin().get("/api/v1/tenants").then().statusCode(200).extract().jsonPath()
-                .getString("find { it.slug == '" + slug + "' }.id");
+        String id = asPlatformAdmin().queryParam("limit", ALL).get("/api/v1/tenants").then().statusCode(200)
+                .extract().jsonPath().getString("find { it.slug == '" + slug + "' }.id");
         assertThat(id).isNotNull();
         for (String client : List.of("tenant-" + slug + "-integrator", "tenant-" + slug + "-admin")) {
             List<?> found = asRealmManager().queryParam("clientId", client).get(TestTenants.adminUrl() + "/clients")
@@ -156,7 +163,8 @@ class TenantLifecycleTest {
         List<?> integrators = asRealmManager().queryParam("clientId", "tenant-" + slug + "-integrator")
                 .get(TestTenants.adminUrl() + "/clients").then().statusCode(200).extract().as(List.class);
         assertThat(integrators).as("the integrator client created first was deleted again").isEmpty();
-        asPlatformAdmin().get("/api/v1/tenants").then().statusCode(200).body("slug", not(hasItem(slug)));
+        asPlatformAdmin().queryParam("limit", ALL).get("/api/v1/tenants").then().statusCode(200)
+                .body("slug", not(hasItem(slug)));
     }
 
     @Test

@@ -164,17 +164,25 @@ public class LiveLoop {
         Cause cause = new Cause(tickSourceTime, receivedAt, "tick");
         long[] stamps = new long[3];
         stamps[0] = System.nanoTime();
+        // the transitions are stored (and published) chunk by chunk as the book decides them, while it goes on
+        List<java.util.concurrent.CompletableFuture<Boolean>> chunks = new java.util.ArrayList<>();
+        List<Transition> all = new java.util.ArrayList<>();
         return onWorker(() -> {
                     stamps[1] = System.nanoTime();
-                    List<Transition> ts = book.onPrice(outcome.price(), outcome.index().health(), cause);
+                    book.onPrice(outcome.price(), outcome.index().health(), cause, chunk -> {
+                        all.addAll(chunk);
+                        chunks.add(stored(book, chunk).subscribeAsCompletionStage());
+                    });
                     stamps[2] = System.nanoTime();
-                    return ts;
+                    return all;
                 })
                 .flatMap(ts -> {
                     long evaluated = System.nanoTime();
                     moveWait.record(stamps[1] - stamps[0], java.util.concurrent.TimeUnit.NANOSECONDS);
                     moveEvaluate.record(stamps[2] - stamps[1], java.util.concurrent.TimeUnit.NANOSECONDS);
-                    return store(book, ts).invoke(() -> {
+                    return Uni.createFrom().completionStage(java.util.concurrent.CompletableFuture.allOf(
+                                    chunks.toArray(java.util.concurrent.CompletableFuture[]::new)))
+                            .invoke(() -> {
                         long stored = System.nanoTime();
                         moveStore.record(stored - evaluated, java.util.concurrent.TimeUnit.NANOSECONDS);
                         if (stored - stamps[0] > 1_000_000_000L) {
@@ -466,13 +474,15 @@ public class LiveLoop {
             return Uni.createFrom().item(true);
         }
         StoreLane lane = lane(book.tenant().value());
+        // read now (the book's lock): a queued store runs later on an event loop, which must not wait for that lock
+        String priceVersions = book.priceVersions();
         List<List<Transition>> parts = new java.util.ArrayList<>();
         for (int i = 0; i < transitions.size(); i += COMMIT_CHUNK) {
             parts.add(transitions.subList(i, Math.min(transitions.size(), i + COMMIT_CHUNK)));
         }
         return Multi.createFrom().iterable(parts)
                 .onItem().transformToUniAndConcatenate(part -> lane.run(() -> states.store(book.tenant(), part,
-                                book.priceVersions(), book.parameterVersion(), direct.enabled(), lane.directClear)
+                                priceVersions, book.parameterVersion(), direct.enabled(), lane.directClear)
                         .invoke(stored -> {
                             if (stored.direct()) {
                                 lane.directClear = true;

@@ -37,12 +37,19 @@ final class StoreLane {
                 } catch (RuntimeException e) {
                     uni = Uni.createFrom().failure(e);
                 }
+                // the caller hears of its store before the next one starts (a store asked for meanwhile queues)
                 uni.subscribe().with(item -> {
-                    next();
-                    em.complete(item);
+                    try {
+                        em.complete(item);
+                    } finally {
+                        next();
+                    }
                 }, failure -> {
-                    next();
-                    em.fail(failure);
+                    try {
+                        em.fail(failure);
+                    } finally {
+                        next();
+                    }
                 });
             });
             if (busy.compareAndSet(false, true)) {

@@ -279,14 +279,41 @@ public final class TenantBook {
      * @return transitions of the exposed accounts
      */
     public List<Transition> onPrice(MarketPrice price, OracleHealth oracle, Cause cause) {
+        return onPrice(price, oracle, cause, null);
+    }
+
+    /**
+     * {@link #onPrice(MarketPrice, OracleHealth, Cause)}, handing transitions over as they are decided: first those
+     * the bulk book decides, then those of the per-account engine (a LIQUIDATABLE state's plan, most of a burst's
+     * cost), {@value #STREAM_CHUNK} accounts at a time, so that the caller can store and publish the first while the
+     * others are assessed. The book's states are updated before each hand-over.
+     *
+     * @param price  the history row now in force
+     * @param oracle the oracle's health for the asset
+     * @param cause  the tick
+     * @param sink   takes each chunk of transitions (on this thread, under the book's lock); null: none
+     * @return the transitions not handed to the sink (all of them when it is null)
+     */
+    public List<Transition> onPrice(MarketPrice price, OracleHealth oracle, Cause cause,
+            java.util.function.Consumer<List<Transition>> sink) {
         long called = System.nanoTime();
         synchronized (this) {
             lastTimings = new long[] {called, System.nanoTime(), 0, 0, 0, 0};
-            List<Transition> out = onPriceLocked(price, oracle, cause);
-            lastTimings[5] = System.nanoTime();
-            return out;
+            this.sink = sink;
+            try {
+                List<Transition> out = onPriceLocked(price, oracle, cause);
+                lastTimings[5] = System.nanoTime();
+                return out;
+            } finally {
+                this.sink = null;
+            }
         }
     }
+
+    /** Accounts assessed by the per-account engine between two hand-overs of a streamed move. */
+    static final int STREAM_CHUNK = 250;
+    /** Where a streamed move hands its transitions over (only during {@link #onPrice} with a sink; lock held). */
+    private java.util.function.Consumer<List<Transition>> sink;
 
     /**
      * Where the last {@link #onPrice} spent its time, for a slow move's log line.
@@ -715,6 +742,9 @@ public final class TenantBook {
             out.add(null); // the per-account engine decides, below, possibly on both cores
             heavy.add(new Pending(out.size() - 1, id, a, previous));
         }
+        if (sink != null) {
+            return streamed(out, heavy, cause);
+        }
         Transition[] assessed = new Transition[heavy.size()];
         IntStream range = IntStream.range(0, heavy.size());
         (heavy.size() >= PARALLEL_ASSESS_MIN ? range.parallel() : range).forEach(k -> {
@@ -730,6 +760,38 @@ public final class TenantBook {
         }
         out.removeIf(java.util.Objects::isNull);
         return out;
+    }
+
+    /**
+     * The end of {@link #evaluate} for a streamed move: the bulk book's transitions are handed over at once, then
+     * the per-account engine's, chunk by chunk, each chunk's states put before it is handed over.
+     */
+    private List<Transition> streamed(List<Transition> out, List<Pending> heavy, Cause cause) {
+        List<Transition> decided = new ArrayList<>(out.size() - heavy.size());
+        out.stream().filter(java.util.Objects::nonNull).forEach(decided::add);
+        if (!decided.isEmpty()) {
+            sink.accept(decided);
+        }
+        for (int from = 0; from < heavy.size(); from += STREAM_CHUNK) {
+            List<Pending> chunk = heavy.subList(from, Math.min(heavy.size(), from + STREAM_CHUNK));
+            Transition[] assessed = new Transition[chunk.size()];
+            IntStream range = IntStream.range(0, chunk.size());
+            (chunk.size() >= PARALLEL_ASSESS_MIN ? range.parallel() : range).forEach(k -> {
+                Pending h = chunk.get(k);
+                assessed[k] = assess(h.id(), h.account(), h.previous(), cause);
+            });
+            List<Transition> ts = new ArrayList<>();
+            for (Transition t : assessed) {
+                if (t != null) {
+                    putState(t.accountId(), t.next());
+                    ts.add(t);
+                }
+            }
+            if (!ts.isEmpty()) {
+                sink.accept(ts);
+            }
+        }
+        return List.of();
     }
 
     /** An account left to the per-account engine: its place in the transitions, and its state before. */

@@ -499,6 +499,49 @@ class TenantBookTest {
     }
 
     /**
+     * A streamed move (LiveLoop stores and publishes each chunk while the book goes on) decides the same transitions
+     * as the same move on a twin book returned at once: the bulk book's first, in one chunk, then the per-account
+     * engine's, at most {@value TenantBook#STREAM_CHUNK} a chunk; each chunk's states are already put when it is
+     * handed over, and nothing is left to return.
+     */
+    @Test
+    void aStreamedMoveHandsOverTheSameTransitionsChunkByChunkWithTheirStatesAlreadyPut() {
+        Tenant t = new Tenant();
+        // 600 accounts long 1 BTC at 60,000: most fall below maintenance at 55,000 (per-account engine, plans: more
+        // than two chunks), every seventh has enough collateral for a margin call only (the bulk book decides)
+        for (int k = 0; k < 600; k++) {
+            Account a = t.account(MarginMode.CROSS, k);
+            t.position(a, t.btcPerp, 1, BTC_START);
+            t.balance(a, t.usdt, k % 7 == 3 ? 9_000 : 6_000 + k);
+        }
+        TenantBook streamed = t.book();
+        TenantBook whole = t.book();
+        streamed.evaluateAll(new TenantBook.Cause(null, null, "rebuild"));
+        whole.evaluateAll(new TenantBook.Cause(null, null, "rebuild"));
+        TenantBook.Cause cause = tick();
+
+        List<List<TenantBook.Transition>> chunks = new java.util.ArrayList<>();
+        List<TenantBook.Transition> left = streamed.onPrice(t.price(t.btc, 55_000, OracleHealth.HEALTHY),
+                OracleHealth.HEALTHY, cause, chunk -> {
+                    chunk.forEach(x -> assertThat(streamed.state(x.accountId())).as("state put before hand-over")
+                            .isEqualTo(x.next()));
+                    chunks.add(List.copyOf(chunk));
+                });
+        List<TenantBook.Transition> expected = whole.onPrice(t.price(t.btc, 55_000, OracleHealth.HEALTHY),
+                OracleHealth.HEALTHY, cause);
+
+        assertThat(left).isEmpty();
+        assertThat(chunks.size()).as("chunks").isGreaterThanOrEqualTo(4);
+        assertThat(chunks.get(0)).as("the bulk book's decisions first").isNotEmpty()
+                .allSatisfy(x -> assertThat(x.next().status()).isEqualTo(MarginStatus.MARGIN_CALL));
+        assertThat(chunks.subList(1, chunks.size())).allSatisfy(c -> assertThat(c).hasSizeLessThanOrEqualTo(
+                TenantBook.STREAM_CHUNK).allSatisfy(x -> assertThat(x.next().status())
+                .isEqualTo(MarginStatus.LIQUIDATABLE)));
+        assertThat(decisions(chunks.stream().flatMap(List::stream).toList())).isEqualTo(decisions(expected));
+        assertThat(expected).hasSizeGreaterThan(500);
+    }
+
+    /**
      * A book is rebuilt while the book it replaces goes on taking ticks (LiveLoop's build): the rows are read, then
      * the old book applies a tick and stores a transition. Read as it was before (prices first, states after the
      * tick), the new book re-decided the state at the older price: a spurious RECOVERED (CI at 83307f1). Taking over
