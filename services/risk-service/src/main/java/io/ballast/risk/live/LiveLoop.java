@@ -180,9 +180,9 @@ public class LiveLoop {
                     long evaluated = System.nanoTime();
                     moveWait.record(stamps[1] - stamps[0], java.util.concurrent.TimeUnit.NANOSECONDS);
                     moveEvaluate.record(stamps[2] - stamps[1], java.util.concurrent.TimeUnit.NANOSECONDS);
-                    return Uni.createFrom().completionStage(java.util.concurrent.CompletableFuture.allOf(
-                                    chunks.toArray(java.util.concurrent.CompletableFuture[]::new)))
-                            .invoke(() -> {
+                    java.util.concurrent.CompletableFuture<Void> allStored = java.util.concurrent.CompletableFuture
+                            .allOf(chunks.toArray(java.util.concurrent.CompletableFuture[]::new));
+                    return Uni.createFrom().completionStage(allStored).invoke(() -> {
                         long stored = System.nanoTime();
                         moveStore.record(stored - evaluated, java.util.concurrent.TimeUnit.NANOSECONDS);
                         if (stored - stamps[0] > 1_000_000_000L) {

@@ -7,7 +7,6 @@ import io.ballast.risk.live.TenantBook.Transition;
 import io.ballast.risk.messaging.OutboxRow;
 import io.ballast.risk.messaging.Topics;
 import io.ballast.risk.tenancy.rls.RowSecurity;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -29,8 +28,8 @@ import java.util.List;
  * published twice or out of order.
  *
  * <p>Set-based: the rows go to PostgreSQL as pipelined batches of one prepared statement each (the reactive SQL
- * client's {@code executeBatch}), so a tick that moves a thousand accounts costs three round trips per
- * {@value #CHUNK} transitions, not three per transition.
+ * client's {@code executeBatch}), so a transaction costs a few round trips, not three per transition. The caller
+ * decides how many transitions a transaction holds ({@code LiveLoop.COMMIT_CHUNK}).
  */
 @ApplicationScoped
 public class MarginStateService {
@@ -43,9 +42,6 @@ public class MarginStateService {
             super(message);
         }
     }
-
-    /** Transitions per pipelined batch. */
-    static final int CHUNK = 1_000;
 
     private static final String INSERT_STATE = "insert into account_margin_state (tenant_id, account_id, status, "
             + "held, equity_usd, initial_margin_usd, maintenance_margin_usd, seq, price_versions, parameter_version, "
@@ -82,20 +78,6 @@ public class MarginStateService {
     }
 
     /**
-     * Stores transitions of one tenant, for the relay.
-     *
-     * @param tenant         the tenant
-     * @param transitions    the transitions (expected seq in {@code previous})
-     * @param priceVersions  the price versions used
-     * @param parameterVersion the parameter version used
-     * @return completion; fails with {@link StaleStateException} when a row moved meanwhile
-     */
-    public Uni<Void> store(TenantId tenant, List<Transition> transitions, String priceVersions,
-            String parameterVersion) {
-        return store(tenant, transitions, priceVersions, parameterVersion, false, false).replaceWithVoid();
-    }
-
-    /**
      * Stores transitions of one tenant, for the direct path when asked and possible: the rows are stored for the
      * direct path only when none of the tenant's margin events waits for the relay (checked in the same transaction
      * unless the caller knows it: its previous store went the direct way and no send failed since), so that a
@@ -114,16 +96,9 @@ public class MarginStateService {
             String parameterVersion, boolean direct, boolean clear) {
         // microseconds, as timestamptz keeps them: a directly published envelope says what the stored row says
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
-        List<List<Transition>> chunks = new ArrayList<>();
-        for (int i = 0; i < transitions.size(); i += CHUNK) {
-            chunks.add(transitions.subList(i, Math.min(transitions.size(), i + CHUNK)));
-        }
         return RowSecurity.inTenant(pool, tenant, conn -> (direct && !clear ? nothingWaiting(conn, tenant)
                         : Uni.createFrom().item(direct))
-                .flatMap(asDirect -> Multi.createFrom().iterable(chunks)
-                        .onItem().transformToUniAndConcatenate(chunk -> write(conn, tenant, chunk, priceVersions,
-                                parameterVersion, now))
-                        .collect().in(ArrayList<OutboxRow>::new, List::addAll)
+                .flatMap(asDirect -> write(conn, tenant, transitions, priceVersions, parameterVersion, now)
                         .flatMap(rows -> !asDirect || rows.isEmpty() ? Uni.createFrom().item(rows)
                                 : conn.preparedQuery(INSERT_DIRECT_ATTEMPT).execute(Tuple.of(rows.stream()
                                         .map(OutboxRow::id).toArray(Long[]::new))).replaceWith(rows))

@@ -71,10 +71,13 @@ public class DirectPublisher {
         this.waitTimer = Timer.builder("ballast.outbox.direct.wait").description("from a directly published outbox "
                 + "row's transaction to its acknowledgement by the broker").publishPercentileHistogram()
                 .register(metrics);
-        this.sent = Counter.builder("ballast.outbox.direct").description("outbox rows published directly, by outcome")
-                .tag("outcome", "acknowledged").register(metrics);
-        this.givenBack = Counter.builder("ballast.outbox.direct").description("outbox rows published directly, by "
-                + "outcome").tag("outcome", "given-back").register(metrics);
+        this.sent = outcome(metrics, "acknowledged");
+        this.givenBack = outcome(metrics, "given-back");
+    }
+
+    private static Counter outcome(MeterRegistry metrics, String outcome) {
+        return Counter.builder("ballast.outbox.direct").description("outbox rows published directly, by outcome")
+                .tag("outcome", outcome).register(metrics);
     }
 
     /** Whether writers should store rows for the direct path ({@code ballast.outbox.direct}). */
