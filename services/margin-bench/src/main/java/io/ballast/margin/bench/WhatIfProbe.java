@@ -4,13 +4,18 @@ import io.ballast.margin.engine.MarginEngine;
 import io.ballast.margin.measure.MarginResult;
 import io.ballast.margin.product.AccountInput;
 import io.ballast.margin.product.CollateralBalance;
+import io.ballast.margin.product.DatedFuture;
+import io.ballast.margin.product.EuropeanOption;
+import io.ballast.margin.product.PerpetualFuture;
 import io.ballast.margin.product.Instrument;
 import io.ballast.margin.product.MarginMethod;
 import io.ballast.margin.product.Position;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -37,9 +42,13 @@ public final class WhatIfProbe {
      */
     public static void main(String[] args) {
         Workload w = new Workload(1, 10, 1L);
-        List<AccountInput> accounts = accounts(w, new SplittableRandom(20_261_202L));
+        probe("probe-shaped", w, accounts(w, new SplittableRandom(20_261_202L)));
+        probe("load-shaped", w, loadShaped(w, new SplittableRandom(20_200_312L)));
+    }
+
+    private static void probe(String shape, Workload w, List<AccountInput> accounts) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        System.out.println("warming up ...");
+        System.out.println(shape + ": warming up ...");
         long withPrice = 0;
         for (int r = 0; r < ROUNDS; r++) {
             for (AccountInput a : accounts) {
@@ -48,21 +57,68 @@ public final class WhatIfProbe {
                 MarginEngine.DEFAULT.computeRequirements(a, w.market, w.params);
             }
         }
-        System.out.printf("%d accounts, %d with a liquidation price%n", ACCOUNTS, withPrice / ROUNDS);
+        System.out.printf("%s: %d accounts, %d with a liquidation price%n", shape, ACCOUNTS, withPrice / ROUNDS);
         long c0 = mx.getCurrentThreadCpuTime();
         for (int r = 0; r < ROUNDS; r++) {
             for (AccountInput a : accounts) {
                 MarginEngine.DEFAULT.compute(a, w.market, w.params);
             }
         }
-        report("compute", mx.getCurrentThreadCpuTime() - c0);
+        report(shape + " compute", mx.getCurrentThreadCpuTime() - c0);
         c0 = mx.getCurrentThreadCpuTime();
         for (int r = 0; r < ROUNDS; r++) {
             for (AccountInput a : accounts) {
                 MarginEngine.DEFAULT.computeRequirements(a, w.market, w.params);
             }
         }
-        report("computeRequirements", mx.getCurrentThreadCpuTime() - c0);
+        report(shape + " computeRequirements", mx.getCurrentThreadCpuTime() - c0);
+    }
+
+    /**
+     * Accounts shaped like {@code ./ballast load}'s (deploy/tools BulkLoader): 10 of a 20-instrument universe at
+     * random (per underlying BTC and ETH: the perpetual, the 30-day future and 8 options of 30 days, 4 strikes around
+     * the index, call and put), so about 8 options on both underlyings; a BTC position twice an ETH one's notional,
+     * options half size; collateral 6-40 % of gross notional; portfolio and standard margin 2:1.
+     */
+    private static List<AccountInput> loadShaped(Workload w, SplittableRandom rnd) {
+        List<Instrument> universe = new ArrayList<>();
+        for (String u : List.of("BTC", "ETH")) {
+            double s = Workload.PRICES.get(u);
+            for (Instrument x : w.instruments) {
+                if (!x.underlying().equals(u)) {
+                    continue;
+                }
+                if (x instanceof PerpetualFuture
+                        || x instanceof DatedFuture f && days(f.expiry()) == 30
+                        || x instanceof EuropeanOption o && days(o.expiry()) == 30 && o.strikeUsd() / s > 0.89
+                                && o.strikeUsd() / s < 1.06) {
+                    universe.add(x);
+                }
+            }
+        }
+        List<AccountInput> out = new ArrayList<>();
+        for (int a = 0; a < ACCOUNTS; a++) {
+            List<Instrument> chosen = new ArrayList<>(universe);
+            for (int i = chosen.size() - 1; i > 0; i--) {
+                Collections.swap(chosen, i, rnd.nextInt(i + 1));
+            }
+            double size = 0.2 + rnd.nextDouble() * 4.8;
+            double gross = 0;
+            List<Position> positions = new ArrayList<>();
+            for (Instrument x : chosen.subList(0, 10)) {
+                double s = Workload.PRICES.get(x.underlying());
+                boolean option = x instanceof EuropeanOption;
+                double unitUsd = x.underlying().equals("BTC") ? 9_000 : 4_500;
+                double q = (rnd.nextBoolean() ? 1 : -1) * size * unitUsd / s * (option ? 0.5 : 1);
+                positions.add(Position.of(x, q, option ? s * (0.02 + rnd.nextDouble() * 0.06)
+                        : s * (0.95 + rnd.nextDouble() * 0.1)));
+                gross += Math.abs(q) * s;
+            }
+            double collateral = gross * (0.06 + 0.34 * rnd.nextDouble());
+            out.add(AccountInput.cross("l" + a, a % 3 == 2 ? MarginMethod.STANDARD : MarginMethod.PORTFOLIO,
+                    positions, List.of(CollateralBalance.of("USDC", BigDecimal.valueOf(Math.round(collateral))))));
+        }
+        return out;
     }
 
     private static List<AccountInput> accounts(Workload w, SplittableRandom rnd) {
@@ -96,7 +152,11 @@ public final class WhatIfProbe {
         return out;
     }
 
+    private static long days(java.time.Instant expiry) {
+        return Duration.between(Workload.NOW, expiry).toDays();
+    }
+
     private static void report(String name, long cpuNanos) {
-        System.out.printf("%-20s %8.1f us CPU per account%n", name, cpuNanos / (ROUNDS * (double) ACCOUNTS * 1e3));
+        System.out.printf("%-34s %8.1f us CPU per account%n", name, cpuNanos / (ROUNDS * (double) ACCOUNTS * 1e3));
     }
 }

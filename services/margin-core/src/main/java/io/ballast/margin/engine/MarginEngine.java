@@ -295,15 +295,26 @@ public final class MarginEngine {
         }
         String u = top.getKey();
         double s0 = market.indexPrice(u);
-        OptionalDouble below = search(pool, method, market, params, u, s0, -1, Math.log(100.0));
-        OptionalDouble above = search(pool, method, market, params, u, s0, +1, Math.log(10.0));
+        // a portfolio pool's search prices its risk arrays once, then only the moved underlying's instruments at
+        // each trial price (the other underlyings' arrays do not depend on it); the same numbers as pricing all
+        RiskArrays scratch = method == MarginMethod.STANDARD ? null
+                : RiskArrays.build(net.instruments(), market, params);
+        OptionalDouble below = search(pool, method, market, params, u, s0, -1, Math.log(100.0), scratch);
+        OptionalDouble above = search(pool, method, market, params, u, s0, +1, Math.log(10.0), scratch);
         return Optional.of(new LiquidationPrice(u, below, above));
     }
 
-    /** Equity minus maintenance requirement with the underlying at a price. */
+    /**
+     * Equity minus maintenance requirement with the underlying at a price; {@code scratch} (portfolio pools, else
+     * null) holds the pool's risk arrays at some price of that underlying and is re-priced on it here.
+     */
     private double surplus(MarginPool pool, MarginMethod method, MarketSnapshot market, RiskParameterSet params,
-            String underlying, double price) {
-        PoolMargin pm = computePool(pool, method, market.withPrice(underlying, price), params, false, null);
+            String underlying, double price, RiskArrays scratch) {
+        MarketSnapshot moved = market.withPrice(underlying, price);
+        if (scratch != null) {
+            scratch.rebuild(underlying, moved);
+        }
+        PoolMargin pm = computePool(pool, method, moved, params, false, scratch);
         return pm.equityUsd() - pm.maintenanceMarginUsd();
     }
 
@@ -315,19 +326,19 @@ public final class MarginEngine {
      * is not seen.
      */
     private OptionalDouble search(MarginPool pool, MarginMethod method, MarketSnapshot market,
-            RiskParameterSet params, String u, double s0, int direction, double maxLogMove) {
+            RiskParameterSet params, String u, double s0, int direction, double maxLogMove, RiskArrays scratch) {
         double prev = s0;
         double step = SEARCH_STEP;
         while (true) {
             double move = Math.min(step, maxLogMove);
             double x = s0 * Math.exp(direction * move);
-            double atX = surplus(pool, method, market, params, u, x);
+            double atX = surplus(pool, method, market, params, u, x, scratch);
             if (atX < 0) {
                 BrentSolver solver = new BrentSolver(ROOT_RELATIVE_ACCURACY, ROOT_RELATIVE_ACCURACY * s0, 0.0);
                 double lo = Math.min(prev, x);
                 double hi = Math.max(prev, x);
                 return OptionalDouble.of(solver.solve(MAX_EVALUATIONS,
-                        p -> surplus(pool, method, market, params, u, p), lo, hi));
+                        p -> surplus(pool, method, market, params, u, p, scratch), lo, hi));
             }
             if (move >= maxLogMove) {
                 return OptionalDouble.empty();

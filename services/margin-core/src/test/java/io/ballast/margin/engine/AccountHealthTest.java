@@ -72,6 +72,40 @@ class AccountHealthTest {
     }
 
     @Test
+    void aPortfolioWithOptionsOnTwoUnderlyingsHasItsLiquidationPricesWhereEquityMeetsMaintenance() {
+        // the search re-prices only the dominant underlying's instruments at each trial price and keeps the others'
+        // arrays: the prices it finds must be where a fresh computation at that price crosses maintenance
+        var ethCall = io.ballast.margin.product.EuropeanOption.of("ETH", Fixtures.IN_30_DAYS, 4_200,
+                io.ballast.margin.product.OptionType.CALL);
+        var ethPut = io.ballast.margin.product.EuropeanOption.of("ETH", Fixtures.IN_30_DAYS, 3_800,
+                io.ballast.margin.product.OptionType.PUT);
+        AccountInput account = AccountInput.cross("O", MarginMethod.PORTFOLIO,
+                List.of(Position.of(BTC_PERP, 0.5, 100_000), Position.of(Fixtures.btcPut(95_000, Fixtures.IN_30_DAYS),
+                        -2, 2_000), Position.of(Fixtures.btcCall(110_000, Fixtures.IN_30_DAYS), -2, 1_500),
+                        Position.of(ETH_PERP, -3, 4_000), Position.of(ethCall, -4, 150), Position.of(ethPut, 5, 120)),
+                List.of(CollateralBalance.of("USDC", "110000")));
+        PoolMargin pool = ENGINE.compute(account, Fixtures.market(), Fixtures.params()).pool("cross");
+        assertThat(pool.status()).isEqualTo(HealthStatus.HEALTHY);
+        var lp = pool.liquidationPrice().orElseThrow();
+        assertThat(lp.underlying()).isEqualTo("BTC");
+        double below = lp.belowUsd().orElseThrow();
+        double above = lp.aboveUsd().orElseThrow();
+        assertThat(below).isLessThan(100_000);
+        assertThat(above).isGreaterThan(100_000);
+        for (double[] side : new double[][] {{below, 0.999999, 1.000001}, {above, 1.000001, 0.999999}}) {
+            PoolMargin past = ENGINE.computeRequirements(account, Fixtures.market().withPrice("BTC",
+                    side[0] * side[1]), Fixtures.params()).pool("cross");
+            PoolMargin before = ENGINE.computeRequirements(account, Fixtures.market().withPrice("BTC",
+                    side[0] * side[2]), Fixtures.params()).pool("cross");
+            PoolMargin at = ENGINE.computeRequirements(account, Fixtures.market().withPrice("BTC", side[0]),
+                    Fixtures.params()).pool("cross");
+            assertThat(past.status()).isEqualTo(HealthStatus.LIQUIDATABLE);
+            assertThat(before.status()).isNotEqualTo(HealthStatus.LIQUIDATABLE);
+            assertThat(at.equityUsd() - at.maintenanceMarginUsd()).isCloseTo(0.0, within(1e-6));
+        }
+    }
+
+    @Test
     void noLiquidationPriceWithoutADominantUnderlying() {
         AccountInput account = AccountInput.cross("N", MarginMethod.STANDARD,
                 List.of(Position.of(BTC_PERP, 1, 100_000), Position.of(ETH_PERP, 25, 4_000),
