@@ -31,9 +31,9 @@ public interface LiveSettings {
     double liquidationBufferFraction();
 
     /**
-     * How old the bulk book's last full recompute may get before a tick triggers one (every array and account at
-     * the current time, so that options' time to expiry does not drift), and the least time between two rebuilds of
-     * the bulk book after account changes.
+     * How old an underlying's arrays in the bulk book may get before a tick of another underlying re-prices them at
+     * the current time, with their exposed accounts (so that options' time to expiry does not drift where no tick
+     * comes), and the least time between two rebuilds of the bulk book after account changes.
      */
     @WithDefault("PT1M")
     java.time.Duration fullRecomputeInterval();

@@ -325,13 +325,21 @@ public final class TenantBook {
         if (t == null) {
             return "";
         }
-        return String.format(java.util.Locale.ROOT, "lock %d ms, rebuild %d ms, re-valuation %d ms, selection %d ms, "
-                + "evaluation %d ms", (t[1] - t[0]) / 1_000_000, t[2] == 0 ? 0 : (t[2] - t[1]) / 1_000_000,
-                t[3] == 0 ? 0 : (t[3] - Math.max(t[1], t[2])) / 1_000_000,
+        return String.format(java.util.Locale.ROOT, "lock %d ms, rebuild %d ms, re-valuation %d ms (%d accounts), "
+                + "selection %d ms, evaluation %d ms", (t[1] - t[0]) / 1_000_000,
+                t[2] == 0 ? 0 : (t[2] - t[1]) / 1_000_000, t[3] == 0 ? 0 : (t[3] - Math.max(t[1], t[2])) / 1_000_000,
+                t[3] == 0 ? 0 : lastRevalued,
                 t[4] == 0 ? 0 : (t[4] - t[3]) / 1_000_000, t[4] == 0 ? 0 : (t[5] - t[4]) / 1_000_000);
     }
 
     private long[] lastTimings;
+    /** How many of the bulk book's accounts the last move re-valued. */
+    private int lastRevalued;
+
+    /** @return how many of the bulk book's accounts the last price move re-valued (0 before any) */
+    synchronized int lastRevaluedCount() {
+        return lastRevalued;
+    }
 
     /**
      * Before this book is evaluated and takes over: the states stored since its rows were read (by the book it
@@ -416,6 +424,7 @@ public final class TenantBook {
         try {
             int[] revalued = bulk.onPrice(symbol, price, inputs);
             lastTimings[3] = System.nanoTime();
+            lastRevalued = revalued.length;
             touched.addAll(moved(revalued));
             lastTimings[4] = System.nanoTime();
         } catch (RuntimeException e) {

@@ -49,42 +49,7 @@ import org.junit.jupiter.api.Test;
 class TenantBookTest {
 
     /** The live settings' defaults, but no timed full recompute within a test (it would add time-decay moves). */
-    private static final LiveSettings SETTINGS = new LiveSettings() {
-        @Override
-        public double hysteresisFraction() {
-            return 0.02;
-        }
-
-        @Override
-        public double mporDays() {
-            return 2;
-        }
-
-        @Override
-        public double earlyWarningSigmas() {
-            return 2.33;
-        }
-
-        @Override
-        public double defaultAnnualVol() {
-            return 0.8;
-        }
-
-        @Override
-        public double liquidationBufferFraction() {
-            return 0.1;
-        }
-
-        @Override
-        public Duration fullRecomputeInterval() {
-            return Duration.ofHours(1);
-        }
-
-        @Override
-        public Duration replayWindow() {
-            return Duration.ofMinutes(2);
-        }
-    };
+    private static final LiveSettings SETTINGS = withInterval(Duration.ofHours(1));
 
     private static final double BTC_START = 60_000;
     private static final double ETH_START = 3_000;
@@ -242,6 +207,11 @@ class TenantBookTest {
 
         /** {@link #book()} with stored states (the rows as read at one moment). */
         TenantBook book(Map<UUID, TenantBook.State> stored) {
+            return book(stored, SETTINGS);
+        }
+
+        /** {@link #book(Map)} with other live settings. */
+        TenantBook book(Map<UUID, TenantBook.State> stored, LiveSettings settings) {
             Map<String, OracleHealth> health = Map.of("USDT", OracleHealth.HEALTHY, "BTC", OracleHealth.HEALTHY,
                     "ETH", OracleHealth.HEALTHY);
             BookLoader.Reference reference = new BookLoader.Reference(0, 0, List.of(usdt, btc, eth),
@@ -252,7 +222,7 @@ class TenantBookTest {
             List<AccountMarginState> states = new ArrayList<>();
             stored.forEach((account, st) -> states.add(stateRow(account, st)));
             return new BookLoader.Rows(TenantId.of(id), reference, shuffled, List.copyOf(balances),
-                    List.copyOf(positions), states, List.of()).toBook(SETTINGS);
+                    List.copyOf(positions), states, List.of()).toBook(settings);
         }
 
         /** A stored state row of an account. */
@@ -411,6 +381,68 @@ class TenantBookTest {
         t.position(other, t.ethPerp, 2, ETH_START);
         t.balance(other, t.usdt, 5_000);
         return a;
+    }
+
+    /** The live settings' defaults with a full-recompute interval. */
+    private static LiveSettings withInterval(Duration interval) {
+        return new LiveSettings() {
+            @Override
+            public double hysteresisFraction() {
+                return 0.02;
+            }
+
+            @Override
+            public double mporDays() {
+                return 2;
+            }
+
+            @Override
+            public double earlyWarningSigmas() {
+                return 2.33;
+            }
+
+            @Override
+            public double defaultAnnualVol() {
+                return 0.8;
+            }
+
+            @Override
+            public double liquidationBufferFraction() {
+                return 0.1;
+            }
+
+            @Override
+            public Duration fullRecomputeInterval() {
+                return interval;
+            }
+
+            @Override
+            public Duration replayWindow() {
+                return Duration.ofMinutes(2);
+            }
+        };
+    }
+
+    @Test
+    void aTickAlsoRevaluesAnUnderlyingWithoutRecentTicksButNeverTheWholeBook() throws InterruptedException {
+        Tenant t = new Tenant();
+        longOneBtc(t); // one account on BTC, one on ETH
+        Account cash = t.account(MarginMode.CROSS, 2);
+        t.balance(cash, t.usdt, 1_000); // exposed to USDT only
+        TenantBook calm = t.book(Map.of(), withInterval(Duration.ofHours(1)));
+        calm.evaluateAll(new TenantBook.Cause(null, null, "rebuild"));
+        assertThat(calm.bulkAccountCount()).isEqualTo(3);
+        calm.onPrice(t.price(t.btc, 60_100, OracleHealth.HEALTHY), OracleHealth.HEALTHY, tick());
+        assertThat(calm.lastRevaluedCount()).as("ETH priced less than an hour ago: the BTC account only")
+                .isEqualTo(1);
+
+        TenantBook aged = t.book(Map.of(), withInterval(Duration.ofMillis(1)));
+        aged.evaluateAll(new TenantBook.Cause(null, null, "rebuild"));
+        Thread.sleep(20);
+        aged.onPrice(t.price(t.btc, 60_200, OracleHealth.HEALTHY), OracleHealth.HEALTHY, tick());
+        // ETH's arrays are older than the interval: re-priced at the new valuation time with this tick, and its
+        // account re-valued; the cash account (no underlying to re-price) is not, as a full recompute would
+        assertThat(aged.lastRevaluedCount()).as("BTC and the stale ETH").isEqualTo(2);
     }
 
     @Test
