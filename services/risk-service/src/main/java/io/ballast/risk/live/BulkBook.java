@@ -200,10 +200,10 @@ final class BulkBook {
         int[] exposed = reprice(symbol, price, inputs);
         pricedAtNanos.computeIfPresent(symbol, (u, at) -> nanos);
         String stalest = null;
-        long oldest = 0;
+        long oldest = settings.fullRecomputeInterval().toNanos();
         for (Map.Entry<String, Long> e : pricedAtNanos.entrySet()) {
             long age = nanos - e.getValue();
-            if (age > settings.fullRecomputeInterval().toNanos() && age > oldest) {
+            if (age > oldest) {
                 stalest = e.getKey();
                 oldest = age;
             }
@@ -234,12 +234,8 @@ final class BulkBook {
 
     /** The price row in force of a symbol (null when the inputs have none: the default vol then applies). */
     private static MarketPrice priceOf(String symbol, MarginInputs inputs) {
-        for (Map.Entry<UUID, String> e : inputs.assetSymbols().entrySet()) {
-            if (e.getValue().equals(symbol)) {
-                return inputs.prices().get(e.getKey());
-            }
-        }
-        return null;
+        io.ballast.risk.domain.Asset asset = inputs.asset(symbol);
+        return asset == null ? null : inputs.prices().get(asset.id);
     }
 
     /** @param number an account's number in the bulk book @return its id */
