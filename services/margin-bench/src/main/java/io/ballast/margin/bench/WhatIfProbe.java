@@ -81,6 +81,20 @@ public final class WhatIfProbe {
      * options half size; collateral 6-40 % of gross notional; portfolio and standard margin 2:1.
      */
     private static List<AccountInput> loadShaped(Workload w, SplittableRandom rnd) {
+        return loadShaped(w, rnd, ACCOUNTS, a -> a % 3 == 2);
+    }
+
+    /**
+     * Load-shaped accounts, as {@link #loadShaped(Workload, SplittableRandom)}.
+     *
+     * @param w        the workload (instruments and prices)
+     * @param rnd      random source
+     * @param count    number of accounts
+     * @param standard which account numbers use standard margin (the others portfolio margin)
+     * @return the accounts
+     */
+    static List<AccountInput> loadShaped(Workload w, SplittableRandom rnd, int count,
+            java.util.function.IntPredicate standard) {
         List<Instrument> universe = new ArrayList<>();
         for (String u : List.of("BTC", "ETH")) {
             double s = Workload.PRICES.get(u);
@@ -97,7 +111,7 @@ public final class WhatIfProbe {
             }
         }
         List<AccountInput> out = new ArrayList<>();
-        for (int a = 0; a < ACCOUNTS; a++) {
+        for (int a = 0; a < count; a++) {
             List<Instrument> chosen = new ArrayList<>(universe);
             for (int i = chosen.size() - 1; i > 0; i--) {
                 Collections.swap(chosen, i, rnd.nextInt(i + 1));
@@ -115,7 +129,7 @@ public final class WhatIfProbe {
                 gross += Math.abs(q) * s;
             }
             double collateral = gross * (0.06 + 0.34 * rnd.nextDouble());
-            out.add(AccountInput.cross("l" + a, a % 3 == 2 ? MarginMethod.STANDARD : MarginMethod.PORTFOLIO,
+            out.add(AccountInput.cross("l" + a, standard.test(a) ? MarginMethod.STANDARD : MarginMethod.PORTFOLIO,
                     positions, List.of(CollateralBalance.of("USDC", BigDecimal.valueOf(Math.round(collateral))))));
         }
         return out;

@@ -49,6 +49,10 @@ public final class BulkMarginBook {
     private static final int BLOCK = 2048;
     private static final int DOWN = 0;
     private static final int UP = 1;
+    /** Sides of the market in {@link #soPerUnit}: the market itself, then the down and up stresses. */
+    private static final int MARKET = 0;
+    private static final int DOWN_SIDE = 1;
+    private static final int UP_SIDE = 2;
 
     private final RiskArrays arrays;
     private final RiskArrays[] stressArrays;
@@ -61,7 +65,11 @@ public final class BulkMarginBook {
     private final List<String> symbols;
     private final Map<String, Integer> symbolIndex;
     private final int[] portfolioNumber;
-    private final int[] posStart;
+    /**
+     * An account's positions, grouped by underlying: those of account a on underlying u are
+     * {@code [posU[a * nu + u], posU[a * nu + u + 1])} (so a tick of u reads only u's positions of each account).
+     */
+    private final int[] posU;
     private final int[] posInstr;
     private final double[] posQty;
     private final double[] posCostUsd;
@@ -73,7 +81,31 @@ public final class BulkMarginBook {
      */
     private final double[] posPnlUsd;
     private final double[] posMaintenanceUsd;
-    private final MarketRiskParameters[] posParams;
+    /** Index into {@link #paramSets} of a standard account's position (-1 for a portfolio account's). */
+    private final int[] posParam;
+    /** The distinct per-underlying parameters of standard accounts' positions. */
+    private final MarketRiskParameters[] paramSets;
+    /**
+     * Short-option requirement per unit, {IM, MM}, per parameter set, instrument and side (the market, the down
+     * stress, the up stress), computed once per tick of the underlying instead of once per position and side:
+     * {@code soPerUnit[((k * instruments + i) * 3 + side) * 2 + {0: IM, 1: MM}]}.
+     */
+    private final double[] soPerUnit;
+    /** The options of each underlying (instrument indices). */
+    private final int[][] optionsOf;
+    /** Per account and underlying: unrealized P&amp;L and standard IM and MM of its positions on it, USD. */
+    private final double[] pnlByUnderlyingUsd;
+    private final double[] imByUnderlyingUsd;
+    private final double[] mmByUnderlyingUsd;
+    /** Per account and underlying: the account's run in the portfolio book's runs of that underlying (-1: none). */
+    private final int[] portfolioRun;
+    /**
+     * Per account and underlying: the stress is not computed at the current market (left by a tick for an account
+     * below its initial requirement, where the early warning does not apply); {@link #stressBreached} computes it
+     * when asked, with the same inputs, so the answer is the same.
+     */
+    private final boolean[] stressPending;
+    private final double[] lazyScratch;
     private final int[] colStart;
     private final int[] colSymbol;
     private final double[] colBalance;
@@ -102,14 +134,47 @@ public final class BulkMarginBook {
         this.symbolIndex = Map.copyOf(b.symbolIndex);
         this.portfolioNumber = b.portfolioNumber.stream().mapToInt(Integer::intValue).toArray();
         this.portfolio = new PortfolioMarginEngine(arrays, b.portfolioBook.build(), parallel);
-        b.posStart.add(b.posInstr.size());
-        this.posStart = b.posStart.stream().mapToInt(Integer::intValue).toArray();
+        b.posU.add(b.posInstr.size());
+        this.posU = b.posU.stream().mapToInt(Integer::intValue).toArray();
         this.posInstr = b.posInstr.stream().mapToInt(Integer::intValue).toArray();
         this.posQty = b.posQty.stream().mapToDouble(Double::doubleValue).toArray();
         this.posCostUsd = b.posCost.stream().mapToDouble(Double::doubleValue).toArray();
         this.posPnlUsd = new double[posCostUsd.length];
         this.posMaintenanceUsd = new double[posCostUsd.length];
-        this.posParams = b.posParams.toArray(new MarketRiskParameters[0]);
+        this.posParam = b.posParam.stream().mapToInt(Integer::intValue).toArray();
+        this.paramSets = b.paramSets.toArray(new MarketRiskParameters[0]);
+        this.soPerUnit = new double[paramSets.length * arrays.instrumentCount() * 6];
+        List<List<Integer>> options = new ArrayList<>();
+        for (int u = 0; u < nu; u++) {
+            options.add(new ArrayList<>());
+        }
+        for (int i = 0; i < arrays.instrumentCount(); i++) {
+            if (arrays.instrument(i) instanceof EuropeanOption) {
+                options.get(arrays.underlyingOf(i)).add(i);
+            }
+        }
+        this.optionsOf = options.stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray())
+                .toArray(int[][]::new);
+        this.pnlByUnderlyingUsd = new double[accountCount * nu];
+        this.imByUnderlyingUsd = new double[accountCount * nu];
+        this.mmByUnderlyingUsd = new double[accountCount * nu];
+        this.stressPending = new boolean[accountCount * nu];
+        this.lazyScratch = new double[arrays.scenarioCount()];
+        this.portfolioRun = new int[accountCount * nu];
+        Arrays.fill(portfolioRun, -1);
+        int[] accountOfPortfolio = new int[b.portfolioCount];
+        for (int a = 0; a < accountCount; a++) {
+            if (portfolioNumber[a] >= 0) {
+                accountOfPortfolio[portfolioNumber[a]] = a;
+            }
+        }
+        PortfolioBook pb = portfolio.book();
+        for (int u = 0; u < nu; u++) {
+            int[] runs = pb.accounts(u);
+            for (int r = 0; r < runs.length; r++) {
+                portfolioRun[accountOfPortfolio[runs[r]] * nu + u] = r;
+            }
+        }
         b.colStart.add(b.colSymbol.size());
         this.colStart = b.colStart.stream().mapToInt(Integer::intValue).toArray();
         this.colSymbol = b.colSymbol.stream().mapToInt(Integer::intValue).toArray();
@@ -120,10 +185,11 @@ public final class BulkMarginBook {
         symbols.forEach(s -> exposed.add(new ArrayList<>()));
         for (int a = 0; a < accountCount; a++) {
             boolean[] seen = new boolean[symbols.size()];
-            for (int p = posStart[a]; p < posStart[a + 1]; p++) {
-                int u = arrays.underlyingOf(posInstr[p]);
-                holdsUnderlying[a * nu + u] = true;
-                seen[u] = true;
+            for (int u = 0; u < nu; u++) {
+                if (posU[a * nu + u + 1] > posU[a * nu + u]) {
+                    holdsUnderlying[a * nu + u] = true;
+                    seen[u] = true;
+                }
             }
             for (int c = colStart[a]; c < colStart[a + 1]; c++) {
                 seen[colSymbol[c]] = true;
@@ -187,11 +253,13 @@ public final class BulkMarginBook {
         private final List<String> symbols = new ArrayList<>();
         private final Map<String, Integer> symbolIndex = new HashMap<>();
         private final List<Integer> portfolioNumber = new ArrayList<>();
-        private final List<Integer> posStart = new ArrayList<>();
+        private final List<Integer> posU = new ArrayList<>();
         private final List<Integer> posInstr = new ArrayList<>();
         private final List<Double> posQty = new ArrayList<>();
         private final List<Double> posCost = new ArrayList<>();
-        private final List<MarketRiskParameters> posParams = new ArrayList<>();
+        private final List<Integer> posParam = new ArrayList<>();
+        private final List<MarketRiskParameters> paramSets = new ArrayList<>();
+        private final Map<MarketRiskParameters, Integer> paramIndex = new HashMap<>();
         private final List<Integer> colStart = new ArrayList<>();
         private final List<Integer> colSymbol = new ArrayList<>();
         private final List<Double> colBalance = new ArrayList<>();
@@ -227,7 +295,9 @@ public final class BulkMarginBook {
                 throw new MarginInputException("pools", "the bulk book holds single-pool accounts");
             }
             MarginPool pool = account.pools().get(0);
-            Map<Integer, double[]> net = new java.util.TreeMap<>();
+            // netted per instrument, grouped by underlying
+            Map<Integer, double[]> net = new java.util.TreeMap<>(java.util.Comparator
+                    .comparingInt((Integer i) -> arrays.underlyingOf(i)).thenComparingInt(i -> i));
             for (Position p : pool.positions()) {
                 int i = arrays.indexOf(p.instrument().id());
                 double[] qc = net.computeIfAbsent(i, k -> new double[2]);
@@ -249,13 +319,23 @@ public final class BulkMarginBook {
             }
             // checked: now add
             int number = accountCount++;
-            posStart.add(posInstr.size());
             int k = 0;
+            int nextU = 0;
             for (Map.Entry<Integer, double[]> e : net.entrySet()) {
+                for (int u = arrays.underlyingOf(e.getKey()); nextU <= u; nextU++) {
+                    posU.add(posInstr.size());
+                }
                 posInstr.add(e.getKey());
                 posQty.add(e.getValue()[0]);
                 posCost.add(e.getValue()[1]);
-                posParams.add(lineParams.get(k++));
+                MarketRiskParameters m = lineParams.get(k++);
+                posParam.add(m == null ? -1 : paramIndex.computeIfAbsent(m, x -> {
+                    paramSets.add(x);
+                    return paramSets.size() - 1;
+                }));
+            }
+            for (; nextU < arrays.underlyings().size(); nextU++) {
+                posU.add(posInstr.size());
             }
             colStart.add(colSymbol.size());
             for (int c = 0; c < collateral.size(); c++) {
@@ -309,9 +389,12 @@ public final class BulkMarginBook {
         forBlocks(accountCount, (from, to) -> {
             double[] scratch = new double[arrays.scenarioCount()];
             for (int a = from; a < to; a++) {
-                evaluate(a);
                 for (int u = 0; u < nu; u++) {
-                    stress(a, u, scratch);
+                    evaluate(a, u);
+                }
+                total(a);
+                for (int u = 0; u < nu; u++) {
+                    stressOrDefer(a, u, scratch);
                 }
             }
         });
@@ -343,9 +426,13 @@ public final class BulkMarginBook {
         forBlocks(exposed.length, (from, to) -> {
             double[] scratch = new double[arrays.scenarioCount()];
             for (int k = from; k < to; k++) {
-                evaluate(exposed[k]);
+                int a = exposed[k];
                 if (u >= 0) {
-                    stress(exposed[k], u, scratch);
+                    evaluate(a, u);
+                }
+                total(a);
+                if (u >= 0) {
+                    stressOrDefer(a, u, scratch);
                 }
             }
         });
@@ -358,6 +445,7 @@ public final class BulkMarginBook {
         }
     }
 
+    /** Rebuilds u's stressed arrays, then u's options' short-option requirements per unit on all three sides. */
     private void rebuildStress(int u) {
         String name = arrays.underlyings().get(u);
         double s0 = market.indexPrice(name);
@@ -366,9 +454,52 @@ public final class BulkMarginBook {
         for (int d = DOWN; d <= UP; d++) {
             stressArrays[d].rebuild(name, market.withPrice(name, stressPriceUsd[d][u]));
         }
+        int n = arrays.instrumentCount();
+        for (int k = 0; k < paramSets.length; k++) {
+            for (int i : optionsOf[u]) {
+                EuropeanOption o = (EuropeanOption) arrays.instrument(i);
+                int at = (k * n + i) * 3 * 2;
+                put(at, StandardMarginCalculator.shortOptionPerUnit(o, s0, arrays.markPriceUsd(i), paramSets[k]));
+                for (int d = DOWN; d <= UP; d++) {
+                    put(at + (1 + d) * 2, StandardMarginCalculator.shortOptionPerUnit(o, stressPriceUsd[d][u],
+                            stressArrays[d].markPriceUsd(i), paramSets[k]));
+                }
+            }
+        }
     }
 
-    private void evaluate(int a) {
+    private void put(int at, double[] imMm) {
+        soPerUnit[at] = imMm[0];
+        soPerUnit[at + 1] = imMm[1];
+    }
+
+    /** The P&amp;L and standard lines of account a's positions on underlying u, at the current market. */
+    private void evaluate(int a, int u) {
+        int slot = a * nu + u;
+        boolean standard = portfolioNumber[a] < 0;
+        double s = symbolPriceUsd[u];
+        double upnl = 0;
+        double im = 0;
+        double mm = 0;
+        for (int p = posU[slot]; p < posU[slot + 1]; p++) {
+            double mark = arrays.markPriceUsd(posInstr[p]);
+            double pnl = unrealizedPnl(p, s, mark);
+            posPnlUsd[p] = pnl;
+            upnl += pnl;
+            if (standard) {
+                im += standardLine(p, MARKET, s, mark, true);
+                double pm = standardLine(p, MARKET, s, mark, false);
+                mm += pm;
+                posMaintenanceUsd[p] = pm;
+            }
+        }
+        pnlByUnderlyingUsd[slot] = upnl;
+        imByUnderlyingUsd[slot] = im;
+        mmByUnderlyingUsd[slot] = mm;
+    }
+
+    /** Account a's collateral at the current market and its totals over underlyings. */
+    private void total(int a) {
         double collateral = 0;
         for (int c = colStart[a]; c < colStart[a + 1]; c++) {
             collateral += colBalance[c] * symbolPriceUsd[colSymbol[c]] * colKeep[c];
@@ -376,23 +507,12 @@ public final class BulkMarginBook {
         double upnl = 0;
         double im = 0;
         double mm = 0;
-        boolean standard = portfolioNumber[a] < 0;
-        double[] line = new double[2];
-        for (int p = posStart[a]; p < posStart[a + 1]; p++) {
-            int i = posInstr[p];
-            double mark = arrays.markPriceUsd(i);
-            double underlyingUsd = symbolPriceUsd[arrays.underlyingOf(i)];
-            double pnl = unrealizedPnl(p, underlyingUsd, mark);
-            posPnlUsd[p] = pnl;
-            upnl += pnl;
-            if (standard) {
-                standardLine(p, underlyingUsd, mark, line);
-                im += line[0];
-                mm += line[1];
-                posMaintenanceUsd[p] = line[1];
-            }
+        for (int slot = a * nu; slot < (a + 1) * nu; slot++) {
+            upnl += pnlByUnderlyingUsd[slot];
+            im += imByUnderlyingUsd[slot];
+            mm += mmByUnderlyingUsd[slot];
         }
-        if (!standard) {
+        if (portfolioNumber[a] >= 0) {
             im = portfolio.initialUsd(portfolioNumber[a]);
             mm = portfolio.maintenanceUsd(portfolioNumber[a]);
         }
@@ -403,8 +523,22 @@ public final class BulkMarginBook {
     }
 
     /**
-     * Requirement minus equity change of the worse of u's two stresses (-infinity when u is not held). Runs right
-     * after {@code evaluate(a)} at the same market: it reads that evaluation's per-position figures.
+     * The stress of u now when the account is at or above its initial requirement (where the early warning applies),
+     * else left for {@link #stressBreached} to compute if asked.
+     */
+    private void stressOrDefer(int a, int u, double[] scratch) {
+        int slot = a * nu + u;
+        if (collateralUsd[a] + unrealizedPnlUsd[a] >= initialUsd[a] || !holdsUnderlying[slot]) {
+            stress(a, u, scratch);
+            stressPending[slot] = false;
+        } else {
+            stressPending[slot] = true;
+        }
+    }
+
+    /**
+     * Requirement minus equity change of the worse of u's two stresses (-infinity when u is not held). Reads the
+     * per-position figures of the last {@code evaluate(a, u)}, which ran at the same market (u has not moved since).
      */
     private void stress(int a, int u, double[] scratch) {
         int slot = a * nu + u;
@@ -413,49 +547,46 @@ public final class BulkMarginBook {
             return;
         }
         double s0 = symbolPriceUsd[u];
-        int pn = portfolioNumber[a];
-        double base = 0;
-        int run = -1;
-        if (pn >= 0) {
-            base = portfolio.lossUsd(pn, u) + portfolio.contingencyUsd(pn, u);
-            run = Arrays.binarySearch(portfolio.book().accounts(u), pn);
+        double sDown = stressPriceUsd[DOWN][u];
+        double sUp = stressPriceUsd[UP][u];
+        RiskArrays down = stressArrays[DOWN];
+        RiskArrays up = stressArrays[UP];
+        boolean standard = portfolioNumber[a] < 0;
+        double equityDown = 0;
+        double equityUp = 0;
+        double requirementDown = 0;
+        double requirementUp = 0;
+        for (int p = posU[slot]; p < posU[slot + 1]; p++) {
+            int i = posInstr[p];
+            double markDown = down.markPriceUsd(i);
+            double markUp = up.markPriceUsd(i);
+            // the unstressed side as evaluate(a, u) left it, at s0 and the current mark (the same computation)
+            equityDown += unrealizedPnl(p, sDown, markDown) - posPnlUsd[p];
+            equityUp += unrealizedPnl(p, sUp, markUp) - posPnlUsd[p];
+            if (standard) {
+                requirementDown += standardLine(p, DOWN_SIDE, sDown, markDown, false) - posMaintenanceUsd[p];
+                requirementUp += standardLine(p, UP_SIDE, sUp, markUp, false) - posMaintenanceUsd[p];
+            }
         }
-        double worst = Double.NEGATIVE_INFINITY;
-        double[] line = new double[2];
-        double[] out = new double[3];
-        for (int d = DOWN; d <= UP; d++) {
-            RiskArrays shocked = stressArrays[d];
-            double s1 = stressPriceUsd[d][u];
-            double equityChange = 0;
-            double requirementChange = 0;
-            for (int p = posStart[a]; p < posStart[a + 1]; p++) {
-                int i = posInstr[p];
-                if (arrays.underlyingOf(i) != u) {
-                    continue;
-                }
-                double mark1 = shocked.markPriceUsd(i);
-                // the unstressed side as evaluate(a) left it, at s0 and the current mark (the same computation)
-                equityChange += unrealizedPnl(p, s1, mark1) - posPnlUsd[p];
-                if (pn < 0) {
-                    standardLine(p, s1, mark1, line);
-                    requirementChange += line[1] - posMaintenanceUsd[p];
-                }
+        for (int c = colStart[a]; c < colStart[a + 1]; c++) {
+            if (colSymbol[c] == u) {
+                equityDown += colBalance[c] * (sDown - s0) * colKeep[c];
+                equityUp += colBalance[c] * (sUp - s0) * colKeep[c];
             }
-            for (int c = colStart[a]; c < colStart[a + 1]; c++) {
-                if (colSymbol[c] == u) {
-                    equityChange += colBalance[c] * (s1 - s0) * colKeep[c];
-                }
-            }
-            if (pn >= 0) {
-                PortfolioBook book = portfolio.book();
-                int[] starts = book.starts(u);
-                ScenarioKernel.evaluate(shocked, u, book.instr(u), book.qty(u), starts[run], starts[run + 1],
-                        scratch, out);
-                requirementChange = out[ScenarioKernel.LOSS] + out[ScenarioKernel.CONTINGENCY] - base;
-            }
-            worst = Math.max(worst, requirementChange - equityChange);
         }
-        stressUsd[slot] = worst;
+        if (!standard) {
+            int pn = portfolioNumber[a];
+            double base = portfolio.lossUsd(pn, u) + portfolio.contingencyUsd(pn, u);
+            int run = portfolioRun[slot];
+            PortfolioBook book = portfolio.book();
+            int[] starts = book.starts(u);
+            double[] out = new double[3];
+            ScenarioKernel.evaluate(down, u, book.instr(u), book.qty(u), starts[run], starts[run + 1], scratch, out);
+            requirementDown = out[ScenarioKernel.LOSS] + out[ScenarioKernel.CONTINGENCY] - base;
+            ScenarioKernel.evaluate(up, u, book.instr(u), book.qty(u), starts[run], starts[run + 1], scratch, out);
+            requirementUp = out[ScenarioKernel.LOSS] + out[ScenarioKernel.CONTINGENCY] - base;
+        }
+        stressUsd[slot] = Math.max(requirementDown - equityDown, requirementUp - equityUp);
     }
 
     /** Unrealized P&amp;L of one netted position at an index price and mark, USD (InstrumentPricer's rule). */
@@ -464,24 +595,22 @@ public final class BulkMarginBook {
                 : posQty[p] * markUsd - posCostUsd[p];
     }
 
-    /** Standard initial and maintenance requirement of one netted position at an index price and mark. */
-    private void standardLine(int p, double indexUsd, double markUsd, double[] out) {
+    /**
+     * Standard initial or maintenance requirement of one netted position at an index price and mark (a short
+     * option's per unit as {@link #rebuildStress} computed it for that side of the market).
+     */
+    private double standardLine(int p, int side, double indexUsd, double markUsd, boolean initial) {
         int i = posInstr[p];
         double q = posQty[p];
-        MarketRiskParameters m = posParams[p];
-        double size = arrays.isInverseDeltaOne(i) ? Math.abs(q) / markUsd : Math.abs(q);
         if (arrays.isLinear(i)) {
-            out[0] = size * indexUsd * m.imf(size);
-            out[1] = size * indexUsd * m.mmf(size);
-        } else if (q >= 0) {
-            out[0] = size * markUsd;
-            out[1] = out[0];
-        } else {
-            double[] perUnit = StandardMarginCalculator.shortOptionPerUnit((EuropeanOption) arrays.instrument(i),
-                    indexUsd, markUsd, m);
-            out[0] = size * perUnit[0];
-            out[1] = size * perUnit[1];
+            MarketRiskParameters m = paramSets[posParam[p]];
+            double size = arrays.isInverseDeltaOne(i) ? Math.abs(q) / markUsd : Math.abs(q);
+            return size * indexUsd * (initial ? m.imf(size) : m.mmf(size));
         }
+        if (q >= 0) {
+            return q * markUsd;
+        }
+        return -q * soPerUnit[((posParam[p] * arrays.instrumentCount() + i) * 3 + side) * 2 + (initial ? 0 : 1)];
     }
 
     private void forBlocks(int n, Blocks.RangeTask task) {
@@ -528,6 +657,10 @@ public final class BulkMarginBook {
     public boolean stressBreached(int account) {
         double surplus = equityUsd(account) - maintenanceUsd[account];
         for (int u = 0; u < nu; u++) {
+            if (stressPending[account * nu + u]) {
+                stress(account, u, lazyScratch);
+                stressPending[account * nu + u] = false;
+            }
             if (stressUsd[account * nu + u] > surplus) {
                 return true;
             }

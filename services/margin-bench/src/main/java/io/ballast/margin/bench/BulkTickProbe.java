@@ -1,0 +1,84 @@
+package io.ballast.margin.bench;
+
+import io.ballast.margin.engine.BulkMarginBook;
+import io.ballast.margin.market.MarketSnapshot;
+import io.ballast.margin.measure.HealthStatus;
+import io.ballast.margin.product.AccountInput;
+import io.ballast.margin.product.Instrument;
+import io.ballast.margin.product.Position;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The live loop's unit of work: one price move of the service's hot book ({@link BulkMarginBook#onTick}: the
+ * underlying's risk arrays and their stressed twins, then equity, requirements and the early-warning stress of every
+ * exposed account), over 100,000 accounts shaped like {@code ./ballast load}'s (10 of 20 BTC and ETH instruments,
+ * about 8 options, standard and portfolio margin 2:1 as the load command's account modes), so that every BTC move
+ * re-values every account, as in the service. Thread CPU time of the single-threaded book (which other processes'
+ * load inflates much less than wall time), next to the wall time of the parallel book.
+ * Run: {@code java -Xmx3g -cp services/margin-bench/target/benchmarks.jar io.ballast.margin.bench.BulkTickProbe}.
+ */
+public final class BulkTickProbe {
+
+    private static final int ACCOUNTS = 100_000;
+    private static final int WARMUP = 30;
+    private static final int RUNS = 30;
+
+    private BulkTickProbe() {
+    }
+
+    /**
+     * Entry point.
+     *
+     * @param args none
+     */
+    public static void main(String[] args) {
+        Workload w = new Workload(1, 10, 1L);
+        // the load command's account modes: CROSS, CROSS, PORTFOLIO, CROSS, PORTFOLIO, CROSS
+        List<AccountInput> accounts = WhatIfProbe.loadShaped(w, new SplittableRandom(20_261_203L), ACCOUNTS,
+                a -> a % 6 != 2 && a % 6 != 4);
+        Map<String, Instrument> universe = new LinkedHashMap<>();
+        accounts.forEach(a -> a.pools().get(0).positions().stream().map(Position::instrument)
+                .forEach(i -> universe.putIfAbsent(i.id(), i)));
+        Map<String, Double> stress = Map.of("BTC", 0.10, "ETH", 0.12);
+        for (boolean parallel : new boolean[] {false, true}) {
+            BulkMarginBook.Builder b = BulkMarginBook.builder(List.copyOf(universe.values()), w.market, w.params,
+                    stress, parallel);
+            accounts.forEach(a -> b.addAccount(a, w.params));
+            BulkMarginBook book = b.build();
+            System.out.printf("%s book: %d accounts, %d instruments; warming up ...%n",
+                    parallel ? "parallel" : "serial", book.accountCount(), universe.size());
+            int exposed = 0;
+            for (int r = 0; r < WARMUP; r++) {
+                exposed = book.onTick(market(w, r), "BTC", 0.10).length;
+            }
+            ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+            long c0 = mx.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            long warnings = 0;
+            for (int r = 0; r < RUNS; r++) {
+                book.onTick(market(w, r), "BTC", 0.10);
+                warnings += book.stressBreached(r) ? 1 : 0;
+            }
+            long cpu = mx.getCurrentThreadCpuTime() - c0;
+            long wall = System.nanoTime() - t0;
+            System.out.printf("onTick BTC, %s: %,d accounts re-valued, %7.2f ms wall per tick%s%n",
+                    parallel ? "parallel" : "serial  ", exposed, wall / (RUNS * 1e6),
+                    parallel ? "" : String.format(", %7.2f ms CPU per tick", cpu / (RUNS * 1e6)));
+            Map<HealthStatus, Integer> byStatus = new java.util.EnumMap<>(HealthStatus.class);
+            for (int a = 0; a < book.accountCount(); a++) {
+                byStatus.merge(book.status(a), 1, Integer::sum);
+            }
+            System.out.println("accounts by status " + byStatus + " (checksum "
+                    + (warnings + Math.round(book.maintenanceUsd(0))) + ")");
+        }
+    }
+
+    private static MarketSnapshot market(Workload w, int r) {
+        return (r & 1) == 0 ? w.tickedMarket : w.market;
+    }
+}
