@@ -295,27 +295,12 @@ public final class MarginEngine {
         }
         String u = top.getKey();
         double s0 = market.indexPrice(u);
-        // a portfolio pool's search prices its risk arrays once, then only the moved underlying's instruments at
-        // each trial price (the other underlyings' arrays do not depend on it); the same numbers as pricing all
-        RiskArrays scratch = method == MarginMethod.STANDARD ? null
-                : RiskArrays.build(net.instruments(), market, params);
-        OptionalDouble below = search(pool, method, market, params, u, s0, -1, Math.log(100.0), scratch);
-        OptionalDouble above = search(pool, method, market, params, u, s0, +1, Math.log(10.0), scratch);
+        // the surplus prices what does not depend on u once; at each trial price only u's instruments (a portfolio
+        // pool's arrays of them); the same numbers as the pool's margin at the moved market
+        PoolSurplus surplus = new PoolSurplus(pool, method, net, market, params, u);
+        OptionalDouble below = search(surplus, s0, -1, Math.log(100.0));
+        OptionalDouble above = search(surplus, s0, +1, Math.log(10.0));
         return Optional.of(new LiquidationPrice(u, below, above));
-    }
-
-    /**
-     * Equity minus maintenance requirement with the underlying at a price; {@code scratch} (portfolio pools, else
-     * null) holds the pool's risk arrays at some price of that underlying and is re-priced on it here.
-     */
-    private double surplus(MarginPool pool, MarginMethod method, MarketSnapshot market, RiskParameterSet params,
-            String underlying, double price, RiskArrays scratch) {
-        MarketSnapshot moved = market.withPrice(underlying, price);
-        if (scratch != null) {
-            scratch.rebuild(underlying, moved);
-        }
-        PoolMargin pm = computePool(pool, method, moved, params, false, scratch);
-        return pm.equityUsd() - pm.maintenanceMarginUsd();
     }
 
     /**
@@ -325,20 +310,18 @@ public final class MarginEngine {
      * bisection to the same accuracy took 48). A book whose surplus dips below zero and recovers within one bracket
      * is not seen.
      */
-    private OptionalDouble search(MarginPool pool, MarginMethod method, MarketSnapshot market,
-            RiskParameterSet params, String u, double s0, int direction, double maxLogMove, RiskArrays scratch) {
+    private OptionalDouble search(PoolSurplus surplus, double s0, int direction, double maxLogMove) {
         double prev = s0;
         double step = SEARCH_STEP;
         while (true) {
             double move = Math.min(step, maxLogMove);
             double x = s0 * Math.exp(direction * move);
-            double atX = surplus(pool, method, market, params, u, x, scratch);
+            double atX = surplus.at(x);
             if (atX < 0) {
                 BrentSolver solver = new BrentSolver(ROOT_RELATIVE_ACCURACY, ROOT_RELATIVE_ACCURACY * s0, 0.0);
                 double lo = Math.min(prev, x);
                 double hi = Math.max(prev, x);
-                return OptionalDouble.of(solver.solve(MAX_EVALUATIONS,
-                        p -> surplus(pool, method, market, params, u, p, scratch), lo, hi));
+                return OptionalDouble.of(solver.solve(MAX_EVALUATIONS, surplus::at, lo, hi));
             }
             if (move >= maxLogMove) {
                 return OptionalDouble.empty();

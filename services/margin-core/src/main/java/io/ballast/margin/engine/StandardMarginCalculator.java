@@ -36,28 +36,34 @@ final class StandardMarginCalculator {
             Instrument ins = net.instruments().get(i);
             double q = net.quantities()[i];
             double mark = net.markPricesUsd()[i];
-            double s = market.indexPrice(ins.underlying());
-            MarketRiskParameters m = params.market(ins.underlying());
-            double size = ins.kind().isLinear()
-                    ? Math.abs(q) * InstrumentPricer.DEFAULT.linearUnits(ins, mark)
-                    : Math.abs(q);
-            double im;
-            double mm;
-            if (ins.kind().isLinear()) {
-                im = size * s * m.imf(size);
-                mm = size * s * m.mmf(size);
-            } else if (q >= 0) {
-                im = size * mark;
-                mm = im;
-            } else {
-                EuropeanOption o = (EuropeanOption) ins;
-                double[] perUnit = shortOptionPerUnit(o, s, mark, m);
-                im = size * perUnit[0];
-                mm = size * perUnit[1];
-            }
-            lines.add(new PositionLine(ins.id(), ins.underlying(), q, mark, net.unrealizedPnlUsd()[i], im, mm));
+            double[] imMm = line(ins, q, mark, market.indexPrice(ins.underlying()), params.market(ins.underlying()));
+            lines.add(new PositionLine(ins.id(), ins.underlying(), q, mark, net.unrealizedPnlUsd()[i], imMm[0],
+                    imMm[1]));
         }
         return lines;
+    }
+
+    /**
+     * The requirements of one netted position.
+     *
+     * @param ins  the instrument
+     * @param q    net quantity
+     * @param mark its mark price, USD
+     * @param s    its underlying's index price, USD
+     * @param m    its underlying's parameters
+     * @return {IM, MM}, USD
+     */
+    static double[] line(Instrument ins, double q, double mark, double s, MarketRiskParameters m) {
+        double size = ins.kind().isLinear() ? Math.abs(q) * InstrumentPricer.DEFAULT.linearUnits(ins, mark)
+                : Math.abs(q);
+        if (ins.kind().isLinear()) {
+            return new double[] {size * s * m.imf(size), size * s * m.mmf(size)};
+        }
+        if (q >= 0) {
+            return new double[] {size * mark, size * mark};
+        }
+        double[] perUnit = shortOptionPerUnit((EuropeanOption) ins, s, mark, m);
+        return new double[] {size * perUnit[0], size * perUnit[1]};
     }
 
     /**

@@ -1,0 +1,184 @@
+package io.ballast.margin.engine;
+
+import io.ballast.margin.market.MarketSnapshot;
+import io.ballast.margin.param.RiskParameterSet;
+import io.ballast.margin.pricer.InstrumentPricer;
+import io.ballast.margin.product.CollateralBalance;
+import io.ballast.margin.product.Instrument;
+import io.ballast.margin.product.MarginMethod;
+import io.ballast.margin.product.MarginPool;
+import io.ballast.margin.product.Position;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A pool's equity minus maintenance requirement as one underlying's index moves and everything else stays: the
+ * function the liquidation-price search solves. What does not depend on that underlying (collateral in other assets,
+ * other underlyings' positions, their P&amp;L, standard lines and scenario losses) is computed once; at each trial
+ * price only the underlying's instruments are priced again. The same numbers as the pool's full margin at the moved
+ * market (up to the order of the sums), without its breakdown, netting and lookups by name, which were about a
+ * third of a what-if's CPU time in a profile (docs/benchmarks.md, session 12). Not thread-safe: one search at a time.
+ */
+final class PoolSurplus {
+
+    private final MarketSnapshot market;
+    private final RiskParameterSet params;
+    private final String underlying;
+    private final boolean standard;
+    /** Collateral in other assets plus P&amp;L of other underlyings' positions (minus their MM if standard), USD. */
+    private final double fixedUsd;
+    /** Units of collateral in the underlying itself, after haircut (valued at the trial price). */
+    private final double collateralUnits;
+    /** The netted instruments on the underlying (indices into the netted positions), their quantities. */
+    private final int[] moving;
+    private final double[] movingQty;
+    private final Instrument[] movingInstrument;
+    /** The original positions on the underlying (P&amp;L is summed per position) and their netted index. */
+    private final Position[] positions;
+    private final int[] positionNet;
+    /** Portfolio pools: arrays over the netted instruments, re-priced on the underlying at each trial price. */
+    private final RiskArrays arrays;
+    private int u;
+    private int[] instr;
+    private double[] qty;
+    private int[] start;
+    private double[] losses;
+    private double otherContingencyUsd;
+    private final double[] kernelScratch;
+    private final double[] out = new double[3];
+    private final double[] markUsd;
+
+    /**
+     * @param pool       the pool
+     * @param method     its method
+     * @param net        its netted positions at {@code market}
+     * @param market     the market today
+     * @param params     the parameters
+     * @param underlying the underlying that moves
+     */
+    PoolSurplus(MarginPool pool, MarginMethod method, NettedPositions net, MarketSnapshot market,
+            RiskParameterSet params, String underlying) {
+        this.market = market;
+        this.params = params;
+        this.underlying = underlying;
+        this.standard = method == MarginMethod.STANDARD;
+        double fixed = 0;
+        double units = 0;
+        for (CollateralBalance c : pool.collateral()) {
+            double balance = c.balance().doubleValue();
+            double keep = balance * (1.0 - params.collateral(c.asset()).haircut(balance));
+            if (c.asset().equals(underlying)) {
+                units += keep;
+            } else {
+                fixed += keep * market.indexPrice(c.asset());
+            }
+        }
+        List<Integer> on = new ArrayList<>();
+        for (int i = 0; i < net.size(); i++) {
+            Instrument ins = net.instruments().get(i);
+            if (ins.underlying().equals(underlying)) {
+                on.add(i);
+            } else {
+                fixed += net.unrealizedPnlUsd()[i];
+                if (standard) {
+                    fixed -= StandardMarginCalculator.line(ins, net.quantities()[i], net.markPricesUsd()[i],
+                            market.indexPrice(ins.underlying()), params.market(ins.underlying()))[1];
+                }
+            }
+        }
+        this.moving = on.stream().mapToInt(Integer::intValue).toArray();
+        this.movingQty = new double[moving.length];
+        this.movingInstrument = new Instrument[moving.length];
+        for (int k = 0; k < moving.length; k++) {
+            movingQty[k] = net.quantities()[moving[k]];
+            movingInstrument[k] = net.instruments().get(moving[k]);
+        }
+        java.util.Map<String, Integer> netIndex = new java.util.HashMap<>();
+        for (int i = 0; i < net.size(); i++) {
+            netIndex.put(net.instruments().get(i).id(), i);
+        }
+        List<Position> mine = new ArrayList<>();
+        List<Integer> mineNet = new ArrayList<>();
+        for (Position p : pool.positions()) {
+            if (p.instrument().underlying().equals(underlying)) {
+                mine.add(p);
+                mineNet.add(netIndex.get(p.instrument().id()));
+            }
+        }
+        this.positions = mine.toArray(new Position[0]);
+        this.positionNet = mineNet.stream().mapToInt(Integer::intValue).toArray();
+        this.fixedUsd = fixed;
+        this.collateralUnits = units;
+        this.markUsd = new double[net.size()];
+        if (standard) {
+            this.arrays = null;
+            this.kernelScratch = null;
+            return;
+        }
+        this.arrays = RiskArrays.build(net.instruments(), market, params);
+        this.kernelScratch = new double[arrays.scenarioCount()];
+        packPortfolio(net);
+    }
+
+    /** Positions grouped by underlying, as the portfolio calculator packs them, and the other underlyings' risk. */
+    private void packPortfolio(NettedPositions net) {
+        int nu = arrays.underlyings().size();
+        int n = net.size();
+        instr = new int[n];
+        qty = new double[n];
+        start = new int[nu + 1];
+        int k = 0;
+        for (int x = 0; x < nu; x++) {
+            start[x] = k;
+            for (int i = 0; i < n; i++) {
+                if (arrays.underlyingOf(i) == x) {
+                    instr[k] = i;
+                    qty[k] = net.quantities()[i];
+                    k++;
+                }
+            }
+        }
+        start[nu] = k;
+        u = arrays.underlyings().indexOf(underlying);
+        losses = new double[nu];
+        for (int x = 0; x < nu; x++) {
+            if (x != u) {
+                ScenarioKernel.evaluate(arrays, x, instr, qty, start[x], start[x + 1], kernelScratch, out);
+                losses[x] = out[ScenarioKernel.LOSS];
+                otherContingencyUsd += out[ScenarioKernel.CONTINGENCY];
+            }
+        }
+    }
+
+    /**
+     * @param priceUsd the underlying's index price
+     * @return equity minus maintenance requirement at that price, USD
+     */
+    double at(double priceUsd) {
+        MarketSnapshot moved = market.withPrice(underlying, priceUsd);
+        if (arrays != null) {
+            arrays.rebuild(underlying, moved);
+        }
+        double surplus = fixedUsd + collateralUnits * priceUsd;
+        for (int k = 0; k < moving.length; k++) {
+            int i = moving[k];
+            markUsd[i] = arrays != null ? arrays.markPriceUsd(i)
+                    : InstrumentPricer.DEFAULT.markPrice(movingInstrument[k], moved);
+        }
+        for (int p = 0; p < positions.length; p++) {
+            surplus += InstrumentPricer.DEFAULT.unrealizedPnlUsd(positions[p], markUsd[positionNet[p]], moved);
+        }
+        if (standard) {
+            for (int k = 0; k < moving.length; k++) {
+                surplus -= StandardMarginCalculator.line(movingInstrument[k], movingQty[k], markUsd[moving[k]],
+                        priceUsd, params.market(underlying))[1];
+            }
+            return surplus;
+        }
+        ScenarioKernel.evaluate(arrays, u, instr, qty, start[u], start[u + 1], kernelScratch, out);
+        losses[u] = out[ScenarioKernel.LOSS];
+        double mm = ScenarioKernel.combine(losses, 0, losses.length, params.crossUnderlyingCorrelation())
+                + otherContingencyUsd + out[ScenarioKernel.CONTINGENCY];
+        return surplus - mm;
+    }
+}
