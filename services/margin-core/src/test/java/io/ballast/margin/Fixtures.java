@@ -1,16 +1,21 @@
 package io.ballast.margin;
 
 import io.ballast.margin.market.FlatSmileVolSurface;
+import io.ballast.margin.market.ForwardCurve;
+import io.ballast.margin.market.SmileVolSurface;
 import io.ballast.margin.market.MarketSnapshot;
 import io.ballast.margin.param.CollateralParameters;
 import io.ballast.margin.param.MarketRiskParameters;
 import io.ballast.margin.param.RiskParameterSet;
+import io.ballast.margin.product.DatedFuture;
 import io.ballast.margin.product.EuropeanOption;
+import io.ballast.margin.product.Instrument;
 import io.ballast.margin.product.OptionType;
 import io.ballast.margin.product.PerpetualFuture;
 import io.ballast.margin.product.Spot;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /** Shared test market: BTC 100,000 at 60 % vol, ETH 4,000 at 80 % vol, USDC 1, on 2026-01-01. */
@@ -24,6 +29,32 @@ public final class Fixtures {
     public static final Spot BTC_SPOT = Spot.of("BTC");
 
     private Fixtures() {
+    }
+
+    /**
+     * {@link #market()} with a BTC futures basis (2 % at 90 days) and an ETH smile at 30 days (forward 4,000).
+     *
+     * @return the market
+     */
+    public static MarketSnapshot marketWithBasisAndSmile() {
+        return market().withForwardCurve("BTC", ForwardCurve.of(Map.of(IN_90_DAYS, 0.02)))
+                .withVolSurface("ETH", SmileVolSurface.of(NOW, List.of(
+                        new SmileVolSurface.Quote(IN_30_DAYS, 3_000, 1.0),
+                        new SmileVolSurface.Quote(IN_30_DAYS, 4_000, 0.8),
+                        new SmileVolSurface.Quote(IN_30_DAYS, 5_000, 0.75)),
+                        Map.of(IN_30_DAYS, 4_000.0)));
+    }
+
+    /**
+     * Inverse contracts to add to a universe: a BTC inverse perpetual, a 45-day ETH inverse future and a 30-day
+     * coin-settled BTC call.
+     *
+     * @return the instruments
+     */
+    public static List<Instrument> inverseInstruments() {
+        return List.of(PerpetualFuture.inverseOf("BTC"),
+                new DatedFuture("ETH-45D-INV", "ETH", NOW.plus(Duration.ofDays(45)), true),
+                new EuropeanOption("BTC-30D-C-INV", "BTC", IN_30_DAYS, 105_000, OptionType.CALL, true));
     }
 
     public static MarketSnapshot market() {

@@ -123,22 +123,10 @@ final class PoolSurplus {
     /** Positions grouped by underlying, as the portfolio calculator packs them, and the other underlyings' risk. */
     private void packPortfolio(NettedPositions net) {
         int nu = arrays.underlyings().size();
-        int n = net.size();
-        instr = new int[n];
-        qty = new double[n];
-        start = new int[nu + 1];
-        int k = 0;
-        for (int x = 0; x < nu; x++) {
-            start[x] = k;
-            for (int i = 0; i < n; i++) {
-                if (arrays.underlyingOf(i) == x) {
-                    instr[k] = i;
-                    qty[k] = net.quantities()[i];
-                    k++;
-                }
-            }
-        }
-        start[nu] = k;
+        ScenarioKernel.Packed packed = ScenarioKernel.Packed.of(arrays, net.quantities());
+        instr = packed.instr();
+        qty = packed.qty();
+        start = packed.start();
         u = arrays.underlyings().indexOf(underlying);
         losses = new double[nu];
         for (int x = 0; x < nu; x++) {

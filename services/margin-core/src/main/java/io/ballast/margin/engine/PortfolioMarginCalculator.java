@@ -40,21 +40,10 @@ final class PortfolioMarginCalculator {
         int nu = arrays.underlyings().size();
         int n = net.size();
         // pack positions grouped by underlying (RiskArrays keeps the instruments' order, so index i = net index i)
-        int[] instr = new int[n];
-        double[] qty = new double[n];
-        int[] start = new int[nu + 1];
-        int k = 0;
-        for (int u = 0; u < nu; u++) {
-            start[u] = k;
-            for (int i = 0; i < n; i++) {
-                if (arrays.underlyingOf(i) == u) {
-                    instr[k] = i;
-                    qty[k] = net.quantities()[i];
-                    k++;
-                }
-            }
-        }
-        start[nu] = k;
+        ScenarioKernel.Packed packed = ScenarioKernel.Packed.of(arrays, net.quantities());
+        int[] instr = packed.instr();
+        double[] qty = packed.qty();
+        int[] start = packed.start();
 
         double[] scratch = new double[arrays.scenarioCount()];
         double[] out = new double[3];

@@ -150,4 +150,40 @@ final class ScenarioKernel {
         }
         return Math.sqrt(Math.max(0.0, (1.0 - rho) * sumSq + rho * sum * sum));
     }
+
+    /**
+     * Netted positions packed for {@link #evaluate}, grouped by underlying in the arrays' order.
+     *
+     * @param instr instrument index per packed position
+     * @param qty   quantity per packed position
+     * @param start first packed position of each underlying, plus the end
+     */
+    record Packed(int[] instr, double[] qty, int[] start) {
+
+        /**
+         * @param arrays     arrays over the netted instruments (index i = netted position i)
+         * @param quantities net quantity per netted position
+         * @return the packed positions
+         */
+        static Packed of(RiskArrays arrays, double[] quantities) {
+            int nu = arrays.underlyings().size();
+            int n = quantities.length;
+            int[] instr = new int[n];
+            double[] qty = new double[n];
+            int[] start = new int[nu + 1];
+            int k = 0;
+            for (int u = 0; u < nu; u++) {
+                start[u] = k;
+                for (int i = 0; i < n; i++) {
+                    if (arrays.underlyingOf(i) == u) {
+                        instr[k] = i;
+                        qty[k] = quantities[i];
+                        k++;
+                    }
+                }
+            }
+            start[nu] = k;
+            return new Packed(instr, qty, start);
+        }
+    }
 }

@@ -52,16 +52,8 @@ class BulkMarginBookTest {
         MarketSnapshot m0 = Fixtures.market();
         if (basisSmileInverse) {
             // BTC futures with a basis, an ETH smile, inverse perpetual and future and a coin-settled option
-            universe.add(PerpetualFuture.inverseOf("BTC"));
-            universe.add(new DatedFuture("ETH-45D-INV", "ETH", Fixtures.NOW.plus(Duration.ofDays(45)), true));
-            universe.add(new EuropeanOption("BTC-30D-C-INV", "BTC", Fixtures.IN_30_DAYS, 105_000, OptionType.CALL,
-                    true));
-            m0 = m0.withForwardCurve("BTC", ForwardCurve.of(Map.of(Fixtures.IN_90_DAYS, 0.02)))
-                    .withVolSurface("ETH", SmileVolSurface.of(Fixtures.NOW, List.of(
-                            new SmileVolSurface.Quote(Fixtures.IN_30_DAYS, 3_000, 1.0),
-                            new SmileVolSurface.Quote(Fixtures.IN_30_DAYS, 4_000, 0.8),
-                            new SmileVolSurface.Quote(Fixtures.IN_30_DAYS, 5_000, 0.75)),
-                            Map.of(Fixtures.IN_30_DAYS, 4_000.0)));
+            universe.addAll(Fixtures.inverseInstruments());
+            m0 = Fixtures.marketWithBasisAndSmile();
         }
         SplittableRandom rnd = new SplittableRandom(29);
         List<AccountInput> accounts = new ArrayList<>();

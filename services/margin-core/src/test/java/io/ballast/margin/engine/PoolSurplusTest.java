@@ -5,23 +5,16 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.ballast.margin.Fixtures;
 import io.ballast.margin.RandomBooks;
-import io.ballast.margin.market.ForwardCurve;
 import io.ballast.margin.market.MarketSnapshot;
-import io.ballast.margin.market.SmileVolSurface;
 import io.ballast.margin.measure.PoolMargin;
 import io.ballast.margin.param.MarketRiskParameters;
 import io.ballast.margin.param.RiskParameterSet;
 import io.ballast.margin.product.AccountInput;
 import io.ballast.margin.product.CollateralBalance;
-import io.ballast.margin.product.DatedFuture;
-import io.ballast.margin.product.EuropeanOption;
 import io.ballast.margin.product.Instrument;
 import io.ballast.margin.product.MarginMethod;
-import io.ballast.margin.product.OptionType;
-import io.ballast.margin.product.PerpetualFuture;
 import io.ballast.margin.product.Position;
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,16 +38,8 @@ class PoolSurplusTest {
                         "ETH", MarketRiskParameters.defaults()),
                 Map.of("USDC", base.collateral("USDC"), "BTC", base.collateral("BTC"), "ETH", base.collateral("ETH")));
         List<Instrument> universe = new ArrayList<>(RandomBooks.universe());
-        universe.add(PerpetualFuture.inverseOf("BTC"));
-        universe.add(new DatedFuture("ETH-45D-INV", "ETH", Fixtures.NOW.plus(Duration.ofDays(45)), true));
-        universe.add(new EuropeanOption("BTC-30D-C-INV", "BTC", Fixtures.IN_30_DAYS, 105_000, OptionType.CALL, true));
-        MarketSnapshot market = Fixtures.market()
-                .withForwardCurve("BTC", ForwardCurve.of(Map.of(Fixtures.IN_90_DAYS, 0.02)))
-                .withVolSurface("ETH", SmileVolSurface.of(Fixtures.NOW, List.of(
-                        new SmileVolSurface.Quote(Fixtures.IN_30_DAYS, 3_000, 1.0),
-                        new SmileVolSurface.Quote(Fixtures.IN_30_DAYS, 4_000, 0.8),
-                        new SmileVolSurface.Quote(Fixtures.IN_30_DAYS, 5_000, 0.75)),
-                        Map.of(Fixtures.IN_30_DAYS, 4_000.0)));
+        universe.addAll(Fixtures.inverseInstruments());
+        MarketSnapshot market = Fixtures.marketWithBasisAndSmile();
         SplittableRandom rnd = new SplittableRandom(41);
         int compared = 0;
         for (int a = 0; a < 120; a++) {
