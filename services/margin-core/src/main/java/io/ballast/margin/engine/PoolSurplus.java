@@ -1,6 +1,7 @@
 package io.ballast.margin.engine;
 
 import io.ballast.margin.market.MarketSnapshot;
+import io.ballast.margin.param.MarketRiskParameters;
 import io.ballast.margin.param.RiskParameterSet;
 import io.ballast.margin.pricer.InstrumentPricer;
 import io.ballast.margin.product.CollateralBalance;
@@ -38,13 +39,14 @@ final class PoolSurplus {
     private final int[] positionNet;
     /** Portfolio pools: arrays over the netted instruments, re-priced on the underlying at each trial price. */
     private final RiskArrays arrays;
-    private int u;
-    private int[] instr;
-    private double[] qty;
-    private int[] start;
-    private double[] losses;
-    private double otherContingencyUsd;
+    /** Portfolio pools: positions packed by underlying, the moving one's index, every other one's loss. */
+    private final ScenarioKernel.Packed packed;
+    private final int u;
+    private final double[] losses;
+    private final double otherContingencyUsd;
     private final double[] kernelScratch;
+    /** The moving underlying's parameters (standard lines). */
+    private final MarketRiskParameters movingParams;
     private final double[] out = new double[3];
     private final double[] markUsd;
 
@@ -110,32 +112,37 @@ final class PoolSurplus {
         this.fixedUsd = fixed;
         this.collateralUnits = units;
         this.markUsd = new double[net.size()];
+        this.movingParams = params.market(underlying);
         if (standard) {
             this.arrays = null;
             this.kernelScratch = null;
+            this.packed = null;
+            this.u = -1;
+            this.losses = null;
+            this.otherContingencyUsd = 0;
             return;
         }
+        // the other underlyings' losses and contingencies, once
         this.arrays = RiskArrays.build(net.instruments(), market, params);
         this.kernelScratch = new double[arrays.scenarioCount()];
-        packPortfolio(net);
-    }
-
-    /** Positions grouped by underlying, as the portfolio calculator packs them, and the other underlyings' risk. */
-    private void packPortfolio(NettedPositions net) {
-        int nu = arrays.underlyings().size();
-        ScenarioKernel.Packed packed = ScenarioKernel.Packed.of(arrays, net.quantities());
-        instr = packed.instr();
-        qty = packed.qty();
-        start = packed.start();
-        u = arrays.underlyings().indexOf(underlying);
-        losses = new double[nu];
-        for (int x = 0; x < nu; x++) {
+        this.packed = ScenarioKernel.Packed.of(arrays, net.quantities());
+        this.u = arrays.underlyings().indexOf(underlying);
+        this.losses = new double[arrays.underlyings().size()];
+        double contingency = 0;
+        for (int x = 0; x < losses.length; x++) {
             if (x != u) {
-                ScenarioKernel.evaluate(arrays, x, instr, qty, start[x], start[x + 1], kernelScratch, out);
+                kernel(x);
                 losses[x] = out[ScenarioKernel.LOSS];
-                otherContingencyUsd += out[ScenarioKernel.CONTINGENCY];
+                contingency += out[ScenarioKernel.CONTINGENCY];
             }
         }
+        this.otherContingencyUsd = contingency;
+    }
+
+    /** The scenario kernel over one underlying's packed positions, into {@link #out}. */
+    private void kernel(int x) {
+        int[] start = packed.start();
+        ScenarioKernel.evaluate(arrays, x, packed.instr(), packed.qty(), start[x], start[x + 1], kernelScratch, out);
     }
 
     /**
@@ -159,11 +166,11 @@ final class PoolSurplus {
         if (standard) {
             for (int k = 0; k < moving.length; k++) {
                 surplus -= StandardMarginCalculator.line(movingInstrument[k], movingQty[k], markUsd[moving[k]],
-                        priceUsd, params.market(underlying))[1];
+                        priceUsd, movingParams)[1];
             }
             return surplus;
         }
-        ScenarioKernel.evaluate(arrays, u, instr, qty, start[u], start[u + 1], kernelScratch, out);
+        kernel(u);
         losses[u] = out[ScenarioKernel.LOSS];
         double mm = ScenarioKernel.combine(losses, 0, losses.length, params.crossUnderlyingCorrelation())
                 + otherContingencyUsd + out[ScenarioKernel.CONTINGENCY];
