@@ -46,4 +46,10 @@ public final class Latencies {
         return String.format(Locale.ROOT, "p50 %.2f ms, p99 %.2f ms, max %.2f ms (%,d samples)",
                 percentileMillis(50), percentileMillis(99), maxMillis(), count());
     }
+
+    /** @return {@code p50 / p99 ms}, or {@code none} */
+    public String brief() {
+        return count() == 0 ? "none" : String.format(Locale.ROOT, "p50 %.1f / p99 %.1f ms", percentileMillis(50),
+                percentileMillis(99));
+    }
 }

@@ -172,6 +172,7 @@ public final class LoadCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "MARGIN EVENTS: %,d %s%n", r.events(), r.eventTypes());
                 out.println("  tick-to-event (consumer receive - tick sourceTime): " + r.tickToEvent().summary());
                 out.println("  service part  (consumer receive - tickReceivedAt): " + r.servicePart().summary());
+                out.println("  stages (at tickReceivedAt and the event record's timestamp): " + r.stages().summary());
             }
             out.flush();
         }

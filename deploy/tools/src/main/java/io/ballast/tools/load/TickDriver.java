@@ -41,7 +41,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * receives the event minus the {@code tickSourceTime} in its payload (the stamp of the tick that caused it): producer,
  * broker, service consume, oracle guard, margin recompute, outbox commit, relay, broker and consumer, all on one
  * clock. <b>service part</b> = the same receive moment minus the payload's {@code tickReceivedAt} (the service's own
- * stamp when it took the tick).
+ * stamp when it took the tick). <b>Stages</b> split it at the service's two stamps: <i>in</i> = {@code tickReceivedAt}
+ * minus {@code tickSourceTime} (producer, broker, the service's consumer); <i>evaluate</i> = the payload's
+ * {@code evaluatedAt} minus {@code tickReceivedAt} (the tick batch's storing, the move's wait for its book and the
+ * book's work up to this account's verdict); <i>store</i> = the event record's Kafka timestamp (the service's producer
+ * clock when it sent the event, milliseconds) minus {@code evaluatedAt} (the rest of the move, the commit);
+ * <i>out</i> = receipt minus that timestamp (the service's producer, broker, this consumer).
  */
 public final class TickDriver {
 
@@ -64,13 +69,36 @@ public final class TickDriver {
      * @param eventTypes   their count by type
      * @param tickToEvent  tick-to-event latency
      * @param servicePart  service part of it
+     * @param stages       tick-to-event split in three (see the class comment)
      */
     public record Result(long sent, long acked, long failed, double seconds, long events,
-            Map<String, Long> eventTypes, Latencies tickToEvent, Latencies servicePart) {
+            Map<String, Long> eventTypes, Latencies tickToEvent, Latencies servicePart, Stages stages) {
 
         /** @return acknowledged ticks per second, sustained over the run */
         public double ticksPerSecond() {
             return seconds > 0 ? acked / seconds : 0;
+        }
+    }
+
+    /**
+     * Tick-to-event split at the service's stamps (see the class comment).
+     *
+     * @param in       tick sent to the service's receipt
+     * @param evaluate the service's receipt to the account's verdict
+     * @param store    the verdict to the service's send of the event
+     * @param out      that send to this process's receipt
+     */
+    public record Stages(Latencies in, Latencies evaluate, Latencies store, Latencies out) {
+
+        /** Empty histograms. */
+        public Stages() {
+            this(new Latencies(), new Latencies(), new Latencies(), new Latencies());
+        }
+
+        /** @return one line: p50 / p99 of each stage */
+        public String summary() {
+            return "in " + in.brief() + "; evaluate " + evaluate.brief() + "; store " + store.brief() + "; out "
+                    + out.brief();
         }
     }
 
@@ -111,6 +139,7 @@ public final class TickDriver {
             Duration warmup, Duration duration, Duration drain, double swing, Duration period) throws Exception {
         Latencies tickToEvent = new Latencies();
         Latencies servicePart = new Latencies();
+        Stages stages = new Stages();
         Map<String, Long> types = new ConcurrentHashMap<>();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong events = new AtomicLong();
@@ -118,7 +147,7 @@ public final class TickDriver {
         // events of ticks sourced before this instant belong to the warm-up (set when the measured part starts)
         java.util.concurrent.atomic.AtomicReference<Instant> measuredFrom = new java.util.concurrent.atomic
                 .AtomicReference<>(Instant.MAX);
-        Thread listener = new Thread(() -> listen(tenantId, tickToEvent, servicePart, types, events, stop, ready,
+        Thread listener = new Thread(() -> listen(tenantId, tickToEvent, servicePart, stages, types, events, stop, ready,
                 measuredFrom), "load-events");
         listener.setDaemon(true);
         listener.start();
@@ -220,7 +249,7 @@ public final class TickDriver {
         stop.set(true);
         listener.join(10_000);
         return new Result(sent, acked.sum(), failed.sum(), seconds, events.get(), new TreeMap<>(types), tickToEvent,
-                servicePart);
+                servicePart, stages);
     }
 
     private static List<TopicPartition> partitions(KafkaConsumer<String, String> consumer) {
@@ -238,7 +267,8 @@ public final class TickDriver {
         return node.toString();
     }
 
-    private void listen(String tenantId, Latencies tickToEvent, Latencies servicePart, Map<String, Long> types,
+    private void listen(String tenantId, Latencies tickToEvent, Latencies servicePart, Stages stages,
+            Map<String, Long> types,
             AtomicLong events, AtomicBoolean stop, CountDownReady ready,
             java.util.concurrent.atomic.AtomicReference<Instant> measuredFrom) {
         Map<String, Object> config = new java.util.HashMap<>(consumerConfig);
@@ -273,7 +303,8 @@ public final class TickDriver {
                     if (!tenantId.equals(r.key())) {
                         continue;
                     }
-                    if (record(r.value(), received, tickToEvent, servicePart, types, measuredFrom.get())) {
+                    if (record(r.value(), received, r.timestamp(), tickToEvent, servicePart, stages, types,
+                            measuredFrom.get())) {
                         events.incrementAndGet();
                     }
                 }
@@ -286,9 +317,12 @@ public final class TickDriver {
         }
     }
 
-    /** Records one event; false for an event of a warm-up tick (sourced before {@code measuredFrom}), not counted. */
-    static boolean record(String value, Instant received, Latencies tickToEvent, Latencies servicePart,
-            Map<String, Long> types, Instant measuredFrom) {
+    /**
+     * Records one event; false for an event of a warm-up tick (sourced before {@code measuredFrom}), not counted.
+     * {@code sentMillis} is the event record's Kafka timestamp (epoch milliseconds; negative when it has none).
+     */
+    static boolean record(String value, Instant received, long sentMillis, Latencies tickToEvent,
+            Latencies servicePart, Stages stages, Map<String, Long> types, Instant measuredFrom) {
         try {
             JsonNode envelope = JSON.readTree(value);
             JsonNode payload = envelope.path("payload");
@@ -303,10 +337,30 @@ public final class TickDriver {
             types.merge(type, 1L, Long::sum);
             micros(payload.path("tickSourceTime").asText(""), received, tickToEvent);
             micros(payload.path("tickReceivedAt").asText(""), received, servicePart);
+            stages(payload.path("tickSourceTime").asText(""), payload.path("tickReceivedAt").asText(""),
+                    payload.path("evaluatedAt").asText(""), sentMillis, received, stages);
         } catch (Exception e) {
             types.merge("(unreadable)", 1L, Long::sum);
         }
         return true;
+    }
+
+    private static void stages(String source, String receivedAt, String evaluatedAt, long sentMillis,
+            Instant received, Stages into) {
+        if (source.isEmpty() || receivedAt.isEmpty() || evaluatedAt.isEmpty() || sentMillis < 0) {
+            return;
+        }
+        try {
+            Instant taken = Instant.parse(receivedAt);
+            Instant evaluated = Instant.parse(evaluatedAt);
+            Instant sent = Instant.ofEpochMilli(sentMillis);
+            into.in().recordMicros(Duration.between(Instant.parse(source), taken).toNanos() / 1_000);
+            into.evaluate().recordMicros(Duration.between(taken, evaluated).toNanos() / 1_000);
+            into.store().recordMicros(Duration.between(evaluated, sent).toNanos() / 1_000);
+            into.out().recordMicros(Duration.between(sent, received).toNanos() / 1_000);
+        } catch (RuntimeException e) {
+            // a stamp that does not parse is not a latency
+        }
     }
 
     private static void micros(String stamp, Instant received, Latencies into) {

@@ -1,6 +1,7 @@
 package io.ballast.tools.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
 
 import java.time.Instant;
 import java.util.Map;
@@ -24,11 +25,11 @@ class TickDriverRecordTest {
         Latencies servicePart = new Latencies();
         Map<String, Long> types = new TreeMap<>();
         Instant received = FROM.plusMillis(250);
-        assertThat(TickDriver.record(event("MARGIN_CALL", "2026-12-02T10:59:59.900Z"), received, tickToEvent,
-                servicePart, types, FROM)).isFalse();
+        assertThat(TickDriver.record(event("MARGIN_CALL", "2026-12-02T10:59:59.900Z"), received, -1, tickToEvent,
+                servicePart, new TickDriver.Stages(), types, FROM)).isFalse();
         assertThat(types).isEmpty();
-        assertThat(TickDriver.record(event("LIQUIDATABLE", "2026-12-02T11:00:00.050Z"), received, tickToEvent,
-                servicePart, types, FROM)).isTrue();
+        assertThat(TickDriver.record(event("LIQUIDATABLE", "2026-12-02T11:00:00.050Z"), received, -1, tickToEvent,
+                servicePart, new TickDriver.Stages(), types, FROM)).isTrue();
         assertThat(types).containsExactly(Map.entry("LIQUIDATABLE", 1L));
         assertThat(tickToEvent.summary()).contains("p50 200.").contains("(1 samples)");
     }
@@ -36,10 +37,30 @@ class TickDriverRecordTest {
     @Test
     void anEventWithoutATickIsCountedOnlyOnceMeasuringHasBegun() {
         Map<String, Long> types = new TreeMap<>();
-        assertThat(TickDriver.record(event("RECOVERED", null), FROM, new Latencies(), new Latencies(), types,
+        assertThat(TickDriver.record(event("RECOVERED", null), FROM, -1, new Latencies(), new Latencies(),
+                new TickDriver.Stages(), types,
                 Instant.MAX)).isFalse();
-        assertThat(TickDriver.record(event("RECOVERED", null), FROM, new Latencies(), new Latencies(), types,
+        assertThat(TickDriver.record(event("RECOVERED", null), FROM, -1, new Latencies(), new Latencies(),
+                new TickDriver.Stages(), types,
                 FROM)).isTrue();
         assertThat(types).containsExactly(Map.entry("RECOVERED", 1L));
+    }
+
+    @Test
+    void anEventsLatencyIsSplitAtTheServicesReceiptAndTheRecordsTimestamp() {
+        TickDriver.Stages stages = new TickDriver.Stages();
+        String value = "{\"payload\":{\"type\":\"MARGIN_CALL\",\"tickSourceTime\":\"2026-12-02T11:00:00.000Z\","
+                + "\"tickReceivedAt\":\"2026-12-02T11:00:00.030Z\","
+                + "\"evaluatedAt\":\"2026-12-02T11:00:00.090Z\"}}";
+        Instant sent = FROM.plusMillis(100);
+        assertThat(TickDriver.record(value, FROM.plusMillis(125), sent.toEpochMilli(), new Latencies(),
+                new Latencies(), stages, new TreeMap<>(), FROM)).isTrue();
+        assertThat(stages.in().percentileMillis(50)).isCloseTo(30.0, offset(0.05));
+        assertThat(stages.evaluate().percentileMillis(50)).isCloseTo(60.0, offset(0.05));
+        assertThat(stages.store().percentileMillis(50)).isCloseTo(10.0, offset(0.05));
+        assertThat(stages.out().percentileMillis(50)).isCloseTo(25.0, offset(0.05));
+        assertThat(TickDriver.record(value, FROM.plusMillis(125), -1, new Latencies(), new Latencies(), stages,
+                new TreeMap<>(), FROM)).isTrue();
+        assertThat(stages.in().count()).as("an event without a record timestamp is not split").isEqualTo(1);
     }
 }

@@ -439,6 +439,75 @@ public final class BulkMarginBook {
         return exposed;
     }
 
+    /**
+     * Several symbols' prices or volatilities changed at once (moves that waited while the book was busy): the same
+     * state as {@link #onTick} once per symbol in turn, in one pass over the accounts exposed to any of them, each
+     * account's totals and stresses computed once at the new market instead of once per symbol (and never at the
+     * intermediate markets, where nobody reads them).
+     *
+     * @param newMarket      the new market, with every moved symbol at its new price
+     * @param moved          the symbols that moved, in order, each with its stress log-move now (ignored for a
+     *                       collateral-only asset)
+     * @return the numbers of the accounts re-evaluated, ascending (do not modify)
+     */
+    public int[] onTicks(MarketSnapshot newMarket, Map<String, Double> moved) {
+        this.market = Checks.present("market", newMarket);
+        List<Integer> known = new ArrayList<>();
+        for (String symbol : moved.keySet()) {
+            Integer s = symbolIndex.get(symbol);
+            if (s != null && !known.contains(s)) {
+                known.add(s);
+            }
+        }
+        if (known.isEmpty()) {
+            return new int[0];
+        }
+        refreshIndexPrices();
+        int[] underlyings = known.stream().mapToInt(Integer::intValue).filter(s -> s < nu).toArray();
+        for (int u : underlyings) {
+            String name = symbols.get(u);
+            portfolio.onTick(newMarket, name);
+            this.stressLogMove[u] = moved.get(name);
+            rebuildStress(u);
+        }
+        int[] exposed = known.size() == 1 ? exposedBySymbol[known.get(0)] : union(known);
+        forBlocks(exposed.length, (from, to) -> {
+            double[] scratch = new double[arrays.scenarioCount()];
+            for (int k = from; k < to; k++) {
+                int a = exposed[k];
+                for (int u : underlyings) {
+                    evaluate(a, u);
+                }
+                total(a);
+                for (int u : underlyings) {
+                    stressOrDefer(a, u, scratch);
+                }
+            }
+        });
+        return exposed;
+    }
+
+    /** The accounts exposed to any of some symbols, ascending. */
+    private int[] union(List<Integer> symbolNumbers) {
+        boolean[] in = new boolean[accountCount];
+        int count = 0;
+        for (int s : symbolNumbers) {
+            for (int a : exposedBySymbol[s]) {
+                if (!in[a]) {
+                    in[a] = true;
+                    count++;
+                }
+            }
+        }
+        int[] out = new int[count];
+        for (int a = 0, k = 0; a < accountCount; a++) {
+            if (in[a]) {
+                out[k++] = a;
+            }
+        }
+        return out;
+    }
+
     private void refreshIndexPrices() {
         for (int s = 0; s < symbolPriceUsd.length; s++) {
             symbolPriceUsd[s] = market.indexPrice(symbols.get(s));
