@@ -20,7 +20,6 @@ import java.util.SplittableRandom;
  * about 8 options, standard and portfolio margin 2:1 as the load command's account modes), so that every BTC move
  * re-values every account, as in the service. Thread CPU time of the single-threaded book (which other processes'
  * load inflates much less than wall time), next to the wall time of the parallel book.
- * Then BTC and ETH moved together: two {@link BulkMarginBook#onTick}s against one {@link BulkMarginBook#onTicks}.
  * Run: {@code java -Xmx3g -cp services/margin-bench/target/benchmarks.jar io.ballast.margin.bench.BulkTickProbe}.
  */
 public final class BulkTickProbe {
@@ -76,35 +75,7 @@ public final class BulkTickProbe {
             }
             System.out.println("accounts by status " + byStatus + " (checksum "
                     + (warnings + Math.round(book.maintenanceUsd(0))) + ")");
-            // BTC and ETH both moved (the live loop's moves that waited for the book): one tick after the other,
-            // then both in one pass (onTicks)
-            Map<String, Double> both = new LinkedHashMap<>();
-            both.put("BTC", 0.10);
-            both.put("ETH", 0.12);
-            for (boolean together : new boolean[] {false, true, false, true}) {
-                long c1 = mx.getCurrentThreadCpuTime();
-                long t1 = System.nanoTime();
-                for (int r = 0; r < RUNS; r++) {
-                    MarketSnapshot m = withEth(w, market(w, r), r);
-                    if (together) {
-                        book.onTicks(m, both);
-                    } else {
-                        book.onTick(market(w, r), "BTC", 0.10);
-                        book.onTick(m, "ETH", 0.12);
-                    }
-                }
-                long cpu1 = mx.getCurrentThreadCpuTime() - c1;
-                long wall1 = System.nanoTime() - t1;
-                System.out.printf("BTC and ETH moved, %s, %s: %7.2f ms wall per pair%s%n",
-                        together ? "onTicks (one pass)  " : "onTick, onTick      ", parallel ? "parallel" : "serial  ",
-                        wall1 / (RUNS * 1e6),
-                        parallel ? "" : String.format(", %7.2f ms CPU per pair", cpu1 / (RUNS * 1e6)));
-            }
         }
-    }
-
-    private static MarketSnapshot withEth(Workload w, MarketSnapshot m, int r) {
-        return m.withPrice("ETH", w.market.indexPrice("ETH") * ((r & 1) == 0 ? 1.01 : 1.0));
     }
 
     private static MarketSnapshot market(Workload w, int r) {

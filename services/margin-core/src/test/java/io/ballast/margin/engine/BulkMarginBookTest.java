@@ -24,7 +24,6 @@ import io.ballast.margin.product.Position;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -85,8 +84,11 @@ class BulkMarginBookTest {
                 List.of(CollateralBalance.of("USDC", "10"))));
         params.add(universeParams);
 
-        BulkMarginBook book = newBook(universe, m0, universeParams, accounts, params, parallel);
-        BulkMarginBook together = newBook(universe, m0, universeParams, accounts, params, parallel);
+        BulkMarginBook.Builder builder = BulkMarginBook.builder(universe, m0, universeParams, MOVES, parallel);
+        for (int a = 0; a < accounts.size(); a++) {
+            assertThat(builder.addAccount(accounts.get(a), params.get(a))).isEqualTo(a);
+        }
+        BulkMarginBook book = builder.build();
         Set<String> statuses = assertMatchesFacade(book, accounts, params, m0);
         assertThat(statuses).contains("HEALTHY", "MARGIN_CALL", "LIQUIDATABLE", "warning");
 
@@ -97,27 +99,8 @@ class BulkMarginBookTest {
         MarketSnapshot m2 = m1.withPrice("USDC", 0.97);
         book.onTick(m2, "USDC", 0);
         MarketSnapshot m3 = m2.withPrice("ETH", 4_300);
-        int[] ethExposed = book.onTick(m3, "ETH", MOVES.get("ETH"));
+        book.onTick(m3, "ETH", MOVES.get("ETH"));
         assertMatchesFacade(book, accounts, params, m3);
-
-        // the three moves applied at once: one pass, the same state as one tick after the other
-        Map<String, Double> moved = new java.util.LinkedHashMap<>();
-        moved.put("BTC", MOVES.get("BTC"));
-        moved.put("USDC", 0.0);
-        moved.put("ETH", MOVES.get("ETH"));
-        int[] all = together.onTicks(m3, moved);
-        Set<Integer> expected = new java.util.TreeSet<>();
-        for (int[] e : new int[][] {exposed, ethExposed}) {
-            Arrays.stream(e).forEach(expected::add);
-        }
-        assertThat(Arrays.stream(all).boxed().toList()).containsAll(expected).isSorted().doesNotHaveDuplicates();
-        for (int a = 0; a < accounts.size(); a++) {
-            assertThat(together.equityUsd(a)).as("equity of account %d", a).isEqualTo(book.equityUsd(a));
-            assertThat(together.initialUsd(a)).as("IM of account %d", a).isEqualTo(book.initialUsd(a));
-            assertThat(together.maintenanceUsd(a)).as("MM of account %d", a).isEqualTo(book.maintenanceUsd(a));
-            assertThat(together.stressBreached(a)).as("stress of account %d", a).isEqualTo(book.stressBreached(a));
-        }
-        assertMatchesFacade(together, accounts, params, m3);
 
         BulkMarginBook.Builder again = BulkMarginBook.builder(universe, m3, universeParams, MOVES, parallel);
         for (int a = 0; a < accounts.size(); a++) {
@@ -129,15 +112,6 @@ class BulkMarginBookTest {
             assertThat(book.equityUsd(a)).isCloseTo(fresh.equityUsd(a), within(1e-6));
             assertThat(book.stressBreached(a)).isEqualTo(fresh.stressBreached(a));
         }
-    }
-
-    private static BulkMarginBook newBook(List<Instrument> universe, MarketSnapshot m0, RiskParameterSet universeParams,
-            List<AccountInput> accounts, List<RiskParameterSet> params, boolean parallel) {
-        BulkMarginBook.Builder builder = BulkMarginBook.builder(universe, m0, universeParams, MOVES, parallel);
-        for (int a = 0; a < accounts.size(); a++) {
-            assertThat(builder.addAccount(accounts.get(a), params.get(a))).isEqualTo(a);
-        }
-        return builder.build();
     }
 
     private static Set<String> assertMatchesFacade(BulkMarginBook book, List<AccountInput> accounts,
