@@ -69,7 +69,7 @@ public final class TickDriver {
      * @param eventTypes   their count by type
      * @param tickToEvent  tick-to-event latency
      * @param servicePart  service part of it
-     * @param stages       tick-to-event split in three (see the class comment)
+     * @param stages       tick-to-event split in four stages (see the class comment)
      */
     public record Result(long sent, long acked, long failed, double seconds, long events,
             Map<String, Long> eventTypes, Latencies tickToEvent, Latencies servicePart, Stages stages) {
@@ -147,8 +147,8 @@ public final class TickDriver {
         // events of ticks sourced before this instant belong to the warm-up (set when the measured part starts)
         java.util.concurrent.atomic.AtomicReference<Instant> measuredFrom = new java.util.concurrent.atomic
                 .AtomicReference<>(Instant.MAX);
-        Thread listener = new Thread(() -> listen(tenantId, tickToEvent, servicePart, stages, types, events, stop, ready,
-                measuredFrom), "load-events");
+        Thread listener = new Thread(() -> listen(tenantId, tickToEvent, servicePart, stages, types, events, stop,
+                ready, measuredFrom), "load-events");
         listener.setDaemon(true);
         listener.start();
         ready.await();
@@ -268,8 +268,7 @@ public final class TickDriver {
     }
 
     private void listen(String tenantId, Latencies tickToEvent, Latencies servicePart, Stages stages,
-            Map<String, Long> types,
-            AtomicLong events, AtomicBoolean stop, CountDownReady ready,
+            Map<String, Long> types, AtomicLong events, AtomicBoolean stop, CountDownReady ready,
             java.util.concurrent.atomic.AtomicReference<Instant> measuredFrom) {
         Map<String, Object> config = new java.util.HashMap<>(consumerConfig);
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());

@@ -38,11 +38,9 @@ class TickDriverRecordTest {
     void anEventWithoutATickIsCountedOnlyOnceMeasuringHasBegun() {
         Map<String, Long> types = new TreeMap<>();
         assertThat(TickDriver.record(event("RECOVERED", null), FROM, -1, new Latencies(), new Latencies(),
-                new TickDriver.Stages(), types,
-                Instant.MAX)).isFalse();
+                new TickDriver.Stages(), types, Instant.MAX)).isFalse();
         assertThat(TickDriver.record(event("RECOVERED", null), FROM, -1, new Latencies(), new Latencies(),
-                new TickDriver.Stages(), types,
-                FROM)).isTrue();
+                new TickDriver.Stages(), types, FROM)).isTrue();
         assertThat(types).containsExactly(Map.entry("RECOVERED", 1L));
     }
 

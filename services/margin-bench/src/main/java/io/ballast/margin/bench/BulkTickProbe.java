@@ -38,13 +38,12 @@ public final class BulkTickProbe {
      */
     public static void main(String[] args) {
         Workload w = new Workload(1, 10, 1L);
-        // the load command's account modes: CROSS, CROSS, PORTFOLIO, CROSS, PORTFOLIO, CROSS
         List<AccountInput> accounts = WhatIfProbe.loadShaped(w, new SplittableRandom(20_261_203L), ACCOUNTS,
-                a -> a % 6 != 2 && a % 6 != 4);
+                WhatIfProbe.LOAD_COMMAND_STANDARD);
         Map<String, Instrument> universe = new LinkedHashMap<>();
         accounts.forEach(a -> a.pools().get(0).positions().stream().map(Position::instrument)
                 .forEach(i -> universe.putIfAbsent(i.id(), i)));
-        Map<String, Double> stress = Map.of("BTC", 0.10, "ETH", 0.12);
+        Map<String, Double> stress = WhatIfProbe.STRESS_LOG_MOVES;
         for (boolean parallel : new boolean[] {false, true}) {
             BulkMarginBook.Builder b = BulkMarginBook.builder(List.copyOf(universe.values()), w.market, w.params,
                     stress, parallel);

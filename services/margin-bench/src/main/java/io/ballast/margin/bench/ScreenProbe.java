@@ -24,7 +24,7 @@ import java.util.SplittableRandom;
 public final class ScreenProbe {
 
     private static final int ACCOUNTS = 10_000;
-    private static final Map<String, Double> STRESS = Map.of("BTC", 0.10, "ETH", 0.12);
+    private static final Map<String, Double> STRESS = WhatIfProbe.STRESS_LOG_MOVES;
 
     private ScreenProbe() {
     }
@@ -36,9 +36,8 @@ public final class ScreenProbe {
      */
     public static void main(String[] args) {
         Workload w = new Workload(1, 10, 1L);
-        // the load command's account modes: CROSS, CROSS, PORTFOLIO, CROSS, PORTFOLIO, CROSS
         List<AccountInput> accounts = WhatIfProbe.loadShaped(w, new SplittableRandom(20_261_203L), ACCOUNTS,
-                a -> a % 6 != 2 && a % 6 != 4);
+                WhatIfProbe.LOAD_COMMAND_STANDARD);
         MarketSnapshot m0 = w.market;
         MarketSnapshot m1 = m0.withPrice("BTC", m0.indexPrice("BTC") * 1.01);
         double[] ratio = new double[accounts.size()];

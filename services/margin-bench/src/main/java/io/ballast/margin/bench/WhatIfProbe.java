@@ -85,6 +85,14 @@ public final class WhatIfProbe {
     }
 
     /**
+     * The load command's account modes by number, as its loader assigns them (CROSS, CROSS, PORTFOLIO, CROSS,
+     * PORTFOLIO, CROSS): true for standard margin.
+     */
+    static final java.util.function.IntPredicate LOAD_COMMAND_STANDARD = a -> a % 6 != 2 && a % 6 != 4;
+    /** The early warning's log-moves the hot-book probes use, per underlying. */
+    static final java.util.Map<String, Double> STRESS_LOG_MOVES = java.util.Map.of("BTC", 0.10, "ETH", 0.12);
+
+    /**
      * Load-shaped accounts, as {@link #loadShaped(Workload, SplittableRandom)}.
      *
      * @param w        the workload (instruments and prices)
