@@ -75,6 +75,41 @@ public final class BulkTickProbe {
             System.out.println("accounts by status " + byStatus + " (checksum "
                     + (warnings + Math.round(book.maintenanceUsd(0))) + ")");
         }
+        screened(w, accounts, universe, stress);
+    }
+
+    /**
+     * The serial book with the screen (hysteresis 0.05, the service's default), on price-only BTC moves of a random
+     * walk: per step size, thread CPU per move and the share of exposed accounts the screen re-valued.
+     */
+    private static void screened(Workload w, List<AccountInput> accounts, Map<String, Instrument> universe,
+            Map<String, Double> stress) {
+        BulkMarginBook.Builder b = BulkMarginBook.builder(List.copyOf(universe.values()), w.market, w.params,
+                stress, false).screen(0.05);
+        accounts.forEach(a -> b.addAccount(a, w.params));
+        BulkMarginBook book = b.build();
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        SplittableRandom rnd = new SplittableRandom(3);
+        MarketSnapshot m = w.market;
+        for (double step : new double[] {0.0005, 0.002, 0.01}) {
+            long revalued = 0;
+            long cpu = 0;
+            for (int r = 0; r < WARMUP + RUNS; r++) {
+                // a walk that stays within +-3 % of the start, so that the book does not drift into other statuses
+                double s = m.indexPrice("BTC") * (1 + (rnd.nextBoolean() ? step : -step));
+                s = Math.max(w.market.indexPrice("BTC") * 0.97, Math.min(w.market.indexPrice("BTC") * 1.03, s));
+                m = m.withPrice("BTC", s);
+                long c0 = mx.getCurrentThreadCpuTime();
+                int n = book.onTick(m, "BTC", 0.10, true).length;
+                if (r >= WARMUP) {
+                    cpu += mx.getCurrentThreadCpuTime() - c0;
+                    revalued += n;
+                }
+            }
+            System.out.printf("onTick BTC, screened, steps of %.2f %%: %,.0f of %,d accounts re-valued per move, "
+                    + "%7.2f ms CPU per move%n", step * 100, revalued / (double) RUNS, book.accountCount(),
+                    cpu / (RUNS * 1e6));
+        }
     }
 
     private static MarketSnapshot market(Workload w, int r) {

@@ -53,6 +53,7 @@ public final class BulkMarginBook {
     private static final int MARKET = 0;
     private static final int DOWN_SIDE = 1;
     private static final int UP_SIDE = 2;
+    private static final double SQRT_2PI = Math.sqrt(2.0 * Math.PI);
 
     private final RiskArrays arrays;
     private final RiskArrays[] stressArrays;
@@ -124,6 +125,35 @@ public final class BulkMarginBook {
      * hash and map lookup per position was a tenth of a tick's work at 1,000,000 positions).
      */
     private final double[] symbolPriceUsd;
+    /**
+     * The screen (see {@link Builder#screen}): on, with the hysteresis fraction of the status rule; off (NaN), every
+     * exposed account is re-valued on every tick.
+     */
+    private final double screenHysteresis;
+    private final boolean screening;
+    /** Per instrument, bounds of |d/dS| per unit (USD per USD of index), for the ticking underlying's instruments. */
+    private final double[] markSlope;
+    private final double[] portfolioSlope;
+    /** Per parameter set and instrument: a standard short option's line, IM or MM, any side. */
+    private final double[] shortOptionSlope;
+    /** Per netted position of a standard account on a linear (not inverse) instrument: |q| x max(IMF, MMF). */
+    private final double[] posLinearSlope;
+    /** Per account and underlying: the account is exposed to it (positions or collateral). */
+    private final boolean[] exposedSlot;
+    /** Per account and underlying: |balance x (1 - haircut)| of collateral in it. */
+    private final double[] collateralSlope;
+    /** Per account and underlying, at its last valuation: bounds of |d equity / dS| and |d requirement / dS|. */
+    private final double[] slopeEquity;
+    private final double[] slopeRequirement;
+    /** Per account and underlying: the bound of |d gap / dS| the screen multiplies by the price's displacement. */
+    private final double[] slopeSum;
+    /** Per account and underlying: the index price the account's figures on it were valued at. */
+    private final double[] refPrice;
+    /** Per account: the smallest distance of a status-deciding gap from its threshold at its last valuation, USD. */
+    private final double[] distanceUsd;
+    /** Per account: never skipped by the screen (its owner must look at it on every tick). */
+    private final boolean[] pinned;
+    private final double[] lazyOut = new double[3];
 
     private BulkMarginBook(Builder b) {
         this.arrays = b.arrays;
@@ -216,6 +246,43 @@ public final class BulkMarginBook {
         }
         this.stressArrays = new RiskArrays[] {RiskArrays.build(universe, b.market, arrays.params()),
             RiskArrays.build(universe, b.market, arrays.params())};
+        this.screenHysteresis = b.screenHysteresis;
+        this.screening = !Double.isNaN(screenHysteresis);
+        int n = arrays.instrumentCount();
+        int slots = screening ? accountCount * nu : 0;
+        this.markSlope = new double[n];
+        this.portfolioSlope = new double[n];
+        this.shortOptionSlope = new double[paramSets.length * n];
+        this.posLinearSlope = new double[screening ? posQty.length : 0];
+        this.exposedSlot = new boolean[slots];
+        this.collateralSlope = new double[slots];
+        this.slopeEquity = new double[slots];
+        this.slopeRequirement = new double[slots];
+        this.slopeSum = new double[slots];
+        this.refPrice = new double[slots];
+        this.distanceUsd = new double[screening ? accountCount : 0];
+        this.pinned = new boolean[screening ? accountCount : 0];
+        if (screening) {
+            for (int p = 0; p < posQty.length; p++) {
+                int i = posInstr[p];
+                if (posParam[p] >= 0 && arrays.isLinear(i) && !arrays.isInverseDeltaOne(i)) {
+                    double size = Math.abs(posQty[p]);
+                    MarketRiskParameters m = paramSets[posParam[p]];
+                    posLinearSlope[p] = size * Math.max(Math.abs(m.imf(size)), Math.abs(m.mmf(size)));
+                }
+            }
+            for (int a = 0; a < accountCount; a++) {
+                for (int u = 0; u < nu; u++) {
+                    exposedSlot[a * nu + u] = holdsUnderlying[a * nu + u];
+                }
+                for (int c = colStart[a]; c < colStart[a + 1]; c++) {
+                    if (colSymbol[c] < nu) {
+                        exposedSlot[a * nu + colSymbol[c]] = true;
+                        collateralSlope[a * nu + colSymbol[c]] += Math.abs(colBalance[c] * colKeep[c]);
+                    }
+                }
+            }
+        }
         recomputeAll(b.market, b.stressLogMoves);
     }
 
@@ -266,6 +333,7 @@ public final class BulkMarginBook {
         private final List<Double> colKeep = new ArrayList<>();
         private int accountCount;
         private int portfolioCount;
+        private double screenHysteresis = Double.NaN;
 
         private Builder(RiskArrays arrays, MarketSnapshot market, Map<String, Double> stressLogMoves,
                 boolean parallel) {
@@ -366,6 +434,25 @@ public final class BulkMarginBook {
             return number;
         }
 
+        /**
+         * Turns the screen on. A price-only tick ({@link #onTick(MarketSnapshot, String, double, boolean)}) then
+         * re-values only the exposed accounts whose status could change: an account is skipped when, for every
+         * underlying, a proven bound of how fast its status-deciding gaps change with that index, times how far the
+         * index moved since the account was last valued, sums to less than the smallest gap. The gaps are equity
+         * minus MM and IM, each also times {@code 1 + hysteresis}, and, for an account at or above IM, equity minus
+         * MM minus each underlying's stress: when none of them changes sign, no status (raw or with hysteresis) and
+         * no early warning changes. A skipped account's figures stay those of its last valuation until it is read:
+         * every reader below re-values it first.
+         *
+         * @param hysteresisFraction the status rule's hysteresis (recovery needs equity above requirement x (1 + h))
+         * @return this
+         */
+        public Builder screen(double hysteresisFraction) {
+            Checks.finite("hysteresisFraction", hysteresisFraction);
+            this.screenHysteresis = Math.abs(hysteresisFraction);
+            return this;
+        }
+
         /** @return the book, every account computed at the builder's market */
         public BulkMarginBook build() {
             return new BulkMarginBook(this);
@@ -396,6 +483,12 @@ public final class BulkMarginBook {
                 for (int u = 0; u < nu; u++) {
                     stressOrDefer(a, u, scratch);
                 }
+                if (screening) {
+                    for (int u = 0; u < nu; u++) {
+                        refPrice[a * nu + u] = symbolPriceUsd[u];
+                    }
+                    distance(a, scratch);
+                }
             }
         });
     }
@@ -410,6 +503,23 @@ public final class BulkMarginBook {
      * @return the numbers of the accounts re-evaluated (do not modify)
      */
     public int[] onTick(MarketSnapshot newMarket, String symbol, double stressLogMove) {
+        return onTick(newMarket, symbol, stressLogMove, false);
+    }
+
+    /**
+     * One symbol's price or volatility changed (and nothing else): as {@link #onTick(MarketSnapshot, String, double)},
+     * and, when the book screens and only the index moved, only the exposed accounts the screen cannot skip are
+     * re-valued.
+     *
+     * @param newMarket     the new market, with the same valuation time as far as the other underlyings go
+     * @param symbol        the underlying or collateral asset that moved
+     * @param newStressLogMove the stress log-move of that underlying now
+     * @param priceOnly     the caller's word that only the symbol's index price changed: its vol at every strike and
+     *                      expiry, its forward factors and the parameters are those of the last tick (false: every
+     *                      exposed account is re-valued)
+     * @return the numbers of the accounts re-valued, ascending (do not modify)
+     */
+    public int[] onTick(MarketSnapshot newMarket, String symbol, double newStressLogMove, boolean priceOnly) {
         Integer s = symbolIndex.get(symbol);
         this.market = Checks.present("market", newMarket);
         if (s == null) {
@@ -417,12 +527,21 @@ public final class BulkMarginBook {
         }
         refreshIndexPrices();
         int u = s < nu ? s : -1;
+        boolean screen = screening && priceOnly && u >= 0 && newStressLogMove == stressLogMove[u];
         if (u >= 0) {
-            portfolio.onTick(newMarket, symbol);
-            this.stressLogMove[u] = stressLogMove;
+            if (screening) {
+                // the screened accounts' portfolio runs are recomputed one by one (refresh)
+                portfolio.rebuildArrays(newMarket, symbol);
+            } else {
+                portfolio.onTick(newMarket, symbol);
+            }
+            this.stressLogMove[u] = newStressLogMove;
             rebuildStress(u);
         }
         int[] exposed = exposedBySymbol[s];
+        if (screening) {
+            return revalueScreened(exposed, u, screen);
+        }
         forBlocks(exposed.length, (from, to) -> {
             double[] scratch = new double[arrays.scenarioCount()];
             for (int k = from; k < to; k++) {
@@ -437,6 +556,185 @@ public final class BulkMarginBook {
             }
         });
         return exposed;
+    }
+
+    /**
+     * The exposed accounts of a tick of u (-1: a collateral-only asset) in a screened book: each one the screen
+     * cannot skip (every one when not {@code screen}) is refreshed.
+     */
+    private int[] revalueScreened(int[] exposed, int u, boolean screen) {
+        boolean[] revalued = new boolean[exposed.length];
+        int force = screen ? -1 : u;
+        forBlocks(exposed.length, (from, to) -> {
+            double[] scratch = new double[arrays.scenarioCount()];
+            double[] out = new double[3];
+            for (int k = from; k < to; k++) {
+                int a = exposed[k];
+                if (!screen || !skippable(a)) {
+                    refresh(a, force, scratch, out);
+                    revalued[k] = true;
+                }
+            }
+        });
+        int count = 0;
+        for (boolean r : revalued) {
+            count += r ? 1 : 0;
+        }
+        int[] out = new int[count];
+        for (int k = 0, j = 0; k < exposed.length; k++) {
+            if (revalued[k]) {
+                out[j++] = exposed[k];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Whether the screen may skip an account at the current prices: the sum over underlyings of its gap-slope bound
+     * times the index's displacement since its figures were valued stays below its smallest gap (with room for
+     * rounding). An unbounded slope (an inverse instrument, an unknown smile) or NaN never skips.
+     */
+    private boolean skippable(int a) {
+        if (pinned[a]) {
+            return false;
+        }
+        double change = 0.0;
+        for (int u = 0, slot = a * nu; u < nu; u++, slot++) {
+            if (exposedSlot[slot]) {
+                change += slopeSum[slot] * Math.abs(symbolPriceUsd[u] - refPrice[slot]);
+            }
+        }
+        return change * (1.0 + 1e-9) + 1e-9 < distanceUsd[a];
+    }
+
+    /**
+     * Re-values account a on every underlying whose index moved since its figures were valued (and on {@code force},
+     * when not -1), then its totals, stress and screen figures: afterwards its figures are those of the current
+     * market, as if every tick had re-valued it.
+     */
+    private void refresh(int a, int force, double[] scratch, double[] out) {
+        int pn = portfolioNumber[a];
+        for (int u = 0, slot = a * nu; u < nu; u++, slot++) {
+            if (u == force || exposedSlot[slot] && refPrice[slot] != symbolPriceUsd[u]) {
+                evaluate(a, u);
+                if (pn >= 0 && portfolioRun[slot] >= 0) {
+                    portfolio.evaluateRun(pn, u, portfolioRun[slot], scratch, out);
+                }
+            }
+        }
+        if (pn >= 0) {
+            portfolio.aggregateAccount(pn);
+        }
+        total(a);
+        for (int u = 0, slot = a * nu; u < nu; u++, slot++) {
+            if (u == force || exposedSlot[slot] && refPrice[slot] != symbolPriceUsd[u]) {
+                stressOrDefer(a, u, scratch);
+                refPrice[slot] = symbolPriceUsd[u];
+            }
+        }
+        distance(a, scratch);
+    }
+
+    /**
+     * The screen's figures of account a from its current figures: the smallest gap and, per underlying, the bound of
+     * how fast the gaps can change with its index. The gaps: equity - c x MM and equity - c x IM for c = 1 and
+     * 1 + hysteresis; at or above IM also equity - MM - stress of each held underlying (the early warning). Their
+     * slopes per underlying: |d equity| + (1 + h) |d requirement|, plus, for the stress gaps, the stress's own
+     * (1 + e^m) (|d requirement| + |d equity|): the stress is a difference of those at S e^(+-m) and at S.
+     */
+    private void distance(int a, double[] scratch) {
+        double e = collateralUsd[a] + unrealizedPnlUsd[a];
+        double im = initialUsd[a];
+        double mm = maintenanceUsd[a];
+        double c = 1.0 + screenHysteresis;
+        double d = Math.min(Math.min(Math.abs(e - mm), Math.abs(e - im)),
+                Math.min(Math.abs(e - c * mm), Math.abs(e - c * im)));
+        boolean warningApplies = e >= im;
+        for (int u = 0, slot = a * nu; u < nu; u++, slot++) {
+            boolean stressGap = warningApplies && holdsUnderlying[slot];
+            if (stressGap) {
+                if (stressPending[slot]) {
+                    stress(a, u, scratch);
+                    stressPending[slot] = false;
+                }
+                d = Math.min(d, Math.abs(e - mm - stressUsd[slot]));
+            }
+            double se = slopeEquity[slot];
+            double sr = slopeRequirement[slot];
+            slopeSum[slot] = se + c * sr + (stressGap ? (1.0 + Math.exp(Math.abs(stressLogMove[u]))) * (se + sr) : 0.0);
+        }
+        distanceUsd[a] = d;
+    }
+
+    /**
+     * Per instrument of u, bounds of |d/dS| per unit at any index S, for the current valuation time, smile, forward
+     * factors and parameters (Black-76 with zero rates, as {@link io.ballast.margin.pricer.InstrumentPricer}):
+     * <ul>
+     *   <li>mark: a linear instrument's is g = mark / S (1, or F / S with a basis); an option's value V(F, vol(k))
+     *       with F = g S and k = ln(K / F) has dV/dF = N(+-d1) - F phi(d1) sqrt(T) vol'(k) / F, so
+     *       |dV/dS| &lt;= g (1 + sqrt(T) kappa / sqrt(2 pi)), kappa the surface's bound of |vol'(k)|;</li>
+     *   <li>a portfolio scenario's P&amp;L per unit, weight x (V(F (1 + x), c vol) - V(F, vol)): at most
+     *       |weight| (g |1 + x| (1 + |c| sqrt(T) kappa / sqrt(2 pi)) + mark bound) (|c| bounds the vol shock's
+     *       factor, the floor only flattens it); a linear one's |weight| g |x|; the worst-loss of a sum is Lipschitz
+     *       with the largest such sum; plus the contingency per unit, fraction x S;</li>
+     *   <li>a standard short option's line per unit: IM max((base - OTM / S) S, floor S) + mark has slope at most
+     *       max(base + 1, floor) + mark bound (OTM moves one for one); MM frac S + mark, or for a put
+     *       max(frac S, frac mark) + mark, at most frac max(1, mark bound) + mark bound.</li>
+     * </ul>
+     * An inverse instrument's bound is +infinity (its standard size depends on its mark): its accounts are never
+     * skipped on its underlying.
+     */
+    private void computeSlopes(int u) {
+        String name = arrays.underlyings().get(u);
+        double s0 = symbolPriceUsd[u];
+        MarketRiskParameters pm = arrays.params().market(name);
+        int n = arrays.instrumentCount();
+        for (int i = 0; i < n; i++) {
+            if (arrays.underlyingOf(i) != u) {
+                continue;
+            }
+            Instrument ins = arrays.instrument(i);
+            double worst = 0.0;
+            if (ins.inverse()) {
+                markSlope[i] = Double.POSITIVE_INFINITY;
+                portfolioSlope[i] = Double.POSITIVE_INFINITY;
+                for (int k = 0; k < paramSets.length; k++) {
+                    shortOptionSlope[k * n + i] = Double.POSITIVE_INFINITY;
+                }
+            } else if (ins instanceof EuropeanOption o) {
+                double g = market.forwardPrice(name, o.expiry()) / s0;
+                double t = market.yearFraction(o.expiry());
+                double vega = Math.sqrt(t) * market.volSurface(name).maxAbsVolSlope(o.expiry()) / SQRT_2PI;
+                double lm = g * (1.0 + vega);
+                markSlope[i] = lm;
+                double scale = pm.volShockScale(t * 365.0);
+                for (int j = 0; j < arrays.grid().size(); j++) {
+                    io.ballast.margin.param.Scenario sc = arrays.grid().get(j);
+                    double c = switch (sc.volShock()) {
+                        case NONE -> 1.0;
+                        case UP -> Math.abs(1.0 + pm.volShockUpFraction() * scale);
+                        case DOWN -> Math.abs(1.0 - pm.volShockDownFraction() * scale);
+                    };
+                    double x = sc.priceMoveFraction(pm);
+                    worst = Math.max(worst, Math.abs(sc.weight(pm)) * (g * Math.abs(1.0 + x) * (1.0 + c * vega) + lm));
+                }
+                portfolioSlope[i] = worst + Math.abs(pm.shortOptionContingencyFraction());
+                for (int k = 0; k < paramSets.length; k++) {
+                    MarketRiskParameters m = paramSets[k];
+                    shortOptionSlope[k * n + i] = Math.max(Math.max(Math.abs(m.shortOptionImBase()) + 1.0,
+                            Math.abs(m.shortOptionImFloor())), Math.abs(m.shortOptionMmFraction()) * Math.max(1.0, lm))
+                            + lm;
+                }
+            } else {
+                double g = arrays.markPriceUsd(i) / s0;
+                markSlope[i] = g;
+                for (int j = 0; j < arrays.grid().size(); j++) {
+                    io.ballast.margin.param.Scenario sc = arrays.grid().get(j);
+                    worst = Math.max(worst, Math.abs(sc.weight(pm)) * g * Math.abs(sc.priceMoveFraction(pm)));
+                }
+                portfolioSlope[i] = worst + Math.abs(pm.linearContingencyFraction());
+            }
+        }
     }
 
     private void refreshIndexPrices() {
@@ -465,6 +763,9 @@ public final class BulkMarginBook {
                             stressArrays[d].markPriceUsd(i), paramSets[k]));
                 }
             }
+        }
+        if (screening) {
+            computeSlopes(u);
         }
     }
 
@@ -496,6 +797,32 @@ public final class BulkMarginBook {
         pnlByUnderlyingUsd[slot] = upnl;
         imByUnderlyingUsd[slot] = im;
         mmByUnderlyingUsd[slot] = mm;
+        if (screening) {
+            slopes(a, u, standard);
+        }
+    }
+
+    /** Account a's bounds of |d equity / dS| and |d requirement / dS| on u (see {@link #computeSlopes}). */
+    private void slopes(int a, int u, boolean standard) {
+        int slot = a * nu + u;
+        int n = arrays.instrumentCount();
+        double se = collateralSlope[slot];
+        double sr = 0.0;
+        for (int p = posU[slot]; p < posU[slot + 1]; p++) {
+            int i = posInstr[p];
+            double q = posQty[p];
+            double aq = Math.abs(q);
+            se += aq * markSlope[i];
+            if (!standard) {
+                sr += aq * portfolioSlope[i];
+            } else if (arrays.isLinear(i)) {
+                sr += arrays.isInverseDeltaOne(i) ? Double.POSITIVE_INFINITY : posLinearSlope[p];
+            } else {
+                sr += q >= 0 ? q * markSlope[i] : aq * shortOptionSlope[posParam[p] * n + i];
+            }
+        }
+        slopeEquity[slot] = se;
+        slopeRequirement[slot] = standard ? sr : sr * Math.max(1.0, arrays.params().imMultiplier());
     }
 
     /** Account a's collateral at the current market and its totals over underlyings. */
@@ -627,18 +954,70 @@ public final class BulkMarginBook {
         return market;
     }
 
+    /**
+     * Makes a screened account's figures current: re-values it on every underlying whose index moved since.
+     * The readers below call it; not for the parallel loops (it uses the book's one lazy scratch).
+     */
+    private void fresh(int a) {
+        if (!screening) {
+            return;
+        }
+        for (int u = 0, slot = a * nu; u < nu; u++, slot++) {
+            if (exposedSlot[slot] && refPrice[slot] != symbolPriceUsd[u]) {
+                refresh(a, -1, lazyScratch, lazyOut);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Keeps an account out of the screen (re-valued on every tick of what it is exposed to), or lets the screen
+     * skip it again. For an owner that must look at an account on every tick: one whose stored state does not
+     * follow from its figures, or a held alert waiting for its oracles.
+     *
+     * @param account account number
+     * @param pin     true: never skipped
+     */
+    public void pin(int account, boolean pin) {
+        if (screening) {
+            pinned[account] = pin;
+        }
+    }
+
+    /** @return whether the book screens price-only ticks */
+    public boolean screening() {
+        return screening;
+    }
+
+    /** @param account account number @return the screen's smallest gap at the account's last valuation, USD */
+    double screenDistanceUsd(int account) {
+        return distanceUsd[account];
+    }
+
+    /**
+     * @param account account number
+     * @param u       underlying index
+     * @return the screen's bound of |d gap / dS_u| at the account's last valuation, USD per USD
+     */
+    double screenSlope(int account, int u) {
+        return slopeSum[account * nu + u];
+    }
+
     /** @param account account number @return equity (collateral after haircut plus unrealized P&amp;L), USD */
     public double equityUsd(int account) {
+        fresh(account);
         return collateralUsd[account] + unrealizedPnlUsd[account];
     }
 
     /** @param account account number @return initial requirement, USD */
     public double initialUsd(int account) {
+        fresh(account);
         return initialUsd[account];
     }
 
     /** @param account account number @return maintenance requirement, USD */
     public double maintenanceUsd(int account) {
+        fresh(account);
         return maintenanceUsd[account];
     }
 
@@ -655,6 +1034,7 @@ public final class BulkMarginBook {
      * @return true when equity - MM &lt; the worst stress of an underlying the account has positions on
      */
     public boolean stressBreached(int account) {
+        fresh(account);
         double surplus = equityUsd(account) - maintenanceUsd[account];
         for (int u = 0; u < nu; u++) {
             if (stressPending[account * nu + u]) {
@@ -678,6 +1058,7 @@ public final class BulkMarginBook {
      * @return the result
      */
     public MarginResult result(int account, String accountId, MarginMethod method) {
+        fresh(account);
         double equity = equityUsd(account);
         double im = initialUsd[account];
         double mm = maintenanceUsd[account];

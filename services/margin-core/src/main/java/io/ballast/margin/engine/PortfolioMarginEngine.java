@@ -95,6 +95,39 @@ public final class PortfolioMarginEngine {
         return exposed.length;
     }
 
+    /**
+     * Rebuilds one underlying's risk arrays at a new market and recomputes no account: the caller recomputes the
+     * accounts it needs with {@link #evaluateRun} and {@link #aggregateAccount} (the bulk book's screen).
+     *
+     * @param market     the new market (same valuation time as before)
+     * @param underlying the underlying that ticked
+     */
+    void rebuildArrays(MarketSnapshot market, String underlying) {
+        arrays.rebuild(underlying, market);
+    }
+
+    /**
+     * Recomputes one account's worst loss and contingency on one underlying at the current arrays.
+     *
+     * @param account account number in the book
+     * @param u       underlying index
+     * @param run     the account's run in the book's runs of u ({@code book.accounts(u)[run] == account})
+     * @param scratch at least scenarioCount doubles
+     * @param out     at least 3 doubles
+     */
+    void evaluateRun(int account, int u, int run, double[] scratch, double[] out) {
+        int[] starts = book.starts(u);
+        ScenarioKernel.evaluate(arrays, u, book.instr(u), book.qty(u), starts[run], starts[run + 1], scratch, out);
+        int slot = account * nu + u;
+        lossByAccountUnderlying[slot] = out[ScenarioKernel.LOSS];
+        contingencyByAccountUnderlying[slot] = out[ScenarioKernel.CONTINGENCY];
+    }
+
+    /** @param account account number in the book: its requirement from its per-underlying figures as they are */
+    void aggregateAccount(int account) {
+        aggregate(account);
+    }
+
     private void evaluateUnderlying(int u) {
         int[] accts = book.accounts(u);
         int[] starts = book.starts(u);

@@ -49,6 +49,12 @@ public record FlatSmileVolSurface(NavigableMap<Instant, Double> annualVolByExpir
         return new FlatSmileVolSurface(new TreeMap<>(Checks.present("annualVolByExpiry", annualVolByExpiry)));
     }
 
+    /** A flat smile: the vol does not depend on the strike or the forward. @return 0 */
+    @Override
+    public double maxAbsVolSlope(Instant expiry) {
+        return 0.0;
+    }
+
     @Override
     public double annualVol(Instant expiry, double strikeUsd, double forwardUsd) {
         Map.Entry<Instant, Double> lo = annualVolByExpiry.floorEntry(expiry);

@@ -148,6 +148,38 @@ public final class SmileVolSurface implements VolSurface {
         return valuationTime;
     }
 
+    /**
+     * At a fixed time to expiry the total variance {@code w} is piecewise linear in {@code k} between the quoted
+     * log-moneyness nodes of the slices (a weighted sum of two slices' piecewise-linear functions, or one slice's
+     * scaled), and flat beyond them. On a linear piece {@code vol = sqrt(w / t)} has slope {@code w' / (2 sqrt(w t))},
+     * largest in size where {@code w} is smallest, at an end of the piece: so the maximum over the pieces' ends is
+     * exact (up to rounding).
+     */
+    @Override
+    public double maxAbsVolSlope(Instant expiry) {
+        double t = Math.max(MarketSnapshot.yearFractionUnchecked(valuationTime, expiry), 1e-9);
+        java.util.TreeSet<Double> nodes = new java.util.TreeSet<>();
+        for (Slice s : slices) {
+            for (double k : s.logMoneyness()) {
+                nodes.add(k);
+            }
+        }
+        double max = 0.0;
+        Double previousK = null;
+        double previousW = 0.0;
+        for (double k : nodes) {
+            double vol = annualVol(expiry, Math.exp(k), 1.0);
+            double w = vol * vol * t;
+            if (previousK != null) {
+                double slope = Math.abs(w - previousW) / (k - previousK);
+                max = Math.max(max, slope / (2.0 * Math.sqrt(Math.min(w, previousW) * t)));
+            }
+            previousK = k;
+            previousW = w;
+        }
+        return max;
+    }
+
     @Override
     public double annualVol(Instant expiry, double strikeUsd, double forwardUsd) {
         double t = Math.max(MarketSnapshot.yearFractionUnchecked(valuationTime, expiry), 1e-9);

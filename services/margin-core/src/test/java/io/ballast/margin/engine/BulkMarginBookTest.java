@@ -42,8 +42,59 @@ class BulkMarginBookTest {
     private static final Map<String, Double> MOVES = Map.of("BTC", 0.08, "ETH", 0.11);
 
     @ParameterizedTest
-    @CsvSource({"false, false", "true, false", "false, true", "true, true"})
-    void bulkBookMatchesTheFacadeBeforeAndAfterTicks(boolean parallel, boolean basisSmileInverse) {
+    @CsvSource({"false, false, false", "true, false, false", "false, true, false", "true, true, false",
+        "false, false, true", "true, true, true"})
+    void bulkBookMatchesTheFacadeBeforeAndAfterTicks(boolean parallel, boolean basisSmileInverse, boolean screen) {
+        Accounts x = accounts(basisSmileInverse, 29);
+        List<Instrument> universe = x.universe();
+        MarketSnapshot m0 = x.market();
+        RiskParameterSet universeParams = x.universeParams();
+        List<AccountInput> accounts = x.accounts();
+        List<RiskParameterSet> params = x.params();
+        BulkMarginBook.Builder builder = BulkMarginBook.builder(universe, m0, universeParams, MOVES, parallel);
+        if (screen) {
+            // a screened book's readers re-value what the screen skipped: the same figures
+            builder.screen(0.05);
+        }
+        for (int a = 0; a < accounts.size(); a++) {
+            assertThat(builder.addAccount(accounts.get(a), params.get(a))).isEqualTo(a);
+        }
+        BulkMarginBook book = builder.build();
+        Set<String> statuses = assertMatchesFacade(book, accounts, params, m0);
+        assertThat(statuses).contains("HEALTHY", "MARGIN_CALL", "LIQUIDATABLE", "warning");
+
+        // BTC falls 6 % and its vol rises; then USDC (collateral only) moves; then ETH rises
+        MarketSnapshot m1 = m0.withPrice("BTC", 94_000).withVolSurface("BTC", FlatSmileVolSurface.flat(0.75));
+        int[] exposed = book.onTick(m1, "BTC", MOVES.get("BTC"));
+        assertThat(exposed.length).isLessThan(accounts.size());
+        MarketSnapshot m2 = m1.withPrice("USDC", 0.97);
+        book.onTick(m2, "USDC", 0);
+        MarketSnapshot m3 = m2.withPrice("ETH", 4_300);
+        book.onTick(m3, "ETH", MOVES.get("ETH"), true);
+        assertMatchesFacade(book, accounts, params, m3);
+
+        BulkMarginBook.Builder again = BulkMarginBook.builder(universe, m3, universeParams, MOVES, parallel);
+        for (int a = 0; a < accounts.size(); a++) {
+            again.addAccount(accounts.get(a), params.get(a));
+        }
+        BulkMarginBook fresh = again.build();
+        for (int a = 0; a < accounts.size(); a++) {
+            assertThat(book.maintenanceUsd(a)).isCloseTo(fresh.maintenanceUsd(a), within(1e-9));
+            assertThat(book.equityUsd(a)).isCloseTo(fresh.equityUsd(a), within(1e-6));
+            assertThat(book.stressBreached(a)).isEqualTo(fresh.stressBreached(a));
+        }
+    }
+
+    /**
+     * A random tenant book: ACCOUNTS accounts of random portfolios over the universe, standard and portfolio margin,
+     * collateral from very thin to ample (so that every status occurs), some with steeper BTC fractions; plus an
+     * empty portfolio account.
+     */
+    record Accounts(List<Instrument> universe, MarketSnapshot market, RiskParameterSet universeParams,
+            List<AccountInput> accounts, List<RiskParameterSet> params) {
+    }
+
+    static Accounts accounts(boolean basisSmileInverse, long seed) {
         RiskParameterSet universeParams = Fixtures.params();
         // standard accounts carry their own fractions (steeper for some), as the service's inputs do
         RiskParameterSet steep = universeParams.withMarket("BTC", MarketRiskParameters.defaults().toBuilder()
@@ -55,7 +106,7 @@ class BulkMarginBookTest {
             universe.addAll(Fixtures.inverseInstruments());
             m0 = Fixtures.marketWithBasisAndSmile();
         }
-        SplittableRandom rnd = new SplittableRandom(29);
+        SplittableRandom rnd = new SplittableRandom(seed);
         List<AccountInput> accounts = new ArrayList<>();
         List<RiskParameterSet> params = new ArrayList<>();
         for (int a = 0; a < ACCOUNTS; a++) {
@@ -84,34 +135,7 @@ class BulkMarginBookTest {
                 List.of(CollateralBalance.of("USDC", "10"))));
         params.add(universeParams);
 
-        BulkMarginBook.Builder builder = BulkMarginBook.builder(universe, m0, universeParams, MOVES, parallel);
-        for (int a = 0; a < accounts.size(); a++) {
-            assertThat(builder.addAccount(accounts.get(a), params.get(a))).isEqualTo(a);
-        }
-        BulkMarginBook book = builder.build();
-        Set<String> statuses = assertMatchesFacade(book, accounts, params, m0);
-        assertThat(statuses).contains("HEALTHY", "MARGIN_CALL", "LIQUIDATABLE", "warning");
-
-        // BTC falls 6 % and its vol rises; then USDC (collateral only) moves; then ETH rises
-        MarketSnapshot m1 = m0.withPrice("BTC", 94_000).withVolSurface("BTC", FlatSmileVolSurface.flat(0.75));
-        int[] exposed = book.onTick(m1, "BTC", MOVES.get("BTC"));
-        assertThat(exposed.length).isLessThan(accounts.size());
-        MarketSnapshot m2 = m1.withPrice("USDC", 0.97);
-        book.onTick(m2, "USDC", 0);
-        MarketSnapshot m3 = m2.withPrice("ETH", 4_300);
-        book.onTick(m3, "ETH", MOVES.get("ETH"));
-        assertMatchesFacade(book, accounts, params, m3);
-
-        BulkMarginBook.Builder again = BulkMarginBook.builder(universe, m3, universeParams, MOVES, parallel);
-        for (int a = 0; a < accounts.size(); a++) {
-            again.addAccount(accounts.get(a), params.get(a));
-        }
-        BulkMarginBook fresh = again.build();
-        for (int a = 0; a < accounts.size(); a++) {
-            assertThat(book.maintenanceUsd(a)).isCloseTo(fresh.maintenanceUsd(a), within(1e-9));
-            assertThat(book.equityUsd(a)).isCloseTo(fresh.equityUsd(a), within(1e-6));
-            assertThat(book.stressBreached(a)).isEqualTo(fresh.stressBreached(a));
-        }
+        return new Accounts(universe, m0, universeParams, accounts, params);
     }
 
     private static Set<String> assertMatchesFacade(BulkMarginBook book, List<AccountInput> accounts,

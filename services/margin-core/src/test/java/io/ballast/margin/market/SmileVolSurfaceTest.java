@@ -45,6 +45,28 @@ class SmileVolSurfaceTest {
                 Map.of(IN_30_DAYS, 100_000.0, IN_90_DAYS, 100_000.0));
     }
 
+    /**
+     * The bound of |d vol / d k| the bulk book's screen relies on holds at every log-moneyness and is attained (the
+     * steepest piece's low end), at a pillar, between pillars and beyond them.
+     */
+    @Test
+    void theVolSlopeBoundHoldsAndIsTight() {
+        SmileVolSurface s = skew();
+        for (Instant expiry : List.of(IN_30_DAYS, NOW.plus(Duration.ofDays(55)), IN_90_DAYS,
+                NOW.plus(Duration.ofDays(200)), NOW.plus(Duration.ofDays(5)))) {
+            double bound = s.maxAbsVolSlope(expiry);
+            double steepest = 0;
+            double h = 1e-5;
+            for (double k = -0.6; k <= 0.6; k += 0.001) {
+                double d = Math.abs(s.annualVol(expiry, Math.exp(k + h), 1) - s.annualVol(expiry, Math.exp(k), 1)) / h;
+                steepest = Math.max(steepest, d);
+            }
+            assertThat(steepest).as("at %s", expiry).isLessThanOrEqualTo(bound * (1 + 1e-6));
+            assertThat(steepest).as("at %s", expiry).isGreaterThan(bound * 0.99);
+        }
+        assertThat(FlatSmileVolSurface.flat(0.6).maxAbsVolSlope(IN_30_DAYS)).isZero();
+    }
+
     @Test
     void quotedPointsComeBackExactly() {
         assertThat(skew().annualVol(IN_30_DAYS, 80_000, 100_000)).isCloseTo(0.80, within(1e-12));

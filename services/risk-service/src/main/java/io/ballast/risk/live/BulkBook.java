@@ -52,6 +52,13 @@ final class BulkBook {
      * symbol: at its own ticks, at a full recompute, or when a tick of another underlying found it stale.
      */
     private final Map<String, Long> pricedAtNanos = new HashMap<>();
+    /**
+     * When each underlying's exposed accounts were last all re-valued (a tick the screen did not apply to), by
+     * symbol: a screened account's figures are at most this old, so that time decay reaches it within the interval.
+     */
+    private final Map<String, Long> allRevaluedAtNanos = new HashMap<>();
+    /** The vol of each symbol's last price row (absent: none seen yet): a tick that changes it is not price-only. */
+    private final Map<String, java.util.Optional<java.math.BigDecimal>> volOf = new HashMap<>();
     private int changedSinceBuild;
     private int heldChanged;
     /** The universe's instruments (tenant symbols) and the collateral assets held, for re-reading their market. */
@@ -79,6 +86,7 @@ final class BulkBook {
         numbers.forEach((id, n) -> coldNumber[n] = cold.contains(id));
         this.builtAtNanos = System.nanoTime();
         underlyingOf.values().forEach(u -> pricedAtNanos.put(u, builtAtNanos));
+        underlyingOf.values().forEach(u -> allRevaluedAtNanos.put(u, builtAtNanos));
     }
 
     /**
@@ -134,7 +142,7 @@ final class BulkBook {
             RiskParameterSet params = RiskParameterSet.of(MarginInputs.PRICE_STEPS, MarginInputs.IM_MULTIPLIER,
                     MarginInputs.CROSS_UNDERLYING_CORRELATION, MarginInputs.MIN_ANNUAL_VOL, markets, haircuts);
             BulkMarginBook.Builder builder = BulkMarginBook.builder(List.copyOf(universe.values()), market, params,
-                    stressMoves(prices, symbols, settings), true);
+                    stressMoves(prices, symbols, settings), true).screen(settings.hysteresisFraction());
             Map<UUID, Integer> numbers = new HashMap<>();
             built.forEach((id, b) -> {
                 try {
@@ -197,7 +205,7 @@ final class BulkBook {
      */
     int[] onPrice(String symbol, MarketPrice price, MarginInputs inputs) {
         long nanos = System.nanoTime();
-        int[] exposed = reprice(symbol, price, inputs);
+        int[] exposed = reprice(symbol, price, inputs, true);
         pricedAtNanos.computeIfPresent(symbol, (u, at) -> nanos);
         String stalest = null;
         long oldest = settings.fullRecomputeInterval().toNanos();
@@ -211,13 +219,28 @@ final class BulkBook {
         if (stalest == null) {
             return exposed;
         }
-        int[] more = reprice(stalest, priceOf(stalest, inputs), inputs);
+        int[] more = reprice(stalest, priceOf(stalest, inputs), inputs, false);
         pricedAtNanos.put(stalest, nanos);
         return java.util.stream.IntStream.concat(Arrays.stream(exposed), Arrays.stream(more)).distinct().sorted()
                 .toArray();
     }
 
-    private int[] reprice(String symbol, MarketPrice price, MarginInputs inputs) {
+    /**
+     * Re-prices one symbol's arrays and re-values its exposed accounts: those the book's screen cannot skip when
+     * {@code screen} and the tick is price-only (the symbol's vol as on its last tick, and its exposed accounts all
+     * re-valued within the full-recompute interval), else every one.
+     */
+    private int[] reprice(String symbol, MarketPrice price, MarginInputs inputs, boolean screen) {
+        java.util.Optional<java.math.BigDecimal> vol = java.util.Optional.ofNullable(price == null ? null
+                : price.annualVol).map(java.math.BigDecimal::stripTrailingZeros);
+        java.util.Optional<java.math.BigDecimal> lastVol = volOf.put(symbol, vol);
+        long nanos = System.nanoTime();
+        Long all = allRevaluedAtNanos.get(symbol);
+        boolean priceOnly = screen && vol.equals(lastVol) && all != null
+                && nanos - all < settings.fullRecomputeInterval().toNanos();
+        if (!priceOnly) {
+            allRevaluedAtNanos.put(symbol, nanos);
+        }
         List<String> on = underlyingOf.entrySet().stream().filter(e -> e.getValue().equals(symbol))
                 .map(Map.Entry::getKey).toList();
         MarketSnapshot fresh = universeMarket(inputs, on, List.of(symbol));
@@ -229,7 +252,7 @@ final class BulkBook {
         if (fresh.hasBasis(symbol)) {
             m = m.withForwardCurve(symbol, fresh.forwardCurves().get(symbol));
         }
-        return book.onTick(m, symbol, stressMove(price, settings));
+        return book.onTick(m, symbol, stressMove(price, settings), priceOnly);
     }
 
     /** The price row in force of a symbol (null when the inputs have none: the default vol then applies). */
@@ -251,6 +274,17 @@ final class BulkBook {
      */
     boolean holdsNumber(int number) {
         return !coldNumber[number];
+    }
+
+    /**
+     * Keeps an account out of the bulk book's screen, or lets the screen skip it again (see
+     * {@link BulkMarginBook#pin}).
+     *
+     * @param number its number
+     * @param pin    true: re-valued on every tick of what it is exposed to
+     */
+    void pin(int number, boolean pin) {
+        book.pin(number, pin);
     }
 
     /** @param number a held account's number @return equity, USD */
@@ -284,6 +318,7 @@ final class BulkBook {
                 stressMoves(inputs.prices(), inputs.assetSymbols(), settings));
         long nanos = System.nanoTime();
         pricedAtNanos.replaceAll((u, at) -> nanos);
+        allRevaluedAtNanos.replaceAll((u, at) -> nanos);
     }
 
     /** @return whether the bulk book holds this account (and it has not changed since) */

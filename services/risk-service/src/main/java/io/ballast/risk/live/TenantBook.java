@@ -664,7 +664,30 @@ public final class TenantBook {
         int n = bulk == null ? -1 : bulk.numberOf(accountId);
         if (n >= 0) {
             stateByNumber[n] = state;
+            pinUnlessSettled(n);
         }
+    }
+
+    /**
+     * The bulk book's screen skips an account only when its stored state is what the status rule gives from the
+     * book's figures (so that a skipped account, whose gaps keep their signs, would get the same state again) and no
+     * held alert waits for its oracles; any other account is re-valued on every tick, as without the screen.
+     */
+    private void pinUnlessSettled(int n) {
+        if (!bulk.holdsNumber(n)) {
+            return;
+        }
+        State s = stateByNumber[n] == null ? State.NONE : stateByNumber[n];
+        bulk.pin(n, s.held() || nextStatus(n, s) != s.status());
+    }
+
+    /** The status rule on the bulk book's figures of a held account, from a previous state. */
+    private MarginStatus nextStatus(int n, State previous) {
+        double equity = bulk.equityAt(n);
+        double im = bulk.initialAt(n);
+        boolean warning = equity >= im && bulk.earlyWarningAt(n);
+        return MarginStatus.next(previous.status(), equity, im, bulk.maintenanceAt(n), warning,
+                settings.hysteresisFraction());
     }
 
     /** Uses a new bulk book (or none), with the states of its accounts by number. */
@@ -674,6 +697,7 @@ public final class TenantBook {
         if (book != null) {
             for (int n = 0; n < stateByNumber.length; n++) {
                 stateByNumber[n] = states.get(book.idOf(n));
+                pinUnlessSettled(n);
             }
         }
     }
@@ -691,7 +715,6 @@ public final class TenantBook {
      */
     private List<UUID> moved(int[] numbers) {
         List<UUID> out = new ArrayList<>();
-        double hysteresis = settings.hysteresisFraction();
         boolean allHealthy = !health.containsValue(OracleHealth.UNHEALTHY);
         for (int n : numbers) {
             UUID id = bulk.idOf(n);
@@ -700,11 +723,11 @@ public final class TenantBook {
                 continue;
             }
             State previous = stateByNumber[n] == null ? State.NONE : stateByNumber[n];
-            double equity = bulk.equityAt(n);
-            double im = bulk.initialAt(n);
-            boolean warning = equity >= im && bulk.earlyWarningAt(n);
-            MarginStatus status = MarginStatus.next(previous.status(), equity, im, bulk.maintenanceAt(n), warning,
-                    hysteresis);
+            MarginStatus status = nextStatus(n, previous);
+            if (status != previous.status()) {
+                // re-valued on every tick until a stored state settles it (putState)
+                bulk.pin(n, true);
+            }
             // a held alert is looked at again only when its prices' oracles are all healthy (it may be released);
             // while one is not, the alert stays held and there is nothing to publish
             if (status != previous.status() || status == MarginStatus.LIQUIDATABLE && previous.held()

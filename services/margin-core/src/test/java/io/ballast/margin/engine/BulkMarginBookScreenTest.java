@@ -1,0 +1,181 @@
+package io.ballast.margin.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.ballast.margin.market.MarketSnapshot;
+import io.ballast.margin.measure.MarginResult;
+import io.ballast.margin.param.RiskParameterSet;
+import io.ballast.margin.product.AccountInput;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The bulk book's screen: its per-account slope bounds hold against the per-account engine across large moves, and
+ * along random price paths it never skips an account whose status or early warning changes, while it does skip
+ * most accounts on small moves; readers see the same figures as an unscreened book.
+ */
+class BulkMarginBookScreenTest {
+
+    private static final Map<String, Double> MOVES = Map.of("BTC", 0.08, "ETH", 0.11);
+    private static final double HYSTERESIS = 0.05;
+    private static final String[] UNDERLYINGS = {"BTC", "ETH"};
+
+    /**
+     * Every status-deciding gap of every account, computed with the per-account engine at the book's market and at
+     * one underlying moved by up to 40 %, changes by at most the book's slope bound times the move (the bound is a
+     * Lipschitz constant in the index: the whole move, not only a small one). The smile case prices ETH options off
+     * a smile that stays fixed in log-moneyness, so their vol moves with the forward.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void theSlopeBoundsHoldAgainstThePerAccountEngine(boolean basisSmileInverse) {
+        BulkMarginBookTest.Accounts x = BulkMarginBookTest.accounts(basisSmileInverse, 41);
+        BulkMarginBook book = screened(x, false);
+        MarketSnapshot m0 = x.market();
+        int checked = 0;
+        for (int a = 0; a < x.accounts().size(); a++) {
+            AccountInput account = x.accounts().get(a);
+            RiskParameterSet params = x.params().get(a);
+            double[] before = gaps(account, params, m0, book.equityUsd(a) >= book.initialUsd(a));
+            for (int u = 0; u < UNDERLYINGS.length; u++) {
+                double slope = book.screenSlope(a, u);
+                if (!Double.isFinite(slope)) {
+                    continue;
+                }
+                double s0 = m0.indexPrice(UNDERLYINGS[u]);
+                for (double f : new double[] {-0.4, -0.1, -0.01, 0.003, 0.02, 0.15, 0.4}) {
+                    double s1 = s0 * (1 + f);
+                    double[] after = gaps(account, params, m0.withPrice(UNDERLYINGS[u], s1), before.length > 4);
+                    for (int g = 0; g < before.length; g++) {
+                        assertThat(Math.abs(after[g] - before[g]))
+                                .as("gap %d of account %d, %s %+.3f", g, a, UNDERLYINGS[u], f)
+                                .isLessThanOrEqualTo(slope * Math.abs(s1 - s0) * (1 + 1e-9) + 1e-6);
+                    }
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(x.accounts().size() * 7);
+    }
+
+    /**
+     * Along a random walk of BTC and ETH (steps of 0.05-2 %, some jumps of 8 %), an account the screen skips has the
+     * same status inputs (each gap's sign, as an unscreened book computes them now) as when it was last re-valued;
+     * on small steps most accounts are skipped; at the end every reader gives the unscreened book's figures.
+     */
+    @ParameterizedTest
+    @CsvSource({"false, false", "true, false", "false, true"})
+    void theScreenSkipsNoAccountWhoseStatusChanges(boolean parallel, boolean basisSmileInverse) {
+        BulkMarginBookTest.Accounts x = BulkMarginBookTest.accounts(basisSmileInverse, 53);
+        BulkMarginBook book = screened(x, parallel);
+        BulkMarginBook reference = book(x, parallel, false);
+        int n = x.accounts().size();
+        boolean[][] decided = new boolean[n][];
+        for (int a = 0; a < n; a++) {
+            decided[a] = decision(reference, a);
+            assertThat(decision(book, a)).isEqualTo(decided[a]);
+        }
+        SplittableRandom rnd = new SplittableRandom(7);
+        MarketSnapshot m = x.market();
+        long skipped = 0;
+        long exposedTotal = 0;
+        int changed = 0;
+        for (int step = 0; step < 120; step++) {
+            String u = UNDERLYINGS[rnd.nextInt(2)];
+            double move = step % 17 == 16 ? (rnd.nextBoolean() ? 0.08 : -0.08)
+                    : (rnd.nextBoolean() ? 1 : -1) * (0.0005 + 0.0195 * rnd.nextDouble() * rnd.nextDouble());
+            m = m.withPrice(u, m.indexPrice(u) * (1 + move));
+            int[] revalued = book.onTick(m, u, MOVES.get(u), true);
+            int[] all = reference.onTick(m, u, MOVES.get(u));
+            exposedTotal += all.length;
+            skipped += all.length - revalued.length;
+            Set<Integer> seen = new HashSet<>();
+            for (int a : revalued) {
+                seen.add(a);
+            }
+            for (int a = 0; a < n; a++) {
+                boolean[] now = decision(reference, a);
+                if (seen.contains(a)) {
+                    if (!Arrays.equals(now, decided[a])) {
+                        changed++;
+                    }
+                    decided[a] = now;
+                } else {
+                    assertThat(now).as("account %d skipped at step %d (%s %+.4f)", a, step, u, move)
+                            .isEqualTo(decided[a]);
+                }
+            }
+        }
+        assertThat(changed).as("status inputs that changed on the path").isGreaterThan(20);
+        assertThat((double) skipped / exposedTotal).as("share skipped").isGreaterThan(0.5);
+        for (int a = 0; a < n; a++) {
+            double tol = 1e-9 * Math.max(1, Math.abs(reference.equityUsd(a)) + reference.maintenanceUsd(a));
+            assertThat(book.equityUsd(a)).as("equity of %d", a).isCloseTo(reference.equityUsd(a), within(tol));
+            assertThat(book.initialUsd(a)).isCloseTo(reference.initialUsd(a), within(tol));
+            assertThat(book.maintenanceUsd(a)).isCloseTo(reference.maintenanceUsd(a), within(tol));
+            assertThat(book.stressBreached(a)).isEqualTo(reference.stressBreached(a));
+            assertThat(book.status(a)).isEqualTo(reference.status(a));
+        }
+    }
+
+    private static BulkMarginBook screened(BulkMarginBookTest.Accounts x, boolean parallel) {
+        return book(x, parallel, true);
+    }
+
+    private static BulkMarginBook book(BulkMarginBookTest.Accounts x, boolean parallel, boolean screen) {
+        BulkMarginBook.Builder b = BulkMarginBook.builder(x.universe(), x.market(), x.universeParams(), MOVES,
+                parallel);
+        if (screen) {
+            b.screen(HYSTERESIS);
+        }
+        for (int a = 0; a < x.accounts().size(); a++) {
+            b.addAccount(x.accounts().get(a), x.params().get(a));
+        }
+        return b.build();
+    }
+
+    /** What the status rule reads, as signs: below MM, below IM, each times 1 + h, and the early warning. */
+    private static boolean[] decision(BulkMarginBook book, int a) {
+        double e = book.equityUsd(a);
+        double im = book.initialUsd(a);
+        double mm = book.maintenanceUsd(a);
+        double c = 1 + HYSTERESIS;
+        return new boolean[] {e < mm, e < im, e < c * mm, e < c * im, e >= im && book.stressBreached(a)};
+    }
+
+    /**
+     * The gaps, from the per-account engine: equity minus MM, IM, (1 + h) MM, (1 + h) IM; with the stress, also
+     * equity minus MM at each held underlying moved down and up by its stress move.
+     */
+    private static double[] gaps(AccountInput account, RiskParameterSet params, MarketSnapshot market,
+            boolean stress) {
+        MarginResult r = MarginEngine.DEFAULT.computeRequirements(account, market, params);
+        double e = r.equityUsd();
+        double c = 1 + HYSTERESIS;
+        List<Double> out = new ArrayList<>(List.of(e - r.maintenanceMarginUsd(), e - r.initialMarginUsd(),
+                e - c * r.maintenanceMarginUsd(), e - c * r.initialMarginUsd()));
+        if (stress) {
+            Set<String> held = new java.util.TreeSet<>();
+            account.pools().forEach(p -> p.positions().forEach(q -> held.add(q.instrument().underlying())));
+            for (String u : held) {
+                double s0 = market.indexPrice(u);
+                double worst = Double.POSITIVE_INFINITY;
+                for (double s : new double[] {s0 * Math.exp(-MOVES.get(u)), s0 * Math.exp(MOVES.get(u))}) {
+                    MarginResult y = MarginEngine.DEFAULT.computeRequirements(account, market.withPrice(u, s), params);
+                    worst = Math.min(worst, y.equityUsd() - y.maintenanceMarginUsd());
+                }
+                out.add(worst);
+            }
+        }
+        return out.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+}
