@@ -131,6 +131,11 @@ public final class BulkMarginBook {
      */
     private final double screenHysteresis;
     private final boolean screening;
+    /**
+     * Symbols (underlyings, then collateral-only assets): the screen's per-account figures are by symbol,
+     * {@code [a * ns + s]}, so that a collateral-only asset's tick is screened too.
+     */
+    private final int ns;
     /** Per instrument, bounds of |d/dS| per unit (USD per USD of index), for the ticking underlying's instruments. */
     private final double[] markSlope;
     private final double[] portfolioSlope;
@@ -138,16 +143,19 @@ public final class BulkMarginBook {
     private final double[] shortOptionSlope;
     /** Per netted position of a standard account on a linear (not inverse) instrument: |q| x max(IMF, MMF). */
     private final double[] posLinearSlope;
-    /** Per account and underlying: the account is exposed to it (positions or collateral). */
+    /** Per account and symbol: the account is exposed to it (positions or collateral). */
     private final boolean[] exposedSlot;
-    /** Per account and underlying: |balance x (1 - haircut)| of collateral in it. */
+    /** Per account and symbol: |balance x (1 - haircut)| of collateral in it. */
     private final double[] collateralSlope;
-    /** Per account and underlying, at its last valuation: bounds of |d equity / dS| and |d requirement / dS|. */
+    /** Per account and symbol, at its last valuation: bounds of |d equity / dS| and |d requirement / dS|. */
     private final double[] slopeEquity;
     private final double[] slopeRequirement;
-    /** Per account and underlying: the bound of |d gap / dS| the screen multiplies by the price's displacement. */
+    /** Per account and symbol: the bound of |d gap / dS| the screen multiplies by the price's displacement. */
     private final double[] slopeSum;
-    /** Per account and underlying: the index price the account's figures on it were valued at. */
+    /**
+     * Per account and symbol: the index price the account's figures on it were valued at (its collateral in that
+     * asset too, so that its figures are those of one set of prices).
+     */
     private final double[] refPrice;
     /** Per account: the smallest distance of a status-deciding gap from its threshold at its last valuation, USD. */
     private final double[] distanceUsd;
@@ -247,9 +255,11 @@ public final class BulkMarginBook {
         this.stressArrays = new RiskArrays[] {RiskArrays.build(universe, b.market, arrays.params()),
             RiskArrays.build(universe, b.market, arrays.params())};
         this.screenHysteresis = b.screenHysteresis;
-        this.screening = !Double.isNaN(screenHysteresis);
+        this.ns = symbols.size();
+        // the refresh's set of moved symbols is a bit mask
+        this.screening = !Double.isNaN(screenHysteresis) && ns <= 64;
         int n = arrays.instrumentCount();
-        int slots = screening ? accountCount * nu : 0;
+        int slots = screening ? accountCount * ns : 0;
         this.markSlope = new double[n];
         this.portfolioSlope = new double[n];
         this.shortOptionSlope = new double[paramSets.length * n];
@@ -273,13 +283,15 @@ public final class BulkMarginBook {
             }
             for (int a = 0; a < accountCount; a++) {
                 for (int u = 0; u < nu; u++) {
-                    exposedSlot[a * nu + u] = holdsUnderlying[a * nu + u];
+                    exposedSlot[a * ns + u] = holdsUnderlying[a * nu + u];
                 }
                 for (int c = colStart[a]; c < colStart[a + 1]; c++) {
-                    if (colSymbol[c] < nu) {
-                        exposedSlot[a * nu + colSymbol[c]] = true;
-                        collateralSlope[a * nu + colSymbol[c]] += Math.abs(colBalance[c] * colKeep[c]);
-                    }
+                    exposedSlot[a * ns + colSymbol[c]] = true;
+                    collateralSlope[a * ns + colSymbol[c]] += Math.abs(colBalance[c] * colKeep[c]);
+                }
+                for (int x = nu; x < ns; x++) {
+                    // a collateral-only asset moves equity only
+                    slopeEquity[a * ns + x] = collateralSlope[a * ns + x];
                 }
             }
         }
@@ -484,8 +496,8 @@ public final class BulkMarginBook {
                     stressOrDefer(a, u, scratch);
                 }
                 if (screening) {
-                    for (int u = 0; u < nu; u++) {
-                        refPrice[a * nu + u] = symbolPriceUsd[u];
+                    for (int x = 0; x < ns; x++) {
+                        refPrice[a * ns + x] = symbolPriceUsd[x];
                     }
                     distance(a, scratch);
                 }
@@ -527,7 +539,7 @@ public final class BulkMarginBook {
         }
         refreshIndexPrices();
         int u = s < nu ? s : -1;
-        boolean screen = screening && priceOnly && u >= 0 && newStressLogMove == stressLogMove[u];
+        boolean screen = screening && priceOnly && (u < 0 || newStressLogMove == stressLogMove[u]);
         if (u >= 0) {
             if (screening) {
                 // the screened accounts' portfolio runs are recomputed one by one (refresh)
@@ -540,7 +552,7 @@ public final class BulkMarginBook {
         }
         int[] exposed = exposedBySymbol[s];
         if (screening) {
-            return revalueScreened(exposed, u, screen);
+            return revalueScreened(exposed, s, screen);
         }
         forBlocks(exposed.length, (from, to) -> {
             double[] scratch = new double[arrays.scenarioCount()];
@@ -559,12 +571,12 @@ public final class BulkMarginBook {
     }
 
     /**
-     * The exposed accounts of a tick of u (-1: a collateral-only asset) in a screened book: each one the screen
-     * cannot skip (every one when not {@code screen}) is refreshed.
+     * The exposed accounts of a tick of symbol s in a screened book: each one the screen cannot skip (every one when
+     * not {@code screen}) is refreshed.
      */
-    private int[] revalueScreened(int[] exposed, int u, boolean screen) {
+    private int[] revalueScreened(int[] exposed, int s, boolean screen) {
         boolean[] revalued = new boolean[exposed.length];
-        int force = screen ? -1 : u;
+        int force = screen ? -1 : s;
         forBlocks(exposed.length, (from, to) -> {
             double[] scratch = new double[arrays.scenarioCount()];
             double[] out = new double[3];
@@ -599,37 +611,42 @@ public final class BulkMarginBook {
             return false;
         }
         double change = 0.0;
-        for (int u = 0, slot = a * nu; u < nu; u++, slot++) {
+        for (int x = 0, slot = a * ns; x < ns; x++, slot++) {
             if (exposedSlot[slot]) {
-                change += slopeSum[slot] * Math.abs(symbolPriceUsd[u] - refPrice[slot]);
+                change += slopeSum[slot] * Math.abs(symbolPriceUsd[x] - refPrice[slot]);
             }
         }
         return change * (1.0 + 1e-9) + 1e-9 < distanceUsd[a];
     }
 
     /**
-     * Re-values account a on every underlying whose index moved since its figures were valued (and on {@code force},
-     * when not -1), then its totals, stress and screen figures: afterwards its figures are those of the current
-     * market, as if every tick had re-valued it.
+     * Re-values account a on every symbol whose index moved since its figures were valued (and on {@code force}, when
+     * not -1): the positions on a moved underlying, then its totals (all its collateral at the prices now, the moved
+     * symbols' included), stress and screen figures: afterwards its figures are those of the current market, as if
+     * every tick had re-valued it.
      */
     private void refresh(int a, int force, double[] scratch, double[] out) {
         int pn = portfolioNumber[a];
-        for (int u = 0, slot = a * nu; u < nu; u++, slot++) {
-            if (u == force || exposedSlot[slot] && refPrice[slot] != symbolPriceUsd[u]) {
-                evaluate(a, u);
-                if (pn >= 0 && portfolioRun[slot] >= 0) {
-                    portfolio.evaluateRun(pn, u, portfolioRun[slot], scratch, out);
+        long moved = 0L;
+        for (int x = 0, slot = a * ns; x < ns; x++, slot++) {
+            if (x == force || exposedSlot[slot] && refPrice[slot] != symbolPriceUsd[x]) {
+                moved |= 1L << x;
+                refPrice[slot] = symbolPriceUsd[x];
+                if (x < nu) {
+                    evaluate(a, x);
+                    if (pn >= 0 && portfolioRun[a * nu + x] >= 0) {
+                        portfolio.evaluateRun(pn, x, portfolioRun[a * nu + x], scratch, out);
+                    }
                 }
             }
         }
-        if (pn >= 0) {
+        if (pn >= 0 && (moved & ((nu == 64 ? 0L : 1L << nu) - 1)) != 0) {
             portfolio.aggregateAccount(pn);
         }
         total(a);
-        for (int u = 0, slot = a * nu; u < nu; u++, slot++) {
-            if (u == force || exposedSlot[slot] && refPrice[slot] != symbolPriceUsd[u]) {
+        for (int u = 0; u < nu; u++) {
+            if ((moved & 1L << u) != 0) {
                 stressOrDefer(a, u, scratch);
-                refPrice[slot] = symbolPriceUsd[u];
             }
         }
         distance(a, scratch);
@@ -650,18 +667,18 @@ public final class BulkMarginBook {
         double d = Math.min(Math.min(Math.abs(e - mm), Math.abs(e - im)),
                 Math.min(Math.abs(e - c * mm), Math.abs(e - c * im)));
         boolean warningApplies = e >= im;
-        for (int u = 0, slot = a * nu; u < nu; u++, slot++) {
-            boolean stressGap = warningApplies && holdsUnderlying[slot];
+        for (int x = 0, slot = a * ns; x < ns; x++, slot++) {
+            boolean stressGap = x < nu && warningApplies && holdsUnderlying[a * nu + x];
             if (stressGap) {
-                if (stressPending[slot]) {
-                    stress(a, u, scratch);
-                    stressPending[slot] = false;
+                if (stressPending[a * nu + x]) {
+                    stress(a, x, scratch);
+                    stressPending[a * nu + x] = false;
                 }
-                d = Math.min(d, Math.abs(e - mm - stressUsd[slot]));
+                d = Math.min(d, Math.abs(e - mm - stressUsd[a * nu + x]));
             }
             double se = slopeEquity[slot];
             double sr = slopeRequirement[slot];
-            slopeSum[slot] = se + c * sr + (stressGap ? (1.0 + Math.exp(Math.abs(stressLogMove[u]))) * (se + sr) : 0.0);
+            slopeSum[slot] = se + c * sr + (stressGap ? (1.0 + Math.exp(Math.abs(stressLogMove[x]))) * (se + sr) : 0.0);
         }
         distanceUsd[a] = d;
     }
@@ -804,11 +821,11 @@ public final class BulkMarginBook {
 
     /** Account a's bounds of |d equity / dS| and |d requirement / dS| on u (see {@link #computeSlopes}). */
     private void slopes(int a, int u, boolean standard) {
-        int slot = a * nu + u;
+        int slot = a * ns + u;
         int n = arrays.instrumentCount();
         double se = collateralSlope[slot];
         double sr = 0.0;
-        for (int p = posU[slot]; p < posU[slot + 1]; p++) {
+        for (int p = posU[a * nu + u]; p < posU[a * nu + u + 1]; p++) {
             int i = posInstr[p];
             double q = posQty[p];
             double aq = Math.abs(q);
@@ -962,8 +979,8 @@ public final class BulkMarginBook {
         if (!screening) {
             return;
         }
-        for (int u = 0, slot = a * nu; u < nu; u++, slot++) {
-            if (exposedSlot[slot] && refPrice[slot] != symbolPriceUsd[u]) {
+        for (int x = 0, slot = a * ns; x < ns; x++, slot++) {
+            if (exposedSlot[slot] && refPrice[slot] != symbolPriceUsd[x]) {
                 refresh(a, -1, lazyScratch, lazyOut);
                 return;
             }
@@ -1000,7 +1017,7 @@ public final class BulkMarginBook {
      * @return the screen's bound of |d gap / dS_u| at the account's last valuation, USD per USD
      */
     double screenSlope(int account, int u) {
-        return slopeSum[account * nu + u];
+        return slopeSum[account * ns + u];
     }
 
     /** @param account account number @return equity (collateral after haircut plus unrealized P&amp;L), USD */

@@ -68,7 +68,7 @@ class BulkMarginBookScreenTest {
     }
 
     /**
-     * Along a random walk of BTC and ETH (steps of 0.05-2 %, some jumps of 8 %), an account the screen skips has the
+     * Along a random walk of BTC and ETH (steps of 0.05-2 %, some jumps of 8 %) and USDC, an account the screen skips has the
      * same status inputs (each gap's sign, as an unscreened book computes them now) as when it was last re-valued;
      * on small steps most accounts are skipped; at the end every reader gives the unscreened book's figures.
      */
@@ -90,12 +90,16 @@ class BulkMarginBookScreenTest {
         long exposedTotal = 0;
         int changed = 0;
         for (int step = 0; step < 120; step++) {
-            String u = UNDERLYINGS[rnd.nextInt(2)];
-            double move = step % 17 == 16 ? (rnd.nextBoolean() ? 0.08 : -0.08)
+            // BTC and ETH, and now and then the collateral-only USDC (small moves, one 4 % depeg and back)
+            String u = step % 9 == 4 ? "USDC" : UNDERLYINGS[rnd.nextInt(2)];
+            double move = step == 49 ? -0.04 : step == 58 ? 0.04 / 0.96 : "USDC".equals(u)
+                    ? (rnd.nextBoolean() ? 1 : -1) * 0.002 * rnd.nextDouble()
+                    : step % 17 == 16 ? (rnd.nextBoolean() ? 0.08 : -0.08)
                     : (rnd.nextBoolean() ? 1 : -1) * (0.0005 + 0.0195 * rnd.nextDouble() * rnd.nextDouble());
             m = m.withPrice(u, m.indexPrice(u) * (1 + move));
-            int[] revalued = book.onTick(m, u, MOVES.get(u), true);
-            int[] all = reference.onTick(m, u, MOVES.get(u));
+            double stress = MOVES.getOrDefault(u, 0.0);
+            int[] revalued = book.onTick(m, u, stress, true);
+            int[] all = reference.onTick(m, u, stress);
             exposedTotal += all.length;
             skipped += all.length - revalued.length;
             Set<Integer> seen = new HashSet<>();

@@ -68,7 +68,7 @@ class BulkMarginBookTest {
         int[] exposed = book.onTick(m1, "BTC", MOVES.get("BTC"));
         assertThat(exposed.length).isLessThan(accounts.size());
         MarketSnapshot m2 = m1.withPrice("USDC", 0.97);
-        book.onTick(m2, "USDC", 0);
+        book.onTick(m2, "USDC", 0, screen);
         MarketSnapshot m3 = m2.withPrice("ETH", 4_300);
         book.onTick(m3, "ETH", MOVES.get("ETH"), true);
         assertMatchesFacade(book, accounts, params, m3);

@@ -227,8 +227,8 @@ final class BulkBook {
 
     /**
      * Re-prices one symbol's arrays and re-values its exposed accounts: those the book's screen cannot skip when
-     * {@code screen} and the tick is price-only (the symbol's vol as on its last tick, and its exposed accounts all
-     * re-valued within the full-recompute interval), else every one.
+     * {@code screen} and the tick is price-only (the symbol's vol as on its last tick, and, for an underlying, its
+     * exposed accounts all re-valued within the full-recompute interval), else every one.
      */
     private int[] reprice(String symbol, MarketPrice price, MarginInputs inputs, boolean screen) {
         java.util.Optional<java.math.BigDecimal> vol = java.util.Optional.ofNullable(price == null ? null
@@ -236,8 +236,9 @@ final class BulkBook {
         java.util.Optional<java.math.BigDecimal> lastVol = volOf.put(symbol, vol);
         long nanos = System.nanoTime();
         Long all = allRevaluedAtNanos.get(symbol);
-        boolean priceOnly = screen && vol.equals(lastVol) && all != null
-                && nanos - all < settings.fullRecomputeInterval().toNanos();
+        // a collateral-only asset (no arrays, so no time decay) has no interval
+        boolean priceOnly = screen && vol.equals(lastVol)
+                && (all == null || nanos - all < settings.fullRecomputeInterval().toNanos());
         if (!priceOnly) {
             allRevaluedAtNanos.put(symbol, nanos);
         }
