@@ -1006,6 +1006,14 @@ public final class BulkMarginBook {
         return screening;
     }
 
+    /**
+     * @param instrumentId an instrument of the universe
+     * @return the screen's bound of |d mark / dS| per unit at the last tick of its underlying, USD per USD
+     */
+    double screenMarkSlope(String instrumentId) {
+        return markSlope[arrays.indexOf(instrumentId)];
+    }
+
     /** @param account account number @return the screen's smallest gap at the account's last valuation, USD */
     double screenDistanceUsd(int account) {
         return distanceUsd[account];

@@ -68,6 +68,46 @@ class BulkMarginBookScreenTest {
     }
 
     /**
+     * An option's mark under a steep skew that stays fixed in log-moneyness moves, per USD of index, by more than the
+     * forward factor (its vol moves with the forward: one-year calls in the money, where N(d1) + phi(d1) sqrt(T)
+     * |vol'| exceeds 1), and by no more than the screen's bound with its vega term.
+     */
+    @org.junit.jupiter.api.Test
+    void theOptionMarkBoundCoversAVolThatMovesWithTheForward() {
+        java.time.Instant now = io.ballast.margin.Fixtures.NOW;
+        java.time.Instant inAYear = now.plus(java.time.Duration.ofDays(365));
+        MarketSnapshot m0 = io.ballast.margin.Fixtures.market().withVolSurface("BTC",
+                io.ballast.margin.market.SmileVolSurface.of(now, List.of(
+                        new io.ballast.margin.market.SmileVolSurface.Quote(inAYear, 60_000, 1.3),
+                        new io.ballast.margin.market.SmileVolSurface.Quote(inAYear, 100_000, 0.6),
+                        new io.ballast.margin.market.SmileVolSurface.Quote(inAYear, 140_000, 0.45)),
+                        Map.of(inAYear, 100_000.0)));
+        List<io.ballast.margin.product.Instrument> calls = new ArrayList<>();
+        for (double k : new double[] {50_000, 65_000, 80_000, 95_000, 110_000, 130_000}) {
+            for (io.ballast.margin.product.OptionType type : io.ballast.margin.product.OptionType.values()) {
+                calls.add(io.ballast.margin.product.EuropeanOption.of("BTC", inAYear, k, type));
+            }
+        }
+        BulkMarginBook.Builder b = BulkMarginBook.builder(calls, m0, io.ballast.margin.Fixtures.params(), MOVES, false)
+                .screen(HYSTERESIS);
+        BulkMarginBook book = b.build();
+        double s0 = m0.indexPrice("BTC");
+        double steepest = 0;
+        for (io.ballast.margin.product.Instrument o : calls) {
+            double bound = book.screenMarkSlope(o.id());
+            double v0 = io.ballast.margin.pricer.InstrumentPricer.DEFAULT.markPrice(o, m0);
+            for (double f : new double[] {-0.3, -0.05, -0.001, 0.001, 0.05, 0.3}) {
+                double v1 = io.ballast.margin.pricer.InstrumentPricer.DEFAULT.markPrice(o,
+                        m0.withPrice("BTC", s0 * (1 + f)));
+                double slope = Math.abs(v1 - v0) / (s0 * Math.abs(f));
+                assertThat(slope).as("%s, %+.3f", o.id(), f).isLessThanOrEqualTo(bound * (1 + 1e-9));
+                steepest = Math.max(steepest, slope);
+            }
+        }
+        assertThat(steepest).as("the steepest mark slope: more than the forward factor").isGreaterThan(1.02);
+    }
+
+    /**
      * Along a random walk of BTC and ETH (steps of 0.05-2 %, some jumps of 8 %) and USDC, an account the screen skips has the
      * same status inputs (each gap's sign, as an unscreened book computes them now) as when it was last re-valued;
      * on small steps most accounts are skipped; at the end every reader gives the unscreened book's figures.
