@@ -103,17 +103,42 @@ public class OracleRepository {
                 });
     }
 
-    /** Stores a source's latest accepted tick (moves forward only). */
-    public Uni<Integer> upsertSourceTick(UUID tenantId, UUID assetId, Tick tick, OffsetDateTime receivedAt) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery(
-                        "insert into oracle_source_tick as o (tenant_id, asset_id, source, price_usd, annual_vol, "
-                                + "source_time, received_at) values (:t, :a, :s, :p, :v, :st, :r) "
-                                + "on conflict (tenant_id, asset_id, source) do update set price_usd = excluded.price_usd, "
-                                + "annual_vol = excluded.annual_vol, source_time = excluded.source_time, "
-                                + "received_at = excluded.received_at where o.source_time < excluded.source_time")
-                .setParameter("t", tenantId).setParameter("a", assetId).setParameter("s", tick.source())
-                .setParameter("p", tick.priceUsd()).setParameter("v", tick.annualVol())
-                .setParameter("st", OffsetDateTime.ofInstant(tick.sourceTime(), java.time.ZoneOffset.UTC))
-                .setParameter("r", receivedAt).executeUpdate());
+    /** A source's latest accepted tick of a tenant asset, to store. */
+    public record SourceTickWrite(UUID tenantId, UUID assetId, Tick tick) {
+    }
+
+    /**
+     * Stores sources' latest accepted ticks in one statement (one round trip for a whole batch of ticks), each moving
+     * forward only. At most one tick per tenant, asset and source (one statement cannot upsert a row twice).
+     *
+     * @param ticks      the ticks
+     * @param receivedAt when they were received
+     * @return rows written
+     */
+    public Uni<Integer> upsertSourceTicks(List<SourceTickWrite> ticks, OffsetDateTime receivedAt) {
+        if (ticks.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        StringBuilder sql = new StringBuilder("insert into oracle_source_tick as o (tenant_id, asset_id, source, "
+                + "price_usd, annual_vol, source_time, received_at) values ");
+        for (int i = 0; i < ticks.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("(:t").append(i).append(", :a").append(i).append(", :s").append(i)
+                    .append(", :p").append(i).append(", :v").append(i).append(", :st").append(i).append(", :r)");
+        }
+        sql.append(" on conflict (tenant_id, asset_id, source) do update set price_usd = excluded.price_usd, "
+                + "annual_vol = excluded.annual_vol, source_time = excluded.source_time, "
+                + "received_at = excluded.received_at where o.source_time < excluded.source_time");
+        return Panache.getSession().flatMap(s -> {
+            var q = s.createNativeQuery(sql.toString()).setParameter("r", receivedAt);
+            for (int i = 0; i < ticks.size(); i++) {
+                SourceTickWrite w = ticks.get(i);
+                q.setParameter("t" + i, w.tenantId()).setParameter("a" + i, w.assetId())
+                        .setParameter("s" + i, w.tick().source()).setParameter("p" + i, w.tick().priceUsd())
+                        .setParameter("v" + i, w.tick().annualVol())
+                        .setParameter("st" + i, OffsetDateTime.ofInstant(w.tick().sourceTime(),
+                                java.time.ZoneOffset.UTC));
+            }
+            return q.executeUpdate();
+        });
     }
 }

@@ -129,7 +129,13 @@ public class OracleService {
             }
             return Uni.createFrom().item(new BatchOutcome(out, List.of()));
         }
-        return oracles.assetsOfActiveTenants(symbols).flatMap(all -> {
+        // the transaction reads entities and writes only with statements of its own (write): nothing to flush or
+        // to check for changes, which Hibernate would otherwise do before each query and at commit (most of a
+        // batch's CPU on the event loop in a profile of 1,000 ticks/s, docs/benchmarks.md session 15)
+        return io.quarkus.hibernate.reactive.panache.Panache.getSession().invoke(session -> {
+            session.setFlushMode(org.hibernate.FlushMode.MANUAL);
+            session.setDefaultReadOnly(true);
+        }).flatMap(session -> oracles.assetsOfActiveTenants(symbols)).flatMap(all -> {
             List<Asset> assets = all.stream().filter(a -> owned.test(a.tenantId)).toList();
             List<UUID> ids = assets.stream().map(a -> a.id).toList();
             return oracles.configsInForce(ids).flatMap(configs -> oracles.sourceTicks(ids)
@@ -239,13 +245,16 @@ public class OracleService {
     private Uni<List<TenantOutcome>> write(Collection<AssetState> states, Instant now) {
         OffsetDateTime receivedAt = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
         List<TenantOutcome> moves = new ArrayList<>();
-        Uni<Void> chain = Uni.createFrom().voidItem();
+        // two statements for the whole batch, whatever its tenants, assets and sources (each round trip is a wait
+        // for the event loop on a busy machine: one per row made the batch's transaction the price path's largest
+        // part, docs/benchmarks.md session 15)
+        List<OracleRepository.SourceTickWrite> ticks = new ArrayList<>();
+        List<MarketPrice> rows = new ArrayList<>();
         for (AssetState st : states) {
             for (String source : new java.util.TreeSet<>(st.moved)) {
                 SourceTick t = st.latest.get(source);
-                chain = chain.call(() -> oracles.upsertSourceTick(st.asset.tenantId, st.asset.id,
-                        new Tick(t.source(), st.asset.symbol, t.priceUsd(), t.annualVol(), t.sourceTime()),
-                        receivedAt));
+                ticks.add(new OracleRepository.SourceTickWrite(st.asset.tenantId, st.asset.id,
+                        new Tick(t.source(), st.asset.symbol, t.priceUsd(), t.annualVol(), t.sourceTime())));
             }
             if (st.pending != null) {
                 MarketPrice row = new MarketPrice();
@@ -257,12 +266,12 @@ public class OracleService {
                 row.observedAt = OffsetDateTime.ofInstant(st.level.observedAt(), ZoneOffset.UTC);
                 row.createdAt = receivedAt;
                 row.source = "oracle";
-                chain = chain.call(() -> prices.persist(row));
+                rows.add(row);
                 moves.add(new TenantOutcome(TenantId.of(st.asset.tenantId), st.asset.symbol, st.asset.id,
                         Verdict.ACCEPTED, st.pending, row));
             }
         }
-        return chain.replaceWith(moves);
+        return oracles.upsertSourceTicks(ticks, receivedAt).flatMap(x -> prices.append(rows)).replaceWith(moves);
     }
 
     /** Whether the index would move the price in force: a new level or vol, at a time not before it. */

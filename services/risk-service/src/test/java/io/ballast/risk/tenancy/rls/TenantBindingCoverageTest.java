@@ -39,9 +39,12 @@ class TenantBindingCoverageTest {
             // take the tenant as a UUID; called from OracleService.apply (@CrossTenant) or from tenant-bound
             // service methods (OracleConfigService, OracleStatusService), whose transaction they join
             "OracleRepository.versions", "OracleRepository.assetsOfActiveTenants",
-            "OracleRepository.upsertSourceTick", "OracleRepository.configsInForce", "OracleRepository.sourceTicks",
+            "OracleRepository.upsertSourceTicks", "OracleRepository.configsInForce", "OracleRepository.sourceTicks",
             "OracleRepository.pricesInForce", "OracleRepository.sourceTicksOfTenant",
             "OracleRepository.pricesInForceOfTenant", "OracleRepository.configsOfTenant",
+            // takes the tenant of each row as a UUID; called only from OracleService.applyAll (@CrossTenant), whose
+            // transaction it joins
+            "MarketPriceRepository.append",
             // the interceptors themselves
             "TenantBindingOnTransaction.bind", "TenantBindingOnSession.bind");
 
