@@ -109,16 +109,19 @@ public class OracleRepository {
 
     /**
      * Stores sources' latest accepted ticks in one statement (one round trip for a whole batch of ticks), each moving
-     * forward only. At most one tick per tenant, asset and source (one statement cannot upsert a row twice).
+     * forward only. At most one tick per tenant, asset and source (one statement cannot upsert a row twice); a
+     * statement per 1,000 ticks.
      *
      * @param ticks      the ticks
      * @param receivedAt when they were received
      * @return rows written
      */
     public Uni<Integer> upsertSourceTicks(List<SourceTickWrite> ticks, OffsetDateTime receivedAt) {
-        if (ticks.isEmpty()) {
-            return Uni.createFrom().item(0);
-        }
+        return io.ballast.risk.repository.MultiRowStatements.inChunks(ticks,
+                io.ballast.risk.repository.MultiRowStatements.ROWS_PER_STATEMENT, c -> upsertChunk(c, receivedAt));
+    }
+
+    private Uni<Integer> upsertChunk(List<SourceTickWrite> ticks, OffsetDateTime receivedAt) {
         StringBuilder sql = new StringBuilder("insert into oracle_source_tick as o (tenant_id, asset_id, source, "
                 + "price_usd, annual_vol, source_time, received_at) values ");
         for (int i = 0; i < ticks.size(); i++) {

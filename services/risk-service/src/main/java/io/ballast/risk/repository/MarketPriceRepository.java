@@ -27,16 +27,17 @@ public class MarketPriceRepository implements PanacheRepositoryBase<MarketPrice,
     }
 
     /**
-     * Appends history rows in one statement (one round trip for a whole batch of ticks); the trigger of
+     * Appends history rows in one statement per 1,000 (one round trip for a whole batch of ticks); the trigger of
      * {@code market_price} moves {@code market_price_latest} forward for each. The rows stay detached.
      *
      * @param rows new rows (ids set)
      * @return completion
      */
     public Uni<Integer> append(List<MarketPrice> rows) {
-        if (rows.isEmpty()) {
-            return Uni.createFrom().item(0);
-        }
+        return MultiRowStatements.inChunks(rows, MultiRowStatements.ROWS_PER_STATEMENT, this::appendChunk);
+    }
+
+    private Uni<Integer> appendChunk(List<MarketPrice> rows) {
         StringBuilder sql = new StringBuilder("insert into market_price (id, tenant_id, asset_id, index_price_usd, "
                 + "annual_vol, observed_at, created_at, source) values ");
         for (int i = 0; i < rows.size(); i++) {
