@@ -53,7 +53,6 @@ public final class BulkMarginBook {
     private static final int MARKET = 0;
     private static final int DOWN_SIDE = 1;
     private static final int UP_SIDE = 2;
-    private static final double SQRT_2PI = Math.sqrt(2.0 * Math.PI);
 
     private final RiskArrays arrays;
     private final RiskArrays[] stressArrays;
@@ -276,9 +275,7 @@ public final class BulkMarginBook {
             for (int p = 0; p < posQty.length; p++) {
                 int i = posInstr[p];
                 if (posParam[p] >= 0 && arrays.isLinear(i) && !arrays.isInverseDeltaOne(i)) {
-                    double size = Math.abs(posQty[p]);
-                    MarketRiskParameters m = paramSets[posParam[p]];
-                    posLinearSlope[p] = size * Math.max(Math.abs(m.imf(size)), Math.abs(m.mmf(size)));
+                    posLinearSlope[p] = SlopeBounds.linearLine(Math.abs(posQty[p]), paramSets[posParam[p]]);
                 }
             }
             for (int a = 0; a < accountCount; a++) {
@@ -683,24 +680,7 @@ public final class BulkMarginBook {
         distanceUsd[a] = d;
     }
 
-    /**
-     * Per instrument of u, bounds of |d/dS| per unit at any index S, for the current valuation time, smile, forward
-     * factors and parameters (Black-76 with zero rates, as {@link io.ballast.margin.pricer.InstrumentPricer}):
-     * <ul>
-     *   <li>mark: a linear instrument's is g = mark / S (1, or F / S with a basis); an option's value V(F, vol(k))
-     *       with F = g S and k = ln(K / F) has dV/dF = N(+-d1) - F phi(d1) sqrt(T) vol'(k) / F, so
-     *       |dV/dS| &lt;= g (1 + sqrt(T) kappa / sqrt(2 pi)), kappa the surface's bound of |vol'(k)|;</li>
-     *   <li>a portfolio scenario's P&amp;L per unit, weight x (V(F (1 + x), c vol) - V(F, vol)): at most
-     *       |weight| (g |1 + x| (1 + |c| sqrt(T) kappa / sqrt(2 pi)) + mark bound) (|c| bounds the vol shock's
-     *       factor, the floor only flattens it); a linear one's |weight| g |x|; the worst-loss of a sum is Lipschitz
-     *       with the largest such sum; plus the contingency per unit, fraction x S;</li>
-     *   <li>a standard short option's line per unit: IM max((base - OTM / S) S, floor S) + mark has slope at most
-     *       max(base + 1, floor) + mark bound (OTM moves one for one); MM frac S + mark, or for a put
-     *       max(frac S, frac mark) + mark, at most frac max(1, mark bound) + mark bound.</li>
-     * </ul>
-     * An inverse instrument's bound is +infinity (its standard size depends on its mark): its accounts are never
-     * skipped on its underlying.
-     */
+    /** Per instrument of u, its bounds of |d/dS| per unit at any index S ({@link SlopeBounds}). */
     private void computeSlopes(int u) {
         String name = arrays.underlyings().get(u);
         double s0 = symbolPriceUsd[u];
@@ -711,45 +691,14 @@ public final class BulkMarginBook {
                 continue;
             }
             Instrument ins = arrays.instrument(i);
-            double worst = 0.0;
-            if (ins.inverse()) {
-                markSlope[i] = Double.POSITIVE_INFINITY;
-                portfolioSlope[i] = Double.POSITIVE_INFINITY;
+            double mark = arrays.markPriceUsd(i);
+            double lm = SlopeBounds.mark(ins, market, mark, s0);
+            markSlope[i] = lm;
+            portfolioSlope[i] = SlopeBounds.portfolio(ins, market, mark, s0, arrays.grid(), pm);
+            if (ins instanceof EuropeanOption) {
                 for (int k = 0; k < paramSets.length; k++) {
-                    shortOptionSlope[k * n + i] = Double.POSITIVE_INFINITY;
+                    shortOptionSlope[k * n + i] = SlopeBounds.shortOption(paramSets[k], lm);
                 }
-            } else if (ins instanceof EuropeanOption o) {
-                double g = market.forwardPrice(name, o.expiry()) / s0;
-                double t = market.yearFraction(o.expiry());
-                double vega = Math.sqrt(t) * market.volSurface(name).maxAbsVolSlope(o.expiry()) / SQRT_2PI;
-                double lm = g * (1.0 + vega);
-                markSlope[i] = lm;
-                double scale = pm.volShockScale(t * 365.0);
-                for (int j = 0; j < arrays.grid().size(); j++) {
-                    io.ballast.margin.param.Scenario sc = arrays.grid().get(j);
-                    double c = switch (sc.volShock()) {
-                        case NONE -> 1.0;
-                        case UP -> Math.abs(1.0 + pm.volShockUpFraction() * scale);
-                        case DOWN -> Math.abs(1.0 - pm.volShockDownFraction() * scale);
-                    };
-                    double x = sc.priceMoveFraction(pm);
-                    worst = Math.max(worst, Math.abs(sc.weight(pm)) * (g * Math.abs(1.0 + x) * (1.0 + c * vega) + lm));
-                }
-                portfolioSlope[i] = worst + Math.abs(pm.shortOptionContingencyFraction());
-                for (int k = 0; k < paramSets.length; k++) {
-                    MarketRiskParameters m = paramSets[k];
-                    shortOptionSlope[k * n + i] = Math.max(Math.max(Math.abs(m.shortOptionImBase()) + 1.0,
-                            Math.abs(m.shortOptionImFloor())), Math.abs(m.shortOptionMmFraction()) * Math.max(1.0, lm))
-                            + lm;
-                }
-            } else {
-                double g = arrays.markPriceUsd(i) / s0;
-                markSlope[i] = g;
-                for (int j = 0; j < arrays.grid().size(); j++) {
-                    io.ballast.margin.param.Scenario sc = arrays.grid().get(j);
-                    worst = Math.max(worst, Math.abs(sc.weight(pm)) * g * Math.abs(sc.priceMoveFraction(pm)));
-                }
-                portfolioSlope[i] = worst + Math.abs(pm.linearContingencyFraction());
             }
         }
     }
@@ -819,7 +768,7 @@ public final class BulkMarginBook {
         }
     }
 
-    /** Account a's bounds of |d equity / dS| and |d requirement / dS| on u (see {@link #computeSlopes}). */
+    /** Account a's bounds of |d equity / dS| and |d requirement / dS| on u (see {@link SlopeBounds}). */
     private void slopes(int a, int u, boolean standard) {
         int slot = a * ns + u;
         int n = arrays.instrumentCount();

@@ -49,6 +49,9 @@ final class PoolSurplus {
     private final MarketRiskParameters movingParams;
     private final double[] out = new double[3];
     private final double[] markUsd;
+    private int evaluations;
+    /** A bound of |d surplus / d price| at any price of the underlying ({@link SlopeBounds}), USD per USD. */
+    private final double slopeBound;
 
     /**
      * @param pool       the pool
@@ -113,7 +116,27 @@ final class PoolSurplus {
         this.collateralUnits = units;
         this.markUsd = new double[net.size()];
         this.movingParams = params.market(underlying);
+        double s0 = market.indexPrice(underlying);
+        double equitySlope = Math.abs(units);
+        for (int p = 0; p < positions.length; p++) {
+            equitySlope += Math.abs(positions[p].quantity()) * SlopeBounds.mark(positions[p].instrument(), market,
+                    net.markPricesUsd()[positionNet[p]], s0);
+        }
         if (standard) {
+            double requirementSlope = 0.0;
+            for (int k = 0; k < moving.length; k++) {
+                Instrument ins = movingInstrument[k];
+                double q = movingQty[k];
+                double mark = SlopeBounds.mark(ins, market, net.markPricesUsd()[moving[k]], s0);
+                if (ins.inverse()) {
+                    requirementSlope = Double.POSITIVE_INFINITY;
+                } else if (ins.kind().isLinear()) {
+                    requirementSlope += SlopeBounds.linearLine(Math.abs(q), movingParams);
+                } else {
+                    requirementSlope += q >= 0 ? q * mark : -q * SlopeBounds.shortOption(movingParams, mark);
+                }
+            }
+            this.slopeBound = equitySlope + requirementSlope;
             this.arrays = null;
             this.kernelScratch = null;
             this.packed = null;
@@ -137,6 +160,28 @@ final class PoolSurplus {
             }
         }
         this.otherContingencyUsd = contingency;
+        // the combined loss is a norm of the losses per underlying (sqrt(L' M L), M positive semi-definite for a
+        // correlation in [0, 1]) with M_uu = 1, so it moves at most as fast as u's own loss
+        double rho = params.crossUnderlyingCorrelation();
+        double requirementSlope = rho >= 0.0 && rho <= 1.0 ? 0.0 : Double.POSITIVE_INFINITY;
+        for (int k = 0; k < moving.length; k++) {
+            requirementSlope += Math.abs(movingQty[k]) * SlopeBounds.portfolio(movingInstrument[k], market,
+                    net.markPricesUsd()[moving[k]], s0, arrays.grid(), movingParams);
+        }
+        this.slopeBound = equitySlope + requirementSlope;
+    }
+
+    /**
+     * @return a bound of |d surplus / d price| valid at any price of the underlying, USD per USD (+infinity for
+     *         inverse instruments); the search skips a trial price the bound proves to leave the surplus positive
+     */
+    double slopeBound() {
+        return slopeBound;
+    }
+
+    /** @return how many times {@link #at} was called */
+    int evaluations() {
+        return evaluations;
     }
 
     /** The scenario kernel over one underlying's packed positions, into {@link #out}. */
@@ -150,6 +195,7 @@ final class PoolSurplus {
      * @return equity minus maintenance requirement at that price, USD
      */
     double at(double priceUsd) {
+        evaluations++;
         MarketSnapshot moved = market.withPrice(underlying, priceUsd);
         if (arrays != null) {
             arrays.rebuild(underlying, moved);

@@ -18,6 +18,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,19 +30,35 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class PoolSurplusTest {
 
-    @ParameterizedTest
-    @ValueSource(doubles = {1.0, 0.6})
-    void theSurplusAtATrialPriceIsTheFullMarginsEquityMinusMaintenance(double correlation) {
+    /** One pool of a random book, with everything the surplus and the search need. */
+    private record Book(int index, AccountInput account, MarginMethod method, NettedPositions net,
+            MarketSnapshot market, RiskParameterSet params) {
+
+        PoolSurplus surplus(String u) {
+            return new PoolSurplus(account.pools().get(0), method, net, market, params, u);
+        }
+
+        /** The underlyings the book holds positions on, of BTC and ETH. */
+        List<String> held() {
+            return List.of("BTC", "ETH").stream().filter(u -> account.pools().get(0).positions().stream()
+                    .anyMatch(p -> p.instrument().underlying().equals(u))).toList();
+        }
+    }
+
+    /** 120 random books; with inverse contracts unless {@code linearOnly}. */
+    private static List<Book> books(double correlation, boolean withInverse, long seed) {
         RiskParameterSet base = Fixtures.params();
         RiskParameterSet params = RiskParameterSet.of(11, 1.3, correlation, 0.01,
                 Map.of("BTC", MarketRiskParameters.defaults().toBuilder().imf(0.05, 0.0002).mmf(0.03, 0.0001).build(),
                         "ETH", MarketRiskParameters.defaults()),
                 Map.of("USDC", base.collateral("USDC"), "BTC", base.collateral("BTC"), "ETH", base.collateral("ETH")));
         List<Instrument> universe = new ArrayList<>(RandomBooks.universe());
-        universe.addAll(Fixtures.inverseInstruments());
+        if (withInverse) {
+            universe.addAll(Fixtures.inverseInstruments());
+        }
         MarketSnapshot market = Fixtures.marketWithBasisAndSmile();
-        SplittableRandom rnd = new SplittableRandom(41);
-        int compared = 0;
+        SplittableRandom rnd = new SplittableRandom(seed);
+        List<Book> books = new ArrayList<>();
         for (int a = 0; a < 120; a++) {
             List<Position> positions = new ArrayList<>();
             for (Position p : RandomBooks.portfolio(rnd, universe)) {
@@ -59,12 +76,22 @@ class PoolSurplusTest {
             collateral.add(CollateralBalance.of("ETH", BigDecimal.valueOf(rnd.nextInt(40))));
             MarginMethod method = a % 2 == 0 ? MarginMethod.PORTFOLIO : MarginMethod.STANDARD;
             AccountInput account = AccountInput.cross("a" + a, method, positions, collateral);
-            NettedPositions net = NettedPositions.of(positions, market);
-            for (String u : List.of("BTC", "ETH")) {
-                if (positions.stream().noneMatch(p -> p.instrument().underlying().equals(u))) {
-                    continue;
-                }
-                PoolSurplus surplus = new PoolSurplus(account.pools().get(0), method, net, market, params, u);
+            books.add(new Book(a, account, method, NettedPositions.of(positions, market), market, params));
+        }
+        return books;
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {1.0, 0.6})
+    void theSurplusAtATrialPriceIsTheFullMarginsEquityMinusMaintenance(double correlation) {
+        int compared = 0;
+        for (Book book : books(correlation, true, 41)) {
+            int a = book.index();
+            AccountInput account = book.account();
+            MarketSnapshot market = book.market();
+            RiskParameterSet params = book.params();
+            for (String u : book.held()) {
+                PoolSurplus surplus = book.surplus(u);
                 double s0 = market.indexPrice(u);
                 for (double f : new double[] {1.3, 0.5, 0.97, 1.01, 2.2, 0.12}) {
                     PoolMargin full = MarginEngine.DEFAULT.computeRequirements(account, market.withPrice(u, s0 * f),
@@ -78,5 +105,114 @@ class PoolSurplusTest {
             }
         }
         assertThat(compared).isGreaterThan(1_000);
+    }
+
+    /**
+     * The slope bound is a Lipschitz constant of the surplus over the whole range the search covers (a hundredth to
+     * ten times today's price): checked between neighbouring prices of a fine grid and between random pairs. Inverse
+     * contracts have no bound.
+     */
+    @ParameterizedTest
+    @ValueSource(doubles = {1.0, 0.6})
+    void theSlopeBoundHoldsBetweenAnyTwoPrices(double correlation) {
+        int bounded = 0;
+        int unbounded = 0;
+        double tightest = 0;
+        SplittableRandom rnd = new SplittableRandom(7);
+        for (Book book : books(correlation, true, 43)) {
+            for (String u : book.held()) {
+                PoolSurplus surplus = book.surplus(u);
+                double bound = surplus.slopeBound();
+                boolean inverse = book.account().pools().get(0).positions().stream()
+                        .anyMatch(p -> p.instrument().inverse() && p.instrument().underlying().equals(u));
+                if (inverse) {
+                    assertThat(bound).isInfinite();
+                    unbounded++;
+                    continue;
+                }
+                assertThat(bound).as("book %d on %s", book.index(), u).isFinite().isPositive();
+                bounded++;
+                double s0 = book.market().indexPrice(u);
+                int n = 400;
+                double[] x = new double[n + 40];
+                for (int k = 0; k <= n; k++) {
+                    x[k] = s0 * Math.exp(Math.log(0.01) + (Math.log(10.0) - Math.log(0.01)) * k / n);
+                }
+                for (int k = n + 1; k < x.length; k++) {
+                    x[k] = s0 * Math.exp(Math.log(0.01) + (Math.log(10.0) - Math.log(0.01)) * rnd.nextDouble());
+                }
+                double[] f = new double[x.length];
+                for (int k = 0; k < x.length; k++) {
+                    f[k] = surplus.at(x[k]);
+                }
+                for (int k = 1; k < x.length; k++) {
+                    int j = k <= n ? k - 1 : rnd.nextInt(x.length);
+                    double dx = Math.abs(x[k] - x[j]);
+                    double slope = dx == 0 ? 0 : Math.abs(f[k] - f[j]) / dx;
+                    assertThat(slope).as("book %d on %s between %s and %s", book.index(), u, x[j], x[k])
+                            .isLessThanOrEqualTo(bound * (1 + 1e-9) + 1e-9);
+                    tightest = Math.max(tightest, slope / bound);
+                }
+            }
+        }
+        assertThat(bounded).isGreaterThan(60);
+        assertThat(unbounded).isGreaterThan(10);
+        // a bound that is not a bound at all would fail above; one that is useless (far too loose) fails here
+        assertThat(tightest).isGreaterThan(0.2);
+    }
+
+    /**
+     * The search that skips the trial prices the slope bound proves positive answers exactly as the one that
+     * evaluates them all, with fewer evaluations of the surplus.
+     */
+    @ParameterizedTest
+    @ValueSource(doubles = {1.0, 0.6})
+    void skippingProvenTrialPricesChangesNoLiquidationPrice(double correlation) {
+        long skipping = 0;
+        long exhaustive = 0;
+        int found = 0;
+        for (boolean withInverse : new boolean[] {false, true}) {
+            for (Book book : books(correlation, withInverse, withInverse ? 45 : 47)) {
+                PoolMargin today = MarginEngine.DEFAULT.computeRequirements(book.account(), book.market(),
+                        book.params()).pools().get(0);
+                double surplusUsd = today.equityUsd() - today.maintenanceMarginUsd();
+                if (surplusUsd < 0) {
+                    continue;
+                }
+                for (String u : book.held()) {
+                    double s0 = book.market().indexPrice(u);
+                    for (int direction : new int[] {-1, 1}) {
+                        double reach = direction < 0 ? MarginEngine.MAX_LOG_MOVE_DOWN : MarginEngine.MAX_LOG_MOVE_UP;
+                        PoolSurplus a = book.surplus(u);
+                        PoolSurplus b = book.surplus(u);
+                        OptionalDouble fast = MarginEngine.DEFAULT.search(a, s0, surplusUsd, direction, reach);
+                        OptionalDouble all = MarginEngine.EXHAUSTIVE.search(b, s0, surplusUsd, direction, reach);
+                        assertThat(fast).as("book %d on %s, side %d", book.index(), u, direction).isEqualTo(all);
+                        assertThat(a.evaluations()).isLessThanOrEqualTo(b.evaluations());
+                        skipping += a.evaluations();
+                        exhaustive += b.evaluations();
+                        found += all.isPresent() ? 1 : 0;
+                    }
+                }
+            }
+        }
+        assertThat(found).isGreaterThan(50);
+        assertThat(skipping).isLessThan(exhaustive * 3 / 4);
+    }
+
+    /** Whole answers, through the engine: the same liquidation prices with and without the skipping. */
+    @ParameterizedTest
+    @ValueSource(doubles = {1.0, 0.6})
+    void theEngineAnswersTheSameLiquidationPrices(double correlation) {
+        int priced = 0;
+        for (Book book : books(correlation, true, 49)) {
+            PoolMargin fast = MarginEngine.DEFAULT.compute(book.account(), book.market(), book.params()).pools()
+                    .get(0);
+            PoolMargin all = MarginEngine.EXHAUSTIVE.compute(book.account(), book.market(), book.params()).pools()
+                    .get(0);
+            assertThat(fast.liquidationPrice()).as("book %d", book.index()).isEqualTo(all.liquidationPrice());
+            priced += all.liquidationPrice().isPresent() ? 1 : 0;
+        }
+        assertThat(priced).isGreaterThan(30);
     }
 }
