@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import org.hipparchus.analysis.UnivariateFunction;
 import org.hipparchus.analysis.solvers.BrentSolver;
 
 /**
@@ -42,7 +43,10 @@ public final class MarginEngine {
 
     /** The single stateless instance. */
     public static final MarginEngine DEFAULT = new MarginEngine(true);
-    /** The same engine evaluating every trial price of the liquidation-price search (the slope bound unused). */
+    /**
+     * The same engine with the liquidation-price search as it was before its economies: every trial price evaluated
+     * (the slope bound unused), and Brent's solver evaluating its bracket's ends again. Tests compare answers.
+     */
     static final MarginEngine EXHAUSTIVE = new MarginEngine(false);
 
     /** An underlying needs more than this share of a pool's gross notional for a liquidation price to be reported. */
@@ -59,11 +63,11 @@ public final class MarginEngine {
     /** Relative margin of {@link #provenPositive} for the rounding of surpluses and slope bounds. */
     private static final double PROOF_MARGIN = 1e-9;
 
-    /** Whether the search skips trial prices its surplus's slope bound proves positive. */
-    private final boolean skipProvenPositive;
+    /** Whether the search skips trial prices its surplus's slope bound proves positive and reuses evaluated ends. */
+    private final boolean economical;
 
-    private MarginEngine(boolean skipProvenPositive) {
-        this.skipProvenPositive = skipProvenPositive;
+    private MarginEngine(boolean economical) {
+        this.economical = economical;
     }
 
     /**
@@ -324,8 +328,9 @@ public final class MarginEngine {
      * <p>A trial price is not evaluated when the surplus's slope bound ({@link PoolSurplus#slopeBound}) proves it
      * positive there from the last evaluated price (today's surplus, then each evaluated one): surplus - bound x
      * distance above a margin for rounding. Such a price would not have ended the bracketing, and Brent evaluates
-     * its bracket's ends itself, so the answer is the one every trial price evaluated would give (a test compares
-     * both); only the evaluations are fewer.
+     * its bracket's ends itself, so the answer is the one every trial price evaluated would give. Brent's ends that
+     * the search did evaluate are answered from what it knows. Only the evaluations are fewer: {@link #EXHAUSTIVE}
+     * searches without either economy, and tests compare the answers.
      *
      * @param surplus    the pool's surplus along the underlying
      * @param s0         today's index price
@@ -334,21 +339,21 @@ public final class MarginEngine {
      * @param maxLogMove the largest log-move searched
      */
     OptionalDouble search(PoolSurplus surplus, double s0, double surplusUsd, int direction, double maxLogMove) {
-        double slope = skipProvenPositive ? surplus.slopeBound() : Double.POSITIVE_INFINITY;
+        double slope = economical ? surplus.slopeBound() : Double.POSITIVE_INFINITY;
         double knownPrice = s0;
         double knownSurplus = surplusUsd;
         double prev = s0;
+        boolean prevEvaluated = false;
         double step = SEARCH_STEP;
         while (true) {
             double move = Math.min(step, maxLogMove);
             double x = s0 * Math.exp(direction * move);
-            if (!provenPositive(knownSurplus, slope, Math.abs(x - knownPrice), s0)) {
+            boolean evaluated = !provenPositive(knownSurplus, slope, Math.abs(x - knownPrice), s0);
+            if (evaluated) {
                 double atX = surplus.at(x);
                 if (atX < 0) {
-                    BrentSolver solver = new BrentSolver(ROOT_RELATIVE_ACCURACY, ROOT_RELATIVE_ACCURACY * s0, 0.0);
-                    double lo = Math.min(prev, x);
-                    double hi = Math.max(prev, x);
-                    return OptionalDouble.of(solver.solve(MAX_EVALUATIONS, surplus::at, lo, hi));
+                    return OptionalDouble.of(solve(surplus, s0, prev, prevEvaluated && economical ? knownSurplus
+                            : Double.NaN, x, economical ? atX : Double.NaN));
                 }
                 knownPrice = x;
                 knownSurplus = atX;
@@ -357,8 +362,21 @@ public final class MarginEngine {
                 return OptionalDouble.empty();
             }
             prev = x;
+            prevEvaluated = evaluated;
             step *= 2;
         }
+    }
+
+    /**
+     * Brent's solver between the last two trial prices. It evaluates both ends first; the surplus gives the same
+     * number for the same price, so an end the search has already evaluated (its surplus given, not NaN) is
+     * answered from what the search knows.
+     */
+    private static double solve(PoolSurplus surplus, double s0, double prev, double atPrev, double x, double atX) {
+        BrentSolver solver = new BrentSolver(ROOT_RELATIVE_ACCURACY, ROOT_RELATIVE_ACCURACY * s0, 0.0);
+        UnivariateFunction f = p -> p == x && !Double.isNaN(atX) ? atX
+                : p == prev && !Double.isNaN(atPrev) ? atPrev : surplus.at(p);
+        return solver.solve(MAX_EVALUATIONS, f, Math.min(prev, x), Math.max(prev, x));
     }
 
     /**

@@ -162,8 +162,8 @@ class PoolSurplusTest {
     }
 
     /**
-     * The search that skips the trial prices the slope bound proves positive answers exactly as the one that
-     * evaluates them all, with fewer evaluations of the surplus.
+     * The search that skips the trial prices the slope bound proves positive, and answers Brent's ends it has
+     * evaluated from what it knows, answers exactly as the one that evaluates everything, with fewer evaluations.
      */
     @ParameterizedTest
     @ValueSource(doubles = {1.0, 0.6})
