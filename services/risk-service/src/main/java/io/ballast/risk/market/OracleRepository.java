@@ -3,11 +3,13 @@ package io.ballast.risk.market;
 import io.ballast.risk.domain.Asset;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.domain.TenantStatus;
+import io.ballast.risk.repository.MultiRowStatements;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -117,29 +119,26 @@ public class OracleRepository {
      * @return rows written
      */
     public Uni<Integer> upsertSourceTicks(List<SourceTickWrite> ticks, OffsetDateTime receivedAt) {
-        return io.ballast.risk.repository.MultiRowStatements.inChunks(ticks,
-                io.ballast.risk.repository.MultiRowStatements.ROWS_PER_STATEMENT, c -> upsertChunk(c, receivedAt));
+        return MultiRowStatements.inChunks(ticks, MultiRowStatements.ROWS_PER_STATEMENT,
+                c -> upsertChunk(c, receivedAt));
     }
 
     private Uni<Integer> upsertChunk(List<SourceTickWrite> ticks, OffsetDateTime receivedAt) {
-        StringBuilder sql = new StringBuilder("insert into oracle_source_tick as o (tenant_id, asset_id, source, "
-                + "price_usd, annual_vol, source_time, received_at) values ");
-        for (int i = 0; i < ticks.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("(:t").append(i).append(", :a").append(i).append(", :s").append(i)
-                    .append(", :p").append(i).append(", :v").append(i).append(", :st").append(i).append(", :r)");
-        }
-        sql.append(" on conflict (tenant_id, asset_id, source) do update set price_usd = excluded.price_usd, "
+        String sql = "insert into oracle_source_tick as o (tenant_id, asset_id, source, price_usd, annual_vol, "
+                + "source_time, received_at) values " + MultiRowStatements.values(ticks.size(), "t", "a", "s", "p", "v",
+                        "st", "r")
+                + " on conflict (tenant_id, asset_id, source) do update set price_usd = excluded.price_usd, "
                 + "annual_vol = excluded.annual_vol, source_time = excluded.source_time, "
-                + "received_at = excluded.received_at where o.source_time < excluded.source_time");
+                + "received_at = excluded.received_at where o.source_time < excluded.source_time";
         return Panache.getSession().flatMap(s -> {
-            var q = s.createNativeQuery(sql.toString()).setParameter("r", receivedAt);
+            var q = s.createNativeQuery(sql);
             for (int i = 0; i < ticks.size(); i++) {
                 SourceTickWrite w = ticks.get(i);
                 q.setParameter("t" + i, w.tenantId()).setParameter("a" + i, w.assetId())
                         .setParameter("s" + i, w.tick().source()).setParameter("p" + i, w.tick().priceUsd())
                         .setParameter("v" + i, w.tick().annualVol())
-                        .setParameter("st" + i, OffsetDateTime.ofInstant(w.tick().sourceTime(),
-                                java.time.ZoneOffset.UTC));
+                        .setParameter("st" + i, OffsetDateTime.ofInstant(w.tick().sourceTime(), ZoneOffset.UTC))
+                        .setParameter("r" + i, receivedAt);
             }
             return q.executeUpdate();
         });

@@ -8,6 +8,7 @@ import io.ballast.risk.market.OracleGuard.SourceTick;
 import io.ballast.risk.market.OracleGuard.Verdict;
 import io.ballast.risk.repository.MarketPriceRepository;
 import io.ballast.risk.tenancy.rls.CrossTenant;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.hibernate.FlushMode;
 
 /**
  * Applies a platform tick to the oracles of the tenants it concerns, in one transaction: per tenant, the guard
@@ -132,8 +134,8 @@ public class OracleService {
         // the transaction reads entities and writes only with statements of its own (write): nothing to flush or
         // to check for changes, which Hibernate would otherwise do before each query and at commit (most of a
         // batch's CPU on the event loop in a profile of 1,000 ticks/s, docs/benchmarks.md session 15)
-        return io.quarkus.hibernate.reactive.panache.Panache.getSession().invoke(session -> {
-            session.setFlushMode(org.hibernate.FlushMode.MANUAL);
+        return Panache.getSession().invoke(session -> {
+            session.setFlushMode(FlushMode.MANUAL);
             session.setDefaultReadOnly(true);
         }).flatMap(session -> oracles.assetsOfActiveTenants(symbols)).flatMap(all -> {
             List<Asset> assets = all.stream().filter(a -> owned.test(a.tenantId)).toList();

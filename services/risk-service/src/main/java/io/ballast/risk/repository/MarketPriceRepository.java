@@ -38,15 +38,11 @@ public class MarketPriceRepository implements PanacheRepositoryBase<MarketPrice,
     }
 
     private Uni<Integer> appendChunk(List<MarketPrice> rows) {
-        StringBuilder sql = new StringBuilder("insert into market_price (id, tenant_id, asset_id, index_price_usd, "
-                + "annual_vol, observed_at, created_at, source) values ");
-        for (int i = 0; i < rows.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("(:i").append(i).append(", :t").append(i).append(", :a").append(i)
-                    .append(", :p").append(i).append(", :v").append(i).append(", :o").append(i).append(", :c")
-                    .append(i).append(", :s").append(i).append(')');
-        }
+        String sql = "insert into market_price (id, tenant_id, asset_id, index_price_usd, annual_vol, observed_at, "
+                + "created_at, source) values " + MultiRowStatements.values(rows.size(), "i", "t", "a", "p", "v", "o",
+                        "c", "s");
         return getSession().flatMap(s -> {
-            var q = s.createNativeQuery(sql.toString());
+            var q = s.createNativeQuery(sql);
             for (int i = 0; i < rows.size(); i++) {
                 MarketPrice r = rows.get(i);
                 q.setParameter("i" + i, r.id).setParameter("t" + i, r.tenantId).setParameter("a" + i, r.assetId)

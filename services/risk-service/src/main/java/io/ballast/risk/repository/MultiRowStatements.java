@@ -36,4 +36,28 @@ public final class MultiRowStatements {
         return statement.apply(rows.subList(0, end)).flatMap(n -> inChunks(rows.subList(end, rows.size()), size,
                 statement).map(m -> n + m));
     }
+
+    /**
+     * The {@code VALUES} list of a multi-row statement: per row, each named parameter suffixed with the row's index,
+     * for example {@code values(2, "t", "a")} is {@code (:t0, :a0), (:t1, :a1)}.
+     *
+     * @param rows  number of rows, at least 1
+     * @param names parameter names of one row, in column order
+     * @return the list, to follow {@code values}
+     */
+    public static String values(int rows, String... names) {
+        if (rows < 1 || names.length == 0) {
+            throw new IllegalArgumentException("a VALUES list needs rows and columns, was " + rows + " x "
+                    + names.length);
+        }
+        StringBuilder sql = new StringBuilder();
+        for (int i = 0; i < rows; i++) {
+            sql.append(i == 0 ? "(" : ", (");
+            for (int c = 0; c < names.length; c++) {
+                sql.append(c == 0 ? ":" : ", :").append(names[c]).append(i);
+            }
+            sql.append(')');
+        }
+        return sql.toString();
+    }
 }

@@ -43,4 +43,13 @@ class MultiRowStatementsTest {
         assertThatThrownBy(() -> MultiRowStatements.inChunks(rows, 0, chunk -> Uni.createFrom().item(0)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void theValuesListNamesEveryRowsParametersWithItsIndex() {
+        assertThat(MultiRowStatements.values(1, "t")).isEqualTo("(:t0)");
+        assertThat(MultiRowStatements.values(3, "t", "st", "r"))
+                .isEqualTo("(:t0, :st0, :r0), (:t1, :st1, :r1), (:t2, :st2, :r2)");
+        assertThatThrownBy(() -> MultiRowStatements.values(0, "t")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MultiRowStatements.values(2)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
