@@ -10,6 +10,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -89,7 +90,8 @@ public final class Browser implements AutoCloseable {
     /**
      * Waits until an element's text contains every fragment, looking it up afresh each time: after a form is
      * submitted, the element of the page before (an earlier outcome with the same id) may still be found and then go
-     * stale while the answer replaces the page.
+     * stale while the answer replaces the page. Chromium reports that node either as stale or as an inspector error
+     * ("does not belong to the document"); both mean "look again".
      *
      * @param by        how to find the element
      * @param fragments what its text must contain
@@ -97,7 +99,16 @@ public final class Browser implements AutoCloseable {
      */
     public String waitForText(By by, String... fragments) {
         return wait.ignoring(StaleElementReferenceException.class).until(d -> {
-            String text = d.findElement(by).getText();
+            String text;
+            try {
+                text = d.findElement(by).getText();
+            } catch (WebDriverException e) {
+                // Chromium sometimes reports a node of the replaced page this way rather than as stale
+                if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                    return null;
+                }
+                throw e;
+            }
             for (String f : fragments) {
                 if (!text.contains(f)) {
                     return null;
