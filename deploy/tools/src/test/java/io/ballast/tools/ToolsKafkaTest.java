@@ -7,13 +7,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ballast.devstack.KafkaBroker;
 import io.ballast.devstack.KafkaUser;
+import io.ballast.devstack.PostgresServer;
 import io.ballast.devstack.ProjectRoot;
+import io.ballast.tools.load.FloorDriver;
 import io.ballast.tools.replay.ReplayCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,7 +41,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code replay} and {@code events} against a real broker with the dev stack's SASL users and ACLs. */
+/**
+ * {@code replay}, {@code events} and the load command's floor against a real broker with the dev stack's SASL users and
+ * ACLs (the floor also against a real PostgreSQL).
+ */
 class ToolsKafkaTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -121,6 +130,38 @@ class ToolsKafkaTest {
                 .contains("HEALTHY -> MARGIN_CALL")
                 .contains("equity 950.00 < MM 1,000.00")
                 .doesNotContain(other.substring(0, 8));
+    }
+
+    @Test
+    void theFloorRelaysEveryMessageOnceWithOneCommitPerPoll() throws Exception {
+        try (PostgresServer postgres = PostgresServer.startEphemeral()) {
+            StringWriter progress = new StringWriter();
+            FloorDriver.Result r = new FloorDriver(broker.clientConfig(KafkaUser.ADMIN), postgres.jdbcUrl(),
+                    PostgresServer.USER, PostgresServer.PASSWORD, new PrintWriter(progress))
+                    .run(200, Duration.ofSeconds(1), Duration.ofSeconds(2));
+            assertThat(r.sent()).isEqualTo(400);
+            assertThat(r.received()).as("each measured message once").isEqualTo(r.sent());
+            assertThat(r.total().count()).isEqualTo(400);
+            assertThat(r.polls()).isBetween(1L, 400L);
+            assertThat(r.total().percentileMillis(50)).isGreaterThanOrEqualTo(r.in().percentileMillis(0));
+            try (Connection c = DriverManager.getConnection(FloorDriver.withDatabase(postgres.jdbcUrl(),
+                    FloorDriver.DATABASE), PostgresServer.USER, PostgresServer.PASSWORD);
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("select polls, messages from floor_commit where id = 1")) {
+                assertThat(rs.next()).isTrue();
+                // every message of the run, warm-up included, went through a committed poll
+                assertThat(rs.getLong("messages")).isEqualTo(600);
+                assertThat(rs.getLong("polls")).isGreaterThanOrEqualTo(r.polls());
+            }
+        }
+    }
+
+    @Test
+    void theFloorNamesItsOwnDatabase() {
+        assertThat(FloorDriver.withDatabase("jdbc:postgresql://127.0.0.1:15432/ballast?sslmode=disable", "x"))
+                .isEqualTo("jdbc:postgresql://127.0.0.1:15432/x?sslmode=disable");
+        assertThat(FloorDriver.withDatabase("jdbc:postgresql://localhost/ballast", "x"))
+                .isEqualTo("jdbc:postgresql://localhost/x");
     }
 
     private static String envelope(String tenant, String type) {

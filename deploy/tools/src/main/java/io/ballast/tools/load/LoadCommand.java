@@ -47,8 +47,10 @@ public final class LoadCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Option(names = "--phases", split = ",", defaultValue = "load,ticks,whatif", paramLabel = "P",
-            description = "phases to run, of load, ticks, whatif, summary (default ${DEFAULT-VALUE}); without load,"
-                    + " the tenant of the last load (.ballast/" + TENANT_FILE + ") is used")
+            description = "phases to run, of load, ticks, whatif, summary, floor (default ${DEFAULT-VALUE}); without"
+                    + " load, the tenant of the last load (.ballast/" + TENANT_FILE + ") is used; floor (alone or"
+                    + " first) times the tick path's broker hops and a commit with no service code, at --tick-rate"
+                    + " for --warmup and --duration")
     private List<String> phases;
 
     @Option(names = "--accounts", defaultValue = "100000", description = "accounts to load (default ${DEFAULT-VALUE})")
@@ -108,8 +110,8 @@ public final class LoadCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Set<String> run = new LinkedHashSet<>(phases);
         for (String p : run) {
-            if (!List.of("load", "ticks", "whatif", "summary").contains(p)) {
-                throw new IllegalArgumentException("unknown phase '" + p + "': load, ticks, whatif, summary");
+            if (!List.of("load", "ticks", "whatif", "summary", "floor").contains(p)) {
+                throw new IllegalArgumentException("unknown phase '" + p + "': load, ticks, whatif, summary, floor");
             }
         }
         if (accounts < 1 || accounts > 1_000_000 || positionsPerAccount < 1 || positionsPerAccount > 20) {
@@ -134,6 +136,17 @@ public final class LoadCommand implements Callable<Integer> {
         out.printf("ballast load against %s (Kafka %s, PostgreSQL %s), phases %s%n", stack.apiUrl(),
                 stack.kafkaBootstrap(), stack.jdbcUrl(), String.join(",", run));
         out.flush();
+
+        if (run.contains("floor")) {
+            FloorDriver.Result r = new FloorDriver(stack.kafkaConfig(null, KafkaUser.ADMIN, null), stack.jdbcUrl(),
+                    stack.postgresUser(), stack.postgresPassword(), out).run(tickRate,
+                    Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds));
+            printFloor(out, tickRate, durationSeconds, r);
+            run.remove("floor");
+            if (run.isEmpty()) {
+                return 0;
+            }
+        }
 
         LoadTenant tenant;
         if (run.contains("load")) {
@@ -201,6 +214,16 @@ public final class LoadCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The floor's figures (docs/benchmarks.md, "The floor under the tick path"). */
+    static void printFloor(PrintWriter out, int rate, int seconds, FloorDriver.Result r) {
+        out.printf(Locale.ROOT, "FLOOR: target %,d/s for %d s: %,d sent, %,d received through the relay (%,d polls,"
+                + " one commit each)%n", rate, seconds, r.sent(), r.received(), r.polls());
+        out.println("  send to receipt (two broker hops and a commit): " + r.total().summary());
+        out.println("  stages: in (send to relay's poll) " + r.in().brief() + "; commit " + r.commit().brief()
+                + "; onward (commit to receipt) " + r.onward().brief());
+        out.flush();
     }
 
     /** The tenant's account ids, read from PostgreSQL. */

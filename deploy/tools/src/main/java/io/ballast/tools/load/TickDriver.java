@@ -171,33 +171,25 @@ public final class TickDriver {
             String first = underlyings.get(0);
             producer.send(new ProducerRecord<>(pricesTopic, first, tick(source, first, basePricesUsd.get(first))))
                     .get(60, TimeUnit.SECONDS);
-            long start = System.nanoTime();
-            long measureStart = start + warmup.toNanos();
-            long end = measureStart + duration.toNanos();
+            Pacer pacer = new Pacer(ratePerSecond, warmup, duration);
+            long start = pacer.startNanos();
             long nextReport = start + TimeUnit.SECONDS.toNanos(5);
             long lastStable = start - STABLE_EVERY;
-            startNanos = measureStart;
+            startNanos = pacer.measureStartNanos();
             long all = 0;
             if (warmup.isZero()) {
                 measuredFrom.set(Instant.now());
             } else {
                 out.printf(Locale.ROOT, "warm-up: %d s of ticks not counted%n", warmup.toSeconds());
             }
-            while (true) {
-                long due = start + (long) (all * 1e9 / ratePerSecond);
-                if (due >= end) {
-                    break;
-                }
-                boolean measured = due >= measureStart;
+            for (long due = pacer.due(all); due >= 0; due = pacer.due(all)) {
+                boolean measured = pacer.measured(due);
                 if (measured && measuredFrom.get() == Instant.MAX) {
                     measuredFrom.set(Instant.now());
                     out.printf(Locale.ROOT, "warm-up done: %,d ticks sent; measuring for %d s%n", all,
                             duration.toSeconds());
                 }
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    TimeUnit.NANOSECONDS.sleep(wait);
-                }
+                Pacer.await(due);
                 // every 2 s one tick is the stable collateral at its base price (its oracle must stay healthy, or
                 // every liquidation alert of an account holding it would be held, as an unhealthy oracle demands)
                 boolean stable = basePricesUsd.containsKey(STABLE) && System.nanoTime() - lastStable > STABLE_EVERY;
