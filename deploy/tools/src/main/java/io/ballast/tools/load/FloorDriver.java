@@ -124,7 +124,8 @@ public final class FloorDriver {
             Pacer pacer = new Pacer(ratePerSecond, warmup, duration);
             long nextReport = pacer.startNanos() + TimeUnit.SECONDS.toNanos(5);
             long all = 0;
-            for (long due = pacer.due(all); due >= 0 && failure.get() == null; due = pacer.due(++all)) {
+            for (; !pacer.ended(all) && failure.get() == null; all++) {
+                long due = pacer.due(all);
                 boolean measured = pacer.measured(due);
                 if (measured && measuredFrom.get() == Instant.MAX) {
                     measuredFrom.set(Instant.now());

@@ -23,11 +23,15 @@ final class Pacer {
 
     /**
      * @param i the send's number from 0
-     * @return its due time ({@link System#nanoTime()}), or -1 when it falls after the run's end
+     * @return its due time ({@link System#nanoTime()}, which may be negative)
      */
     long due(long i) {
-        long due = startNanos + (long) (i * 1e9 / ratePerSecond);
-        return due >= endNanos ? -1 : due;
+        return startNanos + (long) (i * 1e9 / ratePerSecond);
+    }
+
+    /** @return whether send {@code i} falls at or after the run's end (compared as differences of nano times) */
+    boolean ended(long i) {
+        return due(i) - endNanos >= 0;
     }
 
     /** Sleeps until a due time (returns at once when it has passed). */
@@ -40,7 +44,7 @@ final class Pacer {
 
     /** @return whether a send due then is measured (past the warm-up) */
     boolean measured(long due) {
-        return due >= measureStartNanos;
+        return due - measureStartNanos >= 0;
     }
 
     /** @return seconds since the start */

@@ -182,7 +182,8 @@ public final class TickDriver {
             } else {
                 out.printf(Locale.ROOT, "warm-up: %d s of ticks not counted%n", warmup.toSeconds());
             }
-            for (long due = pacer.due(all); due >= 0; due = pacer.due(all)) {
+            while (!pacer.ended(all)) {
+                long due = pacer.due(all);
                 boolean measured = pacer.measured(due);
                 if (measured && measuredFrom.get() == Instant.MAX) {
                     measuredFrom.set(Instant.now());
