@@ -2,14 +2,18 @@ package io.ballast.risk.market;
 
 import io.ballast.risk.domain.Asset;
 import io.ballast.risk.domain.TenantId;
-import io.ballast.risk.domain.TenantStatus;
-import io.ballast.risk.repository.MultiRowStatements;
+import io.ballast.risk.domain.MarketPrice;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -24,19 +28,91 @@ import java.util.UUID;
 @WithSession
 public class OracleRepository {
 
-    /** Assets with one of these symbols of every ACTIVE tenant. */
-    public Uni<List<Asset>> assetsOfActiveTenants(Collection<String> symbols) {
-        return Panache.getSession().flatMap(s -> s.createQuery("from Asset a where a.symbol in :s and a.tenantId in "
-                        + "(select t.id from Tenant t where t.status = :active)", Asset.class)
-                .setParameter("s", symbols).setParameter("active", TenantStatus.ACTIVE).getResultList());
+    /**
+     * One tenant asset's oracle as a batch of ticks finds it.
+     *
+     * @param asset      the asset (a detached view: id, tenant and symbol)
+     * @param config     the configuration version in force, or null when none is stored (the default applies)
+     * @param latest     the latest accepted tick per source
+     * @param priceUsd   the price in force, USD per unit, or null when there is none
+     * @param annualVol  its annualised vol, or null
+     * @param observedAt its observation time, or null when there is no price
+     */
+    public record BatchState(Asset asset, OracleConfig config, Map<String, OracleGuard.SourceTick> latest,
+            BigDecimal priceUsd, BigDecimal annualVol, Instant observedAt) {
     }
 
-    /** The configuration version in force per asset of these assets (absent: default), keyed by asset id. */
-    public Uni<Map<UUID, OracleConfigRow>> configsInForce(Collection<UUID> assetIds) {
-        if (assetIds.isEmpty()) {
-            return Uni.createFrom().item(Map.of());
+    /**
+     * The oracle of every asset with one of these symbols of every ACTIVE tenant, in ONE statement: the asset, its
+     * configuration in force, its latest tick per source and its price in force. The statement's text is fixed
+     * (the symbols are one JSON parameter), so PostgreSQL plans it once per connection.
+     *
+     * @param symbols the underlyings of a batch's accepted ticks
+     * @return per asset, in tenant and asset order
+     */
+    public Uni<List<BatchState>> batchState(Collection<String> symbols) {
+        String json = new io.vertx.core.json.JsonArray(List.copyOf(symbols)).encode();
+        return Panache.getSession().flatMap(s -> s.createNativeQuery(BATCH_STATE, Object[].class)
+                        .setParameter("s", json).getResultList())
+                .map(OracleRepository::batchStates);
+    }
+
+    private static final String BATCH_STATE = """
+            select a.tenant_id, a.id, a.symbol,
+                   c.version, c.sources, c.staleness_seconds, c.max_deviation_fraction, c.max_jump_fraction,
+                   c.min_price_usd, c.max_price_usd,
+                   l.index_price_usd, l.annual_vol, l.observed_at,
+                   o.source, o.price_usd, o.annual_vol, o.source_time
+            from asset a
+            join tenant t on t.id = a.tenant_id and t.status = 'ACTIVE'
+            left join lateral (select * from oracle_config c where c.tenant_id = a.tenant_id and c.asset_id = a.id
+                               order by c.version desc limit 1) c on true
+            left join market_price_latest l on l.tenant_id = a.tenant_id and l.asset_id = a.id
+            left join oracle_source_tick o on o.tenant_id = a.tenant_id and o.asset_id = a.id
+            where a.symbol in (select jsonb_array_elements_text(cast(cast(:s as text) as jsonb)))
+            order by a.tenant_id, a.id""";
+
+    private static List<BatchState> batchStates(List<Object[]> rows) {
+        List<BatchState> out = new ArrayList<>();
+        BatchState current = null;
+        for (Object[] r : rows) {
+            UUID assetId = (UUID) r[1];
+            if (current == null || !current.asset().id.equals(assetId)) {
+                Asset asset = new Asset();
+                asset.tenantId = (UUID) r[0];
+                asset.id = assetId;
+                asset.symbol = (String) r[2];
+                OracleConfig config = r[3] == null ? null : new OracleConfig(((Number) r[3]).intValue(),
+                        Arrays.asList(((String) r[4]).split(",")), ((Number) r[5]).intValue(), (BigDecimal) r[6],
+                        (BigDecimal) r[7], (BigDecimal) r[8], (BigDecimal) r[9]);
+                current = new BatchState(asset, config, new HashMap<>(), (BigDecimal) r[10], (BigDecimal) r[11],
+                        r[12] == null ? null : instant(r[12]));
+                out.add(current);
+            }
+            if (r[13] != null) {
+                String source = (String) r[13];
+                current.latest().put(source, new OracleGuard.SourceTick(source, (BigDecimal) r[14],
+                        (BigDecimal) r[15], instant(r[16])));
+            }
         }
-        return configsWhere("c.assetId in :x", assetIds);
+        return out;
+    }
+
+    /** A {@code timestamptz} as the reactive driver hands it to a native query. */
+    private static Instant instant(Object value) {
+        if (value instanceof OffsetDateTime o) {
+            return o.toInstant();
+        }
+        if (value instanceof Instant i) {
+            return i;
+        }
+        if (value instanceof java.time.ZonedDateTime z) {
+            return z.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp t) {
+            return t.toInstant();
+        }
+        throw new IllegalStateException("not a timestamp with time zone: " + value.getClass().getName());
     }
 
     /** Every stored version of a tenant's asset, newest first. */
@@ -58,28 +134,10 @@ public class OracleRepository {
                 .setMaxResults(rows).getResultList());
     }
 
-    /** Latest accepted tick per source of these assets. */
-    public Uni<List<SourceTickRow>> sourceTicks(Collection<UUID> assetIds) {
-        if (assetIds.isEmpty()) {
-            return Uni.createFrom().item(List.of());
-        }
-        return Panache.getSession().flatMap(s -> s.createQuery("from SourceTickRow r where r.id.assetId in :a",
-                SourceTickRow.class).setParameter("a", assetIds).getResultList());
-    }
-
     /** Latest accepted tick per source of a tenant's assets. */
     public Uni<List<SourceTickRow>> sourceTicksOfTenant(UUID tenantId) {
         return Panache.getSession().flatMap(s -> s.createQuery("from SourceTickRow r where r.id.tenantId = :t",
                 SourceTickRow.class).setParameter("t", tenantId).getResultList());
-    }
-
-    /** The price in force of these assets. */
-    public Uni<List<MarketPriceLatest>> pricesInForce(Collection<UUID> assetIds) {
-        if (assetIds.isEmpty()) {
-            return Uni.createFrom().item(List.of());
-        }
-        return Panache.getSession().flatMap(s -> s.createQuery("from MarketPriceLatest l where l.key.assetId in :a",
-                MarketPriceLatest.class).setParameter("a", assetIds).getResultList());
     }
 
     /** The price in force of a tenant's assets. */
@@ -110,37 +168,65 @@ public class OracleRepository {
     }
 
     /**
-     * Stores sources' latest accepted ticks in one statement (one round trip for a whole batch of ticks), each moving
-     * forward only. At most one tick per tenant, asset and source (one statement cannot upsert a row twice); a
-     * statement per 1,000 ticks.
+     * Writes a batch's end state in ONE statement: the sources' latest accepted ticks (each moving forward only)
+     * and the new price rows, whose trigger moves {@code market_price_latest}. The rows travel as two JSON
+     * parameters, so the statement's text is fixed whatever the batch's size (planned once per connection, no
+     * limit of bind parameters). At most one tick per tenant, asset and source (one statement cannot upsert a row
+     * twice).
      *
-     * @param ticks      the ticks
-     * @param receivedAt when they were received
-     * @return rows written
+     * @param ticks      the sources' latest ticks to store
+     * @param prices     the new {@code market_price} rows (ids set)
+     * @param receivedAt when the ticks were received
+     * @return rows written (ticks that moved forward plus price rows)
      */
-    public Uni<Integer> upsertSourceTicks(List<SourceTickWrite> ticks, OffsetDateTime receivedAt) {
-        return MultiRowStatements.inChunks(ticks, MultiRowStatements.ROWS_PER_STATEMENT,
-                c -> upsertChunk(c, receivedAt));
+    public Uni<Long> writeBatch(List<SourceTickWrite> ticks, List<MarketPrice> prices, OffsetDateTime receivedAt) {
+        if (ticks.isEmpty() && prices.isEmpty()) {
+            return Uni.createFrom().item(0L);
+        }
+        JsonArray t = new JsonArray();
+        for (SourceTickWrite w : ticks) {
+            t.add(new JsonObject().put("tenant_id", w.tenantId().toString()).put("asset_id", w.assetId().toString())
+                    .put("source", w.tick().source()).put("price_usd", w.tick().priceUsd().toPlainString())
+                    .put("annual_vol", plain(w.tick().annualVol()))
+                    .put("source_time", w.tick().sourceTime().toString()));
+        }
+        JsonArray p = new JsonArray();
+        for (MarketPrice r : prices) {
+            p.add(new JsonObject().put("id", r.id.toString()).put("tenant_id", r.tenantId.toString())
+                    .put("asset_id", r.assetId.toString()).put("index_price_usd", r.indexPriceUsd.toPlainString())
+                    .put("annual_vol", plain(r.annualVol)).put("observed_at", r.observedAt.toInstant().toString())
+                    .put("created_at", r.createdAt.toInstant().toString()).put("source", r.source));
+        }
+        return Panache.getSession().flatMap(s -> s.createNativeQuery(WRITE_BATCH, Long.class)
+                .setParameter("t", t.encode()).setParameter("p", p.encode()).setParameter("r", receivedAt)
+                .getSingleResult());
     }
 
-    private Uni<Integer> upsertChunk(List<SourceTickWrite> ticks, OffsetDateTime receivedAt) {
-        String sql = "insert into oracle_source_tick as o (tenant_id, asset_id, source, price_usd, annual_vol, "
-                + "source_time, received_at) values " + MultiRowStatements.values(ticks.size(), "t", "a", "s", "p", "v",
-                        "st", "r")
-                + " on conflict (tenant_id, asset_id, source) do update set price_usd = excluded.price_usd, "
-                + "annual_vol = excluded.annual_vol, source_time = excluded.source_time, "
-                + "received_at = excluded.received_at where o.source_time < excluded.source_time";
-        return Panache.getSession().flatMap(s -> {
-            var q = s.createNativeQuery(sql);
-            for (int i = 0; i < ticks.size(); i++) {
-                SourceTickWrite w = ticks.get(i);
-                q.setParameter("t" + i, w.tenantId()).setParameter("a" + i, w.assetId())
-                        .setParameter("s" + i, w.tick().source()).setParameter("p" + i, w.tick().priceUsd())
-                        .setParameter("v" + i, w.tick().annualVol())
-                        .setParameter("st" + i, OffsetDateTime.ofInstant(w.tick().sourceTime(), ZoneOffset.UTC))
-                        .setParameter("r" + i, receivedAt);
-            }
-            return q.executeUpdate();
-        });
+    private static String plain(BigDecimal value) {
+        return value == null ? null : value.toPlainString();
     }
+
+    private static final String WRITE_BATCH = """
+            with ticks as (
+                insert into oracle_source_tick as o (tenant_id, asset_id, source, price_usd, annual_vol, source_time,
+                                                     received_at)
+                select x.tenant_id, x.asset_id, x.source, x.price_usd, x.annual_vol, x.source_time, :r
+                from jsonb_to_recordset(cast(cast(:t as text) as jsonb))
+                     as x(tenant_id uuid, asset_id uuid, source text, price_usd numeric, annual_vol numeric,
+                          source_time timestamptz)
+                on conflict (tenant_id, asset_id, source) do update set price_usd = excluded.price_usd,
+                    annual_vol = excluded.annual_vol, source_time = excluded.source_time,
+                    received_at = excluded.received_at
+                    where o.source_time < excluded.source_time
+                returning 1),
+            prices as (
+                insert into market_price (id, tenant_id, asset_id, index_price_usd, annual_vol, observed_at,
+                                          created_at, source)
+                select y.id, y.tenant_id, y.asset_id, y.index_price_usd, y.annual_vol, y.observed_at, y.created_at,
+                       y.source
+                from jsonb_to_recordset(cast(cast(:p as text) as jsonb))
+                     as y(id uuid, tenant_id uuid, asset_id uuid, index_price_usd numeric, annual_vol numeric,
+                          observed_at timestamptz, created_at timestamptz, source text)
+                returning 1)
+            select (select count(*) from ticks) + (select count(*) from prices)""";
 }

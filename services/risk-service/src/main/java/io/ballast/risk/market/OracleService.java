@@ -6,7 +6,6 @@ import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.market.OracleGuard.Index;
 import io.ballast.risk.market.OracleGuard.SourceTick;
 import io.ballast.risk.market.OracleGuard.Verdict;
-import io.ballast.risk.repository.MarketPriceRepository;
 import io.ballast.risk.tenancy.rls.CrossTenant;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -61,7 +60,6 @@ public class OracleService {
     }
 
     private final OracleRepository oracles;
-    private final MarketPriceRepository prices;
     private final OracleSettings settings;
     private final OracleGuard guard;
     /**
@@ -72,9 +70,8 @@ public class OracleService {
     private final Map<String, SourceTick> jumpCandidates = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Wires collaborators. */
-    public OracleService(OracleRepository oracles, MarketPriceRepository prices, OracleSettings settings) {
+    public OracleService(OracleRepository oracles, OracleSettings settings) {
         this.oracles = oracles;
-        this.prices = prices;
         this.settings = settings;
         this.guard = new OracleGuard(settings.futureTolerance());
     }
@@ -131,57 +128,44 @@ public class OracleService {
             }
             return Uni.createFrom().item(new BatchOutcome(out, List.of()));
         }
-        // the transaction reads entities and writes only with statements of its own (write): nothing to flush or
-        // to check for changes, which Hibernate would otherwise do before each query and at commit (most of a
-        // batch's CPU on the event loop in a profile of 1,000 ticks/s, docs/benchmarks.md session 15)
+        // the transaction is two statements of its own, one read and one write (each round trip is a wait for the
+        // event loop on a busy machine: docs/benchmarks.md sessions 15 and 18); Hibernate has nothing to flush or
+        // to check for changes, which it would otherwise do before each query and at commit
         return Panache.getSession().invoke(session -> {
             session.setFlushMode(FlushMode.MANUAL);
             session.setDefaultReadOnly(true);
-        }).flatMap(session -> oracles.assetsOfActiveTenants(symbols)).flatMap(all -> {
-            List<Asset> assets = all.stream().filter(a -> owned.test(a.tenantId)).toList();
-            List<UUID> ids = assets.stream().map(a -> a.id).toList();
-            return oracles.configsInForce(ids).flatMap(configs -> oracles.sourceTicks(ids)
-                    .flatMap(stored -> oracles.pricesInForce(ids).flatMap(inForce -> {
-                        Map<UUID, AssetState> states = new java.util.LinkedHashMap<>();
-                        for (Asset a : assets) {
-                            states.put(a.id, new AssetState(a, config(configs, a.id)));
-                        }
-                        stored.forEach(t -> {
-                            AssetState st = states.get(t.id.assetId());
-                            if (st != null) {
-                                st.latest.put(t.id.source(), t.tick());
-                            }
-                        });
-                        inForce.forEach(p -> {
-                            AssetState st = states.get(p.key.assetId());
-                            if (st != null) {
-                                st.level = new Level(p.indexPriceUsd, p.annualVol, p.observedAt.toInstant());
-                            }
-                        });
-                        List<TickOutcome> out = new ArrayList<>();
-                        for (int i = 0; i < ticks.size(); i++) {
-                            Tick tick = ticks.get(i);
-                            if (!globals.get(i).accepted()) {
-                                out.add(new TickOutcome(tick, globals.get(i), List.of()));
-                                continue;
-                            }
-                            List<TenantOutcome> perTenant = new ArrayList<>();
-                            for (AssetState st : states.values()) {
-                                if (st.asset.symbol.equals(tick.underlying())
-                                        && st.config.sources().contains(tick.source())) {
-                                    perTenant.add(applyToTenant(tick, st, now));
-                                }
-                            }
-                            out.add(new TickOutcome(tick, globals.get(i), perTenant));
-                        }
-                        return write(states.values(), now).map(moves -> new BatchOutcome(out, moves));
-                    })));
+        }).flatMap(session -> oracles.batchState(symbols)).flatMap(all -> {
+            // one read for the configuration, latest tick per source and price in force of every asset concerned
+            Map<UUID, AssetState> states = new java.util.LinkedHashMap<>();
+            for (OracleRepository.BatchState b : all) {
+                if (!owned.test(b.asset().tenantId)) {
+                    continue;
+                }
+                AssetState st = new AssetState(b.asset(), b.config() == null ? defaultConfig() : b.config());
+                st.latest.putAll(b.latest());
+                if (b.priceUsd() != null) {
+                    st.level = new Level(b.priceUsd(), b.annualVol(), b.observedAt());
+                }
+                states.put(b.asset().id, st);
+            }
+            List<TickOutcome> out = new ArrayList<>();
+            for (int i = 0; i < ticks.size(); i++) {
+                Tick tick = ticks.get(i);
+                if (!globals.get(i).accepted()) {
+                    out.add(new TickOutcome(tick, globals.get(i), List.of()));
+                    continue;
+                }
+                List<TenantOutcome> perTenant = new ArrayList<>();
+                for (AssetState st : states.values()) {
+                    if (st.asset.symbol.equals(tick.underlying())
+                            && st.config.sources().contains(tick.source())) {
+                        perTenant.add(applyToTenant(tick, st, now));
+                    }
+                }
+                out.add(new TickOutcome(tick, globals.get(i), perTenant));
+            }
+            return write(states.values(), now).map(moves -> new BatchOutcome(out, moves));
         });
-    }
-
-    private OracleConfig config(Map<UUID, OracleConfigRow> configs, UUID assetId) {
-        OracleConfigRow row = configs.get(assetId);
-        return row == null ? defaultConfig() : row.config();
     }
 
     /** The price in force of an asset as the batch moves it: level, vol and observation time. */
@@ -247,9 +231,7 @@ public class OracleService {
     private Uni<List<TenantOutcome>> write(Collection<AssetState> states, Instant now) {
         OffsetDateTime receivedAt = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
         List<TenantOutcome> moves = new ArrayList<>();
-        // two statements for the whole batch, whatever its tenants, assets and sources (each round trip is a wait
-        // for the event loop on a busy machine: one per row made the batch's transaction the price path's largest
-        // part, docs/benchmarks.md session 15)
+        // one statement for the whole batch, whatever its tenants, assets and sources
         List<OracleRepository.SourceTickWrite> ticks = new ArrayList<>();
         List<MarketPrice> rows = new ArrayList<>();
         for (AssetState st : states) {
@@ -273,7 +255,7 @@ public class OracleService {
                         Verdict.ACCEPTED, st.pending, row));
             }
         }
-        return oracles.upsertSourceTicks(ticks, receivedAt).flatMap(x -> prices.append(rows)).replaceWith(moves);
+        return oracles.writeBatch(ticks, rows, receivedAt).replaceWith(moves);
     }
 
     /** Whether the index would move the price in force: a new level or vol, at a time not before it. */

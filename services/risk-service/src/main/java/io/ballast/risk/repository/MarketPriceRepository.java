@@ -25,32 +25,4 @@ public class MarketPriceRepository implements PanacheRepositoryBase<MarketPrice,
                 .setParameter("t", tenant.value()).getResultList())
                 .map(rows -> rows.stream().map(MarketPriceLatest::asMarketPrice).toList());
     }
-
-    /**
-     * Appends history rows in one statement per 1,000 (one round trip for a whole batch of ticks); the trigger of
-     * {@code market_price} moves {@code market_price_latest} forward for each. The rows stay detached.
-     *
-     * @param rows new rows (ids set)
-     * @return completion
-     */
-    public Uni<Integer> append(List<MarketPrice> rows) {
-        return MultiRowStatements.inChunks(rows, MultiRowStatements.ROWS_PER_STATEMENT, this::appendChunk);
-    }
-
-    private Uni<Integer> appendChunk(List<MarketPrice> rows) {
-        String sql = "insert into market_price (id, tenant_id, asset_id, index_price_usd, annual_vol, observed_at, "
-                + "created_at, source) values " + MultiRowStatements.values(rows.size(), "i", "t", "a", "p", "v", "o",
-                        "c", "s");
-        return getSession().flatMap(s -> {
-            var q = s.createNativeQuery(sql);
-            for (int i = 0; i < rows.size(); i++) {
-                MarketPrice r = rows.get(i);
-                q.setParameter("i" + i, r.id).setParameter("t" + i, r.tenantId).setParameter("a" + i, r.assetId)
-                        .setParameter("p" + i, r.indexPriceUsd).setParameter("v" + i, r.annualVol)
-                        .setParameter("o" + i, r.observedAt).setParameter("c" + i, r.createdAt)
-                        .setParameter("s" + i, r.source);
-            }
-            return q.executeUpdate();
-        });
-    }
 }

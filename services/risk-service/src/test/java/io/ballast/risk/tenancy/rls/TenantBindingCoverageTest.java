@@ -38,13 +38,11 @@ class TenantBindingCoverageTest {
             "SettlementRepository.persistSettlement",
             // take the tenant as a UUID; called from OracleService.apply (@CrossTenant) or from tenant-bound
             // service methods (OracleConfigService, OracleStatusService), whose transaction they join
-            "OracleRepository.versions", "OracleRepository.assetsOfActiveTenants",
-            "OracleRepository.upsertSourceTicks", "OracleRepository.configsInForce", "OracleRepository.sourceTicks",
-            "OracleRepository.pricesInForce", "OracleRepository.sourceTicksOfTenant",
+            "OracleRepository.versions", "OracleRepository.sourceTicksOfTenant",
             "OracleRepository.pricesInForceOfTenant", "OracleRepository.configsOfTenant",
-            // takes the tenant of each row as a UUID; called only from OracleService.applyAll (@CrossTenant), whose
-            // transaction it joins
-            "MarketPriceRepository.append",
+            // every tenant's rows (read) or the tenant of each row as a UUID (write); called only from
+            // OracleService.applyAll (@CrossTenant), whose transaction they join
+            "OracleRepository.batchState", "OracleRepository.writeBatch",
             // the interceptors themselves
             "TenantBindingOnTransaction.bind", "TenantBindingOnSession.bind");
 
