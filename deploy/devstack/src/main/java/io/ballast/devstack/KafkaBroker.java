@@ -122,8 +122,10 @@ public final class KafkaBroker implements AutoCloseable {
         if (!Files.exists(dataDir.resolve("meta.properties"))) {
             format(classpath, config, home, logFile);
         }
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xms128m", "-Xmx512m",
-                "-XX:+UseSerialGC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+        List<String> command = new ArrayList<>();
+        command.add(javaBinary());
+        command.addAll(javaOptions(System.getenv()));
+        command.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
                 "-cp", classpath, "kafka.Kafka", config.toAbsolutePath().toString()));
         ChildProcess child = ChildProcess.start("kafka", command, home, Map.of(), logFile);
         KafkaBroker broker = new KafkaBroker(child, port, ephemeral ? home : null);
@@ -135,6 +137,23 @@ public final class KafkaBroker implements AutoCloseable {
             throw e;
         }
         return broker;
+    }
+
+    /** Environment variable of the broker's JVM options. */
+    public static final String JAVA_OPTS_ENV = "BALLAST_KAFKA_JAVA_OPTS";
+    /** The broker's JVM options when {@value #JAVA_OPTS_ENV} is unset or blank. */
+    public static final String DEFAULT_JAVA_OPTS = "-Xms128m -Xmx512m -XX:+UseSerialGC";
+
+    /**
+     * The broker's JVM options: {@value #JAVA_OPTS_ENV}, split on white space, else {@value #DEFAULT_JAVA_OPTS}.
+     *
+     * @param env the environment
+     * @return the options, in order
+     */
+    static List<String> javaOptions(Map<String, String> env) {
+        String value = env.get(JAVA_OPTS_ENV);
+        String options = value == null || value.isBlank() ? DEFAULT_JAVA_OPTS : value.strip();
+        return List.of(options.split("\\s+"));
     }
 
     private static String serverProperties(int port, int controllerPort, Path dataDir) {

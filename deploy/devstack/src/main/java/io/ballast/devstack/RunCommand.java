@@ -28,7 +28,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
             "(rm -rf .ballast to reset). Ctrl-C stops everything.", ""},
         footer = {"", "Each port: the flag, else the environment variable, else the default.",
             "Also read from the environment: BALLAST_SERVICE_JAVA_OPTS (the risk service's JVM options, default"
-                    + " -Xmx768m) and BALLAST_CONSOLE_PORT (the console's port, default 8081)."})
+                    + " -Xmx768m), BALLAST_KAFKA_JAVA_OPTS (the broker's, default " + KafkaBroker.DEFAULT_JAVA_OPTS
+                    + ") and BALLAST_CONSOLE_PORT (the console's port, default 8081)."})
 public final class RunCommand implements Callable<Integer> {
 
     /** Environment variable of {@code --pg-port}. */
