@@ -2,6 +2,7 @@ package io.ballast.risk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ballast.devstack.KafkaUser;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.live.MarginStateService;
 import io.ballast.risk.live.MarginStateService.Stored;
@@ -27,18 +28,23 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
  * The live loop's direct path (DirectPublisher, V81) against the real broker and PostgreSQL: margin events leave
  * from memory after their commit, exactly once; the relay leaves them alone while they are young and takes over
  * those whose writer died or gave them back, still exactly once; a tenant whose events wait for the relay does not
- * go the direct way.
+ * go the direct way; the relay looks up on the topic only the rows a pass may have sent (its suspect rule).
  */
 @QuarkusTest
 @QuarkusTestResource(BallastServersResource.class)
@@ -139,6 +145,63 @@ class DirectPublishKafkaTest {
         assertThat(failed).as("the writer is told").isTrue();
         assertThat(OwnerSql.count("select count(*) from outbox_event where tenant_id = ? and published_at is not null "
                 + "and id = " + row.id(), tenant)).isZero();
+    }
+
+    /**
+     * The relay's suspect rule: a row is looked up on its topic before it is sent only when a pass may have sent it
+     * already (it has an attempt row); an old row without one was never sent, and is sent without a lookup, however
+     * old. How the test tells a lookup from none: before the relay sees either row, a copy of each row's envelope is
+     * put on the topic by hand. A row the relay looks up is found there and only marked (one copy in all); a row it
+     * does not look up is sent (two copies). The by-hand copy of the row without an attempt row breaks the relay's
+     * invariant on purpose: that is what makes the skipped lookup visible.
+     */
+    @Test
+    void onlyARowWithAnAttemptRowIsLookedUpAnOldRowWithoutOneIsSent() throws Exception {
+        Tenant t = TestTenants.onboard("suspect-rule");
+        UUID tenant = UUID.fromString(t.id());
+        // two rows stored for the direct path: their young direct attempt rows keep the relay away from them
+        // (ballast.outbox.direct-grace) while the test sets them up; nobody publishes them directly
+        Stored stored = states.store(new TenantId(tenant), List.of(callOf(TestTenants.account(t, "0xE1")),
+                callOf(TestTenants.account(t, "0xE2"))), "p1", "v1", true, false).await()
+                .atMost(Duration.ofSeconds(30));
+        assertThat(stored.direct()).isTrue();
+        OutboxRow old = stored.rows().get(0);
+        OutboxRow attempted = stored.rows().get(1);
+
+        try (KafkaProducer<String, String> producer = adminProducer()) {
+            for (OutboxRow row : List.of(old, attempted)) {
+                producer.send(new ProducerRecord<>(Topics.MARGIN_EVENTS, t.id(), new JsonObject()
+                        .put("eventId", row.id()).put("tenantId", t.id()).put("type", row.eventType())
+                        .put("copy", "put by the test").encode())).get();
+            }
+        }
+        // in one statement: the old row loses its attempt row and is dated an hour back; the other keeps an attempt
+        // row as a relay pass that died would have left it (not direct, an hour old)
+        OwnerSql.execute("with d as (delete from outbox_attempt where outbox_id = " + old.id() + "), "
+                + "a as (update outbox_attempt set direct = false, attempted_at = now() - interval '1 hour' "
+                + "where outbox_id = " + attempted.id() + ") "
+                + "update outbox_event set created_at = now() - interval '1 hour' where tenant_id = ? and id = "
+                + old.id(), tenant);
+
+        OwnerSql.awaitZero("select count(*) from outbox_event where tenant_id = ? and published_at is null and id in ("
+                + old.id() + ", " + attempted.id() + ")", tenant, "the relay publishing both rows");
+        Set<Long> ids = Set.of(old.id(), attempted.id());
+        Map<Long, Integer> copies = copiesOnTopic(t.id(), ids);
+        assertThat(copies.get(attempted.id())).as("the row with an attempt row: looked up, found, not sent again")
+                .isEqualTo(1);
+        assertThat(copies.get(old.id())).as("the old row without an attempt row: sent without a lookup")
+                .isEqualTo(2);
+        OwnerSql.awaitZero("select count(*) from outbox_attempt a join outbox_event o on o.id = a.outbox_id "
+                + "where o.tenant_id = ?", tenant, "no attempt row left");
+    }
+
+    private static KafkaProducer<String, String> adminProducer() {
+        Properties props = new Properties();
+        props.putAll(BallastServersResource.servers().kafka().clientConfig(KafkaUser.ADMIN));
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(props);
     }
 
     private static Transition callOf(String account) {
