@@ -44,16 +44,21 @@ public class OracleRepository {
 
     /**
      * The oracle of every asset with one of these symbols of every ACTIVE tenant, in ONE statement: the asset, its
-     * configuration in force, its latest tick per source and its price in force. The statement's text is fixed
-     * (the symbols are one JSON parameter), so PostgreSQL plans it once per connection.
+     * configuration in force, its latest tick per source and its price in force.
+     *
+     * <p>The symbols are a list parameter, which Hibernate expands in the text (one text per number of symbols, a
+     * handful) and does not keep in its query plan cache. That is on purpose: Hibernate Reactive (3.2) wraps a native
+     * select's result mapping anew at each execution in a class without {@code equals}, so the cache never finds the
+     * plan again, adds one more entry of the same hash at each execution, and every lookup walks them all (about 10 %
+     * of the service's CPU on the tick path before; docs/benchmarks.md, session 19).
      *
      * @param symbols the underlyings of a batch's accepted ticks
      * @return per asset, in tenant and asset order
      */
     public Uni<List<BatchState>> batchState(Collection<String> symbols) {
-        String json = new io.vertx.core.json.JsonArray(List.copyOf(symbols)).encode();
+        List<String> list = List.copyOf(symbols);
         return Panache.getSession().flatMap(s -> s.createNativeQuery(BATCH_STATE, Object[].class)
-                        .setParameter("s", json).getResultList())
+                        .setParameter("s", list).getResultList())
                 .map(OracleRepository::batchStates);
     }
 
@@ -69,7 +74,7 @@ public class OracleRepository {
                                order by c.version desc limit 1) c on true
             left join market_price_latest l on l.tenant_id = a.tenant_id and l.asset_id = a.id
             left join oracle_source_tick o on o.tenant_id = a.tenant_id and o.asset_id = a.id
-            where a.symbol in (select jsonb_array_elements_text(cast(cast(:s as text) as jsonb)))
+            where a.symbol in (:s)
             order by a.tenant_id, a.id""";
 
     private static List<BatchState> batchStates(List<Object[]> rows) {
@@ -177,11 +182,11 @@ public class OracleRepository {
      * @param ticks      the sources' latest ticks to store
      * @param prices     the new {@code market_price} rows (ids set)
      * @param receivedAt when the ticks were received
-     * @return rows written (ticks that moved forward plus price rows)
+     * @return price rows written
      */
-    public Uni<Long> writeBatch(List<SourceTickWrite> ticks, List<MarketPrice> prices, OffsetDateTime receivedAt) {
+    public Uni<Integer> writeBatch(List<SourceTickWrite> ticks, List<MarketPrice> prices, OffsetDateTime receivedAt) {
         if (ticks.isEmpty() && prices.isEmpty()) {
-            return Uni.createFrom().item(0L);
+            return Uni.createFrom().item(0);
         }
         JsonArray t = new JsonArray();
         for (SourceTickWrite w : ticks) {
@@ -197,9 +202,10 @@ public class OracleRepository {
                     .put("annual_vol", plain(r.annualVol)).put("observed_at", r.observedAt.toInstant().toString())
                     .put("created_at", r.createdAt.toInstant().toString()).put("source", r.source));
         }
-        return Panache.getSession().flatMap(s -> s.createNativeQuery(WRITE_BATCH, Long.class)
+        // an update, not a select: Hibernate keeps its plan (a native select's it never finds again: batchState)
+        return Panache.getSession().flatMap(s -> s.createNativeQuery(WRITE_BATCH)
                 .setParameter("t", t.encode()).setParameter("p", p.encode()).setParameter("r", receivedAt)
-                .getSingleResult());
+                .executeUpdate());
     }
 
     private static String plain(BigDecimal value) {
@@ -218,15 +224,12 @@ public class OracleRepository {
                     annual_vol = excluded.annual_vol, source_time = excluded.source_time,
                     received_at = excluded.received_at
                     where o.source_time < excluded.source_time
-                returning 1),
-            prices as (
-                insert into market_price (id, tenant_id, asset_id, index_price_usd, annual_vol, observed_at,
-                                          created_at, source)
-                select y.id, y.tenant_id, y.asset_id, y.index_price_usd, y.annual_vol, y.observed_at, y.created_at,
-                       y.source
-                from jsonb_to_recordset(cast(cast(:p as text) as jsonb))
-                     as y(id uuid, tenant_id uuid, asset_id uuid, index_price_usd numeric, annual_vol numeric,
-                          observed_at timestamptz, created_at timestamptz, source text)
                 returning 1)
-            select (select count(*) from ticks) + (select count(*) from prices)""";
+            insert into market_price (id, tenant_id, asset_id, index_price_usd, annual_vol, observed_at, created_at,
+                                      source)
+            select y.id, y.tenant_id, y.asset_id, y.index_price_usd, y.annual_vol, y.observed_at, y.created_at,
+                   y.source
+            from jsonb_to_recordset(cast(cast(:p as text) as jsonb))
+                 as y(id uuid, tenant_id uuid, asset_id uuid, index_price_usd numeric, annual_vol numeric,
+                      observed_at timestamptz, created_at timestamptz, source text)""";
 }

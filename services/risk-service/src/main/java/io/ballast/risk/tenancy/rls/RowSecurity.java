@@ -165,7 +165,9 @@ public final class RowSecurity {
             if (bound != null && bound.transaction() == transaction && bound.scope().equals(scope)) {
                 return Uni.createFrom().voidItem();
             }
-            return session.createNativeQuery(sql, String.class).setParameter(1, value).getSingleResult()
+            // run as an update (its one row is not read): Hibernate keeps an update's plan, never a native
+            // select's (docs/benchmarks.md, session 19), and this statement opens every bound transaction
+            return session.createNativeQuery(sql).setParameter(1, value).executeUpdate()
                     .invoke(x -> {
                         if (context != null) {
                             context.putLocal(BOUND_KEY, new Bound(transaction, scope));
