@@ -13,6 +13,7 @@ import io.ballast.risk.messaging.DirectPublisher;
 import io.ballast.risk.messaging.OutboxRow;
 import io.ballast.risk.messaging.Topics;
 import io.ballast.risk.support.BallastServersResource;
+import io.ballast.risk.support.KafkaClients;
 import io.ballast.risk.support.OwnerSql;
 import io.ballast.risk.support.TestKafka;
 import io.ballast.risk.support.TestTenants;
@@ -28,16 +29,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -168,7 +166,7 @@ class DirectPublishKafkaTest {
         OutboxRow old = stored.rows().get(0);
         OutboxRow attempted = stored.rows().get(1);
 
-        try (KafkaProducer<String, String> producer = adminProducer()) {
+        try (KafkaProducer<String, String> producer = KafkaClients.producer(KafkaUser.ADMIN)) {
             for (OutboxRow row : List.of(old, attempted)) {
                 producer.send(new ProducerRecord<>(Topics.MARGIN_EVENTS, t.id(), new JsonObject()
                         .put("eventId", row.id()).put("tenantId", t.id()).put("type", row.eventType())
@@ -193,15 +191,6 @@ class DirectPublishKafkaTest {
                 .isEqualTo(2);
         OwnerSql.awaitZero("select count(*) from outbox_attempt a join outbox_event o on o.id = a.outbox_id "
                 + "where o.tenant_id = ?", tenant, "no attempt row left");
-    }
-
-    private static KafkaProducer<String, String> adminProducer() {
-        Properties props = new Properties();
-        props.putAll(BallastServersResource.servers().kafka().clientConfig(KafkaUser.ADMIN));
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        return new KafkaProducer<>(props);
     }
 
     private static Transition callOf(String account) {

@@ -223,8 +223,7 @@ public class OracleRepository {
                 on conflict (tenant_id, asset_id, source) do update set price_usd = excluded.price_usd,
                     annual_vol = excluded.annual_vol, source_time = excluded.source_time,
                     received_at = excluded.received_at
-                    where o.source_time < excluded.source_time
-                returning 1)
+                    where o.source_time < excluded.source_time)
             insert into market_price (id, tenant_id, asset_id, index_price_usd, annual_vol, observed_at, created_at,
                                       source)
             select y.id, y.tenant_id, y.asset_id, y.index_price_usd, y.annual_vol, y.observed_at, y.created_at,

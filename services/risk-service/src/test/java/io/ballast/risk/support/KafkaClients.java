@@ -32,8 +32,17 @@ public final class KafkaClients {
      * logged in as the platform price feed; close it.
      */
     public static KafkaProducer<String, String> producer(io.ballast.devstack.KafkaBroker broker) {
+        return producer(broker, KafkaUser.FEED);
+    }
+
+    /** A producer of the shared test broker with acks=all, logged in as the given user (close it). */
+    public static KafkaProducer<String, String> producer(KafkaUser user) {
+        return producer(BallastServersResource.servers().kafka(), user);
+    }
+
+    private static KafkaProducer<String, String> producer(io.ballast.devstack.KafkaBroker broker, KafkaUser user) {
         Properties props = new Properties();
-        props.putAll(broker.clientConfig(KafkaUser.FEED));
+        props.putAll(broker.clientConfig(user));
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
