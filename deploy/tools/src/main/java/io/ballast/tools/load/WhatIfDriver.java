@@ -1,55 +1,79 @@
 package io.ballast.tools.load;
 
-import io.ballast.tools.ApiClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.ArrayList;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sends a bounded number of what-if requests ({@code POST /api/v1/accounts/{id}/margin/what-if}, one hypothetical
- * BTC-PERP trade on a random loaded account) from {@code concurrency} threads over loopback HTTP/1.1 keep-alive, and
- * times each from send to complete answer. The first {@code warmup} requests are sent but not counted.
+ * BTC-PERP trade on a random loaded account) with {@code concurrency} requests in flight over loopback HTTP/1.1
+ * keep-alive, and times each from send to complete answer. The first {@code warmup} requests are sent but not
+ * counted.
+ *
+ * <p>The client is Vert.x's on one event loop, with the body serialised once: the driver shares the machine's cores
+ * with the service, so what it spends per request is taken from the service. The JDK's {@code java.net.http} client,
+ * used before, spent about 0.7 ms of CPU per request, more than the service spent answering a pre-trade check
+ * (docs/benchmarks.md, session 20). The result reports the driver's own CPU per request.
  */
 public final class WhatIfDriver {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A request without any byte from the service for this long fails (counted as status -1). */
+    private static final long IDLE_TIMEOUT_MS = 120_000;
 
     /**
      * What a what-if run measured.
      *
-     * @param requests  requests counted (after warm-up)
-     * @param seconds   wall time of the counted requests
-     * @param statuses  answers by HTTP status (errors as -1)
-     * @param latencies latency of every counted request
+     * @param requests          requests counted (after warm-up)
+     * @param seconds           wall time of the counted requests
+     * @param statuses          answers by HTTP status (errors as -1)
+     * @param latencies         latency of every counted request
+     * @param driverCpuSeconds  CPU time this process (the driver) spent during the counted requests
      */
-    public record Result(long requests, double seconds, Map<Integer, Long> statuses, Latencies latencies) {
+    public record Result(long requests, double seconds, Map<Integer, Long> statuses, Latencies latencies,
+            double driverCpuSeconds) {
 
         /** @return counted requests per second */
         public double requestsPerSecond() {
             return seconds > 0 ? requests / seconds : 0;
         }
+
+        /** @return the driver's CPU time per counted request, microseconds */
+        public double driverCpuMicrosPerRequest() {
+            return requests > 0 ? driverCpuSeconds * 1e6 / requests : 0;
+        }
     }
 
-    private final ApiClient api;
+    private final URI base;
     private final String path;
 
     /**
-     * @param api               the service
+     * @param apiUrl            base URL of the service, e.g. {@code http://127.0.0.1:8080}
      * @param liquidationPrices whether the answers carry liquidation prices (false sends
      *                          {@code ?liquidationPrices=false}: requirements, status and verdict only)
      * @param preTradeCheck     true to send the same body to {@code .../margin/pre-trade-check} instead (headline
      *                          figures and verdict; {@code liquidationPrices} is then ignored)
      */
-    public WhatIfDriver(ApiClient api, boolean liquidationPrices, boolean preTradeCheck) {
-        this.api = api;
+    public WhatIfDriver(String apiUrl, boolean liquidationPrices, boolean preTradeCheck) {
+        this.base = URI.create(apiUrl.endsWith("/") ? apiUrl.substring(0, apiUrl.length() - 1) : apiUrl);
         this.path = preTradeCheck ? "/margin/pre-trade-check"
                 : "/margin/what-if" + (liquidationPrices ? "" : "?liquidationPrices=false");
     }
@@ -62,59 +86,90 @@ public final class WhatIfDriver {
      * @param priceUsd    BTC price to trade at
      * @param requests    requests to count
      * @param warmup      requests to send first without counting
-     * @param concurrency threads sending at once
+     * @param concurrency requests in flight at once (one connection each)
      * @return the measurements
      */
     public Result run(String token, List<UUID> accounts, double priceUsd, int requests, int warmup, int concurrency)
             throws Exception {
-        Map<String, Object> body = Map.of("trades", List.of(Map.of("instrument", "BTC-PERP", "quantity", "0.1",
-                "price", String.format(java.util.Locale.ROOT, "%.2f", priceUsd))));
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        Buffer body = Buffer.buffer(JSON.writeValueAsBytes(Map.of("trades", List.of(Map.of("instrument", "BTC-PERP",
+                "quantity", "0.1", "price", String.format(java.util.Locale.ROOT, "%.2f", priceUsd))))));
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
+                .setInternalBlockingPoolSize(1));
         try {
-            send(pool, token, accounts, body, warmup, concurrency, null, new ConcurrentHashMap<>());
+            HttpClient client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_1_1)
+                    .setKeepAlive(true).setPipelining(false).setConnectTimeout(10_000),
+                    new PoolOptions().setHttp1MaxSize(concurrency));
+            Sender sender = new Sender(client, token, accounts, body);
+            sender.send(warmup, concurrency, null, new ConcurrentHashMap<>());
             Latencies latencies = new Latencies();
             Map<Integer, Long> statuses = new ConcurrentHashMap<>();
+            com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                    ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
             long start = System.nanoTime();
-            send(pool, token, accounts, body, requests, concurrency, latencies, statuses);
+            sender.send(requests, concurrency, latencies, statuses);
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Result(requests, seconds, new TreeMap<>(statuses), latencies);
+            double cpuSeconds = (os.getProcessCpuTime() - cpu0) / 1e9;
+            return new Result(requests, seconds, new TreeMap<>(statuses), latencies, cpuSeconds);
         } finally {
-            pool.shutdownNow();
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
     }
 
-    private void send(ExecutorService pool, String token, List<UUID> accounts, Map<String, Object> body, int total,
-            int concurrency, Latencies latencies, Map<Integer, Long> statuses) throws Exception {
-        AtomicLong left = new AtomicLong(total);
-        List<Future<?>> workers = new ArrayList<>();
-        for (int w = 0; w < concurrency; w++) {
-            long seed = w;
-            workers.add(pool.submit(() -> {
-                Random random = new Random(seed);
-                while (left.getAndDecrement() > 0) {
-                    UUID account = accounts.get(random.nextInt(accounts.size()));
-                    int status;
-                    long t0 = System.nanoTime();
-                    try {
-                        HttpRequest request = api.request(token, "POST", "/api/v1/accounts/" + account
-                                + path, body);
-                        status = api.http().send(request, HttpResponse.BodyHandlers.ofByteArray()).statusCode();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return null;
-                    } catch (Exception e) {
-                        status = -1;
-                    }
-                    if (latencies != null) {
-                        latencies.recordMicros((System.nanoTime() - t0) / 1_000);
-                    }
-                    statuses.merge(status, 1L, Long::sum);
-                }
-                return null;
-            }));
+    /** Closed loops on the event loop: each finished request starts the next until the count is used up. */
+    private final class Sender {
+
+        private final HttpClient client;
+        private final String authorization;
+        private final List<UUID> accounts;
+        private final Buffer body;
+
+        Sender(HttpClient client, String token, List<UUID> accounts, Buffer body) {
+            this.client = client;
+            this.authorization = "Bearer " + token;
+            this.accounts = accounts;
+            this.body = body;
         }
-        for (Future<?> f : workers) {
-            f.get();
+
+        void send(int total, int concurrency, Latencies latencies, Map<Integer, Long> statuses) throws Exception {
+            if (total <= 0) {
+                return;
+            }
+            AtomicLong left = new AtomicLong(total);
+            AtomicLong running = new AtomicLong(concurrency);
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            for (int w = 0; w < concurrency; w++) {
+                Random random = new Random(w);
+                next(random, left, running, done, latencies, statuses);
+            }
+            done.get();
+        }
+
+        private void next(Random random, AtomicLong left, AtomicLong running, CompletableFuture<Void> done,
+                Latencies latencies, Map<Integer, Long> statuses) {
+            if (left.getAndDecrement() <= 0) {
+                if (running.decrementAndGet() == 0) {
+                    done.complete(null);
+                }
+                return;
+            }
+            UUID account = accounts.get(random.nextInt(accounts.size()));
+            RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(base.getHost())
+                    .setPort(base.getPort()).setURI(base.getRawPath() + "/api/v1/accounts/" + account + path)
+                    .setIdleTimeout(IDLE_TIMEOUT_MS)
+                    .putHeader("Authorization", authorization).putHeader("Accept", "application/json")
+                    .putHeader("Content-Type", "application/json");
+            long t0 = System.nanoTime();
+            client.request(options)
+                    .compose(request -> request.send(body))
+                    .compose(response -> response.body().map(ignored -> response.statusCode()))
+                    .onComplete(answer -> {
+                        if (latencies != null) {
+                            latencies.recordMicros((System.nanoTime() - t0) / 1_000);
+                        }
+                        statuses.merge(answer.succeeded() ? answer.result() : -1, 1L, Long::sum);
+                        next(random, left, running, done, latencies, statuses);
+                    });
         }
     }
 }
