@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -72,17 +73,59 @@ public final class KafkaBroker implements AutoCloseable {
      * @return the running broker, answering an admin client
      */
     public static KafkaBroker startEphemeral(Path projectRoot, Path logFile) {
-        Path home;
-        try {
-            home = Files.createTempDirectory("ballast-kafka-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory for Kafka", e);
+        return startEphemeral(projectRoot, logFile, Ports::free);
+    }
+
+    /** How many times {@link #startEphemeral} picks new ports when the broker finds one of them taken. */
+    static final int EPHEMERAL_ATTEMPTS = 3;
+
+    /**
+     * {@link #startEphemeral(Path, Path)} with the ports from {@code ports}. A port that was free when picked can be
+     * taken before the broker binds it (another test's server, or any client's outgoing connection: the picked ports
+     * are in the ephemeral range); a broker that exits because a port is in use ("Address already in use" in its log
+     * since this attempt began) is started again on new ports and in a new directory, up to
+     * {@value #EPHEMERAL_ATTEMPTS} times. Any other failure is thrown at once.
+     */
+    static KafkaBroker startEphemeral(Path projectRoot, Path logFile, IntSupplier ports) {
+        for (int attempt = 1; ; attempt++) {
+            Path home;
+            try {
+                home = Files.createTempDirectory("ballast-kafka-");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create a temporary directory for Kafka", e);
+            }
+            long logFrom = sizeOf(logFile);
+            try {
+                return start(projectRoot, home, ports.getAsInt(), ports.getAsInt(), logFile, true);
+            } catch (IllegalStateException e) {
+                deleteTree(home);
+                if (attempt >= EPHEMERAL_ATTEMPTS || !logSays(logFile, logFrom, "Address already in use")) {
+                    throw e;
+                }
+                System.err.println("ballast: a port picked for Kafka was taken before the broker bound it; starting"
+                        + " it again on new ports (attempt " + (attempt + 1) + " of " + EPHEMERAL_ATTEMPTS + ")");
+            } catch (RuntimeException e) {
+                deleteTree(home);
+                throw e;
+            }
         }
+    }
+
+    private static long sizeOf(Path file) {
         try {
-            return start(projectRoot, home, Ports.free(), Ports.free(), logFile, true);
-        } catch (RuntimeException e) {
-            deleteTree(home);
-            throw e;
+            return Files.exists(file) ? Files.size(file) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Whether the log, from byte {@code from} on, contains {@code text}. */
+    static boolean logSays(Path logFile, long from, String text) {
+        try (java.io.InputStream in = Files.newInputStream(logFile)) {
+            in.skipNBytes(Math.min(from, Files.size(logFile)));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).contains(text);
+        } catch (IOException e) {
+            return false;
         }
     }
 
