@@ -12,9 +12,9 @@ import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * A throw-away broker whose picked port is taken before it binds it (as in a CI run of stop 30, where another
- * process took a free port between the pick and the broker's bind) starts again on new ports; other failures are not
- * retried.
+ * A throw-away broker whose picked port is taken before it binds it (as in a clean-clone CI run of session 20,
+ * where another process took a free port between the pick and the broker's bind) starts again on new ports; other
+ * failures are not retried.
  */
 class KafkaEphemeralPortsTest {
 
