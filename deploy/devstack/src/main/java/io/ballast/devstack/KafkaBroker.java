@@ -1,6 +1,7 @@
 package io.ballast.devstack;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -121,7 +122,7 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Whether the log, from byte {@code from} on, contains {@code text}. */
     static boolean logSays(Path logFile, long from, String text) {
-        try (java.io.InputStream in = Files.newInputStream(logFile)) {
+        try (InputStream in = Files.newInputStream(logFile)) {
             in.skipNBytes(Math.min(from, Files.size(logFile)));
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).contains(text);
         } catch (IOException e) {

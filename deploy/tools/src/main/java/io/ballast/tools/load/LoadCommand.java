@@ -194,9 +194,9 @@ public final class LoadCommand implements Callable<Integer> {
             String token = api.token(tenant.integratorId(), tenant.integratorSecret());
             if (run.contains("whatif")) {
                 List<UUID> ids = accountIds(stack, tenant.tenantId());
-                WhatIfDriver.Result r = new WhatIfDriver(api.apiUrl(), whatIfLiquidationPrices, preTradeCheck).run(token, ids,
-                        tenant.pricesUsd().get("BTC"),
-                        whatIfRequests, Math.min(2_000, whatIfRequests), concurrency);
+                WhatIfDriver.Result r = new WhatIfDriver(api.apiUrl(), whatIfLiquidationPrices, preTradeCheck)
+                        .run(token, ids, tenant.pricesUsd().get("BTC"), whatIfRequests,
+                                Math.min(2_000, whatIfRequests), concurrency);
                 out.printf(Locale.ROOT, "%s: %,d requests, concurrency %d, %.1f s: %,.0f requests/s; %s;"
                         + " answers by status %s; the driver's own CPU %.0f us per request%n",
                         preTradeCheck ? "PRE-TRADE CHECK"
