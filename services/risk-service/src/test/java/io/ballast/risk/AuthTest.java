@@ -76,18 +76,8 @@ class AuthTest {
     @Test
     void anExpiredTokenSignedByTheRealmIs401() throws Exception {
         Tenant t = TestTenants.onboard("expiry");
-        // shorten the integrator client's access-token lifespan to one second through the admin API
-        String internalId = TestTenants.asRealmManager().queryParam("clientId", t.integratorId())
-                .get(TestTenants.adminUrl() + "/clients").then().statusCode(200).extract().path("[0].id");
-        Map<String, Object> rep = TestTenants.asRealmManager().get(TestTenants.adminUrl() + "/clients/" + internalId)
-                .then().statusCode(200).extract().as(Map.class);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> attributes = (Map<String, Object>) rep.get("attributes");
-        attributes.put("access.token.lifespan", "1");
-        TestTenants.asRealmManager().body(rep).put(TestTenants.adminUrl() + "/clients/" + internalId).then()
-                .statusCode(204);
-        String token = TestTenants.tokenResponse(t.integratorId(), t.integratorSecret()).then().statusCode(200)
-                .body("expires_in", org.hamcrest.Matchers.lessThanOrEqualTo(1)).extract().path("access_token");
+        // the integrator client's access-token lifespan shortened to one second through the admin API
+        String token = TestTenants.integratorTokenLiving(t, 1);
         Thread.sleep(3_000);
         expect401(TestTenants.bearer(token));
     }

@@ -67,6 +67,18 @@ public interface BallastConfig {
         /** How long a tenant's status is cached before it is read again. */
         @WithDefault("PT2S")
         Duration tenantStatusCacheTtl();
+
+        /**
+         * How long a bearer token whose signature and claims this instance has verified is accepted again without a
+         * new verification ({@link io.ballast.risk.security.VerifiedTokens}); never beyond the token's own expiry.
+         * Zero turns the reuse off.
+         */
+        @WithDefault("PT60S")
+        Duration verifiedTokenTtl();
+
+        /** Most verified tokens remembered at once; the least recently used go first. */
+        @WithDefault("10000")
+        int verifiedTokenCacheSize();
     }
 
     /** Outbox relay settings. */

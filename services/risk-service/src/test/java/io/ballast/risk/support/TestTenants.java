@@ -64,6 +64,23 @@ public final class TestTenants {
                 .post(tokenUrl());
     }
 
+    /**
+     * Sets the access-token lifespan of the tenant's integrator client (through Keycloak's admin API) and returns a
+     * fresh token of that client, whose {@code expires_in} it checks.
+     */
+    public static String integratorTokenLiving(Tenant t, int seconds) {
+        String internalId = asRealmManager().queryParam("clientId", t.integratorId())
+                .get(adminUrl() + "/clients").then().statusCode(200).extract().path("[0].id");
+        Map<String, Object> rep = asRealmManager().get(adminUrl() + "/clients/" + internalId)
+                .then().statusCode(200).extract().as(Map.class);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> attributes = (Map<String, Object>) rep.get("attributes");
+        attributes.put("access.token.lifespan", Integer.toString(seconds));
+        asRealmManager().body(rep).put(adminUrl() + "/clients/" + internalId).then().statusCode(204);
+        return tokenResponse(t.integratorId(), t.integratorSecret()).then().statusCode(200)
+                .body("expires_in", org.hamcrest.Matchers.lessThanOrEqualTo(seconds)).extract().path("access_token");
+    }
+
     /** A client-credentials access token, reused for a minute. */
     public static String token(String clientId, String secret) {
         String cacheKey = clientId + ":" + secret;
