@@ -99,8 +99,13 @@ public final class LoadCommand implements Callable<Integer> {
     private boolean preTradeCheck;
 
     @Option(names = "--concurrency", defaultValue = "16", description = "what-if requests in flight (default "
-            + "${DEFAULT-VALUE})")
+            + "${DEFAULT-VALUE}); with --whatif-rate, the most connections")
     private int concurrency;
+
+    @Option(names = "--whatif-rate", defaultValue = "0", paramLabel = "N", description = "send the timed what-ifs at "
+            + "N requests/s whatever the answers do (an open loop), each timed from when it was due; 0 (default) "
+            + "keeps --concurrency requests in flight instead (a closed loop)")
+    private int whatIfRate;
 
     @Option(names = "--seed", defaultValue = "20200312", description = "random seed of the portfolio")
     private long seed;
@@ -122,8 +127,10 @@ public final class LoadCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--tick-rate must be 1..100,000, --duration 1..600 s and --warmup"
                     + " 0..600 s");
         }
-        if (whatIfRequests < 1 || whatIfRequests > 1_000_000 || concurrency < 1 || concurrency > 256) {
-            throw new IllegalArgumentException("--whatif-requests must be 1..1,000,000 and --concurrency 1..256");
+        if (whatIfRequests < 1 || whatIfRequests > 1_000_000 || concurrency < 1 || concurrency > 256
+                || whatIfRate < 0 || whatIfRate > 100_000) {
+            throw new IllegalArgumentException("--whatif-requests must be 1..1,000,000, --concurrency 1..256 and"
+                    + " --whatif-rate 0..100,000");
         }
         Path root = Cli.root();
         RunningStack stack = RunningStack.locate(root, System.getenv());
@@ -196,12 +203,16 @@ public final class LoadCommand implements Callable<Integer> {
                 List<UUID> ids = accountIds(stack, tenant.tenantId());
                 WhatIfDriver.Result r = new WhatIfDriver(api.apiUrl(), whatIfLiquidationPrices, preTradeCheck)
                         .run(token, ids, tenant.pricesUsd().get("BTC"), whatIfRequests,
-                                Math.min(2_000, whatIfRequests), concurrency);
-                out.printf(Locale.ROOT, "%s: %,d requests, concurrency %d, %.1f s: %,.0f requests/s; %s;"
+                                Math.min(2_000, whatIfRequests), concurrency, whatIfRate);
+                String loop = whatIfRate > 0
+                        ? String.format(Locale.ROOT, "offered at %,d/s over at most %d connections, timed from"
+                                + " when due", whatIfRate, concurrency)
+                        : "concurrency " + concurrency;
+                out.printf(Locale.ROOT, "%s: %,d requests, %s, %.1f s: %,.0f requests/s; %s;"
                         + " answers by status %s; the driver's own CPU %.0f us per request%n",
                         preTradeCheck ? "PRE-TRADE CHECK"
                                 : whatIfLiquidationPrices ? "WHAT-IF" : "WHAT-IF (liquidationPrices=false)",
-                        r.requests(), concurrency, r.seconds(), r.requestsPerSecond(),
+                        r.requests(), loop, r.seconds(), r.requestsPerSecond(),
                         r.latencies().summary(), r.statuses(), r.driverCpuMicrosPerRequest());
                 out.flush();
             }

@@ -28,6 +28,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * keep-alive, and times each from send to complete answer. The first {@code warmup} requests are sent but not
  * counted.
  *
+ * <p>Two ways to send. A closed loop ({@code ratePerSecond} 0): {@code concurrency} requests in flight, each
+ * finished request starting the next, so the latency is what a request takes when the service always has that many at
+ * hand. An open loop ({@code ratePerSecond} above 0): requests are due at a fixed rate whatever the answers do, over at
+ * most {@code concurrency} connections (a request with no free connection waits in the client), and each is timed from
+ * the moment it was due, not from when it left. So a service that falls behind shows its backlog in the latencies
+ * instead of slowing the sender down (what Gil Tene calls coordinated omission); this is the measure of "N requests/s
+ * with a p99 of M ms".
+ *
  * <p>The client is Vert.x's on one event loop, with the body serialised once: the driver shares the machine's cores
  * with the service, so what it spends per request is taken from the service. The JDK's {@code java.net.http} client,
  * used before, spent about 0.7 ms of CPU per request, more than the service spent answering a pre-trade check
@@ -91,6 +99,23 @@ public final class WhatIfDriver {
      */
     public Result run(String token, List<UUID> accounts, double priceUsd, int requests, int warmup, int concurrency)
             throws Exception {
+        return run(token, accounts, priceUsd, requests, warmup, concurrency, 0);
+    }
+
+    /**
+     * Runs the requests, in a closed loop or at a fixed rate.
+     *
+     * @param token         integrator token of the load tenant
+     * @param accounts      the tenant's account ids
+     * @param priceUsd      BTC price to trade at
+     * @param requests      requests to count
+     * @param warmup        requests to send first without counting (always in a closed loop)
+     * @param concurrency   closed loop: requests in flight at once (one connection each); open loop: most connections
+     * @param ratePerSecond 0 for the closed loop; above 0, the counted requests are due at this rate (open loop)
+     * @return the measurements
+     */
+    public Result run(String token, List<UUID> accounts, double priceUsd, int requests, int warmup, int concurrency,
+            double ratePerSecond) throws Exception {
         Buffer body = Buffer.buffer(JSON.writeValueAsBytes(Map.of("trades", List.of(Map.of("instrument", "BTC-PERP",
                 "quantity", "0.1", "price", String.format(java.util.Locale.ROOT, "%.2f", priceUsd))))));
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
@@ -99,7 +124,7 @@ public final class WhatIfDriver {
             HttpClient client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_1_1)
                     .setKeepAlive(true).setPipelining(false).setConnectTimeout(10_000),
                     new PoolOptions().setHttp1MaxSize(concurrency));
-            Sender sender = new Sender(client, token, accounts, body);
+            Sender sender = new Sender(vertx, client, token, accounts, body);
             sender.send(warmup, concurrency, null, new ConcurrentHashMap<>());
             Latencies latencies = new Latencies();
             Map<Integer, Long> statuses = new ConcurrentHashMap<>();
@@ -107,7 +132,11 @@ public final class WhatIfDriver {
                     ManagementFactory.getOperatingSystemMXBean();
             long cpu0 = os.getProcessCpuTime();
             long start = System.nanoTime();
-            sender.send(requests, concurrency, latencies, statuses);
+            if (ratePerSecond > 0) {
+                sender.sendAtRate(requests, ratePerSecond, latencies, statuses);
+            } else {
+                sender.send(requests, concurrency, latencies, statuses);
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             double cpuSeconds = (os.getProcessCpuTime() - cpu0) / 1e9;
             return new Result(requests, seconds, new TreeMap<>(statuses), latencies, cpuSeconds);
@@ -116,15 +145,17 @@ public final class WhatIfDriver {
         }
     }
 
-    /** Closed loops on the event loop: each finished request starts the next until the count is used up. */
+    /** Closed loops or a fixed-rate schedule, on the event loop. */
     private final class Sender {
 
+        private final Vertx vertx;
         private final HttpClient client;
         private final String authorization;
         private final List<UUID> accounts;
         private final Buffer body;
 
-        Sender(HttpClient client, String token, List<UUID> accounts, Buffer body) {
+        Sender(Vertx vertx, HttpClient client, String token, List<UUID> accounts, Buffer body) {
+            this.vertx = vertx;
             this.client = client;
             this.authorization = "Bearer " + token;
             this.accounts = accounts;
@@ -145,6 +176,39 @@ public final class WhatIfDriver {
             done.get();
         }
 
+        /**
+         * Sends {@code total} requests due at {@code ratePerSecond} from now, checking every millisecond which are due,
+         * and times each from its due time.
+         */
+        void sendAtRate(int total, double ratePerSecond, Latencies latencies, Map<Integer, Long> statuses)
+                throws Exception {
+            Random random = new Random(0);
+            AtomicLong answered = new AtomicLong();
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            double nanosApart = 1e9 / ratePerSecond;
+            long start = System.nanoTime();
+            long[] sent = {0};
+            vertx.runOnContext(ignored -> vertx.setPeriodic(1, timer -> {
+                long now = System.nanoTime();
+                while (sent[0] < total) {
+                    long due = start + (long) (sent[0] * nanosApart);
+                    if (due > now) {
+                        break;
+                    }
+                    sent[0]++;
+                    exchange(random, due, latencies, statuses, () -> {
+                        if (answered.incrementAndGet() == total) {
+                            done.complete(null);
+                        }
+                    });
+                }
+                if (sent[0] >= total) {
+                    vertx.cancelTimer(timer);
+                }
+            }));
+            done.get();
+        }
+
         private void next(Random random, AtomicLong left, AtomicLong running, CompletableFuture<Void> done,
                 Latencies latencies, Map<Integer, Long> statuses) {
             if (left.getAndDecrement() <= 0) {
@@ -153,13 +217,19 @@ public final class WhatIfDriver {
                 }
                 return;
             }
+            exchange(random, System.nanoTime(), latencies, statuses,
+                    () -> next(random, left, running, done, latencies, statuses));
+        }
+
+        /** One request on a random account, timed from {@code t0} to its complete answer; then {@code then}. */
+        private void exchange(Random random, long t0, Latencies latencies, Map<Integer, Long> statuses,
+                Runnable then) {
             UUID account = accounts.get(random.nextInt(accounts.size()));
             RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(base.getHost())
                     .setPort(base.getPort()).setURI(base.getRawPath() + "/api/v1/accounts/" + account + path)
                     .setIdleTimeout(IDLE_TIMEOUT_MS)
                     .putHeader("Authorization", authorization).putHeader("Accept", "application/json")
                     .putHeader("Content-Type", "application/json");
-            long t0 = System.nanoTime();
             client.request(options)
                     .compose(request -> request.send(body))
                     .compose(response -> response.body().map(ignored -> response.statusCode()))
@@ -168,7 +238,7 @@ public final class WhatIfDriver {
                             latencies.recordMicros((System.nanoTime() - t0) / 1_000);
                         }
                         statuses.merge(answer.succeeded() ? answer.result() : -1, 1L, Long::sum);
-                        next(random, left, running, done, latencies, statuses);
+                        then.run();
                     });
         }
     }

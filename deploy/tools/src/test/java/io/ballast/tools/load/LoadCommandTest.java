@@ -17,6 +17,8 @@ class LoadCommandTest {
         assertThat(run("load", "--warmup", "-1")).contains("--warmup 0..600 s");
         assertThat(run("load", "--warmup", "601")).contains("--warmup 0..600 s");
         assertThat(run("load", "--whatif-requests", "0")).contains("--whatif-requests must be 1..1,000,000");
+        assertThat(run("load", "--whatif-rate", "-1")).contains("--whatif-rate 0..100,000");
+        assertThat(run("load", "--whatif-rate", "100001")).contains("--whatif-rate 0..100,000");
         assertThat(run("load", "--positions-per-account", "21")).contains("--positions-per-account 1..20");
         assertThat(run("load", "--phases", "load,everything")).contains("unknown phase 'everything'");
     }

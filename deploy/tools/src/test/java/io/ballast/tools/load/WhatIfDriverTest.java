@@ -30,12 +30,14 @@ class WhatIfDriverTest {
     private static final UUID GOOD = UUID.fromString("00000000-0000-0000-0000-000000000001");
     private static final UUID REFUSED = UUID.fromString("00000000-0000-0000-0000-000000000002");
     private static final UUID DROPPED = UUID.fromString("00000000-0000-0000-0000-000000000003");
+    private static final UUID SLOW = UUID.fromString("00000000-0000-0000-0000-000000000004");
 
     private HttpServer server;
     private ExecutorService threads;
     private final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger mostInFlight = new AtomicInteger();
+    private volatile int holdUntilInFlight;
 
     /** What the server saw: path and query, authorization, body. */
     record Seen(String uri, String authorization, String contentType, JsonNode body) {
@@ -62,8 +64,14 @@ class WhatIfDriverTest {
             byte[] in = x.getRequestBody().readAllBytes();
             seen.add(new Seen(x.getRequestURI().toString(), x.getRequestHeaders().getFirst("Authorization"),
                     x.getRequestHeaders().getFirst("Content-Type"), JSON.readTree(in)));
-            Thread.sleep(2);
             String path = x.getRequestURI().getPath();
+            Thread.sleep(path.contains(SLOW.toString()) ? 50 : 2);
+            // hold the answer until holdUntilInFlight requests are in the server (at most 100 ms), so that a driver
+            // that keeps that many in flight is seen doing so even on a busy machine
+            long until = System.nanoTime() + 100_000_000L;
+            while (inFlight.get() < holdUntilInFlight && System.nanoTime() < until) {
+                Thread.sleep(1);
+            }
             if (path.contains(DROPPED.toString())) {
                 x.close(); // no answer: the connection is closed under the request
                 return;
@@ -87,6 +95,7 @@ class WhatIfDriverTest {
 
     @Test
     void countsOnlyTheMeasuredRequestsAndKeepsTheirNumberInFlight() throws Exception {
+        holdUntilInFlight = 8;
         WhatIfDriver.Result r = new WhatIfDriver(url(), true, false).run("tok", List.of(GOOD, REFUSED), 90_000.0,
                 300, 50, 8);
 
@@ -125,5 +134,31 @@ class WhatIfDriverTest {
         assertThat(statuses.get(200)).isPositive();
         assertThat(statuses.get(-1) + statuses.get(200)).isEqualTo(100);
         assertThat(r.latencies().count()).isEqualTo(100);
+    }
+
+    @Test
+    void atAFixedRateTheRequestsGoOutOnScheduleOverTheConnectionsAllowed() throws Exception {
+        // 50 requests at 50/s: the last is due 0.98 s after the first, whatever the answers do (a closed loop of 4
+        // would be done in about 13 answers' time)
+        WhatIfDriver.Result r = new WhatIfDriver(url(), true, false).run("tok", List.of(GOOD), 90_000.0, 50, 20, 4,
+                50);
+        assertThat(seen).hasSize(70);
+        assertThat(r.requests()).isEqualTo(50);
+        assertThat(r.latencies().count()).isEqualTo(50);
+        assertThat(r.statuses()).containsExactly(Map.entry(200, 50L));
+        assertThat(r.seconds()).isGreaterThanOrEqualTo(0.98);
+        assertThat(mostInFlight.get()).isLessThanOrEqualTo(4);
+    }
+
+    @Test
+    void atAFixedRateAServiceThatFallsBehindShowsItsBacklogInTheLatencies() throws Exception {
+        // one connection, 50 ms an answer, 20 requests due at 100/s (the last at 0.19 s): the last answer cannot come
+        // before 20 x 50 ms = 1 s, so it is at least 0.81 s late, though each took 50 ms once sent
+        WhatIfDriver.Result r = new WhatIfDriver(url(), true, false).run("tok", List.of(SLOW), 90_000.0, 20, 0, 1,
+                100);
+        assertThat(r.latencies().count()).isEqualTo(20);
+        assertThat(r.latencies().maxMillis()).isGreaterThanOrEqualTo(810.0);
+        assertThat(r.latencies().percentileMillis(50)).isGreaterThanOrEqualTo(400.0);
+        assertThat(r.seconds()).isGreaterThanOrEqualTo(1.0);
     }
 }
