@@ -104,12 +104,12 @@ public class VerifiedTokens {
     }
 
     /**
-     * Remembers an identity that Quarkus OIDC built from a verified access token, until the earlier of the token's
-     * expiry and the TTL. Anonymous identities, identities served from here and identities without a JWT principal
-     * or an expiry are not remembered.
+     * Counts and (unless the reuse is off) remembers an identity that Quarkus OIDC built from a verified access token,
+     * until the earlier of the token's expiry and the TTL. Anonymous identities, identities served from here and
+     * identities without a JWT principal or an expiry are neither counted nor remembered.
      */
     void remember(SecurityIdentity identity) {
-        if (cache == null || identity.isAnonymous() || identity.getAttribute(REUSED) != null
+        if (identity.isAnonymous() || identity.getAttribute(REUSED) != null
                 || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
             return;
         }
@@ -119,6 +119,9 @@ public class VerifiedTokens {
             return;
         }
         verified.increment();
+        if (cache == null) {
+            return;
+        }
         long until = Math.min(expiresMillis, clockMillis.getAsLong() + ttlMillis);
         cache.put(token.getToken(), new Entry(identity, until));
     }

@@ -101,10 +101,11 @@ class VerifiedTokensTest {
     }
 
     @Test
-    void aZeroTtlOrSizeTurnsTheReuseOff() {
+    void aZeroTtlOrSizeTurnsTheReuseOffAndStillCountsTheVerifications() {
         for (VerifiedTokens tokens : new VerifiedTokens[] {tokens(0, 100), tokens(60_000, 0)}) {
             tokens.remember(identity(jwt("a"), T0 / 1000 + 300));
             assertThat(tokens.remembered(jwt("a"))).isNull();
         }
+        assertThat(counted("verified")).isEqualTo(2.0);
     }
 }
