@@ -24,13 +24,13 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * <p>Why the answer stays the same: the service verifies tokens locally, without introspection
  * ({@code application.properties}), so whether a token is accepted depends only on its text, the realm's keys and the
  * clock. Only identities that Quarkus OIDC built after a successful verification are remembered
- * ({@link VerifiedTokenRecorder}), and {@link VerifiedTokenProvider} serves them before OIDC's provider; a token that fails verification is never remembered and fails again each time. Every
- * reuse checks the token's expiry against the clock as OIDC does with {@code lifespan-grace=0} (valid while now is
- * before {@code exp}). Revocation is not affected: a locally verified token was never checked for it. What does
- * change: a signing key removed from the realm stops the tokens it signed only when their entries end, at most the
- * TTL later. A suspended tenant is still refused on the next request ({@link TenantAccess} runs on every request).
- * This holds for one OIDC tenant configuration, which is what the service has: with several, one token could be
- * valid for one and not the other.
+ * ({@link VerifiedTokenRecorder}), and {@link VerifiedTokenProvider} serves them before OIDC's provider; a token that
+ * fails verification is never remembered and fails again each time. Every reuse checks the token's expiry against
+ * the clock as OIDC does with {@code lifespan-grace=0} (valid while now is before {@code exp}). Revocation is not
+ * affected: a locally verified token was never checked for it. What does change: a signing key removed from the
+ * realm stops the tokens it signed only when their entries end, at most the TTL later. A suspended tenant is still
+ * refused on the next request ({@link TenantAccess} runs on every request). This holds for one OIDC tenant
+ * configuration, which is what the service has: with several, one token could be valid for one and not the other.
  *
  * <p>A reused identity is the remembered one with this request's routing context (and the blocking-API marker OIDC
  * copies from it) in place of the first request's. Counted at {@code /q/metrics} as
