@@ -2,6 +2,8 @@ package io.ballast.risk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ballast.risk.market.OracleHealth;
+import io.ballast.risk.market.OracleStatusService;
 import io.ballast.risk.support.BallastServersResource;
 import io.ballast.risk.support.KafkaClients;
 import io.ballast.risk.support.TestTenants;
@@ -10,6 +12,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -33,9 +36,39 @@ class PriceFeedKafkaTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
+    @Inject
+    OracleStatusService statuses;
+
     static String tick(String source, String underlying, String price, Instant at) {
         return new JsonObject().put("source", source).put("underlying", underlying).put("priceUsd", price)
                 .put("sourceTime", at.toString()).encode();
+    }
+
+    /**
+     * The live loop's one-statement read of health by age ({@link OracleStatusService#healthOfTenants}, for this
+     * tenant and another) agrees with the oracle view every asset of the tenant: the same health and the same price
+     * row in force.
+     */
+    private void assertHealthOfTenantsAgreesWithTheView(Tenant t, Tenant other) {
+        UUID id = UUID.fromString(t.id());
+        Map<UUID, OracleStatusService.Health> read = statuses.healthOfTenants(List.of(id,
+                UUID.fromString(other.id()))).await().atMost(WAIT);
+        JsonPath all = t.asIntegrator().queryParam("limit", 100).get("/api/v1/market/oracles").then().statusCode(200)
+                .extract().jsonPath();
+        Map<String, OracleHealth> health = new java.util.HashMap<>();
+        List<UUID> prices = new java.util.ArrayList<>();
+        for (int i = 0; i < all.getList("$").size(); i++) {
+            health.put(all.getString("[" + i + "].underlying"), OracleHealth.valueOf(all.getString("[" + i
+                    + "].health")));
+            String version = all.getString("[" + i + "].priceVersion");
+            if (version != null) {
+                prices.add(UUID.fromString(version));
+            }
+        }
+        assertThat(health).containsValue(OracleHealth.UNHEALTHY);
+        assertThat(read.get(id).bySymbol()).isEqualTo(health);
+        assertThat(read.get(id).priceInForce().values()).containsExactlyInAnyOrderElementsOf(prices);
+        assertThat(read).containsKey(UUID.fromString(other.id()));
     }
 
     static JsonPath oracle(Tenant t, String underlying) {
@@ -126,8 +159,10 @@ class PriceFeedKafkaTest {
     @Test
     void theIndexIsTheMedianOfTwoSourcesAndHealthTurnsUnhealthyOnDisagreementOrStaleness() throws Exception {
         Tenant t = TestTenants.onboard("median");
+        Tenant other = TestTenants.onboard("median-other");
         String u = symbol();
         TestTenants.asset(t, u);
+        TestTenants.asset(other, u);
         try (KafkaProducer<String, String> p = KafkaClients.producer()) {
             primeOwnership(p, t, u, "60000");
             KafkaClients.send(p, "ballast.prices", u, tick("replay", u, "60200", Instant.now()));
@@ -146,11 +181,13 @@ class PriceFeedKafkaTest {
             v = awaitOracle(t, u, x -> price(x) == 60150);
             assertThat(price(v)).isEqualTo(60150);
             assertThat(v.getString("health")).isEqualTo("UNHEALTHY");
+            assertHealthOfTenantsAgreesWithTheView(t, other);
         }
         // no tick for longer than the 3 s staleness limit: unhealthy, sources no longer fresh
         Thread.sleep(3500);
         JsonPath stale = oracle(t, u);
         assertThat(stale.getString("health")).isEqualTo("UNHEALTHY");
+        assertHealthOfTenantsAgreesWithTheView(t, other);
         assertThat(stale.getList("sources.fresh")).containsOnly(false);
         assertThat(stale.getDouble("ageSeconds")).isGreaterThan(3.0);
 

@@ -383,6 +383,17 @@ public class BookLoader {
             MarketCurves curves) {
     }
 
+    /**
+     * The oracles' health now of the tenants whose books this instance holds, in one statement
+     * ({@link OracleStatusService#healthOfTenants}).
+     *
+     * @param tenants the tenants
+     * @return health and price in force per tenant
+     */
+    public Uni<Map<UUID, OracleStatusService.Health>> oracleHealth(java.util.Collection<UUID> tenants) {
+        return oracles.healthOfTenants(tenants);
+    }
+
     /** @return ids of every ACTIVE tenant */
     @WithSession
     public Uni<List<UUID>> activeTenants() {

@@ -74,6 +74,7 @@ public class LiveLoop {
     private final Set<UUID> rebuildAfter = ConcurrentHashMap.newKeySet();
     private final Timer tickToMargin;
     private final Timer rebuild;
+    private final Timer healthCheck;
     private volatile long reconciledGeneration = -1;
     private volatile boolean dirty;
 
@@ -104,6 +105,10 @@ public class LiveLoop {
         this.rebuild = Timer.builder("ballast.live.book.build")
                 .description("Building a tenant's hot book: reading its rows, building, evaluating every account, "
                         + "storing the transitions")
+                .register(metrics);
+        this.healthCheck = Timer.builder("ballast.live.oracle.health.check")
+                .description("The periodic check of oracle health by age: reading every owned tenant's oracles and "
+                        + "marking the books")
                 .register(metrics);
         Gauge.builder("ballast.live.books", books, Map::size).description("Hot books held").register(metrics);
         Gauge.builder("ballast.live.bulk.accounts", books, b -> b.values().stream()
@@ -344,31 +349,39 @@ public class LiveLoop {
     /**
      * Oracle health by age: an oracle that gets no tick turns UNHEALTHY once its price in force is older than the
      * staleness limit (a paused feed, the LUNA 2022 case), but only a tick or a market event told the book so. Every
-     * few seconds this reads each owned tenant's oracle status (the same as {@code GET /api/v1/market/oracles}) and
-     * marks in the book the oracles that turned UNHEALTHY by age, so that the next liquidation alert of an account
-     * using one is held. A price the book received after the read wins ({@link TenantBook#markUnhealthy}); healthy
+     * few seconds this reads the oracle health of every owned tenant (the same as {@code GET /api/v1/market/oracles}
+     * answers, all tenants in one statement: {@link BookLoader#oracleHealth}) and marks in the book the oracles that
+     * turned UNHEALTHY by age, so that the next liquidation alert of an account using one is held. A price the book received after the read wins ({@link TenantBook#markUnhealthy}); healthy
      * again comes only with a fresh tick, which brings its own health.
      */
     @Scheduled(every = "${ballast.live.health-interval:5s}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public Uni<Void> markUnhealthyByAge() {
-        return Multi.createFrom().iterable(List.copyOf(books.entrySet()))
-                .filter(e -> ownership.owns(e.getKey()))
-                .onItem().transformToUniAndConcatenate(e -> loader.prices(TenantId.of(e.getKey()))
-                        .flatMap(ps -> onWorker(() -> e.getValue().markUnhealthy(ps.latest(), ps.health())))
-                        .invoke(marked -> {
-                            if (!marked.isEmpty()) {
-                                MDC.put("tenantId", e.getKey().toString());
-                                LOG.infof("oracle(s) %s of tenant %s UNHEALTHY by age: no fresh price within the "
-                                        + "staleness limit; liquidation alerts using them are held", marked,
-                                        e.getKey());
-                                MDC.remove("tenantId");
-                            }
-                        })
-                        .onFailure().invoke(x -> LOG.warnf("oracle health of tenant %s not checked: %s", e.getKey(),
-                                x.getMessage()))
-                        .onFailure().recoverWithItem(List.of()))
-                .collect().last().replaceWithVoid();
+        List<UUID> owned = books.keySet().stream().filter(ownership::owns).toList();
+        if (owned.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        long started = System.nanoTime();
+        return loader.oracleHealth(owned)
+                .flatMap(health -> onWorker(() -> {
+                    health.forEach((tenant, h) -> {
+                        TenantBook book = books.get(tenant);
+                        List<String> marked = book == null ? List.of()
+                                : book.markUnhealthy(h.priceInForce(), h.bySymbol());
+                        if (!marked.isEmpty()) {
+                            MDC.put("tenantId", tenant.toString());
+                            LOG.infof("oracle(s) %s of tenant %s UNHEALTHY by age: no fresh price within the "
+                                    + "staleness limit; liquidation alerts using them are held", marked, tenant);
+                            MDC.remove("tenantId");
+                        }
+                    });
+                    return health.size();
+                }))
+                .onItemOrFailure().invoke(() -> healthCheck.record(System.nanoTime() - started,
+                        java.util.concurrent.TimeUnit.NANOSECONDS))
+                .onFailure().invoke(x -> LOG.warnf("oracle health of the owned tenants not checked: %s",
+                        x.getMessage()))
+                .onFailure().recoverWithNull().replaceWithVoid();
     }
 
     /** Reconciles books with the ownership: drops lost tenants, builds gained ones. Every second. */

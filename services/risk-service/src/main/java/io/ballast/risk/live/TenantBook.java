@@ -486,16 +486,11 @@ public final class TenantBook {
      * re-evaluated: a status does not depend on health; the next liquidation alert of an account using the asset is
      * held, and released by the first move after a fresh tick (as for any held alert).
      *
-     * @param latest  the prices in force as read
+     * @param read    the id of each asset's price row in force as read, by asset id
      * @param oracles the oracles' health as read, by asset symbol
      * @return the symbols marked UNHEALTHY now
      */
-    public synchronized List<String> markUnhealthy(Collection<MarketPrice> latest,
-            Map<String, OracleHealth> oracles) {
-        Map<UUID, UUID> read = new HashMap<>();
-        for (MarketPrice p : latest) {
-            read.put(p.assetId, p.id);
-        }
+    public synchronized List<String> markUnhealthy(Map<UUID, UUID> read, Map<String, OracleHealth> oracles) {
         List<String> marked = new ArrayList<>();
         oracles.forEach((symbol, h) -> {
             if (h != OracleHealth.UNHEALTHY || health.get(symbol) == OracleHealth.UNHEALTHY) {
