@@ -404,6 +404,12 @@ public final class TenantBook {
     }
 
     private List<Transition> onPriceLocked(MarketPrice price, OracleHealth oracle, Cause cause) {
+        if (!symbolOfAsset.containsKey(price.assetId)) {
+            // an asset created after this book's rows were read: no account of the book can hold it, and the asset's
+            // own change event rebuilds the book (LiveLoop#onEvent); a tick that comes first changes nothing here (it
+            // used to throw in the bulk book, which was then dropped until that rebuild)
+            return List.of();
+        }
         MarketPrice current = prices.get(price.assetId);
         if (current != null && price.observedAt.isBefore(current.observedAt)) {
             return List.of();
@@ -428,7 +434,7 @@ public final class TenantBook {
             touched.addAll(moved(revalued));
             lastTimings[4] = System.nanoTime();
         } catch (RuntimeException e) {
-            LOG.warnf("bulk book of tenant %s dropped (accounts evaluated one by one): %s", tenant, e.toString());
+            LOG.warnf(e, "bulk book of tenant %s dropped (accounts evaluated one by one): %s", tenant, e.toString());
             useBulk(null);
             return evaluate(exposed.getOrDefault(symbol, Set.of()), cause);
         }
@@ -472,7 +478,7 @@ public final class TenantBook {
             try {
                 bulk.recomputeAll(inputs);
             } catch (RuntimeException e) {
-                LOG.warnf("bulk book of tenant %s dropped (accounts evaluated one by one): %s", tenant, e.toString());
+                LOG.warnf(e, "bulk book of tenant %s dropped (accounts evaluated one by one): %s", tenant, e.toString());
                 useBulk(null);
             }
         }

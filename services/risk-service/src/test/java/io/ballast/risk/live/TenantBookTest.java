@@ -451,6 +451,23 @@ class TenantBookTest {
     }
 
     @Test
+    void aPriceOfAnAssetCreatedAfterTheBookWasReadChangesNothingAndKeepsTheBulkBook() {
+        Tenant t = new Tenant();
+        Account a = longOneBtc(t);
+        TenantBook book = t.book();
+        book.evaluateAll(new TenantBook.Cause(null, null, "rebuild"));
+        assertThat(book.bulkAccountCount()).isEqualTo(2);
+        Asset listedLater = t.asset("SOL");
+        assertThat(book.onPrice(t.price(listedLater, 150, OracleHealth.HEALTHY), OracleHealth.HEALTHY, tick()))
+                .isEmpty();
+        assertThat(book.bulkAccountCount()).as("the bulk book is kept").isEqualTo(2);
+        List<TenantBook.Transition> drop = book.onPrice(t.price(t.btc, 56_000, OracleHealth.HEALTHY),
+                OracleHealth.HEALTHY, tick());
+        assertThat(drop).extracting(TenantBook.Transition::accountId).containsExactly(a.id);
+        assertThat(book.bulkAccountCount()).isEqualTo(2);
+    }
+
+    @Test
     void aLiquidationAlertIsHeldWhileTheOracleIsUnhealthyAndReleasedByTheNextHealthyPrice() {
         for (boolean bulk : new boolean[] {true, false}) {
             Tenant t = new Tenant();
