@@ -104,9 +104,9 @@ public class OracleStatusService {
      * The oracles' health now of several tenants, for the live loop's check of health by age: per tenant, the
      * health {@link #status} would answer for each asset and the id of each price in force. ONE statement on the
      * SQL client, no Hibernate session, whatever the number of tenants: the check runs every few seconds for every
-     * tenant an instance owns, and on the event loops that serve the API and the price consumer (six session queries
-     * a tenant before, about 8 ms of an event loop each time per tenant on this machine; docs/benchmarks.md, session
-     * 22). A platform read (docs/security.md, "Row-level security"): the tenants are those whose books this
+     * tenant an instance owns, and on the event loops that serve the API and the price consumer (before: six session
+     * queries a tenant in a transaction of its own, 7-10 ms a tenant on an idle machine, where this statement's
+     * transaction takes about 4 ms for three tenants; docs/benchmarks.md, session 22). A platform read (docs/security.md, "Row-level security"): the tenants are those whose books this
      * instance holds.
      *
      * @param tenants the tenants
