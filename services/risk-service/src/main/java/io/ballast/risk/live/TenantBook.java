@@ -478,7 +478,8 @@ public final class TenantBook {
             try {
                 bulk.recomputeAll(inputs);
             } catch (RuntimeException e) {
-                LOG.warnf(e, "bulk book of tenant %s dropped (accounts evaluated one by one): %s", tenant, e.toString());
+                LOG.warnf(e, "bulk book of tenant %s dropped (accounts evaluated one by one): %s", tenant,
+                        e.toString());
                 useBulk(null);
             }
         }
