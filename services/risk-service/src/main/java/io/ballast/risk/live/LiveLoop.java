@@ -351,8 +351,9 @@ public class LiveLoop {
      * staleness limit (a paused feed, the LUNA 2022 case), but only a tick or a market event told the book so. Every
      * few seconds this reads the oracle health of every owned tenant (the same as {@code GET /api/v1/market/oracles}
      * answers, all tenants in one statement: {@link BookLoader#oracleHealth}) and marks in the book the oracles that
-     * turned UNHEALTHY by age, so that the next liquidation alert of an account using one is held. A price the book received after the read wins ({@link TenantBook#markUnhealthy}); healthy
-     * again comes only with a fresh tick, which brings its own health.
+     * turned UNHEALTHY by age, so that the next liquidation alert of an account using one is held. A price the book
+     * received after the read wins ({@link TenantBook#markUnhealthy}); healthy again comes only with a fresh tick,
+     * which brings its own health.
      */
     @Scheduled(every = "${ballast.live.health-interval:5s}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

@@ -31,6 +31,25 @@ public record OracleConfig(int version, List<String> sources, int stalenessSecon
     /** Default and absolute highest price, USD (the price columns hold below 1e20). */
     public static final BigDecimal DEFAULT_MAX_PRICE = new BigDecimal("1E+15");
 
+    /**
+     * A configuration as {@code oracle_config} stores it: the sources as one comma-separated text.
+     *
+     * @param version              the version
+     * @param sources              the source names, comma-separated
+     * @param stalenessSeconds     the staleness limit, seconds
+     * @param maxDeviationFraction the maximum deviation between sources
+     * @param maxJumpFraction      the maximum jump of one tick
+     * @param minPriceUsd          the lowest accepted price, USD
+     * @param maxPriceUsd          the highest accepted price, USD
+     * @return the configuration
+     */
+    public static OracleConfig stored(int version, String sources, int stalenessSeconds,
+            BigDecimal maxDeviationFraction, BigDecimal maxJumpFraction, BigDecimal minPriceUsd,
+            BigDecimal maxPriceUsd) {
+        return new OracleConfig(version, List.of(sources.split(",")), stalenessSeconds, maxDeviationFraction,
+                maxJumpFraction, minPriceUsd, maxPriceUsd);
+    }
+
     /** Copies the list and checks ranges; throws {@link IllegalArgumentException} naming the field. */
     public OracleConfig {
         if (sources == null || sources.isEmpty()) {

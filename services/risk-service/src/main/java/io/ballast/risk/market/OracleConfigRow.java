@@ -5,7 +5,6 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
-import java.util.Arrays;
 import java.util.UUID;
 
 /** One stored version of a tenant's oracle configuration for an asset (table {@code oracle_config}, append-only). */
@@ -40,7 +39,7 @@ public class OracleConfigRow {
 
     /** @return the configuration value */
     public OracleConfig config() {
-        return new OracleConfig(version, Arrays.asList(sources.split(",")), stalenessSeconds, maxDeviationFraction,
-                maxJumpFraction, minPriceUsd, maxPriceUsd);
+        return OracleConfig.stored(version, sources, stalenessSeconds, maxDeviationFraction, maxJumpFraction,
+                minPriceUsd, maxPriceUsd);
     }
 }

@@ -13,7 +13,6 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -87,9 +86,9 @@ public class OracleRepository {
                 asset.tenantId = (UUID) r[0];
                 asset.id = assetId;
                 asset.symbol = (String) r[2];
-                OracleConfig config = r[3] == null ? null : new OracleConfig(((Number) r[3]).intValue(),
-                        Arrays.asList(((String) r[4]).split(",")), ((Number) r[5]).intValue(), (BigDecimal) r[6],
-                        (BigDecimal) r[7], (BigDecimal) r[8], (BigDecimal) r[9]);
+                OracleConfig config = r[3] == null ? null : OracleConfig.stored(((Number) r[3]).intValue(),
+                        (String) r[4], ((Number) r[5]).intValue(), (BigDecimal) r[6], (BigDecimal) r[7],
+                        (BigDecimal) r[8], (BigDecimal) r[9]);
                 current = new BatchState(asset, config, new HashMap<>(), (BigDecimal) r[10], (BigDecimal) r[11],
                         r[12] == null ? null : instant(r[12]));
                 out.add(current);

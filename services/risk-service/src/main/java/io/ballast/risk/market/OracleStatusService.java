@@ -15,7 +15,6 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -106,8 +105,8 @@ public class OracleStatusService {
      * SQL client, no Hibernate session, whatever the number of tenants: the check runs every few seconds for every
      * tenant an instance owns, and on the event loops that serve the API and the price consumer (before: six session
      * queries a tenant in a transaction of its own, 7-10 ms a tenant on an idle machine, where this statement's
-     * transaction takes about 4 ms for three tenants; docs/benchmarks.md, session 22). A platform read (docs/security.md, "Row-level security"): the tenants are those whose books this
-     * instance holds.
+     * transaction takes about 4 ms for three tenants; docs/benchmarks.md, session 22). A platform read
+     * (docs/security.md, "Row-level security"): the tenants are those whose books this instance holds.
      *
      * @param tenants the tenants
      * @return health per tenant with at least one asset
@@ -139,7 +138,7 @@ public class OracleStatusService {
     private void addHealth(Map<UUID, Health> out, List<Row> rows, Instant now) {
         Row first = rows.get(0);
         OracleConfig c = first.getValue("version") == null ? oracle.defaultConfig()
-                : new OracleConfig(first.getInteger("version"), Arrays.asList(first.getString("sources").split(",")),
+                : OracleConfig.stored(first.getInteger("version"), first.getString("sources"),
                         first.getInteger("staleness_seconds"), first.getBigDecimal("max_deviation_fraction"),
                         first.getBigDecimal("max_jump_fraction"), first.getBigDecimal("min_price_usd"),
                         first.getBigDecimal("max_price_usd"));
