@@ -6,9 +6,6 @@ import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.market.OracleGuard.Index;
 import io.ballast.risk.market.OracleGuard.SourceTick;
 import io.ballast.risk.market.OracleGuard.Verdict;
-import io.ballast.risk.tenancy.rls.CrossTenant;
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.hibernate.FlushMode;
 
 /**
  * Applies a platform tick to the oracles of the tenants it concerns, in one transaction: per tenant, the guard
@@ -59,7 +55,7 @@ public class OracleService {
     public record TickOutcome(Tick tick, Verdict global, List<TenantOutcome> outcomes) {
     }
 
-    private final OracleRepository oracles;
+    private final OracleBatchStore batches;
     private final OracleSettings settings;
     private final OracleGuard guard;
     /**
@@ -70,8 +66,8 @@ public class OracleService {
     private final Map<String, SourceTick> jumpCandidates = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Wires collaborators. */
-    public OracleService(OracleRepository oracles, OracleSettings settings) {
-        this.oracles = oracles;
+    public OracleService(OracleBatchStore batches, OracleSettings settings) {
+        this.batches = batches;
         this.settings = settings;
         this.guard = new OracleGuard(settings.futureTolerance());
     }
@@ -102,15 +98,14 @@ public class OracleService {
      * transaction: the oracle state of the concerned assets is read once (configuration, latest tick per source,
      * price in force), every tick is guarded in memory against the state the ticks before it left, and the end
      * state is written once (latest tick per source that moved, one price row per asset whose index moved).
-     * A thousand ticks of two underlyings cost a handful of statements, not a thousand transactions.
+     * A thousand ticks of two underlyings cost two statements in two round trips ({@link OracleBatchStore}), not a
+     * thousand transactions. Platform work: every tenant's oracle state of those underlyings is read.
      *
      * @param ticks the parsed ticks, in the order received
      * @param owned which tenants this instance owns
      * @param now   this clock
      * @return per tick what happened, and the index moves
      */
-    @WithTransaction
-    @CrossTenant("a platform tick fans out to every tenant whose oracle uses its source")
     public Uni<BatchOutcome> applyAll(List<Tick> ticks, Predicate<UUID> owned, Instant now) {
         List<Verdict> globals = new ArrayList<>(ticks.size());
         java.util.Set<String> symbols = new java.util.TreeSet<>();
@@ -128,16 +123,11 @@ public class OracleService {
             }
             return Uni.createFrom().item(new BatchOutcome(out, List.of()));
         }
-        // the transaction is two statements of its own, one read and one write (each round trip is a wait for the
-        // event loop on a busy machine: docs/benchmarks.md sessions 15 and 18); Hibernate has nothing to flush or
-        // to check for changes, which it would otherwise do before each query and at commit
-        return Panache.getSession().invoke(session -> {
-            session.setFlushMode(FlushMode.MANUAL);
-            session.setDefaultReadOnly(true);
-        }).flatMap(session -> oracles.batchState(symbols)).flatMap(all -> {
-            // one read for the configuration, latest tick per source and price in force of every asset concerned
+        // one transaction of two round trips: the read, then the write the guard decides on in memory
+        return batches.readThenWrite(symbols, all -> {
+            // the configuration, latest tick per source and price in force of every asset concerned
             Map<UUID, AssetState> states = new java.util.LinkedHashMap<>();
-            for (OracleRepository.BatchState b : all) {
+            for (OracleBatchStore.BatchState b : all) {
                 if (!owned.test(b.asset().tenantId)) {
                     continue;
                 }
@@ -164,7 +154,7 @@ public class OracleService {
                 }
                 out.add(new TickOutcome(tick, globals.get(i), perTenant));
             }
-            return write(states.values(), now).map(moves -> new BatchOutcome(out, moves));
+            return write(states.values(), now, out);
         });
     }
 
@@ -227,17 +217,18 @@ public class OracleService {
         return new TenantOutcome(tenant, asset.symbol, asset.id, v, index.orElse(null), null);
     }
 
-    /** Writes a batch's end state: each moved source's latest tick, one price row per asset whose index moved. */
-    private Uni<List<TenantOutcome>> write(Collection<AssetState> states, Instant now) {
+    /** A batch's end state to write: each moved source's latest tick, one price row per asset whose index moved. */
+    private static OracleBatchStore.BatchWrite<BatchOutcome> write(Collection<AssetState> states, Instant now,
+            List<TickOutcome> out) {
         OffsetDateTime receivedAt = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
         List<TenantOutcome> moves = new ArrayList<>();
         // one statement for the whole batch, whatever its tenants, assets and sources
-        List<OracleRepository.SourceTickWrite> ticks = new ArrayList<>();
+        List<OracleBatchStore.SourceTickWrite> ticks = new ArrayList<>();
         List<MarketPrice> rows = new ArrayList<>();
         for (AssetState st : states) {
             for (String source : new java.util.TreeSet<>(st.moved)) {
                 SourceTick t = st.latest.get(source);
-                ticks.add(new OracleRepository.SourceTickWrite(st.asset.tenantId, st.asset.id,
+                ticks.add(new OracleBatchStore.SourceTickWrite(st.asset.tenantId, st.asset.id,
                         new Tick(t.source(), st.asset.symbol, t.priceUsd(), t.annualVol(), t.sourceTime())));
             }
             if (st.pending != null) {
@@ -255,7 +246,7 @@ public class OracleService {
                         Verdict.ACCEPTED, st.pending, row));
             }
         }
-        return oracles.writeBatch(ticks, rows, receivedAt).replaceWith(moves);
+        return new OracleBatchStore.BatchWrite<>(ticks, rows, receivedAt, new BatchOutcome(out, moves));
     }
 
     /** Whether the index would move the price in force: a new level or vol, at a time not before it. */

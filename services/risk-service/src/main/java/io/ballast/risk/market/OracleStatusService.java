@@ -79,10 +79,7 @@ public class OracleStatusService {
                    l.id as price_id, l.observed_at,
                    o.source, o.price_usd, o.annual_vol, o.source_time
             from asset a
-            left join lateral (select * from oracle_config c where c.tenant_id = a.tenant_id and c.asset_id = a.id
-                               order by c.version desc limit 1) c on true
-            left join market_price_latest l on l.tenant_id = a.tenant_id and l.asset_id = a.id
-            left join oracle_source_tick o on o.tenant_id = a.tenant_id and o.asset_id = a.id
+            """ + OracleBatchStore.ORACLE_OF_ASSET + """
             where a.tenant_id = any($1)
             order by a.tenant_id, a.id""";
 

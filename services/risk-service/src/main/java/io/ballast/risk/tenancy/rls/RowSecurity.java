@@ -3,7 +3,10 @@ package io.ballast.risk.tenancy.rls;
 import io.ballast.risk.domain.TenantId;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.vertx.TypeArg;
+import io.smallrye.mutiny.vertx.UniHelper;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -68,6 +71,76 @@ public final class RowSecurity {
      */
     public static <T> Uni<T> acrossTenants(Pool pool, Function<SqlConnection, Uni<T>> work) {
         return pool.withTransaction(conn -> conn.query(SET_PLATFORM).execute().chain(() -> work.apply(conn)));
+    }
+
+    /**
+     * The write that follows the read of {@link #acrossTenantsReadThenWrite}, and what the work answers once it is
+     * committed.
+     *
+     * @param sql       the statement, or null when there is nothing to write
+     * @param arguments its arguments (null with no statement)
+     * @param result    the work's answer
+     * @param <T>       its type
+     */
+    public record Write<T>(String sql, Tuple arguments, T result) {
+
+        /**
+         * Nothing to write: the transaction commits its read.
+         *
+         * @param result the work's answer
+         * @param <T>    its type
+         * @return the write
+         */
+        public static <T> Write<T> none(T result) {
+            return new Write<>(null, null, result);
+        }
+    }
+
+    /** How the Mutiny API wraps the rows of a bare {@code io.vertx.sqlclient.RowSet}. */
+    private static final TypeArg<Row> ROWS = new TypeArg<>(o -> Row.newInstance((io.vertx.sqlclient.Row) o),
+            o -> ((Row) o).getDelegate());
+
+    /**
+     * Runs platform work of one read and at most one write, decided in memory from the read, in one transaction of
+     * TWO round trips: {@code BEGIN}, the platform setting and the read go out together (pipelined on one
+     * connection), then the write and {@code COMMIT} together. A transaction through {@link #acrossTenants} waits for
+     * each statement in turn (five round trips for the same work): on the price consumer's path, which runs one such
+     * transaction per poll, each round trip is a wait for a busy event loop (docs/benchmarks.md, session 23).
+     *
+     * <p>A failure of any statement fails the work and nothing is kept: PostgreSQL refuses every statement after a
+     * failed one in the transaction and answers the {@code COMMIT} sent with a failed write by rolling back; a
+     * {@code ROLLBACK} follows every failure before the connection goes back to the pool. Only for the code paths
+     * listed in docs/security.md "Row-level security".
+     *
+     * @param pool      the reactive SQL client
+     * @param readSql   the read (a prepared statement)
+     * @param arguments its arguments
+     * @param then      from the read's rows, the write and the answer (runs on the connection's event loop)
+     * @param <T>       the answer's type
+     * @return the answer, after commit
+     */
+    public static <T> Uni<T> acrossTenantsReadThenWrite(Pool pool, String readSql, Tuple arguments,
+            Function<RowSet<Row>, Write<T>> then) {
+        return pool.getConnection().flatMap(conn -> {
+            io.vertx.sqlclient.SqlConnection c = conn.getDelegate();
+            // scheduled at once, not one after another: the client writes them without waiting for answers
+            Future<?> begin = c.query("BEGIN").execute();
+            Future<?> platform = c.query(SET_PLATFORM).execute();
+            Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>> read = c.preparedQuery(readSql)
+                    .execute(arguments.getDelegate());
+            Future<T> committed = Future.all(begin, platform, read).compose(x -> {
+                Write<T> write = then.apply(RowSet.newInstance(read.result(), ROWS));
+                Future<?> written = write.sql() == null ? Future.succeededFuture()
+                        : c.preparedQuery(write.sql()).execute(write.arguments().getDelegate());
+                Future<?> commit = c.query("COMMIT").execute();
+                return Future.all(written, commit).map(y -> write.result());
+            });
+            // after any failure (a statement, the work in memory), roll back whatever is open before the
+            // connection goes back to the pool; outside a transaction PostgreSQL only warns
+            Future<T> settled = committed.recover(e -> c.query("ROLLBACK").execute()
+                    .transform(r -> Future.<T>failedFuture(e)));
+            return UniHelper.toUni(settled).onTermination().call(conn::close);
+        });
     }
 
     /**

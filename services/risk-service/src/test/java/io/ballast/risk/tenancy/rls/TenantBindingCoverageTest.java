@@ -36,13 +36,10 @@ class TenantBindingCoverageTest {
             "SettlementRepository.due",
             // joins the caller's transaction: SettlementService.settle, bound to the instrument's tenant
             "SettlementRepository.persistSettlement",
-            // take the tenant as a UUID; called from OracleService.apply (@CrossTenant) or from tenant-bound
-            // service methods (OracleConfigService, OracleStatusService), whose transaction they join
+            // take the tenant as a UUID; called from tenant-bound service methods (OracleConfigService,
+            // OracleStatusService), whose transaction they join
             "OracleRepository.versions", "OracleRepository.sourceTicksOfTenant",
             "OracleRepository.pricesInForceOfTenant", "OracleRepository.configsOfTenant",
-            // every tenant's rows (read) or the tenant of each row as a UUID (write); called only from
-            // OracleService.applyAll (@CrossTenant), whose transaction they join
-            "OracleRepository.batchState", "OracleRepository.writeBatch",
             // the interceptors themselves
             "TenantBindingOnTransaction.bind", "TenantBindingOnSession.bind");
 
