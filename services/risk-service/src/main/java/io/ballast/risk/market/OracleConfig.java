@@ -20,6 +20,9 @@ import java.util.List;
 public record OracleConfig(int version, List<String> sources, int stalenessSeconds, BigDecimal maxDeviationFraction,
         BigDecimal maxJumpFraction, BigDecimal minPriceUsd, BigDecimal maxPriceUsd) {
 
+    /** A source's name (compiled once: every price batch builds the configurations it reads). */
+    private static final java.util.regex.Pattern SOURCE_NAME = java.util.regex.Pattern.compile("[a-z0-9_-]{1,32}");
+
     /** Default staleness limit, seconds. */
     public static final int DEFAULT_STALENESS_SECONDS = 300;
     /** Default maximum deviation between sources (5 %). */
@@ -56,7 +59,7 @@ public record OracleConfig(int version, List<String> sources, int stalenessSecon
             throw new IllegalArgumentException("sources must name at least one source");
         }
         for (String s : sources) {
-            if (s == null || !s.matches("[a-z0-9_-]{1,32}")) {
+            if (s == null || !SOURCE_NAME.matcher(s).matches()) {
                 throw new IllegalArgumentException("sources must be lower-case names of [a-z0-9_-], at most 32 "
                         + "characters: " + s);
             }

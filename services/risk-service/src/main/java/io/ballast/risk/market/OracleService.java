@@ -56,7 +56,8 @@ public class OracleService {
     }
 
     private final OracleBatchStore batches;
-    private final OracleSettings settings;
+    /** The configuration of an underlying without a stored one (immutable; built once, not per batch). */
+    private final OracleConfig defaults;
     private final OracleGuard guard;
     /**
      * Ticks rejected as a jump, per tenant, asset and source ({@code tenant|asset|source}): a later tick of another
@@ -68,8 +69,8 @@ public class OracleService {
     /** Wires collaborators. */
     public OracleService(OracleBatchStore batches, OracleSettings settings) {
         this.batches = batches;
-        this.settings = settings;
         this.guard = new OracleGuard(settings.futureTolerance());
+        this.defaults = OracleConfig.defaults(settings.defaultSources());
     }
 
     /** @return the guard with this service's settings */
@@ -79,7 +80,7 @@ public class OracleService {
 
     /** @return the default configuration of an underlying without a stored one */
     public OracleConfig defaultConfig() {
-        return OracleConfig.defaults(settings.defaultSources());
+        return defaults;
     }
 
     /**
