@@ -3,9 +3,9 @@
 -- 1. The latest-price table moves once per statement, not once per row: a statement-level trigger over the inserted
 --    rows (a transition table). Per tenant and asset the statement's latest row (by observed_at, then created_at, as
 --    V6 and V20 order the history; then by id, so that a tie has one answer) moves market_price_latest when it is not
---    older than the row in force, exactly as the row-level trigger did for a statement of one row per asset. A statement with several rows
---    of one asset now raises its version by one, not by one per row (no writer does so today: the price batch writes
---    one row per asset, the REST marks one statement per row).
+--    older than the row in force, exactly as the row-level trigger did for a statement of one row per asset. A
+--    statement with several rows of one asset now raises its version by one, not by one per row (no writer does so
+--    today: the price batch writes one row per asset, the REST marks one statement per row).
 create function market_price_move_latest_rows() returns trigger language plpgsql as $$
 begin
     insert into market_price_latest as l (tenant_id, asset_id, id, index_price_usd, annual_vol, observed_at,
