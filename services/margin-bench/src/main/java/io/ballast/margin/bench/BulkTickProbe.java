@@ -76,6 +76,7 @@ public final class BulkTickProbe {
                     + (warnings + Math.round(book.maintenanceUsd(0))) + ")");
         }
         screened(w, accounts, universe, stress);
+        together(w, accounts, universe, stress);
     }
 
     /**
@@ -91,7 +92,7 @@ public final class BulkTickProbe {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         SplittableRandom rnd = new SplittableRandom(3);
         MarketSnapshot m = w.market;
-        for (double step : new double[] {0.0005, 0.002, 0.01}) {
+        for (double step : new double[] {0.00005, 0.0005, 0.002, 0.01}) {
             long revalued = 0;
             long cpu = 0;
             for (int r = 0; r < WARMUP + RUNS; r++) {
@@ -106,10 +107,62 @@ public final class BulkTickProbe {
                     revalued += n;
                 }
             }
-            System.out.printf("onTick BTC, screened, steps of %.2f %%: %,.0f of %,d accounts re-valued per move, "
+            System.out.printf("onTick BTC, screened, steps of %.3f %%: %,.0f of %,d accounts re-valued per move, "
                     + "%7.2f ms CPU per move%n", step * 100, revalued / (double) RUNS, book.accountCount(),
                     cpu / (RUNS * 1e6));
         }
+    }
+
+    /**
+     * BTC and ETH moving at every step (as the live loop's price batches carry both), on two serial screened books:
+     * one ticked a symbol at a time, one ticked with both at once ({@link BulkMarginBook#onTicks}); thread CPU per
+     * step of each, per step size.
+     */
+    private static void together(Workload w, List<AccountInput> accounts, Map<String, Instrument> universe,
+            Map<String, Double> stress) {
+        BulkMarginBook[] books = new BulkMarginBook[2];
+        for (int k = 0; k < 2; k++) {
+            BulkMarginBook.Builder b = BulkMarginBook.builder(List.copyOf(universe.values()), w.market, w.params,
+                    stress, false).screen(0.05);
+            accounts.forEach(a -> b.addAccount(a, w.params));
+            books[k] = b.build();
+        }
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        List<String> both = List.of("BTC", "ETH");
+        double[] moves = {0.10, 0.10};
+        boolean[] priceOnly = {true, true};
+        for (double step : new double[] {0.00005, 0.0005, 0.002}) {
+            SplittableRandom rnd = new SplittableRandom(5);
+            MarketSnapshot m = books[0].market();
+            long[] cpu = new long[2];
+            long[] revalued = new long[2];
+            for (int r = 0; r < WARMUP + RUNS; r++) {
+                MarketSnapshot afterBtc = m.withPrice("BTC", walk(w, "BTC", m, step, rnd));
+                m = afterBtc.withPrice("ETH", walk(w, "ETH", afterBtc, step, rnd));
+                long c0 = mx.getCurrentThreadCpuTime();
+                int n = books[0].onTick(afterBtc, "BTC", 0.10, true).length + books[0].onTick(m, "ETH", 0.10, true)
+                        .length;
+                long c1 = mx.getCurrentThreadCpuTime();
+                int t = books[1].onTicks(m, both, moves, priceOnly).length;
+                long c2 = mx.getCurrentThreadCpuTime();
+                if (r >= WARMUP) {
+                    cpu[0] += c1 - c0;
+                    cpu[1] += c2 - c1;
+                    revalued[0] += n;
+                    revalued[1] += t;
+                }
+            }
+            System.out.printf("BTC and ETH each step, screened, steps of %.3f %%: one at a time %,.0f re-valuations, "
+                    + "%6.2f ms CPU per step; both at once %,.0f accounts re-valued, %6.2f ms CPU per step%n",
+                    step * 100, revalued[0] / (double) RUNS, cpu[0] / (RUNS * 1e6), revalued[1] / (double) RUNS,
+                    cpu[1] / (RUNS * 1e6));
+        }
+    }
+
+    /** One step of a random walk of an underlying held within +-3 % of its start. */
+    private static double walk(Workload w, String u, MarketSnapshot m, double step, SplittableRandom rnd) {
+        double s = m.indexPrice(u) * (1 + (rnd.nextBoolean() ? step : -step));
+        return Math.max(w.market.indexPrice(u) * 0.97, Math.min(w.market.indexPrice(u) * 1.03, s));
     }
 
     private static MarketSnapshot market(Workload w, int r) {

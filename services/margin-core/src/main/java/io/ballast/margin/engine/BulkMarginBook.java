@@ -529,6 +529,9 @@ public final class BulkMarginBook {
      * @return the numbers of the accounts re-valued, ascending (do not modify)
      */
     public int[] onTick(MarketSnapshot newMarket, String symbol, double newStressLogMove, boolean priceOnly) {
+        if (screening) {
+            return onTicks(newMarket, List.of(symbol), new double[] {newStressLogMove}, new boolean[] {priceOnly});
+        }
         Integer s = symbolIndex.get(symbol);
         this.market = Checks.present("market", newMarket);
         if (s == null) {
@@ -536,21 +539,12 @@ public final class BulkMarginBook {
         }
         refreshIndexPrices();
         int u = s < nu ? s : -1;
-        boolean screen = screening && priceOnly && (u < 0 || newStressLogMove == stressLogMove[u]);
         if (u >= 0) {
-            if (screening) {
-                // the screened accounts' portfolio runs are recomputed one by one (refresh)
-                portfolio.rebuildArrays(newMarket, symbol);
-            } else {
-                portfolio.onTick(newMarket, symbol);
-            }
+            portfolio.onTick(newMarket, symbol);
             this.stressLogMove[u] = newStressLogMove;
             rebuildStress(u);
         }
         int[] exposed = exposedBySymbol[s];
-        if (screening) {
-            return revalueScreened(exposed, s, screen);
-        }
         forBlocks(exposed.length, (from, to) -> {
             double[] scratch = new double[arrays.scenarioCount()];
             for (int k = from; k < to; k++) {
@@ -568,18 +562,90 @@ public final class BulkMarginBook {
     }
 
     /**
-     * The exposed accounts of a tick of symbol s in a screened book: each one the screen cannot skip (every one when
-     * not {@code screen}) is refreshed.
+     * Several symbols' prices or volatilities changed at once (and nothing else): each moved underlying's arrays are
+     * rebuilt, then the accounts exposed to any of the symbols are looked at once, each re-valued on every symbol
+     * that moved for it, so that an account holding two of them costs one screen and one refresh, not two. Each
+     * symbol is screened as {@link #onTick(MarketSnapshot, String, double, boolean)} screens it alone: the accounts
+     * exposed to a symbol whose tick is not price-only are all re-valued. The end state is the one ticking the symbols
+     * one after the other would leave.
+     *
+     * @param newMarket         the new market, with every moved symbol's price (and vol, forward) in it
+     * @param moved             the symbols that moved (distinct)
+     * @param newStressLogMoves each moved underlying's stress log-move now, in the order of {@code moved}
+     * @param priceOnly         each symbol's price-only word (see {@link #onTick(MarketSnapshot, String, double,
+     *                          boolean)}), in the order of {@code moved}
+     * @return the numbers of the accounts re-valued, ascending
      */
-    private int[] revalueScreened(int[] exposed, int s, boolean screen) {
+    public int[] onTicks(MarketSnapshot newMarket, List<String> moved, double[] newStressLogMoves,
+            boolean[] priceOnly) {
+        Checks.present("market", newMarket);
+        if (!screening) {
+            // without the screen, each symbol's exposed accounts are evaluated on it in turn: the same end state
+            int[] out = new int[0];
+            for (int k = 0; k < moved.size(); k++) {
+                out = union(out, onTick(newMarket, moved.get(k), newStressLogMoves[k], false));
+            }
+            return out;
+        }
+        this.market = newMarket;
+        if (moved.stream().noneMatch(symbolIndex::containsKey)) {
+            return new int[0];
+        }
+        refreshIndexPrices();
+        long force = 0L;
+        int[] exposed = null;
+        for (int k = 0; k < moved.size(); k++) {
+            Integer s = symbolIndex.get(moved.get(k));
+            if (s == null) {
+                continue;
+            }
+            int u = s < nu ? s : -1;
+            boolean screen = priceOnly[k] && (u < 0 || newStressLogMoves[k] == stressLogMove[u]);
+            if (u >= 0) {
+                // the screened accounts' portfolio runs are recomputed one by one (refresh)
+                portfolio.rebuildArrays(newMarket, moved.get(k));
+                this.stressLogMove[u] = newStressLogMoves[k];
+                rebuildStress(u);
+            }
+            if (!screen) {
+                force |= 1L << s;
+            }
+            exposed = exposed == null ? exposedBySymbol[s] : union(exposed, exposedBySymbol[s]);
+        }
+        return exposed == null ? new int[0] : revalueScreened(exposed, force);
+    }
+
+    /** The union of two ascending arrays of distinct numbers, ascending. */
+    private static int[] union(int[] x, int[] y) {
+        int[] out = new int[x.length + y.length];
+        int i = 0;
+        int j = 0;
+        int n = 0;
+        while (i < x.length || j < y.length) {
+            if (j == y.length || i < x.length && x[i] < y[j]) {
+                out[n++] = x[i++];
+            } else if (i == x.length || y[j] < x[i]) {
+                out[n++] = y[j++];
+            } else {
+                out[n++] = x[i++];
+                j++;
+            }
+        }
+        return n == out.length ? out : Arrays.copyOf(out, n);
+    }
+
+    /**
+     * The exposed accounts of a tick in a screened book: each one the screen cannot skip, and each one exposed to a
+     * symbol of {@code force} (whose tick was not price-only), is refreshed.
+     */
+    private int[] revalueScreened(int[] exposed, long force) {
         boolean[] revalued = new boolean[exposed.length];
-        int force = screen ? -1 : s;
         forBlocks(exposed.length, (from, to) -> {
             double[] scratch = new double[arrays.scenarioCount()];
             double[] out = new double[3];
             for (int k = from; k < to; k++) {
                 int a = exposed[k];
-                if (!screen || !skippable(a)) {
+                if (force != 0L && exposedTo(a, force) || !skippable(a)) {
                     refresh(a, force, scratch, out);
                     revalued[k] = true;
                 }
@@ -596,6 +662,16 @@ public final class BulkMarginBook {
             }
         }
         return out;
+    }
+
+    /** Whether account a is exposed to any symbol of a bit mask. */
+    private boolean exposedTo(int a, long symbolMask) {
+        for (int x = 0, slot = a * ns; x < ns; x++, slot++) {
+            if ((symbolMask & 1L << x) != 0L && exposedSlot[slot]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -617,16 +693,16 @@ public final class BulkMarginBook {
     }
 
     /**
-     * Re-values account a on every symbol whose index moved since its figures were valued (and on {@code force}, when
-     * not -1): the positions on a moved underlying, then its totals (all its collateral at the prices now, the moved
-     * symbols' included), stress and screen figures: afterwards its figures are those of the current market, as if
-     * every tick had re-valued it.
+     * Re-values account a on every symbol whose index moved since its figures were valued (and on each symbol of the
+     * bit mask {@code force} it is exposed to): the positions on a moved underlying, then its totals (all its
+     * collateral at the prices now, the moved symbols' included), stress and screen figures: afterwards its figures
+     * are those of the current market, as if every tick had re-valued it.
      */
-    private void refresh(int a, int force, double[] scratch, double[] out) {
+    private void refresh(int a, long force, double[] scratch, double[] out) {
         int pn = portfolioNumber[a];
         long moved = 0L;
         for (int x = 0, slot = a * ns; x < ns; x++, slot++) {
-            if (x == force || exposedSlot[slot] && refPrice[slot] != symbolPriceUsd[x]) {
+            if (exposedSlot[slot] && ((force & 1L << x) != 0L || refPrice[slot] != symbolPriceUsd[x])) {
                 moved |= 1L << x;
                 refPrice[slot] = symbolPriceUsd[x];
                 if (x < nu) {
@@ -930,7 +1006,7 @@ public final class BulkMarginBook {
         }
         for (int x = 0, slot = a * ns; x < ns; x++, slot++) {
             if (exposedSlot[slot] && refPrice[slot] != symbolPriceUsd[x]) {
-                refresh(a, -1, lazyScratch, lazyOut);
+                refresh(a, 0L, lazyScratch, lazyOut);
                 return;
             }
         }

@@ -142,26 +142,41 @@ class BulkMarginBookScreenTest {
             int[] all = reference.onTick(m, u, stress);
             exposedTotal += all.length;
             skipped += all.length - revalued.length;
-            Set<Integer> seen = new HashSet<>();
-            for (int a : revalued) {
-                seen.add(a);
-            }
-            for (int a = 0; a < n; a++) {
-                boolean[] now = decision(reference, a);
-                if (seen.contains(a)) {
-                    if (!Arrays.equals(now, decided[a])) {
-                        changed++;
-                    }
-                    decided[a] = now;
-                } else {
-                    assertThat(now).as("account %d skipped at step %d (%s %+.4f)", a, step, u, move)
-                            .isEqualTo(decided[a]);
-                }
-            }
+            changed += checkSkipped(reference, revalued, decided, String.format("step %d (%s %+.4f)", step, u,
+                    move));
         }
         assertThat(changed).as("status inputs that changed on the path").isGreaterThan(20);
         assertThat((double) skipped / exposedTotal).as("share skipped").isGreaterThan(0.5);
-        for (int a = 0; a < n; a++) {
+        assertSameFigures(book, reference);
+    }
+
+    /**
+     * The accounts a tick skipped have the status inputs (by the unscreened reference, now) they had when last
+     * re-valued; those it re-valued take their new ones.
+     *
+     * @return how many re-valued accounts' status inputs changed
+     */
+    private static int checkSkipped(BulkMarginBook reference, int[] revalued, boolean[][] decided, String where) {
+        Set<Integer> seen = new HashSet<>();
+        for (int a : revalued) {
+            seen.add(a);
+        }
+        int changed = 0;
+        for (int a = 0; a < decided.length; a++) {
+            boolean[] now = decision(reference, a);
+            if (seen.contains(a)) {
+                changed += Arrays.equals(now, decided[a]) ? 0 : 1;
+                decided[a] = now;
+            } else {
+                assertThat(now).as("account %d skipped at %s", a, where).isEqualTo(decided[a]);
+            }
+        }
+        return changed;
+    }
+
+    /** Every reader of a screened book gives the figures of another book (to rounding). */
+    private static void assertSameFigures(BulkMarginBook book, BulkMarginBook reference) {
+        for (int a = 0; a < book.accountCount(); a++) {
             double tol = 1e-9 * Math.max(1, Math.abs(reference.equityUsd(a)) + reference.maintenanceUsd(a));
             assertThat(book.equityUsd(a)).as("equity of %d", a).isCloseTo(reference.equityUsd(a), within(tol));
             assertThat(book.initialUsd(a)).isCloseTo(reference.initialUsd(a), within(tol));
@@ -169,6 +184,57 @@ class BulkMarginBookScreenTest {
             assertThat(book.stressBreached(a)).isEqualTo(reference.stressBreached(a));
             assertThat(book.status(a)).isEqualTo(reference.status(a));
         }
+    }
+
+    /**
+     * Several symbols ticked at once ({@link BulkMarginBook#onTicks}): along a walk where BTC and ETH move together
+     * (now and then USDC too, some ticks not price-only, a stress move 2.5 times larger half-way), an account the
+     * screen skips has the status inputs it had when last re-valued; fewer re-valuations than ticking the symbols one
+     * after the other; at the end every reader gives the figures of the unscreened book and of the book ticked one
+     * symbol at a time.
+     */
+    @ParameterizedTest
+    @CsvSource({"false, false", "true, false", "false, true"})
+    void severalSymbolsAtOnceEndWhereOneAfterTheOtherEnds(boolean parallel, boolean basisSmileInverse) {
+        BulkMarginBookTest.Accounts x = BulkMarginBookTest.accounts(basisSmileInverse, 53);
+        BulkMarginBook together = screened(x, parallel);
+        BulkMarginBook apart = screened(x, parallel);
+        BulkMarginBook reference = book(x, parallel, false);
+        boolean[][] decided = decisions(reference);
+        SplittableRandom rnd = new SplittableRandom(17);
+        MarketSnapshot m = x.market();
+        long togetherCount = 0;
+        long apartCount = 0;
+        int changed = 0;
+        for (int step = 0; step < 100; step++) {
+            List<String> moved = new ArrayList<>(List.of("BTC", "ETH"));
+            if (step % 7 == 3) {
+                moved.add("USDC");
+            }
+            double[] stress = new double[moved.size()];
+            boolean[] priceOnly = new boolean[moved.size()];
+            MarketSnapshot before = m;
+            for (int k = 0; k < moved.size(); k++) {
+                String u = moved.get(k);
+                double move = "USDC".equals(u) ? (rnd.nextBoolean() ? 1 : -1) * 0.001 * rnd.nextDouble()
+                        : step % 19 == 18 ? (rnd.nextBoolean() ? 0.05 : -0.05)
+                        : (rnd.nextBoolean() ? 1 : -1) * 0.004 * rnd.nextDouble();
+                m = m.withPrice(u, m.indexPrice(u) * (1 + move));
+                stress[k] = MOVES.getOrDefault(u, 0.0) * (step >= 50 ? 2.5 : 1.0);
+                priceOnly[k] = step % 23 != 22 || k != 1;
+                apartCount += apart.onTick(m, u, stress[k], priceOnly[k]).length;
+                reference.onTick(m, u, stress[k]);
+            }
+            assertThat(before).isNotSameAs(m);
+            int[] revalued = together.onTicks(m, moved, stress, priceOnly);
+            togetherCount += revalued.length;
+            assertThat(revalued).as("ascending, distinct").isSorted().doesNotHaveDuplicates();
+            changed += checkSkipped(reference, revalued, decided, "step " + step);
+        }
+        assertThat(changed).as("status inputs that changed on the path").isGreaterThan(20);
+        assertThat(togetherCount).as("re-valuations together against apart").isLessThan(apartCount);
+        assertSameFigures(together, reference);
+        assertSameFigures(together, apart);
     }
 
     private static BulkMarginBook screened(BulkMarginBookTest.Accounts x, boolean parallel) {
@@ -185,6 +251,15 @@ class BulkMarginBookScreenTest {
             b.addAccount(x.accounts().get(a), x.params().get(a));
         }
         return b.build();
+    }
+
+    /** Each account's {@link #decision}. */
+    private static boolean[][] decisions(BulkMarginBook book) {
+        boolean[][] out = new boolean[book.accountCount()][];
+        for (int a = 0; a < out.length; a++) {
+            out[a] = decision(book, a);
+        }
+        return out;
     }
 
     /** What the status rule reads, as signs: below MM, below IM, each times 1 + h, and the early warning. */

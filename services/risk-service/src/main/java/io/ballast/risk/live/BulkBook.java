@@ -204,9 +204,31 @@ final class BulkBook {
      * @return the numbers of the accounts re-evaluated (see {@link #idOf}), ascending
      */
     int[] onPrice(String symbol, MarketPrice price, MarginInputs inputs) {
+        return onPrices(List.of(new Move(symbol, price)), inputs);
+    }
+
+    /**
+     * A new price in force of one symbol, for {@link #onPrices}.
+     *
+     * @param symbol symbol of the asset
+     * @param price  its row now in force
+     */
+    record Move(String symbol, MarketPrice price) {
+    }
+
+    /**
+     * New prices in force of several symbols at once (a price batch's moves of one tenant): as {@link #onPrice} for
+     * each, with each exposed account re-valued once on every symbol that moved for it
+     * ({@link BulkMarginBook#onTicks}).
+     *
+     * @param moves  the moves, one per symbol
+     * @param inputs the tenant's inputs with those prices in force (and every other price)
+     * @return the numbers of the accounts re-evaluated (see {@link #idOf}), ascending
+     */
+    int[] onPrices(List<Move> moves, MarginInputs inputs) {
         long nanos = System.nanoTime();
-        int[] exposed = reprice(symbol, price, inputs, true);
-        pricedAtNanos.computeIfPresent(symbol, (u, at) -> nanos);
+        int[] exposed = reprice(moves, inputs, true);
+        moves.forEach(m -> pricedAtNanos.computeIfPresent(m.symbol(), (u, at) -> nanos));
         String stalest = null;
         long oldest = settings.fullRecomputeInterval().toNanos();
         for (Map.Entry<String, Long> e : pricedAtNanos.entrySet()) {
@@ -219,41 +241,50 @@ final class BulkBook {
         if (stalest == null) {
             return exposed;
         }
-        int[] more = reprice(stalest, priceOf(stalest, inputs), inputs, false);
+        int[] more = reprice(List.of(new Move(stalest, priceOf(stalest, inputs))), inputs, false);
         pricedAtNanos.put(stalest, nanos);
         return java.util.stream.IntStream.concat(Arrays.stream(exposed), Arrays.stream(more)).distinct().sorted()
                 .toArray();
     }
 
     /**
-     * Re-prices one symbol's arrays and re-values its exposed accounts: those the book's screen cannot skip when
-     * {@code screen} and the tick is price-only (the symbol's vol as on its last tick, and, for an underlying, its
-     * exposed accounts all re-valued within the full-recompute interval), else every one.
+     * Re-prices the moved symbols' arrays and re-values their exposed accounts: those the book's screen cannot skip
+     * when {@code screen} and a symbol's tick is price-only (its vol as on its last tick, and, for an underlying, its
+     * exposed accounts all re-valued within the full-recompute interval), else every one exposed to it.
      */
-    private int[] reprice(String symbol, MarketPrice price, MarginInputs inputs, boolean screen) {
-        java.util.Optional<java.math.BigDecimal> vol = java.util.Optional.ofNullable(price == null ? null
-                : price.annualVol).map(java.math.BigDecimal::stripTrailingZeros);
-        java.util.Optional<java.math.BigDecimal> lastVol = volOf.put(symbol, vol);
+    private int[] reprice(List<Move> moves, MarginInputs inputs, boolean screen) {
+        MarketSnapshot m = book.market().withValuationTime(inputs.valuationTime());
+        List<String> symbols = new ArrayList<>(moves.size());
+        double[] stress = new double[moves.size()];
+        boolean[] priceOnly = new boolean[moves.size()];
         long nanos = System.nanoTime();
-        Long all = allRevaluedAtNanos.get(symbol);
-        // a collateral-only asset (no arrays, so no time decay) has no interval
-        boolean priceOnly = screen && vol.equals(lastVol)
-                && (all == null || nanos - all < settings.fullRecomputeInterval().toNanos());
-        if (!priceOnly) {
-            allRevaluedAtNanos.put(symbol, nanos);
+        for (int k = 0; k < moves.size(); k++) {
+            String symbol = moves.get(k).symbol();
+            MarketPrice price = moves.get(k).price();
+            java.util.Optional<java.math.BigDecimal> vol = java.util.Optional.ofNullable(price == null ? null
+                    : price.annualVol).map(java.math.BigDecimal::stripTrailingZeros);
+            java.util.Optional<java.math.BigDecimal> lastVol = volOf.put(symbol, vol);
+            Long all = allRevaluedAtNanos.get(symbol);
+            // a collateral-only asset (no arrays, so no time decay) has no interval
+            priceOnly[k] = screen && vol.equals(lastVol)
+                    && (all == null || nanos - all < settings.fullRecomputeInterval().toNanos());
+            if (!priceOnly[k]) {
+                allRevaluedAtNanos.put(symbol, nanos);
+            }
+            List<String> on = underlyingOf.entrySet().stream().filter(e -> e.getValue().equals(symbol))
+                    .map(Map.Entry::getKey).toList();
+            MarketSnapshot fresh = universeMarket(inputs, on, List.of(symbol));
+            m = m.withPrice(symbol, fresh.indexPrice(symbol));
+            if (fresh.volSurfaces().containsKey(symbol)) {
+                m = m.withVolSurface(symbol, fresh.volSurface(symbol));
+            }
+            if (fresh.hasBasis(symbol)) {
+                m = m.withForwardCurve(symbol, fresh.forwardCurves().get(symbol));
+            }
+            symbols.add(symbol);
+            stress[k] = stressMove(price, settings);
         }
-        List<String> on = underlyingOf.entrySet().stream().filter(e -> e.getValue().equals(symbol))
-                .map(Map.Entry::getKey).toList();
-        MarketSnapshot fresh = universeMarket(inputs, on, List.of(symbol));
-        MarketSnapshot m = book.market().withPrice(symbol, fresh.indexPrice(symbol))
-                .withValuationTime(inputs.valuationTime());
-        if (fresh.volSurfaces().containsKey(symbol)) {
-            m = m.withVolSurface(symbol, fresh.volSurface(symbol));
-        }
-        if (fresh.hasBasis(symbol)) {
-            m = m.withForwardCurve(symbol, fresh.forwardCurves().get(symbol));
-        }
-        return book.onTick(m, symbol, stressMove(price, settings), priceOnly);
+        return book.onTicks(m, symbols, stress, priceOnly);
     }
 
     /** The price row in force of a symbol (null when the inputs have none: the default vol then applies). */

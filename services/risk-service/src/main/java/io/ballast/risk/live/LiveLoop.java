@@ -159,14 +159,28 @@ public class LiveLoop {
      * @return completion once the transitions are stored
      */
     public Uni<Void> onPrice(TenantOutcome outcome, Instant tickSourceTime, Instant receivedAt) {
-        TenantBook book = books.get(outcome.tenant().value());
+        return onPrices(outcome.tenant().value(), List.of(new PendingMoves.Move(outcome, tickSourceTime, receivedAt)));
+    }
+
+    /**
+     * Index moves of several of a tenant's assets (at most one each), applied as one move of its book
+     * ({@link TenantBook#onPrices}): each exposed account is evaluated once, on every price that moved for it.
+     *
+     * @param tenant the tenant
+     * @param moves  the moves
+     * @return completion once the transitions are stored
+     */
+    private Uni<Void> onPrices(UUID tenant, List<PendingMoves.Move> moves) {
+        TenantBook book = books.get(tenant);
         if (book == null) {
-            if (building.contains(outcome.tenant().value())) {
-                rebuildAfter.add(outcome.tenant().value()); // the build may have read the price before this one
+            if (building.contains(tenant)) {
+                rebuildAfter.add(tenant); // the build may have read the price before this one
             }
             return Uni.createFrom().voidItem();
         }
-        Cause cause = new Cause(tickSourceTime, receivedAt, "tick");
+        List<TenantBook.PriceMove> priceMoves = moves.stream().map(m -> new TenantBook.PriceMove(m.outcome().price(),
+                m.outcome().index().health(), new Cause(m.tickSourceTime(), m.receivedAt(), "tick"))).toList();
+        String underlyings = String.join("+", moves.stream().map(m -> m.outcome().underlying()).toList());
         long[] stamps = new long[3];
         stamps[0] = System.nanoTime();
         // the transitions are stored (and published) chunk by chunk as the book decides them, while it goes on
@@ -174,7 +188,7 @@ public class LiveLoop {
         List<Transition> all = new java.util.ArrayList<>();
         return onWorker(() -> {
                     stamps[1] = System.nanoTime();
-                    book.onPrice(outcome.price(), outcome.index().health(), cause, chunk -> {
+                    book.onPrices(priceMoves, chunk -> {
                         all.addAll(chunk);
                         chunks.add(stored(book, chunk).subscribeAsCompletionStage());
                     });
@@ -192,14 +206,17 @@ public class LiveLoop {
                         moveStore.record(stored - evaluated, java.util.concurrent.TimeUnit.NANOSECONDS);
                         if (stored - stamps[0] > 1_000_000_000L) {
                             LOG.infof("slow %s move of tenant %s: %d transitions; worker wait %d ms, evaluation %d ms,"
-                                    + " back on the event loop %d ms, storing %d ms (book: %s)", outcome.underlying(),
-                                    outcome.tenant(), ts.size(), (stamps[1] - stamps[0]) / 1_000_000,
+                                    + " back on the event loop %d ms, storing %d ms (book: %s)", underlyings,
+                                    tenant, ts.size(), (stamps[1] - stamps[0]) / 1_000_000,
                                     (stamps[2] - stamps[1]) / 1_000_000, (evaluated - stamps[2]) / 1_000_000,
                                     (stored - evaluated) / 1_000_000, book.lastTimings());
                         }
                     });
                 })
-                .invoke(() -> tickToMargin.record(Duration.between(receivedAt, Instant.now())));
+                .invoke(() -> {
+                    Instant now = Instant.now();
+                    moves.forEach(m -> tickToMargin.record(Duration.between(m.receivedAt(), now)));
+                });
     }
 
     /**
@@ -231,12 +248,12 @@ public class LiveLoop {
             return Uni.createFrom().voidItem();
         }
         conflated.increment(moves.stream().mapToLong(PendingMoves.Move::superseded).sum());
-        return Multi.createFrom().iterable(moves)
-                .onItem().transformToUniAndConcatenate(m -> onPrice(m.outcome(), m.tickSourceTime(), m.receivedAt())
-                        .onFailure().invoke(e -> LOG.errorf(e, "live margin after a %s tick failed for tenant %s",
-                                m.outcome().underlying(), tenant))
-                        .onFailure().recoverWithNull())
-                .collect().last()
+        // the waiting moves (one per asset) are one move of the book: an account exposed to two of them is
+        // screened and evaluated once
+        return onPrices(tenant, moves)
+                .onFailure().invoke(e -> LOG.errorf(e, "live margin after %s ticks failed for tenant %s",
+                        String.join("+", moves.stream().map(m -> m.outcome().underlying()).toList()), tenant))
+                .onFailure().recoverWithNull()
                 .onItemOrFailure().transformToUni((x, e) -> drain(tenant, pending));
     }
 

@@ -296,12 +296,37 @@ public final class TenantBook {
      */
     public List<Transition> onPrice(MarketPrice price, OracleHealth oracle, Cause cause,
             java.util.function.Consumer<List<Transition>> sink) {
+        return onPrices(List.of(new PriceMove(price, oracle, cause)), sink);
+    }
+
+    /**
+     * One asset's new price in force, for {@link #onPrices}.
+     *
+     * @param price  the history row now in force
+     * @param oracle the oracle's health for the asset
+     * @param cause  the tick
+     */
+    public record PriceMove(MarketPrice price, OracleHealth oracle, Cause cause) {
+    }
+
+    /**
+     * New prices in force of several assets at once (a price batch's moves of this tenant), as one move: each exposed
+     * account is evaluated once, on every price that moved for it, so that a batch moving BTC and ETH costs one
+     * screen of the book, not two. An account's transition names, of the moves of the assets its margin uses, the
+     * one with the oldest tick (so that its latency fields never flatter). Transitions are handed over as in
+     * {@link #onPrice(MarketPrice, OracleHealth, Cause, java.util.function.Consumer)}.
+     *
+     * @param moves the moves, at most one per asset
+     * @param sink  takes each chunk of transitions (on this thread, under the book's lock); null: none
+     * @return the transitions not handed to the sink (all of them when it is null)
+     */
+    public List<Transition> onPrices(List<PriceMove> moves, java.util.function.Consumer<List<Transition>> sink) {
         long called = System.nanoTime();
         synchronized (this) {
             lastTimings = new long[] {called, System.nanoTime(), 0, 0, 0, 0};
             this.sink = sink;
             try {
-                List<Transition> out = onPriceLocked(price, oracle, cause);
+                List<Transition> out = onPricesLocked(moves);
                 lastTimings[5] = System.nanoTime();
                 return out;
             } finally {
@@ -396,39 +421,58 @@ public final class TenantBook {
                 String symbol = symbolOfAsset.get(p.assetId);
                 if (symbol != null && (mine == null || p.observedAt.isAfter(mine.observedAt))) {
                     lastTimings = new long[] {System.nanoTime(), System.nanoTime(), 0, 0, 0, 0};
-                    out.addAll(onPriceLocked(p, theirHealth.getOrDefault(symbol, health.get(symbol)), cause));
+                    out.addAll(onPricesLocked(List.of(new PriceMove(p, theirHealth.getOrDefault(symbol,
+                            health.get(symbol)), cause))));
                 }
             }
         }
         return out;
     }
 
-    private List<Transition> onPriceLocked(MarketPrice price, OracleHealth oracle, Cause cause) {
-        if (!symbolOfAsset.containsKey(price.assetId)) {
-            // an asset created after this book's rows were read: no account of the book can hold it, and the asset's
-            // own change event rebuilds the book (LiveLoop#onEvent); a tick that comes first changes nothing here (it
-            // used to throw in the bulk book, which was then dropped until that rebuild)
+    private List<Transition> onPricesLocked(List<PriceMove> moves) {
+        List<BulkBook.Move> applied = new ArrayList<>(moves.size());
+        Map<String, Cause> causes = new HashMap<>();
+        for (PriceMove move : moves) {
+            MarketPrice price = move.price();
+            if (!symbolOfAsset.containsKey(price.assetId)) {
+                // an asset created after this book's rows were read: no account of the book can hold it, and the
+                // asset's own change event rebuilds the book (LiveLoop#onEvent); a tick that comes first changes
+                // nothing here (it used to throw in the bulk book, which was then dropped until that rebuild)
+                continue;
+            }
+            MarketPrice current = prices.get(price.assetId);
+            if (current != null && price.observedAt.isBefore(current.observedAt)) {
+                continue;
+            }
+            prices.put(price.assetId, price);
+            String symbol = symbolOfAsset.get(price.assetId);
+            health.put(symbol, move.oracle());
+            applied.add(new BulkBook.Move(symbol, price));
+            causes.put(symbol, move.cause());
+        }
+        if (applied.isEmpty()) {
             return List.of();
         }
-        MarketPrice current = prices.get(price.assetId);
-        if (current != null && price.observedAt.isBefore(current.observedAt)) {
-            return List.of();
-        }
-        prices.put(price.assetId, price);
         publishPrices();
-        String symbol = symbolOfAsset.get(price.assetId);
-        health.put(symbol, oracle);
         inputs = newInputs();
+        java.util.function.Function<UUID, Cause> causeOf = causeOf(causes);
         if (bulk != null && bulk.stale()) {
             useBulk(BulkBook.build(inputs, accounts, balances, positions, prices, symbolOfAsset, settings));
             lastTimings[2] = System.nanoTime();
         }
+        Set<UUID> exposedToMoves = exposed.getOrDefault(applied.get(0).symbol(), Set.of());
+        if (applied.size() > 1) {
+            exposedToMoves = new HashSet<>(exposedToMoves);
+            for (BulkBook.Move m : applied.subList(1, applied.size())) {
+                exposedToMoves.addAll(exposed.getOrDefault(m.symbol(), Set.of()));
+            }
+        }
         if (bulk == null) {
-            return evaluate(exposed.getOrDefault(symbol, Set.of()), cause);
+            return evaluate(exposedToMoves, causeOf);
         }
         Set<UUID> touched = new java.util.LinkedHashSet<>();
         try {
-            int[] revalued = bulk.onPrice(symbol, price, inputs);
+            int[] revalued = bulk.onPrices(applied, inputs);
             lastTimings[3] = System.nanoTime();
             lastRevalued = revalued.length;
             touched.addAll(moved(revalued));
@@ -436,11 +480,25 @@ public final class TenantBook {
         } catch (RuntimeException e) {
             LOG.warnf(e, "bulk book of tenant %s dropped (accounts evaluated one by one): %s", tenant, e.toString());
             useBulk(null);
-            return evaluate(exposed.getOrDefault(symbol, Set.of()), cause);
+            return evaluate(exposedToMoves, causeOf);
         }
-        Set<UUID> exposedToSymbol = exposed.getOrDefault(symbol, Set.of());
-        bulk.cold().stream().filter(exposedToSymbol::contains).forEach(touched::add);
-        return evaluate(touched, cause);
+        bulk.cold().stream().filter(exposedToMoves::contains).forEach(touched::add);
+        return evaluate(touched, causeOf);
+    }
+
+    /**
+     * The cause an account's transition names in a move of several assets: of the moves of the assets its margin
+     * uses, the one with the oldest tick source time (else the oldest of all).
+     */
+    private java.util.function.Function<UUID, Cause> causeOf(Map<String, Cause> causes) {
+        Comparator<Cause> oldest = Comparator.comparing(Cause::tickSourceTime,
+                Comparator.nullsLast(Comparator.naturalOrder()));
+        Cause first = causes.values().stream().min(oldest).orElseThrow();
+        if (causes.size() == 1) {
+            return id -> first;
+        }
+        return id -> symbolsOf(id).stream().map(causes::get).filter(java.util.Objects::nonNull).min(oldest)
+                .orElse(first);
     }
 
     /**
@@ -483,7 +541,7 @@ public final class TenantBook {
                 useBulk(null);
             }
         }
-        return evaluate(touched, cause);
+        return evaluate(touched, id -> cause);
     }
 
     /**
@@ -546,7 +604,7 @@ public final class TenantBook {
         publishRows(accountId);
         index(accountId);
         inputs = newInputs();
-        return evaluate(Set.of(accountId), cause);
+        return evaluate(Set.of(accountId), id -> cause);
     }
 
     /**
@@ -559,7 +617,7 @@ public final class TenantBook {
     public synchronized List<Transition> evaluateAll(Cause cause) {
         inputs = newInputs();
         useBulk(BulkBook.build(inputs, accounts, balances, positions, prices, symbolOfAsset, settings));
-        return evaluate(new ArrayList<>(accounts.keySet()), cause);
+        return evaluate(new ArrayList<>(accounts.keySet()), id -> cause);
     }
 
     /** @return how many accounts the bulk book holds (0 when there is none); the rest are evaluated one by one */
@@ -740,7 +798,7 @@ public final class TenantBook {
         return out;
     }
 
-    private List<Transition> evaluate(Collection<UUID> accountIds, Cause cause) {
+    private List<Transition> evaluate(Collection<UUID> accountIds, java.util.function.Function<UUID, Cause> causeOf) {
         List<Transition> out = new ArrayList<>();
         List<Pending> heavy = new ArrayList<>();
         for (UUID id : accountIds) {
@@ -768,7 +826,7 @@ public final class TenantBook {
                     State next = new State(status, previous.seq() + 1, false);
                     String type = MarginStatus.eventType(previous.status(), status);
                     out.add(new Transition(id, previous, next, type, equity, im, mm, payload(a, symbols, equity, im,
-                            mm, previous, next, type, oracleHealth(symbols), cause, null)));
+                            mm, previous, next, type, oracleHealth(symbols), causeOf.apply(id), null)));
                     putState(id, next);
                     continue;
                 }
@@ -777,13 +835,13 @@ public final class TenantBook {
             heavy.add(new Pending(out.size() - 1, id, a, previous));
         }
         if (sink != null) {
-            return streamed(out, heavy, cause);
+            return streamed(out, heavy, causeOf);
         }
         Transition[] assessed = new Transition[heavy.size()];
         IntStream range = IntStream.range(0, heavy.size());
         (heavy.size() >= PARALLEL_ASSESS_MIN ? range.parallel() : range).forEach(k -> {
             Pending h = heavy.get(k);
-            assessed[k] = assess(h.id(), h.account(), h.previous(), cause);
+            assessed[k] = assess(h.id(), h.account(), h.previous(), causeOf.apply(h.id()));
         });
         for (int k = 0; k < assessed.length; k++) {
             Transition t = assessed[k];
@@ -800,7 +858,8 @@ public final class TenantBook {
      * The end of {@link #evaluate} for a streamed move: the bulk book's transitions are handed over at once, then
      * the per-account engine's, chunk by chunk, each chunk's states put before it is handed over.
      */
-    private List<Transition> streamed(List<Transition> out, List<Pending> heavy, Cause cause) {
+    private List<Transition> streamed(List<Transition> out, List<Pending> heavy,
+            java.util.function.Function<UUID, Cause> causeOf) {
         List<Transition> decided = new ArrayList<>(out.size() - heavy.size());
         out.stream().filter(java.util.Objects::nonNull).forEach(decided::add);
         if (!decided.isEmpty()) {
@@ -812,7 +871,7 @@ public final class TenantBook {
             IntStream range = IntStream.range(0, chunk.size());
             (chunk.size() >= PARALLEL_ASSESS_MIN ? range.parallel() : range).forEach(k -> {
                 Pending h = chunk.get(k);
-                assessed[k] = assess(h.id(), h.account(), h.previous(), cause);
+                assessed[k] = assess(h.id(), h.account(), h.previous(), causeOf.apply(h.id()));
             });
             List<Transition> ts = new ArrayList<>();
             for (Transition t : assessed) {

@@ -241,6 +241,17 @@ class TenantBookTest {
         }
     }
 
+    /**
+     * USDT collateral that puts an account's equity somewhere from 30 % below MM to 60 % of the IM-MM gap above IM.
+     */
+    private static void fundAroundRequirements(Tenant t, Account a, List<Position> held, Random random) {
+        PoolMargin bare = t.margin(a, held);
+        double mm = bare.maintenanceMarginUsd();
+        double im = bare.initialMarginUsd();
+        double target = mm + (im - mm) * (-0.3 + 1.9 * random.nextDouble());
+        t.balance(a, t.usdt, Math.max(100, target - bare.equityUsd()));
+    }
+
     private static TenantBook.Cause tick() {
         return new TenantBook.Cause(Instant.now(), Instant.now(), "tick");
     }
@@ -301,12 +312,7 @@ class TenantBookTest {
                 held.add(t.position(a, option, (random.nextBoolean() ? 1 : -1) * (0.5 + random.nextInt(5) * 0.5),
                         500 + random.nextInt(2000)));
             }
-            // USDT collateral that puts equity somewhere from 30 % below MM to 60 % of the IM-MM gap above IM
-            PoolMargin bare = t.margin(a, held);
-            double mm = bare.maintenanceMarginUsd();
-            double im = bare.initialMarginUsd();
-            double target = mm + (im - mm) * (-0.3 + 1.9 * random.nextDouble());
-            t.balance(a, t.usdt, Math.max(100, target - bare.equityUsd()));
+            fundAroundRequirements(t, a, held, random);
         }
         TenantBook hot = t.book();
         TenantBook cold = t.book();
@@ -372,6 +378,70 @@ class TenantBookTest {
         assertThat(revalued).as("accounts re-valued over the path").isLessThan(7_000);
         System.out.println("TenantBookTest transitions on the path: " + byType + "; accounts the bulk book re-valued: "
                 + revalued + " over 200 ticks");
+    }
+
+    /**
+     * A price batch moving BTC and ETH is one move of the book ({@link TenantBook#onPrices}): along a walk of both,
+     * the hot book (bulk screen) decides the transitions the per-account engine decides for the same two prices, and
+     * each transition names, of the two ticks, the older one among those of the assets the account's margin uses (an
+     * ETH-only account: ETH's). (A book applying the two moves one after the other may end elsewhere: the status
+     * rule's hysteresis sees the price in between.)
+     */
+    @Test
+    void aMoveOfTwoAssetsDecidesWhatThePerAccountEngineDecides() {
+        Tenant t = new Tenant();
+        Random random = new Random(20261205);
+        Set<UUID> ethOnly = new java.util.HashSet<>();
+        for (int k = 0; k < 60; k++) {
+            Account a = t.account(k % 3 == 0 ? MarginMode.PORTFOLIO : MarginMode.CROSS, k);
+            List<Position> held = new ArrayList<>();
+            if (k % 4 != 0) {
+                held.add(t.position(a, t.btcPerp, (random.nextBoolean() ? 1 : -1) * (0.2 + random.nextInt(10) * 0.1),
+                        BTC_START * (1 + 0.03 * random.nextGaussian())));
+            }
+            if (k % 4 != 1) {
+                held.add(t.position(a, t.ethPerp, (random.nextBoolean() ? 1 : -1) * (1 + random.nextInt(10)),
+                        ETH_START * (1 + 0.03 * random.nextGaussian())));
+            }
+            if (k % 4 == 0) {
+                ethOnly.add(a.id);
+            }
+            fundAroundRequirements(t, a, held, random);
+        }
+        TenantBook together = t.book();
+        TenantBook cold = t.book();
+        TenantBook.Cause rebuild = new TenantBook.Cause(null, null, "rebuild");
+        assertThat(decisions(together.evaluateAll(rebuild))).isEqualTo(decisions(coldStart(cold, t)));
+        double btc = BTC_START;
+        double eth = ETH_START;
+        int transitions = 0;
+        int ethOnlyTransitions = 0;
+        for (int step = 0; step < 150; step++) {
+            btc *= Math.exp(-0.05 * Math.log(btc / BTC_START) + 0.008 * random.nextGaussian());
+            eth *= Math.exp(-0.05 * Math.log(eth / ETH_START) + 0.008 * random.nextGaussian());
+            Instant btcTick = Instant.parse("2026-12-05T00:00:00Z").plusSeconds(step);
+            Instant ethTick = btcTick.plusMillis(400);
+            List<TenantBook.PriceMove> moves = List.of(
+                    new TenantBook.PriceMove(t.price(t.btc, btc, OracleHealth.HEALTHY), OracleHealth.HEALTHY,
+                            new TenantBook.Cause(btcTick, btcTick, "tick")),
+                    new TenantBook.PriceMove(t.price(t.eth, eth, OracleHealth.HEALTHY), OracleHealth.HEALTHY,
+                            new TenantBook.Cause(ethTick, ethTick, "tick")));
+            List<TenantBook.Transition> hot = together.onPrices(moves, null);
+            assertThat(decisions(hot)).as("transitions at step %d", step)
+                    .isEqualTo(decisions(cold.onPrices(moves, null)));
+            for (TenantBook.Transition x : hot) {
+                Instant named = Instant.parse((String) x.payload().get("tickSourceTime"));
+                assertThat(named).as("tick named by %s", x.accountId())
+                        .isEqualTo(ethOnly.contains(x.accountId()) ? ethTick : btcTick);
+                transitions++;
+                ethOnlyTransitions += ethOnly.contains(x.accountId()) ? 1 : 0;
+            }
+        }
+        for (Account a : t.accounts) {
+            assertThat(together.state(a.id)).as("state of %s", a.externalId).isEqualTo(cold.state(a.id));
+        }
+        assertThat(transitions).as("transitions on the path").isGreaterThan(40);
+        assertThat(ethOnlyTransitions).as("transitions of ETH-only accounts").isGreaterThan(5);
     }
 
     /**
