@@ -111,6 +111,8 @@ public final class BulkMarginBook {
     private final double[] colBalance;
     private final double[] colKeep;
     private final int[][] exposedBySymbol;
+    /** {@link #exposedToAny} of the sets of several symbols ticked together so far, by bit mask. */
+    private final Map<Long, int[]> exposedByMask = new HashMap<>();
     private final boolean[] holdsUnderlying;
     private final double[] collateralUsd;
     private final double[] unrealizedPnlUsd;
@@ -593,7 +595,7 @@ public final class BulkMarginBook {
         }
         refreshIndexPrices();
         long force = 0L;
-        int[] exposed = null;
+        long symbolsMoved = 0L;
         for (int k = 0; k < moved.size(); k++) {
             Integer s = symbolIndex.get(moved.get(k));
             if (s == null) {
@@ -610,9 +612,25 @@ public final class BulkMarginBook {
             if (!screen) {
                 force |= 1L << s;
             }
-            exposed = exposed == null ? exposedBySymbol[s] : union(exposed, exposedBySymbol[s]);
+            symbolsMoved |= 1L << s;
         }
-        return exposed == null ? new int[0] : revalueScreened(exposed, force);
+        return revalueScreened(exposedToAny(symbolsMoved), force);
+    }
+
+    /** The accounts exposed to any symbol of a bit mask, ascending (kept per mask: the same few masks recur). */
+    private int[] exposedToAny(long symbolMask) {
+        if (Long.bitCount(symbolMask) == 1) {
+            return exposedBySymbol[Long.numberOfTrailingZeros(symbolMask)];
+        }
+        return exposedByMask.computeIfAbsent(symbolMask, mask -> {
+            int[] out = new int[0];
+            for (int x = 0; x < ns; x++) {
+                if ((mask & 1L << x) != 0L) {
+                    out = union(out, exposedBySymbol[x]);
+                }
+            }
+            return out;
+        });
     }
 
     /** The union of two ascending arrays of distinct numbers, ascending. */

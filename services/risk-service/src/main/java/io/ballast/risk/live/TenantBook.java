@@ -460,15 +460,12 @@ public final class TenantBook {
             useBulk(BulkBook.build(inputs, accounts, balances, positions, prices, symbolOfAsset, settings));
             lastTimings[2] = System.nanoTime();
         }
-        Set<UUID> exposedToMoves = exposed.getOrDefault(applied.get(0).symbol(), Set.of());
-        if (applied.size() > 1) {
-            exposedToMoves = new HashSet<>(exposedToMoves);
-            for (BulkBook.Move m : applied.subList(1, applied.size())) {
-                exposedToMoves.addAll(exposed.getOrDefault(m.symbol(), Set.of()));
-            }
-        }
+        // exposed to a move: read from each symbol's set, never copied (100,000 accounts each on a large book)
+        List<Set<UUID>> exposedSets = applied.stream().map(m -> exposed.getOrDefault(m.symbol(), Set.<UUID>of()))
+                .toList();
+        java.util.function.Predicate<UUID> exposedToMoves = id -> exposedSets.stream().anyMatch(x -> x.contains(id));
         if (bulk == null) {
-            return evaluate(exposedToMoves, causeOf);
+            return evaluate(exposedUnion(exposedSets), causeOf);
         }
         Set<UUID> touched = new java.util.LinkedHashSet<>();
         try {
@@ -480,10 +477,20 @@ public final class TenantBook {
         } catch (RuntimeException e) {
             LOG.warnf(e, "bulk book of tenant %s dropped (accounts evaluated one by one): %s", tenant, e.toString());
             useBulk(null);
-            return evaluate(exposedToMoves, causeOf);
+            return evaluate(exposedUnion(exposedSets), causeOf);
         }
-        bulk.cold().stream().filter(exposedToMoves::contains).forEach(touched::add);
+        bulk.cold().stream().filter(exposedToMoves).forEach(touched::add);
         return evaluate(touched, causeOf);
+    }
+
+    /** The accounts of several exposure sets (one set itself, uncopied). */
+    private static Collection<UUID> exposedUnion(List<Set<UUID>> sets) {
+        if (sets.size() == 1) {
+            return sets.get(0);
+        }
+        Set<UUID> out = new java.util.LinkedHashSet<>();
+        sets.forEach(out::addAll);
+        return out;
     }
 
     /**
