@@ -95,12 +95,14 @@ public class LiveLoop {
                         + "book was free to apply them")
                 .register(metrics);
         this.moveWait = Timer.builder("ballast.live.move").tag("stage", "wait-worker")
-                .description("An index move of a tenant: waiting for a worker thread").register(metrics);
+                .description("A move of a tenant's book (its waiting index moves together): waiting for a worker "
+                        + "thread")
+                .register(metrics);
         this.moveEvaluate = Timer.builder("ballast.live.move").tag("stage", "evaluate")
-                .description("An index move of a tenant: re-valuing its book and deciding the transitions")
+                .description("A move of a tenant's book: re-valuing it and deciding the transitions")
                 .register(metrics);
         this.moveStore = Timer.builder("ballast.live.move").tag("stage", "store")
-                .description("An index move of a tenant: storing the transitions with their events")
+                .description("A move of a tenant's book: storing the transitions with their events")
                 .register(metrics);
         this.rebuild = Timer.builder("ballast.live.book.build")
                 .description("Building a tenant's hot book: reading its rows, building, evaluating every account, "
