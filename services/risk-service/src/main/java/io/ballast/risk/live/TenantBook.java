@@ -429,6 +429,30 @@ public final class TenantBook {
         return out;
     }
 
+    /**
+     * The prices in force as read from the database after this book was put in use: each one observed later than the
+     * book's price of its asset is applied, all of them as one move ({@link #onPrices}).
+     *
+     * @param latest  the prices in force
+     * @param oracles the oracles' health read with them, by asset symbol
+     * @param cause   the catch-up
+     * @param sink    takes each chunk of transitions (see {@link #onPrices}); null: none
+     * @return the transitions not handed to the sink
+     */
+    public synchronized List<Transition> catchUpPrices(Collection<MarketPrice> latest,
+            Map<String, OracleHealth> oracles, Cause cause, java.util.function.Consumer<List<Transition>> sink) {
+        List<PriceMove> newer = new ArrayList<>();
+        for (MarketPrice p : latest) {
+            MarketPrice mine = prices.get(p.assetId);
+            String symbol = symbolOfAsset.get(p.assetId);
+            if (symbol != null && (mine == null || p.observedAt.isAfter(mine.observedAt))) {
+                newer.add(new PriceMove(p, oracles.getOrDefault(symbol, health.getOrDefault(symbol,
+                        OracleHealth.HEALTHY)), cause));
+            }
+        }
+        return newer.isEmpty() ? List.of() : onPrices(newer, sink);
+    }
+
     private List<Transition> onPricesLocked(List<PriceMove> moves) {
         List<BulkBook.Move> applied = new ArrayList<>(moves.size());
         Map<String, Cause> causes = new HashMap<>();

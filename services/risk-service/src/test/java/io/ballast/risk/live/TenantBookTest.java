@@ -520,6 +520,33 @@ class TenantBookTest {
         assertThat(aged.lastRevaluedCount()).as("BTC and the stale ETH").isEqualTo(2);
     }
 
+    /**
+     * After a build that ticks arrived during, the book applies the prices in force read from the database: only
+     * those observed later than its own (a row read before a newer tick reached the book would take it back).
+     */
+    @Test
+    void aCatchUpAppliesOnlyPricesNewerThanTheBooks() {
+        Tenant t = new Tenant();
+        Account a = longOneBtc(t);
+        TenantBook book = t.book();
+        book.evaluateAll(new TenantBook.Cause(null, null, "rebuild"));
+        MarketPrice older = t.price(t.btc, 56_000, OracleHealth.HEALTHY);
+        MarketPrice newer = t.price(t.btc, 60_100, OracleHealth.HEALTHY);
+        book.onPrice(newer, OracleHealth.HEALTHY, tick());
+        TenantBook.State before = book.state(a.id);
+        TenantBook.Cause catchUp = new TenantBook.Cause(null, null, "catch-up");
+        assertThat(book.catchUpPrices(List.of(older), Map.of("BTC", OracleHealth.HEALTHY), catchUp, null))
+                .as("a price older than the book's").isEmpty();
+        assertThat(book.state(a.id)).isEqualTo(before);
+        assertThat(book.priceVersions()).contains("BTC=" + newer.id);
+        MarketPrice drop = t.price(t.btc, 56_000, OracleHealth.HEALTHY);
+        List<TenantBook.Transition> caught = book.catchUpPrices(List.of(drop, t.prices.get(t.usdt.id)),
+                Map.of("BTC", OracleHealth.HEALTHY), catchUp, null);
+        assertThat(caught).extracting(TenantBook.Transition::accountId).containsExactly(a.id);
+        assertThat(caught.get(0).payload()).containsEntry("cause", "catch-up");
+        assertThat(book.priceVersions()).contains("BTC=" + drop.id);
+    }
+
     @Test
     void aPriceOfAnAssetCreatedAfterTheBookWasReadChangesNothingAndKeepsTheBulkBook() {
         Tenant t = new Tenant();
