@@ -495,8 +495,9 @@ public class LiveLoop {
      * (every accepted tick's price is stored before its move is handed over), applied to the book where they are
      * newer than its own, as one move. Before, such ticks made the tenant build its book a second time; on 100,000
      * accounts that took 20-40 s while the first book took ticks and stored their transitions, and the second one's
-     * first store then found states it had not read, failed and dropped the book in use: a cycle of builds while
-     * ticks flowed (seen in session 25). Without a book in use it builds one.
+     * first store then found states it had not read, failed and dropped the book in use (as a failed store must: the
+     * next build has no book beside it), whose build took ticks again: a cycle of builds while ticks flowed (seen in
+     * session 25). Without a book in use it builds one.
      */
     private Uni<Void> catchUpPrices(TenantId tenant) {
         TenantBook book = books.get(tenant.value());
@@ -559,12 +560,10 @@ public class LiveLoop {
                 .invoke(() -> transitions.forEach(t -> metrics.counter("ballast.live.margin.events", "type",
                         t.eventType()).increment()))
                 .onFailure().invoke(e -> {
-                    // only this book: a book being built whose first store fails must not drop the one in use
-                    boolean inUse = books.remove(book.tenant().value(), book);
+                    books.remove(book.tenant().value());
                     dirty = true;
-                    LOG.warnf("storing %d margin transitions of tenant %s failed (%s): %s", transitions.size(),
-                            book.tenant(), inUse ? "book dropped, rebuilt next" : "the book being built is dropped",
-                            e.getMessage());
+                    LOG.warnf("storing %d margin transitions of tenant %s failed (book dropped, rebuilt next): %s",
+                            transitions.size(), book.tenant(), e.getMessage());
                 })
                 .map(x -> true)
                 .onFailure().recoverWithItem(false);
