@@ -190,24 +190,6 @@ final class BulkBook {
     }
 
     /**
-     * A new price in force of one symbol: that symbol's arrays and exposed accounts; and, when another underlying's
-     * arrays were last priced longer ago than the configured interval (an underlying without ticks: option time decay),
-     * the stalest such underlying's arrays and exposed accounts too, at the inputs' valuation time. Underlyings that
-     * tick are re-priced by their own ticks, so a busy book never revalues every account at once (which held the book
-     * for 0.3-1.5 s on 100,000 accounts, once per interval).
-     * The symbol's market (index, forward curve, smile rebuilt at the new index, or flat vol) comes from the inputs,
-     * as the per-account engine's does.
-     *
-     * @param symbol symbol of the asset
-     * @param price  its row now in force
-     * @param inputs the tenant's inputs with that price in force (and every other price)
-     * @return the numbers of the accounts re-evaluated (see {@link #idOf}), ascending
-     */
-    int[] onPrice(String symbol, MarketPrice price, MarginInputs inputs) {
-        return onPrices(List.of(new Move(symbol, price)), inputs);
-    }
-
-    /**
      * A new price in force of one symbol, for {@link #onPrices}.
      *
      * @param symbol symbol of the asset
@@ -217,9 +199,14 @@ final class BulkBook {
     }
 
     /**
-     * New prices in force of several symbols at once (a price batch's moves of one tenant): as {@link #onPrice} for
-     * each, with each exposed account re-valued once on every symbol that moved for it
-     * ({@link BulkMarginBook#onTicks}).
+     * New prices in force of one or more symbols (a price batch's moves of one tenant): those symbols' arrays and
+     * exposed accounts, each account re-valued once on every symbol that moved for it ({@link BulkMarginBook#onTicks});
+     * and, when another underlying's arrays were last priced longer ago than the configured interval (an underlying
+     * without ticks: option time decay), the stalest such underlying's arrays and exposed accounts too, at the inputs'
+     * valuation time. Underlyings that tick are re-priced by their own ticks, so a busy book never revalues every
+     * account at once (which held the book for 0.3-1.5 s on 100,000 accounts, once per interval). Each symbol's market
+     * (index, forward curve, smile rebuilt at the new index, or flat vol) comes from the inputs, as the per-account
+     * engine's does.
      *
      * @param moves  the moves, one per symbol
      * @param inputs the tenant's inputs with those prices in force (and every other price)
