@@ -51,7 +51,11 @@ public class LiveLoop {
     private final OutboxRelay relay;
     private final MeterRegistry metrics;
     private final Map<UUID, TenantBook> books = new ConcurrentHashMap<>();
-    private final Set<UUID> building = ConcurrentHashMap.newKeySet();
+    /**
+     * The tenants whose book is being built, with what reached them meanwhile (guarded by itself): the build started
+     * from rows read before it, so once its book is in use that book applies what it missed ({@link #applyMissed}).
+     */
+    private final Map<UUID, Missed> building = new java.util.HashMap<>();
     /** Index moves waiting for each tenant's book (see {@link #offerPrice}). */
     private final Map<UUID, PendingMoves> pending = new ConcurrentHashMap<>();
     /**
@@ -70,13 +74,6 @@ public class LiveLoop {
     private final Timer moveStore;
     /** Concurrent requests of a tenant share its freshness check. */
     private final FreshnessGate freshness = new FreshnessGate();
-    /** Tenants whose change events arrived while their book was being built: built once more after it. */
-    private final Set<UUID> rebuildAfter = ConcurrentHashMap.newKeySet();
-    /**
-     * Tenants that took ticks while their book was being built with none in use (the build may have read the prices
-     * before them): once it is in use, the book applies the prices stored since ({@link #catchUpPrices}).
-     */
-    private final Set<UUID> pricesAfter = ConcurrentHashMap.newKeySet();
     private final Timer tickToMargin;
     private final Timer rebuild;
     private final Timer healthCheck;
@@ -180,9 +177,8 @@ public class LiveLoop {
     private Uni<Void> onPrices(UUID tenant, List<PendingMoves.Move> moves) {
         TenantBook book = books.get(tenant);
         if (book == null) {
-            if (building.contains(tenant)) {
-                pricesAfter.add(tenant); // the build may have read the price before this one
-            }
+            // the build may have read the prices before this one: its book catches up once in use
+            duringBuild(tenant, m -> m.prices = true);
             return Uni.createFrom().voidItem();
         }
         List<TenantBook.PriceMove> priceMoves = moves.stream().map(m -> new TenantBook.PriceMove(m.outcome().price(),
@@ -278,39 +274,59 @@ public class LiveLoop {
         }
         TenantId tenant = TenantId.of(tenantId);
         TenantBook book = books.get(tenantId);
+        String aggregate = envelope.getString("aggregateType");
+        String type = envelope.getString("type");
+        Cause cause = new Cause(null, null, "event:" + type);
+        boolean account = "account".equals(aggregate);
+        // InstrumentSettled: the positions it closed were refreshed by the PositionSettled event of each holder,
+        // written in the same transaction before it
+        boolean settled = "InstrumentSettled".equals(type);
+        // MarketPricesPut re-reads the prices; MarketCurvePut (a forward curve or vol surface replaced) the curves
+        // too, and values every array on them again
+        boolean market = "market".equals(aggregate);
+        boolean curves = io.ballast.risk.market.curve.CurveService.CURVE_EVENT.equals(type);
+        if (!account && !market && !settled) {
+            // Outbox ids are taken at insert and become visible at commit, so a tenant's events can arrive out of id
+            // order: an account or market event is applied whatever its id (it re-reads the current rows, so
+            // applying it twice is harmless); only the events that rebuild the book are skipped when the book's mark
+            // is past them
+            if (book != null && eventId <= book.appliedEventId()) {
+                return Uni.createFrom().voidItem();
+            }
+            drop(tenantId);
+            return buildInBackground(tenant); // a build running now is told to run again once it ends
+        }
+        // during a build (and until its book has applied what it missed) the event waits for that book: the rows
+        // it read may be older than the event
+        if (duringBuild(tenantId, m -> {
+            if (account) {
+                m.accounts.add(UUID.fromString(envelope.getString("aggregateId")));
+            }
+            m.market |= market;
+            m.curves |= curves;
+            m.eventId = Math.max(m.eventId, eventId);
+        })) {
+            return Uni.createFrom().voidItem();
+        }
         if (book == null) {
             return buildInBackground(tenant);
         }
-        String aggregate = envelope.getString("aggregateType");
-        String type = envelope.getString("type");
-        // Outbox ids are taken at insert and become visible at commit, so a tenant's events can arrive out of id
-        // order: an account or market event is applied whatever its id (it re-reads the current rows, so applying
-        // it twice is harmless); only the events that rebuild the book are skipped when the book's mark is past them
-        boolean rereads = "account".equals(aggregate) || "market".equals(aggregate);
-        if (!rereads && eventId <= book.appliedEventId()) {
-            return Uni.createFrom().voidItem();
-        }
-        Cause cause = new Cause(null, null, "event:" + type);
-        Uni<List<Transition>> work;
-        if ("account".equals(aggregate)) {
-            UUID accountId = UUID.fromString(envelope.getString("aggregateId"));
-            work = loader.account(tenant, accountId).flatMap(rows -> onWorker(() -> book.refreshAccount(accountId,
-                    rows.account(), rows.balances(), rows.positions(), rows.isolated(), cause)));
-        } else if ("InstrumentSettled".equals(type)) {
-            // InstrumentSettled: the positions it closed were refreshed by the PositionSettled event of each holder,
-            // written in the same transaction before it
-            work = Uni.createFrom().item(List.of());
-        } else if ("market".equals(aggregate)) {
-            // MarketPricesPut re-reads the prices; MarketCurvePut (a forward curve or vol surface replaced) the
-            // curves too, and values every array on them again
-            boolean curves = io.ballast.risk.market.curve.CurveService.CURVE_EVENT.equals(type);
-            work = loader.prices(tenant).flatMap(ps -> onWorker(() -> book.onMarket(ps.latest(), ps.health(),
-                    curves ? ps.curves() : null, cause)));
-        } else {
-            books.remove(tenantId);
-            return buildInBackground(tenant);
-        }
+        Uni<List<Transition>> work = account ? refreshed(tenant, book, UUID.fromString(envelope.getString(
+                "aggregateId")), cause) : market ? marketRead(tenant, book, curves, cause) : Uni.createFrom().item(
+                List.of());
         return work.flatMap(ts -> store(book, ts)).invoke(() -> book.markApplied(eventId));
+    }
+
+    /** An account's rows read again and its margin re-evaluated in the book (an account change event). */
+    private Uni<List<Transition>> refreshed(TenantId tenant, TenantBook book, UUID accountId, Cause cause) {
+        return loader.account(tenant, accountId).flatMap(rows -> onWorker(() -> book.refreshAccount(accountId,
+                rows.account(), rows.balances(), rows.positions(), rows.isolated(), cause)));
+    }
+
+    /** The tenant's prices (and, when asked, curves) read again and applied to the book (a market event). */
+    private Uni<List<Transition>> marketRead(TenantId tenant, TenantBook book, boolean curves, Cause cause) {
+        return loader.prices(tenant).flatMap(ps -> onWorker(() -> book.onMarket(ps.latest(), ps.health(),
+                curves ? ps.curves() : null, cause)));
     }
 
     /**
@@ -324,7 +340,7 @@ public class LiveLoop {
         if (!ownership.owns(tenantId)) {
             return Uni.createFrom().voidItem();
         }
-        books.remove(tenantId);
+        drop(tenantId);
         return buildInBackground(TenantId.of(tenantId));
     }
 
@@ -359,7 +375,7 @@ public class LiveLoop {
         if (books.containsKey(tenant) || !ownership.owns(tenant) || System.nanoTime() > deadline) {
             return Uni.createFrom().voidItem();
         }
-        if (!building.contains(tenant)) {
+        if (!isBuilding(tenant)) {
             // one build of our own at most: a tenant whose build fails is left to the reconciler
             return tried ? Uni.createFrom().voidItem()
                     : build(TenantId.of(tenant)).flatMap(x -> awaitBook(tenant, deadline, true));
@@ -418,9 +434,9 @@ public class LiveLoop {
             return Uni.createFrom().voidItem();
         }
         dirty = false;
-        books.keySet().removeIf(t -> !ownership.owns(t));
+        books.keySet().stream().filter(t -> !ownership.owns(t)).toList().forEach(this::drop);
         return loader.activeTenants().flatMap(ids -> Multi.createFrom().iterable(ids)
-                        .filter(ownership::owns).filter(t -> !books.containsKey(t))
+                        .filter(ownership::owns).filter(t -> !books.containsKey(t) && !isBuilding(t))
                         .onItem().transformToUniAndConcatenate(t -> build(TenantId.of(t)))
                         .collect().last())
                 .invoke(() -> reconciledGeneration = generation)
@@ -432,30 +448,47 @@ public class LiveLoop {
     }
 
     private Uni<Void> build(TenantId tenant) {
-        if (!building.add(tenant.value())) {
-            rebuildAfter.add(tenant.value());
-            return Uni.createFrom().voidItem();
+        UUID id = tenant.value();
+        if (!startBuild(id)) {
+            return Uni.createFrom().voidItem(); // the running build runs again once it ends
         }
-        if (!books.containsKey(tenant.value())) {
+        buildsStarted.computeIfAbsent(id, t -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        if (!books.containsKey(id)) {
             // another instance may have owned the tenant since this one last stored: its first store checks again
-            lane(tenant.value()).directClear = false;
+            lane(id).directClear = false;
         }
         long started = System.nanoTime();
         long[] read = new long[1];
+        TenantBook[] installed = new TenantBook[1];
         // states stored from here on (less a margin for a store whose time was taken before it committed) may have
-        // been missed by the rows; the new book takes them over before it is evaluated (TenantBook#takeOver)
+        // been missed by the rows; the new book takes them over before it is evaluated (TenantBook#takeOver). They
+        // are read in the tenant's store lane: a store of a book dropped before this build, already running, has
+        // committed by then, and a later one is not made (TenantBook#retire)
         java.time.OffsetDateTime readFrom = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minusSeconds(30);
         return loader.load(tenant)
+                .flatMap(rows -> paused(id, "rows").replaceWith(rows))
                 .flatMap(rows -> onWorker(() -> rows.toBook(loader.settings()))
-                        .flatMap(book -> loader.statesSince(tenant, readFrom).flatMap(stored -> loader.prices(tenant)
-                                .map(ps -> new Takeover(rows, book, stored, ps)))))
-                .flatMap(t -> {
+                        .flatMap(book -> lane(id).run(() -> loader.statesSince(tenant, readFrom))
+                                .flatMap(stored -> loader.prices(tenant)
+                                        .map(ps -> new Takeover(rows, book, stored, ps)))))
+                // accounts whose change events came while the rows were read are read again before the book is
+                // evaluated: its prices were read after those rows, and an account valued on its older rows at
+                // the newer prices could be told of a state it never was in
+                .flatMap(t -> accountsMissedSoFar(tenant).map(again -> Map.entry(t, again)))
+                .flatMap(ta -> paused(id, "evaluate").replaceWith(ta))
+                .flatMap(ta -> {
+                    Takeover t = ta.getKey();
                     Rows rows = t.rows();
                     read[0] = System.nanoTime();
                     return onWorker(() -> {
                         TenantBook book = t.book();
                         book.takeOver(t.stored(), t.prices().latest(), t.prices().health());
-                        return Map.entry(book, book.evaluateAll(new Cause(null, null, "rebuild")));
+                        Cause cause = new Cause(null, null, "rebuild");
+                        List<Transition> out = new java.util.ArrayList<>();
+                        ta.getValue().forEach((a, r) -> out.addAll(book.refreshAccount(a, r.account(), r.balances(),
+                                r.positions(), r.isolated(), cause)));
+                        out.addAll(book.evaluateAll(cause));
+                        return Map.entry(book, out);
                     }).map(e -> {
                         long ms = (System.nanoTime() - started) / 1_000_000;
                         MDC.put("tenantId", tenant.toString());
@@ -467,43 +500,189 @@ public class LiveLoop {
                         return e;
                     });
                 })
-                .flatMap(e -> stored(e.getKey(), e.getValue()).flatMap(ok -> {
-                    rebuild.record(Duration.ofNanos(System.nanoTime() - started));
-                    if (!ok || !ownership.owns(tenant.value())) {
-                        return Uni.createFrom().voidItem(); // a state moved since it was read: built again
-                    }
-                    TenantBook older = books.put(tenant.value(), e.getKey());
-                    if (older == null || older == e.getKey()) {
+                .flatMap(e -> {
+                    if (rebuildAsked(id)) {
+                        // a change that rebuilds the book came during the build: this one may predate it
+                        LOG.infof("hot book of tenant %s not put in use: a change during its build asks for "
+                                + "another", tenant);
                         return Uni.createFrom().voidItem();
                     }
-                    // ticks the older book applied after this one read its prices (BookLoader#load)
-                    return onWorker(() -> e.getKey().catchUp(older, new Cause(null, null, "catch-up")))
-                            .flatMap(ts -> store(e.getKey(), ts));
-                }))
+                    return stored(e.getKey(), e.getValue()).flatMap(ok -> {
+                        rebuild.record(Duration.ofNanos(System.nanoTime() - started));
+                        if (!ok || !ownership.owns(id)) {
+                            return Uni.createFrom().voidItem(); // a state moved since it was read: built again
+                        }
+                        installed[0] = e.getKey();
+                        TenantBook older = books.put(id, e.getKey());
+                        if (older == null || older == e.getKey()) {
+                            return Uni.createFrom().voidItem();
+                        }
+                        older.retire();
+                        // ticks the older book applied after this one read its prices (BookLoader#load)
+                        return onWorker(() -> e.getKey().catchUp(older, new Cause(null, null, "catch-up")))
+                                .flatMap(ts -> store(e.getKey(), ts));
+                    });
+                })
                 .onFailure().invoke(e -> {
                     dirty = true;
                     LOG.warnf("building the hot book of tenant %s failed: %s", tenant, e.getMessage());
                 })
                 .onFailure().recoverWithNull().replaceWithVoid()
-                .eventually(() -> building.remove(tenant.value()))
-                .flatMap(x -> rebuildAfter.remove(tenant.value()) ? build(tenant)
-                        : pricesAfter.remove(tenant.value()) ? catchUpPrices(tenant) : Uni.createFrom().voidItem());
+                .flatMap(x -> installed[0] != null ? applyMissed(tenant, installed[0]) : endBuild(tenant));
+    }
+
+    /**
+     * What reached a tenant while its book was being built: accounts whose change events came, whether a market
+     * event came (and one of curves), whether ticks came while no book was in use, the highest event id, and whether
+     * a change that rebuilds the book came (then the build's book is not used: it is built again).
+     */
+    private static final class Missed {
+        final Set<UUID> accounts = new java.util.LinkedHashSet<>();
+        boolean market;
+        boolean curves;
+        boolean prices;
+        boolean rebuild;
+        long eventId;
+
+        boolean isEmpty() {
+            return accounts.isEmpty() && !market && !prices && !rebuild;
+        }
+    }
+
+    /**
+     * The rows of the accounts whose change events the tenant's running build recorded so far, read again (and no
+     * longer recorded: the build's book starts from these rows).
+     */
+    private Uni<Map<UUID, BookLoader.AccountRows>> accountsMissedSoFar(TenantId tenant) {
+        List<UUID> ids;
+        synchronized (building) {
+            Missed m = building.get(tenant.value());
+            ids = m == null ? List.of() : List.copyOf(m.accounts);
+            if (m != null) {
+                m.accounts.clear();
+            }
+        }
+        Map<UUID, BookLoader.AccountRows> out = new java.util.LinkedHashMap<>();
+        return Multi.createFrom().iterable(ids)
+                .onItem().transformToUniAndConcatenate(a -> loader.account(tenant, a).invoke(r -> out.put(a, r)))
+                .collect().last().map(x -> out);
+    }
+
+    /** Marks a tenant's build as started: false when one is running (then told to run again once it ends). */
+    private boolean startBuild(UUID tenant) {
+        synchronized (building) {
+            Missed running = building.get(tenant);
+            if (running != null) {
+                running.rebuild = true;
+                return false;
+            }
+            building.put(tenant, new Missed());
+            return true;
+        }
+    }
+
+    private boolean isBuilding(UUID tenant) {
+        synchronized (building) {
+            return building.containsKey(tenant);
+        }
+    }
+
+    private boolean rebuildAsked(UUID tenant) {
+        synchronized (building) {
+            Missed m = building.get(tenant);
+            return m != null && m.rebuild;
+        }
+    }
+
+    /** Records what reached a tenant during its build; false when no build runs (nothing recorded). */
+    private boolean duringBuild(UUID tenant, java.util.function.Consumer<Missed> what) {
+        synchronized (building) {
+            Missed m = building.get(tenant);
+            if (m == null) {
+                return false;
+            }
+            what.accept(m);
+            return true;
+        }
+    }
+
+    /** Ends a build whose book was not put in use; builds again when that was asked for meanwhile. */
+    private Uni<Void> endBuild(TenantId tenant) {
+        Missed m;
+        synchronized (building) {
+            m = building.remove(tenant.value());
+        }
+        return m != null && m.rebuild ? build(tenant) : Uni.createFrom().voidItem();
+    }
+
+    /**
+     * Once a built book is in use: what reached the tenant during its build, applied to it as the events and ticks
+     * would have been (each account of a change event read again, the prices and curves of a market event, the
+     * prices in force after ticks that found no book), round after round until nothing more came; only then does
+     * the build end and events reach the book directly. Before, an event during a build built the book a second
+     * time (on 100,000 accounts 15-40 s), and that build's first store could find states the book in use had stored
+     * meanwhile, fail and drop it: a build again, with events still coming (seen after a load in session 25).
+     */
+    private Uni<Void> applyMissed(TenantId tenant, TenantBook book) {
+        Missed m;
+        synchronized (building) {
+            Missed open = building.get(tenant.value());
+            if (open == null) {
+                return Uni.createFrom().voidItem();
+            }
+            if (open.isEmpty() || open.rebuild || book.retired()) {
+                building.remove(tenant.value());
+                if (!open.rebuild || book.retired()) {
+                    return Uni.createFrom().voidItem();
+                }
+                m = null;
+            } else {
+                m = new Missed();
+                m.accounts.addAll(open.accounts);
+                m.market = open.market;
+                m.curves = open.curves;
+                m.prices = open.prices;
+                m.eventId = open.eventId;
+                open.accounts.clear();
+                open.market = false;
+                open.curves = false;
+                open.prices = false;
+            }
+        }
+        if (m == null) {
+            // a change that rebuilds the book came while it applied what it missed
+            dropIf(tenant.value(), book);
+            return build(tenant);
+        }
+        Cause cause = new Cause(null, null, "catch-up");
+        Uni<Void> accounts = Multi.createFrom().iterable(m.accounts)
+                .onItem().transformToUniAndConcatenate(a -> refreshed(tenant, book, a, cause)
+                        .flatMap(ts -> store(book, ts)))
+                .collect().last().replaceWithVoid();
+        Uni<Void> market = m.market ? marketRead(tenant, book, m.curves, cause).flatMap(ts -> store(book, ts))
+                : Uni.createFrom().voidItem();
+        return accounts.flatMap(x -> market)
+                .flatMap(x -> m.prices ? catchUpPrices(tenant, book) : Uni.createFrom().voidItem())
+                .invoke(() -> book.markApplied(m.eventId))
+                .onFailure().recoverWithUni(e -> {
+                    LOG.warnf("the hot book of tenant %s did not apply what it missed during its build (dropped, "
+                            + "built again): %s", tenant, e.getMessage());
+                    dropIf(tenant.value(), book);
+                    dirty = true;
+                    synchronized (building) {
+                        building.remove(tenant.value());
+                    }
+                    return Uni.createFrom().voidItem();
+                })
+                .flatMap(x -> book.retired() ? endBuild(tenant) : applyMissed(tenant, book));
     }
 
     /**
      * After a build that ticks arrived during with no book in use: the prices in force now, read from PostgreSQL
      * (every accepted tick's price is stored before its move is handed over), applied to the book where they are
-     * newer than its own, as one move. Before, such ticks made the tenant build its book a second time; on 100,000
-     * accounts that took 20-40 s while the first book took ticks and stored their transitions, and the second one's
-     * first store then found states it had not read, failed and dropped the book in use (as a failed store must: the
-     * next build has no book beside it), whose build took ticks again: a cycle of builds while ticks flowed (seen in
-     * session 25). Without a book in use it builds one.
+     * newer than its own, as one move. Before session 25 such ticks made the tenant build its book a second time.
      */
-    private Uni<Void> catchUpPrices(TenantId tenant) {
-        TenantBook book = books.get(tenant.value());
-        if (book == null) {
-            return build(tenant);
-        }
+    private Uni<Void> catchUpPrices(TenantId tenant, TenantBook book) {
         List<java.util.concurrent.CompletableFuture<Boolean>> chunks = new java.util.ArrayList<>();
         return loader.prices(tenant)
                 .flatMap(ps -> onWorker(() -> book.catchUpPrices(ps.latest(), ps.health(),
@@ -511,9 +690,75 @@ public class LiveLoop {
                                 .subscribeAsCompletionStage()))))
                 .flatMap(x -> Uni.createFrom().completionStage(java.util.concurrent.CompletableFuture
                         .allOf(chunks.toArray(java.util.concurrent.CompletableFuture[]::new))))
-                .onFailure().invoke(e -> LOG.warnf("prices of tenant %s not caught up after its build: %s", tenant,
-                        e.getMessage()))
-                .onFailure().recoverWithNull().replaceWithVoid();
+                .replaceWithVoid();
+    }
+
+    /** A test's pause of a tenant's next build once its rows are read ({@link #pauseNextBuild}). */
+    private record BuildPause(UUID tenant, String stage, java.util.concurrent.CompletableFuture<Void> reached,
+            java.util.concurrent.CompletionStage<Void> release) {
+    }
+
+    private volatile BuildPause pause;
+    private final Map<UUID, java.util.concurrent.atomic.AtomicInteger> buildsStarted = new ConcurrentHashMap<>();
+
+    /** For tests: how many builds of the tenant's book this instance started. */
+    int buildsStarted(UUID tenant) {
+        java.util.concurrent.atomic.AtomicInteger n = buildsStarted.get(tenant);
+        return n == null ? 0 : n.get();
+    }
+
+    /**
+     * For tests: the tenant's next build stops at a stage ({@code rows}: its rows read, not yet its states and
+     * prices; {@code evaluate}: all read, the accounts of events recorded so far read again, not yet evaluated),
+     * completes {@code reached} and goes on when {@code release} completes, so that a test can send events and ticks
+     * while it is under way.
+     */
+    void pauseNextBuild(UUID tenant, String stage, java.util.concurrent.CompletableFuture<Void> reached,
+            java.util.concurrent.CompletionStage<Void> release) {
+        pause = new BuildPause(tenant, stage, reached, release);
+    }
+
+    /** For tests: the accounts whose change events the tenant's running build recorded (empty when none runs). */
+    Set<UUID> missedAccounts(UUID tenant) {
+        synchronized (building) {
+            Missed m = building.get(tenant);
+            return m == null ? Set.of() : Set.copyOf(m.accounts);
+        }
+    }
+
+    /** For tests: whether the tenant's running build recorded ticks that found no book. */
+    boolean missedPrices(UUID tenant) {
+        synchronized (building) {
+            Missed m = building.get(tenant);
+            return m != null && m.prices;
+        }
+    }
+
+    private Uni<Void> paused(UUID tenant, String stage) {
+        BuildPause p = pause;
+        if (p == null || !p.tenant().equals(tenant) || !p.stage().equals(stage)) {
+            return Uni.createFrom().voidItem();
+        }
+        pause = null;
+        Context ctx = Vertx.currentContext();
+        p.reached().complete(null);
+        Uni<Void> released = Uni.createFrom().completionStage(p.release()).replaceWithVoid();
+        return ctx == null ? released : released.emitOn(r -> ctx.runOnContext(v -> r.run()));
+    }
+
+    /** Takes a tenant's book out of use (see {@link TenantBook#retire}). */
+    private void drop(UUID tenant) {
+        TenantBook book = books.remove(tenant);
+        if (book != null) {
+            book.retire();
+        }
+    }
+
+    /** Takes a book out of use if it is still the tenant's. */
+    private void dropIf(UUID tenant, TenantBook book) {
+        if (books.remove(tenant, book)) {
+            book.retire();
+        }
     }
 
     /** A book built from its rows, with what it takes over before it is evaluated (see {@link #build}). */
@@ -546,8 +791,12 @@ public class LiveLoop {
             parts.add(transitions.subList(i, Math.min(transitions.size(), i + COMMIT_CHUNK)));
         }
         return Multi.createFrom().iterable(parts)
-                .onItem().transformToUniAndConcatenate(part -> lane.run(() -> states.store(book.tenant(), part,
-                                priceVersions, book.parameterVersion(), direct.enabled(), lane.directClear)
+                // a book out of use stores nothing more: the next book decides from the stored states (and its
+                // build reads them in this lane, after any store already running)
+                .onItem().transformToUniAndConcatenate(part -> lane.run(() -> book.retired()
+                        ? Uni.createFrom().<MarginStateService.Stored>nullItem()
+                        : states.store(book.tenant(), part, priceVersions, book.parameterVersion(), direct.enabled(),
+                                lane.directClear)
                         .invoke(stored -> {
                             if (stored.direct()) {
                                 lane.directClear = true;
@@ -560,7 +809,7 @@ public class LiveLoop {
                 .invoke(() -> transitions.forEach(t -> metrics.counter("ballast.live.margin.events", "type",
                         t.eventType()).increment()))
                 .onFailure().invoke(e -> {
-                    books.remove(book.tenant().value());
+                    drop(book.tenant().value());
                     dirty = true;
                     LOG.warnf("storing %d margin transitions of tenant %s failed (book dropped, rebuilt next): %s",
                             transitions.size(), book.tenant(), e.getMessage());

@@ -127,6 +127,8 @@ public final class TenantBook {
     private BulkBook bulk;
     /** The tenant's stored forward curves and smiles (replaced, never mutated: read without the lock). */
     private volatile MarketCurves curves = MarketCurves.NONE;
+    /** Set once the book is no longer in use (dropped or replaced): its transitions are no longer stored. */
+    private volatile boolean retired;
 
     /**
      * Builds the book from one consistent read.
@@ -214,6 +216,19 @@ public final class TenantBook {
     /** @return the tenant */
     public TenantId tenant() {
         return tenant;
+    }
+
+    /**
+     * Takes the book out of use: a move still running on it decides transitions that are not stored (the next book
+     * decides them again from the stored states), so that its stores cannot overtake those of the next book.
+     */
+    void retire() {
+        retired = true;
+    }
+
+    /** @return whether the book is out of use ({@link #retire}) */
+    boolean retired() {
+        return retired;
     }
 
     /** @return the highest {@code ballast.events} outbox id applied */
