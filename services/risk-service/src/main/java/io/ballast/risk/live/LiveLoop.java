@@ -632,7 +632,8 @@ public class LiveLoop {
             }
             if (open.isEmpty() || open.rebuild || book.retired()) {
                 building.remove(tenant.value());
-                if (!open.rebuild || book.retired()) {
+                if (!open.rebuild) {
+                    // done (or the book was dropped after a failed store: the reconciler builds it again)
                     return Uni.createFrom().voidItem();
                 }
                 m = null;
