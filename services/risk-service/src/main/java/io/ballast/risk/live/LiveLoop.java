@@ -293,11 +293,13 @@ public class LiveLoop {
             if (book != null && eventId <= book.appliedEventId()) {
                 return Uni.createFrom().voidItem();
             }
-            drop(tenantId);
-            return buildInBackground(tenant); // a build running now is told to run again once it ends
+            // the book in use goes on until the new one is about to be evaluated (answers come from the database
+            // meanwhile: its event mark is behind); a build running now is told to run again once it ends
+            return buildInBackground(tenant);
         }
-        // during a build (and until its book has applied what it missed) the event waits for that book: the rows
-        // it read may be older than the event
+        // during a build (and until its book has applied what it missed) the event is recorded for that book: the
+        // rows it read may be older than the event; a book still in use until then applies it as well
+        TenantBook[] catchingUp = new TenantBook[1];
         if (duringBuild(tenantId, m -> {
             if (account) {
                 m.accounts.add(UUID.fromString(envelope.getString("aggregateId")));
@@ -305,10 +307,12 @@ public class LiveLoop {
             m.market |= market;
             m.curves |= curves;
             m.eventId = Math.max(m.eventId, eventId);
+            catchingUp[0] = m.installed;
         })) {
-            return Uni.createFrom().voidItem();
-        }
-        if (book == null) {
+            if (book == null || book == catchingUp[0]) {
+                return Uni.createFrom().voidItem();
+            }
+        } else if (book == null) {
             return buildInBackground(tenant);
         }
         Uni<List<Transition>> work = account ? refreshed(tenant, book, UUID.fromString(envelope.getString(
@@ -340,7 +344,7 @@ public class LiveLoop {
         if (!ownership.owns(tenantId)) {
             return Uni.createFrom().voidItem();
         }
-        drop(tenantId);
+        // as for an event that rebuilds the book: the book in use goes on until the new one is about to be evaluated
         return buildInBackground(TenantId.of(tenantId));
     }
 
@@ -468,6 +472,9 @@ public class LiveLoop {
         return loader.load(tenant)
                 .flatMap(rows -> paused(id, "rows").replaceWith(rows))
                 .flatMap(rows -> onWorker(() -> rows.toBook(loader.settings()))
+                        // the book in use (if any) goes out of use here, before the states are read: from now on
+                        // ticks and events are recorded for the new book, and nothing stores beside its build
+                        .invoke(book -> retireInUse(id))
                         .flatMap(book -> lane(id).run(() -> loader.statesSince(tenant, readFrom))
                                 .flatMap(stored -> loader.prices(tenant)
                                         .map(ps -> new Takeover(rows, book, stored, ps)))))
@@ -500,19 +507,16 @@ public class LiveLoop {
                         return e;
                     });
                 })
+                // put in use even when a change during the build asks for another build (which then runs with this
+                // book in use until its own evaluation): a book of the rows read a moment ago is better than none
                 .flatMap(e -> {
-                    if (rebuildAsked(id)) {
-                        // a change that rebuilds the book came during the build: this one may predate it
-                        LOG.infof("hot book of tenant %s not put in use: a change during its build asks for "
-                                + "another", tenant);
-                        return Uni.createFrom().voidItem();
-                    }
                     return stored(e.getKey(), e.getValue()).flatMap(ok -> {
                         rebuild.record(Duration.ofNanos(System.nanoTime() - started));
                         if (!ok || !ownership.owns(id)) {
                             return Uni.createFrom().voidItem(); // a state moved since it was read: built again
                         }
                         installed[0] = e.getKey();
+                        duringBuild(id, m -> m.installed = e.getKey());
                         TenantBook older = books.put(id, e.getKey());
                         if (older == null || older == e.getKey()) {
                             return Uni.createFrom().voidItem();
@@ -543,6 +547,8 @@ public class LiveLoop {
         boolean prices;
         boolean rebuild;
         long eventId;
+        /** The build's book once in use (applying what it missed). */
+        TenantBook installed;
 
         boolean isEmpty() {
             return accounts.isEmpty() && !market && !prices && !rebuild;
@@ -587,10 +593,11 @@ public class LiveLoop {
         }
     }
 
-    private boolean rebuildAsked(UUID tenant) {
-        synchronized (building) {
-            Missed m = building.get(tenant);
-            return m != null && m.rebuild;
+    /** Takes the tenant's book in use out of use (a build is about to read the states and evaluate its own). */
+    private void retireInUse(UUID tenant) {
+        TenantBook inUse = books.get(tenant);
+        if (inUse != null) {
+            dropIf(tenant, inUse);
         }
     }
 
@@ -625,6 +632,7 @@ public class LiveLoop {
      */
     private Uni<Void> applyMissed(TenantId tenant, TenantBook book) {
         Missed m;
+        long applied = -1;
         synchronized (building) {
             Missed open = building.get(tenant.value());
             if (open == null) {
@@ -632,11 +640,10 @@ public class LiveLoop {
             }
             if (open.isEmpty() || open.rebuild || book.retired()) {
                 building.remove(tenant.value());
-                if (!open.rebuild) {
-                    // done (or the book was dropped after a failed store: the reconciler builds it again)
-                    return Uni.createFrom().voidItem();
-                }
                 m = null;
+                // done (or the book was dropped after a failed store: the reconciler builds it again); the events
+                // recorded were applied (the accounts of the first ones before the book was evaluated)
+                applied = open.rebuild ? -1 : open.eventId;
             } else {
                 m = new Missed();
                 m.accounts.addAll(open.accounts);
@@ -651,8 +658,12 @@ public class LiveLoop {
             }
         }
         if (m == null) {
-            // a change that rebuilds the book came while it applied what it missed
-            dropIf(tenant.value(), book);
+            if (applied >= 0) {
+                book.markApplied(applied);
+                return Uni.createFrom().voidItem();
+            }
+            // a change that rebuilds the book came during the build or while it applied what it missed: built again,
+            // with this book in use until the new one is evaluated
             return build(tenant);
         }
         Cause cause = new Cause(null, null, "catch-up");
@@ -725,6 +736,12 @@ public class LiveLoop {
             Missed m = building.get(tenant);
             return m == null ? Set.of() : Set.copyOf(m.accounts);
         }
+    }
+
+    /** For tests: the event mark of the tenant's book in use (-1 when none). */
+    long appliedEventId(UUID tenant) {
+        TenantBook book = books.get(tenant);
+        return book == null ? -1 : book.appliedEventId();
     }
 
     /** For tests: whether the tenant's running build recorded ticks that found no book. */
