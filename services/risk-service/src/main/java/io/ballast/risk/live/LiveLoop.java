@@ -293,8 +293,7 @@ public class LiveLoop {
             if (book != null && eventId <= book.appliedEventId()) {
                 return Uni.createFrom().voidItem();
             }
-            // the book in use goes on until the new one is about to be evaluated (answers come from the database
-            // meanwhile: its event mark is behind); a build running now is told to run again once it ends
+            // the build takes the book in use out of use; a build running now is told to run again once it ends
             return buildInBackground(tenant);
         }
         // during a build (and until its book has applied what it missed) the event is recorded for that book: the
@@ -344,7 +343,7 @@ public class LiveLoop {
         if (!ownership.owns(tenantId)) {
             return Uni.createFrom().voidItem();
         }
-        // as for an event that rebuilds the book: the book in use goes on until the new one is about to be evaluated
+        // as for an event that rebuilds the book: the build takes the book in use out of use
         return buildInBackground(TenantId.of(tenantId));
     }
 
@@ -457,6 +456,11 @@ public class LiveLoop {
             return Uni.createFrom().voidItem(); // the running build runs again once it ends
         }
         buildsStarted.computeIfAbsent(id, t -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        // the book in use (if any) goes out of use now: from here on ticks and events are recorded for the new book,
+        // and nothing stores beside its build. Keeping it in use until the new book is evaluated would keep live
+        // margin going, but holds two books at once: a tenant of 100,000 accounts then ran out of a 3 GB heap during
+        // ./ballast load (session 26, c9e5317)
+        retireInUse(id);
         if (!books.containsKey(id)) {
             // another instance may have owned the tenant since this one last stored: its first store checks again
             lane(id).directClear = false;
@@ -472,9 +476,6 @@ public class LiveLoop {
         return loader.load(tenant)
                 .flatMap(rows -> paused(id, "rows").replaceWith(rows))
                 .flatMap(rows -> onWorker(() -> rows.toBook(loader.settings()))
-                        // the book in use (if any) goes out of use here, before the states are read: from now on
-                        // ticks and events are recorded for the new book, and nothing stores beside its build
-                        .invoke(book -> retireInUse(id))
                         .flatMap(book -> lane(id).run(() -> loader.statesSince(tenant, readFrom))
                                 .flatMap(stored -> loader.prices(tenant)
                                         .map(ps -> new Takeover(rows, book, stored, ps)))))
@@ -507,8 +508,8 @@ public class LiveLoop {
                         return e;
                     });
                 })
-                // put in use even when a change during the build asks for another build (which then runs with this
-                // book in use until its own evaluation): a book of the rows read a moment ago is better than none
+                // put in use even when a change during the build asks for another build (which takes it out of use
+                // when it starts): answers wait for the newer build (the event mark), ticks need not
                 .flatMap(e -> {
                     return stored(e.getKey(), e.getValue()).flatMap(ok -> {
                         rebuild.record(Duration.ofNanos(System.nanoTime() - started));
@@ -662,8 +663,7 @@ public class LiveLoop {
                 book.markApplied(applied);
                 return Uni.createFrom().voidItem();
             }
-            // a change that rebuilds the book came during the build or while it applied what it missed: built again,
-            // with this book in use until the new one is evaluated
+            // a change that rebuilds the book came during the build or while it applied what it missed: built again
             return build(tenant);
         }
         Cause cause = new Cause(null, null, "catch-up");
