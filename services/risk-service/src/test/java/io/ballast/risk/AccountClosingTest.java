@@ -32,13 +32,7 @@ class AccountClosingTest {
     void anAccountThatHoldsAnythingIsRefusedNamingItAndStaysInEverySummary() throws Exception {
         Tenant t = TestTenants.onboard("closing");
         String u = "C" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
-        String usdt = TestTenants.asset(t, "USDT");
-        String btc = TestTenants.asset(t, u);
-        String perp = TestTenants.perpetual(t, u + "-PERP", u, "USDT");
-        TestTenants.riskParameters(t, "assets", usdt, "0.1", "0.05", "0");
-        TestTenants.riskParameters(t, "assets", btc, "0.1", "0.05", "0.1");
-        TestTenants.riskParameters(t, "instruments", perp, "0.1", "0.05", "0");
-        TestTenants.prices(t, Map.of("USDT", 1, u, new Object[] {60000, 0.5}));
+        TestTenants.perpetualMarket(t, u);
 
         // a CROSS account with a position and a balance
         String cross = account(t, "0xHOLD", "CROSS");

@@ -32,13 +32,7 @@ class ConsistentMarginReadTest {
     @Test
     void marginReadsRacingSnapshotsSeeOneStateOrTheOtherNeverAMix() throws Exception {
         Tenant t = TestTenants.onboard("rr");
-        String usdt = TestTenants.asset(t, "USDT");
-        String btc = TestTenants.asset(t, "BTC");
-        String perp = TestTenants.perpetual(t, "BTC-PERP", "BTC", "USDT");
-        TestTenants.riskParameters(t, "assets", usdt, "0.1", "0.05", "0");
-        TestTenants.riskParameters(t, "assets", btc, "0.1", "0.05", "0.1");
-        TestTenants.riskParameters(t, "instruments", perp, "0.1", "0.05", "0");
-        TestTenants.prices(t, Map.of("USDT", 1, "BTC", new Object[] {60000, 0.5}));
+        TestTenants.perpetualMarket(t, "BTC");
         List<String> accounts = new ArrayList<>();
         for (int i = 0; i < ACCOUNTS; i++) {
             accounts.add(TestTenants.account(t, "0xRR" + i));

@@ -58,13 +58,7 @@ class LiveMarginKafkaTest {
 
     /** The fixture's tenant and underlying; returns the account id. */
     static String fixture(Tenant t, String u) {
-        String usdt = TestTenants.asset(t, "USDT");
-        String btc = TestTenants.asset(t, u);
-        String perp = TestTenants.perpetual(t, u + "-PERP", u, "USDT");
-        TestTenants.riskParameters(t, "assets", usdt, "0.1", "0.05", "0");
-        TestTenants.riskParameters(t, "assets", btc, "0.1", "0.05", "0.1");
-        TestTenants.riskParameters(t, "instruments", perp, "0.1", "0.05", "0");
-        TestTenants.prices(t, Map.of("USDT", 1, u, new Object[] {60000, 0.5}));
+        TestTenants.perpetualMarket(t, u);
         String a = TestTenants.account(t, "0xLIVE");
         t.asIntegrator().body(Map.of("asset", "USDT", "amount", "10000", "externalRef", TestTenants.ref()))
                 .post("/api/v1/accounts/" + a + "/deposits")

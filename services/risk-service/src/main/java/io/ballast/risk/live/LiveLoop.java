@@ -297,8 +297,7 @@ public class LiveLoop {
             return buildInBackground(tenant);
         }
         // during a build (and until its book has applied what it missed) the event is recorded for that book: the
-        // rows it read may be older than the event; a book still in use until then applies it as well
-        TenantBook[] catchingUp = new TenantBook[1];
+        // rows it read may be older than the event
         if (duringBuild(tenantId, m -> {
             if (account) {
                 m.accounts.add(UUID.fromString(envelope.getString("aggregateId")));
@@ -306,11 +305,8 @@ public class LiveLoop {
             m.market |= market;
             m.curves |= curves;
             m.eventId = Math.max(m.eventId, eventId);
-            catchingUp[0] = m.installed;
         })) {
-            if (book == null || book == catchingUp[0]) {
-                return Uni.createFrom().voidItem();
-            }
+            return Uni.createFrom().voidItem();
         } else if (book == null) {
             return buildInBackground(tenant);
         }
@@ -517,15 +513,10 @@ public class LiveLoop {
                             return Uni.createFrom().voidItem(); // a state moved since it was read: built again
                         }
                         installed[0] = e.getKey();
-                        duringBuild(id, m -> m.installed = e.getKey());
-                        TenantBook older = books.put(id, e.getKey());
-                        if (older == null || older == e.getKey()) {
-                            return Uni.createFrom().voidItem();
-                        }
-                        older.retire();
-                        // ticks the older book applied after this one read its prices (BookLoader#load)
-                        return onWorker(() -> e.getKey().catchUp(older, new Cause(null, null, "catch-up")))
-                                .flatMap(ts -> store(e.getKey(), ts));
+                        // no other book is in use: the build took it out of use when it started, and builds of a
+                        // tenant do not overlap
+                        books.put(id, e.getKey());
+                        return Uni.createFrom().voidItem();
                     });
                 })
                 .onFailure().invoke(e -> {
@@ -548,8 +539,6 @@ public class LiveLoop {
         boolean prices;
         boolean rebuild;
         long eventId;
-        /** The build's book once in use (applying what it missed). */
-        TenantBook installed;
 
         boolean isEmpty() {
             return accounts.isEmpty() && !market && !prices && !rebuild;
@@ -736,12 +725,6 @@ public class LiveLoop {
             Missed m = building.get(tenant);
             return m == null ? Set.of() : Set.copyOf(m.accounts);
         }
-    }
-
-    /** For tests: the event mark of the tenant's book in use (-1 when none). */
-    long appliedEventId(UUID tenant) {
-        TenantBook book = books.get(tenant);
-        return book == null ? -1 : book.appliedEventId();
     }
 
     /** For tests: whether the tenant's running build recorded ticks that found no book. */

@@ -414,37 +414,6 @@ public final class TenantBook {
     }
 
     /**
-     * The book this one replaces applied index moves after this one's rows were read (a build runs while the old
-     * book keeps taking ticks): each price of the older book observed after this book's price of the same asset is
-     * applied here, as its tick would have been.
-     *
-     * @param older the book this one replaces
-     * @param cause the catch-up
-     * @return the transitions, in order
-     */
-    public List<Transition> catchUp(TenantBook older, Cause cause) {
-        List<MarketPrice> theirs;
-        Map<String, OracleHealth> theirHealth;
-        synchronized (older) {
-            theirs = new ArrayList<>(older.prices.values());
-            theirHealth = new HashMap<>(older.health);
-        }
-        List<Transition> out = new ArrayList<>();
-        synchronized (this) {
-            for (MarketPrice p : theirs) {
-                MarketPrice mine = prices.get(p.assetId);
-                String symbol = symbolOfAsset.get(p.assetId);
-                if (symbol != null && (mine == null || p.observedAt.isAfter(mine.observedAt))) {
-                    lastTimings = new long[] {System.nanoTime(), System.nanoTime(), 0, 0, 0, 0};
-                    out.addAll(onPricesLocked(List.of(new PriceMove(p, theirHealth.getOrDefault(symbol,
-                            health.get(symbol)), cause))));
-                }
-            }
-        }
-        return out;
-    }
-
-    /**
      * The prices in force as read from the database after this book was put in use: each one observed later than the
      * book's price of its asset is applied, all of them as one move ({@link #onPrices}).
      *

@@ -291,6 +291,19 @@ public final class MarginInputs {
     }
 
     /**
+     * An asset or instrument of these inputs by id. A hot book whose rows were read before an asset or instrument
+     * was created can meet a position or balance on it (an account event while another build is asked for): that
+     * account is not valued until the book is built again, rather than failing with a NullPointerException.
+     */
+    private static <T> T known(Map<UUID, T> byId, UUID id, String field) {
+        T found = byId.get(id);
+        if (found == null) {
+            throw new MarginInputException(field, "unknown to these margin inputs: " + id);
+        }
+        return found;
+    }
+
+    /**
      * Builds the engine inputs of one account; {@code extraInstruments} and {@code extraAssets} (what-if trades and
      * transfers) need market data and parameters too.
      *
@@ -325,7 +338,7 @@ public final class MarginInputs {
         Map<String, List<CollateralBalance>> isolatedCollateral = new java.util.TreeMap<>();
         Set<Instrument> held = new LinkedHashSet<>();
         for (Position p : positions) {
-            Instrument i = instruments.get(p.id.instrumentId());
+            Instrument i = known(instruments, p.id.instrumentId(), "instrumentId");
             held.add(i);
             io.ballast.margin.product.Position ep = io.ballast.margin.product.Position.of(engineInstrument(i),
                     p.quantity.multiply(i.contractSize).doubleValue(), p.entryPrice.doubleValue());
@@ -342,16 +355,16 @@ public final class MarginInputs {
         Set<Asset> collateralAssets = new LinkedHashSet<>();
         for (Balance b : balances) {
             if (b.amount.signum() != 0) {
-                Asset a = assets.get(b.id.assetId());
+                Asset a = known(assets, b.id.assetId(), "assetId");
                 collateralAssets.add(a);
                 collateral.add(CollateralBalance.of(a.symbol, b.amount));
             }
         }
         for (IsolatedBalance b : isolated) {
             if (b.amount.signum() != 0) {
-                Asset a = assets.get(b.id.assetId());
+                Asset a = known(assets, b.id.assetId(), "assetId");
                 collateralAssets.add(a);
-                String pool = isolatedPool(instruments.get(b.id.instrumentId()).symbol);
+                String pool = isolatedPool(known(instruments, b.id.instrumentId(), "instrumentId").symbol);
                 isolatedPositions.computeIfAbsent(pool, k -> new ArrayList<>());
                 isolatedCollateral.computeIfAbsent(pool, k -> new ArrayList<>()).add(CollateralBalance.of(a.symbol,
                         b.amount));

@@ -57,13 +57,7 @@ class LiveBuildCatchUpTest {
         Tenant t = TestTenants.onboard("missed");
         UUID tenant = UUID.fromString(t.id());
         String u = "M" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
-        String usdt = TestTenants.asset(t, "USDT");
-        String btc = TestTenants.asset(t, u);
-        String perp = TestTenants.perpetual(t, u + "-PERP", u, "USDT");
-        TestTenants.riskParameters(t, "assets", usdt, "0.1", "0.05", "0");
-        TestTenants.riskParameters(t, "assets", btc, "0.1", "0.05", "0.1");
-        TestTenants.riskParameters(t, "instruments", perp, "0.1", "0.05", "0");
-        TestTenants.prices(t, Map.of("USDT", 1, u, new Object[] {60000, 0.5}));
+        TestTenants.perpetualMarket(t, u);
         String a = TestTenants.account(t, "0xMISSED-A", "CROSS", "10000", Map.of(u + "-PERP", "1"));
         String b = TestTenants.account(t, "0xMISSED-B", "CROSS", "10000", Map.of(u + "-PERP", "1"));
         await(() -> hot(t, b, "HEALTHY") != null, "B answered HEALTHY from the hot book");

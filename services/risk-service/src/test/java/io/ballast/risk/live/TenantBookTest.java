@@ -693,15 +693,13 @@ class TenantBookTest {
     }
 
     /**
-     * A book is rebuilt while the book it replaces goes on taking ticks (LiveLoop's build): the rows are read, then
-     * the old book applies a tick and stores a transition. Read as it was before (prices first, states after the
-     * tick), the new book re-decided the state at the older price: a spurious RECOVERED (CI at 83307f1). Taking over
-     * the states stored since the read and the prices read after them, it decides nothing twice; and a tick the old
-     * book applies after that is caught up with the same decision as the old book's (the sequence number the
-     * database guards).
+     * A book is built while states are still stored beside it (a store of the book it replaces, still running): the
+     * rows are read, then the old book applies a tick and stores a transition. Read as it was before (prices first,
+     * states after the tick), the new book re-decided the state at the older price: a spurious RECOVERED (CI at
+     * 83307f1). Taking over the states stored since the read and the prices read after them, it decides nothing twice.
      */
     @Test
-    void aBookBuiltWhileTheOldOneTakesTicksTakesOverItsStatesAndNewerPricesAndDecidesNothingTwice() {
+    void aBookBuiltWhileTheOldOneStoresTakesOverItsStatesAndNewerPricesAndDecidesNothingTwice() {
         Tenant t = new Tenant();
         Account a = longOneBtc(t);
         TenantBook older = t.book();
@@ -730,12 +728,5 @@ class TenantBookTest {
                 .isEmpty();
         assertThat(newer.state(a.id)).isEqualTo(db.get(a.id)).isNotEqualTo(before);
 
-        // a tick only the old book saw (it arrived before the new book was put in its place)
-        List<TenantBook.Transition> back = older.onPrice(t.price(t.btc, 63_000, OracleHealth.HEALTHY),
-                OracleHealth.HEALTHY, tick());
-        assertThat(back).extracting(TenantBook.Transition::eventType).containsExactly("RECOVERED");
-        List<TenantBook.Transition> caught = newer.catchUp(older, new TenantBook.Cause(null, null, "catch-up"));
-        assertThat(decisions(caught)).as("caught up").isEqualTo(decisions(back));
-        assertThat(newer.catchUp(older, new TenantBook.Cause(null, null, "catch-up"))).as("caught up twice").isEmpty();
     }
 }

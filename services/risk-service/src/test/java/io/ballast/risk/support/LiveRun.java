@@ -46,13 +46,7 @@ public final class LiveRun {
 
     /** A tenant with the fixture on underlying {@code u}; returns its account ids (COLLATERAL order). */
     public static List<String> fixture(Tenant t, String u) {
-        String usdt = TestTenants.asset(t, "USDT");
-        String asset = TestTenants.asset(t, u);
-        String perp = TestTenants.perpetual(t, u + "-PERP", u, "USDT");
-        TestTenants.riskParameters(t, "assets", usdt, "0.1", "0.05", "0");
-        TestTenants.riskParameters(t, "assets", asset, "0.1", "0.05", "0.1");
-        TestTenants.riskParameters(t, "instruments", perp, "0.1", "0.05", "0");
-        TestTenants.prices(t, Map.of("USDT", 1, u, new Object[] {60000, 0.5}));
+        TestTenants.perpetualMarket(t, u);
         List<String> accounts = new ArrayList<>();
         for (int i = 0; i < COLLATERAL.size(); i++) {
             String a = TestTenants.account(t, "0xSCALE" + i);

@@ -262,6 +262,21 @@ public final class TestTenants {
         return "0x" + UUID.randomUUID().toString().replace("-", "");
     }
 
+    /**
+     * The usual one-underlying market: USDT and underlying {@code u} (at 60,000 with vol 0.5) as assets, the
+     * perpetual {@code u-PERP} settled in USDT, initial margin 10 % and maintenance 5 % throughout, a 10 % haircut
+     * on {@code u} as collateral.
+     */
+    public static void perpetualMarket(Tenant t, String u) {
+        String usdt = asset(t, "USDT");
+        String underlying = asset(t, u);
+        String perp = perpetual(t, u + "-PERP", u, "USDT");
+        riskParameters(t, "assets", usdt, "0.1", "0.05", "0");
+        riskParameters(t, "assets", underlying, "0.1", "0.05", "0.1");
+        riskParameters(t, "instruments", perp, "0.1", "0.05", "0");
+        prices(t, Map.of("USDT", 1, u, new Object[] {60000, 0.5}));
+    }
+
     /** Versions risk parameters (in force since 2026-01-01) of an asset or instrument as the tenant admin. */
     public static void riskParameters(Tenant t, String kind, String id, String im, String mm, String haircut) {
         t.asAdmin().body(Map.of("effectiveFrom", "2026-01-01T00:00:00Z", "initialMarginFraction", im,
