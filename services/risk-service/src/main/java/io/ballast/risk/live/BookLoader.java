@@ -79,9 +79,9 @@ public class BookLoader {
      * holds the event loop long), and the prices in force LAST. The reads are not one snapshot, and a previous book
      * may go on taking ticks and storing states meanwhile: read after the states, a price is never older than one a
      * stored state was decided at, so the new book cannot re-decide a state at an older price (CI once saw a
-     * spurious RECOVERED that way, prices read before the states). A state stored after it was read makes the new
-     * book's next store of that account fail on its sequence number (the book is then rebuilt), and moves the old
-     * book applied after the read are caught up when the new one takes over ({@link TenantBook#catchUp}). The book
+     * spurious RECOVERED that way, prices read before the states). States stored after the read (by a store already
+     * running when the build started) are taken over before the new book is evaluated ({@link TenantBook#takeOver}).
+     * The book
      * itself is built by the caller, on a worker ({@link Rows#toBook}).
      *
      * @param tenant the tenant
