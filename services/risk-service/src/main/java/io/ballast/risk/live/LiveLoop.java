@@ -493,6 +493,35 @@ public class LiveLoop {
     }
 
     /** Reconciles books with the ownership: drops lost tenants, builds gained ones. Every second. */
+    /**
+     * Builds again, without holding their locks, the bulk books that accounts changed since they were built
+     * ({@link TenantBook#refreshBulk}): until then the per-account engine evaluates those accounts at every move.
+     * Each tenant's refresh runs on a worker; a tenant whose refresh still runs is skipped.
+     */
+    @Scheduled(every = "${ballast.live.reconcile-interval:1s}", delayed = "3s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void refreshStaleBulkBooks() {
+        books.forEach((tenant, book) -> {
+            if (!book.bulkStale() || !refreshing.add(tenant)) {
+                return;
+            }
+            long started = System.nanoTime();
+            onWorker(() -> {
+                book.refreshBulk();
+                return null;
+            }).subscribe().with(x -> {
+                refreshing.remove(tenant);
+                LOG.debugf("bulk book of tenant %s built again in %d ms", tenant,
+                        (System.nanoTime() - started) / 1_000_000);
+            }, e -> {
+                refreshing.remove(tenant);
+                LOG.warnf("bulk book of tenant %s not built again: %s", tenant, e.getMessage());
+            });
+        });
+    }
+
+    private final Set<UUID> refreshing = ConcurrentHashMap.newKeySet();
+
     @Scheduled(every = "${ballast.live.reconcile-interval:1s}", delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public Uni<Void> reconcile() {
@@ -677,7 +706,9 @@ public class LiveLoop {
         synchronized (building) {
             m = building.remove(tenant.value());
         }
-        return m != null && m.rebuild ? build(tenant) : Uni.createFrom().voidItem();
+        // a build of its own (buildInBackground), not one chained to this one: a chained build kept this build's
+        // pipeline, and the book it captured, reachable until it ended (two books of 100,000 accounts at once)
+        return m != null && m.rebuild ? buildInBackground(tenant) : Uni.createFrom().voidItem();
     }
 
     /**
@@ -720,8 +751,11 @@ public class LiveLoop {
                 book.markApplied(applied);
                 return Uni.createFrom().voidItem();
             }
-            // a change that rebuilds the book came during the build or while it applied what it missed: built again
-            return build(tenant);
+            // a change that rebuilds the book came during the build or while it applied what it missed: built again,
+            // by a build of its own: chained to this one, it kept this build's pipeline and this book reachable
+            // until it ended, so that two books of 100,000 accounts were in memory at once (the service spent
+            // most of its time in full collections during ./ballast load, session 27)
+            return buildInBackground(tenant);
         }
         Cause cause = new Cause(null, null, "catch-up");
         Uni<Void> accounts = Multi.createFrom().iterable(m.accounts)

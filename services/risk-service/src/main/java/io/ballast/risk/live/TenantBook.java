@@ -471,10 +471,7 @@ public final class TenantBook {
         publishPrices();
         inputs = newInputs();
         java.util.function.Function<UUID, Cause> causeOf = causeOf(causes);
-        if (bulk != null && bulk.stale()) {
-            useBulk(BulkBook.build(inputs, accounts, balances, positions, prices, symbolOfAsset, settings));
-            lastTimings[2] = System.nanoTime();
-        }
+        // a stale bulk book is built again without the lock (refreshBulk, LiveLoop#refreshStaleBulkBooks)
         // exposed to a move: read from each symbol's set, never copied (100,000 accounts each on a large book)
         List<Set<UUID>> exposedSets = applied.stream().map(m -> exposed.getOrDefault(m.symbol(), Set.<UUID>of()))
                 .toList();
@@ -672,16 +669,57 @@ public final class TenantBook {
      */
     public int reparameterize(List<RiskParameter> parameters, List<RiskSettings> settings, long mark, Cause cause,
             java.util.function.Consumer<List<Transition>> sink, Runnable offLock) {
+        return rebuildBulk(Params.of(parameters, settings), mark, cause, sink, offLock);
+    }
+
+    /**
+     * Whether the bulk book should be built again from the book's rows ({@link BulkBook#stale}: accounts changed
+     * since it was built, which the per-account engine evaluates at every move until then) and no such build runs.
+     *
+     * @return true to call {@link #refreshBulk}
+     */
+    public synchronized boolean bulkStale() {
+        return bulk != null && changedSinceSnapshot == null && bulk.stale();
+    }
+
+    /**
+     * Builds the bulk book again from the book's rows on the parameters in force, as {@link #reparameterize} does
+     * (the rows copied under the lock, the bulk book built without it, then put in use with what changed meanwhile),
+     * evaluating nothing: its accounts' figures are those the per-account engine gave the changed accounts. Until
+     * session 27 the move that found the bulk book stale built it under the lock: seconds on 100,000 accounts, during
+     * which that tenant's ticks and answers waited.
+     */
+    public void refreshBulk() {
+        rebuildBulk(null, 0, null, null, null);
+    }
+
+    /**
+     * The bulk book built again without the lock: on new parameters ({@code next} not null: every account is then
+     * evaluated on them) or on those in force ({@code next} null: nothing evaluated). One at a time: a second caller
+     * waits for the first.
+     */
+    private int rebuildBulk(Params next, long mark, Cause cause, java.util.function.Consumer<List<Transition>> sink,
+            Runnable offLock) {
         Map<UUID, Account> accountsCopy;
         Map<UUID, List<Balance>> balancesCopy;
         Map<UUID, List<io.ballast.risk.domain.Position>> positionsCopy;
         Map<UUID, MarketPrice> pricesCopy;
         MarketCurves curvesCopy;
-        MarginInputs next;
+        MarginInputs nextInputs;
+        Params using;
         synchronized (this) {
+            while (changedSinceSnapshot != null && !retired) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return -1;
+                }
+            }
             if (retired) {
                 return -1;
             }
+            using = next == null ? params : next;
             // the rows' lists are replaced, never changed in place (refreshAccount), so shallow copies are a snapshot
             accountsCopy = new LinkedHashMap<>(accounts);
             balancesCopy = new HashMap<>(balances);
@@ -689,15 +727,15 @@ public final class TenantBook {
             pricesCopy = new HashMap<>(prices);
             curvesCopy = curves;
             changedSinceSnapshot = new HashSet<>();
-            next = new MarginInputs(Instant.now(), assets, instruments, parameters, settings, pricesCopy.values())
-                    .withCurves(curvesCopy);
+            nextInputs = new MarginInputs(Instant.now(), assets, instruments, using.parameters(), using.settings(),
+                    pricesCopy.values()).withCurves(curvesCopy);
         }
         if (offLock != null) {
             offLock.run();
         }
         BulkBook built;
         try {
-            built = BulkBook.build(next, accountsCopy, balancesCopy, positionsCopy, pricesCopy, symbolOfAsset,
+            built = BulkBook.build(nextInputs, accountsCopy, balancesCopy, positionsCopy, pricesCopy, symbolOfAsset,
                     this.settings);
         } catch (RuntimeException e) {
             LOG.warnf(e, "bulk book of tenant %s on new parameters not built (accounts evaluated one by one): %s",
@@ -707,10 +745,11 @@ public final class TenantBook {
         synchronized (this) {
             Set<UUID> changed = changedSinceSnapshot;
             changedSinceSnapshot = null;
+            notifyAll();
             if (retired) {
                 return -1;
             }
-            params = Params.of(parameters, settings);
+            params = using;
             parametersMark = Math.max(parametersMark, mark);
             inputs = newInputs();
             useBulk(built);
@@ -737,6 +776,9 @@ public final class TenantBook {
                             e.toString());
                     useBulk(null);
                 }
+            }
+            if (next == null) {
+                return 0;
             }
             List<Transition> out = evaluate(new ArrayList<>(accounts.keySet()), id -> cause);
             if (!out.isEmpty()) {

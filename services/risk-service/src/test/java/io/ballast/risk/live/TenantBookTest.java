@@ -328,9 +328,16 @@ class TenantBookTest {
         double eth = ETH_START;
         for (int step = 0; step < 200; step++) {
             if (step == 60) {
-                // ten accounts change (same rows): the hot book evaluates them one by one, and rebuilds its bulk
-                // book once it is stale (at the next price: it is older than 20 times its build time by then)
+                // ten accounts change (same rows): the hot book evaluates them one by one until its bulk book is
+                // built again (refreshBulk, which LiveLoop calls once the bulk book is stale)
                 refreshTen(hot, cold, t, 0);
+            }
+            if (step == 90) {
+                // the bulk book built again from the rows, without the lock, as LiveLoop does once it is stale: it
+                // holds the ten again and decides as the per-account engine does (the steps after)
+                hot.refreshBulk();
+                assertThat(hot.bulkAccountCount()).as("accounts held after the bulk book was built again")
+                        .isEqualTo(60);
             }
             if (step == 130) {
                 // a rebuild of the hot book's bulk book (as after a takeover): the screen's states by number are
