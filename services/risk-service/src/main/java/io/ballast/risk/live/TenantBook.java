@@ -738,8 +738,8 @@ public final class TenantBook {
             built = BulkBook.build(nextInputs, accountsCopy, balancesCopy, positionsCopy, pricesCopy, symbolOfAsset,
                     this.settings);
         } catch (RuntimeException e) {
-            LOG.warnf(e, "bulk book of tenant %s on new parameters not built (accounts evaluated one by one): %s",
-                    tenant, e.toString());
+            LOG.warnf(e, "bulk book of tenant %s not built again (accounts evaluated one by one): %s", tenant,
+                    e.toString());
             built = null;
         }
         synchronized (this) {
