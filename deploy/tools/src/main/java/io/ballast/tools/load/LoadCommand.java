@@ -81,6 +81,12 @@ public final class LoadCommand implements Callable<Integer> {
             description = "period of the price wave (default ${DEFAULT-VALUE})")
     private int periodSeconds;
 
+    @Option(names = "--parameters-at", defaultValue = "-1", paramLabel = "SECONDS", description = "during the tick "
+            + "run, SECONDS into its measured part, send one ballast.parameters record for the load tenant (as the"
+            + " platform's Kafka admin): its owner applies the parameters in force again, the work of a new parameter"
+            + " version under ticks; off by default")
+    private int parametersAt;
+
     @Option(names = "--source", defaultValue = "feed", description = "source name of the ticks (default "
             + "${DEFAULT-VALUE}, one of the platform's default oracle sources); the tenant's oracle must accept it")
     private String source;
@@ -126,6 +132,9 @@ public final class LoadCommand implements Callable<Integer> {
                 || warmupSeconds > 600) {
             throw new IllegalArgumentException("--tick-rate must be 1..100,000, --duration 1..600 s and --warmup"
                     + " 0..600 s");
+        }
+        if (parametersAt >= durationSeconds) {
+            throw new IllegalArgumentException("--parameters-at must be below --duration");
         }
         if (whatIfRequests < 1 || whatIfRequests > 1_000_000 || concurrency < 1 || concurrency > 256
                 || whatIfRate < 0 || whatIfRate > 100_000) {
@@ -177,10 +186,15 @@ public final class LoadCommand implements Callable<Integer> {
         if (run.contains("ticks")) {
             TickDriver driver = new TickDriver(stack.kafkaConfig(null, KafkaUser.FEED, null),
                     stack.kafkaConfig(null, KafkaUser.ADMIN, null), KafkaBroker.PRICES_TOPIC, out);
+            Thread nudge = parametersAt < 0 ? null : ParametersNudge.start(stack.kafkaConfig(null, KafkaUser.ADMIN,
+                    null), tenant.tenantId(), Duration.ofSeconds(warmupSeconds + parametersAt), out);
             TickDriver.Result r = driver.run(tenant.tenantId(), tenant.pricesUsd(), source, tickRate,
                     Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds), Duration.ofSeconds(30),
                     swing,
                     Duration.ofSeconds(periodSeconds));
+            if (nudge != null) {
+                nudge.join();
+            }
             out.printf(Locale.ROOT, "TICKS: target %,d/s for %d s: %,d sent, %,d acked, %,d failed; sustained %,.0f"
                     + " ticks/s (acked / time to last ack)%n", tickRate, durationSeconds, r.sent(), r.acked(),
                     r.failed(), r.ticksPerSecond());

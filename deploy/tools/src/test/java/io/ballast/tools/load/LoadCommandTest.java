@@ -21,6 +21,8 @@ class LoadCommandTest {
         assertThat(run("load", "--whatif-rate", "100001")).contains("--whatif-rate 0..100,000");
         assertThat(run("load", "--positions-per-account", "21")).contains("--positions-per-account 1..20");
         assertThat(run("load", "--phases", "load,everything")).contains("unknown phase 'everything'");
+        assertThat(run("load", "--duration", "60", "--parameters-at", "60"))
+                .contains("--parameters-at must be below --duration");
     }
 
     private static String run(String... args) {

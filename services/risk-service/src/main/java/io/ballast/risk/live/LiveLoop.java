@@ -351,11 +351,15 @@ public class LiveLoop {
             running.set(true); // applied again once the running one ends
             return Uni.createFrom().voidItem();
         }
-        reparameterize(TenantId.of(tenantId)).subscribe().with(x -> {
+        Uni.createFrom().deferred(() -> reparameterize(TenantId.of(tenantId))).subscribe().with(x -> {
             if (reparameterizing.remove(tenantId).get()) {
                 onParameters(tenantId);
             }
-        }, e -> LOG.warnf("new parameters of tenant %s not applied: %s", tenantId, e.getMessage()));
+        }, e -> {
+            reparameterizing.remove(tenantId);
+            dirty = true;
+            LOG.warnf("new parameters of tenant %s not applied: %s", tenantId, e.getMessage());
+        });
         return Uni.createFrom().voidItem();
     }
 

@@ -810,10 +810,9 @@ public final class TenantBook {
      * @return the summary parts, or null when there is no bulk book
      */
     public synchronized HotSummary hotSummary() {
-        if (bulk != null && bulk.stale()) {
-            inputs = newInputs();
-            useBulk(BulkBook.build(inputs, accounts, balances, positions, prices, symbolOfAsset, settings));
-        }
+        // a stale bulk book is not built again here (seconds under the lock on 100,000 accounts, ticks waiting): the
+        // accounts it does not hold are answered by the per-account path below, and LiveLoop builds it again
+        // without the lock (refreshBulk)
         if (bulk == null) {
             return null;
         }
