@@ -357,6 +357,10 @@ public class LiveLoop {
             }
         }, e -> {
             reparameterizing.remove(tenantId);
+            TenantBook stale = books.get(tenantId);
+            if (stale != null) {
+                dropIf(tenantId, stale); // built again by the reconciler, on the parameters in force
+            }
             dirty = true;
             LOG.warnf("new parameters of tenant %s not applied: %s", tenantId, e.getMessage());
         });
