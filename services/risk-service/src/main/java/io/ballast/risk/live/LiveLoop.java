@@ -383,10 +383,12 @@ public class LiveLoop {
             return buildInBackground(tenant);
         }
         long started = System.nanoTime();
-        List<java.util.concurrent.CompletableFuture<Boolean>> stores = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<java.util.concurrent.CompletableFuture<Boolean>> stores =
+                new java.util.concurrent.CopyOnWriteArrayList<>();
         return loader.reference(tenant).flatMap(ref -> {
             if (!sameIds(ref.assets().stream().map(a -> a.id), book.assets().stream().map(a -> a.id))
-                    || !sameIds(ref.instruments().stream().map(i -> i.id), book.instruments().stream().map(i -> i.id))) {
+                    || !sameIds(ref.instruments().stream().map(i -> i.id),
+                            book.instruments().stream().map(i -> i.id))) {
                 return buildInBackground(tenant);
             }
             return onWorker(() -> book.reparameterize(ref.parameters(), ref.settings(), ref.parametersMark(),

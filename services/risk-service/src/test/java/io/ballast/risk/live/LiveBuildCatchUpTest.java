@@ -91,7 +91,8 @@ class LiveBuildCatchUpTest {
 
         JsonPath hotA = null;
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline && (hotA == null || Math.abs(hotA.getDouble("equityUsd") - 15_000) > 1e-6)) {
+        while (System.nanoTime() < deadline
+                && (hotA == null || Math.abs(hotA.getDouble("equityUsd") - 15_000) > 1e-6)) {
             Thread.sleep(200);
             hotA = hot(t, a, "HEALTHY");
         }
