@@ -353,7 +353,14 @@ final class BulkBook {
     void changed(UUID accountId) {
         changedSinceBuild++;
         Integer n = numbers.get(accountId);
-        if (n != null && cold.add(accountId)) {
+        if (n == null) {
+            // an account the bulk book never held (opened since it was built): cold too, so that the moves exposing
+            // it evaluate it one by one until the bulk book is built again (since session 27 without the lock,
+            // every second at most: until then a move used to build it at once, under the lock)
+            cold.add(accountId);
+            return;
+        }
+        if (cold.add(accountId)) {
             coldNumber[n] = true;
             heldChanged++;
         }
