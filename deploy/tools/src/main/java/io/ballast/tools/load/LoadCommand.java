@@ -113,6 +113,11 @@ public final class LoadCommand implements Callable<Integer> {
             + "keeps --concurrency requests in flight instead (a closed loop)")
     private int whatIfRate;
 
+    @Option(names = "--churn-rate", defaultValue = "0", paramLabel = "N", description = "during the tick run, N "
+            + "position writes a second on random accounts of the tenant (PUT .../positions/BTC-PERP or ETH-PERP), as "
+            + "an exchange's trades make them; 0 (default): none")
+    private int churnRate;
+
     @Option(names = "--seed", defaultValue = "20200312", description = "random seed of the portfolio")
     private long seed;
 
@@ -132,6 +137,9 @@ public final class LoadCommand implements Callable<Integer> {
                 || warmupSeconds > 600) {
             throw new IllegalArgumentException("--tick-rate must be 1..100,000, --duration 1..600 s and --warmup"
                     + " 0..600 s");
+        }
+        if (churnRate < 0 || churnRate > 10_000) {
+            throw new IllegalArgumentException("--churn-rate must be 0..10,000 writes/s");
         }
         if (parametersAt >= durationSeconds) {
             throw new IllegalArgumentException("--parameters-at must be below --duration");
@@ -188,12 +196,20 @@ public final class LoadCommand implements Callable<Integer> {
                     stack.kafkaConfig(null, KafkaUser.ADMIN, null), KafkaBroker.PRICES_TOPIC, out);
             Thread nudge = parametersAt < 0 ? null : ParametersNudge.start(stack.kafkaConfig(null, KafkaUser.ADMIN,
                     null), tenant.tenantId(), Duration.ofSeconds(warmupSeconds + parametersAt), out);
+            ChurnDriver churn = churnRate == 0 ? null : new ChurnDriver(api, tenant.integratorId(),
+                    tenant.integratorSecret(), accountIds(stack, tenant.tenantId()), tenant.pricesUsd());
+            Thread churning = churn == null ? null : churn.start(churnRate, Duration.ofSeconds(warmupSeconds),
+                    Duration.ofSeconds(durationSeconds), seed, out);
             TickDriver.Result r = driver.run(tenant.tenantId(), tenant.pricesUsd(), source, tickRate,
                     Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds), Duration.ofSeconds(30),
                     swing,
                     Duration.ofSeconds(periodSeconds));
             if (nudge != null) {
                 nudge.join();
+            }
+            if (churning != null) {
+                churning.join();
+                out.println(ChurnDriver.summary(churnRate, churn.result()));
             }
             out.printf(Locale.ROOT, "TICKS: target %,d/s for %d s: %,d sent, %,d acked, %,d failed; sustained %,.0f"
                     + " ticks/s (acked / time to last ack)%n", tickRate, durationSeconds, r.sent(), r.acked(),

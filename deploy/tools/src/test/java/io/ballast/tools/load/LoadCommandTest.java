@@ -23,6 +23,8 @@ class LoadCommandTest {
         assertThat(run("load", "--phases", "load,everything")).contains("unknown phase 'everything'");
         assertThat(run("load", "--duration", "60", "--parameters-at", "60"))
                 .contains("--parameters-at must be below --duration");
+        assertThat(run("load", "--churn-rate", "10001")).contains("--churn-rate must be 0..10,000");
+        assertThat(run("load", "--churn-rate", "-1")).contains("--churn-rate must be 0..10,000");
     }
 
     private static String run(String... args) {

@@ -162,6 +162,14 @@ public final class BulkMarginBook {
     private final double[] distanceUsd;
     /** Per account: never skipped by the screen (its owner must look at it on every tick). */
     private final boolean[] pinned;
+    /**
+     * Per account number: holds no account (a spare not given one yet, or a number whose account was retired or
+     * moved to a spare): no tick re-values it.
+     */
+    private final boolean[] idle;
+    /** The index of each of {@link #paramSets}, for an update's standard lines. */
+    private final Map<MarketRiskParameters, Integer> paramIndexOf = new HashMap<>();
+    private int idleCount;
     private final double[] lazyOut = new double[3];
 
     private BulkMarginBook(Builder b) {
@@ -182,6 +190,12 @@ public final class BulkMarginBook {
         this.posMaintenanceUsd = new double[posCostUsd.length];
         this.posParam = b.posParam.stream().mapToInt(Integer::intValue).toArray();
         this.paramSets = b.paramSets.toArray(new MarketRiskParameters[0]);
+        for (int k = 0; k < paramSets.length; k++) {
+            paramIndexOf.put(paramSets[k], k);
+        }
+        this.idle = new boolean[accountCount];
+        b.spares.forEach(n -> idle[n] = true);
+        this.idleCount = b.spares.size();
         this.soPerUnit = new double[paramSets.length * arrays.instrumentCount() * 6];
         List<List<Integer>> options = new ArrayList<>();
         for (int u = 0; u < nu; u++) {
@@ -345,6 +359,7 @@ public final class BulkMarginBook {
         private int accountCount;
         private int portfolioCount;
         private double screenHysteresis = Double.NaN;
+        private final List<Integer> spares = new ArrayList<>();
 
         private Builder(RiskArrays arrays, MarketSnapshot market, Map<String, Double> stressLogMoves,
                 boolean parallel) {
@@ -396,7 +411,47 @@ public final class BulkMarginBook {
                 double balance = c.balance().doubleValue();
                 collateral.add(new double[] {balance, 1.0 - params.collateral(c.asset()).haircut(balance)});
             }
-            // checked: now add
+            List<String> assets = pool.collateral().stream().map(CollateralBalance::asset).toList();
+            return append(net, lineParams, assets, collateral, standard);
+        }
+
+        /**
+         * Adds a spare: an account number with a slot for every instrument of the universe and for each of the given
+         * collateral assets, all empty, that no tick looks at until {@link BulkMarginBook#update} gives it an
+         * account whose positions no longer fit its own slots (a new instrument, a new collateral asset, another
+         * method). Each spare costs one slot per instrument of the universe.
+         *
+         * @param method           the method of the accounts it can take
+         * @param params           the parameters its standard lines are laid out with (those of every underlying
+         *                         of the universe; unused for PORTFOLIO)
+         * @param collateralAssets the collateral assets it has slots for (each must have a price)
+         * @return its number
+         * @throws MarginInputException when a collateral asset has no price or an underlying no parameters
+         */
+        public int addSpare(MarginMethod method, RiskParameterSet params, List<String> collateralAssets) {
+            boolean standard = method == MarginMethod.STANDARD;
+            Map<Integer, double[]> net = new java.util.TreeMap<>(java.util.Comparator
+                    .comparingInt((Integer i) -> arrays.underlyingOf(i)).thenComparingInt(i -> i));
+            List<MarketRiskParameters> lineParams = new ArrayList<>();
+            for (int i = 0; i < arrays.instrumentCount(); i++) {
+                net.put(i, new double[2]);
+            }
+            for (int i : net.keySet()) {
+                lineParams.add(standard ? params.market(arrays.instrument(i).underlying()) : null);
+            }
+            List<double[]> collateral = new ArrayList<>();
+            for (String asset : collateralAssets) {
+                market.indexPrice(asset);
+                collateral.add(new double[] {0.0, 1.0 - params.collateral(asset).haircut(0.0)});
+            }
+            int number = append(net, lineParams, collateralAssets, collateral, standard);
+            spares.add(number);
+            return number;
+        }
+
+        /** Appends a checked account: its netted positions (by underlying, then instrument) and collateral. */
+        private int append(Map<Integer, double[]> net, List<MarketRiskParameters> lineParams, List<String> assets,
+                List<double[]> collateral, boolean standard) {
             int number = accountCount++;
             int k = 0;
             int nextU = 0;
@@ -418,7 +473,7 @@ public final class BulkMarginBook {
             }
             colStart.add(colSymbol.size());
             for (int c = 0; c < collateral.size(); c++) {
-                String asset = pool.collateral().get(c).asset();
+                String asset = assets.get(c);
                 Integer s = symbolIndex.get(asset);
                 if (s == null) {
                     s = symbols.size();
@@ -490,18 +545,26 @@ public final class BulkMarginBook {
                 for (int u = 0; u < nu; u++) {
                     evaluate(a, u);
                 }
-                total(a);
-                for (int u = 0; u < nu; u++) {
-                    stressOrDefer(a, u, scratch);
-                }
-                if (screening) {
-                    for (int x = 0; x < ns; x++) {
-                        refPrice[a * ns + x] = symbolPriceUsd[x];
-                    }
-                    distance(a, scratch);
-                }
+                settle(a, scratch);
             }
         });
+    }
+
+    /**
+     * After account a's positions were valued on every underlying at the current market: its totals, stresses and
+     * (screening) the screen's figures, at every symbol's current price.
+     */
+    private void settle(int a, double[] scratch) {
+        total(a);
+        for (int u = 0; u < nu; u++) {
+            stressOrDefer(a, u, scratch);
+        }
+        if (screening) {
+            for (int x = 0; x < ns; x++) {
+                refPrice[a * ns + x] = symbolPriceUsd[x];
+            }
+            distance(a, scratch);
+        }
     }
 
     /**
@@ -560,7 +623,7 @@ public final class BulkMarginBook {
                 }
             }
         });
-        return exposed;
+        return idleCount == 0 ? exposed : Arrays.stream(exposed).filter(a -> !idle[a]).toArray();
     }
 
     /**
@@ -663,6 +726,9 @@ public final class BulkMarginBook {
             double[] out = new double[3];
             for (int k = from; k < to; k++) {
                 int a = exposed[k];
+                if (idle[a]) {
+                    continue;
+                }
                 if (force != 0L && exposedTo(a, force) || !skippable(a)) {
                     refresh(a, force, scratch, out);
                     revalued[k] = true;
@@ -871,6 +937,9 @@ public final class BulkMarginBook {
         for (int p = posU[a * nu + u]; p < posU[a * nu + u + 1]; p++) {
             int i = posInstr[p];
             double q = posQty[p];
+            if (q == 0.0) {
+                continue; // an empty slot (a closed position, a spare's): no slope (0 x an unbounded one is NaN)
+            }
             double aq = Math.abs(q);
             se += aq * markSlope[i];
             if (!standard) {
@@ -1042,6 +1111,182 @@ public final class BulkMarginBook {
         if (screening) {
             pinned[account] = pin;
         }
+    }
+
+    /**
+     * Replaces an account's positions and collateral in place, and re-values it at the current market, when its
+     * number's slots cover them: every instrument it holds has a position slot there and every collateral asset a
+     * collateral slot (slots it no longer uses hold zero), its method is the number's, and its standard lines'
+     * parameters are among the book's. Its figures are then those a book built with the account as it is now
+     * would give (at the same market). An idle number (a spare) takes an account this way.
+     *
+     * @param account the account's number (its own, or an idle one)
+     * @param input   the account now (one pool)
+     * @param params  its parameters
+     * @return true when replaced; false when it does not fit (nothing changed)
+     */
+    public boolean update(int account, AccountInput input, RiskParameterSet params) {
+        Checks.present("account", input);
+        if (input.pools().size() != 1 || (input.method() == MarginMethod.STANDARD) != (portfolioNumber[account] < 0)) {
+            return false;
+        }
+        boolean standard = portfolioNumber[account] < 0;
+        MarginPool pool = input.pools().get(0);
+        int first = posU[account * nu];
+        int end = posU[account * nu + nu];
+        double[] qty = new double[end - first];
+        double[] cost = new double[end - first];
+        int[] param = new int[end - first];
+        Arrays.fill(param, -1);
+        try {
+            for (Position p : pool.positions()) {
+                int i = arrays.indexOf(p.instrument().id());
+                int slot = slotOf(account, i);
+                if (slot < 0) {
+                    return false;
+                }
+                qty[slot - first] += p.quantity();
+                cost[slot - first] += arrays.isInverseDeltaOne(i) ? p.quantity() / p.entryPriceUsd()
+                        : p.quantity() * p.entryPriceUsd();
+            }
+            if (standard) {
+                for (int p = first; p < end; p++) {
+                    Integer k = paramIndexOf.get(params.market(arrays.instrument(posInstr[p]).underlying()));
+                    if (k == null) {
+                        return false;
+                    }
+                    param[p - first] = k;
+                }
+            }
+        } catch (MarginInputException e) {
+            return false;
+        }
+        double[] balance = new double[colStart[account + 1] - colStart[account]];
+        double[] keep = new double[balance.length];
+        Arrays.fill(keep, 1.0);
+        for (CollateralBalance c : pool.collateral()) {
+            Integer x = symbolIndex.get(c.asset());
+            int at = -1;
+            for (int k = colStart[account]; x != null && k < colStart[account + 1]; k++) {
+                if (colSymbol[k] == x) {
+                    at = k - colStart[account];
+                }
+            }
+            if (at < 0) {
+                return false;
+            }
+            double b = c.balance().doubleValue();
+            balance[at] += b;
+            keep[at] = 1.0 - params.collateral(c.asset()).haircut(balance[at]);
+        }
+        // fits: write
+        if (idle[account]) {
+            idle[account] = false;
+            idleCount--;
+        }
+        int pn = portfolioNumber[account];
+        for (int p = first; p < end; p++) {
+            posQty[p] = qty[p - first];
+            posCostUsd[p] = cost[p - first];
+            posParam[p] = param[p - first];
+            int i = posInstr[p];
+            if (screening) {
+                posLinearSlope[p] = posParam[p] >= 0 && arrays.isLinear(i) && !arrays.isInverseDeltaOne(i)
+                        ? SlopeBounds.linearLine(Math.abs(posQty[p]), paramSets[posParam[p]]) : 0.0;
+            }
+        }
+        for (int u = 0; u < nu; u++) {
+            boolean holds = false;
+            for (int p = posU[account * nu + u]; p < posU[account * nu + u + 1]; p++) {
+                holds |= posQty[p] != 0.0;
+                if (pn >= 0) {
+                    portfolio.book().setQuantity(u, portfolio.book().starts(u)[portfolioRun[account * nu + u]]
+                            + (p - posU[account * nu + u]), posQty[p]);
+                }
+            }
+            holdsUnderlying[account * nu + u] = holds;
+        }
+        for (int k = colStart[account]; k < colStart[account + 1]; k++) {
+            colBalance[k] = balance[k - colStart[account]];
+            colKeep[k] = keep[k - colStart[account]];
+        }
+        if (screening) {
+            for (int x = 0; x < ns; x++) {
+                int slot = account * ns + x;
+                collateralSlope[slot] = 0.0;
+                exposedSlot[slot] = x < nu && holdsUnderlying[account * nu + x];
+            }
+            for (int k = colStart[account]; k < colStart[account + 1]; k++) {
+                int slot = account * ns + colSymbol[k];
+                collateralSlope[slot] += Math.abs(colBalance[k] * colKeep[k]);
+                exposedSlot[slot] |= colBalance[k] != 0.0;
+            }
+            for (int x = nu; x < ns; x++) {
+                slopeEquity[account * ns + x] = collateralSlope[account * ns + x];
+            }
+        }
+        revalue(account);
+        return true;
+    }
+
+    /** The position slot of instrument i among account a's slots, or -1. */
+    private int slotOf(int a, int i) {
+        int u = arrays.underlyingOf(i);
+        for (int p = posU[a * nu + u]; p < posU[a * nu + u + 1]; p++) {
+            if (posInstr[p] == i) {
+                return p;
+            }
+        }
+        return -1;
+    }
+
+    /** Re-values account a on everything at the current market (after its positions or collateral changed). */
+    private void revalue(int a) {
+        double[] scratch = new double[arrays.scenarioCount()];
+        double[] out = new double[3];
+        int pn = portfolioNumber[a];
+        for (int u = 0; u < nu; u++) {
+            evaluate(a, u);
+            if (pn >= 0 && portfolioRun[a * nu + u] >= 0) {
+                portfolio.evaluateRun(pn, u, portfolioRun[a * nu + u], scratch, out);
+            }
+        }
+        if (pn >= 0) {
+            portfolio.aggregateAccount(pn);
+        }
+        settle(a, scratch);
+    }
+
+    /**
+     * Takes an account number out of use (its account closed, or moved to a spare): it holds nothing and no tick
+     * looks at it again.
+     *
+     * @param account the number
+     */
+    public void retire(int account) {
+        if (idle[account]) {
+            return;
+        }
+        for (int p = posU[account * nu]; p < posU[account * nu + nu]; p++) {
+            posQty[p] = 0.0;
+            posCostUsd[p] = 0.0;
+        }
+        for (int k = colStart[account]; k < colStart[account + 1]; k++) {
+            colBalance[k] = 0.0;
+        }
+        idle[account] = true;
+        idleCount++;
+        if (screening) {
+            pinned[account] = false;
+        }
+    }
+
+    /**
+     * @param account an account number
+     * @return whether it holds no account (a spare not given one, or retired)
+     */
+    public boolean idle(int account) {
+        return idle[account];
     }
 
     /** @return whether the book screens price-only ticks */

@@ -73,6 +73,17 @@ public final class PortfolioBook {
     }
 
     /** @return total netted positions held */
+    /**
+     * Changes one position's quantity in place (an account's update in its slots, {@link BulkMarginBook#update}).
+     *
+     * @param u     underlying index
+     * @param index the position's index in {@link #qty(int)}
+     * @param q     the quantity
+     */
+    void setQuantity(int u, int index, double q) {
+        qty[u][index] = q;
+    }
+
     public long positionCount() {
         long n = 0;
         for (int[] a : instr) {

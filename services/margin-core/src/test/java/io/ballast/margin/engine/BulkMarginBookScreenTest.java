@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class BulkMarginBookScreenTest {
 
-    private static final Map<String, Double> MOVES = Map.of("BTC", 0.08, "ETH", 0.11);
-    private static final double HYSTERESIS = 0.05;
+    static final Map<String, Double> MOVES = Map.of("BTC", 0.08, "ETH", 0.11);
+    static final double HYSTERESIS = 0.05;
     private static final String[] UNDERLYINGS = {"BTC", "ETH"};
 
     /**
@@ -263,7 +263,7 @@ class BulkMarginBookScreenTest {
     }
 
     /** What the status rule reads, as signs: below MM, below IM, each times 1 + h, and the early warning. */
-    private static boolean[] decision(BulkMarginBook book, int a) {
+    static boolean[] decision(BulkMarginBook book, int a) {
         double e = book.equityUsd(a);
         double im = book.initialUsd(a);
         double mm = book.maintenanceUsd(a);

@@ -187,13 +187,13 @@ public class LiveLoop {
         long[] stamps = new long[3];
         stamps[0] = System.nanoTime();
         // the transitions are stored (and published) chunk by chunk as the book decides them, while it goes on
-        List<java.util.concurrent.CompletableFuture<Boolean>> chunks = new java.util.ArrayList<>();
+        Stores stores = new Stores(book);
         List<Transition> all = new java.util.ArrayList<>();
         return onWorker(() -> {
                     stamps[1] = System.nanoTime();
                     book.onPrices(priceMoves, chunk -> {
                         all.addAll(chunk);
-                        chunks.add(stored(book, chunk).subscribeAsCompletionStage());
+                        stores.accept(chunk);
                     });
                     stamps[2] = System.nanoTime();
                     return all;
@@ -202,9 +202,7 @@ public class LiveLoop {
                     long evaluated = System.nanoTime();
                     moveWait.record(stamps[1] - stamps[0], java.util.concurrent.TimeUnit.NANOSECONDS);
                     moveEvaluate.record(stamps[2] - stamps[1], java.util.concurrent.TimeUnit.NANOSECONDS);
-                    java.util.concurrent.CompletableFuture<Void> allStored = java.util.concurrent.CompletableFuture
-                            .allOf(chunks.toArray(java.util.concurrent.CompletableFuture[]::new));
-                    return Uni.createFrom().completionStage(allStored).invoke(() -> {
+                    return stores.all().invoke(() -> {
                         long stored = System.nanoTime();
                         moveStore.record(stored - evaluated, java.util.concurrent.TimeUnit.NANOSECONDS);
                         if (stored - stamps[0] > 1_000_000_000L) {
@@ -383,8 +381,7 @@ public class LiveLoop {
             return buildInBackground(tenant);
         }
         long started = System.nanoTime();
-        List<java.util.concurrent.CompletableFuture<Boolean>> stores =
-                new java.util.concurrent.CopyOnWriteArrayList<>();
+        Stores stores = new Stores(book);
         return loader.reference(tenant).flatMap(ref -> {
             if (!sameIds(ref.assets().stream().map(a -> a.id), book.assets().stream().map(a -> a.id))
                     || !sameIds(ref.instruments().stream().map(i -> i.id),
@@ -392,10 +389,8 @@ public class LiveLoop {
                 return buildInBackground(tenant);
             }
             return onWorker(() -> book.reparameterize(ref.parameters(), ref.settings(), ref.parametersMark(),
-                    new Cause(null, null, "parameters"), ts -> stores.add(stored(book, ts)
-                            .subscribeAsCompletionStage()), reparameterizePause(id)))
-                    .flatMap(n -> Uni.createFrom().completionStage(java.util.concurrent.CompletableFuture
-                            .allOf(stores.toArray(java.util.concurrent.CompletableFuture[]::new))).map(x -> n))
+                    new Cause(null, null, "parameters"), stores, reparameterizePause(id)))
+                    .flatMap(n -> stores.all().map(x -> n))
                     .invoke(n -> {
                         if (n >= 0) {
                             reparameterized.computeIfAbsent(id, t -> new java.util.concurrent.atomic.AtomicInteger())
@@ -502,7 +497,6 @@ public class LiveLoop {
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
-    /** Reconciles books with the ownership: drops lost tenants, builds gained ones. Every second. */
     /**
      * Builds again, without holding their locks, the bulk books that accounts changed since they were built
      * ({@link TenantBook#refreshBulk}): until then the per-account engine evaluates those accounts at every move.
@@ -516,13 +510,14 @@ public class LiveLoop {
                 return;
             }
             long started = System.nanoTime();
+            int cold = book.coldAccounts();
             onWorker(() -> {
                 book.refreshBulk();
                 return null;
             }).subscribe().with(x -> {
                 refreshing.remove(tenant);
-                LOG.debugf("bulk book of tenant %s built again in %d ms", tenant,
-                        (System.nanoTime() - started) / 1_000_000);
+                LOG.infof("bulk book of tenant %s built again in %d ms (%d accounts changed since its last build)",
+                        tenant, (System.nanoTime() - started) / 1_000_000, cold);
             }, e -> {
                 refreshing.remove(tenant);
                 LOG.warnf("bulk book of tenant %s not built again: %s", tenant, e.getMessage());
@@ -532,6 +527,7 @@ public class LiveLoop {
 
     private final Set<UUID> refreshing = ConcurrentHashMap.newKeySet();
 
+    /** Reconciles books with the ownership: drops lost tenants, builds gained ones. Every second. */
     @Scheduled(every = "${ballast.live.reconcile-interval:1s}", delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public Uni<Void> reconcile() {
@@ -796,14 +792,37 @@ public class LiveLoop {
      * newer than its own, as one move. Before session 25 such ticks made the tenant build its book a second time.
      */
     private Uni<Void> catchUpPrices(TenantId tenant, TenantBook book) {
-        List<java.util.concurrent.CompletableFuture<Boolean>> chunks = new java.util.ArrayList<>();
+        Stores stores = new Stores(book);
         return loader.prices(tenant)
                 .flatMap(ps -> onWorker(() -> book.catchUpPrices(ps.latest(), ps.health(),
-                        new Cause(null, null, "catch-up"), chunk -> chunks.add(stored(book, chunk)
-                                .subscribeAsCompletionStage()))))
-                .flatMap(x -> Uni.createFrom().completionStage(java.util.concurrent.CompletableFuture
-                        .allOf(chunks.toArray(java.util.concurrent.CompletableFuture[]::new))))
-                .replaceWithVoid();
+                        new Cause(null, null, "catch-up"), stores)))
+                .flatMap(x -> stores.all());
+    }
+
+    /**
+     * Takes the chunks of transitions a book hands over under its lock: each goes to the tenant's store lane at once
+     * (in the order handed over); {@link #all} completes once every chunk handed over so far is stored.
+     */
+    private final class Stores implements java.util.function.Consumer<List<Transition>> {
+
+        private final TenantBook book;
+        private final List<java.util.concurrent.CompletableFuture<Boolean>> pending =
+                new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        Stores(TenantBook book) {
+            this.book = book;
+        }
+
+        @Override
+        public void accept(List<Transition> chunk) {
+            pending.add(stored(book, chunk).subscribeAsCompletionStage());
+        }
+
+        /** @return completion once the chunks handed over so far are stored (a failed store fails it) */
+        Uni<Void> all() {
+            return Uni.createFrom().completionStage(java.util.concurrent.CompletableFuture
+                    .allOf(pending.toArray(java.util.concurrent.CompletableFuture[]::new)));
+        }
     }
 
     /** A test's pause of a tenant's next build once its rows are read ({@link #pauseNextBuild}). */

@@ -345,11 +345,11 @@ public final class TenantBook {
     public List<Transition> onPrices(List<PriceMove> moves, java.util.function.Consumer<List<Transition>> sink) {
         long called = System.nanoTime();
         synchronized (this) {
-            lastTimings = new long[] {called, System.nanoTime(), 0, 0, 0, 0};
+            lastTimings = new long[] {called, System.nanoTime(), 0, 0, 0};
             this.sink = sink;
             try {
                 List<Transition> out = onPricesLocked(moves);
-                lastTimings[5] = System.nanoTime();
+                lastTimings[4] = System.nanoTime();
                 return out;
             } finally {
                 this.sink = null;
@@ -365,18 +365,19 @@ public final class TenantBook {
     /**
      * Where the last {@link #onPrice} spent its time, for a slow move's log line.
      *
-     * @return lock wait, bulk rebuild, re-valuation, selection and evaluation, ms
+     * @return lock wait, the bulk book's re-valuation, selection and evaluation, ms (no move builds the bulk book
+     *         since session 27, so the "rebuild" of earlier lines is gone)
      */
     public synchronized String lastTimings() {
         long[] t = lastTimings;
         if (t == null) {
             return "";
         }
-        return String.format(java.util.Locale.ROOT, "lock %d ms, rebuild %d ms, re-valuation %d ms (%d accounts), "
-                + "selection %d ms, evaluation %d ms", (t[1] - t[0]) / 1_000_000,
-                t[2] == 0 ? 0 : (t[2] - t[1]) / 1_000_000, t[3] == 0 ? 0 : (t[3] - Math.max(t[1], t[2])) / 1_000_000,
-                t[3] == 0 ? 0 : lastRevalued,
-                t[4] == 0 ? 0 : (t[4] - t[3]) / 1_000_000, t[4] == 0 ? 0 : (t[5] - t[4]) / 1_000_000);
+        // stamps: called, lock taken, bulk book re-valued, accounts selected, done (0: not reached, e.g. no bulk book)
+        return String.format(java.util.Locale.ROOT, "lock %d ms, re-valuation %d ms (%d accounts), selection %d ms,"
+                + " evaluation %d ms", (t[1] - t[0]) / 1_000_000, t[2] == 0 ? 0 : (t[2] - t[1]) / 1_000_000,
+                t[2] == 0 ? 0 : lastRevalued, t[3] == 0 ? 0 : (t[3] - t[2]) / 1_000_000,
+                t[4] == 0 ? 0 : (t[4] - Math.max(t[1], t[3])) / 1_000_000);
     }
 
     private long[] lastTimings;
@@ -482,10 +483,10 @@ public final class TenantBook {
         Set<UUID> touched = new java.util.LinkedHashSet<>();
         try {
             int[] revalued = bulk.onPrices(applied, inputs);
-            lastTimings[3] = System.nanoTime();
+            lastTimings[2] = System.nanoTime();
             lastRevalued = revalued.length;
             touched.addAll(moved(revalued));
-            lastTimings[4] = System.nanoTime();
+            lastTimings[3] = System.nanoTime();
         } catch (RuntimeException e) {
             LOG.warnf(e, "bulk book of tenant %s dropped (accounts evaluated one by one): %s", tenant, e.toString());
             useBulk(null);
@@ -691,6 +692,11 @@ public final class TenantBook {
      */
     public void refreshBulk() {
         rebuildBulk(null, 0, null, null, null);
+    }
+
+    /** @return the accounts the bulk book does not hold (changed since its build: evaluated one by one), or 0 */
+    public synchronized int coldAccounts() {
+        return bulk == null ? 0 : bulk.cold().size();
     }
 
     /**

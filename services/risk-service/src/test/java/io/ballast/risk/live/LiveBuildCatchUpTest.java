@@ -1,9 +1,12 @@
 package io.ballast.risk.live;
 
+import static io.ballast.risk.support.HotBooks.await;
+import static io.ballast.risk.support.HotBooks.hot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.ballast.risk.support.BallastServersResource;
+import io.ballast.risk.support.HotBooks;
 import io.ballast.risk.support.KafkaClients;
 import io.ballast.risk.support.TestTenants;
 import io.ballast.risk.support.TestTenants.Tenant;
@@ -13,13 +16,11 @@ import io.restassured.path.json.JsonPath;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,7 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @QuarkusTestResource(BallastServersResource.class)
 class LiveBuildCatchUpTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration WAIT = HotBooks.WAIT;
 
     @Inject
     LiveLoop loop;
@@ -63,14 +64,7 @@ class LiveBuildCatchUpTest {
         await(() -> hot(t, b, "HEALTHY") != null, "B answered HEALTHY from the hot book");
         // the price consumer has taken its partitions (a takeover waits for the books being built) and the feed's
         // ticks reach the tenant's oracle
-        try (KafkaProducer<String, String> p = KafkaClients.producer()) {
-            await(() -> {
-                KafkaClients.send(p, "ballast.prices", u, tick(u, "60000"));
-                return t.asIntegrator().get("/api/v1/market/oracles/" + u).then().statusCode(200).extract()
-                        .jsonPath().getList("sources", Map.class).stream()
-                        .anyMatch(s -> "feed".equals(s.get("source")));
-            }, "the oracle took a feed tick");
-        }
+        HotBooks.feedReaches(t, u, "60000");
 
         CompletableFuture<Void> reached = new CompletableFuture<>();
         CompletableFuture<Void> release = new CompletableFuture<>();
@@ -83,7 +77,7 @@ class LiveBuildCatchUpTest {
         t.asIntegrator().body(Map.of("quantity", "-1", "entryPrice", "60000"))
                 .put("/api/v1/accounts/" + a + "/positions/" + u + "-PERP").then().statusCode(200);
         try (KafkaProducer<String, String> p = KafkaClients.producer()) {
-            KafkaClients.send(p, "ballast.prices", u, tick(u, "55000"));
+            KafkaClients.send(p, "ballast.prices", u, HotBooks.feedTick(u, "55000"));
         }
         await(() -> loop.missedAccounts(tenant).contains(UUID.fromString(a)) && loop.missedPrices(tenant),
                 "the running build recorded A's change event and the tick");
@@ -117,24 +111,5 @@ class LiveBuildCatchUpTest {
         assertThat(events.get(0).getString("cause")).isEqualTo("rows".equals(stage) ? "rebuild" : "catch-up");
         assertThat(loop.buildsStarted(tenant) - builds).as("builds of the book since the instrument was created")
                 .isEqualTo(1);
-    }
-
-    private static String tick(String u, String priceUsd) {
-        return new JsonObject().put("source", "feed").put("underlying", u).put("priceUsd", priceUsd)
-                .put("sourceTime", Instant.now().toString()).encode();
-    }
-
-    /** The account's margin when answered from the hot book with that status, else null. */
-    private static JsonPath hot(Tenant t, String account, String status) {
-        JsonPath m = TestTenants.margin(t, account);
-        return "hot-book".equals(m.getString("answeredFrom")) && status.equals(m.getString("status")) ? m : null;
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
-        assertThat(condition.getAsBoolean()).as(what).isTrue();
     }
 }

@@ -1,9 +1,12 @@
 package io.ballast.risk.live;
 
+import static io.ballast.risk.support.HotBooks.await;
+import static io.ballast.risk.support.HotBooks.hot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.ballast.risk.support.BallastServersResource;
+import io.ballast.risk.support.HotBooks;
 import io.ballast.risk.support.KafkaClients;
 import io.ballast.risk.support.TestTenants;
 import io.ballast.risk.support.TestTenants.Tenant;
@@ -13,13 +16,11 @@ import io.restassured.path.json.JsonPath;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(BallastServersResource.class)
 class LiveParametersInPlaceTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration WAIT = HotBooks.WAIT;
 
     @Inject
     LiveLoop loop;
@@ -63,14 +64,7 @@ class LiveParametersInPlaceTest {
         String b = TestTenants.account(t, "0xINPLACE-B", "CROSS", "9600", Map.of(u + "-PERP", "1"));
         String c = TestTenants.account(t, "0xINPLACE-C", "CROSS", "11000", Map.of(u + "-PERP", "1"));
         await(() -> hot(t, c, "HEALTHY") != null, "C answered HEALTHY from the hot book");
-        try (KafkaProducer<String, String> p = KafkaClients.producer()) {
-            await(() -> {
-                KafkaClients.send(p, "ballast.prices", u, tick(u, "60000"));
-                return t.asIntegrator().get("/api/v1/market/oracles/" + u).then().statusCode(200).extract()
-                        .jsonPath().getList("sources", Map.class).stream()
-                        .anyMatch(s -> "feed".equals(s.get("source")));
-            }, "the oracle took a feed tick");
-        }
+        HotBooks.feedReaches(t, u, "60000");
         assertThat(List.of(a, b, c)).allSatisfy(x -> assertThat(hot(t, x, "HEALTHY")).as(x).isNotNull());
 
         CompletableFuture<Void> reached = new CompletableFuture<>();
@@ -82,7 +76,7 @@ class LiveParametersInPlaceTest {
         reached.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
         try (KafkaProducer<String, String> p = KafkaClients.producer()) {
-            KafkaClients.send(p, "ballast.prices", u, tick(u, "58000"));
+            KafkaClients.send(p, "ballast.prices", u, HotBooks.feedTick(u, "58000"));
         }
         await(() -> t.asIntegrator().get("/api/v1/market/oracles/" + u).then().statusCode(200).extract()
                 .jsonPath().getDouble("priceUsd") == 58_000, "the index at 58,000");
@@ -119,24 +113,5 @@ class LiveParametersInPlaceTest {
         }
         assertThat(hotA).as("A answered MARGIN_CALL from the hot book").isNotNull();
         assertThat(hotA.getDouble("initialMarginUsd")).as("15 % of 58,000").isCloseTo(8_700, within(1e-6));
-    }
-
-    private static String tick(String u, String priceUsd) {
-        return new JsonObject().put("source", "feed").put("underlying", u).put("priceUsd", priceUsd)
-                .put("sourceTime", Instant.now().toString()).encode();
-    }
-
-    /** The account's margin when answered from the hot book with that status, else null. */
-    private static JsonPath hot(Tenant t, String account, String status) {
-        JsonPath m = TestTenants.margin(t, account);
-        return "hot-book".equals(m.getString("answeredFrom")) && status.equals(m.getString("status")) ? m : null;
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
-        assertThat(condition.getAsBoolean()).as(what).isTrue();
     }
 }
