@@ -510,14 +510,14 @@ public class LiveLoop {
                 return;
             }
             long started = System.nanoTime();
-            int cold = book.coldAccounts();
+            String before = book.bulkHolding();
             onWorker(() -> {
                 book.refreshBulk();
                 return null;
             }).subscribe().with(x -> {
                 refreshing.remove(tenant);
-                LOG.infof("bulk book of tenant %s built again in %d ms (%d accounts changed since its last build)",
-                        tenant, (System.nanoTime() - started) / 1_000_000, cold);
+                LOG.infof("bulk book of tenant %s built again in %d ms (before: %s)", tenant,
+                        (System.nanoTime() - started) / 1_000_000, before);
             }, e -> {
                 refreshing.remove(tenant);
                 LOG.warnf("bulk book of tenant %s not built again: %s", tenant, e.getMessage());

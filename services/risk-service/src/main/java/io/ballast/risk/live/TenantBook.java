@@ -606,9 +606,6 @@ public final class TenantBook {
     public synchronized List<Transition> refreshAccount(UUID accountId, Account account, List<Balance> balances,
             List<io.ballast.risk.domain.Position> positions, List<IsolatedBalance> isolatedBalances, Cause cause) {
         exposed.values().forEach(s -> s.remove(accountId));
-        if (bulk != null) {
-            bulk.changed(accountId);
-        }
         if (changedSinceSnapshot != null) {
             changedSinceSnapshot.add(accountId);
         }
@@ -618,6 +615,7 @@ public final class TenantBook {
             this.positions.remove(accountId);
             this.isolated.remove(accountId);
             readable.remove(accountId);
+            bulkUpdate(accountId);
             return List.of();
         }
         accounts.put(accountId, account);
@@ -627,6 +625,7 @@ public final class TenantBook {
         publishRows(accountId);
         index(accountId);
         inputs = newInputs();
+        bulkUpdate(accountId);
         return evaluate(Set.of(accountId), id -> cause);
     }
 
@@ -694,9 +693,10 @@ public final class TenantBook {
         rebuildBulk(null, 0, null, null, null);
     }
 
-    /** @return the accounts the bulk book does not hold (changed since its build: evaluated one by one), or 0 */
-    public synchronized int coldAccounts() {
-        return bulk == null ? 0 : bulk.cold().size();
+    /** @return for a log line: the accounts the bulk book does not hold and its spare numbers left */
+    public synchronized String bulkHolding() {
+        return bulk == null ? "no bulk book" : bulk.cold().size() + " accounts it did not hold, " + bulk.sparesLeft()
+                + " spare numbers left";
     }
 
     /**
@@ -760,7 +760,8 @@ public final class TenantBook {
             inputs = newInputs();
             useBulk(built);
             if (bulk != null) {
-                changed.forEach(bulk::changed);
+                // accounts changed while it was built: taken as they are now (at its copy's prices, moved below)
+                changed.forEach(this::bulkUpdate);
                 try {
                     if (curves != curvesCopy) {
                         bulk.recomputeAll(inputs);
@@ -900,6 +901,32 @@ public final class TenantBook {
         }
         for (IsolatedBalance b : isolated.getOrDefault(accountId, List.of())) {
             exposed.computeIfAbsent(symbolOfAsset.get(b.id.assetId()), k -> new HashSet<>()).add(accountId);
+        }
+    }
+
+    /**
+     * The bulk book takes an account's rows as they are now (re-valued in place, moved to a spare number, or left to
+     * the per-account engine; closed: forgotten), and the account's state follows it to its number.
+     */
+    private void bulkUpdate(UUID accountId) {
+        if (bulk == null) {
+            return;
+        }
+        int before = bulk.numberOf(accountId);
+        Account a = accounts.get(accountId);
+        int after = -1;
+        if (a == null) {
+            bulk.forget(accountId);
+        } else {
+            after = bulk.update(a, balances.getOrDefault(accountId, List.of()),
+                    positions.getOrDefault(accountId, List.of()), inputs);
+        }
+        if (before >= 0 && before != after) {
+            stateByNumber[before] = null;
+        }
+        if (after >= 0) {
+            stateByNumber[after] = states.get(accountId);
+            pinUnlessSettled(after);
         }
     }
 

@@ -180,6 +180,11 @@ class TenantBookTest {
             return b;
         }
 
+        Instrument instrumentOf(Position p) {
+            return java.util.stream.Stream.of(btcPerp, ethPerp, btcCall, btcPut)
+                    .filter(i -> i.id.equals(p.id.instrumentId())).findFirst().orElseThrow();
+        }
+
         List<Position> positionsOf(Account a) {
             return positions.stream().filter(p -> p.id.accountId().equals(a.id)).toList();
         }
@@ -283,14 +288,37 @@ class TenantBookTest {
         return out;
     }
 
-    /** Ten accounts from {@code from} in book order change (the same rows again) in both books. */
+    /**
+     * Ten accounts from {@code from} in book order change in both books, as trades and transfers change them: a
+     * position's size (in its slot), a new position in an instrument it did not hold (to a spare of the bulk book),
+     * its USDT balance. The hot book's bulk book holds them all, re-valued at once.
+     */
     private static void refreshTen(TenantBook hot, TenantBook cold, Tenant t, int from) {
+        int k = 0;
         for (Account a : t.bookOrder().subList(from, from + 10)) {
+            switch (k++ % 3) {
+                case 0 -> {
+                    Position p = t.positionsOf(a).get(0);
+                    t.positions.remove(p);
+                    t.position(a, t.instrumentOf(p), p.quantity.doubleValue() * 1.5, p.entryPrice.doubleValue());
+                }
+                case 1 -> {
+                    Instrument added = java.util.stream.Stream.of(t.ethPerp, t.btcCall, t.btcPut)
+                            .filter(i -> t.positionsOf(a).stream().noneMatch(p -> p.id.instrumentId().equals(i.id)))
+                            .findFirst().orElseThrow();
+                    t.position(a, added, added == t.ethPerp ? -4 : -1, added == t.ethPerp ? ETH_START : 900);
+                }
+                default -> {
+                    Balance b = t.balancesOf(a).get(0);
+                    t.balances.remove(b);
+                    t.balance(a, t.usdt, b.amount.doubleValue() * 0.8);
+                }
+            }
             assertThat(decisions(hot.refreshAccount(a.id, a, t.balancesOf(a), t.positionsOf(a), List.of(), tick())))
                     .as("refresh of %s", a.externalId).isEqualTo(decisions(cold.refreshAccount(a.id, a,
                             t.balancesOf(a), t.positionsOf(a), List.of(), tick())));
         }
-        assertThat(hot.bulkAccountCount()).as("accounts held after ten changed").isEqualTo(50);
+        assertThat(hot.bulkAccountCount()).as("accounts held after ten changed").isEqualTo(60);
     }
 
     @Test
@@ -328,13 +356,12 @@ class TenantBookTest {
         double eth = ETH_START;
         for (int step = 0; step < 200; step++) {
             if (step == 60) {
-                // ten accounts change (same rows): the hot book evaluates them one by one until its bulk book is
-                // built again (refreshBulk, which LiveLoop calls once the bulk book is stale)
+                // ten accounts change: the hot book's bulk book takes them in place or on spare numbers
                 refreshTen(hot, cold, t, 0);
             }
             if (step == 90) {
                 // the bulk book built again from the rows, without the lock, as LiveLoop does once it is stale: it
-                // holds the ten again and decides as the per-account engine does (the steps after)
+                // holds all sixty and decides as the per-account engine does (the steps after)
                 hot.refreshBulk();
                 assertThat(hot.bulkAccountCount()).as("accounts held after the bulk book was built again")
                         .isEqualTo(60);
@@ -345,9 +372,7 @@ class TenantBookTest {
                 assertThat(decisions(hot.evaluateAll(tick()))).as("re-evaluation after a rebuild")
                         .isEqualTo(decisions(coldStart(cold, t)));
                 assertThat(hot.bulkAccountCount()).as("accounts held after the rebuild").isEqualTo(60);
-                // ten more change at once: the bulk book, just built, is not stale for the next prices (about 20
-                // here; it depends on timing), which take those ten one by one (passed on by the screen unlooked
-                // at) next to the bulk book's held accounts
+                // ten more change at once, again held by the bulk book just built
                 refreshTen(hot, cold, t, 30);
             }
             MarketPrice price;
