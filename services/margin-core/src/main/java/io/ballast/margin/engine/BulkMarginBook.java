@@ -1151,6 +1151,10 @@ public final class BulkMarginBook {
             }
             if (standard) {
                 for (int p = first; p < end; p++) {
+                    if (qty[p - first] == 0.0) {
+                        param[p - first] = posParam[p]; // an empty slot: its line is zero whatever its parameters
+                        continue;
+                    }
                     Integer k = paramIndexOf.get(params.market(arrays.instrument(posInstr[p]).underlying()));
                     if (k == null) {
                         return false;

@@ -174,7 +174,8 @@ class BulkMarginBookUpdateTest {
                     int k = rnd.nextInt(positions.size());
                     Position p = positions.get(k);
                     double q = p.quantity() * (rnd.nextBoolean() ? 0.5 + rnd.nextDouble() : -0.3 - rnd.nextDouble());
-                    positions.set(k, Position.of(p.instrument(), q, p.entryPriceUsd() * (0.9 + 0.2 * rnd.nextDouble())));
+                    double entry = p.entryPriceUsd() * (0.9 + 0.2 * rnd.nextDouble());
+                    positions.set(k, Position.of(p.instrument(), q, entry));
                 }
             }
             case 2 -> {

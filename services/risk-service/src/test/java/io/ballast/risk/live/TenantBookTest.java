@@ -750,6 +750,42 @@ class TenantBookTest {
     }
 
     /**
+     * What makes the bulk book stale (built again from the rows by LiveLoop#refreshStaleBulkBooks): an account it
+     * cannot hold after a change (here a position in an instrument outside its universe); not a change it holds (in
+     * place or on a spare number), and not an ISOLATED account's change, which no build would hold.
+     */
+    @Test
+    void onlyAChangeTheBulkBookCannotHoldMakesItStale() throws InterruptedException {
+        Tenant t = new Tenant();
+        Account cross = t.account(MarginMode.CROSS, 0);
+        t.position(cross, t.ethPerp, 2, ETH_START);
+        t.balance(cross, t.usdt, 5_000);
+        Account isolated = t.account(MarginMode.ISOLATED, 1);
+        t.balance(isolated, t.usdt, 1_000);
+        TenantBook book = t.book();
+        book.evaluateAll(new TenantBook.Cause(null, null, "rebuild"));
+        assertThat(book.bulkAccountCount()).isEqualTo(1);
+        t.positions.remove(t.positionsOf(cross).get(0));
+        t.position(cross, t.ethPerp, 3, ETH_START);
+        book.refreshAccount(cross.id, cross, t.balancesOf(cross), t.positionsOf(cross), List.of(), tick());
+        t.balances.remove(t.balancesOf(isolated).get(0));
+        t.balance(isolated, t.usdt, 2_000);
+        book.refreshAccount(isolated.id, isolated, t.balancesOf(isolated), t.positionsOf(isolated), List.of(),
+                tick());
+        Thread.sleep(1_000); // older than 20 times its build (milliseconds for two accounts)
+        assertThat(book.bulkStale()).as("after a change it holds and an isolated account's").isFalse();
+        assertThat(book.bulkAccountCount()).isEqualTo(1);
+        t.position(cross, t.btcPerp, 1, BTC_START); // no account held BTC-PERP when it was built
+        book.refreshAccount(cross.id, cross, t.balancesOf(cross), t.positionsOf(cross), List.of(), tick());
+        assertThat(book.bulkAccountCount()).as("the cross account, cold").isZero();
+        Thread.sleep(1_000);
+        assertThat(book.bulkStale()).as("after a change it cannot hold").isTrue();
+        book.refreshBulk();
+        assertThat(book.bulkAccountCount()).as("held again").isEqualTo(1);
+        assertThat(book.bulkStale()).isFalse();
+    }
+
+    /**
      * A book is built while states are still stored beside it (a store of the book it replaces, still running): the
      * rows are read, then the old book applies a tick and stores a transition. Read as it was before (prices first,
      * states after the tick), the new book re-decided the state at the older price: a spurious RECOVERED (CI at
