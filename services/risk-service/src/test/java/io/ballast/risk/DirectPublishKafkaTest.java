@@ -42,7 +42,8 @@ import org.junit.jupiter.api.Test;
  * The live loop's direct path (DirectPublisher, V81) against the real broker and PostgreSQL: margin events leave
  * from memory after their commit, exactly once; the relay leaves them alone while they are young and takes over
  * those whose writer died or gave them back, still exactly once; a tenant whose events wait for the relay does not
- * go the direct way; the relay looks up on the topic only the rows a pass may have sent (its suspect rule).
+ * go the direct way; the relay looks up on the topic only the rows a pass may have sent (its suspect rule); a stale
+ * state fails its whole store.
  */
 @QuarkusTest
 @QuarkusTestResource(BallastServersResource.class)
@@ -191,6 +192,50 @@ class DirectPublishKafkaTest {
                 .isEqualTo(2);
         OwnerSql.awaitZero("select count(*) from outbox_attempt a join outbox_event o on o.id = a.outbox_id "
                 + "where o.tenant_id = ?", tenant, "no attempt row left");
+    }
+
+    @Test
+    void aStaleStateRollsTheWholeStoreBackItsGoodRowsIncluded() throws Exception {
+        Tenant t = TestTenants.onboard("direct-stale");
+        UUID tenant = UUID.fromString(t.id());
+        String x = TestTenants.account(t, "0xS1");
+        String y = TestTenants.account(t, "0xS2");
+        states.store(new TenantId(tenant), List.of(callOf(x)), "p1", "v1", false, false).await()
+                .atMost(Duration.ofSeconds(30));
+        String marker = UUID.randomUUID().toString();
+        // x moves from its stored seq 1; y has no stored state at seq 5: the whole store must fail
+        Throwable failure = null;
+        try {
+            states.store(new TenantId(tenant), List.of(recoveryOf(x, 1, marker), recoveryOf(y, 5, marker)), "p2",
+                    "v2", true, false).await().atMost(Duration.ofSeconds(30));
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        assertThat(failure).isInstanceOf(MarginStateService.StaleStateException.class)
+                .hasMessageContaining(y);
+        assertThat(OwnerSql.count("select count(*) from account_margin_state where tenant_id = ? and account_id = '"
+                + x + "' and seq = 1 and status = 'MARGIN_CALL' and price_versions = 'p1'", tenant))
+                .as("the good update rolled back").isEqualTo(1);
+        assertThat(OwnerSql.count("select count(*) from outbox_event where tenant_id = ? and payload like '%"
+                + marker + "%'", tenant)).as("no outbox row of the failed store").isZero();
+        assertThat(OwnerSql.count("select count(*) from outbox_attempt a join outbox_event o on o.id = a.outbox_id "
+                + "where o.tenant_id = ?", tenant)).as("no attempt row").isZero();
+        // the store after it, at the right seq, goes through on a connection the failure left usable
+        Stored next = states.store(new TenantId(tenant), List.of(recoveryOf(x, 1, marker)), "p3", "v3", false,
+                false).await().atMost(Duration.ofSeconds(30));
+        assertThat(next.rows()).hasSize(1);
+        assertThat(OwnerSql.count("select count(*) from account_margin_state where tenant_id = ? and account_id = '"
+                + x + "' and seq = 2 and status = 'HEALTHY'", tenant)).isEqualTo(1);
+    }
+
+    private static Transition recoveryOf(String account, long seq, String marker) {
+        Map<String, Object> payload = new HashMap<>();
+        payload.put("accountId", account);
+        payload.put("status", "HEALTHY");
+        payload.put("seq", seq + 1);
+        payload.put("marker", marker);
+        return new Transition(UUID.fromString(account), new State(MarginStatus.MARGIN_CALL, seq, false),
+                new State(MarginStatus.HEALTHY, seq + 1, false), "RECOVERED", 1_500, 1_200, 1_000, payload);
     }
 
     private static Transition callOf(String account) {

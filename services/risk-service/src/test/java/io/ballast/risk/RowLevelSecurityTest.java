@@ -104,6 +104,35 @@ class RowLevelSecurityTest {
     }
 
     @Test
+    void oneStatementInOneRoundTripIsBoundCommittedAndLeavesNothingWhenItFails() {
+        UUID idA = UUID.fromString(a.id());
+        UUID idB = UUID.fromString(b.id());
+        TenantId tenantA = TenantId.of(idA);
+        assertThat(tenants(RowSecurity.query(pool, tenantA, "select distinct tenant_id from account", Tuple.tuple())))
+                .containsExactly(idA);
+        assertThat(tenants(RowSecurity.queryAcrossTenants(pool, "select distinct tenant_id from account",
+                Tuple.tuple()))).contains(idA, idB);
+        // a write is committed: another transaction sees it
+        java.time.OffsetDateTime stamp = java.time.OffsetDateTime.parse("2020-03-12T10:00:00Z");
+        assertThat(tenants(RowSecurity.query(pool, tenantA, "update account set updated_at = $2 where tenant_id = $1 "
+                + "returning tenant_id", Tuple.of(idA, stamp)))).containsExactly(idA);
+        assertThat(tenants(RowSecurity.inTenant(pool, tenantA, conn -> conn.preparedQuery("select tenant_id from "
+                + "account where updated_at = $1").execute(Tuple.of(stamp))))).containsExactly(idA);
+        // a statement that writes, then fails, keeps nothing, and each connection goes back to the pool usable
+        for (int i = 0; i < 12; i++) {
+            String failed = RowSecurity.query(pool, tenantA, "with w as (update account set status = 'SUSPENDED' "
+                            + "where tenant_id = $1 returning 1) select 1 / (count(*) - count(*)) from w",
+                            Tuple.of(idA))
+                    .map(x -> "answered").onFailure(PgException.class)
+                    .recoverWithItem(e -> ((PgException) e).getSqlState()).await().indefinitely();
+            assertThat(failed).isEqualTo("22012");
+            assertThat(tenants(RowSecurity.query(pool, tenantA, "select tenant_id from account where status = "
+                    + "'ACTIVE'", Tuple.tuple()))).containsExactly(idA);
+        }
+        assertThat(tenants(pool.query("select distinct tenant_id from account").execute())).isEmpty();
+    }
+
+    @Test
     void aTenantCannotWriteOrChangeAnotherTenantsRows() {
         TenantId tenantA = TenantId.of(UUID.fromString(a.id()));
         UUID idB = UUID.fromString(b.id());

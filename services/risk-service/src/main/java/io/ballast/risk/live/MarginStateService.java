@@ -7,11 +7,12 @@ import io.ballast.risk.live.TenantBook.Transition;
 import io.ballast.risk.messaging.OutboxRow;
 import io.ballast.risk.messaging.Topics;
 import io.ballast.risk.tenancy.rls.RowSecurity;
+import io.ballast.risk.tenancy.rls.RowSecurity.Statement;
+import io.ballast.risk.tenancy.rls.RowSecurity.Write;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
@@ -28,7 +29,8 @@ import java.util.List;
  * published twice or out of order.
  *
  * <p>Set-based: the rows go to PostgreSQL as pipelined batches of one prepared statement each (the reactive SQL
- * client's {@code executeBatch}), so a transaction costs a few round trips, not three per transition. The caller
+ * client's {@code executeBatch}), in a transaction of two round trips ({@link RowSecurity#inTenantReadThenWrite}),
+ * not three per transition. The caller
  * decides how many transitions a transaction holds ({@code LiveLoop.COMMIT_CHUNK}).
  */
 @ApplicationScoped
@@ -94,30 +96,16 @@ public class MarginStateService {
      */
     public Uni<Stored> store(TenantId tenant, List<Transition> transitions, String priceVersions,
             String parameterVersion, boolean direct, boolean clear) {
+        if (transitions.isEmpty()) {
+            return Uni.createFrom().item(new Stored(List.of(), false));
+        }
         // microseconds, as timestamptz keeps them: a directly published envelope says what the stored row says
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
-        return RowSecurity.inTenant(pool, tenant, conn -> (direct && !clear ? nothingWaiting(conn, tenant)
-                        : Uni.createFrom().item(direct))
-                .flatMap(asDirect -> write(conn, tenant, transitions, priceVersions, parameterVersion, now)
-                        .flatMap(rows -> !asDirect || rows.isEmpty() ? Uni.createFrom().item(rows)
-                                : conn.preparedQuery(INSERT_DIRECT_ATTEMPT).execute(Tuple.of(rows.stream()
-                                        .map(OutboxRow::id).toArray(Long[]::new))).replaceWith(rows))
-                        .map(rows -> new Stored(List.copyOf(rows), asDirect))));
-    }
-
-    /** Whether none of the tenant's margin events waits for the relay (unpublished, not parked). */
-    private static Uni<Boolean> nothingWaiting(SqlConnection conn, TenantId tenant) {
-        return conn.preparedQuery(WAITING).execute(Tuple.of(tenant.value(), Topics.MARGIN_EVENTS))
-                .map(rows -> !rows.iterator().hasNext());
-    }
-
-    private Uni<List<OutboxRow>> write(SqlConnection conn, TenantId tenant, List<Transition> chunk,
-            String priceVersions, String parameterVersion, OffsetDateTime now) {
         List<Tuple> inserts = new ArrayList<>();
         List<Tuple> updates = new ArrayList<>();
         List<Tuple> events = new ArrayList<>();
         List<String> payloads = new ArrayList<>();
-        for (Transition t : chunk) {
+        for (Transition t : transitions) {
             Tuple row = Tuple.tuple().addUUID(tenant.value()).addUUID(t.accountId())
                     .addString(t.next().status().name()).addBoolean(t.next().held())
                     .addBigDecimal(money(t.equityUsd()))
@@ -142,32 +130,42 @@ public class MarginStateService {
                     .addString(t.accountId().toString()).addString(t.eventType()).addString(payload)
                     .addOffsetDateTime(now));
         }
-        Uni<Void> inserted = inserts.isEmpty() ? Uni.createFrom().voidItem()
-                : conn.preparedQuery(INSERT_STATE).executeBatch(inserts).replaceWithVoid();
-        Uni<Void> updated = updates.isEmpty() ? Uni.createFrom().voidItem()
-                : conn.preparedQuery(UPDATE_STATE).executeBatch(updates).flatMap(rs -> {
-                    int i = 0;
-                    for (RowSet<Row> r = rs; r != null; r = r.next(), i++) {
-                        if (r.rowCount() != 1) {
-                            return Uni.createFrom().failure(new StaleStateException("margin state of account "
-                                    + updates.get(i).getUUID(1) + " is not at seq " + updates.get(i).getLong(11)));
-                        }
+        // two round trips: the check, the state rows and the outbox rows together; then, decided from their
+        // answers, the direct attempts and COMMIT together (a stale row rolls everything back instead)
+        boolean ask = direct && !clear;
+        List<Statement> first = new ArrayList<>();
+        if (ask) {
+            first.add(Statement.of(WAITING, Tuple.of(tenant.value(), Topics.MARGIN_EVENTS)));
+        }
+        if (!inserts.isEmpty()) {
+            first.add(new Statement(INSERT_STATE, inserts));
+        }
+        if (!updates.isEmpty()) {
+            first.add(new Statement(UPDATE_STATE, updates));
+        }
+        first.add(new Statement(INSERT_EVENT, events));
+        return RowSecurity.inTenantReadThenWrite(pool, tenant, first, results -> {
+            boolean asDirect = ask ? !results.get(0).iterator().hasNext() : direct;
+            if (!updates.isEmpty()) {
+                int i = 0;
+                for (RowSet<Row> r = results.get(results.size() - 2); r != null; r = r.next(), i++) {
+                    if (r.rowCount() != 1) {
+                        throw new StaleStateException("margin state of account " + updates.get(i).getUUID(1)
+                                + " is not at seq " + updates.get(i).getLong(11));
                     }
-                    return Uni.createFrom().voidItem();
-                });
-        return inserted.flatMap(x -> updated)
-                .flatMap(x -> conn.preparedQuery(INSERT_EVENT).executeBatch(events))
-                .map(rs -> {
-                    List<OutboxRow> rows = new ArrayList<>(chunk.size());
-                    int i = 0;
-                    for (RowSet<Row> r = rs; r != null; r = r.next(), i++) {
-                        Transition t = chunk.get(i);
-                        rows.add(new OutboxRow(r.iterator().next().getLong("id"), tenant.value(),
-                                Topics.MARGIN_EVENTS, "account", t.accountId().toString(), t.eventType(), now,
-                                payloads.get(i)));
-                    }
-                    return rows;
-                });
+                }
+            }
+            List<OutboxRow> rows = new ArrayList<>(transitions.size());
+            int i = 0;
+            for (RowSet<Row> r = results.get(results.size() - 1); r != null; r = r.next(), i++) {
+                Transition t = transitions.get(i);
+                rows.add(new OutboxRow(r.iterator().next().getLong("id"), tenant.value(), Topics.MARGIN_EVENTS,
+                        "account", t.accountId().toString(), t.eventType(), now, payloads.get(i)));
+            }
+            Stored stored = new Stored(List.copyOf(rows), asDirect);
+            return asDirect ? new Write<>(INSERT_DIRECT_ATTEMPT, Tuple.of(rows.stream().map(OutboxRow::id)
+                    .toArray(Long[]::new)), stored) : Write.none(stored);
+        });
     }
 
     private static BigDecimal money(double usd) {

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,9 +28,8 @@ public class OutboxBacklog {
     @Scheduled(every = "10s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public Uni<Void> count() {
         // platform work: the backlog of every tenant (docs/security.md "Row-level security")
-        return RowSecurity.acrossTenants(pool,
-                        conn -> conn.query("select count(*) from outbox_event where published_at is null "
-                                + "and parked_at is null").execute())
+        return RowSecurity.queryAcrossTenants(pool, "select count(*) from outbox_event where published_at is null "
+                        + "and parked_at is null", Tuple.tuple())
                 .invoke(rows -> backlog.set(rows.iterator().next().getLong(0)))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }

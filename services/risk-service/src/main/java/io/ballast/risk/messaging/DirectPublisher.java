@@ -2,6 +2,7 @@ package io.ballast.risk.messaging;
 
 import io.ballast.risk.config.BallastConfig;
 import io.ballast.risk.tenancy.rls.RowSecurity;
+import io.ballast.risk.tenancy.rls.RowSecurity.Statement;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -133,8 +134,8 @@ public class DirectPublisher {
         onFailure.run();
         Long[] ids = failed.stream().map(OutboxRow::id).toArray(Long[]::new);
         givenBack.increment(ids.length);
-        RowSecurity.acrossTenants(pool, c -> c.preparedQuery("update outbox_attempt set direct = false "
-                        + "where outbox_id = any($1)").execute(Tuple.of(ids)))
+        RowSecurity.queryAcrossTenants(pool, "update outbox_attempt set direct = false where outbox_id = any($1)",
+                        Tuple.of(ids))
                 .subscribe().with(x -> relay.trigger(), e -> LOG.warnf("giving %d outbox row(s) back to the relay "
                         + "failed; it takes them after the grace: %s", ids.length, e.getMessage()));
     }
@@ -150,10 +151,11 @@ public class DirectPublisher {
         }
         Long[] ids = batch.toArray(Long[]::new);
         // platform work: rows of every tenant this instance owns (docs/security.md "Row-level security")
-        RowSecurity.acrossTenants(pool, c -> c.preparedQuery("update outbox_event set published_at = now() "
-                        + "where id = any($1) and published_at is null").execute(Tuple.of(ids))
-                .flatMap(x -> c.preparedQuery("delete from outbox_attempt where outbox_id = any($1)")
-                        .execute(Tuple.of(ids))))
+        // one round trip (docs/benchmarks.md, session 29)
+        RowSecurity.statementsAcrossTenants(pool, List.of(
+                        Statement.of("update outbox_event set published_at = now() where id = any($1) "
+                                + "and published_at is null", Tuple.of(ids)),
+                        Statement.of("delete from outbox_attempt where outbox_id = any($1)", Tuple.of(ids))))
                 .subscribe().with(x -> {
                     sent.increment(ids.length);
                     marking.set(false);

@@ -298,8 +298,8 @@ public class OutboxRelay {
         if (known >= 0) {
             return Uni.createFrom().item(known);
         }
-        return RowSecurity.acrossTenants(pool,
-                        conn -> conn.query("select coalesce(max(id), 0) as id from outbox_event").execute())
+        return RowSecurity.queryAcrossTenants(pool, "select coalesce(max(id), 0) as id from outbox_event",
+                        Tuple.tuple())
                 .map(rows -> rows.iterator().next().getLong("id"))
                 .invoke(id -> suspectUpTo.compareAndSet(-1, id));
     }

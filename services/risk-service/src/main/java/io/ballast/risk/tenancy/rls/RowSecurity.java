@@ -13,6 +13,8 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import org.hibernate.reactive.mutiny.Mutiny;
 
@@ -121,26 +123,8 @@ public final class RowSecurity {
      */
     public static <T> Uni<T> acrossTenantsReadThenWrite(Pool pool, String readSql, Tuple arguments,
             Function<RowSet<Row>, Write<T>> then) {
-        return pool.getConnection().flatMap(conn -> {
-            io.vertx.sqlclient.SqlConnection c = conn.getDelegate();
-            // scheduled at once, not one after another: the client writes them without waiting for answers
-            Future<?> begin = c.query("BEGIN").execute();
-            Future<?> platform = c.query(SET_PLATFORM).execute();
-            Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>> read = c.preparedQuery(readSql)
-                    .execute(arguments.getDelegate());
-            Future<T> committed = Future.all(begin, platform, read).compose(x -> {
-                Write<T> write = then.apply(RowSet.newInstance(read.result(), ROWS));
-                Future<?> written = write.sql() == null ? Future.succeededFuture()
-                        : c.preparedQuery(write.sql()).execute(write.arguments().getDelegate());
-                Future<?> commit = c.query("COMMIT").execute();
-                return Future.all(written, commit).map(y -> write.result());
-            });
-            // after any failure (a statement, the work in memory), roll back whatever is open before the
-            // connection goes back to the pool; outside a transaction PostgreSQL only warns
-            Future<T> settled = committed.recover(e -> c.query("ROLLBACK").execute()
-                    .transform(r -> Future.<T>failedFuture(e)));
-            return UniHelper.toUni(settled).onTermination().call(conn::close);
-        });
+        return twoRoundTrips(pool, SET_PLATFORM, null, List.of(Statement.of(readSql, arguments)),
+                rows -> then.apply(rows.get(0)));
     }
 
     /**
@@ -153,7 +137,7 @@ public final class RowSecurity {
      * @return its rows, after commit
      */
     public static Uni<RowSet<Row>> query(Pool pool, TenantId tenant, String sql, Tuple arguments) {
-        return inTenant(pool, tenant, conn -> conn.preparedQuery(sql).execute(arguments));
+        return statementsInTenant(pool, tenant, List.of(Statement.of(sql, arguments))).map(r -> r.get(0));
     }
 
     /**
@@ -166,7 +150,169 @@ public final class RowSecurity {
      * @return its rows, after commit
      */
     public static Uni<RowSet<Row>> queryAcrossTenants(Pool pool, String sql, Tuple arguments) {
-        return acrossTenants(pool, conn -> conn.preparedQuery(sql).execute(arguments));
+        return statementsAcrossTenants(pool, List.of(Statement.of(sql, arguments))).map(r -> r.get(0));
+    }
+
+    /**
+     * Prepared statements of one tenant's work in a transaction of ONE round trip: {@code BEGIN}, the binding, the
+     * statements and {@code COMMIT} written together on one connection (pipelined), for statements that need no
+     * answer of each other. The work sees and writes the tenant's rows only, as through {@link #inTenant}.
+     *
+     * @param pool       the reactive SQL client
+     * @param tenant     the tenant whose rows the statements see and write
+     * @param statements the statements, executed in order
+     * @return each statement's rows, in order, after commit
+     */
+    public static Uni<List<RowSet<Row>>> statementsInTenant(Pool pool, TenantId tenant, List<Statement> statements) {
+        return oneRoundTrip(pool, SET_TENANT, Tuple.of(tenant.toString()), statements);
+    }
+
+    /**
+     * Prepared statements of platform work in a transaction of ONE round trip opened to every tenant's rows (see
+     * {@link #statementsInTenant}). Only for the code paths listed in docs/security.md "Row-level security".
+     *
+     * @param pool       the reactive SQL client
+     * @param statements the statements, executed in order
+     * @return each statement's rows, in order, after commit
+     */
+    public static Uni<List<RowSet<Row>>> statementsAcrossTenants(Pool pool, List<Statement> statements) {
+        return oneRoundTrip(pool, SET_PLATFORM, null, statements);
+    }
+
+    /**
+     * Prepared statements of one tenant's work, then at most one write decided in memory from their rows, in one
+     * transaction of TWO round trips (as {@link #acrossTenantsReadThenWrite} for platform work): {@code BEGIN}, the
+     * binding and the statements go out together, then the write and {@code COMMIT} together. {@code then} may throw
+     * to roll everything back (a row count it did not expect, say): the work fails with what it threw.
+     *
+     * @param pool       the reactive SQL client
+     * @param tenant     the tenant whose rows the work sees and writes
+     * @param statements the first statements, executed in order
+     * @param then       from their rows, in order, the write and the answer (runs on the connection's event loop)
+     * @param <T>        the answer's type
+     * @return the answer, after commit
+     */
+    public static <T> Uni<T> inTenantReadThenWrite(Pool pool, TenantId tenant, List<Statement> statements,
+            Function<List<RowSet<Row>>, Write<T>> then) {
+        return twoRoundTrips(pool, SET_TENANT, Tuple.of(tenant.toString()), statements, then);
+    }
+
+    /**
+     * A prepared statement and its arguments: executed once per tuple (as one batch when there are several).
+     *
+     * @param sql       the statement
+     * @param arguments one tuple per execution, at least one
+     */
+    public record Statement(String sql, List<Tuple> arguments) {
+
+        /** Checks the executions. */
+        public Statement {
+            if (arguments.isEmpty()) {
+                throw new IllegalArgumentException("a statement executes at least once");
+            }
+            arguments = List.copyOf(arguments);
+        }
+
+        /**
+         * A statement executed once.
+         *
+         * @param sql       the statement
+         * @param arguments its arguments
+         * @return the statement
+         */
+        public static Statement of(String sql, Tuple arguments) {
+            return new Statement(sql, List.of(arguments));
+        }
+
+        private Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>> execute(io.vertx.sqlclient.SqlConnection c) {
+            io.vertx.sqlclient.PreparedQuery<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>> q = c.preparedQuery(sql);
+            return arguments.size() == 1 ? q.execute(arguments.get(0).getDelegate())
+                    : q.executeBatch(arguments.stream().map(Tuple::getDelegate).toList());
+        }
+    }
+
+    /**
+     * The statements in a transaction of ONE round trip. Through {@code Pool.withTransaction} the same work waits for
+     * each statement in turn: a wake-up of PostgreSQL and of the event loop for each, where one does, on the path of
+     * every answer from a hot book ({@code BookLoader.marks}, docs/benchmarks.md, session 29). A failed statement
+     * leaves the transaction aborted, so the {@code COMMIT} behind it rolls back; a {@code ROLLBACK} follows every
+     * failure before the connection goes back to the pool.
+     */
+    private static Uni<List<RowSet<Row>>> oneRoundTrip(Pool pool, String bindSql, Tuple bindArguments,
+            List<Statement> statements) {
+        return pool.getConnection().flatMap(conn -> {
+            io.vertx.sqlclient.SqlConnection c = conn.getDelegate();
+            // scheduled at once, not one after another: the client writes them without waiting for answers
+            List<Future<?>> all = new ArrayList<>();
+            all.add(c.query("BEGIN").execute());
+            all.add(bind(c, bindSql, bindArguments));
+            List<Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>>> rows = new ArrayList<>();
+            for (Statement st : statements) {
+                rows.add(st.execute(c));
+            }
+            all.addAll(rows);
+            all.add(c.query("COMMIT").execute());
+            Future<List<RowSet<Row>>> committed = Future.join(all).transform(x -> firstFailure(all) == null
+                    ? Future.succeededFuture(results(rows)) : Future.failedFuture(firstFailure(all)));
+            return UniHelper.toUni(rolledBackOnFailure(c, committed)).onTermination().call(conn::close);
+        });
+    }
+
+    /** The two-round-trip transaction of {@link #acrossTenantsReadThenWrite} and {@link #inTenantReadThenWrite}. */
+    private static <T> Uni<T> twoRoundTrips(Pool pool, String bindSql, Tuple bindArguments,
+            List<Statement> statements, Function<List<RowSet<Row>>, Write<T>> then) {
+        return pool.getConnection().flatMap(conn -> {
+            io.vertx.sqlclient.SqlConnection c = conn.getDelegate();
+            // scheduled at once, not one after another: the client writes them without waiting for answers
+            List<Future<?>> first = new ArrayList<>();
+            first.add(c.query("BEGIN").execute());
+            first.add(bind(c, bindSql, bindArguments));
+            List<Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>>> rows = new ArrayList<>();
+            for (Statement st : statements) {
+                rows.add(st.execute(c));
+            }
+            first.addAll(rows);
+            Future<T> committed = Future.join(first).transform(x -> firstFailure(first) != null
+                    ? Future.<T>failedFuture(firstFailure(first)) : Future.<T>succeededFuture()).compose(x -> {
+                        Write<T> write = then.apply(results(rows));
+                        Future<?> written = write.sql() == null ? Future.succeededFuture()
+                                : c.preparedQuery(write.sql()).execute(write.arguments().getDelegate());
+                        Future<?> commit = c.query("COMMIT").execute();
+                        return Future.all(written, commit).map(y -> write.result());
+                    });
+            return UniHelper.toUni(rolledBackOnFailure(c, committed)).onTermination().call(conn::close);
+        });
+    }
+
+    private static Future<?> bind(io.vertx.sqlclient.SqlConnection c, String bindSql, Tuple bindArguments) {
+        return bindArguments == null ? c.query(bindSql).execute()
+                : c.preparedQuery(bindSql).execute(bindArguments.getDelegate());
+    }
+
+    /** The first statement's failure in the order they were sent (the later ones fail as "transaction aborted"). */
+    private static Throwable firstFailure(List<Future<?>> futures) {
+        for (Future<?> f : futures) {
+            if (f.failed()) {
+                return f.cause();
+            }
+        }
+        return null;
+    }
+
+    private static List<RowSet<Row>> results(List<Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>>> rows) {
+        List<RowSet<Row>> out = new ArrayList<>(rows.size());
+        for (Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>> f : rows) {
+            out.add(RowSet.newInstance(f.result(), ROWS));
+        }
+        return out;
+    }
+
+    /**
+     * After any failure (a statement, the work in memory), rolls back whatever is open before the connection goes
+     * back to the pool; outside a transaction PostgreSQL only warns.
+     */
+    private static <T> Future<T> rolledBackOnFailure(io.vertx.sqlclient.SqlConnection c, Future<T> work) {
+        return work.recover(e -> c.query("ROLLBACK").execute().transform(r -> Future.<T>failedFuture(e)));
     }
 
     /**
