@@ -225,7 +225,8 @@ public final class RowSecurity {
         }
 
         private Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>> execute(io.vertx.sqlclient.SqlConnection c) {
-            io.vertx.sqlclient.PreparedQuery<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>> q = c.preparedQuery(sql);
+            io.vertx.sqlclient.PreparedQuery<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>> q =
+                    c.preparedQuery(sql);
             return arguments.size() == 1 ? q.execute(arguments.get(0).getDelegate())
                     : q.executeBatch(arguments.stream().map(Tuple::getDelegate).toList());
         }
