@@ -140,15 +140,18 @@ public class MarginStateService {
         if (!inserts.isEmpty()) {
             first.add(new Statement(INSERT_STATE, inserts));
         }
+        // where the update and outbox results are in the answers
+        int updatedAt = updates.isEmpty() ? -1 : first.size();
         if (!updates.isEmpty()) {
             first.add(new Statement(UPDATE_STATE, updates));
         }
+        int outbox = first.size();
         first.add(new Statement(INSERT_EVENT, events));
         return RowSecurity.inTenantReadThenWrite(pool, tenant, first, results -> {
             boolean asDirect = ask ? !results.get(0).iterator().hasNext() : direct;
-            if (!updates.isEmpty()) {
+            if (updatedAt >= 0) {
                 int i = 0;
-                for (RowSet<Row> r = results.get(results.size() - 2); r != null; r = r.next(), i++) {
+                for (RowSet<Row> r = results.get(updatedAt); r != null; r = r.next(), i++) {
                     if (r.rowCount() != 1) {
                         throw new StaleStateException("margin state of account " + updates.get(i).getUUID(1)
                                 + " is not at seq " + updates.get(i).getLong(11));
@@ -157,7 +160,7 @@ public class MarginStateService {
             }
             List<OutboxRow> rows = new ArrayList<>(transitions.size());
             int i = 0;
-            for (RowSet<Row> r = results.get(results.size() - 1); r != null; r = r.next(), i++) {
+            for (RowSet<Row> r = results.get(outbox); r != null; r = r.next(), i++) {
                 Transition t = transitions.get(i);
                 rows.add(new OutboxRow(r.iterator().next().getLong("id"), tenant.value(), Topics.MARGIN_EVENTS,
                         "account", t.accountId().toString(), t.eventType(), now, payloads.get(i)));

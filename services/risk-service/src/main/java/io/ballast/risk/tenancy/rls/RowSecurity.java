@@ -243,15 +243,9 @@ public final class RowSecurity {
             List<Statement> statements) {
         return pool.getConnection().flatMap(conn -> {
             io.vertx.sqlclient.SqlConnection c = conn.getDelegate();
-            // scheduled at once, not one after another: the client writes them without waiting for answers
             List<Future<?>> all = new ArrayList<>();
-            all.add(c.query("BEGIN").execute());
-            all.add(bind(c, bindSql, bindArguments));
-            List<Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>>> rows = new ArrayList<>();
-            for (Statement st : statements) {
-                rows.add(st.execute(c));
-            }
-            all.addAll(rows);
+            List<Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>>> rows = opened(c, bindSql, bindArguments,
+                    statements, all);
             all.add(c.query("COMMIT").execute());
             Future<List<RowSet<Row>>> committed = Future.join(all).transform(x -> firstFailure(all) == null
                     ? Future.succeededFuture(results(rows)) : Future.failedFuture(firstFailure(all)));
@@ -264,15 +258,9 @@ public final class RowSecurity {
             List<Statement> statements, Function<List<RowSet<Row>>, Write<T>> then) {
         return pool.getConnection().flatMap(conn -> {
             io.vertx.sqlclient.SqlConnection c = conn.getDelegate();
-            // scheduled at once, not one after another: the client writes them without waiting for answers
             List<Future<?>> first = new ArrayList<>();
-            first.add(c.query("BEGIN").execute());
-            first.add(bind(c, bindSql, bindArguments));
-            List<Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>>> rows = new ArrayList<>();
-            for (Statement st : statements) {
-                rows.add(st.execute(c));
-            }
-            first.addAll(rows);
+            List<Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>>> rows = opened(c, bindSql, bindArguments,
+                    statements, first);
             Future<T> committed = Future.join(first).transform(x -> firstFailure(first) != null
                     ? Future.<T>failedFuture(firstFailure(first)) : Future.<T>succeededFuture()).compose(x -> {
                         Write<T> write = then.apply(results(rows));
@@ -283,6 +271,25 @@ public final class RowSecurity {
                     });
             return UniHelper.toUni(rolledBackOnFailure(c, committed)).onTermination().call(conn::close);
         });
+    }
+
+    /**
+     * Schedules {@code BEGIN}, the binding and the statements at once, not one after another (the client writes
+     * them without waiting for answers), each one's future added to {@code sent} in order.
+     *
+     * @return the statements' futures
+     */
+    private static List<Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>>> opened(
+            io.vertx.sqlclient.SqlConnection c, String bindSql, Tuple bindArguments, List<Statement> statements,
+            List<Future<?>> sent) {
+        sent.add(c.query("BEGIN").execute());
+        sent.add(bind(c, bindSql, bindArguments));
+        List<Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>>> rows = new ArrayList<>();
+        for (Statement st : statements) {
+            rows.add(st.execute(c));
+        }
+        sent.addAll(rows);
+        return rows;
     }
 
     private static Future<?> bind(io.vertx.sqlclient.SqlConnection c, String bindSql, Tuple bindArguments) {
