@@ -118,6 +118,12 @@ public final class LoadCommand implements Callable<Integer> {
             + "an exchange's trades make them; 0 (default): none")
     private int churnRate;
 
+    @Option(names = "--book-wait", defaultValue = "600", paramLabel = "SECONDS", description = "before the ticks and "
+            + "what-if phases, wait at most SECONDS until the service answers the tenant's margin from its hot book "
+            + "(a load of 100,000 accounts leaves it building for a minute); 0: no wait (default ${DEFAULT-VALUE}, "
+            + "at most 3,600)")
+    private int bookWaitSeconds;
+
     @Option(names = "--seed", defaultValue = "20200312", description = "random seed of the portfolio")
     private long seed;
 
@@ -140,6 +146,9 @@ public final class LoadCommand implements Callable<Integer> {
         }
         if (churnRate < 0 || churnRate > 10_000) {
             throw new IllegalArgumentException("--churn-rate must be 0..10,000 writes/s");
+        }
+        if (bookWaitSeconds < 0 || bookWaitSeconds > 3_600) {
+            throw new IllegalArgumentException("--book-wait must be 0..3,600 s");
         }
         if (parametersAt >= durationSeconds) {
             throw new IllegalArgumentException("--parameters-at must be below --duration");
@@ -190,6 +199,18 @@ public final class LoadCommand implements Callable<Integer> {
                     + "): run with --phases load first");
         }
         out.flush();
+
+        if (bookWaitSeconds > 0 && (run.contains("ticks") || run.contains("whatif"))) {
+            UUID account = accountIds(stack, tenant.tenantId()).get(0);
+            double waited = new HotBookWait(api, () -> api.token(tenant.integratorId(), tenant.integratorSecret()),
+                    Duration.ofSeconds(1), Duration.ofSeconds(10)).await(account, Duration.ofSeconds(bookWaitSeconds),
+                    out);
+            out.println(waited < 0 ? String.format(Locale.ROOT, "HOT BOOK: the tenant's margin is not answered from "
+                    + "the hot book after %d s; measuring anyway (the figures include the book's build)",
+                    bookWaitSeconds) : String.format(Locale.ROOT, "HOT BOOK: the tenant's margin is answered from the"
+                    + " hot book (after %.1f s of waiting)", waited));
+            out.flush();
+        }
 
         if (run.contains("ticks")) {
             TickDriver driver = new TickDriver(stack.kafkaConfig(null, KafkaUser.FEED, null),

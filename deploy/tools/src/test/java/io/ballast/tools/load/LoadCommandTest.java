@@ -25,6 +25,8 @@ class LoadCommandTest {
                 .contains("--parameters-at must be below --duration");
         assertThat(run("load", "--churn-rate", "10001")).contains("--churn-rate must be 0..10,000");
         assertThat(run("load", "--churn-rate", "-1")).contains("--churn-rate must be 0..10,000");
+        assertThat(run("load", "--book-wait", "-1")).contains("--book-wait must be 0..3,600 s");
+        assertThat(run("load", "--book-wait", "3601")).contains("--book-wait must be 0..3,600 s");
     }
 
     private static String run(String... args) {
