@@ -13,7 +13,7 @@ import java.util.UUID;
  * {@code ./ballast load --book-wait S}: before the tick and what-if phases, waits until the service answers the
  * loaded tenant's margin from its hot book ({@code GET /api/v1/accounts/{id}/margin} says {@code answeredFrom:
  * hot-book}, which the service says only when its book has applied the tenant's latest change). Right after a load
- * of 100,000 accounts the book is still being built (its last build ends 40-50 s after the load on a 2-core machine,
+ * of 100,000 accounts the book is still being built (its last build ended 39-51 s after the load on a 2-core machine,
  * docs/benchmarks.md "Session 30"): without this wait, the first run's warm-up ends in the first moves of that book,
  * thousands of transitions each, and the measured part starts with their backlog.
  */

@@ -200,8 +200,11 @@ public final class LoadCommand implements Callable<Integer> {
         }
         out.flush();
 
-        if (bookWaitSeconds > 0 && (run.contains("ticks") || run.contains("whatif"))) {
-            UUID account = accountIds(stack, tenant.tenantId()).get(0);
+        // the tenant's accounts, read once for the wait, the churn and the what-ifs
+        List<UUID> ids = run.contains("ticks") || run.contains("whatif") ? accountIds(stack, tenant.tenantId())
+                : List.of();
+        if (bookWaitSeconds > 0 && !ids.isEmpty()) {
+            UUID account = ids.get(0);
             double waited = new HotBookWait(api, () -> api.token(tenant.integratorId(), tenant.integratorSecret()),
                     Duration.ofSeconds(1), Duration.ofSeconds(10)).await(account, Duration.ofSeconds(bookWaitSeconds),
                     out);
@@ -218,7 +221,7 @@ public final class LoadCommand implements Callable<Integer> {
             Thread nudge = parametersAt < 0 ? null : ParametersNudge.start(stack.kafkaConfig(null, KafkaUser.ADMIN,
                     null), tenant.tenantId(), Duration.ofSeconds(warmupSeconds + parametersAt), out);
             ChurnDriver churn = churnRate == 0 ? null : new ChurnDriver(api, tenant.integratorId(),
-                    tenant.integratorSecret(), accountIds(stack, tenant.tenantId()), tenant.pricesUsd());
+                    tenant.integratorSecret(), ids, tenant.pricesUsd());
             Thread churning = churn == null ? null : churn.start(churnRate, Duration.ofSeconds(warmupSeconds),
                     Duration.ofSeconds(durationSeconds), seed, out);
             TickDriver.Result r = driver.run(tenant.tenantId(), tenant.pricesUsd(), source, tickRate,
@@ -251,7 +254,6 @@ public final class LoadCommand implements Callable<Integer> {
         if (run.contains("whatif") || run.contains("summary")) {
             String token = api.token(tenant.integratorId(), tenant.integratorSecret());
             if (run.contains("whatif")) {
-                List<UUID> ids = accountIds(stack, tenant.tenantId());
                 WhatIfDriver.Result r = new WhatIfDriver(api.apiUrl(), whatIfLiquidationPrices, preTradeCheck)
                         .run(token, ids, tenant.pricesUsd().get("BTC"), whatIfRequests,
                                 Math.min(2_000, whatIfRequests), concurrency, whatIfRate);
