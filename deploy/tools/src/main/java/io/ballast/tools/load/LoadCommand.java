@@ -124,6 +124,11 @@ public final class LoadCommand implements Callable<Integer> {
             + "at most 3,600)")
     private int bookWaitSeconds;
 
+    @Option(names = "--events-csv", paramLabel = "FILE", description = "with the ticks phase, write every counted "
+            + "margin event to FILE as CSV (its stamps, tick-to-event latency and stages in ms, type and account) and "
+            + "a chart of p50, p99 and max per second beside it (FILE's name with .svg), to place the tail in time")
+    private java.nio.file.Path eventsCsv;
+
     @Option(names = "--seed", defaultValue = "20200312", description = "random seed of the portfolio")
     private long seed;
 
@@ -218,6 +223,9 @@ public final class LoadCommand implements Callable<Integer> {
         if (run.contains("ticks")) {
             TickDriver driver = new TickDriver(stack.kafkaConfig(null, KafkaUser.FEED, null),
                     stack.kafkaConfig(null, KafkaUser.ADMIN, null), KafkaBroker.PRICES_TOPIC, out);
+            EventLog log = eventsCsv == null ? null : new EventLog();
+            java.nio.file.Path csvFile = eventsCsv == null ? null : io.ballast.tools.Cli.userPath(eventsCsv);
+            driver.withEventLog(log);
             Thread nudge = parametersAt < 0 ? null : ParametersNudge.start(stack.kafkaConfig(null, KafkaUser.ADMIN,
                     null), tenant.tenantId(), Duration.ofSeconds(warmupSeconds + parametersAt), out);
             ChurnDriver churn = churnRate == 0 ? null : new ChurnDriver(api, tenant.integratorId(),
@@ -247,6 +255,16 @@ public final class LoadCommand implements Callable<Integer> {
                 out.println("  tick-to-event (consumer receive - tick sourceTime): " + r.tickToEvent().summary());
                 out.println("  service part  (consumer receive - tickReceivedAt): " + r.servicePart().summary());
                 out.println("  stages (at tickReceivedAt and the event record's timestamp): " + r.stages().summary());
+            }
+            if (log != null) {
+                log.write(csvFile);
+                String name = csvFile.getFileName().toString();
+                java.nio.file.Path chart = csvFile.resolveSibling((name.endsWith(".csv")
+                        ? name.substring(0, name.length() - 4) : name) + ".svg");
+                log.writeChart(chart, String.format(Locale.ROOT, "tick-to-event latency per second: %,d ticks/s, "
+                        + "%d s measured, swing %.3f (%,d events)", tickRate, durationSeconds, swing, log.size()));
+                out.printf(Locale.ROOT, "EVENTS CSV: %,d events written to %s; chart %s%n", log.size(), csvFile,
+                        chart);
             }
             out.flush();
         }

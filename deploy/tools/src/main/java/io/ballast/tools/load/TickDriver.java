@@ -106,6 +106,8 @@ public final class TickDriver {
     private final Map<String, Object> consumerConfig;
     private final String pricesTopic;
     private final PrintWriter out;
+    /** Where the counted events go one by one (null: nowhere). */
+    private EventLog eventLog;
 
     /**
      * @param producerConfig Kafka settings of the feed login (bootstrap and SASL)
@@ -119,6 +121,17 @@ public final class TickDriver {
         this.consumerConfig = consumerConfig;
         this.pricesTopic = pricesTopic;
         this.out = out;
+    }
+
+    /**
+     * Keeps every counted event of the next runs in a log (see {@link EventLog}).
+     *
+     * @param log the log
+     * @return this driver
+     */
+    public TickDriver withEventLog(EventLog log) {
+        this.eventLog = log;
+        return this;
     }
 
     /**
@@ -296,7 +309,7 @@ public final class TickDriver {
                         continue;
                     }
                     if (record(r.value(), received, r.timestamp(), tickToEvent, servicePart, stages, types,
-                            measuredFrom.get())) {
+                            measuredFrom.get(), eventLog)) {
                         events.incrementAndGet();
                     }
                 }
@@ -315,6 +328,15 @@ public final class TickDriver {
      */
     static boolean record(String value, Instant received, long sentMillis, Latencies tickToEvent,
             Latencies servicePart, Stages stages, Map<String, Long> types, Instant measuredFrom) {
+        return record(value, received, sentMillis, tickToEvent, servicePart, stages, types, measuredFrom, null);
+    }
+
+    /**
+     * As {@link #record(String, Instant, long, Latencies, Latencies, Stages, Map, Instant)}, and a counted event is
+     * also added to {@code log} when it is not null.
+     */
+    static boolean record(String value, Instant received, long sentMillis, Latencies tickToEvent,
+            Latencies servicePart, Stages stages, Map<String, Long> types, Instant measuredFrom, EventLog log) {
         try {
             JsonNode envelope = JSON.readTree(value);
             JsonNode payload = envelope.path("payload");
@@ -331,6 +353,10 @@ public final class TickDriver {
             micros(payload.path("tickReceivedAt").asText(""), received, servicePart);
             stages(payload.path("tickSourceTime").asText(""), payload.path("tickReceivedAt").asText(""),
                     payload.path("evaluatedAt").asText(""), sentMillis, received, stages);
+            if (log != null) {
+                log.add(source, payload.path("tickReceivedAt").asText(""), payload.path("evaluatedAt").asText(""),
+                        sentMillis, received, type, payload.path("accountId").asText(""));
+            }
         } catch (Exception e) {
             types.merge("(unreadable)", 1L, Long::sum);
         }
