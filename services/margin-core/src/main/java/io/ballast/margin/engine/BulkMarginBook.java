@@ -47,6 +47,8 @@ public final class BulkMarginBook {
 
     /** Accounts per parallel task. */
     private static final int BLOCK = 2048;
+    /** Accounts exposed to a symbol re-valued per tick of a sweep ({@link #sweep}): one block. */
+    static final int SWEEP_PART = BLOCK;
     private static final int DOWN = 0;
     private static final int UP = 1;
     /** Sides of the market in {@link #soPerUnit}: the market itself, then the down and up stresses. */
@@ -170,6 +172,13 @@ public final class BulkMarginBook {
     /** The index of each of {@link #paramSets}, for an update's standard lines. */
     private final Map<MarketRiskParameters, Integer> paramIndexOf = new HashMap<>();
     private int idleCount;
+    /**
+     * Sweeps in progress ({@link #sweep}), per symbol: the part the next tick re-values (-1: no sweep) and how many
+     * parts there are (an account is in part {@code number % parts}).
+     */
+    private final int[] sweepNext;
+    private final int[] sweepParts;
+    private final int sweepPart;
     private final double[] lazyOut = new double[3];
 
     private BulkMarginBook(Builder b) {
@@ -213,6 +222,10 @@ public final class BulkMarginBook {
         this.mmByUnderlyingUsd = new double[accountCount * nu];
         this.stressPending = new boolean[accountCount * nu];
         this.lazyScratch = new double[arrays.scenarioCount()];
+        this.sweepPart = b.sweepPart;
+        this.sweepNext = new int[symbols.size()];
+        this.sweepParts = new int[symbols.size()];
+        Arrays.fill(sweepNext, -1);
         this.portfolioRun = new int[accountCount * nu];
         Arrays.fill(portfolioRun, -1);
         int[] accountOfPortfolio = new int[b.portfolioCount];
@@ -359,6 +372,7 @@ public final class BulkMarginBook {
         private int accountCount;
         private int portfolioCount;
         private double screenHysteresis = Double.NaN;
+        private int sweepPart = SWEEP_PART;
         private final List<Integer> spares = new ArrayList<>();
 
         private Builder(RiskArrays arrays, MarketSnapshot market, Map<String, Double> stressLogMoves,
@@ -519,6 +533,17 @@ public final class BulkMarginBook {
             return this;
         }
 
+        /**
+         * Accounts a sweep re-values per tick ({@link BulkMarginBook#sweep}; default {@value #SWEEP_PART}).
+         *
+         * @param accounts at least 1
+         * @return this
+         */
+        Builder sweepPart(int accounts) {
+            this.sweepPart = Math.max(1, accounts);
+            return this;
+        }
+
         /** @return the book, every account computed at the builder's market */
         public BulkMarginBook build() {
             return new BulkMarginBook(this);
@@ -533,6 +558,7 @@ public final class BulkMarginBook {
      */
     public void recomputeAll(MarketSnapshot newMarket, Map<String, Double> stressLogMoves) {
         this.market = Checks.present("market", newMarket);
+        Arrays.fill(sweepNext, -1); // every account is valued here
         refreshIndexPrices();
         portfolio.recomputeAll(newMarket);
         for (int u = 0; u < nu; u++) {
@@ -677,7 +703,59 @@ public final class BulkMarginBook {
             }
             symbolsMoved |= 1L << s;
         }
-        return revalueScreened(exposedToAny(symbolsMoved), force);
+        return revalueScreened(exposedToAny(symbolsMoved | sweepMask()), force);
+    }
+
+    /**
+     * Re-values the accounts exposed to a symbol over the ticks that follow, a part at each: from the next screened
+     * tick on, each tick also re-values the accounts of the next part (account number modulo the number of parts, so
+     * about {@value #SWEEP_PART} accounts a part by default), whether or not the screen could skip them, on that symbol. For what
+     * the screen does not bound, such as options' time decay since an account was valued: where re-valuing every
+     * exposed account in one tick holds the book for as long (100,000 accounts: the tick and those behind it wait
+     * 0.1-0.3 s once a minute), a sweep spreads the work over the next few dozen ticks. A sweep of a symbol already
+     * being swept starts again from its first part. Without the screen, every tick re-values every exposed account:
+     * a no-op.
+     *
+     * @param symbol an underlying or collateral asset of the book (others: nothing happens)
+     * @return the number of parts (0 when nothing is swept)
+     */
+    public int sweep(String symbol) {
+        Integer s = symbolIndex.get(symbol);
+        if (!screening || s == null || exposedBySymbol[s].length == 0) {
+            return 0;
+        }
+        sweepParts[s] = Math.max(1, (exposedBySymbol[s].length + sweepPart - 1) / sweepPart);
+        sweepNext[s] = 0;
+        return sweepParts[s];
+    }
+
+    /** @return whether a sweep of the symbol is still in progress */
+    public boolean sweeping(String symbol) {
+        Integer s = symbolIndex.get(symbol);
+        return s != null && sweepNext[s] >= 0;
+    }
+
+    /** The symbols being swept, as a bit mask. */
+    private long sweepMask() {
+        long mask = 0L;
+        for (int s = 0; s < sweepNext.length; s++) {
+            if (sweepNext[s] >= 0) {
+                mask |= 1L << s;
+            }
+        }
+        return mask;
+    }
+
+    /** Account a's symbols whose sweep re-values it at this tick, as a bit mask. */
+    private long sweptNow(int a, long mask) {
+        long out = 0L;
+        for (long m = mask; m != 0L; m &= m - 1) {
+            int s = Long.numberOfTrailingZeros(m);
+            if (a % sweepParts[s] == sweepNext[s]) {
+                out |= 1L << s;
+            }
+        }
+        return out;
     }
 
     /** The accounts exposed to any symbol of a bit mask, ascending (kept per mask: the same few masks recur). */
@@ -721,6 +799,7 @@ public final class BulkMarginBook {
      */
     private int[] revalueScreened(int[] exposed, long force) {
         boolean[] revalued = new boolean[exposed.length];
+        long sweeps = sweepMask();
         forBlocks(exposed.length, (from, to) -> {
             double[] scratch = new double[arrays.scenarioCount()];
             double[] out = new double[3];
@@ -729,12 +808,17 @@ public final class BulkMarginBook {
                 if (idle[a]) {
                     continue;
                 }
-                if (force != 0L && exposedTo(a, force) || !skippable(a)) {
-                    refresh(a, force, scratch, out);
+                long f = sweeps == 0L ? force : force | sweptNow(a, sweeps);
+                if (f != 0L && exposedTo(a, f) || !skippable(a)) {
+                    refresh(a, f, scratch, out);
                     revalued[k] = true;
                 }
             }
         });
+        for (long m = sweeps; m != 0L; m &= m - 1) {
+            int s = Long.numberOfTrailingZeros(m);
+            sweepNext[s] = sweepNext[s] + 1 < sweepParts[s] ? sweepNext[s] + 1 : -1;
+        }
         int count = 0;
         for (boolean r : revalued) {
             count += r ? 1 : 0;

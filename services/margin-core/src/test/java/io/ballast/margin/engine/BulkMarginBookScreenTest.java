@@ -7,6 +7,7 @@ import io.ballast.margin.market.MarketSnapshot;
 import io.ballast.margin.measure.MarginResult;
 import io.ballast.margin.param.RiskParameterSet;
 import io.ballast.margin.product.AccountInput;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -235,6 +236,57 @@ class BulkMarginBookScreenTest {
         assertThat(togetherCount).as("re-valuations together against apart").isLessThan(apartCount);
         assertSameFigures(together, reference);
         assertSameFigures(together, apart);
+    }
+
+    /**
+     * Options' time decay, which the screen does not bound: a week passes with BTC's price unchanged. A screened book
+     * ticked without a sweep keeps figures of a week before; one that sweeps BTC re-values a part of BTC's accounts at
+     * each tick (a part is about the sweep's size), and after as many ticks as parts has every reader give the
+     * figures of an unscreened book, which re-values all of them at the first tick.
+     */
+    @ParameterizedTest
+    @CsvSource({"false, false", "true, false", "false, true"})
+    void aSweepReValuesEveryExposedAccountAPartATick(boolean parallel, boolean basisSmileInverse) {
+        BulkMarginBookTest.Accounts x = BulkMarginBookTest.accounts(basisSmileInverse, 53);
+        BulkMarginBook.Builder b = BulkMarginBook.builder(x.universe(), x.market(), x.universeParams(), MOVES,
+                parallel).screen(HYSTERESIS).sweepPart(10);
+        for (int a = 0; a < x.accounts().size(); a++) {
+            b.addAccount(x.accounts().get(a), x.params().get(a));
+        }
+        BulkMarginBook book = b.build();
+        BulkMarginBook unswept = screened(x, parallel);
+        BulkMarginBook reference = book(x, parallel, false);
+        MarketSnapshot later = x.market().withValuationTime(x.market().valuationTime().plus(Duration.ofDays(7)));
+        double stress = MOVES.get("BTC");
+        int[] exposed = reference.onTick(later, "BTC", stress);
+        int parts = book.sweep("BTC");
+        assertThat(parts).isEqualTo((exposed.length + 9) / 10);
+        assertThat(book.sweeping("BTC")).isTrue();
+        assertThat(unswept.sweeping("BTC")).isFalse();
+        Set<Integer> seen = new HashSet<>();
+        for (int k = 0; k < parts; k++) {
+            assertThat(book.sweeping("BTC")).isTrue();
+            int[] revalued = book.onTick(later, "BTC", stress, true);
+            int part = k;
+            int[] expected = Arrays.stream(exposed).filter(a -> a % parts == part).toArray();
+            assertThat(revalued).as("tick %d of the sweep", k).contains(expected);
+            // beyond the part, only what the screen re-values anyway (an unbounded slope: inverse instruments)
+            Set<Integer> anyway = new HashSet<>();
+            Arrays.stream(unswept.onTick(later, "BTC", stress, true)).forEach(anyway::add);
+            assertThat(Arrays.stream(revalued).filter(a -> a % parts != part).boxed().toList())
+                    .as("tick %d re-values a part", k).isSubsetOf(anyway);
+            Arrays.stream(revalued).forEach(seen::add);
+        }
+        assertThat(book.sweeping("BTC")).isFalse();
+        assertThat(seen).containsAll(Arrays.stream(exposed).boxed().toList());
+        assertSameFigures(book, reference);
+        boolean stale = false;
+        for (int a : exposed) {
+            stale |= Math.abs(unswept.equityUsd(a) - reference.equityUsd(a)) > 1e-6 * Math.max(1,
+                    Math.abs(reference.equityUsd(a)));
+        }
+        assertThat(stale).as("without the sweep some figures are a week old").isTrue();
+        assertThat(book.sweep("XRP")).as("not a symbol of the book").isZero();
     }
 
     private static BulkMarginBook screened(BulkMarginBookTest.Accounts x, boolean parallel) {
