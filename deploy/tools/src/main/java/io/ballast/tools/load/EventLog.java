@@ -97,7 +97,7 @@ public final class EventLog {
         int h = 360;
         int left = 60;
         int right = 20;
-        int top = 40;
+        int top = 50;
         int bottom = 50;
         double xMax = seconds.isEmpty() ? 1 : Math.max(1, seconds.get(seconds.size() - 1)[0] + 1);
         double yMax = 1;
@@ -146,8 +146,8 @@ public final class EventLog {
                 pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
             }
             svg.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" "
-                    + "points=\"%s\"/>%n<text x=\"%d\" y=\"22\" fill=\"%s\">%s per second</text>%n", line[1],
-                    pts.toString().trim(), w - right - 330 + 110 * legend++, line[1], line[2]));
+                    + "points=\"%s\"/>%n<text x=\"%d\" y=\"40\" fill=\"%s\">%s per second</text>%n", line[1],
+                    pts.toString().trim(), left + 130 * legend++, line[1], line[2]));
         }
         svg.append("</svg>\n");
         Path parent = file.toAbsolutePath().getParent();
