@@ -709,12 +709,12 @@ public final class BulkMarginBook {
     /**
      * Re-values the accounts exposed to a symbol over the ticks that follow, a part at each: from the next screened
      * tick on, each tick also re-values the accounts of the next part (account number modulo the number of parts, so
-     * about {@value #SWEEP_PART} accounts a part by default), whether or not the screen could skip them, on that symbol. For what
-     * the screen does not bound, such as options' time decay since an account was valued: where re-valuing every
-     * exposed account in one tick holds the book for as long (100,000 accounts: the tick and those behind it wait
-     * 0.1-0.3 s once a minute), a sweep spreads the work over the next few dozen ticks. A sweep of a symbol already
-     * being swept starts again from its first part. Without the screen, every tick re-values every exposed account:
-     * a no-op.
+     * about {@value #SWEEP_PART} accounts a part by default) on that symbol, whether or not the screen could skip
+     * them. For what the screen does not bound, such as options' time decay since an account was valued: where
+     * re-valuing every exposed account in one tick holds the book for as long (100,000 accounts: the tick and those
+     * behind it wait 0.1-0.3 s once a minute), a sweep spreads the work over the next few dozen ticks. A sweep of a
+     * symbol already being swept starts again from its first part. Without the screen, every tick re-values every
+     * exposed account: a no-op.
      *
      * @param symbol an underlying or collateral asset of the book (others: nothing happens)
      * @return the number of parts (0 when nothing is swept)

@@ -267,7 +267,7 @@ final class BulkBook {
         if (stalest == null) {
             return exposed;
         }
-        // screened: its accounts' time decay is swept over the next ticks (a book without the screen re-values them all)
+        // screened: its accounts' time decay is swept over the next ticks (without the screen: all of them now)
         int[] more = reprice(List.of(new Move(stalest, priceOf(stalest, inputs))), inputs, book.screening());
         pricedAtNanos.put(stalest, nanos);
         return java.util.stream.IntStream.concat(Arrays.stream(exposed), Arrays.stream(more)).distinct().sorted()
