@@ -39,6 +39,10 @@ class GovernanceRestartIT {
 
     private static ServiceJvms jvms;
 
+    /** Thread dumps and PostgreSQL's sessions when a test fails ({@link ServiceJvms#diagnose}). */
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final org.junit.jupiter.api.extension.TestWatcher DIAGNOSE = ServiceJvms.diagnoseOnFailure(() -> jvms);
+
     @BeforeAll
     static void servers() throws Exception {
         jvms = new ServiceJvms(BallastServersResource.servers());

@@ -43,6 +43,10 @@ class LiveScaleOutIT {
     private static KafkaBroker kafka;
     private static ServiceJvms jvms;
 
+    /** Thread dumps and PostgreSQL's sessions when a test fails ({@link ServiceJvms#diagnose}). */
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final org.junit.jupiter.api.extension.TestWatcher DIAGNOSE = ServiceJvms.diagnoseOnFailure(() -> jvms);
+
     @BeforeAll
     static void servers() throws Exception {
         DevStack stack = BallastServersResource.servers();

@@ -429,28 +429,45 @@ public class LiveLoop {
 
     /**
      * Builds, or waits for, the books of the owned ACTIVE tenants a predicate selects (the tenants just taken over),
-     * so that ticks replayed for them reach a book. Gives up on a tenant whose build fails or takes more than two
-     * minutes (its book is then built by the reconciler and its missed ticks are not replayed).
+     * so that ticks replayed for them reach a book. Gives up on a tenant whose build fails, or has not put a book in
+     * use within the limit, whether or not its build ever completes (a WARN names it; its book is then built by the
+     * reconciler and its missed ticks are not replayed): the price consumer waits for this.
      *
      * @param gained the tenants to wait for
-     * @return completion once each has a book (or is no longer owned)
+     * @param limit  how long to wait for the books, all together
+     * @return completion once each has a book (or is no longer owned, or the limit passed)
      */
-    public Uni<Void> booksOf(java.util.function.Predicate<UUID> gained) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    public Uni<Void> booksOf(java.util.function.Predicate<UUID> gained, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
         return loader.activeTenants().flatMap(ids -> Multi.createFrom().iterable(ids)
                 .filter(gained).filter(ownership::owns)
                 .onItem().transformToUniAndConcatenate(t -> awaitBook(t, deadline, false))
-                .collect().last().replaceWithVoid());
+                .collect().last()
+                .invoke(() -> {
+                    List<UUID> late = ids.stream().filter(gained).filter(ownership::owns)
+                            .filter(t -> !books.containsKey(t)).toList();
+                    if (!late.isEmpty()) {
+                        LOG.warnf("taking over: %d gained tenant(s) without a book in use after %s (building: %d; "
+                                + "their missed ticks are not replayed): %s", late.size(), limit,
+                                late.stream().filter(this::isBuilding).count(), late.stream().limit(10).toList());
+                    }
+                })
+                .replaceWithVoid());
     }
 
     private Uni<Void> awaitBook(UUID tenant, long deadline, boolean tried) {
-        if (books.containsKey(tenant) || !ownership.owns(tenant) || System.nanoTime() > deadline) {
+        long left = deadline - System.nanoTime();
+        if (books.containsKey(tenant) || !ownership.owns(tenant) || left <= 0) {
             return Uni.createFrom().voidItem();
         }
         if (!isBuilding(tenant)) {
-            // one build of our own at most: a tenant whose build fails is left to the reconciler
-            return tried ? Uni.createFrom().voidItem()
-                    : build(TenantId.of(tenant)).flatMap(x -> awaitBook(tenant, deadline, true));
+            if (tried) {
+                return Uni.createFrom().voidItem(); // one build of our own at most: a failed one is the reconciler's
+            }
+            // not chained: a build is never cancelled (a cancelled one would stay "building" and block every later
+            // build of the tenant); it is waited for below, until the deadline
+            buildInBackground(TenantId.of(tenant));
+            return awaitBook(tenant, deadline, true);
         }
         Context ctx = Vertx.currentContext();
         Uni<Void> pause = ctx == null ? Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(50))

@@ -46,4 +46,13 @@ public interface LiveSettings {
      */
     @WithDefault("PT2M")
     java.time.Duration replayWindow();
+
+    /**
+     * How long one step of a takeover (the build of one gained tenant's book, or the replay of one tick to the gained
+     * tenants) may take before the takeover gives it up, says so in a WARN and goes on: the price consumer waits for
+     * the takeover, so a step that never completes would otherwise stop the price stream of every tenant. Far above
+     * any step's real duration (a 100,000-account build takes 15-40 s, a replayed tick a few ms to a second).
+     */
+    @WithDefault("PT2M")
+    java.time.Duration takeoverStepLimit();
 }

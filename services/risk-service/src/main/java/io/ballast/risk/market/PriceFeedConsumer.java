@@ -70,6 +70,7 @@ public class PriceFeedConsumer {
     private final MeterRegistry metrics;
     private final DistributionSummary batchSize;
     private final io.micrometer.core.instrument.Counter outageRetries;
+    private final io.micrometer.core.instrument.Counter stalled;
     private final io.micrometer.core.instrument.Timer applyTimer;
 
     private final RecentTicks recent = new RecentTicks();
@@ -92,6 +93,9 @@ public class PriceFeedConsumer {
         this.applyTimer = io.micrometer.core.instrument.Timer.builder("ballast.ticks.batch.apply")
                 .description("From receiving a poll of ballast.prices to its ticks stored by the oracles (guard, "
                         + "one transaction)").register(metrics);
+        this.stalled = io.micrometer.core.instrument.Counter.builder("ballast.live.takeover.stalled")
+                .description("Takeovers whose replay of ticks was given up because a step did not complete within "
+                        + "ballast.live.takeover-step-limit").register(metrics);
         this.outageRetries = io.micrometer.core.instrument.Counter.builder("ballast.ticks.batch.outage.retries")
                 .description("Retries of a batch of ticks while the database could not serve").register(metrics);
     }
@@ -153,25 +157,61 @@ public class PriceFeedConsumer {
      * owner applied are refused as out of order; those nobody applied (received while no instance owned the
      * tenant, e.g. after its owner died) are applied now, with their margin events. Rejections of a replay are
      * counted, not dead-lettered again. Each is applied on its own, with the clock of its first receipt.
+     *
+     * <p>Every step is bounded ({@code ballast.live.takeover-step-limit}): the books are waited for at most that
+     * long, and a replayed tick that has not completed within it ends the replay (a WARN names the tick, the
+     * counter {@code ballast.live.takeover.stalled} counts it) so that the stream goes on for every tenant; the
+     * gained tenants then miss the transitions of the ticks not replayed, and their next tick values them on the
+     * price in force.
      */
     private Uni<Void> takeOver(Ownership.View before, Ownership.View now) {
         java.util.function.Predicate<UUID> gained = t -> now.owns(t) && !before.owns(t) && ownership.owns(t);
         List<RecentTicks.Received> replay = recent.since(Instant.now().minus(settings.replayWindow()));
+        Duration limit = settings.takeoverStepLimit();
         long started = System.nanoTime();
-        return live.booksOf(gained).flatMap(x -> Multi.createFrom().iterable(replay)
-                        .onItem().transformToUniAndConcatenate(r -> oracle.applyAll(List.of(r.tick()), gained,
-                                        r.receivedAt())
+        int[] done = new int[1];
+        io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
+        java.util.concurrent.Executor back = ctx == null ? Runnable::run : r -> ctx.runOnContext(v -> r.run());
+        return live.booksOf(gained, limit)
+                .invoke(() -> LOG.infof("taking over partitions %s of ballast.events (had %s): books ready in %d ms; "
+                        + "replaying %d ticks", now.partitions(), before.partitions(),
+                        (System.nanoTime() - started) / 1_000_000, replay.size()))
+                .flatMap(x -> Multi.createFrom().iterable(replay)
+                        .onItem().transformToUniAndConcatenate(r -> bounded(oracle.applyAll(List.of(r.tick()),
+                                        gained, r.receivedAt())
                                 .flatMap(o -> afterCommit(o, r.receivedAt(), true))
                                 .onFailure().invoke(e -> LOG.warnf("replaying a %s tick after a takeover failed: %s",
                                         r.tick().underlying(), e.getMessage()))
-                                .onFailure().recoverWithNull())
+                                .onFailure().recoverWithNull(), limit,
+                                // a step that never completes must not stop the stream: the replay ends here
+                                () -> new IllegalStateException(String.format("replaying tick %d of %d (%s %s from "
+                                        + "%s at %s) did not complete within %s", done[0] + 1, replay.size(),
+                                        r.tick().underlying(), r.tick().priceUsd(), r.tick().source(),
+                                        r.tick().sourceTime(), limit)))
+                                .onFailure().invoke(e -> stalled.increment())
+                                .invoke(() -> done[0]++))
                         .collect().last())
                 .invoke(() -> LOG.infof("took over partitions %s of ballast.events (had %s): books ready and %d "
                         + "ticks of the last %s replayed in %d ms", now.partitions(), before.partitions(),
                         replay.size(), settings.replayWindow(), (System.nanoTime() - started) / 1_000_000))
-                .onFailure().invoke(e -> LOG.warnf("taking over partitions %s failed: %s", now.partitions(),
-                        e.getMessage()))
-                .onFailure().recoverWithNull().replaceWithVoid();
+                .onFailure().invoke(e -> LOG.warnf("taking over partitions %s failed (%d of %d ticks replayed; the "
+                        + "stream goes on): %s", now.partitions(), done[0], replay.size(), e.getMessage()))
+                .onFailure().recoverWithNull().replaceWithVoid()
+                // a given-up step ends on the timer's thread: the batch goes on on the consumer's context
+                .emitOn(back);
+    }
+
+    /**
+     * Waits at most {@code limit} for work that is not cancelled when the wait is given up: it runs to its end on
+     * its own (a cancelled transaction would give its connection back to the pool while its statements are still
+     * under way).
+     */
+    private static <T> Uni<T> bounded(Uni<T> work, Duration limit, java.util.function.Supplier<Throwable> late) {
+        return Uni.createFrom().deferred(() -> {
+            java.util.concurrent.CompletableFuture<T> done = new java.util.concurrent.CompletableFuture<>();
+            work.subscribe().with(done::complete, done::completeExceptionally);
+            return Uni.createFrom().completionStage(done).ifNoItem().after(limit).failWith(late);
+        });
     }
 
     /**

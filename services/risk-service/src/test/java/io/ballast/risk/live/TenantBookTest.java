@@ -527,6 +527,11 @@ class TenantBookTest {
             public Duration replayWindow() {
                 return Duration.ofMinutes(2);
             }
+
+            @Override
+            public Duration takeoverStepLimit() {
+                return Duration.ofMinutes(2);
+            }
         };
     }
 

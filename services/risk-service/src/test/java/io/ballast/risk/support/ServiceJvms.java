@@ -31,6 +31,7 @@ public final class ServiceJvms implements AutoCloseable {
 
     private final DevStack stack;
     private final List<ChildProcess> started = new ArrayList<>();
+    private final List<String> ids = new ArrayList<>();
 
     /**
      * JVMs against these servers; creates {@code ballast.events} with 4 partitions unless it exists (the ITs of one
@@ -83,6 +84,7 @@ public final class ServiceJvms implements AutoCloseable {
         command.addAll(List.of("-jar", jar.toString()));
         ChildProcess p = ChildProcess.start("risk-service-" + id, command, root, Map.of(), log(id));
         started.add(p);
+        ids.add(id);
         p.awaitReady("instance " + id + " ready", Duration.ofSeconds(240), () -> answers(url + "/q/health/ready"));
         return url;
     }
@@ -112,6 +114,86 @@ public final class ServiceJvms implements AutoCloseable {
         assertThat(service).as("the JVM of " + url).hasSize(1);
         service.get(0).destroyForcibly();
         service.get(0).onExit().join();
+    }
+
+    /**
+     * What a failed test leaves for its reader, taken before the instances stop: a thread dump of every instance still
+     * running (SIGQUIT: the JVM writes it to its own log) and PostgreSQL's sessions and ungranted locks, appended to
+     * {@code target/it-servers/diagnosis.txt}. A test that waits in vain for the service (a stalled stream, a lock
+     * wait) then says where it stood.
+     *
+     * @param why what failed
+     */
+    public void diagnose(String why) {
+        Path file = log("x").resolveSibling("diagnosis.txt");
+        StringBuilder out = new StringBuilder("=== " + java.time.Instant.now() + " " + why + "\n");
+        for (String id : ids) {
+            List<ProcessHandle> jvm = ProcessHandle.current().descendants().filter(h -> h.children().findAny()
+                    .isEmpty() && h.info().arguments().map(a -> List.of(a).contains("-Dballast.instance-id=" + id))
+                    .orElse(false)).toList();
+            for (ProcessHandle h : jvm) {
+                try {
+                    int rc = new ProcessBuilder("kill", "-QUIT", String.valueOf(h.pid())).start().waitFor();
+                    out.append("thread dump of instance ").append(id).append(" (pid ").append(h.pid())
+                            .append(rc == 0 ? ") written to its log\n" : ") not taken: kill said " + rc + "\n");
+                } catch (Exception e) {
+                    out.append("thread dump of instance ").append(id).append(": ").append(e).append('\n');
+                }
+            }
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(stack.postgres().jdbcUrl(),
+                io.ballast.devstack.PostgresServer.USER, io.ballast.devstack.PostgresServer.PASSWORD);
+                java.sql.Statement st = c.createStatement()) {
+            table(st, out, "sessions", "select pid, usename, client_port, state, wait_event_type, wait_event, "
+                    + "xact_start, state_change, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) as query "
+                    + "from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() "
+                    + "order by xact_start nulls last");
+            table(st, out, "locks not granted", "select l.pid, l.locktype, l.relation::regclass as relation, l.mode, "
+                    + "pg_blocking_pids(l.pid) as blocked_by from pg_locks l where not l.granted");
+        } catch (Exception e) {
+            out.append("PostgreSQL not read: ").append(e).append('\n');
+        }
+        try {
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.writeString(file, out, java.nio.charset.StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+            System.err.println(out);
+        }
+    }
+
+    private static void table(java.sql.Statement st, StringBuilder out, String title, String sql)
+            throws java.sql.SQLException {
+        out.append("--- ").append(title).append('\n');
+        try (java.sql.ResultSet rs = st.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                for (int i = 1; i <= n; i++) {
+                    out.append(i == 1 ? "" : " | ").append(rs.getMetaData().getColumnLabel(i)).append('=')
+                            .append(rs.getString(i));
+                }
+                out.append('\n');
+            }
+        }
+    }
+
+    /**
+     * A JUnit extension that runs {@link #diagnose} when a test fails, before {@code @AfterAll} stops the instances.
+     *
+     * @param jvms the test class's instances (read when a test fails)
+     * @return the extension, for a static {@code @RegisterExtension} field
+     */
+    public static org.junit.jupiter.api.extension.TestWatcher diagnoseOnFailure(
+            java.util.function.Supplier<ServiceJvms> jvms) {
+        return new org.junit.jupiter.api.extension.TestWatcher() {
+            @Override
+            public void testFailed(org.junit.jupiter.api.extension.ExtensionContext context, Throwable cause) {
+                ServiceJvms j = jvms.get();
+                if (j != null) {
+                    j.diagnose(context.getDisplayName() + ": " + cause);
+                }
+            }
+        };
     }
 
     /** Stops every instance started. */
