@@ -464,10 +464,14 @@ public class LiveLoop {
             if (tried) {
                 return Uni.createFrom().voidItem(); // one build of our own at most: a failed one is the reconciler's
             }
-            // not chained: a build is never cancelled (a cancelled one would stay "building" and block every later
-            // build of the tenant); it is waited for below, until the deadline
-            buildInBackground(TenantId.of(tenant));
-            return awaitBook(tenant, deadline, true);
+            // subscribed on its own, not chained: giving up the wait must not cancel the build (a cancelled one
+            // would stay "building" and block every later build of the tenant); it is waited for until the deadline
+            java.util.concurrent.CompletableFuture<Void> built = new java.util.concurrent.CompletableFuture<>();
+            build(TenantId.of(tenant)).subscribe().with(x -> built.complete(null), e -> built.complete(null));
+            Context ctx = Vertx.currentContext();
+            Executor back = ctx == null ? Runnable::run : r -> ctx.runOnContext(v -> r.run());
+            return Uni.createFrom().completionStage(built).ifNoItem().after(Duration.ofNanos(left))
+                    .recoverWithItem((Void) null).emitOn(back).flatMap(x -> awaitBook(tenant, deadline, true));
         }
         Context ctx = Vertx.currentContext();
         Uni<Void> pause = ctx == null ? Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(50))
@@ -877,6 +881,11 @@ public class LiveLoop {
     int reparameterized(UUID tenant) {
         java.util.concurrent.atomic.AtomicInteger n = reparameterized.get(tenant);
         return n == null ? 0 : n.get();
+    }
+
+    /** For tests: whether a book of the tenant is in use here. */
+    boolean inUse(UUID tenant) {
+        return books.containsKey(tenant);
     }
 
     /** For tests: how many builds of the tenant's book this instance started. */
