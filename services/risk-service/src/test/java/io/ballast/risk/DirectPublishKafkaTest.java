@@ -200,6 +200,12 @@ class DirectPublishKafkaTest {
         UUID tenant = UUID.fromString(t.id());
         String x = TestTenants.account(t, "0xS1");
         String y = TestTenants.account(t, "0xS2");
+        // this instance owns the tenant: its hot book is built (twice: one event per account) as the accounts come,
+        // and a build that read the states after the store below would store its own transition for x (the book
+        // values x HEALTHY) and move x past seq 1. Both answered from the hot book: the builds are done
+        io.ballast.risk.support.HotBooks.await(() -> "hot-book".equals(TestTenants.margin(t, x).getString(
+                "answeredFrom")) && "hot-book".equals(TestTenants.margin(t, y).getString("answeredFrom")),
+                "x and y answered from the tenant's hot book");
         states.store(new TenantId(tenant), List.of(callOf(x)), "p1", "v1", false, false).await()
                 .atMost(Duration.ofSeconds(30));
         String marker = UUID.randomUUID().toString();

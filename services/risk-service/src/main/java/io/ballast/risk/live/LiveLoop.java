@@ -435,15 +435,15 @@ public class LiveLoop {
      *
      * @param gained the tenants to wait for
      * @param limit  how long to wait for the books, all together
-     * @return completion once each has a book (or is no longer owned, or the limit passed)
+     * @return once each has a book (or is no longer owned, or the limit passed): how many gained tenants have no book
      */
-    public Uni<Void> booksOf(java.util.function.Predicate<UUID> gained, Duration limit) {
+    public Uni<Integer> booksOf(java.util.function.Predicate<UUID> gained, Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         return loader.activeTenants().flatMap(ids -> Multi.createFrom().iterable(ids)
                 .filter(gained).filter(ownership::owns)
                 .onItem().transformToUniAndConcatenate(t -> awaitBook(t, deadline, false))
                 .collect().last()
-                .invoke(() -> {
+                .map(x -> {
                     List<UUID> late = ids.stream().filter(gained).filter(ownership::owns)
                             .filter(t -> !books.containsKey(t)).toList();
                     if (!late.isEmpty()) {
@@ -451,8 +451,8 @@ public class LiveLoop {
                                 + "their missed ticks are not replayed): %s", late.size(), limit,
                                 late.stream().filter(this::isBuilding).count(), late.stream().limit(10).toList());
                     }
-                })
-                .replaceWithVoid());
+                    return late.size();
+                }));
     }
 
     private Uni<Void> awaitBook(UUID tenant, long deadline, boolean tried) {

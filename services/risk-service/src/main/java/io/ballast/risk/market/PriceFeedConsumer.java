@@ -94,8 +94,8 @@ public class PriceFeedConsumer {
                 .description("From receiving a poll of ballast.prices to its ticks stored by the oracles (guard, "
                         + "one transaction)").register(metrics);
         this.stalled = io.micrometer.core.instrument.Counter.builder("ballast.live.takeover.stalled")
-                .description("Takeovers whose replay of ticks was given up because a step did not complete within "
-                        + "ballast.live.takeover-step-limit").register(metrics);
+                .description("Takeover steps given up after ballast.live.takeover-step-limit: a wait for the gained "
+                        + "tenants' books, or a replayed tick (which ends the replay)").register(metrics);
         this.outageRetries = io.micrometer.core.instrument.Counter.builder("ballast.ticks.batch.outage.retries")
                 .description("Retries of a batch of ticks while the database could not serve").register(metrics);
     }
@@ -159,10 +159,10 @@ public class PriceFeedConsumer {
      * counted, not dead-lettered again. Each is applied on its own, with the clock of its first receipt.
      *
      * <p>Every step is bounded ({@code ballast.live.takeover-step-limit}): the books are waited for at most that
-     * long, and a replayed tick that has not completed within it ends the replay (a WARN names the tick, the
-     * counter {@code ballast.live.takeover.stalled} counts it) so that the stream goes on for every tenant; the
-     * gained tenants then miss the transitions of the ticks not replayed, and their next tick values them on the
-     * price in force.
+     * long, and a replayed tick that has not completed within it ends the replay (a WARN names the tenants or the
+     * tick, the counter {@code ballast.live.takeover.stalled} counts each step given up) so that the stream goes on
+     * for every tenant; the gained tenants then miss the transitions of the ticks not replayed, and their next tick
+     * values them on the price in force.
      */
     private Uni<Void> takeOver(Ownership.View before, Ownership.View now) {
         java.util.function.Predicate<UUID> gained = t -> now.owns(t) && !before.owns(t) && ownership.owns(t);
@@ -173,6 +173,11 @@ public class PriceFeedConsumer {
         io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
         java.util.concurrent.Executor back = ctx == null ? Runnable::run : r -> ctx.runOnContext(v -> r.run());
         return live.booksOf(gained, limit)
+                .invoke(late -> {
+                    if (late > 0) {
+                        stalled.increment();
+                    }
+                })
                 .invoke(() -> LOG.infof("taking over partitions %s of ballast.events (had %s): books ready in %d ms; "
                         + "replaying %d ticks", now.partitions(), before.partitions(),
                         (System.nanoTime() - started) / 1_000_000, replay.size()))

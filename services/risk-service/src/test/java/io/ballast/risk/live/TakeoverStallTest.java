@@ -43,6 +43,9 @@ class TakeoverStallTest {
     @Inject
     Ownership ownership;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
+
     @Test
     void aBuildThatNeverCompletesDoesNotStopTheTicksOfOtherTenants() throws Exception {
         String uy = "Y" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
@@ -83,6 +86,7 @@ class TakeoverStallTest {
             // X's partition comes back; its next build is held before it reads its prices, forever
             CompletableFuture<Void> reached = new CompletableFuture<>();
             loop.pauseNextBuild(heldId, "rows", reached, release);
+            double stalled = stalled();
             ownership.assign(all, partitions);
             KafkaClients.send(p, "ballast.prices", uy, HotBooks.feedTick(uy, "60200"));
             reached.get(HotBooks.WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -90,11 +94,17 @@ class TakeoverStallTest {
                     "Y valued at 60,200 although X's book never came during the takeover");
             assertThat(TestTenants.margin(held, accountX).getString("answeredFrom"))
                     .as("X's build was still held when Y's tick went through").isNotEqualTo("hot-book");
+            assertThat(stalled()).as("takeover steps given up").isEqualTo(stalled + 1);
         } finally {
             ownership.assign(original.partitions(), original.partitionCount());
             release.complete(null);
         }
         await(() -> hot(held, accountX, "HEALTHY") != null, "X's book, once released, in use");
+    }
+
+    private double stalled() {
+        io.micrometer.core.instrument.Counter c = metrics.find("ballast.live.takeover.stalled").counter();
+        return c == null ? 0 : c.count();
     }
 
     /** Y's equity from the hot book, or {@code otherwise} while it does not answer from it. */
