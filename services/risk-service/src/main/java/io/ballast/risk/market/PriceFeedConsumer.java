@@ -132,7 +132,10 @@ public class PriceFeedConsumer {
         seen = now;
         batchSize.record(records.count());
         Uni<Void> applied = ticks.isEmpty() ? Uni.createFrom().voidItem()
-                : takeover.flatMap(x -> oracle.applyAll(ticks, ownership::owns, receivedAt))
+                // to the tenants owned both when the batch came (the takeover above replayed for those gained by
+                // then) and now: a tenant gained meanwhile gets these ticks from the next batch's takeover, in order
+                // after the ticks nobody applied (applied here, they would make those refused as out of order)
+                : takeover.flatMap(x -> oracle.applyAll(ticks, t -> now.owns(t) && ownership.owns(t), receivedAt))
                         // the database cannot serve (down, restarting, out of connections): wait for it, never
                         // dead-letter acknowledged ticks for that; the ticks behind wait in Kafka (consumer lag)
                         .onFailure(DatabaseOutage::isOutage).invoke(e -> {
