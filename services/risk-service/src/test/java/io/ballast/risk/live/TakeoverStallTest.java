@@ -13,6 +13,9 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -21,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,8 +34,9 @@ import org.junit.jupiter.api.Test;
  * the next ticks reach every other tenant. Before session 32 nothing bounded that wait: a takeover that never
  * completed stopped the ticks of every tenant of the instance for good (seen once in CI, {@code LiveScaleOutIT}).
  *
- * <p>The rebalance is played on {@link Ownership} itself (one instance owns every tenant here): the held tenant's
- * partition is taken away, then given back.
+ * <p>The rebalances are played on {@link Ownership} itself (one instance owns every tenant here): tenants'
+ * partitions are taken away, then given back. The second test holds a takeover the same way to make the window in
+ * which a batch's tenants are gained during its takeover.
  */
 @QuarkusTest
 @QuarkusTestResource(BallastServersResource.class)
@@ -100,6 +105,94 @@ class TakeoverStallTest {
             release.complete(null);
         }
         await(() -> hot(held, accountX, "HEALTHY") != null, "X's book, once released, in use");
+    }
+
+    /**
+     * A tenant gained while a batch's takeover is under way gets that batch's ticks from the next takeover's replay,
+     * each on its own, not from the batch: the batch applies its ticks only to the tenants owned in the view its
+     * takeover used (the view when the batch came) and still owned. Fixture: X long 1 perpetual at 60,000 with
+     * 10,000 USDT (IM 10 %: at 55,000 its equity 5,000 is below IM 5,500). A batch carrying X's ticks at 55,000, then
+     * 60,000 comes while W is gained; W's build is held, and X is gained meanwhile. X must then publish MARGIN_CALL at
+     * 55,000 and RECOVERED at 60,000, from the replay.
+     *
+     * <p>Had the batch applied its ticks to X (the live ownership, as before session 32), X's oracle would have stored
+     * both and its book seen one move, back to 60,000: no event; the replay then refuses both ticks as out of order,
+     * and the two events are lost (seen once in {@code LiveScaleOutIT}, where a dead owner's tenants were gained
+     * during a batch).
+     */
+    @Test
+    void aTenantGainedDuringABatchsTakeoverGetsTheBatchsTicksFromTheNextReplayEachOnItsOwn() throws Exception {
+        int partitions = 4;
+        String uy = "Y" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        Tenant y = TestTenants.onboard("steady");
+        TestTenants.perpetualMarket(y, uy);
+        String accountY = TestTenants.account(y, "0xSTEADY", "CROSS", "10000", Map.of(uy + "-PERP", "1"));
+        Tenant x = onboardOutside("gained", partitions, Set.of(y));
+        Tenant w = onboardOutside("slow", partitions, Set.of(y, x));
+        String ux = "X" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        TestTenants.perpetualMarket(x, ux);
+        String accountX = TestTenants.account(x, "0xGAINED", "CROSS", "10000", Map.of(ux + "-PERP", "1"));
+        String uw = "W" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        TestTenants.perpetualMarket(w, uw);
+        String accountW = TestTenants.account(w, "0xSLOW", "CROSS", "10000", Map.of(uw + "-PERP", "1"));
+        await(() -> hot(y, accountY, "HEALTHY") != null && hot(x, accountX, "HEALTHY") != null
+                && hot(w, accountW, "HEALTHY") != null, "Y, X and W answered from the hot book");
+        HotBooks.feedReaches(y, uy, "60000");
+        HotBooks.feedReaches(x, ux, "60000");
+        UUID xId = UUID.fromString(x.id());
+        UUID wId = UUID.fromString(w.id());
+        int px = Ownership.partition(xId, partitions);
+        int pw = Ownership.partition(wId, partitions);
+        Set<Integer> all = IntStream.range(0, partitions).boxed().collect(Collectors.toSet());
+
+        Ownership.View original = ownership.view();
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        try (KafkaProducer<String, String> p = KafkaClients.producer()) {
+            // X and W are lost, and a tick of Y shows the price consumer that ownership
+            ownership.assign(all.stream().filter(q -> q != px && q != pw).collect(Collectors.toSet()), partitions);
+            await(() -> !loop.inUse(xId) && !loop.inUse(wId), "X's and W's books out of use");
+            double before = equity(y, accountY, 0);
+            KafkaClients.send(p, "ballast.prices", uy, HotBooks.feedTick(uy, "60100"));
+            await(() -> equity(y, accountY, before) == before + 100, "Y valued at 60,100");
+
+            // W is gained and its build held: the next batch (X's two ticks, sent together) waits in its takeover
+            CompletableFuture<Void> reached = new CompletableFuture<>();
+            loop.pauseNextBuild(wId, "rows", reached, release);
+            ownership.assign(all.stream().filter(q -> q != px).collect(Collectors.toSet()), partitions);
+            p.send(new ProducerRecord<>("ballast.prices", ux, HotBooks.feedTick(ux, "55000")));
+            p.send(new ProducerRecord<>("ballast.prices", ux, HotBooks.feedTick(ux, "60000")));
+            p.flush();
+            reached.get(HotBooks.WAIT.toSeconds(), TimeUnit.SECONDS);
+            // X is gained while that batch waits; then the batch goes on
+            ownership.assign(all, partitions);
+            release.complete(null);
+            await(() -> hot(w, accountW, "HEALTHY") != null, "W's book in use");
+            // the next batch takes X over and replays
+            KafkaClients.send(p, "ballast.prices", uy, HotBooks.feedTick(uy, "60200"));
+            await(() -> equity(y, accountY, before) == before + 200, "Y valued at 60,200");
+        } finally {
+            ownership.assign(original.partitions(), original.partitionCount());
+            release.complete(null);
+        }
+        List<JsonObject> events = KafkaClients.read("ballast.margin-events", r -> x.id().equals(r.key()),
+                        rs -> rs.size() >= 2, HotBooks.WAIT, Duration.ofSeconds(3)).stream()
+                .map(r -> new JsonObject(r.value()).getJsonObject("payload")).toList();
+        assertThat(events).as("X's margin events: each of the batch's ticks replayed on its own")
+                .extracting(e -> e.getString("type") + ", equity " + Math.round(e.getDouble("equityUsd")) + " ("
+                        + e.getString("cause") + ")")
+                .containsExactly("MARGIN_CALL, equity 5000 (tick)", "RECOVERED, equity 10000 (tick)");
+        assertThat(events).extracting(e -> e.getString("accountId")).containsOnly(accountX);
+    }
+
+    /** Onboards tenants until one's partition (of {@code partitions}) is none of the others'. */
+    private static Tenant onboardOutside(String prefix, int partitions, Set<Tenant> others) {
+        Set<Integer> taken = others.stream().map(t -> Ownership.partition(UUID.fromString(t.id()), partitions))
+                .collect(Collectors.toSet());
+        Tenant t;
+        do {
+            t = TestTenants.onboard(prefix);
+        } while (taken.contains(Ownership.partition(UUID.fromString(t.id()), partitions)));
+        return t;
     }
 
     private double stalled() {
