@@ -1,8 +1,7 @@
 package io.ballast.risk.live;
 
+import io.ballast.risk.common.CallerContext;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -31,10 +30,8 @@ final class FreshnessGate {
      * @return the marks
      */
     Uni<long[]> marks(UUID tenant, Supplier<Uni<long[]>> query) {
-        Context caller = Vertx.currentContext();
-        Uni<long[]> shared = Uni.createFrom().completionStage(() -> lanes.computeIfAbsent(tenant, t -> new Lane())
-                .join(query));
-        return caller == null ? shared : shared.emitOn(r -> caller.runOnContext(x -> r.run()));
+        return CallerContext.resumeHere(Uni.createFrom().completionStage(() -> lanes.computeIfAbsent(tenant,
+                t -> new Lane()).join(query)));
     }
 
     /** One tenant's running query and the one waiting behind it. */

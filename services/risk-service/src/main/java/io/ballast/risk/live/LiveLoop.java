@@ -1,5 +1,8 @@
 package io.ballast.risk.live;
 
+import static io.ballast.risk.common.CallerContext.onWorker;
+
+import io.ballast.risk.common.CallerContext;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.live.BookLoader.Rows;
 import io.ballast.risk.live.TenantBook.Cause;
@@ -14,7 +17,6 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -26,7 +28,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -69,6 +70,8 @@ public class LiveLoop {
     private final Map<UUID, StoreLane> lanes = new ConcurrentHashMap<>();
     private final DirectPublisher direct;
     private final Counter conflated;
+    /** Builds waited for at most {@code ballast.live.takeover-step-limit}, then given up (and left running). */
+    private final Counter stalled;
     private final Timer moveWait;
     private final Timer moveEvaluate;
     private final Timer moveStore;
@@ -96,6 +99,10 @@ public class LiveLoop {
                 .description("Index moves replaced by a newer move of the same tenant and underlying before their "
                         + "book was free to apply them")
                 .register(metrics);
+        this.stalled = Counter.builder("ballast.live.takeover.stalled")
+                .description("Takeover steps given up after ballast.live.takeover-step-limit: a wait for the gained "
+                        + "tenants' books, a replayed tick (which ends the replay), or a build the reconciler "
+                        + "stopped waiting for").register(metrics);
         this.moveWait = Timer.builder("ballast.live.move").tag("stage", "wait-worker")
                 .description("A move of a tenant's book (its waiting index moves together): waiting for a worker "
                         + "thread")
@@ -466,12 +473,10 @@ public class LiveLoop {
             }
             // subscribed on its own, not chained: giving up the wait must not cancel the build (a cancelled one
             // would stay "building" and block every later build of the tenant); it is waited for until the deadline
-            java.util.concurrent.CompletableFuture<Void> built = new java.util.concurrent.CompletableFuture<>();
-            build(TenantId.of(tenant)).subscribe().with(x -> built.complete(null), e -> built.complete(null));
-            Context ctx = Vertx.currentContext();
-            Executor back = ctx == null ? Runnable::run : r -> ctx.runOnContext(v -> r.run());
-            return Uni.createFrom().completionStage(built).ifNoItem().after(Duration.ofNanos(left))
-                    .recoverWithItem((Void) null).emitOn(back).flatMap(x -> awaitBook(tenant, deadline, true));
+            Uni<Void> built = CallerContext.awaitAtMost(build(TenantId.of(tenant)), Duration.ofNanos(left),
+                    java.util.concurrent.TimeoutException::new);
+            return CallerContext.resumeHere(built.onFailure().recoverWithNull())
+                    .flatMap(x -> awaitBook(tenant, deadline, true));
         }
         Context ctx = Vertx.currentContext();
         Uni<Void> pause = ctx == null ? Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(50))
@@ -548,7 +553,12 @@ public class LiveLoop {
 
     private final Set<UUID> refreshing = ConcurrentHashMap.newKeySet();
 
-    /** Reconciles books with the ownership: drops lost tenants, builds gained ones. Every second. */
+    /**
+     * Reconciles books with the ownership: drops lost tenants, builds gained ones, one after the other, by tenant id.
+     * Every second. A build not done within {@code ballast.live.takeover-step-limit} is no longer waited for (a WARN
+     * and the counter {@code ballast.live.takeover.stalled}; it goes on in the background, never cancelled): the
+     * next tenants' builds start, so that one build that never completes leaves no other tenant without a book.
+     */
     @Scheduled(every = "${ballast.live.reconcile-interval:1s}", delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public Uni<Void> reconcile() {
@@ -558,9 +568,19 @@ public class LiveLoop {
         }
         dirty = false;
         books.keySet().stream().filter(t -> !ownership.owns(t)).toList().forEach(this::drop);
+        Duration limit = loader.settings().takeoverStepLimit();
         return loader.activeTenants().flatMap(ids -> Multi.createFrom().iterable(ids)
                         .filter(ownership::owns).filter(t -> !books.containsKey(t) && !isBuilding(t))
-                        .onItem().transformToUniAndConcatenate(t -> build(TenantId.of(t)))
+                        .onItem().transformToUniAndConcatenate(t -> CallerContext.resumeHere(CallerContext
+                                        .awaitAtMost(build(TenantId.of(t)), limit,
+                                                java.util.concurrent.TimeoutException::new))
+                                .onFailure(java.util.concurrent.TimeoutException.class).recoverWithUni(e -> {
+                                    // the next tenants' books must not wait for it: it goes on in the background
+                                    takeoverStepGivenUp();
+                                    LOG.warnf("reconciling: the build of tenant %s has not completed after %s; the "
+                                            + "next tenants' builds go on", t, limit);
+                                    return Uni.createFrom().voidItem();
+                                }))
                         .collect().last())
                 .invoke(() -> reconciledGeneration = generation)
                 .onFailure().invoke(e -> {
@@ -927,10 +947,14 @@ public class LiveLoop {
             return Uni.createFrom().voidItem();
         }
         pause = null;
-        Context ctx = Vertx.currentContext();
+        Uni<Void> released = CallerContext.resumeHere(Uni.createFrom().completionStage(p.release()).replaceWithVoid());
         p.reached().complete(null);
-        Uni<Void> released = Uni.createFrom().completionStage(p.release()).replaceWithVoid();
-        return ctx == null ? released : released.emitOn(r -> ctx.runOnContext(v -> r.run()));
+        return released;
+    }
+
+    /** Counts a takeover step given up after {@code ballast.live.takeover-step-limit} (the price consumer's too). */
+    public void takeoverStepGivenUp() {
+        stalled.increment();
     }
 
     /** Takes a tenant's book out of use (see {@link TenantBook#retire}). */
@@ -1009,10 +1033,4 @@ public class LiveLoop {
         return lanes.computeIfAbsent(tenant, t -> new StoreLane());
     }
 
-    /** Runs CPU work on a worker, then continues on the caller's Vert.x context (for the database work after). */
-    private static <T> Uni<T> onWorker(Supplier<T> work) {
-        Context ctx = Vertx.currentContext();
-        Executor back = ctx == null ? Runnable::run : r -> ctx.runOnContext(v -> r.run());
-        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).emitOn(back);
-    }
 }

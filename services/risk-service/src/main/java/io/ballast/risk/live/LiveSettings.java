@@ -50,7 +50,8 @@ public interface LiveSettings {
     /**
      * How long one step of a takeover (the build of one gained tenant's book, or the replay of one tick to the gained
      * tenants) may take before the takeover gives it up, says so in a WARN and goes on: the price consumer waits for
-     * the takeover, so a step that never completes would otherwise stop the price stream of every tenant. Far above
+     * the takeover, so a step that never completes would otherwise stop the price stream of every tenant. The
+     * reconciler waits as long for each book it builds before it starts the next tenant's. Far above
      * any step's real duration (a 100,000-account build takes 15-40 s, a replayed tick a few ms to a second).
      */
     @WithDefault("PT2M")

@@ -17,6 +17,13 @@ public class Ownership {
     private record Assignment(Set<Integer> partitions, int partitionCount, long generation) {
     }
 
+    /**
+     * Each tenant's key hash, kept: a price batch asks, per tenant, whether it is owned in two views (the tenants are
+     * a few hundred at most; the hash of the id's text was computed twice per tenant per batch).
+     */
+    private static final java.util.concurrent.ConcurrentMap<UUID, Integer> HASHES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private volatile Assignment assignment = new Assignment(Set.of(), 0, 0);
 
     /**
@@ -76,6 +83,7 @@ public class Ownership {
      * @return partition number
      */
     public static int partition(UUID tenant, int partitionCount) {
-        return Utils.toPositive(Utils.murmur2(tenant.toString().getBytes(StandardCharsets.UTF_8))) % partitionCount;
+        return HASHES.computeIfAbsent(tenant, t -> Utils.toPositive(Utils.murmur2(t.toString()
+                .getBytes(StandardCharsets.UTF_8)))) % partitionCount;
     }
 }

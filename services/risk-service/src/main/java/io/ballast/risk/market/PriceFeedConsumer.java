@@ -1,6 +1,7 @@
 package io.ballast.risk.market;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ballast.risk.common.CallerContext;
 import io.ballast.risk.live.LiveLoop;
 import io.ballast.risk.live.LiveSettings;
 import io.ballast.risk.live.Ownership;
@@ -70,7 +71,6 @@ public class PriceFeedConsumer {
     private final MeterRegistry metrics;
     private final DistributionSummary batchSize;
     private final io.micrometer.core.instrument.Counter outageRetries;
-    private final io.micrometer.core.instrument.Counter stalled;
     private final io.micrometer.core.instrument.Timer applyTimer;
 
     private final RecentTicks recent = new RecentTicks();
@@ -93,9 +93,6 @@ public class PriceFeedConsumer {
         this.applyTimer = io.micrometer.core.instrument.Timer.builder("ballast.ticks.batch.apply")
                 .description("From receiving a poll of ballast.prices to its ticks stored by the oracles (guard, "
                         + "one transaction)").register(metrics);
-        this.stalled = io.micrometer.core.instrument.Counter.builder("ballast.live.takeover.stalled")
-                .description("Takeover steps given up after ballast.live.takeover-step-limit: a wait for the gained "
-                        + "tenants' books, or a replayed tick (which ends the replay)").register(metrics);
         this.outageRetries = io.micrometer.core.instrument.Counter.builder("ballast.ticks.batch.outage.retries")
                 .description("Retries of a batch of ticks while the database could not serve").register(metrics);
     }
@@ -173,19 +170,18 @@ public class PriceFeedConsumer {
         Duration limit = settings.takeoverStepLimit();
         long started = System.nanoTime();
         int[] done = new int[1];
-        io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
-        java.util.concurrent.Executor back = ctx == null ? Runnable::run : r -> ctx.runOnContext(v -> r.run());
+        java.util.concurrent.Executor back = CallerContext.executor();
         return live.booksOf(gained, limit)
                 .invoke(late -> {
                     if (late > 0) {
-                        stalled.increment();
+                        live.takeoverStepGivenUp();
                     }
                 })
                 .invoke(() -> LOG.infof("taking over partitions %s of ballast.events (had %s): books ready in %d ms; "
                         + "replaying %d ticks", now.partitions(), before.partitions(),
                         (System.nanoTime() - started) / 1_000_000, replay.size()))
                 .flatMap(x -> Multi.createFrom().iterable(replay)
-                        .onItem().transformToUniAndConcatenate(r -> bounded(oracle.applyAll(List.of(r.tick()),
+                        .onItem().transformToUniAndConcatenate(r -> CallerContext.awaitAtMost(oracle.applyAll(List.of(r.tick()),
                                         gained, r.receivedAt())
                                 .flatMap(o -> afterCommit(o, r.receivedAt(), true))
                                 .onFailure().invoke(e -> LOG.warnf("replaying a %s tick after a takeover failed: %s",
@@ -196,7 +192,7 @@ public class PriceFeedConsumer {
                                         + "%s at %s) did not complete within %s", done[0] + 1, replay.size(),
                                         r.tick().underlying(), r.tick().priceUsd(), r.tick().source(),
                                         r.tick().sourceTime(), limit)))
-                                .onFailure().invoke(e -> stalled.increment())
+                                .onFailure().invoke(e -> live.takeoverStepGivenUp())
                                 .invoke(() -> done[0]++))
                         .collect().last())
                 .invoke(() -> LOG.infof("took over partitions %s of ballast.events (had %s): books ready and %d "
@@ -207,19 +203,6 @@ public class PriceFeedConsumer {
                 .onFailure().recoverWithNull().replaceWithVoid()
                 // a given-up step ends on the timer's thread: the batch goes on on the consumer's context
                 .emitOn(back);
-    }
-
-    /**
-     * Waits at most {@code limit} for work that is not cancelled when the wait is given up: it runs to its end on
-     * its own (a cancelled transaction would give its connection back to the pool while its statements are still
-     * under way).
-     */
-    private static <T> Uni<T> bounded(Uni<T> work, Duration limit, java.util.function.Supplier<Throwable> late) {
-        return Uni.createFrom().deferred(() -> {
-            java.util.concurrent.CompletableFuture<T> done = new java.util.concurrent.CompletableFuture<>();
-            work.subscribe().with(done::complete, done::completeExceptionally);
-            return Uni.createFrom().completionStage(done).ifNoItem().after(limit).failWith(late);
-        });
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.ballast.risk.messaging;
 
+import io.ballast.risk.common.CallerContext;
 import io.ballast.risk.config.BallastConfig;
 import io.ballast.risk.tenancy.rls.RowSecurity;
 import io.micrometer.core.instrument.Counter;
@@ -11,8 +12,6 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -317,9 +316,7 @@ public class OutboxRelay {
             return Uni.createFrom().item(Set.of());
         }
         reconcilerIdle = false;
-        Context context = Vertx.currentContext();
-        Executor back = context == null ? Infrastructure.getDefaultExecutor()
-                : command -> context.runOnContext(v -> command.run());
+        Executor back = CallerContext.executor(Infrastructure.getDefaultExecutor());
         return Uni.createFrom().item(() -> reconciler.onTopic(suspects))
                 .runSubscriptionOn(reconciler.executor())
                 .emitOn(back);

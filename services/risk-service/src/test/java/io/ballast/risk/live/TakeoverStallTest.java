@@ -53,32 +53,21 @@ class TakeoverStallTest {
 
     @Test
     void aBuildThatNeverCompletesDoesNotStopTheTicksOfOtherTenants() throws Exception {
-        String uy = "Y" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
-        Tenant y = TestTenants.onboard("flowing");
-        TestTenants.perpetualMarket(y, uy);
-        String accountY = TestTenants.account(y, "0xFLOWING", "CROSS", "10000", Map.of(uy + "-PERP", "1"));
-        await(() -> hot(y, accountY, "HEALTHY") != null, "Y answered from the hot book");
-        HotBooks.feedReaches(y, uy, "60000");
-
         // ballast.events has one partition here: the ownership plays four (a tenant's partition is its id's hash
         // modulo the count, whatever the topic has), and is given back as it was at the end
-        Ownership.View original = ownership.view();
         int partitions = 4;
-        int py = Ownership.partition(UUID.fromString(y.id()), partitions);
-        Tenant x;
-        do { // a tenant on another partition than Y's
-            x = TestTenants.onboard("held");
-        } while (Ownership.partition(UUID.fromString(x.id()), partitions) == py);
-        Tenant held = x;
-        UUID heldId = UUID.fromString(held.id());
-        String ux = "X" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
-        TestTenants.perpetualMarket(held, ux);
-        String accountX = TestTenants.account(held, "0xHELD", "CROSS", "10000", Map.of(ux + "-PERP", "1"));
-        await(() -> hot(held, accountX, "HEALTHY") != null, "X answered from the hot book");
-
-        Set<Integer> all = IntStream.range(0, partitions).boxed().collect(Collectors.toSet());
-        Set<Integer> withoutX = all.stream().filter(p -> p != Ownership.partition(heldId, partitions))
-                .collect(Collectors.toSet());
+        Book flowing = book(TestTenants.onboard("flowing"), "Y");
+        Book x = book(onboardOutside("held", partitions, Set.of(flowing.tenant())), "X");
+        Tenant y = flowing.tenant();
+        String uy = flowing.underlying();
+        String accountY = flowing.account();
+        HotBooks.feedReaches(y, uy, "60000");
+        Tenant held = x.tenant();
+        UUID heldId = x.id();
+        String accountX = x.account();
+        Ownership.View original = ownership.view();
+        Set<Integer> all = partitionsBut(partitions);
+        Set<Integer> withoutX = partitionsBut(partitions, x);
         CompletableFuture<Void> release = new CompletableFuture<>();
         try (KafkaProducer<String, String> p = KafkaClients.producer()) {
             // X's partition is lost: its book goes out of use, and a tick shows the consumer the new ownership
@@ -99,7 +88,8 @@ class TakeoverStallTest {
                     "Y valued at 60,200 although X's book never came during the takeover");
             assertThat(TestTenants.margin(held, accountX).getString("answeredFrom"))
                     .as("X's build was still held when Y's tick went through").isNotEqualTo("hot-book");
-            assertThat(stalled()).as("takeover steps given up").isEqualTo(stalled + 1);
+            assertThat(stalled()).as("takeover steps given up (the reconciler may give up the same build)")
+                    .isGreaterThanOrEqualTo(stalled + 1);
         } finally {
             ownership.assign(original.partitions(), original.partitionCount());
             release.complete(null);
@@ -123,65 +113,116 @@ class TakeoverStallTest {
     @Test
     void aTenantGainedDuringABatchsTakeoverGetsTheBatchsTicksFromTheNextReplayEachOnItsOwn() throws Exception {
         int partitions = 4;
-        String uy = "Y" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
-        Tenant y = TestTenants.onboard("steady");
-        TestTenants.perpetualMarket(y, uy);
-        String accountY = TestTenants.account(y, "0xSTEADY", "CROSS", "10000", Map.of(uy + "-PERP", "1"));
-        Tenant x = onboardOutside("gained", partitions, Set.of(y));
-        Tenant w = onboardOutside("slow", partitions, Set.of(y, x));
-        String ux = "X" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
-        TestTenants.perpetualMarket(x, ux);
-        String accountX = TestTenants.account(x, "0xGAINED", "CROSS", "10000", Map.of(ux + "-PERP", "1"));
-        String uw = "W" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
-        TestTenants.perpetualMarket(w, uw);
-        String accountW = TestTenants.account(w, "0xSLOW", "CROSS", "10000", Map.of(uw + "-PERP", "1"));
-        await(() -> hot(y, accountY, "HEALTHY") != null && hot(x, accountX, "HEALTHY") != null
-                && hot(w, accountW, "HEALTHY") != null, "Y, X and W answered from the hot book");
-        HotBooks.feedReaches(y, uy, "60000");
-        HotBooks.feedReaches(x, ux, "60000");
-        UUID xId = UUID.fromString(x.id());
-        UUID wId = UUID.fromString(w.id());
-        int px = Ownership.partition(xId, partitions);
-        int pw = Ownership.partition(wId, partitions);
-        Set<Integer> all = IntStream.range(0, partitions).boxed().collect(Collectors.toSet());
+        Book y = book(TestTenants.onboard("steady"), "Y");
+        Book x = book(onboardOutside("gained", partitions, Set.of(y.tenant())), "X");
+        Book w = book(onboardOutside("slow", partitions, Set.of(y.tenant(), x.tenant())), "W");
+        HotBooks.feedReaches(y.tenant(), y.underlying(), "60000");
+        HotBooks.feedReaches(x.tenant(), x.underlying(), "60000");
+        Tenant ty = y.tenant();
+        String uy = y.underlying();
+        String ux = x.underlying();
+        String accountY = y.account();
 
         Ownership.View original = ownership.view();
         CompletableFuture<Void> release = new CompletableFuture<>();
         try (KafkaProducer<String, String> p = KafkaClients.producer()) {
             // X and W are lost, and a tick of Y shows the price consumer that ownership
-            ownership.assign(all.stream().filter(q -> q != px && q != pw).collect(Collectors.toSet()), partitions);
-            await(() -> !loop.inUse(xId) && !loop.inUse(wId), "X's and W's books out of use");
-            double before = equity(y, accountY, 0);
+            ownership.assign(partitionsBut(partitions, x, w), partitions);
+            await(() -> !loop.inUse(x.id()) && !loop.inUse(w.id()), "X's and W's books out of use");
+            double before = equity(ty, accountY, 0);
             KafkaClients.send(p, "ballast.prices", uy, HotBooks.feedTick(uy, "60100"));
-            await(() -> equity(y, accountY, before) == before + 100, "Y valued at 60,100");
+            await(() -> equity(ty, accountY, before) == before + 100, "Y valued at 60,100");
 
             // W is gained and its build held: the next batch (X's two ticks, sent together) waits in its takeover
             CompletableFuture<Void> reached = new CompletableFuture<>();
-            loop.pauseNextBuild(wId, "rows", reached, release);
-            ownership.assign(all.stream().filter(q -> q != px).collect(Collectors.toSet()), partitions);
+            loop.pauseNextBuild(w.id(), "rows", reached, release);
+            ownership.assign(partitionsBut(partitions, x), partitions);
             p.send(new ProducerRecord<>("ballast.prices", ux, HotBooks.feedTick(ux, "55000")));
             p.send(new ProducerRecord<>("ballast.prices", ux, HotBooks.feedTick(ux, "60000")));
             p.flush();
             reached.get(HotBooks.WAIT.toSeconds(), TimeUnit.SECONDS);
             // X is gained while that batch waits; then the batch goes on
-            ownership.assign(all, partitions);
+            ownership.assign(partitionsBut(partitions), partitions);
             release.complete(null);
-            await(() -> hot(w, accountW, "HEALTHY") != null, "W's book in use");
+            await(() -> hot(w.tenant(), w.account(), "HEALTHY") != null, "W's book in use");
             // the next batch takes X over and replays
             KafkaClients.send(p, "ballast.prices", uy, HotBooks.feedTick(uy, "60200"));
-            await(() -> equity(y, accountY, before) == before + 200, "Y valued at 60,200");
+            await(() -> equity(ty, accountY, before) == before + 200, "Y valued at 60,200");
         } finally {
             ownership.assign(original.partitions(), original.partitionCount());
             release.complete(null);
         }
-        List<JsonObject> events = KafkaClients.read("ballast.margin-events", r -> x.id().equals(r.key()),
+        List<JsonObject> events = KafkaClients.read("ballast.margin-events", r -> x.id().toString().equals(r.key()),
                         rs -> rs.size() >= 2, HotBooks.WAIT, Duration.ofSeconds(3)).stream()
                 .map(r -> new JsonObject(r.value()).getJsonObject("payload")).toList();
         assertThat(events).as("X's margin events: each of the batch's ticks replayed on its own")
                 .extracting(e -> e.getString("type") + ", equity " + Math.round(e.getDouble("equityUsd")) + " ("
                         + e.getString("cause") + ")")
                 .containsExactly("MARGIN_CALL, equity 5000 (tick)", "RECOVERED, equity 10000 (tick)");
-        assertThat(events).extracting(e -> e.getString("accountId")).containsOnly(accountX);
+        assertThat(events).extracting(e -> e.getString("accountId")).containsOnly(x.account());
+    }
+
+    /**
+     * The reconciler builds gained tenants' books one after the other; a build that never completes no longer keeps
+     * the tenants after it without a book. X and Y are lost, then gained again, X first in the reconciler's order (by
+     * id); X's build is held forever. Y's book must come into use while X's is still held, once the reconciler has
+     * given X's build up after {@code ballast.live.takeover-step-limit}. Before session 33 Y waited for X for good.
+     */
+    @Test
+    void aBuildThatNeverCompletesDoesNotKeepTheReconcilerFromTheNextTenants() throws Exception {
+        int partitions = 4;
+        Tenant x = TestTenants.onboard("first");
+        Tenant y;
+        do { // after X in id order (PostgreSQL orders uuids by their bytes, as their text compares), another partition
+            y = TestTenants.onboard("second");
+        } while (y.id().compareTo(x.id()) <= 0 || Ownership.partition(UUID.fromString(y.id()), partitions)
+                == Ownership.partition(UUID.fromString(x.id()), partitions));
+        Book first = book(x, "F");
+        Book second = book(y, "S");
+
+        Ownership.View original = ownership.view();
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        try {
+            ownership.assign(partitionsBut(partitions, first, second), partitions);
+            await(() -> !loop.inUse(first.id()) && !loop.inUse(second.id()), "X's and Y's books out of use");
+            CompletableFuture<Void> reached = new CompletableFuture<>();
+            loop.pauseNextBuild(first.id(), "rows", reached, release);
+            double stalled = stalled();
+            ownership.assign(partitionsBut(partitions), partitions);
+            reached.get(HotBooks.WAIT.toSeconds(), TimeUnit.SECONDS);
+            await(() -> loop.inUse(second.id()), "Y's book in use although X's build, before it, never completes");
+            assertThat(loop.inUse(first.id())).as("X's build still held").isFalse();
+            await(() -> stalled() >= stalled + 1, "the given-up build counted");
+        } finally {
+            ownership.assign(original.partitions(), original.partitionCount());
+            release.complete(null);
+        }
+        await(() -> hot(first.tenant(), first.account(), "HEALTHY") != null, "X's book, once released, in use");
+    }
+
+    /** A tenant with a perpetual market on an underlying of its own and one account, answered from its hot book. */
+    private record Book(Tenant tenant, UUID id, String underlying, String account) {
+    }
+
+    /**
+     * Fixture: USDT and an underlying (a name starting with {@code letter}) at 60,000 with a perpetual (IM 10 %, MM
+     * 5 %); one account with 10,000 USDT, long 1 perpetual at 60,000 (HEALTHY), once answered from the hot book.
+     */
+    private static Book book(Tenant t, String letter) throws InterruptedException {
+        String u = letter + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        TestTenants.perpetualMarket(t, u);
+        String account = TestTenants.account(t, "0x" + u, "CROSS", "10000", Map.of(u + "-PERP", "1"));
+        await(() -> hot(t, account, "HEALTHY") != null, letter + "'s account answered from the hot book");
+        return new Book(t, UUID.fromString(t.id()), u, account);
+    }
+
+    /** Every partition of {@code partitions} but the books' tenants'. */
+    private static Set<Integer> partitionsBut(int partitions, Book... lost) {
+        Set<Integer> out = IntStream.range(0, partitions).boxed().collect(Collectors.toSet());
+        for (Book b : lost) {
+            out.remove(Ownership.partition(b.id(), partitions));
+        }
+        return out;
     }
 
     /** Onboards tenants until one's partition (of {@code partitions}) is none of the others'. */

@@ -53,7 +53,21 @@ public final class ServiceJvms implements AutoCloseable {
 
     /** @return the log file of instance {@code id} */
     public static Path log(String id) {
-        return ProjectRoot.locate().resolve("services/risk-service/target/it-servers/risk-service-" + id + ".log");
+        return serversDir().resolve("risk-service-" + id + ".log");
+    }
+
+    /** @return where the instances' logs and {@link #diagnose}'s file go */
+    private static Path serversDir() {
+        return ProjectRoot.locate().resolve("services/risk-service/target/it-servers");
+    }
+
+    /**
+     * The service JVMs started with a command-line argument: those without children (the others are the launcher's
+     * wrapper around them).
+     */
+    private static List<ProcessHandle> jvmsWith(String argument) {
+        return ProcessHandle.current().descendants().filter(h -> h.children().findAny().isEmpty()
+                && h.info().arguments().map(a -> List.of(a).contains(argument)).orElse(false)).toList();
     }
 
     /**
@@ -107,10 +121,7 @@ public final class ServiceJvms implements AutoCloseable {
      */
     public static void kill(String url) {
         String port = url.substring(url.lastIndexOf(':') + 1);
-        List<ProcessHandle> jvms = ProcessHandle.current().descendants().filter(h -> h.info().arguments()
-                .map(a -> List.of(a).contains("-Dquarkus.http.port=" + port)).orElse(false)).toList();
-        // the service JVM is the one without children (the others are the launcher's wrapper around it)
-        List<ProcessHandle> service = jvms.stream().filter(h -> h.children().findAny().isEmpty()).toList();
+        List<ProcessHandle> service = jvmsWith("-Dquarkus.http.port=" + port);
         assertThat(service).as("the JVM of " + url).hasSize(1);
         service.get(0).destroyForcibly();
         service.get(0).onExit().join();
@@ -125,13 +136,10 @@ public final class ServiceJvms implements AutoCloseable {
      * @param why what failed
      */
     public void diagnose(String why) {
-        Path file = log("x").resolveSibling("diagnosis.txt");
+        Path file = serversDir().resolve("diagnosis.txt");
         StringBuilder out = new StringBuilder("=== " + java.time.Instant.now() + " " + why + "\n");
         for (String id : ids) {
-            List<ProcessHandle> jvm = ProcessHandle.current().descendants().filter(h -> h.children().findAny()
-                    .isEmpty() && h.info().arguments().map(a -> List.of(a).contains("-Dballast.instance-id=" + id))
-                    .orElse(false)).toList();
-            for (ProcessHandle h : jvm) {
+            for (ProcessHandle h : jvmsWith("-Dballast.instance-id=" + id)) {
                 try {
                     int rc = new ProcessBuilder("kill", "-QUIT", String.valueOf(h.pid())).start().waitFor();
                     out.append("thread dump of instance ").append(id).append(" (pid ").append(h.pid())

@@ -1,11 +1,14 @@
 package io.ballast.risk.governance.service;
 
+import static io.ballast.risk.common.CallerContext.onWorker;
+
 import io.ballast.margin.MarginInputException;
 import io.ballast.margin.engine.MarginEngine;
 import io.ballast.margin.measure.HealthStatus;
 import io.ballast.margin.measure.MarginResult;
 import io.ballast.ml.data.DailyBar;
 import io.ballast.predictive.backtest.CoverageTest;
+import io.ballast.risk.common.CallerContext;
 import io.ballast.risk.domain.Account;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.Balance;
@@ -19,7 +22,6 @@ import io.ballast.risk.service.MarginInputs;
 import io.ballast.risk.service.MarginService;
 import io.ballast.risk.service.MarketHistoryService;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -348,22 +350,11 @@ public class Evidence {
         if (replay == null) {
             return Uni.createFrom().nullItem();
         }
-        io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
-        Uni<PolicyCoverage> computed = Uni.createFrom().<PolicyCoverage>deferred(replay::get).onFailure().invoke(e -> LOG.warnf(
-                "the policy replay for a proposal's evidence failed: %s", e.toString())).onFailure()
-                .recoverWithNull();
-        return ctx == null ? computed : computed.emitOn(r -> ctx.runOnContext(v -> r.run()));
+        return CallerContext.resumeHere(Uni.createFrom().<PolicyCoverage>deferred(replay::get).onFailure()
+                .invoke(e -> LOG.warnf("the policy replay for a proposal's evidence failed: %s", e.toString()))
+                .onFailure().recoverWithNull());
     }
 
-    /**
-     * Runs CPU work on a worker thread and hands the result back on the caller's Vert.x context, so that the
-     * database work that follows (the proposal's transaction) runs where Hibernate Reactive needs it.
-     */
-    static <T> Uni<T> onWorker(java.util.function.Supplier<T> work) {
-        io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
-        Uni<T> computed = Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
-        return ctx == null ? computed : computed.emitOn(r -> ctx.runOnContext(v -> r.run()));
-    }
 
     private static MarginResult compute(MarginInputs in, Account a, List<Balance> bs, List<Position> ps,
             List<io.ballast.risk.collateral.domain.IsolatedBalance> isolated) {
