@@ -181,8 +181,8 @@ public class PriceFeedConsumer {
                         + "replaying %d ticks", now.partitions(), before.partitions(),
                         (System.nanoTime() - started) / 1_000_000, replay.size()))
                 .flatMap(x -> Multi.createFrom().iterable(replay)
-                        .onItem().transformToUniAndConcatenate(r -> CallerContext.awaitAtMost(oracle.applyAll(List.of(r.tick()),
-                                        gained, r.receivedAt())
+                        .onItem().transformToUniAndConcatenate(r -> CallerContext.awaitAtMost(oracle.applyAll(
+                                        List.of(r.tick()), gained, r.receivedAt())
                                 .flatMap(o -> afterCommit(o, r.receivedAt(), true))
                                 .onFailure().invoke(e -> LOG.warnf("replaying a %s tick after a takeover failed: %s",
                                         r.tick().underlying(), e.getMessage()))
