@@ -703,7 +703,8 @@ public final class BulkMarginBook {
             }
             symbolsMoved |= 1L << s;
         }
-        return revalueScreened(exposedToAny(symbolsMoved | sweepMask()), force);
+        long sweeps = sweepMask();
+        return revalueScreened(exposedToAny(symbolsMoved | sweeps), force, sweeps);
     }
 
     /**
@@ -795,11 +796,11 @@ public final class BulkMarginBook {
 
     /**
      * The exposed accounts of a tick in a screened book: each one the screen cannot skip, and each one exposed to a
-     * symbol of {@code force} (whose tick was not price-only), is refreshed.
+     * symbol of {@code force} (whose tick was not price-only) or swept now on a symbol of {@code sweeps} (the symbols
+     * being swept, {@link #sweepMask}), is refreshed.
      */
-    private int[] revalueScreened(int[] exposed, long force) {
+    private int[] revalueScreened(int[] exposed, long force, long sweeps) {
         boolean[] revalued = new boolean[exposed.length];
-        long sweeps = sweepMask();
         forBlocks(exposed.length, (from, to) -> {
             double[] scratch = new double[arrays.scenarioCount()];
             double[] out = new double[3];

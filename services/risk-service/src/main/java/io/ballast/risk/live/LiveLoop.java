@@ -17,8 +17,6 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -478,10 +476,19 @@ public class LiveLoop {
             return CallerContext.resumeHere(built.onFailure().recoverWithNull())
                     .flatMap(x -> awaitBook(tenant, deadline, true));
         }
-        Context ctx = Vertx.currentContext();
-        Uni<Void> pause = ctx == null ? Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(50))
-                : Uni.createFrom().emitter(e -> ctx.owner().setTimer(50, id -> e.complete(null)));
-        return pause.flatMap(x -> awaitBook(tenant, deadline, tried));
+        java.util.concurrent.CompletableFuture<Void> running;
+        synchronized (building) {
+            Missed m = building.get(tenant);
+            running = m == null ? null : m.ended;
+        }
+        if (running == null) {
+            return awaitBook(tenant, deadline, tried); // it ended meanwhile
+        }
+        // a build already running (the reconciler's, an event's): its end is waited for, not polled; the wait has a
+        // copy of its own, so that giving it up cancels nothing other waiters share
+        return CallerContext.resumeHere(Uni.createFrom().completionStage(running.copy()).ifNoItem()
+                        .after(Duration.ofNanos(left)).recoverWithItem((Void) null).onFailure().recoverWithNull())
+                .flatMap(x -> awaitBook(tenant, deadline, tried));
     }
 
     /**
@@ -677,6 +684,8 @@ public class LiveLoop {
      * a change that rebuilds the book came (then the build's book is not used: it is built again).
      */
     private static final class Missed {
+        /** Completed when the build ends (taken off {@link #building}: see {@link #endBuilding}). */
+        final java.util.concurrent.CompletableFuture<Void> ended = new java.util.concurrent.CompletableFuture<>();
         final Set<UUID> accounts = new java.util.LinkedHashSet<>();
         boolean market;
         boolean curves;
@@ -721,6 +730,18 @@ public class LiveLoop {
         }
     }
 
+    /** Takes a tenant's build off {@link #building} and tells those waiting for its end; null when none ran. */
+    private Missed endBuilding(UUID tenant) {
+        Missed m;
+        synchronized (building) {
+            m = building.remove(tenant);
+        }
+        if (m != null) {
+            m.ended.complete(null);
+        }
+        return m;
+    }
+
     private boolean isBuilding(UUID tenant) {
         synchronized (building) {
             return building.containsKey(tenant);
@@ -749,10 +770,7 @@ public class LiveLoop {
 
     /** Ends a build whose book was not put in use; builds again when that was asked for meanwhile. */
     private Uni<Void> endBuild(TenantId tenant) {
-        Missed m;
-        synchronized (building) {
-            m = building.remove(tenant.value());
-        }
+        Missed m = endBuilding(tenant.value());
         // a build of its own (buildInBackground), not one chained to this one: a chained build kept this build's
         // pipeline, and the book it captured, reachable until it ended (two books of 100,000 accounts at once)
         return m != null && m.rebuild ? buildInBackground(tenant) : Uni.createFrom().voidItem();
@@ -768,6 +786,7 @@ public class LiveLoop {
      */
     private Uni<Void> applyMissed(TenantId tenant, TenantBook book) {
         Missed m;
+        Missed ended = null;
         long applied = -1;
         synchronized (building) {
             Missed open = building.get(tenant.value());
@@ -776,6 +795,7 @@ public class LiveLoop {
             }
             if (open.isEmpty() || open.rebuild || book.retired()) {
                 building.remove(tenant.value());
+                ended = open;
                 m = null;
                 // done (or the book was dropped after a failed store: the reconciler builds it again); the events
                 // recorded were applied (the accounts of the first ones before the book was evaluated)
@@ -792,6 +812,9 @@ public class LiveLoop {
                 open.curves = false;
                 open.prices = false;
             }
+        }
+        if (ended != null) {
+            ended.ended.complete(null);
         }
         if (m == null) {
             if (applied >= 0) {
@@ -819,9 +842,7 @@ public class LiveLoop {
                             + "built again): %s", tenant, e.getMessage());
                     dropIf(tenant.value(), book);
                     dirty = true;
-                    synchronized (building) {
-                        building.remove(tenant.value());
-                    }
+                    endBuilding(tenant.value());
                     return Uni.createFrom().voidItem();
                 })
                 .flatMap(x -> book.retired() ? endBuild(tenant) : applyMissed(tenant, book));
