@@ -394,10 +394,17 @@ public class BookLoader {
         return oracles.healthOfTenants(tenants);
     }
 
-    /** @return ids of every ACTIVE tenant, ascending (PostgreSQL's order of uuids: their bytes) */
-    @WithSession
+    /**
+     * @return ids of every ACTIVE tenant, ascending (PostgreSQL's order of uuids: their bytes); read through the
+     *         reactive SQL client, not a Hibernate Reactive session: the price consumer lists them in a takeover,
+     *         on its own context, while the reconciler does on another
+     */
     public Uni<List<UUID>> activeTenants() {
-        return Panache.getSession().flatMap(s -> s.createSelectionQuery("select t.id from Tenant t where t.status = "
-                + ":a order by t.id", UUID.class).setParameter("a", TenantStatus.ACTIVE).getResultList());
+        return RowSecurity.queryAcrossTenants(pool, "select id from tenant where status = 'ACTIVE' order by id",
+                Tuple.tuple()).map(rows -> {
+                    List<UUID> out = new java.util.ArrayList<>(rows.size());
+                    rows.forEach(r -> out.add(r.getUUID("id")));
+                    return out;
+                });
     }
 }

@@ -444,7 +444,14 @@ public class LiveLoop {
      */
     public Uni<Integer> booksOf(java.util.function.Predicate<UUID> gained, Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
-        return loader.activeTenants().flatMap(ids -> Multi.createFrom().iterable(ids)
+        // bounded too: a listing that never completes would stop the price stream as surely as a build
+        Uni<List<UUID>> listed = CallerContext.resumeHere(CallerContext.awaitAtMost(loader.activeTenants(), limit,
+                () -> new java.util.concurrent.TimeoutException("the active tenants were not listed within "
+                        + limit)));
+        return listed.invoke(ids -> LOG.infof("taking over: %d gained tenant(s) to wait for (%d with a book in use)",
+                        ids.stream().filter(gained).filter(ownership::owns).count(), ids.stream().filter(gained)
+                                .filter(ownership::owns).filter(books::containsKey).count()))
+                .flatMap(ids -> Multi.createFrom().iterable(ids)
                 .filter(gained).filter(ownership::owns)
                 .onItem().transformToUniAndConcatenate(t -> awaitBook(t, deadline, false))
                 .collect().last()

@@ -170,6 +170,8 @@ public class PriceFeedConsumer {
         Duration limit = settings.takeoverStepLimit();
         long started = System.nanoTime();
         int[] done = new int[1];
+        LOG.infof("taking over partitions %s of ballast.events (had %s): waiting for the gained tenants' books",
+                now.partitions(), before.partitions());
         java.util.concurrent.Executor back = CallerContext.executor();
         return live.booksOf(gained, limit)
                 .invoke(late -> {

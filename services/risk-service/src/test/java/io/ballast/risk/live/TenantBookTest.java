@@ -532,6 +532,11 @@ class TenantBookTest {
             public Duration takeoverStepLimit() {
                 return Duration.ofMinutes(2);
             }
+
+            @Override
+            public boolean parallelBook() {
+                return true;
+            }
         };
     }
 
