@@ -140,8 +140,7 @@ final class BulkBook {
             RiskParameterSet params = RiskParameterSet.of(MarginInputs.PRICE_STEPS, MarginInputs.IM_MULTIPLIER,
                     MarginInputs.CROSS_UNDERLYING_CORRELATION, MarginInputs.MIN_ANNUAL_VOL, markets, haircuts);
             BulkMarginBook.Builder builder = BulkMarginBook.builder(List.copyOf(universe.values()), market, params,
-                    stressMoves(prices, symbols, settings), settings.parallelBook())
-                    .screen(settings.hysteresisFraction());
+                    stressMoves(prices, symbols, settings), true).screen(settings.hysteresisFraction());
             Map<UUID, Integer> numbers = new HashMap<>();
             built.forEach((id, b) -> {
                 try {

@@ -56,12 +56,4 @@ public interface LiveSettings {
      */
     @WithDefault("PT2M")
     java.time.Duration takeoverStepLimit();
-
-    /**
-     * Whether a move of a tenant's bulk book spreads its accounts over the common fork-join pool (blocks of 2,048
-     * accounts, so only books larger than that), or re-values them on the move's own worker thread alone. Spread, a
-     * large move ends sooner; alone, it leaves the other cores to the price consumer, the stores and the publisher.
-     */
-    @WithDefault("true")
-    boolean parallelBook();
 }

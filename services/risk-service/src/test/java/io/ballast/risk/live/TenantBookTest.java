@@ -532,11 +532,6 @@ class TenantBookTest {
             public Duration takeoverStepLimit() {
                 return Duration.ofMinutes(2);
             }
-
-            @Override
-            public boolean parallelBook() {
-                return true;
-            }
         };
     }
 
