@@ -29,7 +29,7 @@ class TenantBindingCoverageTest {
     /** Unbound on purpose: the method, and why it needs no binding of its own. */
     private static final Set<String> UNBOUND = Set.of(
             // the tenant table has no tenant_id column and no policy
-            "TenantRepository.page", "TenantRepository.findBySlug", "BookLoader.activeTenants",
+            "TenantRepository.page", "TenantRepository.findBySlug",
             // called only from GovernanceService.sweep, which is @CrossTenant
             "ProposalRepository.dueForUpdate",
             // called only from SettlementService.due, which is @CrossTenant (the settlement job's scan)
