@@ -440,19 +440,19 @@ public class LiveLoop {
      *
      * @param gained the tenants to wait for
      * @param limit  how long to wait for the books, all together
-     * @return once each has a book (or is no longer owned, or the limit passed): how many gained tenants have no book
+     * @return once each has a book (or is no longer owned, or the limit passed): how many owned tenants were gained,
+     *         and how many of them have no book
      */
-    public Uni<Integer> booksOf(java.util.function.Predicate<UUID> gained, Duration limit) {
+    public Uni<Gained> booksOf(java.util.function.Predicate<UUID> gained, Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         // bounded too: a listing that never completes would stop the price stream as surely as a build
         Uni<List<UUID>> listed = CallerContext.resumeHere(CallerContext.awaitAtMost(loader.activeTenants(), limit,
                 () -> new java.util.concurrent.TimeoutException("the active tenants were not listed within "
                         + limit)));
-        return listed.invoke(ids -> LOG.infof("taking over: %d gained tenant(s) to wait for (%d with a book in use)",
-                        ids.stream().filter(gained).filter(ownership::owns).count(), ids.stream().filter(gained)
-                                .filter(ownership::owns).filter(books::containsKey).count()))
+        return listed.map(ids -> ids.stream().filter(gained).filter(ownership::owns).toList())
+                .invoke(ids -> LOG.infof("taking over: %d gained tenant(s) to wait for (%d with a book in use)",
+                        ids.size(), ids.stream().filter(books::containsKey).count()))
                 .flatMap(ids -> Multi.createFrom().iterable(ids)
-                .filter(gained).filter(ownership::owns)
                 .onItem().transformToUniAndConcatenate(t -> awaitBook(t, deadline, false))
                 .collect().last()
                 .map(x -> {
@@ -463,8 +463,17 @@ public class LiveLoop {
                                 + "their missed ticks are not replayed): %s", late.size(), limit,
                                 late.stream().filter(this::isBuilding).count(), late.stream().limit(10).toList());
                     }
-                    return late.size();
+                    return new Gained(ids.size(), late.size());
                 }));
+    }
+
+    /**
+     * What a takeover found.
+     *
+     * @param tenants how many owned ACTIVE tenants it gained
+     * @param late    how many of them have no book in use
+     */
+    public record Gained(int tenants, int late) {
     }
 
     private Uni<Void> awaitBook(UUID tenant, long deadline, boolean tried) {

@@ -108,10 +108,38 @@ public class OracleService {
      * @return per tick what happened, and the index moves
      */
     public Uni<BatchOutcome> applyAll(List<Tick> ticks, Predicate<UUID> owned, Instant now) {
+        return apply(ticks, i -> now, owned, false);
+    }
+
+    /**
+     * Replays ticks to the tenants a takeover gained, in ONE transaction, as if each had been applied on its own when
+     * it was received: each is guarded with the clock of its receipt against the state the ticks before it left, and
+     * every index move is kept, in order (one price row each, created at its tick's receipt), where
+     * {@link #applyAll} conflates a batch's moves into one per asset. Ticks the previous owner already applied are
+     * refused as out of order in memory; only the moves of the ticks nobody applied are written and answered. A
+     * takeover's replay of the last minutes' ticks (up to {@code RecentTicks.MAX}) thus costs one transaction per
+     * chunk instead of one per tick, during which the price stream of every tenant waits.
+     *
+     * @param ticks      the ticks, in the order received
+     * @param receivedAt when each was received (the guard's clock for it), in the same order
+     * @param owned      the tenants to replay to
+     * @return per tick what happened; {@link BatchOutcome#moves()} has one entry per index move, in tick order, its
+     *         price row's {@code createdAt} the receipt of the tick that made it
+     */
+    public Uni<BatchOutcome> replay(List<Tick> ticks, List<Instant> receivedAt, Predicate<UUID> owned) {
+        if (receivedAt.size() != ticks.size()) {
+            throw new IllegalArgumentException("one receipt time per tick");
+        }
+        return apply(ticks, receivedAt::get, owned, true);
+    }
+
+    private Uni<BatchOutcome> apply(List<Tick> ticks, java.util.function.IntFunction<Instant> clock,
+            Predicate<UUID> owned, boolean everyMove) {
         List<Verdict> globals = new ArrayList<>(ticks.size());
         java.util.Set<String> symbols = new java.util.TreeSet<>();
-        for (Tick t : ticks) {
-            Verdict v = guard.checkTick(t, now);
+        for (int i = 0; i < ticks.size(); i++) {
+            Tick t = ticks.get(i);
+            Verdict v = guard.checkTick(t, clock.apply(i));
             globals.add(v);
             if (v.accepted()) {
                 symbols.add(t.underlying());
@@ -140,23 +168,35 @@ public class OracleService {
                 states.put(b.asset().id, st);
             }
             List<TickOutcome> out = new ArrayList<>();
+            List<Move> everyMoveInOrder = new ArrayList<>();
             for (int i = 0; i < ticks.size(); i++) {
                 Tick tick = ticks.get(i);
                 if (!globals.get(i).accepted()) {
                     out.add(new TickOutcome(tick, globals.get(i), List.of()));
                     continue;
                 }
+                Instant now = clock.apply(i);
                 List<TenantOutcome> perTenant = new ArrayList<>();
                 for (AssetState st : states.values()) {
                     if (st.asset.symbol.equals(tick.underlying())
                             && st.config.sources().contains(tick.source())) {
+                        Index before = st.pending;
                         perTenant.add(applyToTenant(tick, st, now));
+                        if (everyMove && st.pending != before) {
+                            everyMoveInOrder.add(new Move(st, st.level, st.pending, now));
+                        }
                     }
                 }
                 out.add(new TickOutcome(tick, globals.get(i), perTenant));
             }
-            return write(states.values(), now, out);
+            Instant last = clock.apply(ticks.size() - 1);
+            return everyMove ? write(states.values(), everyMoveInOrder, last, out)
+                    : write(states.values(), last, out);
         });
+    }
+
+    /** One index move of a replay: the asset, the level it moved to, the index that made it, the tick's receipt. */
+    private record Move(AssetState state, Level level, Index index, Instant receivedAt) {
     }
 
     /** The price in force of an asset as the batch moves it: level, vol and observation time. */
@@ -224,30 +264,63 @@ public class OracleService {
         OffsetDateTime receivedAt = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
         List<TenantOutcome> moves = new ArrayList<>();
         // one statement for the whole batch, whatever its tenants, assets and sources
-        List<OracleBatchStore.SourceTickWrite> ticks = new ArrayList<>();
+        List<OracleBatchStore.SourceTickWrite> ticks = latestTicks(states);
         List<MarketPrice> rows = new ArrayList<>();
         for (AssetState st : states) {
-            for (String source : new java.util.TreeSet<>(st.moved)) {
-                SourceTick t = st.latest.get(source);
-                ticks.add(new OracleBatchStore.SourceTickWrite(st.asset.tenantId, st.asset.id,
-                        new Tick(t.source(), st.asset.symbol, t.priceUsd(), t.annualVol(), t.sourceTime())));
-            }
             if (st.pending != null) {
-                MarketPrice row = new MarketPrice();
-                row.id = UUID.randomUUID();
-                row.tenantId = st.asset.tenantId;
-                row.assetId = st.asset.id;
-                row.indexPriceUsd = st.level.priceUsd();
-                row.annualVol = st.level.annualVol();
-                row.observedAt = OffsetDateTime.ofInstant(st.level.observedAt(), ZoneOffset.UTC);
-                row.createdAt = receivedAt;
-                row.source = "oracle";
+                MarketPrice row = priceRow(st.asset, st.level, now);
                 rows.add(row);
                 moves.add(new TenantOutcome(TenantId.of(st.asset.tenantId), st.asset.symbol, st.asset.id,
                         Verdict.ACCEPTED, st.pending, row));
             }
         }
         return new OracleBatchStore.BatchWrite<>(ticks, rows, receivedAt, new BatchOutcome(out, moves));
+    }
+
+    /**
+     * A replay's end state to write: each moved source's latest tick, and one price row per index move, in order
+     * (created at its tick's receipt).
+     */
+    private static OracleBatchStore.BatchWrite<BatchOutcome> write(Collection<AssetState> states, List<Move> moved,
+            Instant last, List<TickOutcome> out) {
+        List<OracleBatchStore.SourceTickWrite> ticks = latestTicks(states);
+        List<MarketPrice> rows = new ArrayList<>(moved.size());
+        List<TenantOutcome> moves = new ArrayList<>(moved.size());
+        for (Move m : moved) {
+            MarketPrice row = priceRow(m.state().asset, m.level(), m.receivedAt());
+            rows.add(row);
+            moves.add(new TenantOutcome(TenantId.of(m.state().asset.tenantId), m.state().asset.symbol,
+                    m.state().asset.id, Verdict.ACCEPTED, m.index(), row));
+        }
+        return new OracleBatchStore.BatchWrite<>(ticks, rows, OffsetDateTime.ofInstant(last, ZoneOffset.UTC),
+                new BatchOutcome(out, moves));
+    }
+
+    /** Each moved source's latest tick, one per tenant, asset and source. */
+    private static List<OracleBatchStore.SourceTickWrite> latestTicks(Collection<AssetState> states) {
+        List<OracleBatchStore.SourceTickWrite> ticks = new ArrayList<>();
+        for (AssetState st : states) {
+            for (String source : new java.util.TreeSet<>(st.moved)) {
+                SourceTick t = st.latest.get(source);
+                ticks.add(new OracleBatchStore.SourceTickWrite(st.asset.tenantId, st.asset.id,
+                        new Tick(t.source(), st.asset.symbol, t.priceUsd(), t.annualVol(), t.sourceTime())));
+            }
+        }
+        return ticks;
+    }
+
+    /** A new {@code market_price} row of the oracle at a level. */
+    private static MarketPrice priceRow(Asset asset, Level level, Instant receivedAt) {
+        MarketPrice row = new MarketPrice();
+        row.id = UUID.randomUUID();
+        row.tenantId = asset.tenantId;
+        row.assetId = asset.id;
+        row.indexPriceUsd = level.priceUsd();
+        row.annualVol = level.annualVol();
+        row.observedAt = OffsetDateTime.ofInstant(level.observedAt(), ZoneOffset.UTC);
+        row.createdAt = OffsetDateTime.ofInstant(receivedAt, ZoneOffset.UTC);
+        row.source = "oracle";
+        return row;
     }
 
     /** Whether the index would move the price in force: a new level or vol, at a time not before it. */

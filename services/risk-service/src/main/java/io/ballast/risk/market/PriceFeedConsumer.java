@@ -174,37 +174,70 @@ public class PriceFeedConsumer {
                 now.partitions(), before.partitions());
         java.util.concurrent.Executor back = CallerContext.executor();
         return live.booksOf(gained, limit)
-                .invoke(late -> {
-                    if (late > 0) {
+                .invoke(g -> {
+                    if (g.late() > 0) {
                         live.takeoverStepGivenUp();
                     }
                 })
-                .invoke(() -> LOG.infof("taking over partitions %s of ballast.events (had %s): books ready in %d ms; "
-                        + "replaying %d ticks", now.partitions(), before.partitions(),
-                        (System.nanoTime() - started) / 1_000_000, replay.size()))
-                .flatMap(x -> Multi.createFrom().iterable(replay)
-                        .onItem().transformToUniAndConcatenate(r -> CallerContext.awaitAtMost(oracle.applyAll(
-                                        List.of(r.tick()), gained, r.receivedAt())
-                                .flatMap(o -> afterCommit(o, r.receivedAt(), true))
-                                .onFailure().invoke(e -> LOG.warnf("replaying a %s tick after a takeover failed: %s",
-                                        r.tick().underlying(), e.getMessage()))
-                                .onFailure().recoverWithNull(), limit,
-                                // a step that never completes must not stop the stream: the replay ends here
-                                () -> new IllegalStateException(String.format("replaying tick %d of %d (%s %s from "
-                                        + "%s at %s) did not complete within %s", done[0] + 1, replay.size(),
-                                        r.tick().underlying(), r.tick().priceUsd(), r.tick().source(),
-                                        r.tick().sourceTime(), limit)))
-                                .onFailure().invoke(e -> live.takeoverStepGivenUp())
-                                .invoke(() -> done[0]++))
-                        .collect().last())
-                .invoke(() -> LOG.infof("took over partitions %s of ballast.events (had %s): books ready and %d "
-                        + "ticks of the last %s replayed in %d ms", now.partitions(), before.partitions(),
-                        replay.size(), settings.replayWindow(), (System.nanoTime() - started) / 1_000_000))
+                .flatMap(g -> {
+                    if (g.tenants() == 0) {
+                        // only partitions lost (e.g. an instance joined): nobody to replay to
+                        LOG.infof("took over partitions %s of ballast.events (had %s): no tenant gained, nothing "
+                                + "replayed", now.partitions(), before.partitions());
+                        return Uni.createFrom().voidItem();
+                    }
+                    LOG.infof("taking over partitions %s of ballast.events (had %s): books ready in %d ms; "
+                            + "replaying %d ticks", now.partitions(), before.partitions(),
+                            (System.nanoTime() - started) / 1_000_000, replay.size());
+                    return Multi.createFrom().iterable(chunks(replay))
+                            .onItem().transformToUniAndConcatenate(chunk -> CallerContext.awaitAtMost(
+                                            replayChunk(chunk, gained), limit,
+                                            // a step that never completes must not stop the stream: the replay
+                                            // ends here
+                                            () -> new IllegalStateException(String.format("replaying ticks %d to %d "
+                                                    + "of %d (from %s at %s) did not complete within %s",
+                                                    done[0] + 1, done[0] + chunk.size(), replay.size(),
+                                                    chunk.get(0).tick().source(), chunk.get(0).tick().sourceTime(),
+                                                    limit)))
+                                    .onFailure().invoke(e -> live.takeoverStepGivenUp())
+                                    .invoke(() -> done[0] += chunk.size()))
+                            .collect().last()
+                            .invoke(() -> LOG.infof("took over partitions %s of ballast.events (had %s): %d gained "
+                                    + "tenant(s)' books ready and %d ticks of the last %s replayed in %d ms",
+                                    now.partitions(), before.partitions(), g.tenants(), replay.size(),
+                                    settings.replayWindow(), (System.nanoTime() - started) / 1_000_000))
+                            .replaceWithVoid();
+                })
                 .onFailure().invoke(e -> LOG.warnf("taking over partitions %s failed (%d of %d ticks replayed; the "
                         + "stream goes on): %s", now.partitions(), done[0], replay.size(), e.getMessage()))
                 .onFailure().recoverWithNull().replaceWithVoid()
                 // a given-up step ends on the timer's thread: the batch goes on on the consumer's context
                 .emitOn(back);
+    }
+
+    /** Ticks replayed in one transaction at most (each index move they make is one price row of its statement). */
+    static final int REPLAY_CHUNK = 500;
+
+    private static List<List<RecentTicks.Received>> chunks(List<RecentTicks.Received> ticks) {
+        List<List<RecentTicks.Received>> out = new ArrayList<>();
+        for (int i = 0; i < ticks.size(); i += REPLAY_CHUNK) {
+            out.add(ticks.subList(i, Math.min(ticks.size(), i + REPLAY_CHUNK)));
+        }
+        return out;
+    }
+
+    /**
+     * Replays ticks to the gained tenants in one transaction ({@link OracleService#replay}), then hands each index
+     * move to the live loop in order, each on its own, with its tick's receipt, so that the new owner publishes the
+     * events the old one would have. A failed chunk is logged and the replay goes on with the next.
+     */
+    private Uni<Void> replayChunk(List<RecentTicks.Received> chunk, java.util.function.Predicate<UUID> gained) {
+        return oracle.replay(chunk.stream().map(RecentTicks.Received::tick).toList(),
+                        chunk.stream().map(RecentTicks.Received::receivedAt).toList(), gained)
+                .flatMap(o -> afterCommit(o, chunk.get(chunk.size() - 1).receivedAt(), true))
+                .onFailure().invoke(e -> LOG.warnf("replaying %d ticks after a takeover failed: %s", chunk.size(),
+                        e.getMessage()))
+                .onFailure().recoverWithNull();
     }
 
     /**
@@ -240,7 +273,7 @@ public class PriceFeedConsumer {
         // a takeover's replay applies each tick's move before the next, so that the new owner publishes the events
         // the old one would have
         Uni<Void> live = Multi.createFrom().iterable(batch.moves()).onItem().transformToUniAndConcatenate(o ->
-                        this.live.onPrice(o, o.index().observedAt(), receivedAt)
+                        this.live.onPrice(o, o.index().observedAt(), o.price().createdAt.toInstant())
                                 .onFailure().invoke(e -> LOG.errorf(e, "live margin after a %s tick failed for "
                                         + "tenant %s", o.underlying(), o.tenant()))
                                 .onFailure().recoverWithNull().replaceWithVoid())
