@@ -26,14 +26,32 @@ public class Ownership {
 
     private volatile Assignment assignment = new Assignment(Set.of(), 0, 0);
 
+    /** Told of every new assignment, after it is recorded (the price consumer takes the gained tenants over). */
+    private final java.util.List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     /**
-     * Records a new assignment (rebalance listener only).
+     * Records a new assignment (rebalance listener only), then tells the listeners.
      *
      * @param partitions     partitions of {@code ballast.events} now assigned here
      * @param partitionCount how many partitions the topic has
      */
     public void assign(Set<Integer> partitions, int partitionCount) {
-        assignment = new Assignment(Set.copyOf(partitions), partitionCount, assignment.generation + 1);
+        synchronized (this) {
+            assignment = new Assignment(Set.copyOf(partitions), partitionCount, assignment.generation + 1);
+        }
+        for (Runnable l : listeners) {
+            l.run();
+        }
+    }
+
+    /**
+     * Registers work to run after each new assignment, on the thread that recorded it: it must only hand the news
+     * on (the rebalance listener runs on the Kafka consumer's thread, which must not wait).
+     *
+     * @param listener the work
+     */
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
     }
 
     /**

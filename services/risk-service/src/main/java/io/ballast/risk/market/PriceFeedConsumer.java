@@ -75,8 +75,20 @@ public class PriceFeedConsumer {
 
     private final RecentTicks recent = new RecentTicks();
     private final LiveSettings settings;
-    /** The ownership as of the last tick (ticks are consumed one at a time). */
-    private Ownership.View seen = new Ownership.View(java.util.Set.of(), 0, 0);
+    /**
+     * The ownership the last takeover processed: its gained tenants have had every remembered tick replayed, so a
+     * batch's ticks go to the tenants it owns (and that are still owned). Read and written only in the lane.
+     */
+    private volatile Ownership.View seen = new Ownership.View(java.util.Set.of(), 0, 0);
+    /**
+     * Batches and takeovers run one after the other, in the order they came (a takeover may come from a new
+     * assignment with no tick behind it): each waits for the completion of the one before.
+     */
+    private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<Void>> lane =
+            new java.util.concurrent.atomic.AtomicReference<>(java.util.concurrent.CompletableFuture.completedFuture(
+                    null));
+    /** The Vert.x context the batches are consumed on, once one came (a takeover without a tick runs there). */
+    private volatile io.vertx.core.Context consumerContext;
 
     /** Wires collaborators. */
     public PriceFeedConsumer(OracleService oracle, Ownership ownership, LiveLoop live, ObjectMapper json,
@@ -95,6 +107,42 @@ public class PriceFeedConsumer {
                         + "one transaction)").register(metrics);
         this.outageRetries = io.micrometer.core.instrument.Counter.builder("ballast.ticks.batch.outage.retries")
                 .description("Retries of a batch of ticks while the database could not serve").register(metrics);
+        ownership.onChange(this::ownershipChanged);
+    }
+
+    /**
+     * A new assignment: its gained tenants are taken over at once, in the lane, not on the next tick (in a quiet
+     * market that could be long: meanwhile a dead owner's tenants went without the ticks nobody applied to them).
+     * Before the first batch nothing was remembered, so there is nothing to replay; the first batch takes over.
+     */
+    private void ownershipChanged() {
+        io.vertx.core.Context ctx = consumerContext;
+        if (ctx == null) {
+            return;
+        }
+        ctx.runOnContext(v -> inLane(() -> {
+            Ownership.View now = ownership.view();
+            return now.generation() > seen.generation() ? takeOverAndSee(now) : Uni.createFrom().voidItem();
+        }).subscribe().with(x -> { }, e -> LOG.warnf("a takeover on a new assignment failed: %s", e.getMessage())));
+    }
+
+    /** Takes over what {@code now} gained over the view last processed, and makes {@code now} that view. */
+    private Uni<Void> takeOverAndSee(Ownership.View now) {
+        Ownership.View before = seen;
+        seen = now;
+        return takeOver(before, now);
+    }
+
+    /**
+     * Runs work after the lane's previous work completed (failed or not), resumed on the caller's context, and before
+     * any work queued after it.
+     */
+    private Uni<Void> inLane(java.util.function.Supplier<Uni<Void>> work) {
+        java.util.concurrent.CompletableFuture<Void> mine = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Void> previous = lane.getAndSet(mine);
+        Uni<Void> after = previous.isDone() ? Uni.createFrom().voidItem()
+                : Uni.createFrom().completionStage(previous).emitOn(CallerContext.executor());
+        return after.flatMap(x -> work.get()).onTermination().invoke(() -> mine.complete(null));
     }
 
     /**
@@ -123,32 +171,39 @@ public class PriceFeedConsumer {
                 poison.add(deadLetter(record, e.getMessage()));
             }
         }
-        Ownership.View now = ownership.view();
-        Uni<Void> takeover = now.generation() == seen.generation() ? Uni.createFrom().voidItem()
-                : takeOver(seen, now);
-        seen = now;
+        consumerContext = io.vertx.core.Vertx.currentContext();
+        Ownership.View came = ownership.view();
         batchSize.record(records.count());
-        Uni<Void> applied = ticks.isEmpty() ? Uni.createFrom().voidItem()
-                // to the tenants owned both when the batch came (the takeover above replayed for those gained by
-                // then) and now: a tenant gained meanwhile gets these ticks from the next batch's takeover, in order
-                // after the ticks nobody applied (applied here, they would make those refused as out of order)
-                : takeover.flatMap(x -> oracle.applyAll(ticks, t -> now.owns(t) && ownership.owns(t), receivedAt))
-                        // the database cannot serve (down, restarting, out of connections): wait for it, never
-                        // dead-letter acknowledged ticks for that; the ticks behind wait in Kafka (consumer lag)
-                        .onFailure(DatabaseOutage::isOutage).invoke(e -> {
-                            outageRetries.increment();
-                            LOG.warnf("applying %d ticks failed while the database cannot serve (%s); retrying",
-                                    ticks.size(), e.getMessage());
-                        })
-                        .onFailure(DatabaseOutage::isOutage).retry()
-                        .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).indefinitely()
-                        // anything else (a bug, a value the database refuses): a few tries, then the failure
-                        // strategy dead-letters the batch and the stream goes on
-                        .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(3)
-                        .invoke(() -> applyTimer.record(Duration.between(receivedAt, Instant.now())))
-                        .flatMap(outcome -> afterCommit(outcome, receivedAt, false))
-                        .invoke(() -> ticks.forEach(t -> recent.add(t, receivedAt)));
-        return all(poison).flatMap(x -> applied);
+        return inLane(() -> {
+            Uni<Void> takeover = came.generation() > seen.generation() ? takeOverAndSee(came)
+                    : Uni.createFrom().voidItem();
+            // the batch's view, or the newer one a takeover on an assignment processed since the batch came
+            Ownership.View now = seen;
+            return all(poison).flatMap(x -> takeover).flatMap(x -> ticks.isEmpty() ? Uni.createFrom().voidItem()
+                    : apply(ticks, now, receivedAt));
+        });
+    }
+
+    private Uni<Void> apply(List<Tick> ticks, Ownership.View now, Instant receivedAt) {
+        // to the tenants owned both in the view the last takeover processed (it replayed for those gained by then)
+        // and now: a tenant gained meanwhile gets these ticks from the next takeover, in order after the ticks nobody
+        // applied (applied here, they would make those refused as out of order)
+        return oracle.applyAll(ticks, t -> now.owns(t) && ownership.owns(t), receivedAt)
+                // the database cannot serve (down, restarting, out of connections): wait for it, never
+                // dead-letter acknowledged ticks for that; the ticks behind wait in Kafka (consumer lag)
+                .onFailure(DatabaseOutage::isOutage).invoke(e -> {
+                    outageRetries.increment();
+                    LOG.warnf("applying %d ticks failed while the database cannot serve (%s); retrying",
+                            ticks.size(), e.getMessage());
+                })
+                .onFailure(DatabaseOutage::isOutage).retry()
+                .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).indefinitely()
+                // anything else (a bug, a value the database refuses): a few tries, then the failure
+                // strategy dead-letters the batch and the stream goes on
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(3)
+                .invoke(() -> applyTimer.record(Duration.between(receivedAt, Instant.now())))
+                .flatMap(outcome -> afterCommit(outcome, receivedAt, false))
+                .invoke(() -> ticks.forEach(t -> recent.add(t, receivedAt)));
     }
 
     /**
@@ -156,11 +211,13 @@ public class PriceFeedConsumer {
      * of the replay window are applied to them again in order, before any later tick. The ticks their previous
      * owner applied are refused as out of order; those nobody applied (received while no instance owned the
      * tenant, e.g. after its owner died) are applied now, with their margin events. Rejections of a replay are
-     * counted, not dead-lettered again. Each is applied on its own, with the clock of its first receipt.
+     * counted, not dead-lettered again. Each is applied as on its own, with the clock of its first receipt, in
+     * transactions of {@value #REPLAY_CHUNK} ticks ({@link OracleService#replay}). A takeover that gained no tenant
+     * replays nothing.
      *
      * <p>Every step is bounded ({@code ballast.live.takeover-step-limit}): the books are waited for at most that
-     * long, and a replayed tick that has not completed within it ends the replay (a WARN names the tenants or the
-     * tick, the counter {@code ballast.live.takeover.stalled} counts each step given up) so that the stream goes on
+     * long, and a replayed chunk that has not completed within it ends the replay (a WARN names the tenants or the
+     * ticks, the counter {@code ballast.live.takeover.stalled} counts each step given up) so that the stream goes on
      * for every tenant; the gained tenants then miss the transitions of the ticks not replayed, and their next tick
      * values them on the price in force.
      */

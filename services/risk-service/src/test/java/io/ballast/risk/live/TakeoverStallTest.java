@@ -163,6 +163,46 @@ class TakeoverStallTest {
     }
 
     /**
+     * A tenant gained when no tick follows is taken over at once, not on the next tick: the ticks nobody applied to it
+     * are replayed on the new assignment. X (long 1 perpetual at 60,000 with 10,000 USDT) is lost; its fall to 55,000
+     * comes while nobody owns it; X is gained again and no tick is sent after that. X must publish MARGIN_CALL at
+     * 55,000. Before session 34 the takeover waited for the next price batch: in a quiet market a dead owner's tenants
+     * went on the price from before the gap until a tick came.
+     */
+    @Test
+    void aTenantGainedWhenNoTickFollowsGetsTheTicksNobodyAppliedAtOnce() throws Exception {
+        int partitions = 4;
+        Book y = book(TestTenants.onboard("quiet"), "Y");
+        Book x = book(onboardOutside("quiet-gained", partitions, Set.of(y.tenant())), "X");
+        HotBooks.feedReaches(y.tenant(), y.underlying(), "60000");
+        HotBooks.feedReaches(x.tenant(), x.underlying(), "60000");
+        Ownership.View original = ownership.view();
+        try (KafkaProducer<String, String> p = KafkaClients.producer()) {
+            ownership.assign(partitionsBut(partitions, x), partitions);
+            await(() -> !loop.inUse(x.id()), "X's book out of use");
+            // X's fall while nobody owns X, then a tick of Y: once Y is valued on it, X's tick was consumed
+            double before = equity(y.tenant(), y.account(), 0);
+            p.send(new ProducerRecord<>("ballast.prices", x.underlying(), HotBooks.feedTick(x.underlying(), "55000")));
+            p.send(new ProducerRecord<>("ballast.prices", y.underlying(), HotBooks.feedTick(y.underlying(), "60100")));
+            p.flush();
+            await(() -> equity(y.tenant(), y.account(), before) == before + 100, "Y valued at 60,100");
+
+            // X is gained, and no tick follows
+            ownership.assign(partitionsBut(partitions), partitions);
+            List<JsonObject> events = KafkaClients.read("ballast.margin-events",
+                            r -> x.id().toString().equals(r.key()), rs -> !rs.isEmpty(), HotBooks.WAIT,
+                            Duration.ofSeconds(3)).stream()
+                    .map(r -> new JsonObject(r.value()).getJsonObject("payload")).toList();
+            assertThat(events).as("X's margin events after its takeover, with no tick after it")
+                    .extracting(e -> e.getString("type") + ", equity " + Math.round(e.getDouble("equityUsd"))
+                            + " (" + e.getString("cause") + ")")
+                    .containsExactly("MARGIN_CALL, equity 5000 (tick)");
+        } finally {
+            ownership.assign(original.partitions(), original.partitionCount());
+        }
+    }
+
+    /**
      * The reconciler builds gained tenants' books one after the other; a build that never completes no longer keeps
      * the tenants after it without a book. X and Y are lost, then gained again, X first in the reconciler's order (by
      * id); X's build is held forever. Y's book must come into use while X's is still held, once the reconciler has
