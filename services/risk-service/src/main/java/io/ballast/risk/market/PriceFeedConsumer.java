@@ -87,6 +87,11 @@ public class PriceFeedConsumer {
     private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<Void>> lane =
             new java.util.concurrent.atomic.AtomicReference<>(java.util.concurrent.CompletableFuture.completedFuture(
                     null));
+    /**
+     * The tenants of takeovers whose books are still being built (one predicate per takeover): the batches leave them
+     * out, their ticks are remembered and replayed to them once their books are ready, in order.
+     */
+    private final List<java.util.function.Predicate<UUID>> held = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The Vert.x context the batches are consumed on, once one came (a takeover without a tick runs there). */
     private volatile io.vertx.core.Context consumerContext;
 
@@ -188,7 +193,7 @@ public class PriceFeedConsumer {
         // to the tenants owned both in the view the last takeover processed (it replayed for those gained by then)
         // and now: a tenant gained meanwhile gets these ticks from the next takeover, in order after the ticks nobody
         // applied (applied here, they would make those refused as out of order)
-        return oracle.applyAll(ticks, t -> now.owns(t) && ownership.owns(t), receivedAt)
+        return oracle.applyAll(ticks, t -> now.owns(t) && ownership.owns(t) && !isHeld(t), receivedAt)
                 // the database cannot serve (down, restarting, out of connections): wait for it, never
                 // dead-letter acknowledged ticks for that; the ticks behind wait in Kafka (consumer lag)
                 .onFailure(DatabaseOutage::isOutage).invoke(e -> {
@@ -206,14 +211,25 @@ public class PriceFeedConsumer {
                 .invoke(() -> ticks.forEach(t -> recent.add(t, receivedAt)));
     }
 
+    private boolean isHeld(UUID tenant) {
+        for (java.util.function.Predicate<UUID> h : held) {
+            if (h.test(tenant)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
-     * Tenants were taken over (a rebalance of {@code ballast.events}): their books are built first, then the ticks
-     * of the replay window are applied to them again in order, before any later tick. The ticks their previous
-     * owner applied are refused as out of order; those nobody applied (received while no instance owned the
-     * tenant, e.g. after its owner died) are applied now, with their margin events. Rejections of a replay are
-     * counted, not dead-lettered again. Each is applied as on its own, with the clock of its first receipt, in
-     * transactions of {@value #REPLAY_CHUNK} ticks ({@link OracleService#replay}). A takeover that gained no tenant
-     * replays nothing.
+     * Tenants were taken over (a rebalance of {@code ballast.events}), in two steps so that no other tenant's ticks
+     * wait for their books. Here, in the lane: the gained tenants are held (the batches leave them out, and their
+     * ticks are remembered) and their books are built in the background. Once the books are ready, in the lane again
+     * ({@link #replay}): the ticks of the replay window are applied to them in order, before any later tick, and the
+     * hold ends. The ticks their previous owner applied are refused as out of order; those nobody applied (received
+     * while no instance owned the tenant, e.g. after its owner died, or while its book was built) are applied now,
+     * with their margin events. Rejections of a replay are counted, not dead-lettered again. Each is applied as on its
+     * own, with the clock of its first receipt, in transactions of {@value #REPLAY_CHUNK} ticks
+     * ({@link OracleService#replay}). A takeover that gained no tenant replays nothing.
      *
      * <p>Every step is bounded ({@code ballast.live.takeover-step-limit}): the books are waited for at most that
      * long, and a replayed chunk that has not completed within it ends the replay (a WARN names the tenants or the
@@ -222,53 +238,72 @@ public class PriceFeedConsumer {
      * values them on the price in force.
      */
     private Uni<Void> takeOver(Ownership.View before, Ownership.View now) {
-        java.util.function.Predicate<UUID> gained = t -> now.owns(t) && !before.owns(t) && ownership.owns(t);
-        List<RecentTicks.Received> replay = recent.since(Instant.now().minus(settings.replayWindow()));
+        java.util.function.Predicate<UUID> gained = t -> now.owns(t) && !before.owns(t);
+        // the replay's window starts now: ticks that come while the books are built are remembered for it
+        Instant from = Instant.now().minus(settings.replayWindow());
         Duration limit = settings.takeoverStepLimit();
         long started = System.nanoTime();
-        int[] done = new int[1];
-        LOG.infof("taking over partitions %s of ballast.events (had %s): waiting for the gained tenants' books",
-                now.partitions(), before.partitions());
+        held.add(gained);
+        LOG.infof("taking over partitions %s of ballast.events (had %s): building the gained tenants' books (their "
+                + "ticks are kept for the replay, the other tenants' go on)", now.partitions(), before.partitions());
         java.util.concurrent.Executor back = CallerContext.executor();
-        return live.booksOf(gained, limit)
-                .invoke(g -> {
-                    if (g.late() > 0) {
-                        live.takeoverStepGivenUp();
-                    }
+        live.booksOf(t -> gained.test(t) && ownership.owns(t), limit)
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("taking over partitions %s: the gained tenants' books failed (%s); replaying to them "
+                            + "anyway", now.partitions(), e.getMessage());
+                    return new LiveLoop.Gained(-1, -1);
                 })
-                .flatMap(g -> {
-                    if (g.tenants() == 0) {
-                        // only partitions lost (e.g. an instance joined): nobody to replay to
-                        LOG.infof("took over partitions %s of ballast.events (had %s): no tenant gained, nothing "
-                                + "replayed", now.partitions(), before.partitions());
-                        return Uni.createFrom().voidItem();
-                    }
-                    LOG.infof("taking over partitions %s of ballast.events (had %s): books ready in %d ms; "
-                            + "replaying %d ticks", now.partitions(), before.partitions(),
-                            (System.nanoTime() - started) / 1_000_000, replay.size());
-                    return Multi.createFrom().iterable(chunks(replay))
-                            .onItem().transformToUniAndConcatenate(chunk -> CallerContext.awaitAtMost(
-                                            replayChunk(chunk, gained), limit,
-                                            // a step that never completes must not stop the stream: the replay
-                                            // ends here
-                                            () -> new IllegalStateException(String.format("replaying ticks %d to %d "
-                                                    + "of %d (from %s at %s) did not complete within %s",
-                                                    done[0] + 1, done[0] + chunk.size(), replay.size(),
-                                                    chunk.get(0).tick().source(), chunk.get(0).tick().sourceTime(),
-                                                    limit)))
-                                    .onFailure().invoke(e -> live.takeoverStepGivenUp())
-                                    .invoke(() -> done[0] += chunk.size()))
-                            .collect().last()
-                            .invoke(() -> LOG.infof("took over partitions %s of ballast.events (had %s): %d gained "
-                                    + "tenant(s)' books ready and %d ticks of the last %s replayed in %d ms",
-                                    now.partitions(), before.partitions(), g.tenants(), replay.size(),
-                                    settings.replayWindow(), (System.nanoTime() - started) / 1_000_000))
-                            .replaceWithVoid();
-                })
+                .subscribe().with(g -> back.execute(() -> inLane(() -> replay(before, now, gained, g, from, started))
+                        .subscribe().with(x -> { }, e -> LOG.warnf("replaying after a takeover failed: %s",
+                                e.getMessage()))));
+        return Uni.createFrom().voidItem();
+    }
+
+    /**
+     * A takeover's second step, in the lane once the gained tenants' books are ready (or given up): the remembered
+     * ticks since {@code from} are replayed to them, then the batches include them again.
+     */
+    private Uni<Void> replay(Ownership.View before, Ownership.View now, java.util.function.Predicate<UUID> gained,
+            LiveLoop.Gained g, Instant from, long started) {
+        if (g.late() > 0) {
+            live.takeoverStepGivenUp();
+        }
+        if (g.tenants() == 0) {
+            // only partitions lost (e.g. an instance joined): nobody to replay to
+            held.remove(gained);
+            LOG.infof("took over partitions %s of ballast.events (had %s): no tenant gained, nothing replayed",
+                    now.partitions(), before.partitions());
+            return Uni.createFrom().voidItem();
+        }
+        List<RecentTicks.Received> replay = recent.since(from);
+        Duration limit = settings.takeoverStepLimit();
+        int[] done = new int[1];
+        LOG.infof("taking over partitions %s of ballast.events (had %s): books ready in %d ms; replaying %d ticks",
+                now.partitions(), before.partitions(), (System.nanoTime() - started) / 1_000_000, replay.size());
+        java.util.function.Predicate<UUID> to = t -> gained.test(t) && ownership.owns(t);
+        java.util.concurrent.Executor back = CallerContext.executor();
+        return Multi.createFrom().iterable(chunks(replay))
+                .onItem().transformToUniAndConcatenate(chunk -> CallerContext.awaitAtMost(replayChunk(chunk, to),
+                                limit,
+                                // a step that never completes must not stop the stream: the replay ends here
+                                () -> new IllegalStateException(String.format("replaying ticks %d to %d of %d (from "
+                                        + "%s at %s) did not complete within %s", done[0] + 1,
+                                        done[0] + chunk.size(), replay.size(), chunk.get(0).tick().source(),
+                                        chunk.get(0).tick().sourceTime(), limit)))
+                        .onFailure().invoke(e -> live.takeoverStepGivenUp())
+                        .invoke(() -> done[0] += chunk.size()))
+                .collect().last()
+                .invoke(() -> LOG.infof("took over partitions %s of ballast.events (had %s): %d gained tenant(s)' "
+                        + "books ready and %d ticks replayed in %d ms", now.partitions(), before.partitions(),
+                        g.tenants(), replay.size(), (System.nanoTime() - started) / 1_000_000))
                 .onFailure().invoke(e -> LOG.warnf("taking over partitions %s failed (%d of %d ticks replayed; the "
                         + "stream goes on): %s", now.partitions(), done[0], replay.size(), e.getMessage()))
                 .onFailure().recoverWithNull().replaceWithVoid()
-                // a given-up step ends on the timer's thread: the batch goes on on the consumer's context
+                // the batches include the gained tenants again from the next one on
+                .eventually(() -> {
+                    held.remove(gained);
+                })
+                // a given-up step ends on the timer's thread: the lane goes on on the consumer's context
                 .emitOn(back);
     }
 

@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * The platform ticks this instance received lately, in order of receipt, so that tenants it takes over can have the
- * ticks nobody applied to them replayed. Bounded: at most {@value #MAX} ticks, and ticks older than the asked window
- * are dropped when asked. Thread-safe.
+ * ticks nobody applied to them replayed. Bounded: at most {@value #MAX} ticks, the oldest dropped first.
+ * Thread-safe.
  */
 final class RecentTicks {
 
@@ -41,15 +41,23 @@ final class RecentTicks {
     }
 
     /**
-     * The ticks received at or after a time, oldest first; older ones are forgotten.
+     * The ticks received at or after a time, oldest first. Nothing is forgotten here: a takeover whose books are
+     * still being built needs the ticks of its own, earlier window.
      *
      * @param from the start of the window
      * @return a copy
      */
     synchronized List<Received> since(Instant from) {
-        while (!ticks.isEmpty() && ticks.peekFirst().receivedAt().isBefore(from)) {
-            ticks.removeFirst();
+        List<Received> out = new ArrayList<>();
+        java.util.Iterator<Received> newestFirst = ticks.descendingIterator();
+        while (newestFirst.hasNext()) {
+            Received r = newestFirst.next();
+            if (r.receivedAt().isBefore(from)) {
+                break;
+            }
+            out.add(r);
         }
-        return new ArrayList<>(ticks);
+        java.util.Collections.reverse(out);
+        return out;
     }
 }

@@ -28,11 +28,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
- * A takeover whose step never completes does not stop the price stream (real broker and PostgreSQL). The price
- * consumer waits, before its next batch, for the books of the tenants it gained; here one gained tenant's build is
- * held forever. After {@code ballast.live.takeover-step-limit} (10 s in tests) the takeover gives that book up and
- * the next ticks reach every other tenant. Before session 32 nothing bounded that wait: a takeover that never
- * completed stopped the ticks of every tenant of the instance for good (seen once in CI, {@code LiveScaleOutIT}).
+ * Takeovers on a real broker and PostgreSQL. A gained tenant's book that is not built (here held forever) holds no
+ * other tenant's ticks: since session 34 the books are built in the background while the batches go on for the
+ * other tenants, and the gained tenants' ticks are kept for their replay. Until session 32 nothing bounded the price
+ * consumer's wait for those books (a takeover that never completed stopped the ticks of every tenant for good, seen
+ * once in CI, {@code LiveScaleOutIT}); until session 34 every tenant's ticks waited for them up to
+ * {@code ballast.live.takeover-step-limit} (10 s in tests; a 100,000-account build takes 15-40 s).
  *
  * <p>The rebalances are played on {@link Ownership} itself (one instance owns every tenant here): tenants'
  * partitions are taken away, then given back. The second test holds a takeover the same way to make the window in
@@ -86,10 +87,11 @@ class TakeoverStallTest {
             reached.get(HotBooks.WAIT.toSeconds(), TimeUnit.SECONDS);
             await(() -> equity(y, accountY, before) == before + 200,
                     "Y valued at 60,200 although X's book never came during the takeover");
+            assertThat(stalled()).as("Y's tick did not wait for X's held build to be given up").isEqualTo(stalled);
             assertThat(TestTenants.margin(held, accountX).getString("answeredFrom"))
                     .as("X's build was still held when Y's tick went through").isNotEqualTo("hot-book");
-            assertThat(stalled()).as("takeover steps given up (the reconciler may give up the same build)")
-                    .isGreaterThanOrEqualTo(stalled + 1);
+            await(() -> stalled() >= stalled + 1, "the takeover gives X's held build up after the step limit (the "
+                    + "reconciler may give up the same build)");
         } finally {
             ownership.assign(original.partitions(), original.partitionCount());
             release.complete(null);
@@ -98,17 +100,18 @@ class TakeoverStallTest {
     }
 
     /**
-     * A tenant gained while a batch's takeover is under way gets that batch's ticks from the next takeover's replay,
-     * each on its own, not from the batch: the batch applies its ticks only to the tenants owned in the view its
-     * takeover used (the view when the batch came) and still owned. Fixture: X long 1 perpetual at 60,000 with
-     * 10,000 USDT (IM 10 %: at 55,000 its equity 5,000 is below IM 5,500). A batch carrying X's ticks at 55,000, then
-     * 60,000 comes while W is gained; W's build is held, and X is gained meanwhile. X must then publish MARGIN_CALL at
-     * 55,000 and RECOVERED at 60,000, from the replay.
+     * A tenant gained after a batch that carried its ticks came gets them from its takeover's replay, each on its
+     * own, not from the batch. Fixture: X long 1 perpetual at 60,000 with 10,000 USDT (IM 10 %: at 55,000 its equity
+     * 5,000 is below IM 5,500). A batch carrying X's ticks at 55,000, then 60,000 comes while W is being gained (W's
+     * build held); X is gained after. X must then publish MARGIN_CALL at 55,000 and RECOVERED at 60,000, from the
+     * replay.
      *
-     * <p>Had the batch applied its ticks to X (the live ownership, as before session 32), X's oracle would have stored
-     * both and its book seen one move, back to 60,000: no event; the replay then refuses both ticks as out of order,
-     * and the two events are lost (seen once in {@code LiveScaleOutIT}, where a dead owner's tenants were gained
-     * during a batch).
+     * <p>Until session 34 that batch waited in W's takeover, and X was gained during that wait: had the batch applied
+     * its ticks to X (the live ownership, as before session 32), X's oracle would have stored both and its book seen
+     * one move, back to 60,000: no event; the replay then refused both ticks as out of order, and the two events were
+     * lost (seen once in {@code LiveScaleOutIT}). Since session 34 the batch no longer waits for W's build, so this
+     * test no longer makes that window for sure: a batch now applies its ticks to the tenants of the view the lane's
+     * last takeover processed, which leaves out a tenant whose assignment is not taken over yet.
      */
     @Test
     void aTenantGainedDuringABatchsTakeoverGetsTheBatchsTicksFromTheNextReplayEachOnItsOwn() throws Exception {
