@@ -251,7 +251,7 @@ public class PriceFeedConsumer {
                 .onFailure().recoverWithItem(e -> {
                     LOG.warnf("taking over partitions %s: the gained tenants' books failed (%s); replaying to them "
                             + "anyway", now.partitions(), e.getMessage());
-                    return new LiveLoop.Gained(-1, -1);
+                    return new LiveLoop.Gained(-1, 0); // not known: replayed to whoever is gained and owned
                 })
                 .subscribe().with(g -> back.execute(() -> inLane(() -> replay(before, now, gained, g, from, started))
                         .subscribe().with(x -> { }, e -> LOG.warnf("replaying after a takeover failed: %s",
@@ -293,9 +293,10 @@ public class PriceFeedConsumer {
                         .onFailure().invoke(e -> live.takeoverStepGivenUp())
                         .invoke(() -> done[0] += chunk.size()))
                 .collect().last()
-                .invoke(() -> LOG.infof("took over partitions %s of ballast.events (had %s): %d gained tenant(s)' "
+                .invoke(() -> LOG.infof("took over partitions %s of ballast.events (had %s): %s gained tenant(s)' "
                         + "books ready and %d ticks replayed in %d ms", now.partitions(), before.partitions(),
-                        g.tenants(), replay.size(), (System.nanoTime() - started) / 1_000_000))
+                        g.tenants() < 0 ? "the" : String.valueOf(g.tenants()), replay.size(),
+                        (System.nanoTime() - started) / 1_000_000))
                 .onFailure().invoke(e -> LOG.warnf("taking over partitions %s failed (%d of %d ticks replayed; the "
                         + "stream goes on): %s", now.partitions(), done[0], replay.size(), e.getMessage()))
                 .onFailure().recoverWithNull().replaceWithVoid()
