@@ -66,6 +66,10 @@ public final class CallerContext {
         return Uni.createFrom().deferred(() -> {
             CompletableFuture<T> done = new CompletableFuture<>();
             work.subscribe().with(done::complete, done::completeExceptionally);
+            if (limit.toMillis() < 1 && !done.isDone()) {
+                // what is left of a deadline: Vert.x cannot time less than a millisecond (it throws)
+                return Uni.createFrom().failure(late);
+            }
             return Uni.createFrom().completionStage(done).ifNoItem().after(limit).failWith(late);
         });
     }

@@ -108,33 +108,31 @@ public class OracleService {
      * @return per tick what happened, and the index moves
      */
     public Uni<BatchOutcome> applyAll(List<Tick> ticks, Predicate<UUID> owned, Instant now) {
-        return apply(ticks, i -> now, owned, false);
+        return apply(ticks, i -> now, owned, null);
     }
 
     /**
-     * Replays ticks to the tenants a takeover gained, in ONE transaction, as if each had been applied on its own when
-     * it was received: each is guarded with the clock of its receipt against the state the ticks before it left, and
-     * every index move is kept, in order (one price row each, created at its tick's receipt), where
-     * {@link #applyAll} conflates a batch's moves into one per asset. Ticks the previous owner already applied are
-     * refused as out of order in memory; only the moves of the ticks nobody applied are written and answered. A
-     * takeover's replay of the last minutes' ticks (up to {@code RecentTicks.MAX}) thus costs one transaction per
-     * chunk instead of one per tick, during which the price stream of every tenant waits.
+     * Replays ticks to the tenants a takeover gained, in ONE transaction, as the live path would have applied them had
+     * it owned those tenants: each tick is guarded with the clock of its receipt against the state the ticks before it
+     * left, and the moves are conflated per poll they came in (one per asset and poll, as a live batch's are), not
+     * per transaction: each is its own price row (created at its poll's receipt) and its own move of the book.
+     * Ticks the previous owner already applied are refused as out of order in memory; only the moves of the ticks
+     * nobody applied are written and answered. A takeover's replay of the last minutes' ticks (up to
+     * {@code RecentTicks.MAX}) thus costs one transaction per chunk instead of one per tick, and one move of the book
+     * per poll instead of one per tick.
      *
-     * @param ticks      the ticks, in the order received
-     * @param receivedAt when each was received (the guard's clock for it), in the same order
-     * @param owned      the tenants to replay to
-     * @return per tick what happened; {@link BatchOutcome#moves()} has one entry per index move, in tick order, its
-     *         price row's {@code createdAt} the receipt of the tick that made it
+     * @param ticks the ticks as received, in order
+     * @param owned the tenants to replay to
+     * @return per tick what happened; {@link BatchOutcome#moves()} has one entry per asset and poll whose index
+     *         moved, in order, its price row's {@code createdAt} the poll's receipt
      */
-    public Uni<BatchOutcome> replay(List<Tick> ticks, List<Instant> receivedAt, Predicate<UUID> owned) {
-        if (receivedAt.size() != ticks.size()) {
-            throw new IllegalArgumentException("one receipt time per tick");
-        }
-        return apply(ticks, receivedAt::get, owned, true);
+    Uni<BatchOutcome> replay(List<RecentTicks.Received> ticks, Predicate<UUID> owned) {
+        return apply(ticks.stream().map(RecentTicks.Received::tick).toList(), i -> ticks.get(i).receivedAt(), owned,
+                i -> ticks.get(i).poll());
     }
 
     private Uni<BatchOutcome> apply(List<Tick> ticks, java.util.function.IntFunction<Instant> clock,
-            Predicate<UUID> owned, boolean everyMove) {
+            Predicate<UUID> owned, java.util.function.IntToLongFunction poll) {
         List<Verdict> globals = new ArrayList<>(ticks.size());
         java.util.Set<String> symbols = new java.util.TreeSet<>();
         for (int i = 0; i < ticks.size(); i++) {
@@ -168,8 +166,14 @@ public class OracleService {
                 states.put(b.asset().id, st);
             }
             List<TickOutcome> out = new ArrayList<>();
-            List<Move> everyMoveInOrder = new ArrayList<>();
+            // a replay: the moves of each poll, one per asset (its last), in order of the polls
+            List<Move> movesInOrder = new ArrayList<>();
+            Map<UUID, Move> pollMoves = new java.util.LinkedHashMap<>();
             for (int i = 0; i < ticks.size(); i++) {
+                if (poll != null && i > 0 && poll.applyAsLong(i) != poll.applyAsLong(i - 1)) {
+                    movesInOrder.addAll(pollMoves.values());
+                    pollMoves.clear();
+                }
                 Tick tick = ticks.get(i);
                 if (!globals.get(i).accepted()) {
                     out.add(new TickOutcome(tick, globals.get(i), List.of()));
@@ -182,20 +186,21 @@ public class OracleService {
                             && st.config.sources().contains(tick.source())) {
                         Index before = st.pending;
                         perTenant.add(applyToTenant(tick, st, now));
-                        if (everyMove && st.pending != before) {
-                            everyMoveInOrder.add(new Move(st, st.level, st.pending, now));
+                        if (poll != null && st.pending != before) {
+                            pollMoves.put(st.asset.id, new Move(st, st.level, st.pending, now));
                         }
                     }
                 }
                 out.add(new TickOutcome(tick, globals.get(i), perTenant));
             }
+            movesInOrder.addAll(pollMoves.values());
             Instant last = clock.apply(ticks.size() - 1);
-            return everyMove ? write(states.values(), everyMoveInOrder, last, out)
+            return poll != null ? write(states.values(), movesInOrder, last, out)
                     : write(states.values(), last, out);
         });
     }
 
-    /** One index move of a replay: the asset, the level it moved to, the index that made it, the tick's receipt. */
+    /** One index move of a replay: the asset, the level it moved to, the index that made it, the poll's receipt. */
     private record Move(AssetState state, Level level, Index index, Instant receivedAt) {
     }
 

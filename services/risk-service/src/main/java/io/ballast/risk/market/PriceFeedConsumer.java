@@ -92,6 +92,8 @@ public class PriceFeedConsumer {
      * out, their ticks are remembered and replayed to them once their books are ready, in order.
      */
     private final List<java.util.function.Predicate<UUID>> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Polls of {@code ballast.prices} so far (consumer's context only). */
+    private long polls;
     /** The Vert.x context the batches are consumed on, once one came (a takeover without a tick runs there). */
     private volatile io.vertx.core.Context consumerContext;
 
@@ -177,6 +179,7 @@ public class PriceFeedConsumer {
             }
         }
         consumerContext = io.vertx.core.Vertx.currentContext();
+        long poll = ++polls;
         Ownership.View came = ownership.view();
         batchSize.record(records.count());
         return inLane(() -> {
@@ -185,11 +188,11 @@ public class PriceFeedConsumer {
             // the batch's view, or the newer one a takeover on an assignment processed since the batch came
             Ownership.View now = seen;
             return all(poison).flatMap(x -> takeover).flatMap(x -> ticks.isEmpty() ? Uni.createFrom().voidItem()
-                    : apply(ticks, now, receivedAt));
+                    : apply(ticks, now, receivedAt, poll));
         });
     }
 
-    private Uni<Void> apply(List<Tick> ticks, Ownership.View now, Instant receivedAt) {
+    private Uni<Void> apply(List<Tick> ticks, Ownership.View now, Instant receivedAt, long poll) {
         // to the tenants owned both in the view the last takeover processed (it replayed for those gained by then)
         // and now: a tenant gained meanwhile gets these ticks from the next takeover, in order after the ticks nobody
         // applied (applied here, they would make those refused as out of order)
@@ -208,7 +211,7 @@ public class PriceFeedConsumer {
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(3)
                 .invoke(() -> applyTimer.record(Duration.between(receivedAt, Instant.now())))
                 .flatMap(outcome -> afterCommit(outcome, receivedAt, false))
-                .invoke(() -> ticks.forEach(t -> recent.add(t, receivedAt)));
+                .invoke(() -> ticks.forEach(t -> recent.add(t, receivedAt, poll)));
     }
 
     private boolean isHeld(UUID tenant) {
@@ -227,9 +230,10 @@ public class PriceFeedConsumer {
      * ({@link #replay}): the ticks of the replay window are applied to them in order, before any later tick, and the
      * hold ends. The ticks their previous owner applied are refused as out of order; those nobody applied (received
      * while no instance owned the tenant, e.g. after its owner died, or while its book was built) are applied now,
-     * with their margin events. Rejections of a replay are counted, not dead-lettered again. Each is applied as on its
-     * own, with the clock of its first receipt, in transactions of {@value #REPLAY_CHUNK} ticks
-     * ({@link OracleService#replay}). A takeover that gained no tenant replays nothing.
+     * with their margin events. Rejections of a replay are counted, not dead-lettered again. They are applied as the
+     * live path would have had it owned those tenants: each with the clock of its first receipt, the moves conflated
+     * per poll they came in, in transactions of about {@value #REPLAY_CHUNK} ticks ({@link OracleService#replay}). A
+     * takeover that gained no tenant replays nothing.
      *
      * <p>Every step is bounded ({@code ballast.live.takeover-step-limit}): the books are waited for at most that
      * long, and a replayed chunk that has not completed within it ends the replay (a WARN names the tenants or the
@@ -239,7 +243,7 @@ public class PriceFeedConsumer {
      */
     private Uni<Void> takeOver(Ownership.View before, Ownership.View now) {
         java.util.function.Predicate<UUID> gained = t -> now.owns(t) && !before.owns(t);
-        // the replay's window starts now: ticks that come while the books are built are remembered for it
+        // the replay takes the ticks of the window before now, and those that come while the books are built
         Instant from = Instant.now().minus(settings.replayWindow());
         Duration limit = settings.takeoverStepLimit();
         long started = System.nanoTime();
@@ -308,13 +312,22 @@ public class PriceFeedConsumer {
                 .emitOn(back);
     }
 
-    /** Ticks replayed in one transaction at most (each index move they make is one price row of its statement). */
+    /**
+     * Ticks replayed in one transaction, at least (a chunk ends with a poll, so that a poll's moves stay one per asset);
+     * each index move they make is one price row of its statement.
+     */
     static final int REPLAY_CHUNK = 500;
 
     private static List<List<RecentTicks.Received>> chunks(List<RecentTicks.Received> ticks) {
         List<List<RecentTicks.Received>> out = new ArrayList<>();
-        for (int i = 0; i < ticks.size(); i += REPLAY_CHUNK) {
-            out.add(ticks.subList(i, Math.min(ticks.size(), i + REPLAY_CHUNK)));
+        int start = 0;
+        while (start < ticks.size()) {
+            int end = Math.min(ticks.size(), start + REPLAY_CHUNK);
+            while (end < ticks.size() && ticks.get(end).poll() == ticks.get(end - 1).poll()) {
+                end++;
+            }
+            out.add(ticks.subList(start, end));
+            start = end;
         }
         return out;
     }
@@ -325,8 +338,7 @@ public class PriceFeedConsumer {
      * events the old one would have. A failed chunk is logged and the replay goes on with the next.
      */
     private Uni<Void> replayChunk(List<RecentTicks.Received> chunk, java.util.function.Predicate<UUID> gained) {
-        return oracle.replay(chunk.stream().map(RecentTicks.Received::tick).toList(),
-                        chunk.stream().map(RecentTicks.Received::receivedAt).toList(), gained)
+        return oracle.replay(chunk, gained)
                 .flatMap(o -> afterCommit(o, chunk.get(chunk.size() - 1).receivedAt(), true))
                 .onFailure().invoke(e -> LOG.warnf("replaying %d ticks after a takeover failed: %s", chunk.size(),
                         e.getMessage()))

@@ -21,8 +21,10 @@ final class RecentTicks {
      *
      * @param tick       the tick
      * @param receivedAt when this instance received it
+     * @param poll       the number of the poll of {@code ballast.prices} it came in (the ticks of one poll were one
+     *                   batch, their moves conflated)
      */
-    record Received(Tick tick, Instant receivedAt) {
+    record Received(Tick tick, Instant receivedAt, long poll) {
     }
 
     private final Deque<Received> ticks = new ArrayDeque<>();
@@ -32,9 +34,10 @@ final class RecentTicks {
      *
      * @param tick       the tick
      * @param receivedAt when it was received
+     * @param poll       the number of the poll it came in
      */
-    synchronized void add(Tick tick, Instant receivedAt) {
-        ticks.addLast(new Received(tick, receivedAt));
+    synchronized void add(Tick tick, Instant receivedAt, long poll) {
+        ticks.addLast(new Received(tick, receivedAt, poll));
         if (ticks.size() > MAX) {
             ticks.removeFirst();
         }

@@ -100,9 +100,9 @@ class TakeoverStallTest {
     }
 
     /**
-     * A tenant gained after a batch that carried its ticks came gets them from its takeover's replay, each on its
-     * own, not from the batch. Fixture: X long 1 perpetual at 60,000 with 10,000 USDT (IM 10 %: at 55,000 its equity
-     * 5,000 is below IM 5,500). A batch carrying X's ticks at 55,000, then 60,000 comes while W is being gained (W's
+     * A tenant gained after batches that carried its ticks came gets them from its takeover's replay, each poll's on
+     * its own, not from the batches. Fixture: X long 1 perpetual at 60,000 with 10,000 USDT (IM 10 %: at 55,000 its
+     * equity 5,000 is below IM 5,500). X's ticks at 55,000, then 60,000 come in two polls while W is being gained (W's
      * build held); X is gained after. X must then publish MARGIN_CALL at 55,000 and RECOVERED at 60,000, from the
      * replay.
      *
@@ -114,7 +114,7 @@ class TakeoverStallTest {
      * last takeover processed, which leaves out a tenant whose assignment is not taken over yet.
      */
     @Test
-    void aTenantGainedDuringABatchsTakeoverGetsTheBatchsTicksFromTheNextReplayEachOnItsOwn() throws Exception {
+    void aTenantGainedAfterItsTicksCameGetsThemFromItsReplayEachPollOnItsOwn() throws Exception {
         int partitions = 4;
         Book y = book(TestTenants.onboard("steady"), "Y");
         Book x = book(onboardOutside("gained", partitions, Set.of(y.tenant())), "X");
@@ -136,15 +136,21 @@ class TakeoverStallTest {
             KafkaClients.send(p, "ballast.prices", uy, HotBooks.feedTick(uy, "60100"));
             await(() -> equity(ty, accountY, before) == before + 100, "Y valued at 60,100");
 
-            // W is gained and its build held: the next batch (X's two ticks, sent together) waits in its takeover
+            // W is gained and its build held; X's two ticks come in two polls (each with a tick of Y, valued before
+            // the next is sent): a replay conflates the ticks of one poll, as the live path does
             CompletableFuture<Void> reached = new CompletableFuture<>();
             loop.pauseNextBuild(w.id(), "rows", reached, release);
             ownership.assign(partitionsBut(partitions, x), partitions);
             p.send(new ProducerRecord<>("ballast.prices", ux, HotBooks.feedTick(ux, "55000")));
-            p.send(new ProducerRecord<>("ballast.prices", ux, HotBooks.feedTick(ux, "60000")));
+            p.send(new ProducerRecord<>("ballast.prices", uy, HotBooks.feedTick(uy, "60150")));
             p.flush();
+            await(() -> equity(ty, accountY, before) == before + 150, "Y valued at 60,150");
+            p.send(new ProducerRecord<>("ballast.prices", ux, HotBooks.feedTick(ux, "60000")));
+            p.send(new ProducerRecord<>("ballast.prices", uy, HotBooks.feedTick(uy, "60175")));
+            p.flush();
+            await(() -> equity(ty, accountY, before) == before + 175, "Y valued at 60,175");
             reached.get(HotBooks.WAIT.toSeconds(), TimeUnit.SECONDS);
-            // X is gained while that batch waits; then the batch goes on
+            // X is gained while W's build is held; then W's build goes on
             ownership.assign(partitionsBut(partitions), partitions);
             release.complete(null);
             await(() -> hot(w.tenant(), w.account(), "HEALTHY") != null, "W's book in use");
@@ -158,7 +164,7 @@ class TakeoverStallTest {
         List<JsonObject> events = KafkaClients.read("ballast.margin-events", r -> x.id().toString().equals(r.key()),
                         rs -> rs.size() >= 2, HotBooks.WAIT, Duration.ofSeconds(3)).stream()
                 .map(r -> new JsonObject(r.value()).getJsonObject("payload")).toList();
-        assertThat(events).as("X's margin events: each of the batch's ticks replayed on its own")
+        assertThat(events).as("X's margin events: each poll's ticks replayed on their own")
                 .extracting(e -> e.getString("type") + ", equity " + Math.round(e.getDouble("equityUsd")) + " ("
                         + e.getString("cause") + ")")
                 .containsExactly("MARGIN_CALL, equity 5000 (tick)", "RECOVERED, equity 10000 (tick)");

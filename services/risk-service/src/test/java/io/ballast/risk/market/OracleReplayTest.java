@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A takeover's replay in one transaction ({@link OracleService#replay}) on real PostgreSQL: each tick is guarded with
  * the clock of its receipt against what the ticks before it left, a tick the previous owner applied is refused as
- * out of order, and every index move is kept in order, one price row each (where a live batch conflates its moves
- * into one per asset), so that the new owner's book sees each move on its own.
+ * out of order, and the index moves are kept per poll the ticks came in (one per asset and poll, as a live batch
+ * conflates them), in order, one price row each, so that the new owner's book sees each poll's move on its own.
  */
 @QuarkusTest
 @QuarkusTestResource(BallastServersResource.class)
@@ -52,27 +52,31 @@ class OracleReplayTest {
                 s0.plusSeconds(1).plusMillis(50)).await().indefinitely();
         assertThat(applied.moves()).hasSize(1);
 
-        // the replay: one the old owner applied (s0 + 1 s, refused), an older one (refused), then three nobody did,
-        // the last of them at the price of the one before (no move)
+        // the replay: one the old owner applied (s0 + 1 s, refused) and an older one (refused), in poll 1; then four
+        // nobody did: 101 alone in poll 2, then 100 and 99 in poll 3, then 99 again in poll 4 (a later tick at the
+        // same price still moves the index's time)
         List<Tick> ticks = List.of(tick(symbol, "100", s0.plusSeconds(1)), tick(symbol, "98", s0),
-                tick(symbol, "101", s0.plusSeconds(2)), tick(symbol, "99", s0.plusSeconds(3)),
-                tick(symbol, "99", s0.plusSeconds(4)));
-        List<Instant> received = new ArrayList<>();
+                tick(symbol, "101", s0.plusSeconds(2)), tick(symbol, "100", s0.plusSeconds(3)),
+                tick(symbol, "99", s0.plusSeconds(4)), tick(symbol, "99", s0.plusSeconds(5)));
+        long[] polls = {1, 1, 2, 3, 3, 4};
+        List<RecentTicks.Received> received = new ArrayList<>();
         for (int i = 0; i < ticks.size(); i++) {
-            received.add(ticks.get(i).sourceTime().plusMillis(20 + i));
+            received.add(new RecentTicks.Received(ticks.get(i), ticks.get(i).sourceTime().plusMillis(20 + i),
+                    polls[i]));
         }
-        BatchOutcome replayed = oracle.replay(ticks, received, tenant::equals).await().indefinitely();
+        BatchOutcome replayed = oracle.replay(received, tenant::equals).await().indefinitely();
 
         assertThat(replayed.ticks()).extracting(o -> o.outcomes().get(0).verdict().accepted() ? "accepted"
                         : o.outcomes().get(0).verdict().reason())
-                .containsExactly("out-of-order", "out-of-order", "accepted", "accepted", "accepted");
-        assertThat(replayed.moves()).as("one move per tick that moved the index, in order")
+                .containsExactly("out-of-order", "out-of-order", "accepted", "accepted", "accepted", "accepted");
+        assertThat(replayed.moves()).as("one move per poll that moved the index (its last level), in order")
                 .extracting(m -> m.price().indexPriceUsd.stripTrailingZeros().toPlainString())
                 .containsExactly("101", "99", "99");
         assertThat(replayed.moves()).extracting(m -> m.price().createdAt.toInstant())
-                .containsExactly(received.get(2), received.get(3), received.get(4));
+                .containsExactly(received.get(2).receivedAt(), received.get(4).receivedAt(),
+                        received.get(5).receivedAt());
         assertThat(replayed.moves()).extracting(m -> m.index().observedAt())
-                .containsExactly(s0.plusSeconds(2), s0.plusSeconds(3), s0.plusSeconds(4));
+                .containsExactly(s0.plusSeconds(2), s0.plusSeconds(4), s0.plusSeconds(5));
         assertThat(replayed.moves()).extracting(TenantOutcome::assetId).containsOnly(asset);
 
         // the history has each move's row; the price in force is the last
@@ -86,10 +90,10 @@ class OracleReplayTest {
                 + "from market_price_latest where asset_id = $1", Tuple.of(asset)).await().indefinitely().iterator()
                 .next();
         assertThat(latest.getBigDecimal(0)).isEqualByComparingTo("99");
-        assertThat(latest.getOffsetDateTime(1).toInstant()).isEqualTo(s0.plusSeconds(4));
+        assertThat(latest.getOffsetDateTime(1).toInstant()).isEqualTo(s0.plusSeconds(5));
 
         // replayed again (the next owner's takeover): every tick is refused as applied, nothing moves
-        BatchOutcome again = oracle.replay(ticks, received, tenant::equals).await().indefinitely();
+        BatchOutcome again = oracle.replay(received, tenant::equals).await().indefinitely();
         assertThat(again.moves()).isEmpty();
     }
 
