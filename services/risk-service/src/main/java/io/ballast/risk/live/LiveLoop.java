@@ -159,16 +159,19 @@ public class LiveLoop {
     }
 
     /**
-     * An index move of a tenant's underlying: updates that underlying in the book and re-evaluates the exposed
-     * accounts.
+     * A takeover's replayed index moves of one tenant, of one poll of {@code ballast.prices} (at most one per asset),
+     * applied as one move of its book, as the live batch's would have been: updates those underlyings in the book and
+     * re-evaluates the exposed accounts.
      *
-     * @param outcome        the oracle's outcome (accepted, with the new price row)
-     * @param tickSourceTime the source time of the newest tick the index is made of
-     * @param receivedAt     when the batch carrying that tick was received
+     * @param moves the oracle's outcomes of one tenant (accepted, each with its new price row, whose creation is the
+     *              receipt of the poll the tick came in), at most one per asset
      * @return completion once the transitions are stored
      */
-    public Uni<Void> onPrice(TenantOutcome outcome, Instant tickSourceTime, Instant receivedAt) {
-        return onPrices(outcome.tenant().value(), List.of(new PendingMoves.Move(outcome, tickSourceTime, receivedAt)));
+    public Uni<Void> onReplayedPrices(List<TenantOutcome> moves) {
+        UUID tenant = moves.get(0).tenant().value();
+        List<PendingMoves.Move> ms = moves.stream().map(o -> new PendingMoves.Move(o, o.index().observedAt(),
+                o.price().createdAt.toInstant())).toList();
+        return paused(tenant, "replay").flatMap(x -> onPrices(tenant, ms));
     }
 
     /**
@@ -954,7 +957,8 @@ public class LiveLoop {
 
     /**
      * For tests: the tenant's next build stops at a stage ({@code rows}: its rows read, not yet its states and
-     * prices; {@code evaluate}: all read, the accounts of events recorded so far read again, not yet evaluated),
+     * prices; {@code evaluate}: all read, the accounts of events recorded so far read again, not yet evaluated;
+     * {@code replay}: not a build, its next move replayed after a takeover, before the book moves),
      * completes {@code reached} and goes on when {@code release} completes, so that a test can send events and ticks
      * while it is under way.
      */

@@ -92,6 +92,13 @@ public class PriceFeedConsumer {
      * out, their ticks are remembered and replayed to them once their books are ready, in order.
      */
     private final List<java.util.function.Predicate<UUID>> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /**
+     * Catch-ups (a takeover's replay outside the lane) run one after the other: a tenant lost and gained again
+     * between two takeovers must not be replayed to by both at once.
+     */
+    private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<Void>> catchUps =
+            new java.util.concurrent.atomic.AtomicReference<>(java.util.concurrent.CompletableFuture.completedFuture(
+                    null));
     /** Polls of {@code ballast.prices} so far (consumer's context only). */
     private long polls;
     /** The Vert.x context the batches are consumed on, once one came (a takeover without a tick runs there). */
@@ -145,8 +152,15 @@ public class PriceFeedConsumer {
      * any work queued after it.
      */
     private Uni<Void> inLane(java.util.function.Supplier<Uni<Void>> work) {
+        return after(lane, work);
+    }
+
+    /** Runs work after the previous work of a chain completed (failed or not), as {@link #inLane} does. */
+    private static Uni<Void> after(
+            java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<Void>> chain,
+            java.util.function.Supplier<Uni<Void>> work) {
         java.util.concurrent.CompletableFuture<Void> mine = new java.util.concurrent.CompletableFuture<>();
-        java.util.concurrent.CompletableFuture<Void> previous = lane.getAndSet(mine);
+        java.util.concurrent.CompletableFuture<Void> previous = chain.getAndSet(mine);
         Uni<Void> after = previous.isDone() ? Uni.createFrom().voidItem()
                 : Uni.createFrom().completionStage(previous).emitOn(CallerContext.executor());
         return after.flatMap(x -> work.get()).onTermination().invoke(() -> mine.complete(null));
@@ -224,22 +238,24 @@ public class PriceFeedConsumer {
     }
 
     /**
-     * Tenants were taken over (a rebalance of {@code ballast.events}), in two steps so that no other tenant's ticks
-     * wait for their books. Here, in the lane: the gained tenants are held (the batches leave them out, and their
-     * ticks are remembered) and their books are built in the background. Once the books are ready, in the lane again
-     * ({@link #replay}): the ticks of the replay window are applied to them in order, before any later tick, and the
-     * hold ends. The ticks their previous owner applied are refused as out of order; those nobody applied (received
-     * while no instance owned the tenant, e.g. after its owner died, or while its book was built) are applied now,
-     * with their margin events. Rejections of a replay are counted, not dead-lettered again. They are applied as the
-     * live path would have had it owned those tenants: each with the clock of its first receipt, the moves conflated
-     * per poll they came in, in transactions of about {@value #REPLAY_CHUNK} ticks ({@link OracleService#replay}). A
-     * takeover that gained no tenant replays nothing.
+     * Tenants were taken over (a rebalance of {@code ballast.events}), so that no other tenant's ticks wait for their
+     * books or their replay. Here, in the lane: the gained tenants are held (the batches leave them out, and their
+     * ticks are remembered) and their books are built in the background. Once the books are ready, the ticks of the
+     * replay window are applied to them in order ({@link #catchUp}): outside the lane, in rounds, while the batches go
+     * on for the other tenants, until few enough are left that the last round, in the lane, holds the batches only
+     * briefly; it applies the rest before any later tick, and the hold ends. The ticks their previous owner applied
+     * are refused as out of order; those nobody applied (received while no instance owned the tenant, e.g. after its
+     * owner died, or while its book was built) are applied now, with their margin events. Rejections of a replay are
+     * counted, not dead-lettered again. They are applied as the live path would have had it owned those tenants: each
+     * with the clock of its first receipt, each tenant's moves of one poll as one move of its book, in transactions of
+     * about {@value #REPLAY_CHUNK} ticks ({@link OracleService#replay}). A takeover that gained no tenant replays
+     * nothing.
      *
      * <p>Every step is bounded ({@code ballast.live.takeover-step-limit}): the books are waited for at most that
      * long, and a replayed chunk that has not completed within it ends the replay (a WARN names the tenants or the
-     * ticks, the counter {@code ballast.live.takeover.stalled} counts each step given up) so that the stream goes on
-     * for every tenant; the gained tenants then miss the transitions of the ticks not replayed, and their next tick
-     * values them on the price in force.
+     * ticks, the counter {@code ballast.live.takeover.stalled} counts each step given up), so that the gained tenants
+     * are not held for good; they then miss the transitions of the ticks not replayed, and their next tick values them
+     * on the price in force.
      */
     private Uni<Void> takeOver(Ownership.View before, Ownership.View now) {
         java.util.function.Predicate<UUID> gained = t -> now.owns(t) && !before.owns(t);
@@ -257,58 +273,128 @@ public class PriceFeedConsumer {
                             + "anyway", now.partitions(), e.getMessage());
                     return new LiveLoop.Gained(-1, 0); // not known: replayed to whoever is gained and owned
                 })
-                .subscribe().with(g -> back.execute(() -> inLane(() -> replay(before, now, gained, g, from, started))
+                .subscribe().with(g -> back.execute(() -> after(catchUps,
+                        () -> catchUp(new Takeover(before, now, gained, g, from, started)))
                         .subscribe().with(x -> { }, e -> LOG.warnf("replaying after a takeover failed: %s",
                                 e.getMessage()))));
         return Uni.createFrom().voidItem();
     }
 
     /**
-     * A takeover's second step, in the lane once the gained tenants' books are ready (or given up): the remembered
-     * ticks since {@code from} are replayed to them, then the batches include them again.
+     * A takeover under way.
+     *
+     * @param before  the ownership before
+     * @param now     the ownership it took over
+     * @param gained  the tenants it gained (held until their replay ends)
+     * @param g       how many of them it found, and how many without a book
+     * @param from    the start of its replay window
+     * @param started when it started ({@link System#nanoTime()})
      */
-    private Uni<Void> replay(Ownership.View before, Ownership.View now, java.util.function.Predicate<UUID> gained,
+    private record Takeover(Ownership.View before, Ownership.View now, java.util.function.Predicate<UUID> gained,
             LiveLoop.Gained g, Instant from, long started) {
-        if (g.late() > 0) {
+    }
+
+    /**
+     * Ticks left to replay at which a catch-up's last round runs, in the lane: about a second of ticks at 1,000
+     * ticks/s, which the other tenants' batches then wait for.
+     */
+    static final int CATCH_UP_REMAINDER = 1_000;
+    /**
+     * Rounds of a catch-up outside the lane at most (a replay slower than the ticks that keep coming would never leave
+     * few enough): the last round then replays the rest in the lane, whatever its size.
+     */
+    static final int CATCH_UP_ROUNDS = 6;
+
+    /**
+     * A takeover's second step, once the gained tenants' books are ready (or given up): the remembered ticks since its
+     * window's start are replayed to them in rounds. A round outside the lane replays the ticks remembered so far
+     * (the other tenants' batches go on meanwhile, and their ticks are remembered too); the first round always does.
+     * Once at most {@value #CATCH_UP_REMAINDER} are left (or after {@value #CATCH_UP_ROUNDS} rounds), the last round
+     * runs in the lane, so that no batch comes between the last replayed tick and the end of the hold: the batches
+     * include the gained tenants again from the next one on.
+     */
+    private Uni<Void> catchUp(Takeover t) {
+        if (t.g().late() > 0) {
             live.takeoverStepGivenUp();
         }
-        if (g.tenants() == 0) {
+        if (t.g().tenants() == 0) {
             // only partitions lost (e.g. an instance joined): nobody to replay to
-            held.remove(gained);
+            held.remove(t.gained());
             LOG.infof("took over partitions %s of ballast.events (had %s): no tenant gained, nothing replayed",
-                    now.partitions(), before.partitions());
+                    t.now().partitions(), t.before().partitions());
             return Uni.createFrom().voidItem();
         }
-        List<RecentTicks.Received> replay = recent.since(from);
+        LOG.infof("taking over partitions %s of ballast.events (had %s): books ready in %d ms; replaying", t.now()
+                .partitions(), t.before().partitions(), (System.nanoTime() - t.started()) / 1_000_000);
+        long[] replayed = new long[1];
+        return round(t, 1, Long.MIN_VALUE, replayed)
+                .invoke(() -> LOG.infof("took over partitions %s of ballast.events (had %s): %s gained tenant(s)' "
+                        + "books ready and %d ticks replayed in %d ms", t.now().partitions(), t.before().partitions(),
+                        t.g().tenants() < 0 ? "the" : String.valueOf(t.g().tenants()), replayed[0],
+                        (System.nanoTime() - t.started()) / 1_000_000))
+                .onFailure().invoke(e -> LOG.warnf("taking over partitions %s failed (%d ticks replayed; the stream "
+                        + "goes on): %s", t.now().partitions(), replayed[0], e.getMessage()))
+                // given up: the hold ends in the lane, so that no batch sees the tenants between two replayed ticks
+                .onFailure().recoverWithUni(e -> inLane(() -> {
+                    held.remove(t.gained());
+                    return Uni.createFrom().voidItem();
+                }));
+    }
+
+    /** One round of a catch-up: the ticks of polls after {@code after}, outside the lane, or in it when few. */
+    private Uni<Void> round(Takeover t, int round, long after, long[] replayed) {
+        List<RecentTicks.Received> left = ticksAfter(t.from(), after);
+        // the first round runs outside the lane whatever its size (a replay's moves can take long on a big book)
+        if (left.isEmpty() || round > 1 && (left.size() <= CATCH_UP_REMAINDER || round >= CATCH_UP_ROUNDS)) {
+            // in the lane, the rest as it is then: the batches before it in the lane have remembered their ticks
+            return inLane(() -> {
+                List<RecentTicks.Received> last = ticksAfter(t.from(), after);
+                LOG.debugf("taking over partitions %s: round %d replays the last %d ticks, in the lane",
+                        t.now().partitions(), round, last.size());
+                return replayTicks(t, last).invoke(() -> replayed[0] += last.size())
+                        .eventually(() -> {
+                            held.remove(t.gained());
+                        });
+            });
+        }
+        LOG.infof("taking over partitions %s: round %d replays %d ticks while the other tenants' go on",
+                t.now().partitions(), round, left.size());
+        long upTo = left.get(left.size() - 1).poll();
+        return replayTicks(t, left).invoke(() -> replayed[0] += left.size())
+                .flatMap(x -> round(t, round + 1, upTo, replayed));
+    }
+
+    /** The remembered ticks received since {@code from} in polls after {@code after}, oldest first. */
+    private List<RecentTicks.Received> ticksAfter(Instant from, long after) {
+        List<RecentTicks.Received> since = recent.since(from);
+        int i = 0;
+        while (i < since.size() && since.get(i).poll() <= after) {
+            i++;
+        }
+        return since.subList(i, since.size());
+    }
+
+    /** Replays ticks to the gained tenants, chunk after chunk; a chunk not done within the step limit fails it. */
+    private Uni<Void> replayTicks(Takeover t, List<RecentTicks.Received> replay) {
+        if (replay.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
         Duration limit = settings.takeoverStepLimit();
         int[] done = new int[1];
-        LOG.infof("taking over partitions %s of ballast.events (had %s): books ready in %d ms; replaying %d ticks",
-                now.partitions(), before.partitions(), (System.nanoTime() - started) / 1_000_000, replay.size());
-        java.util.function.Predicate<UUID> to = t -> gained.test(t) && ownership.owns(t);
+        java.util.function.Predicate<UUID> to = u -> t.gained().test(u) && ownership.owns(u);
         java.util.concurrent.Executor back = CallerContext.executor();
         return Multi.createFrom().iterable(chunks(replay))
                 .onItem().transformToUniAndConcatenate(chunk -> CallerContext.awaitAtMost(replayChunk(chunk, to),
                                 limit,
-                                // a step that never completes must not stop the stream: the replay ends here
+                                // a step that never completes must not hold the gained tenants for good
                                 () -> new IllegalStateException(String.format("replaying ticks %d to %d of %d (from "
                                         + "%s at %s) did not complete within %s", done[0] + 1,
                                         done[0] + chunk.size(), replay.size(), chunk.get(0).tick().source(),
                                         chunk.get(0).tick().sourceTime(), limit)))
                         .onFailure().invoke(e -> live.takeoverStepGivenUp())
                         .invoke(() -> done[0] += chunk.size()))
-                .collect().last()
-                .invoke(() -> LOG.infof("took over partitions %s of ballast.events (had %s): %s gained tenant(s)' "
-                        + "books ready and %d ticks replayed in %d ms", now.partitions(), before.partitions(),
-                        g.tenants() < 0 ? "the" : String.valueOf(g.tenants()), replay.size(),
-                        (System.nanoTime() - started) / 1_000_000))
-                .onFailure().invoke(e -> LOG.warnf("taking over partitions %s failed (%d of %d ticks replayed; the "
-                        + "stream goes on): %s", now.partitions(), done[0], replay.size(), e.getMessage()))
-                .onFailure().recoverWithNull().replaceWithVoid()
-                // the batches include the gained tenants again from the next one on
-                .eventually(() -> {
-                    held.remove(gained);
-                })
-                // a given-up step ends on the timer's thread: the lane goes on on the consumer's context
+                .collect().last().replaceWithVoid()
+                // a given-up step ends on the timer's thread: the catch-up goes on on the consumer's context
                 .emitOn(back);
     }
 
@@ -375,15 +461,45 @@ public class PriceFeedConsumer {
             batch.moves().forEach(o -> this.live.offerPrice(o, o.index().observedAt(), receivedAt));
             return all(rejections);
         }
-        // a takeover's replay applies each tick's move before the next, so that the new owner publishes the events
-        // the old one would have
-        Uni<Void> live = Multi.createFrom().iterable(batch.moves()).onItem().transformToUniAndConcatenate(o ->
-                        this.live.onPrice(o, o.index().observedAt(), o.price().createdAt.toInstant())
-                                .onFailure().invoke(e -> LOG.errorf(e, "live margin after a %s tick failed for "
-                                        + "tenant %s", o.underlying(), o.tenant()))
-                                .onFailure().recoverWithNull().replaceWithVoid())
+        // a takeover's replay applies each poll's moves before the next poll's, each tenant's as one move of its
+        // book (as the live batch does), so that the new owner publishes the events the old one would have; the
+        // tenants of one poll are moved side by side
+        Uni<Void> live = Multi.createFrom().iterable(byPollAndTenant(batch.moves()))
+                .onItem().transformToUniAndConcatenate(poll -> all(poll.stream().map(ms ->
+                        this.live.onReplayedPrices(ms)
+                                .onFailure().invoke(e -> LOG.errorf(e, "live margin after replayed %s ticks failed "
+                                        + "for tenant %s", String.join("+", ms.stream().map(TenantOutcome::underlying)
+                                        .toList()), ms.get(0).tenant()))
+                                .onFailure().recoverWithNull().replaceWithVoid()).toList()))
                 .collect().last().replaceWithVoid();
         return live.flatMap(x -> all(rejections));
+    }
+
+    /**
+     * A replay's moves (in order: per poll, one per tenant and asset), grouped per poll (the receipt their price rows
+     * were created at) and, within it, per tenant: each inner list is one move of a tenant's book. A tenant's asset
+     * that moves again starts a new group, so that no move of a book holds one asset twice.
+     */
+    static List<List<List<TenantOutcome>>> byPollAndTenant(List<TenantOutcome> moves) {
+        List<List<List<TenantOutcome>>> polls = new ArrayList<>();
+        java.util.Map<UUID, List<TenantOutcome>> poll = new java.util.LinkedHashMap<>();
+        Instant at = null;
+        for (TenantOutcome o : moves) {
+            Instant created = o.price().createdAt.toInstant();
+            List<TenantOutcome> mine = poll.get(o.tenant().value());
+            if (!created.equals(at) || mine != null && mine.stream().anyMatch(m -> m.assetId().equals(o.assetId()))) {
+                if (!poll.isEmpty()) {
+                    polls.add(List.copyOf(poll.values()));
+                }
+                poll = new java.util.LinkedHashMap<>();
+                at = created;
+            }
+            poll.computeIfAbsent(o.tenant().value(), x -> new ArrayList<>()).add(o);
+        }
+        if (!poll.isEmpty()) {
+            polls.add(List.copyOf(poll.values()));
+        }
+        return polls;
     }
 
     /**

@@ -187,14 +187,7 @@ class TakeoverStallTest {
         HotBooks.feedReaches(x.tenant(), x.underlying(), "60000");
         Ownership.View original = ownership.view();
         try (KafkaProducer<String, String> p = KafkaClients.producer()) {
-            ownership.assign(partitionsBut(partitions, x), partitions);
-            await(() -> !loop.inUse(x.id()), "X's book out of use");
-            // X's fall while nobody owns X, then a tick of Y: once Y is valued on it, X's tick was consumed
-            double before = equity(y.tenant(), y.account(), 0);
-            p.send(new ProducerRecord<>("ballast.prices", x.underlying(), HotBooks.feedTick(x.underlying(), "55000")));
-            p.send(new ProducerRecord<>("ballast.prices", y.underlying(), HotBooks.feedTick(y.underlying(), "60100")));
-            p.flush();
-            await(() -> equity(y.tenant(), y.account(), before) == before + 100, "Y valued at 60,100");
+            fallsWhileLost(x, y, partitions, p);
 
             // X is gained, and no tick follows
             ownership.assign(partitionsBut(partitions), partitions);
@@ -208,6 +201,58 @@ class TakeoverStallTest {
                     .containsExactly("MARGIN_CALL, equity 5000 (tick)");
         } finally {
             ownership.assign(original.partitions(), original.partitionCount());
+        }
+    }
+
+    /**
+     * A gained tenant's replay runs outside the lane: while it is under way (here its first replayed move is held),
+     * the other tenants' ticks go on, and the gained tenant's ticks that come meanwhile are replayed after it, in
+     * order, before the batches include it again. X (long 1 perpetual at 60,000 with 10,000 USDT) is lost; its fall to
+     * 55,000 comes while nobody owns it; X is gained and its replayed move held; X's recovery to 60,000 and a tick of
+     * Y come meanwhile. Y must be valued on its tick while X's move is still held, and X must publish MARGIN_CALL at
+     * 55,000, then RECOVERED at 60,000. Until session 35 the replay ran in the lane and held every tenant's ticks
+     * (a 55 s gap at 1,000 ticks/s took 57-76 s to replay on the dev stack): here Y would have waited until the step
+     * limit gave X's replay up.
+     */
+    @Test
+    void aReplayUnderWayDoesNotStopTheTicksOfOtherTenants() throws Exception {
+        int partitions = 4;
+        Book y = book(TestTenants.onboard("busy"), "Y");
+        Book x = book(onboardOutside("replayed", partitions, Set.of(y.tenant())), "X");
+        HotBooks.feedReaches(y.tenant(), y.underlying(), "60000");
+        HotBooks.feedReaches(x.tenant(), x.underlying(), "60000");
+        Ownership.View original = ownership.view();
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        try (KafkaProducer<String, String> p = KafkaClients.producer()) {
+            double before = fallsWhileLost(x, y, partitions, p);
+
+            // X is gained; its book is built, and its first replayed move is held
+            CompletableFuture<Void> reached = new CompletableFuture<>();
+            loop.pauseNextBuild(x.id(), "replay", reached, release);
+            double stalled = stalled();
+            ownership.assign(partitionsBut(partitions), partitions);
+            reached.get(HotBooks.WAIT.toSeconds(), TimeUnit.SECONDS);
+            p.send(new ProducerRecord<>("ballast.prices", x.underlying(), HotBooks.feedTick(x.underlying(), "60000")));
+            p.send(new ProducerRecord<>("ballast.prices", y.underlying(), HotBooks.feedTick(y.underlying(), "60200")));
+            p.flush();
+            await(() -> equity(y.tenant(), y.account(), before) == before + 200,
+                    "Y valued at 60,200 while X's replay is under way");
+            assertThat(stalled()).as("Y's tick did not wait for X's held replay to be given up").isEqualTo(stalled);
+            assertThat(release).as("X's replayed move still held when Y's tick went through").isNotDone();
+            release.complete(null);
+
+            List<JsonObject> events = KafkaClients.read("ballast.margin-events",
+                            r -> x.id().toString().equals(r.key()), rs -> rs.size() >= 2, HotBooks.WAIT,
+                            Duration.ofSeconds(3)).stream()
+                    .map(r -> new JsonObject(r.value()).getJsonObject("payload")).toList();
+            assertThat(events).as("X's margin events: the replay's, then the tick that came while it was under way")
+                    .extracting(e -> e.getString("type") + ", equity " + Math.round(e.getDouble("equityUsd"))
+                            + " (" + e.getString("cause") + ")")
+                    .containsExactly("MARGIN_CALL, equity 5000 (tick)", "RECOVERED, equity 10000 (tick)");
+            await(() -> hot(x.tenant(), x.account(), "HEALTHY") != null, "X answered from its book after its replay");
+        } finally {
+            ownership.assign(original.partitions(), original.partitionCount());
+            release.complete(null);
         }
     }
 
@@ -283,6 +328,23 @@ class TakeoverStallTest {
             t = TestTenants.onboard(prefix);
         } while (taken.contains(Ownership.partition(UUID.fromString(t.id()), partitions)));
         return t;
+    }
+
+    /**
+     * X is lost; its fall to 55,000 comes while nobody owns it, then a tick of Y at 60,100: once Y is valued on it,
+     * X's tick was consumed.
+     *
+     * @return Y's equity before its tick
+     */
+    private double fallsWhileLost(Book x, Book y, int partitions, KafkaProducer<String, String> p) throws Exception {
+        ownership.assign(partitionsBut(partitions, x), partitions);
+        await(() -> !loop.inUse(x.id()), "X's book out of use");
+        double before = equity(y.tenant(), y.account(), 0);
+        p.send(new ProducerRecord<>("ballast.prices", x.underlying(), HotBooks.feedTick(x.underlying(), "55000")));
+        p.send(new ProducerRecord<>("ballast.prices", y.underlying(), HotBooks.feedTick(y.underlying(), "60100")));
+        p.flush();
+        await(() -> equity(y.tenant(), y.account(), before) == before + 100, "Y valued at 60,100");
+        return before;
     }
 
     private double stalled() {
