@@ -4,7 +4,6 @@ import io.ballast.risk.collateral.domain.IsolatedBalance;
 import io.ballast.risk.collateral.repository.IsolatedBalanceRepository;
 import io.ballast.risk.governance.repository.RiskSettingsRepository;
 import io.ballast.risk.domain.TenantId;
-import io.ballast.risk.domain.TenantStatus;
 import io.ballast.risk.market.OracleStatusService;
 import io.ballast.risk.market.OracleHealth;
 import io.ballast.risk.market.curve.CurvePointRepository;

@@ -473,10 +473,20 @@ public class LiveLoop {
     /**
      * What a takeover found.
      *
-     * @param tenants how many owned ACTIVE tenants it gained
+     * @param tenants how many owned ACTIVE tenants it gained; -1 when they could not be listed ({@link #unknown()})
      * @param late    how many of them have no book in use
      */
     public record Gained(int tenants, int late) {
+
+        /** @return a takeover whose gained tenants could not be listed: replayed to whoever is gained and owned */
+        public static Gained unknown() {
+            return new Gained(-1, 0);
+        }
+
+        /** @return whether the gained tenants were listed ({@link #tenants()} counts them) */
+        public boolean known() {
+            return tenants >= 0;
+        }
     }
 
     private Uni<Void> awaitBook(UUID tenant, long deadline, boolean tried) {

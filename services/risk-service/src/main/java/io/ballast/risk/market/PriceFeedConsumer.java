@@ -167,6 +167,26 @@ public class PriceFeedConsumer {
     }
 
     /**
+     * For tests: the lane waits for {@code release} (after completing {@code reached}) before anything queued after
+     * it, so that a test can queue batches and assignments behind it. Only once a batch came (the lane runs on the
+     * consumer's context).
+     *
+     * @param reached completed once the lane waits
+     * @param release the end of the wait
+     */
+    public void pauseLane(java.util.concurrent.CompletableFuture<Void> reached,
+            java.util.concurrent.CompletionStage<Void> release) {
+        io.vertx.core.Context ctx = consumerContext;
+        if (ctx == null) {
+            throw new IllegalStateException("no batch came yet");
+        }
+        ctx.runOnContext(v -> inLane(() -> {
+            reached.complete(null);
+            return CallerContext.resumeHere(Uni.createFrom().completionStage(release).replaceWithVoid());
+        }).subscribe().with(x -> { }, e -> { }));
+    }
+
+    /**
      * Handles the records of one poll, in order. A record that does not parse is dead-lettered at once (with the
      * parser's reason) and the others go on; the ticks are applied to the owned tenants' oracles in one transaction
      * ({@link OracleService#applyAll}), so ticks that arrive while a batch is being applied are conflated into the
@@ -271,7 +291,7 @@ public class PriceFeedConsumer {
                 .onFailure().recoverWithItem(e -> {
                     LOG.warnf("taking over partitions %s: the gained tenants' books failed (%s); replaying to them "
                             + "anyway", now.partitions(), e.getMessage());
-                    return new LiveLoop.Gained(-1, 0); // not known: replayed to whoever is gained and owned
+                    return LiveLoop.Gained.unknown();
                 })
                 .subscribe().with(g -> back.execute(() -> after(catchUps,
                         () -> catchUp(new Takeover(before, now, gained, g, from, started)))
@@ -330,7 +350,7 @@ public class PriceFeedConsumer {
         return round(t, 1, Long.MIN_VALUE, replayed)
                 .invoke(() -> LOG.infof("took over partitions %s of ballast.events (had %s): %s gained tenant(s)' "
                         + "books ready and %d ticks replayed in %d ms", t.now().partitions(), t.before().partitions(),
-                        t.g().tenants() < 0 ? "the" : String.valueOf(t.g().tenants()), replayed[0],
+                        t.g().known() ? String.valueOf(t.g().tenants()) : "the", replayed[0],
                         (System.nanoTime() - t.started()) / 1_000_000))
                 .onFailure().invoke(e -> LOG.warnf("taking over partitions %s failed (%d ticks replayed; the stream "
                         + "goes on): %s", t.now().partitions(), replayed[0], e.getMessage()))
