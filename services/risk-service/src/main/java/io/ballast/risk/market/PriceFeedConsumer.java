@@ -245,7 +245,7 @@ public class PriceFeedConsumer {
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(3)
                 .invoke(() -> applyTimer.record(Duration.between(receivedAt, Instant.now())))
                 .flatMap(outcome -> afterCommit(outcome, receivedAt, false))
-                .invoke(() -> ticks.forEach(t -> recent.add(t, receivedAt, poll)));
+                .invoke(() -> recent.addAll(ticks, receivedAt, poll));
     }
 
     private boolean isHeld(UUID tenant) {

@@ -36,11 +36,23 @@ final class RecentTicks {
      * @param receivedAt when it was received
      * @param poll       the number of the poll it came in
      */
-    synchronized void add(Tick tick, Instant receivedAt, long poll) {
+    private synchronized void add(Tick tick, Instant receivedAt, long poll) {
         ticks.addLast(new Received(tick, receivedAt, poll));
         if (ticks.size() > MAX) {
             ticks.removeFirst();
         }
+    }
+
+    /**
+     * Keeps the ticks of one poll, all at once: a reader ({@link #since}) sees all of a poll's ticks or none (a
+     * takeover's catch-up replays up to the last poll it read, and the next round goes on after that poll).
+     *
+     * @param polled     the poll's ticks, in order
+     * @param receivedAt when they were received
+     * @param poll       the number of the poll
+     */
+    synchronized void addAll(List<Tick> polled, Instant receivedAt, long poll) {
+        polled.forEach(t -> add(t, receivedAt, poll));
     }
 
     /**
