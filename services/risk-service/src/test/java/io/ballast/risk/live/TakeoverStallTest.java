@@ -120,10 +120,9 @@ class TakeoverStallTest {
     @Test
     void aTenantGainedAfterItsTicksCameGetsThemFromItsReplay() throws Exception {
         int partitions = 4;
-        Book y = book(TestTenants.onboard("steady"), "Y");
-        Book x = book(onboardOutside("gained", partitions, Set.of(y.tenant())), "X");
-        HotBooks.feedReaches(y.tenant(), y.underlying(), "60000");
-        HotBooks.feedReaches(x.tenant(), x.underlying(), "60000");
+        Book[] pair = fedPair("steady", "gained", partitions);
+        Book y = pair[0];
+        Book x = pair[1];
         Tenant ty = y.tenant();
         String uy = y.underlying();
         String ux = x.underlying();
@@ -158,12 +157,9 @@ class TakeoverStallTest {
             ownership.assign(original.partitions(), original.partitionCount());
             release.complete(null);
         }
-        List<JsonObject> events = KafkaClients.read("ballast.margin-events", r -> x.id().toString().equals(r.key()),
-                        rs -> rs.size() >= 2, HotBooks.WAIT, Duration.ofSeconds(3)).stream()
-                .map(r -> new JsonObject(r.value()).getJsonObject("payload")).toList();
+        List<JsonObject> events = eventsOf(x, 2);
         assertThat(events).as("X's margin events: the tick that waited in the lane, replayed, then the next")
-                .extracting(e -> e.getString("type") + ", equity " + Math.round(e.getDouble("equityUsd")) + " ("
-                        + e.getString("cause") + ")")
+                .extracting(TakeoverStallTest::described)
                 .containsExactly("MARGIN_CALL, equity 5000 (tick)", "RECOVERED, equity 10000 (tick)");
         assertThat(events).extracting(e -> e.getString("accountId")).containsOnly(x.account());
     }
@@ -178,23 +174,18 @@ class TakeoverStallTest {
     @Test
     void aTenantGainedWhenNoTickFollowsGetsTheTicksNobodyAppliedAtOnce() throws Exception {
         int partitions = 4;
-        Book y = book(TestTenants.onboard("quiet"), "Y");
-        Book x = book(onboardOutside("quiet-gained", partitions, Set.of(y.tenant())), "X");
-        HotBooks.feedReaches(y.tenant(), y.underlying(), "60000");
-        HotBooks.feedReaches(x.tenant(), x.underlying(), "60000");
+        Book[] pair = fedPair("quiet", "quiet-gained", partitions);
+        Book y = pair[0];
+        Book x = pair[1];
         Ownership.View original = ownership.view();
         try (KafkaProducer<String, String> p = KafkaClients.producer()) {
             fallsWhileLost(x, y, partitions, p);
 
             // X is gained, and no tick follows
             ownership.assign(partitionsBut(partitions), partitions);
-            List<JsonObject> events = KafkaClients.read("ballast.margin-events",
-                            r -> x.id().toString().equals(r.key()), rs -> !rs.isEmpty(), HotBooks.WAIT,
-                            Duration.ofSeconds(3)).stream()
-                    .map(r -> new JsonObject(r.value()).getJsonObject("payload")).toList();
+            List<JsonObject> events = eventsOf(x, 1);
             assertThat(events).as("X's margin events after its takeover, with no tick after it")
-                    .extracting(e -> e.getString("type") + ", equity " + Math.round(e.getDouble("equityUsd"))
-                            + " (" + e.getString("cause") + ")")
+                    .extracting(TakeoverStallTest::described)
                     .containsExactly("MARGIN_CALL, equity 5000 (tick)");
         } finally {
             ownership.assign(original.partitions(), original.partitionCount());
@@ -214,10 +205,9 @@ class TakeoverStallTest {
     @Test
     void aReplayUnderWayDoesNotStopTheTicksOfOtherTenants() throws Exception {
         int partitions = 4;
-        Book y = book(TestTenants.onboard("busy"), "Y");
-        Book x = book(onboardOutside("replayed", partitions, Set.of(y.tenant())), "X");
-        HotBooks.feedReaches(y.tenant(), y.underlying(), "60000");
-        HotBooks.feedReaches(x.tenant(), x.underlying(), "60000");
+        Book[] pair = fedPair("busy", "replayed", partitions);
+        Book y = pair[0];
+        Book x = pair[1];
         Ownership.View original = ownership.view();
         CompletableFuture<Void> release = new CompletableFuture<>();
         try (KafkaProducer<String, String> p = KafkaClients.producer()) {
@@ -238,13 +228,9 @@ class TakeoverStallTest {
             assertThat(release).as("X's replayed move still held when Y's tick went through").isNotDone();
             release.complete(null);
 
-            List<JsonObject> events = KafkaClients.read("ballast.margin-events",
-                            r -> x.id().toString().equals(r.key()), rs -> rs.size() >= 2, HotBooks.WAIT,
-                            Duration.ofSeconds(3)).stream()
-                    .map(r -> new JsonObject(r.value()).getJsonObject("payload")).toList();
+            List<JsonObject> events = eventsOf(x, 2);
             assertThat(events).as("X's margin events: the replay's, then the tick that came while it was under way")
-                    .extracting(e -> e.getString("type") + ", equity " + Math.round(e.getDouble("equityUsd"))
-                            + " (" + e.getString("cause") + ")")
+                    .extracting(TakeoverStallTest::described)
                     .containsExactly("MARGIN_CALL, equity 5000 (tick)", "RECOVERED, equity 10000 (tick)");
             await(() -> hot(x.tenant(), x.account(), "HEALTHY") != null, "X answered from its book after its replay");
         } finally {
@@ -348,6 +334,28 @@ class TakeoverStallTest {
     private double ticksReceived() {
         io.micrometer.core.instrument.DistributionSummary d = metrics.find("ballast.ticks.batch").summary();
         return d == null ? 0 : d.totalAmount();
+    }
+
+    /** Y, and X on a partition (of {@code partitions}) of its own, each with the feed's ticks reaching it at 60,000. */
+    private static Book[] fedPair(String yPrefix, String xPrefix, int partitions) throws InterruptedException {
+        Book y = book(TestTenants.onboard(yPrefix), "Y");
+        Book x = book(onboardOutside(xPrefix, partitions, Set.of(y.tenant())), "X");
+        HotBooks.feedReaches(y.tenant(), y.underlying(), "60000");
+        HotBooks.feedReaches(x.tenant(), x.underlying(), "60000");
+        return new Book[] {y, x};
+    }
+
+    /** The payloads of X's margin events, once at least {@code n} came (and none more within 3 s). */
+    private static List<JsonObject> eventsOf(Book x, int n) {
+        return KafkaClients.read("ballast.margin-events", r -> x.id().toString().equals(r.key()),
+                        rs -> rs.size() >= n, HotBooks.WAIT, Duration.ofSeconds(3)).stream()
+                .map(r -> new JsonObject(r.value()).getJsonObject("payload")).toList();
+    }
+
+    /** An event as "TYPE, equity N (cause)". */
+    private static String described(JsonObject e) {
+        return e.getString("type") + ", equity " + Math.round(e.getDouble("equityUsd")) + " (" + e.getString("cause")
+                + ")";
     }
 
     private double stalled() {
