@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.nullValue;
 
 import io.ballast.risk.support.BallastServersResource;
+import io.ballast.risk.support.HotBooks;
 import io.ballast.risk.support.TestTenants;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -15,19 +16,21 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Readiness (PostgreSQL, Kafka, OIDC provider), metrics, OpenAPI, Swagger UI and request ids. */
+/** Readiness (PostgreSQL, Kafka, OIDC provider, the feeds held in full), metrics, OpenAPI, Swagger UI and request ids. */
 @QuarkusTest
 @QuarkusTestResource(BallastServersResource.class)
 class OperationsTest {
 
     @Test
-    void readinessCoversPostgresKafkaAndTheOidcProvider() {
+    void readinessCoversPostgresKafkaTheOidcProviderAndTheFeeds() throws InterruptedException {
+        // ready once the price and parameter consumers hold their partitions (a group join after the start)
+        HotBooks.await(() -> given().get("/q/health/ready").statusCode() == 200, "readiness UP");
         List<Map<String, Object>> checks = given().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP")).extract().jsonPath().getList("checks");
         List<String> names = checks.stream().map(c -> String.valueOf(c.get("name")).toLowerCase()).toList();
         assertThat(names).anyMatch(n -> n.contains("postgres") || n.contains("database"));
         assertThat(names).anyMatch(n -> n.contains("kafka"));
-        assertThat(names).contains("oidc provider");
+        assertThat(names).contains("oidc provider", "feeds read in full");
         assertThat(checks).allMatch(c -> "UP".equals(c.get("status")));
     }
 
