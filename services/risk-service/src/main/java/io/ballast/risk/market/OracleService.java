@@ -88,10 +88,23 @@ public class OracleService {
      * row in force after the whole batch (intermediate index levels of the batch are conflated: the live loop and
      * the price history see the batch's last level, the level a consumer one batch behind would act on).
      *
+     * A replay's outcome holds the moves of each poll its ticks came in, in order ({@link #polls}).
+     *
      * @param ticks per tick, in the order given
-     * @param moves per tenant and asset whose index moved, the outcome carrying the new price row
+     * @param polls per poll (a live batch is one), per tenant and asset whose index moved, the outcome carrying the
+     *              new price row
      */
-    public record BatchOutcome(List<TickOutcome> ticks, List<TenantOutcome> moves) {
+    public record BatchOutcome(List<TickOutcome> ticks, List<List<TenantOutcome>> polls) {
+
+        /** A batch's outcome: its moves are one poll's. */
+        static BatchOutcome ofBatch(List<TickOutcome> ticks, List<TenantOutcome> moves) {
+            return new BatchOutcome(ticks, moves.isEmpty() ? List.of() : List.of(moves));
+        }
+
+        /** @return every move, poll after poll */
+        public List<TenantOutcome> moves() {
+            return polls.size() == 1 ? polls.get(0) : polls.stream().flatMap(List::stream).toList();
+        }
     }
 
     /**
@@ -148,7 +161,7 @@ public class OracleService {
             for (int i = 0; i < ticks.size(); i++) {
                 out.add(new TickOutcome(ticks.get(i), globals.get(i), List.of()));
             }
-            return Uni.createFrom().item(new BatchOutcome(out, List.of()));
+            return Uni.createFrom().item(BatchOutcome.ofBatch(out, List.of()));
         }
         // one transaction of two round trips: the read, then the write the guard decides on in memory
         return batches.readThenWrite(symbols, all -> {
@@ -167,11 +180,11 @@ public class OracleService {
             }
             List<TickOutcome> out = new ArrayList<>();
             // a replay: the moves of each poll, one per asset (its last), in order of the polls
-            List<Move> movesInOrder = new ArrayList<>();
+            List<List<Move>> polls = new ArrayList<>();
             Map<UUID, Move> pollMoves = new java.util.LinkedHashMap<>();
             for (int i = 0; i < ticks.size(); i++) {
-                if (poll != null && i > 0 && poll.applyAsLong(i) != poll.applyAsLong(i - 1)) {
-                    movesInOrder.addAll(pollMoves.values());
+                if (poll != null && i > 0 && poll.applyAsLong(i) != poll.applyAsLong(i - 1) && !pollMoves.isEmpty()) {
+                    polls.add(List.copyOf(pollMoves.values()));
                     pollMoves.clear();
                 }
                 Tick tick = ticks.get(i);
@@ -193,9 +206,11 @@ public class OracleService {
                 }
                 out.add(new TickOutcome(tick, globals.get(i), perTenant));
             }
-            movesInOrder.addAll(pollMoves.values());
+            if (!pollMoves.isEmpty()) {
+                polls.add(List.copyOf(pollMoves.values()));
+            }
             Instant last = clock.apply(ticks.size() - 1);
-            return poll != null ? write(states.values(), movesInOrder, last, out)
+            return poll != null ? write(states.values(), polls, last, out)
                     : write(states.values(), last, out);
         });
     }
@@ -279,26 +294,30 @@ public class OracleService {
                         Verdict.ACCEPTED, st.pending, row));
             }
         }
-        return new OracleBatchStore.BatchWrite<>(ticks, rows, receivedAt, new BatchOutcome(out, moves));
+        return new OracleBatchStore.BatchWrite<>(ticks, rows, receivedAt, BatchOutcome.ofBatch(out, moves));
     }
 
     /**
      * A replay's end state to write: each moved source's latest tick, and one price row per index move, in order
-     * (created at its tick's receipt).
+     * (created at its poll's receipt); the outcome keeps the moves per poll.
      */
-    private static OracleBatchStore.BatchWrite<BatchOutcome> write(Collection<AssetState> states, List<Move> moved,
-            Instant last, List<TickOutcome> out) {
+    private static OracleBatchStore.BatchWrite<BatchOutcome> write(Collection<AssetState> states,
+            List<List<Move>> polls, Instant last, List<TickOutcome> out) {
         List<OracleBatchStore.SourceTickWrite> ticks = latestTicks(states);
-        List<MarketPrice> rows = new ArrayList<>(moved.size());
-        List<TenantOutcome> moves = new ArrayList<>(moved.size());
-        for (Move m : moved) {
-            MarketPrice row = priceRow(m.state().asset, m.level(), m.receivedAt());
-            rows.add(row);
-            moves.add(new TenantOutcome(TenantId.of(m.state().asset.tenantId), m.state().asset.symbol,
-                    m.state().asset.id, Verdict.ACCEPTED, m.index(), row));
+        List<MarketPrice> rows = new ArrayList<>();
+        List<List<TenantOutcome>> moves = new ArrayList<>(polls.size());
+        for (List<Move> moved : polls) {
+            List<TenantOutcome> poll = new ArrayList<>(moved.size());
+            for (Move m : moved) {
+                MarketPrice row = priceRow(m.state().asset, m.level(), m.receivedAt());
+                rows.add(row);
+                poll.add(new TenantOutcome(TenantId.of(m.state().asset.tenantId), m.state().asset.symbol,
+                        m.state().asset.id, Verdict.ACCEPTED, m.index(), row));
+            }
+            moves.add(List.copyOf(poll));
         }
         return new OracleBatchStore.BatchWrite<>(ticks, rows, OffsetDateTime.ofInstant(last, ZoneOffset.UTC),
-                new BatchOutcome(out, moves));
+                new BatchOutcome(out, List.copyOf(moves)));
     }
 
     /** Each moved source's latest tick, one per tenant, asset and source. */

@@ -244,7 +244,7 @@ public class PriceFeedConsumer {
                 // strategy dead-letters the batch and the stream goes on
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(3)
                 .invoke(() -> applyTimer.record(Duration.between(receivedAt, Instant.now())))
-                .flatMap(outcome -> afterCommit(outcome, receivedAt, false))
+                .flatMap(outcome -> afterCommit(outcome, receivedAt))
                 .invoke(() -> recent.addAll(ticks, receivedAt, poll));
     }
 
@@ -445,7 +445,7 @@ public class PriceFeedConsumer {
      */
     private Uni<Void> replayChunk(List<RecentTicks.Received> chunk, java.util.function.Predicate<UUID> gained) {
         return oracle.replay(chunk, gained)
-                .flatMap(o -> afterCommit(o, chunk.get(chunk.size() - 1).receivedAt(), true))
+                .flatMap(this::afterReplay)
                 .onFailure().invoke(e -> LOG.warnf("replaying %d ticks after a takeover failed: %s", chunk.size(),
                         e.getMessage()))
                 .onFailure().recoverWithNull();
@@ -455,36 +455,48 @@ public class PriceFeedConsumer {
      * After the batch's transaction: rejections are counted and dead-lettered (sent concurrently), acceptances
      * counted, and each index move goes to the live loop (one per tenant and asset for the whole batch).
      */
-    private Uni<Void> afterCommit(BatchOutcome batch, Instant receivedAt, boolean replayed) {
+    private Uni<Void> afterCommit(BatchOutcome batch, Instant receivedAt) {
         List<Uni<Void>> rejections = new ArrayList<>();
         for (TickOutcome outcome : batch.ticks()) {
             if (!outcome.global().accepted()) {
-                if (!replayed) {
-                    count("rejected", outcome.global().reason());
-                    rejections.add(reject(outcome.tick(), null, outcome.global()));
-                }
+                count("rejected", outcome.global().reason());
+                rejections.add(reject(outcome.tick(), null, outcome.global()));
                 continue;
             }
             for (TenantOutcome o : outcome.outcomes()) {
                 if (o.verdict().accepted()) {
-                    count(replayed ? "replay-accepted" : "accepted", "none");
-                } else if (replayed) {
-                    count("replay-refused", o.verdict().reason());
+                    count("accepted", "none");
                 } else {
                     count("rejected", o.verdict().reason());
                     rejections.add(reject(outcome.tick(), o, o.verdict()));
                 }
             }
         }
-        if (!replayed) {
-            // handed over, conflated per tenant and underlying: the next batch does not wait for margin work
-            batch.moves().forEach(o -> this.live.offerPrice(o, o.index().observedAt(), receivedAt));
-            return all(rejections);
+        // handed over, conflated per tenant and underlying: the next batch does not wait for margin work
+        batch.moves().forEach(o -> this.live.offerPrice(o, o.index().observedAt(), receivedAt));
+        return all(rejections);
+    }
+
+    /**
+     * After a replayed chunk's transaction: acceptances and refusals (ticks the previous owner already applied) are
+     * counted, nothing is dead-lettered (the live batch did when the tick came), and the moves are applied poll by
+     * poll, each with its own receipt: a poll's before the next poll's, each tenant's as one move of its book (as the
+     * live batch does), so that the new owner publishes the events the old one would have; the tenants of one poll
+     * are moved side by side.
+     */
+    private Uni<Void> afterReplay(BatchOutcome batch) {
+        for (TickOutcome outcome : batch.ticks()) {
+            if (outcome.global().accepted()) {
+                for (TenantOutcome o : outcome.outcomes()) {
+                    if (o.verdict().accepted()) {
+                        count("replay-accepted", "none");
+                    } else {
+                        count("replay-refused", o.verdict().reason());
+                    }
+                }
+            }
         }
-        // a takeover's replay applies each poll's moves before the next poll's, each tenant's as one move of its
-        // book (as the live batch does), so that the new owner publishes the events the old one would have; the
-        // tenants of one poll are moved side by side
-        Uni<Void> live = Multi.createFrom().iterable(byPollAndTenant(batch.moves()))
+        return Multi.createFrom().iterable(byPollAndTenant(batch.polls()))
                 .onItem().transformToUniAndConcatenate(poll -> all(poll.stream().map(ms ->
                         this.live.onReplayedPrices(ms)
                                 .onFailure().invoke(e -> LOG.errorf(e, "live margin after replayed %s ticks failed "
@@ -492,34 +504,22 @@ public class PriceFeedConsumer {
                                         .toList()), ms.get(0).tenant()))
                                 .onFailure().recoverWithNull().replaceWithVoid()).toList()))
                 .collect().last().replaceWithVoid();
-        return live.flatMap(x -> all(rejections));
     }
 
     /**
-     * A replay's moves (in order: per poll, one per tenant and asset), grouped per poll (the receipt their price rows
-     * were created at) and, within it, per tenant: each inner list is one move of a tenant's book. A tenant's asset
-     * that moves again starts a new group, so that no move of a book holds one asset twice.
+     * A replay's moves (per poll, one per tenant and asset, {@link BatchOutcome#polls}), grouped within each poll per
+     * tenant: each inner list is one move of a tenant's book, holding every asset the poll moved for it.
      */
-    static List<List<List<TenantOutcome>>> byPollAndTenant(List<TenantOutcome> moves) {
-        List<List<List<TenantOutcome>>> polls = new ArrayList<>();
-        java.util.Map<UUID, List<TenantOutcome>> poll = new java.util.LinkedHashMap<>();
-        Instant at = null;
-        for (TenantOutcome o : moves) {
-            Instant created = o.price().createdAt.toInstant();
-            List<TenantOutcome> mine = poll.get(o.tenant().value());
-            if (!created.equals(at) || mine != null && mine.stream().anyMatch(m -> m.assetId().equals(o.assetId()))) {
-                if (!poll.isEmpty()) {
-                    polls.add(List.copyOf(poll.values()));
-                }
-                poll = new java.util.LinkedHashMap<>();
-                at = created;
+    static List<List<List<TenantOutcome>>> byPollAndTenant(List<List<TenantOutcome>> polls) {
+        List<List<List<TenantOutcome>>> out = new ArrayList<>(polls.size());
+        for (List<TenantOutcome> moves : polls) {
+            java.util.Map<UUID, List<TenantOutcome>> poll = new java.util.LinkedHashMap<>();
+            for (TenantOutcome o : moves) {
+                poll.computeIfAbsent(o.tenant().value(), x -> new ArrayList<>()).add(o);
             }
-            poll.computeIfAbsent(o.tenant().value(), x -> new ArrayList<>()).add(o);
+            out.add(List.copyOf(poll.values()));
         }
-        if (!poll.isEmpty()) {
-            polls.add(List.copyOf(poll.values()));
-        }
-        return polls;
+        return out;
     }
 
     /**

@@ -78,6 +78,8 @@ class OracleReplayTest {
         assertThat(replayed.moves()).extracting(m -> m.index().observedAt())
                 .containsExactly(s0.plusSeconds(2), s0.plusSeconds(4), s0.plusSeconds(5));
         assertThat(replayed.moves()).extracting(TenantOutcome::assetId).containsOnly(asset);
+        assertThat(replayed.polls()).as("the moves kept per poll (poll 1 moved nothing)").extracting(List::size)
+                .containsExactly(1, 1, 1);
 
         // the history has each move's row; the price in force is the last
         List<String> history = new ArrayList<>();
