@@ -48,6 +48,16 @@ public interface LiveSettings {
     java.time.Duration replayWindow();
 
     /**
+     * How much of a takeover's replay one move of a gained book takes at most, in time of receipt: the polls received
+     * within it are applied as one move, at their last levels, as a live book busy for that long takes the moves that
+     * waited for it; zero replays poll by poll. A replay costs a move of the book per step, whatever the step's size,
+     * and the gained tenants wait for it (a 57 s gap at 1,000 ticks/s: 25,000 polls). A price that crosses a
+     * threshold and comes back within it publishes nothing, as on a busy live book.
+     */
+    @WithDefault("PT0.1S")
+    java.time.Duration replayConflation();
+
+    /**
      * How long one step of a takeover (the build of one gained tenant's book, or the replay of one tick to the gained
      * tenants) may take before the takeover gives it up, says so in a WARN and goes on: the price consumer waits for
      * the takeover, so a step that never completes would otherwise stop the price stream of every tenant. The

@@ -88,22 +88,22 @@ public class OracleService {
      * row in force after the whole batch (intermediate index levels of the batch are conflated: the live loop and
      * the price history see the batch's last level, the level a consumer one batch behind would act on).
      *
-     * A replay's outcome holds the moves of each poll its ticks came in, in order ({@link #polls}).
+     * A replay's outcome holds the moves of each of its steps, in order ({@link #steps}).
      *
      * @param ticks per tick, in the order given
-     * @param polls per poll (a live batch is one), per tenant and asset whose index moved, the outcome carrying the
-     *              new price row
+     * @param steps per step (a live batch is one; a replay's are its polls, conflated over a span of receipt), per
+     *              tenant and asset whose index moved, the outcome carrying the new price row
      */
-    public record BatchOutcome(List<TickOutcome> ticks, List<List<TenantOutcome>> polls) {
+    public record BatchOutcome(List<TickOutcome> ticks, List<List<TenantOutcome>> steps) {
 
-        /** A batch's outcome: its moves are one poll's. */
+        /** A batch's outcome: its moves are one step. */
         static BatchOutcome ofBatch(List<TickOutcome> ticks, List<TenantOutcome> moves) {
             return new BatchOutcome(ticks, moves.isEmpty() ? List.of() : List.of(moves));
         }
 
-        /** @return every move, poll after poll */
+        /** @return every move, step after step */
         public List<TenantOutcome> moves() {
-            return polls.size() == 1 ? polls.get(0) : polls.stream().flatMap(List::stream).toList();
+            return steps.size() == 1 ? steps.get(0) : steps.stream().flatMap(List::stream).toList();
         }
     }
 
@@ -127,25 +127,36 @@ public class OracleService {
     /**
      * Replays ticks to the tenants a takeover gained, in ONE transaction, as the live path would have applied them had
      * it owned those tenants: each tick is guarded with the clock of its receipt against the state the ticks before it
-     * left, and the moves are conflated per poll they came in (one per asset and poll, as a live batch's are), not
-     * per transaction: each is its own price row (created at its poll's receipt) and its own move of the book.
-     * Ticks the previous owner already applied are refused as out of order in memory; only the moves of the ticks
-     * nobody applied are written and answered. A takeover's replay of the last minutes' ticks (up to
-     * {@code RecentTicks.MAX}) thus costs one transaction per chunk instead of one per tick, and one move of the book
-     * per poll instead of one per tick.
+     * left, and the moves are conflated per step: the polls the ticks came in, those received within
+     * {@code conflation} of a step's first taken together (one move per asset and step, its last level, as a live
+     * batch's, or a busy live book's, are), not per transaction. Each is its own price row (created at its tick's
+     * receipt) and its own move of the book. Ticks the previous owner already applied are refused as out of order in
+     * memory; only the moves of the ticks nobody applied are written and answered. A takeover's replay of the last
+     * minutes' ticks (up to {@code RecentTicks.MAX}) thus costs one transaction per chunk instead of one per tick, and
+     * one move of the book per step instead of one per tick.
      *
-     * @param ticks the ticks as received, in order
-     * @param owned the tenants to replay to
-     * @return per tick what happened; {@link BatchOutcome#moves()} has one entry per asset and poll whose index
-     *         moved, in order, its price row's {@code createdAt} the poll's receipt
+     * @param ticks      the ticks as received, in order
+     * @param owned      the tenants to replay to
+     * @param conflation the span of receipt a step takes at most (zero: a step per poll)
+     * @return per tick what happened; {@link BatchOutcome#steps()} has per step one entry per asset whose index
+     *         moved, in order, its price row's {@code createdAt} the receipt of the tick that moved it last
      */
-    Uni<BatchOutcome> replay(List<RecentTicks.Received> ticks, Predicate<UUID> owned) {
+    Uni<BatchOutcome> replay(List<RecentTicks.Received> ticks, Predicate<UUID> owned, java.time.Duration conflation) {
+        boolean[] starts = new boolean[ticks.size()];
+        Instant stepStart = ticks.isEmpty() ? null : ticks.get(0).receivedAt();
+        for (int i = 1; i < ticks.size(); i++) {
+            RecentTicks.Received r = ticks.get(i);
+            if (r.poll() != ticks.get(i - 1).poll() && !r.receivedAt().isBefore(stepStart.plus(conflation))) {
+                starts[i] = true;
+                stepStart = r.receivedAt();
+            }
+        }
         return apply(ticks.stream().map(RecentTicks.Received::tick).toList(), i -> ticks.get(i).receivedAt(), owned,
-                i -> ticks.get(i).poll());
+                i -> starts[i]);
     }
 
     private Uni<BatchOutcome> apply(List<Tick> ticks, java.util.function.IntFunction<Instant> clock,
-            Predicate<UUID> owned, java.util.function.IntToLongFunction poll) {
+            Predicate<UUID> owned, java.util.function.IntPredicate startsStep) {
         List<Verdict> globals = new ArrayList<>(ticks.size());
         java.util.Set<String> symbols = new java.util.TreeSet<>();
         for (int i = 0; i < ticks.size(); i++) {
@@ -179,13 +190,13 @@ public class OracleService {
                 states.put(b.asset().id, st);
             }
             List<TickOutcome> out = new ArrayList<>();
-            // a replay: the moves of each poll, one per asset (its last), in order of the polls
-            List<List<Move>> polls = new ArrayList<>();
-            Map<UUID, Move> pollMoves = new java.util.LinkedHashMap<>();
+            // a replay: the moves of each step, one per asset (its last), in order of the steps
+            List<List<Move>> steps = new ArrayList<>();
+            Map<UUID, Move> stepMoves = new java.util.LinkedHashMap<>();
             for (int i = 0; i < ticks.size(); i++) {
-                if (poll != null && i > 0 && poll.applyAsLong(i) != poll.applyAsLong(i - 1) && !pollMoves.isEmpty()) {
-                    polls.add(List.copyOf(pollMoves.values()));
-                    pollMoves.clear();
+                if (startsStep != null && startsStep.test(i) && !stepMoves.isEmpty()) {
+                    steps.add(List.copyOf(stepMoves.values()));
+                    stepMoves.clear();
                 }
                 Tick tick = ticks.get(i);
                 if (!globals.get(i).accepted()) {
@@ -199,23 +210,23 @@ public class OracleService {
                             && st.config.sources().contains(tick.source())) {
                         Index before = st.pending;
                         perTenant.add(applyToTenant(tick, st, now));
-                        if (poll != null && st.pending != before) {
-                            pollMoves.put(st.asset.id, new Move(st, st.level, st.pending, now));
+                        if (startsStep != null && st.pending != before) {
+                            stepMoves.put(st.asset.id, new Move(st, st.level, st.pending, now));
                         }
                     }
                 }
                 out.add(new TickOutcome(tick, globals.get(i), perTenant));
             }
-            if (!pollMoves.isEmpty()) {
-                polls.add(List.copyOf(pollMoves.values()));
+            if (!stepMoves.isEmpty()) {
+                steps.add(List.copyOf(stepMoves.values()));
             }
             Instant last = clock.apply(ticks.size() - 1);
-            return poll != null ? write(states.values(), polls, last, out)
+            return startsStep != null ? write(states.values(), steps, last, out)
                     : write(states.values(), last, out);
         });
     }
 
-    /** One index move of a replay: the asset, the level it moved to, the index that made it, the poll's receipt. */
+    /** One index move of a replay: the asset, the level it moved to, the index that made it, that tick's receipt. */
     private record Move(AssetState state, Level level, Index index, Instant receivedAt) {
     }
 
@@ -299,22 +310,22 @@ public class OracleService {
 
     /**
      * A replay's end state to write: each moved source's latest tick, and one price row per index move, in order
-     * (created at its poll's receipt); the outcome keeps the moves per poll.
+     * (created at its tick's receipt); the outcome keeps the moves per step.
      */
     private static OracleBatchStore.BatchWrite<BatchOutcome> write(Collection<AssetState> states,
-            List<List<Move>> polls, Instant last, List<TickOutcome> out) {
+            List<List<Move>> steps, Instant last, List<TickOutcome> out) {
         List<OracleBatchStore.SourceTickWrite> ticks = latestTicks(states);
         List<MarketPrice> rows = new ArrayList<>();
-        List<List<TenantOutcome>> moves = new ArrayList<>(polls.size());
-        for (List<Move> moved : polls) {
-            List<TenantOutcome> poll = new ArrayList<>(moved.size());
+        List<List<TenantOutcome>> moves = new ArrayList<>(steps.size());
+        for (List<Move> moved : steps) {
+            List<TenantOutcome> step = new ArrayList<>(moved.size());
             for (Move m : moved) {
                 MarketPrice row = priceRow(m.state().asset, m.level(), m.receivedAt());
                 rows.add(row);
-                poll.add(new TenantOutcome(TenantId.of(m.state().asset.tenantId), m.state().asset.symbol,
+                step.add(new TenantOutcome(TenantId.of(m.state().asset.tenantId), m.state().asset.symbol,
                         m.state().asset.id, Verdict.ACCEPTED, m.index(), row));
             }
-            moves.add(List.copyOf(poll));
+            moves.add(List.copyOf(step));
         }
         return new OracleBatchStore.BatchWrite<>(ticks, rows, OffsetDateTime.ofInstant(last, ZoneOffset.UTC),
                 new BatchOutcome(out, List.copyOf(moves)));

@@ -267,9 +267,10 @@ public class PriceFeedConsumer {
      * are refused as out of order; those nobody applied (received while no instance owned the tenant, e.g. after its
      * owner died, or while its book was built) are applied now, with their margin events. Rejections of a replay are
      * counted, not dead-lettered again. They are applied as the live path would have had it owned those tenants: each
-     * with the clock of its first receipt, each tenant's moves of one poll as one move of its book, in transactions of
-     * about {@value #REPLAY_CHUNK} ticks ({@link OracleService#replay}). A takeover that gained no tenant replays
-     * nothing.
+     * with the clock of its first receipt, each tenant's moves of one step (the polls received within
+     * {@code ballast.live.replay-conflation}, as a live book busy that long would take them) as one move of its book,
+     * in transactions of about {@value #REPLAY_CHUNK} ticks ({@link OracleService#replay}). A takeover that gained no
+     * tenant replays nothing.
      *
      * <p>Every step is bounded ({@code ballast.live.takeover-step-limit}): the books are waited for at most that
      * long, and a replayed chunk that has not completed within it ends the replay (a WARN names the tenants or the
@@ -439,12 +440,12 @@ public class PriceFeedConsumer {
     }
 
     /**
-     * Replays ticks to the gained tenants in one transaction ({@link OracleService#replay}), then hands each index
-     * move to the live loop in order, each on its own, with its tick's receipt, so that the new owner publishes the
-     * events the old one would have. A failed chunk is logged and the replay goes on with the next.
+     * Replays ticks to the gained tenants in one transaction ({@link OracleService#replay}), then hands the index
+     * moves to the live loop step by step ({@link #afterReplay}), so that the new owner publishes the events the old
+     * one would have. A failed chunk is logged and the replay goes on with the next.
      */
     private Uni<Void> replayChunk(List<RecentTicks.Received> chunk, java.util.function.Predicate<UUID> gained) {
-        return oracle.replay(chunk, gained)
+        return oracle.replay(chunk, gained, settings.replayConflation())
                 .flatMap(this::afterReplay)
                 .onFailure().invoke(e -> LOG.warnf("replaying %d ticks after a takeover failed: %s", chunk.size(),
                         e.getMessage()))
@@ -479,10 +480,11 @@ public class PriceFeedConsumer {
 
     /**
      * After a replayed chunk's transaction: acceptances and refusals (ticks the previous owner already applied) are
-     * counted, nothing is dead-lettered (the live batch did when the tick came), and the moves are applied poll by
-     * poll, each with its own receipt: a poll's before the next poll's, each tenant's as one move of its book (as the
-     * live batch does), so that the new owner publishes the events the old one would have; the tenants of one poll
-     * are moved side by side.
+     * counted, nothing is dead-lettered (the live batch did when the tick came), and the moves are applied step by
+     * step (a step: the polls received within {@code ballast.live.replay-conflation}), each with its own receipt: a
+     * step's before the next step's, each tenant's as one move of its book (as the live batch does), so that the new
+     * owner publishes the events the old one would have (but for a threshold crossed and crossed back within a step,
+     * as on a busy live book); the tenants of one step are moved side by side.
      */
     private Uni<Void> afterReplay(BatchOutcome batch) {
         for (TickOutcome outcome : batch.ticks()) {
@@ -496,8 +498,8 @@ public class PriceFeedConsumer {
                 }
             }
         }
-        return Multi.createFrom().iterable(byPollAndTenant(batch.polls()))
-                .onItem().transformToUniAndConcatenate(poll -> all(poll.stream().map(ms ->
+        return Multi.createFrom().iterable(byStepAndTenant(batch.steps()))
+                .onItem().transformToUniAndConcatenate(step -> all(step.stream().map(ms ->
                         this.live.onReplayedPrices(ms)
                                 .onFailure().invoke(e -> LOG.errorf(e, "live margin after replayed %s ticks failed "
                                         + "for tenant %s", String.join("+", ms.stream().map(TenantOutcome::underlying)
@@ -507,17 +509,17 @@ public class PriceFeedConsumer {
     }
 
     /**
-     * A replay's moves (per poll, one per tenant and asset, {@link BatchOutcome#polls}), grouped within each poll per
-     * tenant: each inner list is one move of a tenant's book, holding every asset the poll moved for it.
+     * A replay's moves (per step, one per tenant and asset, {@link BatchOutcome#steps}), grouped within each step per
+     * tenant: each inner list is one move of a tenant's book, holding every asset the step moved for it.
      */
-    static List<List<List<TenantOutcome>>> byPollAndTenant(List<List<TenantOutcome>> polls) {
-        List<List<List<TenantOutcome>>> out = new ArrayList<>(polls.size());
-        for (List<TenantOutcome> moves : polls) {
-            java.util.Map<UUID, List<TenantOutcome>> poll = new java.util.LinkedHashMap<>();
+    static List<List<List<TenantOutcome>>> byStepAndTenant(List<List<TenantOutcome>> steps) {
+        List<List<List<TenantOutcome>>> out = new ArrayList<>(steps.size());
+        for (List<TenantOutcome> moves : steps) {
+            java.util.Map<UUID, List<TenantOutcome>> step = new java.util.LinkedHashMap<>();
             for (TenantOutcome o : moves) {
-                poll.computeIfAbsent(o.tenant().value(), x -> new ArrayList<>()).add(o);
+                step.computeIfAbsent(o.tenant().value(), x -> new ArrayList<>()).add(o);
             }
-            out.add(List.copyOf(poll.values()));
+            out.add(List.copyOf(step.values()));
         }
         return out;
     }

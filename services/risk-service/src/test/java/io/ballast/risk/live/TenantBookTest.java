@@ -529,6 +529,11 @@ class TenantBookTest {
             }
 
             @Override
+            public Duration replayConflation() {
+                return Duration.ofMillis(100);
+            }
+
+            @Override
             public Duration takeoverStepLimit() {
                 return Duration.ofMinutes(2);
             }

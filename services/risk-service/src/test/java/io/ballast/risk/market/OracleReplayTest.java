@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A takeover's replay in one transaction ({@link OracleService#replay}) on real PostgreSQL: each tick is guarded with
  * the clock of its receipt against what the ticks before it left, a tick the previous owner applied is refused as
- * out of order, and the index moves are kept per poll the ticks came in (one per asset and poll, as a live batch
- * conflates them), in order, one price row each, so that the new owner's book sees each poll's move on its own.
+ * out of order, and the index moves are kept per step: the polls the ticks came in, those received within the
+ * replay's conflation taken together (one move per asset and step, as a live batch, or a busy live book, conflates
+ * them), in order, one price row each, so that the new owner's book sees each step's move on its own.
  */
 @QuarkusTest
 @QuarkusTestResource(BallastServersResource.class)
@@ -38,6 +39,9 @@ class OracleReplayTest {
 
     @Inject
     Pool pool;
+
+    @Inject
+    io.ballast.risk.live.LiveSettings settings;
 
     @Test
     void aReplayKeepsEveryMoveInOrderWithItsReceiptAndRefusesWhatWasAppliedBefore() {
@@ -64,7 +68,8 @@ class OracleReplayTest {
             received.add(new RecentTicks.Received(ticks.get(i), ticks.get(i).sourceTime().plusMillis(20 + i),
                     polls[i]));
         }
-        BatchOutcome replayed = oracle.replay(received, tenant::equals).await().indefinitely();
+        BatchOutcome replayed = oracle.replay(received, tenant::equals, settings.replayConflation()).await()
+                .indefinitely();
 
         assertThat(replayed.ticks()).extracting(o -> o.outcomes().get(0).verdict().accepted() ? "accepted"
                         : o.outcomes().get(0).verdict().reason())
@@ -78,7 +83,8 @@ class OracleReplayTest {
         assertThat(replayed.moves()).extracting(m -> m.index().observedAt())
                 .containsExactly(s0.plusSeconds(2), s0.plusSeconds(4), s0.plusSeconds(5));
         assertThat(replayed.moves()).extracting(TenantOutcome::assetId).containsOnly(asset);
-        assertThat(replayed.polls()).as("the moves kept per poll (poll 1 moved nothing)").extracting(List::size)
+        assertThat(replayed.steps()).as("the moves kept per step (polls 1 s apart; poll 1 moved nothing)")
+                .extracting(List::size)
                 .containsExactly(1, 1, 1);
 
         // the history has each move's row; the price in force is the last
@@ -95,8 +101,47 @@ class OracleReplayTest {
         assertThat(latest.getOffsetDateTime(1).toInstant()).isEqualTo(s0.plusSeconds(5));
 
         // replayed again (the next owner's takeover): every tick is refused as applied, nothing moves
-        BatchOutcome again = oracle.replay(received, tenant::equals).await().indefinitely();
+        BatchOutcome again = oracle.replay(received, tenant::equals, settings.replayConflation()).await()
+                .indefinitely();
         assertThat(again.moves()).isEmpty();
+    }
+
+    @Test
+    void pollsReceivedWithinTheConflationAreOneStepAtTheirLastLevel() {
+        Tenant t = TestTenants.onboard("conflated");
+        String symbol = "RC" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+        TestTenants.asset(t, symbol);
+        UUID tenant = UUID.fromString(t.id());
+        Instant s0 = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(10);
+        oracle.applyAll(List.of(tick(symbol, "100", s0)), tenant::equals, s0.plusMillis(10)).await().indefinitely();
+
+        // polls 1-4 received 40 ms apart, then poll 5 received 150 ms after poll 1
+        String[] prices = {"101", "102", "99", "98", "97"};
+        long[] receivedMs = {0, 40, 80, 120, 150};
+        List<RecentTicks.Received> received = new ArrayList<>();
+        for (int i = 0; i < prices.length; i++) {
+            received.add(new RecentTicks.Received(tick(symbol, prices[i], s0.plusSeconds(1 + i)),
+                    s0.plusSeconds(6).plusMillis(receivedMs[i]), i + 1));
+        }
+        assertThat(settings.replayConflation()).isEqualTo(java.time.Duration.ofMillis(100));
+
+        BatchOutcome conflated = oracle.replay(received, tenant::equals, java.time.Duration.ofMillis(100)).await()
+                .indefinitely();
+        assertThat(conflated.steps()).as("polls 1-3 (0-80 ms) one step at 99, polls 4-5 (120-150 ms) one at 97")
+                .extracting(step -> step.get(0).price().indexPriceUsd.stripTrailingZeros().toPlainString())
+                .containsExactly("99", "97");
+        assertThat(conflated.moves()).extracting(m -> m.price().createdAt.toInstant())
+                .containsExactly(received.get(2).receivedAt(), received.get(4).receivedAt());
+
+        // replayed poll by poll (no conflation) to another tenant: every poll is a step
+        Tenant other = TestTenants.onboard("unconflated");
+        UUID otherId = UUID.fromString(other.id());
+        TestTenants.asset(other, symbol);
+        oracle.applyAll(List.of(tick(symbol, "100", s0)), otherId::equals, s0.plusMillis(10)).await().indefinitely();
+        BatchOutcome perPoll = oracle.replay(received, otherId::equals, java.time.Duration.ZERO).await()
+                .indefinitely();
+        assertThat(perPoll.steps()).extracting(step -> step.get(0).price().indexPriceUsd.stripTrailingZeros()
+                .toPlainString()).containsExactly("101", "102", "99", "98", "97");
     }
 
     private static Tick tick(String symbol, String priceUsd, Instant sourceTime) {

@@ -11,8 +11,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * How a takeover's replay groups its moves ({@link PriceFeedConsumer#byPollAndTenant}): per poll, one move of each
- * tenant's book holding every asset the poll moved for it, as the live batch moves it.
+ * How a takeover's replay groups its moves ({@link PriceFeedConsumer#byStepAndTenant}): per step, one move of each
+ * tenant's book holding every asset the step moved for it, as the live batch moves it.
  */
 class ReplayMovesTest {
 
@@ -24,7 +24,7 @@ class ReplayMovesTest {
 
     @Test
     void aPollsMovesAreOneMovePerTenantHoldingEachOfItsAssets() {
-        List<List<List<TenantOutcome>>> polls = PriceFeedConsumer.byPollAndTenant(List.of(
+        List<List<List<TenantOutcome>>> polls = PriceFeedConsumer.byStepAndTenant(List.of(
                 List.of(move(a, btc, 0), move(b, btc, 0), move(a, eth, 0)),
                 List.of(move(a, btc, 1)),
                 List.of(move(b, eth, 2), move(b, btc, 2))));
@@ -35,9 +35,9 @@ class ReplayMovesTest {
     }
 
     @Test
-    void pollsReceivedAtTheSameInstantStayApart() {
-        // the polls are the replay's own (OracleService.replay), not inferred from the price rows' receipt
-        List<List<List<TenantOutcome>>> polls = PriceFeedConsumer.byPollAndTenant(List.of(
+    void stepsReceivedAtTheSameInstantStayApart() {
+        // the steps are the replay's own (OracleService.replay), not inferred from the price rows' receipt
+        List<List<List<TenantOutcome>>> polls = PriceFeedConsumer.byStepAndTenant(List.of(
                 List.of(move(a, btc, 0), move(a, eth, 0)), List.of(move(a, eth, 0))));
         assertThat(polls).extracting(this::describe).containsExactly(List.of("A: BTC+ETH"), List.of("A: ETH"));
     }
