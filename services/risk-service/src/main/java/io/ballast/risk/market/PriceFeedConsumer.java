@@ -279,6 +279,13 @@ public class PriceFeedConsumer {
      * on the price in force.
      */
     private Uni<Void> takeOver(Ownership.View before, Ownership.View now) {
+        if (now.partitionCount() == before.partitionCount() && before.partitions().containsAll(now.partitions())) {
+            // only partitions lost (an instance joined, or this one stops and gives its partitions back): no tenant
+            // can be gained, so none is listed (at a stop the database pool may be closed already) and none replayed
+            LOG.infof("took over partitions %s of ballast.events (had %s): no partition gained, nothing replayed",
+                    now.partitions(), before.partitions());
+            return Uni.createFrom().voidItem();
+        }
         java.util.function.Predicate<UUID> gained = t -> now.owns(t) && !before.owns(t);
         // the replay takes the ticks of the window before now, and those that come while the books are built
         Instant from = Instant.now().minus(settings.replayWindow());
