@@ -1,7 +1,7 @@
 package io.ballast.risk.live;
 
 import io.ballast.risk.collateral.domain.IsolatedBalance;
-import io.ballast.risk.collateral.repository.IsolatedBalanceRepository;
+import io.ballast.risk.common.CallerContext;
 import io.ballast.risk.governance.repository.RiskSettingsRepository;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.market.OracleStatusService;
@@ -9,7 +9,6 @@ import io.ballast.risk.market.OracleHealth;
 import io.ballast.risk.market.curve.CurvePointRepository;
 import io.ballast.risk.market.curve.MarketCurves;
 import io.ballast.risk.messaging.Topics;
-import io.ballast.risk.repository.AccountRepository;
 import io.ballast.risk.repository.AssetRepository;
 import io.ballast.risk.repository.InstrumentRepository;
 import io.ballast.risk.repository.MarginDataRepository;
@@ -23,6 +22,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,7 +37,6 @@ public class BookLoader {
 
     private final RiskSettingsRepository riskSettings;
 
-    private final AccountRepository accounts;
     private final AssetRepository assets;
     private final InstrumentRepository instruments;
     private final MarginDataRepository data;
@@ -45,19 +44,15 @@ public class BookLoader {
     private final OracleStatusService oracles;
     private final LiveSettings settings;
     private final Pool pool;
-    private final IsolatedBalanceRepository isolated;
     private final CurvePointRepository curvePoints;
 
     /** Wires collaborators. */
-    public BookLoader(AccountRepository accounts, AssetRepository assets, InstrumentRepository instruments,
-            MarginDataRepository data, MarketPriceRepository prices, OracleStatusService oracles,
-            LiveSettings settings, RiskSettingsRepository riskSettings, Pool pool,
-            IsolatedBalanceRepository isolated, CurvePointRepository curvePoints) {
+    public BookLoader(AssetRepository assets, InstrumentRepository instruments, MarginDataRepository data,
+            MarketPriceRepository prices, OracleStatusService oracles, LiveSettings settings,
+            RiskSettingsRepository riskSettings, Pool pool, CurvePointRepository curvePoints) {
         this.curvePoints = curvePoints;
-        this.isolated = isolated;
         this.pool = pool;
         this.riskSettings = riskSettings;
-        this.accounts = accounts;
         this.assets = assets;
         this.instruments = instruments;
         this.data = data;
@@ -73,46 +68,88 @@ public class BookLoader {
 
     /**
      * Everything a tenant's book is built from: the small reference reads in one session (the event mark first, so
-     * that events after it are applied again), then accounts, balances, positions and margin states by keyset pages
-     * of {@value #PAGE} rows through the reactive SQL client (plain rows: no managed entities to flush, and no page
-     * holds the event loop long), and the prices in force LAST. The reads are not one snapshot, and a previous book
-     * may go on taking ticks and storing states meanwhile: read after the states, a price is never older than one a
-     * stored state was decided at, so the new book cannot re-decide a state at an older price (CI once saw a
-     * spurious RECOVERED that way, prices read before the states). States stored after the read (by a store already
-     * running when the build started) are taken over before the new book is evaluated ({@link TenantBook#takeOver}).
-     * The book
-     * itself is built by the caller, on a worker ({@link Rows#toBook}).
+     * that events after it are applied again), then accounts, balances, positions, margin states and isolated
+     * balances by keyset pages of {@value #PAGE} rows through the reactive SQL client (plain rows: no managed entities
+     * to flush, and no page holds the event loop long), all in ONE snapshot ({@link RowSecurity#snapshotInTenant}),
+     * and the prices in force LAST.
+     *
+     * <p>One snapshot, because an integrator may be writing the tenant meanwhile: read in separate statements, the
+     * balances of an account could be read before its deposit committed and its positions after its new position
+     * did, and the book would value an account with a position and no collateral, one that never was, and publish
+     * it LIQUIDATABLE (CI saw that once, session 36); the deposit's event would then bring it back, RECOVERED. In
+     * one snapshot the rows are a state the database was in, and what committed after it comes as events after the
+     * mark.
+     *
+     * <p>A previous book may go on taking ticks and storing states meanwhile: read after the states, a price is never
+     * older than one a stored state was decided at, so the new book cannot re-decide a state at an older price (CI
+     * once saw a spurious RECOVERED that way, prices read before the states). States stored after the read (by a
+     * store already running when the build started) are taken over before the new book is evaluated
+     * ({@link TenantBook#takeOver}). The book itself is built by the caller, on a worker ({@link Rows#toBook}).
      *
      * @param tenant the tenant
      * @return the rows
      */
     public Uni<Rows> load(TenantId tenant) {
-        return reference(tenant).flatMap(ref -> pages(ACCOUNTS, tenant, BookLoader::account,
-                        a -> new UUID[] {a.id, a.id}, new ArrayList<>())
-                .flatMap(acc -> pages(BALANCES, tenant, BookLoader::balance,
+        return reference(tenant).flatMap(ref -> RowSecurity.snapshotInTenant(pool, tenant, conn -> pages(conn,
+                        ACCOUNTS, tenant, BookLoader::account, a -> new UUID[] {a.id, a.id}, new ArrayList<>())
+                .flatMap(acc -> pages(conn, BALANCES, tenant, BookLoader::balance,
                         b -> new UUID[] {b.id.accountId(), b.id.assetId()}, new ArrayList<>())
-                .flatMap(bs -> pages(POSITIONS, tenant, BookLoader::position,
+                .flatMap(bs -> held(tenant).replaceWith(bs))
+                .flatMap(bs -> pages(conn, POSITIONS, tenant, BookLoader::position,
                         p -> new UUID[] {p.id.accountId(), p.id.instrumentId()}, new ArrayList<>())
-                .flatMap(pos -> pages(STATES, tenant, BookLoader::state,
+                .flatMap(pos -> pages(conn, STATES, tenant, BookLoader::state,
                         st -> new UUID[] {st.id.accountId(), st.id.accountId()}, new ArrayList<>())
-                .flatMap(st -> isolatedPages(tenant, new ArrayList<>())
-                .flatMap(iso -> prices(tenant).map(m -> new Rows(tenant, ref.withMarket(m), acc, bs, pos, st,
-                        iso))))))));
+                .flatMap(st -> isolatedPages(conn, tenant, new ArrayList<>())
+                .map(iso -> new Rows(tenant, ref, acc, bs, pos, st, iso)))))))
+                .flatMap(rows -> prices(tenant).map(m -> rows.withMarket(m))));
+    }
+
+    /** For tests: where the next read of a tenant's rows waits (between its balances and its positions). */
+    private volatile Hold hold;
+
+    private record Hold(UUID tenant, java.util.concurrent.CompletableFuture<Void> reached,
+            java.util.concurrent.CompletionStage<Void> release) {
+    }
+
+    /**
+     * For tests: the next read of the tenant's rows ({@link #load}), once it has read the balances and before it reads
+     * the positions, completes {@code reached} and goes on when {@code release} completes, so that a test can write
+     * between the two.
+     */
+    void holdNextLoad(UUID tenant, java.util.concurrent.CompletableFuture<Void> reached,
+            java.util.concurrent.CompletionStage<Void> release) {
+        hold = new Hold(tenant, reached, release);
+    }
+
+    private Uni<Void> held(TenantId tenant) {
+        Hold h = hold;
+        if (h == null || !h.tenant().equals(tenant.value())) {
+            return Uni.createFrom().voidItem();
+        }
+        hold = null;
+        Uni<Void> released = CallerContext.resumeHere(Uni.createFrom().completionStage(h.release()).replaceWithVoid());
+        h.reached().complete(null);
+        return released;
     }
 
     /** Rows per page of the keyset reads. */
     static final int PAGE = 5_000;
     private static final UUID ZERO = new UUID(0, 0);
-    private static final String ACCOUNTS = "select id, tenant_id, external_id, margin_mode, status, version, "
-            + "created_at, updated_at from account where tenant_id = $1 and status <> 'CLOSED' and id > $2 "
+    private static final String ACCOUNT_COLUMNS = "select id, tenant_id, external_id, margin_mode, status, "
+            + "version, created_at, updated_at from account where tenant_id = $1";
+    private static final String BALANCE_COLUMNS = "select tenant_id, account_id, asset_id, amount, updated_at "
+            + "from balance where tenant_id = $1";
+    private static final String POSITION_COLUMNS = "select tenant_id, account_id, instrument_id, quantity, "
+            + "entry_price, updated_at from position where tenant_id = $1";
+    private static final String ISOLATED_COLUMNS = "select tenant_id, account_id, instrument_id, asset_id, amount, "
+            + "updated_at from isolated_balance where tenant_id = $1";
+    private static final String ACCOUNTS = ACCOUNT_COLUMNS + " and status <> 'CLOSED' and id > $2 "
             + "and $3::uuid is not null order by id limit $4";
-    private static final String BALANCES = "select tenant_id, account_id, asset_id, amount, updated_at from balance "
-            + "where tenant_id = $1 and (account_id, asset_id) > ($2, $3) order by account_id, asset_id limit $4";
-    private static final String POSITIONS = "select tenant_id, account_id, instrument_id, quantity, entry_price, "
-            + "updated_at from position where tenant_id = $1 and (account_id, instrument_id) > ($2, $3) "
+    private static final String BALANCES = BALANCE_COLUMNS + " and (account_id, asset_id) > ($2, $3) "
+            + "order by account_id, asset_id limit $4";
+    private static final String POSITIONS = POSITION_COLUMNS + " and (account_id, instrument_id) > ($2, $3) "
             + "order by account_id, instrument_id limit $4";
-    private static final String ISOLATED = "select tenant_id, account_id, instrument_id, asset_id, amount, "
-            + "updated_at from isolated_balance where tenant_id = $1 and (account_id, instrument_id, asset_id) > "
+    private static final String ISOLATED = ISOLATED_COLUMNS + " and (account_id, instrument_id, asset_id) > "
             + "($2, $3, $4) order by account_id, instrument_id, asset_id limit $5";
     private static final String STATES = "select tenant_id, account_id, status, held, seq from account_margin_state "
             + "where tenant_id = $1 and account_id > $2 and $3::uuid is not null order by account_id limit $4";
@@ -127,34 +164,39 @@ public class BookLoader {
                                                 null, null)))))));
     }
 
-    private <T> Uni<List<T>> pages(String sql, TenantId tenant, Function<Row, T> map, Function<T, UUID[]> key,
-            List<T> into) {
+    private <T> Uni<List<T>> pages(SqlConnection conn, String sql, TenantId tenant, Function<Row, T> map,
+            Function<T, UUID[]> key, List<T> into) {
         UUID[] after = into.isEmpty() ? new UUID[] {ZERO, ZERO} : key.apply(into.get(into.size() - 1));
         Tuple page = Tuple.of(tenant.value(), after[0], after[1], PAGE);
-        return RowSecurity.query(pool, tenant, sql, page).flatMap(rows -> {
+        return conn.preparedQuery(sql).execute(page).flatMap(rows -> {
             for (Row r : rows) {
                 into.add(map.apply(r));
             }
-            return rows.size() < PAGE ? Uni.createFrom().item(into) : pages(sql, tenant, map, key, into);
+            return rows.size() < PAGE ? Uni.createFrom().item(into) : pages(conn, sql, tenant, map, key, into);
         });
     }
 
     /** Isolated balances by keyset pages (a three-column key, so not through {@link #pages}). */
-    private Uni<List<IsolatedBalance>> isolatedPages(TenantId tenant, List<IsolatedBalance> into) {
+    private Uni<List<IsolatedBalance>> isolatedPages(SqlConnection conn, TenantId tenant,
+            List<IsolatedBalance> into) {
         IsolatedBalance.Key k = into.isEmpty() ? new IsolatedBalance.Key(null, ZERO, ZERO, ZERO)
                 : into.get(into.size() - 1).id;
-        return RowSecurity.query(pool, tenant, ISOLATED, Tuple.of(tenant.value(), k.accountId(), k.instrumentId(),
+        return conn.preparedQuery(ISOLATED).execute(Tuple.of(tenant.value(), k.accountId(), k.instrumentId(),
                 k.assetId(), PAGE)).flatMap(rows -> {
             for (Row r : rows) {
-                IsolatedBalance b = new IsolatedBalance();
-                b.id = new IsolatedBalance.Key(r.getUUID("tenant_id"), r.getUUID("account_id"),
-                        r.getUUID("instrument_id"), r.getUUID("asset_id"));
-                b.amount = r.getBigDecimal("amount");
-                b.updatedAt = r.getOffsetDateTime("updated_at");
-                into.add(b);
+                into.add(isolatedBalance(r));
             }
-            return rows.size() < PAGE ? Uni.createFrom().item(into) : isolatedPages(tenant, into);
+            return rows.size() < PAGE ? Uni.createFrom().item(into) : isolatedPages(conn, tenant, into);
         });
+    }
+
+    private static IsolatedBalance isolatedBalance(Row r) {
+        IsolatedBalance b = new IsolatedBalance();
+        b.id = new IsolatedBalance.Key(r.getUUID("tenant_id"), r.getUUID("account_id"), r.getUUID("instrument_id"),
+                r.getUUID("asset_id"));
+        b.amount = r.getBigDecimal("amount");
+        b.updatedAt = r.getOffsetDateTime("updated_at");
+        return b;
     }
 
     private static io.ballast.risk.domain.Account account(Row r) {
@@ -237,6 +279,11 @@ public class BookLoader {
     public record Rows(TenantId tenant, Reference reference, List<io.ballast.risk.domain.Account> accounts,
             List<io.ballast.risk.domain.Balance> balances, List<io.ballast.risk.domain.Position> positions,
             List<AccountMarginState> states, List<IsolatedBalance> isolated) {
+
+        /** @param m the prices, health and curves read after the rest @return these rows with them */
+        Rows withMarket(Prices m) {
+            return new Rows(tenant, reference.withMarket(m), accounts, balances, positions, states, isolated);
+        }
 
         /** @return how many positions were read */
         public int positionCount() {
@@ -329,19 +376,36 @@ public class BookLoader {
     }
 
     /**
-     * One account's rows after a change.
+     * One account's rows after a change, in one snapshot (as {@link #load} reads a tenant's: an account's balances
+     * read before a deposit committed and its positions after a new position did would be a state it never was in).
      *
      * @param tenant    the tenant
      * @param accountId the account
      * @return the account (null when unknown or CLOSED), balances, positions and isolated balances
      */
-    @WithSession
     public Uni<AccountRows> account(TenantId tenant, UUID accountId) {
-        return accounts.find(tenant, accountId).flatMap(a -> data.balances(tenant, accountId)
-                .flatMap(bs -> data.positions(tenant, accountId).flatMap(pos -> isolated.of(tenant, accountId)
-                        .map(iso -> new AccountRows(a == null || a.status == io.ballast.risk.domain.AccountStatus
-                                .CLOSED ? null : a, bs, pos, iso)))));
+        Tuple key = Tuple.of(tenant.value(), accountId);
+        return RowSecurity.snapshotInTenant(pool, tenant, conn -> conn.preparedQuery(ACCOUNT).execute(key)
+                .flatMap(as -> conn.preparedQuery(ACCOUNT_BALANCES).execute(key)
+                .flatMap(bs -> conn.preparedQuery(ACCOUNT_POSITIONS).execute(key)
+                .flatMap(ps -> conn.preparedQuery(ACCOUNT_ISOLATED).execute(key).map(is -> {
+                    io.ballast.risk.domain.Account a = as.size() == 0 ? null : account(as.iterator().next());
+                    List<io.ballast.risk.domain.Balance> balances = new ArrayList<>(bs.size());
+                    bs.forEach(r -> balances.add(balance(r)));
+                    List<io.ballast.risk.domain.Position> positions = new ArrayList<>(ps.size());
+                    ps.forEach(r -> positions.add(position(r)));
+                    List<IsolatedBalance> isolatedBalances = new ArrayList<>(is.size());
+                    is.forEach(r -> isolatedBalances.add(isolatedBalance(r)));
+                    return new AccountRows(a == null || a.status == io.ballast.risk.domain.AccountStatus.CLOSED
+                            ? null : a, balances, positions, isolatedBalances);
+                })))));
     }
+
+    private static final String ACCOUNT = ACCOUNT_COLUMNS + " and id = $2";
+    private static final String ACCOUNT_BALANCES = BALANCE_COLUMNS + " and account_id = $2 order by asset_id";
+    private static final String ACCOUNT_POSITIONS = POSITION_COLUMNS + " and account_id = $2 order by instrument_id";
+    private static final String ACCOUNT_ISOLATED = ISOLATED_COLUMNS + " and account_id = $2 "
+            + "order by instrument_id, asset_id";
 
     /**
      * An account's rows.

@@ -39,6 +39,7 @@ public final class RowSecurity {
 
     private static final String SET_TENANT = "select set_config('" + TENANT_SETTING + "', $1, true)";
     private static final String SET_PLATFORM = "select set_config('" + PLATFORM_SETTING + "', 'on', true)";
+    private static final String SNAPSHOT = "set transaction isolation level repeatable read, read only";
     private static final String BOUND_KEY = "ballast.row-security.bound";
 
     /** What the Panache transaction on this Vert.x context was last bound to. */
@@ -59,6 +60,24 @@ public final class RowSecurity {
      */
     public static <T> Uni<T> inTenant(Pool pool, TenantId tenant, Function<SqlConnection, Uni<T>> work) {
         return pool.withTransaction(conn -> conn.preparedQuery(SET_TENANT).execute(Tuple.of(tenant.toString()))
+                .chain(() -> work.apply(conn)));
+    }
+
+    /**
+     * Runs read-only work of one tenant on the reactive SQL client in one {@code REPEATABLE READ} transaction: every
+     * statement of the work reads the same snapshot of the database (taken at its first statement, the tenant's
+     * binding), so rows read in several statements, or in pages, are as consistent with each other as one
+     * statement's rows are. A write in the work fails.
+     *
+     * @param pool   the reactive SQL client
+     * @param tenant the tenant whose rows the work sees
+     * @param work   the statements, on the transaction's connection
+     * @param <T>    the result type
+     * @return the work's result, after the transaction ends
+     */
+    public static <T> Uni<T> snapshotInTenant(Pool pool, TenantId tenant, Function<SqlConnection, Uni<T>> work) {
+        return pool.withTransaction(conn -> conn.query(SNAPSHOT).execute()
+                .chain(() -> conn.preparedQuery(SET_TENANT).execute(Tuple.of(tenant.toString())))
                 .chain(() -> work.apply(conn)));
     }
 

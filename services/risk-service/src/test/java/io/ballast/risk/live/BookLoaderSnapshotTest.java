@@ -1,0 +1,87 @@
+package io.ballast.risk.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.support.BallastServersResource;
+import io.ballast.risk.support.HotBooks;
+import io.ballast.risk.support.TestTenants;
+import io.ballast.risk.support.TestTenants.Tenant;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
+import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A book's rows are read in one snapshot (real PostgreSQL): an integrator's writes that commit while a tenant's rows
+ * are being read are in none of them, not in the pages read after they committed.
+ *
+ * <p>Session 36's CI saw why it matters: read in separate statements, an account opened meanwhile (a deposit, then a
+ * position) had its position read but not its deposit, and the book published it LIQUIDATABLE, then RECOVERED.
+ */
+@QuarkusTest
+@QuarkusTestResource(BallastServersResource.class)
+class BookLoaderSnapshotTest {
+
+    @Inject
+    BookLoader loader;
+
+    /**
+     * Fixture: account A (10,000 USDT, long 1 perpetual). The read is held after the balances and before the
+     * positions; meanwhile account C is opened with a deposit of 10,000 USDT and a long perpetual, and A deposits
+     * 5,000 USDT more. The rows read hold A as it was (one balance of 10,000) and nothing of C, neither its position;
+     * the next read holds both accounts as they are.
+     */
+    @Test
+    void writesThatCommitWhileARowsReadIsUnderWayAreInNoneOfItsPages() throws Throwable {
+        Tenant t = TestTenants.onboard("snap");
+        TenantId tenant = TenantId.of(UUID.fromString(t.id()));
+        String u = "S" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        TestTenants.perpetualMarket(t, u);
+        String a = TestTenants.account(t, "0xSNAP-A", "CROSS", "10000", Map.of(u + "-PERP", "1"));
+        // the live loop has built the tenant's book (its build would otherwise be the read that is held)
+        HotBooks.await(() -> HotBooks.hot(t, a, "HEALTHY") != null, "A answered HEALTHY from the hot book");
+
+        CompletableFuture<Void> reached = new CompletableFuture<>();
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        loader.holdNextLoad(tenant.value(), reached, release);
+        CompletableFuture<BookLoader.Rows> read = CompletableFuture.supplyAsync(() -> {
+            try {
+                return VertxContextSupport.subscribeAndAwait(() -> loader.load(tenant));
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        reached.get(HotBooks.WAIT.toSeconds(), TimeUnit.SECONDS);
+        String c = TestTenants.account(t, "0xSNAP-C", "CROSS", "10000", Map.of(u + "-PERP", "1"));
+        t.asIntegrator().body(Map.of("asset", "USDT", "amount", "5000", "externalRef", TestTenants.ref()))
+                .post("/api/v1/accounts/" + a + "/deposits").then().statusCode(201);
+        release.complete(null);
+        BookLoader.Rows held = read.get(HotBooks.WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(held.accounts()).extracting(x -> x.id.toString()).containsExactly(a);
+        assertThat(held.positions()).extracting(p -> p.id.accountId().toString())
+                .as("C's position committed before the positions were read, after the snapshot").containsExactly(a);
+        assertThat(held.balances()).singleElement().satisfies(b -> {
+            assertThat(b.id.accountId().toString()).isEqualTo(a);
+            assertThat(b.amount).isEqualByComparingTo("10000");
+        });
+
+        BookLoader.Rows after = VertxContextSupport.subscribeAndAwait(() -> loader.load(tenant));
+        assertThat(after.accounts()).extracting(x -> x.id.toString()).containsExactlyInAnyOrder(a, c);
+        assertThat(after.positions()).extracting(p -> p.id.accountId().toString()).containsExactlyInAnyOrder(a, c);
+        assertThat(after.balances()).extracting(b -> b.id.accountId().toString() + "=" + b.amount.stripTrailingZeros()
+                .toPlainString()).containsExactlyInAnyOrder(a + "=15000", c + "=10000");
+
+        BookLoader.AccountRows one = VertxContextSupport.subscribeAndAwait(() -> loader.account(tenant,
+                UUID.fromString(c)));
+        assertThat(one.account().externalId).isEqualTo("0xSNAP-C");
+        assertThat(one.balances()).singleElement().satisfies(b -> assertThat(b.amount).isEqualByComparingTo("10000"));
+        assertThat(one.positions()).singleElement().satisfies(p -> assertThat(p.quantity).isEqualByComparingTo("1"));
+    }
+}
