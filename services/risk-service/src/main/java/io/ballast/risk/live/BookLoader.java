@@ -90,7 +90,10 @@ public class BookLoader {
      * @return the rows
      */
     public Uni<Rows> load(TenantId tenant) {
-        return reference(tenant).flatMap(ref -> RowSecurity.snapshotInTenant(pool, tenant, conn -> pages(conn,
+        return reference(tenant).flatMap(ref -> RowSecurity.snapshotInTenant(pool, tenant, conn -> conn
+                .query("select pg_current_snapshot()::text as s").execute()
+                .map(r -> ReadSnapshot.parse(r.iterator().next().getString("s")))
+                .flatMap(seen -> pages(conn,
                         ACCOUNTS, tenant, BookLoader::account, a -> new UUID[] {a.id, a.id}, new ArrayList<>())
                 .flatMap(acc -> pages(conn, BALANCES, tenant, BookLoader::balance,
                         b -> new UUID[] {b.id.accountId(), b.id.assetId()}, new ArrayList<>())
@@ -100,7 +103,7 @@ public class BookLoader {
                 .flatMap(pos -> pages(conn, STATES, tenant, BookLoader::state,
                         st -> new UUID[] {st.id.accountId(), st.id.accountId()}, new ArrayList<>())
                 .flatMap(st -> isolatedPages(conn, tenant, new ArrayList<>())
-                .map(iso -> new Rows(tenant, ref, acc, bs, pos, st, iso)))))))
+                .map(iso -> new Rows(tenant, ref, acc, bs, pos, st, iso, seen))))))))
                 .flatMap(rows -> prices(tenant).map(m -> rows.withMarket(m))));
     }
 
@@ -275,14 +278,16 @@ public class BookLoader {
      * @param positions positions
      * @param states    stored margin states
      * @param isolated  isolated balances (collateral allocated to isolated positions)
+     * @param snapshot  the snapshot they were read in (null when unknown)
      */
     public record Rows(TenantId tenant, Reference reference, List<io.ballast.risk.domain.Account> accounts,
             List<io.ballast.risk.domain.Balance> balances, List<io.ballast.risk.domain.Position> positions,
-            List<AccountMarginState> states, List<IsolatedBalance> isolated) {
+            List<AccountMarginState> states, List<IsolatedBalance> isolated, ReadSnapshot snapshot) {
 
         /** @param m the prices, health and curves read after the rest @return these rows with them */
         Rows withMarket(Prices m) {
-            return new Rows(tenant, reference.withMarket(m), accounts, balances, positions, states, isolated);
+            return new Rows(tenant, reference.withMarket(m), accounts, balances, positions, states, isolated,
+                    snapshot);
         }
 
         /** @return how many positions were read */
@@ -303,7 +308,8 @@ public class BookLoader {
             Reference r = reference;
             return new TenantBook(tenant, settings, r.eventMark(), r.assets(), r.instruments(), r.parameters(),
                     r.settings(), r.prices(), r.health(), ordered, balances, positions, states)
-                    .withIsolated(isolated).withParametersMark(r.parametersMark()).withCurves(r.curves());
+                    .withIsolated(isolated).withParametersMark(r.parametersMark()).withCurves(r.curves())
+                    .withReadSnapshot(snapshot);
         }
     }
 

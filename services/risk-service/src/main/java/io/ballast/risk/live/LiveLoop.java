@@ -3,6 +3,7 @@ package io.ballast.risk.live;
 import static io.ballast.risk.common.CallerContext.onWorker;
 
 import io.ballast.risk.common.CallerContext;
+import io.ballast.risk.common.Stopping;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.live.BookLoader.Rows;
 import io.ballast.risk.live.TenantBook.Cause;
@@ -80,10 +81,12 @@ public class LiveLoop {
     private final Timer healthCheck;
     private volatile long reconciledGeneration = -1;
     private volatile boolean dirty;
+    private final Stopping stopping;
 
     /** Wires collaborators and registers the gauges. */
     public LiveLoop(Ownership ownership, BookLoader loader, MarginStateService states, OutboxRelay relay,
-            DirectPublisher direct, MeterRegistry metrics) {
+            DirectPublisher direct, MeterRegistry metrics, Stopping stopping) {
+        this.stopping = stopping;
         this.ownership = ownership;
         this.direct = direct;
         this.loader = loader;
@@ -270,9 +273,10 @@ public class LiveLoop {
      * A change event of {@code ballast.events} (envelope as the outbox relay publishes it).
      *
      * @param envelope the event
+     * @param xid      the id of the transaction that wrote it ({@link OwnedEventsConsumer#xid}), -1 when unknown
      * @return completion
      */
-    public Uni<Void> onEvent(JsonObject envelope) {
+    public Uni<Void> onEvent(JsonObject envelope, long xid) {
         UUID tenantId = UUID.fromString(envelope.getString("tenantId"));
         long eventId = envelope.getLong("eventId");
         if (!ownership.owns(tenantId)) {
@@ -294,9 +298,10 @@ public class LiveLoop {
         if (!account && !market && !settled) {
             // Outbox ids are taken at insert and become visible at commit, so a tenant's events can arrive out of id
             // order: an account or market event is applied whatever its id (it re-reads the current rows, so
-            // applying it twice is harmless); only the events that rebuild the book are skipped when the book's mark
-            // is past them
-            if (book != null && eventId <= book.appliedEventId()) {
+            // applying it twice is harmless); only the events that rebuild the book are skipped, when the snapshot
+            // its rows were read in saw the event's transaction (by the id only for an event that does not say
+            // which transaction wrote it: its id may be below the mark and its change not in the rows)
+            if (book != null && book.includes(eventId, xid)) {
                 return Uni.createFrom().voidItem();
             }
             // the build takes the book in use out of use; a build running now is told to run again once it ends
@@ -600,7 +605,7 @@ public class LiveLoop {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public Uni<Void> reconcile() {
         long generation = ownership.generation();
-        if (generation == reconciledGeneration && !dirty) {
+        if (stopping.now() || generation == reconciledGeneration && !dirty) {
             return Uni.createFrom().voidItem();
         }
         dirty = false;
@@ -622,7 +627,11 @@ public class LiveLoop {
                 .invoke(() -> reconciledGeneration = generation)
                 .onFailure().invoke(e -> {
                     dirty = true;
-                    LOG.warnf("reconciling hot books failed: %s", e.getMessage());
+                    if (stopping.now()) {
+                        LOG.debugf("reconciling hot books ended by the stop: %s", e.getMessage());
+                    } else {
+                        LOG.warnf("reconciling hot books failed: %s", e.getMessage());
+                    }
                 })
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
@@ -957,6 +966,11 @@ public class LiveLoop {
     /** For tests: whether a book of the tenant is in use here. */
     boolean inUse(UUID tenant) {
         return books.containsKey(tenant);
+    }
+
+    /** For tests: the tenant's book in use here, or null. */
+    TenantBook bookInUse(UUID tenant) {
+        return books.get(tenant);
     }
 
     /** For tests: how many builds of the tenant's book this instance started. */

@@ -1,5 +1,6 @@
 package io.ballast.risk.live;
 
+import io.ballast.risk.messaging.OutboxRelay;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
@@ -54,8 +55,25 @@ public class OwnedEventsConsumer {
             LOG.warnf("skipped a ballast.events record at offset %d: %s", record.offset(), e.getMessage());
             return Uni.createFrom().voidItem();
         }
-        return live.onEvent(envelope).onFailure().invoke(e -> LOG.warnf("applying event %s failed: %s",
+        return live.onEvent(envelope, xid(record)).onFailure().invoke(e -> LOG.warnf("applying event %s failed: %s",
                 envelope.getLong("eventId"), e.getMessage())).onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /**
+     * @param record a {@code ballast.events} record
+     * @return the id of the transaction that wrote its outbox row ({@link OutboxRelay#XID_HEADER}), or -1 when it
+     *         does not say (a row written before it was recorded) or says nothing readable
+     */
+    static long xid(ConsumerRecord<String, String> record) {
+        org.apache.kafka.common.header.Header h = record.headers().lastHeader(OutboxRelay.XID_HEADER);
+        if (h == null || h.value() == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(new String(h.value(), java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /**

@@ -131,6 +131,8 @@ public final class TenantBook {
     /** The prices in force, replaced (never mutated) after each change: read without the lock. */
     private volatile List<MarketPrice> pricesRead = List.of();
     private long appliedEventId;
+    /** The snapshot the rows were read in (null when unknown). */
+    private ReadSnapshot readSnapshot;
     private long parametersMark;
     private MarginInputs inputs;
     private BulkBook bulk;
@@ -236,6 +238,30 @@ public final class TenantBook {
     /** @return whether the book is out of use ({@link #retire}) */
     boolean retired() {
         return retired;
+    }
+
+    /**
+     * Sets the snapshot the book's rows were read in (before the book is in use).
+     *
+     * @param snapshot the snapshot, or null when unknown
+     * @return this book
+     */
+    public synchronized TenantBook withReadSnapshot(ReadSnapshot snapshot) {
+        this.readSnapshot = snapshot;
+        return this;
+    }
+
+    /**
+     * Whether the book's rows include a change event's change: its transaction was seen by the snapshot the rows were
+     * read in; for an event that does not say which transaction wrote it (or a book whose snapshot is unknown), its
+     * outbox id is at or below the highest the book applied.
+     *
+     * @param eventId the event's outbox id
+     * @param xid     the id of the transaction that wrote it, -1 when unknown
+     * @return true when the book has it
+     */
+    public synchronized boolean includes(long eventId, long xid) {
+        return xid >= 0 && readSnapshot != null ? readSnapshot.sees(xid) : eventId <= appliedEventId;
     }
 
     /** @return the highest {@code ballast.events} outbox id applied */

@@ -1,6 +1,7 @@
 package io.ballast.risk.messaging;
 
 import io.ballast.risk.common.CallerContext;
+import io.ballast.risk.common.Stopping;
 import io.ballast.risk.config.BallastConfig;
 import io.ballast.risk.tenancy.rls.RowSecurity;
 import io.micrometer.core.instrument.Counter;
@@ -18,6 +19,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
@@ -57,6 +60,8 @@ public class OutboxRelay {
 
     /** Outgoing channel name (configured as {@code mp.messaging.outgoing.ballast-events.*}). */
     public static final String CHANNEL = "ballast-events";
+
+    private final Stopping stopping;
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
 
@@ -107,7 +112,8 @@ public class OutboxRelay {
     public OutboxRelay(Pool pool,
             @Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = EMITTER_BUFFER)
             MutinyEmitter<String> emitter, BallastConfig config,
-            OutboxReconciler reconciler, MeterRegistry metrics) {
+            OutboxReconciler reconciler, MeterRegistry metrics, Stopping stopping) {
+        this.stopping = stopping;
         this.pool = pool;
         this.emitter = emitter;
         this.batchSize = config.outbox().batchSize();
@@ -146,6 +152,9 @@ public class OutboxRelay {
      * a pass makes one more pass after it; a full batch makes another pass at once.
      */
     public void trigger() {
+        if (stopping.now()) {
+            return; // the rows stay in the outbox: the next start relays them
+        }
         pending.set(true);
         if (running.compareAndSet(false, true)) {
             pass();
@@ -155,7 +164,11 @@ public class OutboxRelay {
     private void pass() {
         pending.set(false);
         relayOnce().onFailure().invoke(e -> {
-                    LOG.warnf("outbox relay pass failed: %s", e.getMessage());
+                    if (stopping.now()) {
+                        LOG.debugf("outbox relay pass ended by the stop: %s", e.getMessage());
+                    } else {
+                        LOG.warnf("outbox relay pass failed: %s", e.getMessage());
+                    }
                     suspectUpTo.set(-1);
                 })
                 .onFailure().recoverWithItem(0)
@@ -195,7 +208,7 @@ public class OutboxRelay {
         // survive this pass dying); "suspect" is computed on the statement's snapshot, without this pass's rows
         return suspectBound().flatMap(upTo -> RowSecurity.queryAcrossTenants(pool,
                         "with batch as (select id, topic, tenant_id, aggregate_type, aggregate_id, event_type, "
-                                + "payload, created_at, (id <= $2 or exists (select 1 from outbox_attempt a where "
+                                + "payload, created_at, xid::text as xid, (id <= $2 or exists (select 1 from outbox_attempt a where "
                                 + "a.outbox_id = o.id)) as suspect from outbox_event o where published_at is null "
                                 + "and parked_at is null and not exists (select 1 from outbox_attempt d where "
                                 + "d.outbox_id = o.id and d.direct and d.attempted_at > now() - $3 * interval "
@@ -327,9 +340,21 @@ public class OutboxRelay {
         String envelope = envelopeJson(row.getLong("id"), tenant, row.getString("event_type"),
                 row.getString("aggregate_type"), row.getString("aggregate_id"),
                 row.getOffsetDateTime("created_at").toString(), row.getString("payload"));
-        return Message.of(envelope).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(tenant)
-                .withTopic(row.getString("topic")).build());
+        OutgoingKafkaRecordMetadata.OutgoingKafkaRecordMetadataBuilder<String> metadata = OutgoingKafkaRecordMetadata
+                .<String>builder().withKey(tenant).withTopic(row.getString("topic"));
+        String xid = row.getString("xid");
+        if (xid != null) {
+            metadata.addHeaders(new RecordHeader(XID_HEADER, xid.getBytes(StandardCharsets.US_ASCII)));
+        }
+        return Message.of(envelope).addMetadata(metadata.build());
     }
+
+    /**
+     * The Kafka header that carries the writing transaction's id ({@code outbox_event.xid}, as decimal text; absent
+     * for rows written before it was recorded): a hot book skips a change event its rows' snapshot saw
+     * ({@link io.ballast.risk.live.ReadSnapshot}).
+     */
+    public static final String XID_HEADER = "ballast-xid";
 
     /**
      * The envelope of one outbox row (docs/api.md, section 10). The payload goes in as stored (JSON text written by

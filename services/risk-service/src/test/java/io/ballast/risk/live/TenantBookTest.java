@@ -227,7 +227,7 @@ class TenantBookTest {
             List<AccountMarginState> states = new ArrayList<>();
             stored.forEach((account, st) -> states.add(stateRow(account, st)));
             return new BookLoader.Rows(TenantId.of(id), reference, shuffled, List.copyOf(balances),
-                    List.copyOf(positions), states, List.of()).toBook(settings);
+                    List.copyOf(positions), states, List.of(), null).toBook(settings);
         }
 
         /** A stored state row of an account. */
