@@ -3,6 +3,7 @@ package io.ballast.risk.common;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
 
 /**
  * Whether the service is stopping: set when Quarkus announces its shutdown, before the database pool and the Kafka
@@ -23,5 +24,21 @@ public class Stopping {
     /** @return true once the service has begun to stop */
     public boolean now() {
         return stopping;
+    }
+
+    /**
+     * Logs a periodic pass's failure: a WARN with the failure's stack trace, or, once the service is stopping, one
+     * line at DEBUG (the pool or the broker closing under the pass).
+     *
+     * @param log  the pass's logger
+     * @param what what failed (e.g. "settlement run failed")
+     * @param e    the failure
+     */
+    public void passFailed(Logger log, String what, Throwable e) {
+        if (stopping) {
+            log.debugf("%s at the stop: %s", what, e.getMessage());
+        } else {
+            log.warn(what, e);
+        }
     }
 }

@@ -560,8 +560,13 @@ public class LiveLoop {
                 }))
                 .onItemOrFailure().invoke(() -> healthCheck.record(System.nanoTime() - started,
                         java.util.concurrent.TimeUnit.NANOSECONDS))
-                .onFailure().invoke(x -> LOG.warnf("oracle health of the owned tenants not checked: %s",
-                        x.getMessage()))
+                .onFailure().invoke(x -> {
+                    if (stopping.now()) {
+                        LOG.debugf("oracle health check ended by the stop: %s", x.getMessage());
+                    } else {
+                        LOG.warnf("oracle health of the owned tenants not checked: %s", x.getMessage());
+                    }
+                })
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 

@@ -1,5 +1,6 @@
 package io.ballast.risk.messaging;
 
+import io.ballast.risk.common.Stopping;
 import io.ballast.risk.config.BallastConfig;
 import io.ballast.risk.tenancy.rls.RowSecurity;
 import io.quarkus.scheduler.Scheduled;
@@ -25,9 +26,11 @@ public class Retention {
 
     private final Pool pool;
     private final BallastConfig.Retention config;
+    private final Stopping stopping;
 
     /** Wires the SQL client and the retention settings. */
-    public Retention(Pool pool, BallastConfig config) {
+    public Retention(Pool pool, BallastConfig config, Stopping stopping) {
+        this.stopping = stopping;
         this.pool = pool;
         this.config = config.retention();
     }
@@ -52,7 +55,7 @@ public class Retention {
                                 r.outboxRows(), r.idempotencyRecords());
                     }
                 })
-                .onFailure().invoke(e -> LOG.warn("retention pass failed; the next pass retries", e))
+                .onFailure().invoke(e -> stopping.passFailed(LOG, "retention pass failed; the next pass retries", e))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 

@@ -1,5 +1,6 @@
 package io.ballast.risk.governance.service;
 
+import io.ballast.risk.common.Stopping;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,9 +19,11 @@ public class GovernanceScheduler {
     static final int BATCH = 50;
 
     private final GovernanceService governance;
+    private final Stopping stopping;
 
     /** Wires the service. */
-    public GovernanceScheduler(GovernanceService governance) {
+    public GovernanceScheduler(GovernanceService governance, Stopping stopping) {
+        this.stopping = stopping;
         this.governance = governance;
     }
 
@@ -34,7 +37,7 @@ public class GovernanceScheduler {
                         LOG.infof("governance sweep: %d proposal(s) took effect or expired", n);
                     }
                 })
-                .onFailure().invoke(e -> LOG.warnf(e, "governance sweep failed"))
+                .onFailure().invoke(e -> stopping.passFailed(LOG, "governance sweep failed", e))
                 .onFailure().recoverWithItem(0).replaceWithVoid();
     }
 }

@@ -1,5 +1,6 @@
 package io.ballast.risk.recommendation.service;
 
+import io.ballast.risk.common.Stopping;
 import io.ballast.ml.api.Forecasts;
 import io.ballast.ml.data.DailyBar;
 import io.ballast.ml.data.DailySeries;
@@ -80,10 +81,12 @@ public class RecommendationJob {
     private final ExecutorService executor;
     private final String instanceId;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final Stopping stopping;
 
     /** Wires collaborators and starts the job's executor. */
     public RecommendationJob(RunRepository runs, RecommendationStore store, MarketHistoryService history,
-            GovernanceHandoff governance, RecommendationConfig config) {
+            GovernanceHandoff governance, RecommendationConfig config, Stopping stopping) {
+        this.stopping = stopping;
         this.runs = runs;
         this.store = store;
         this.history = history;
@@ -143,7 +146,8 @@ public class RecommendationJob {
             delayed = "${ballast.recommendations.poll-delay:5s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> poll() {
-        return claimAndRun(instanceId).onFailure().invoke(e -> LOG.warnf("recommendation poll failed: %s", e))
+        return claimAndRun(instanceId)
+                .onFailure().invoke(e -> stopping.passFailed(LOG, "recommendation poll failed", e))
                 .onFailure().recoverWithItem(List.of()).replaceWithVoid();
     }
 

@@ -1,5 +1,6 @@
 package io.ballast.risk.settlement.service;
 
+import io.ballast.risk.common.Stopping;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.settlement.config.SettlementConfig;
 import io.smallrye.mutiny.Multi;
@@ -25,9 +26,11 @@ public class SettlementJob {
 
     private final SettlementService settlement;
     private final SettlementConfig config;
+    private final Stopping stopping;
 
     /** Wires collaborators. */
-    public SettlementJob(SettlementService settlement, SettlementConfig config) {
+    public SettlementJob(SettlementService settlement, SettlementConfig config, Stopping stopping) {
+        this.stopping = stopping;
         this.settlement = settlement;
         this.config = config;
     }
@@ -36,7 +39,7 @@ public class SettlementJob {
     @Scheduled(identity = "settlement", every = "${ballast.settlement.interval:30s}",
             delayed = "${ballast.settlement.start-delay:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public Uni<Void> scheduled() {
-        return run(Instant.now()).onFailure().invoke(e -> LOG.warnf(e, "settlement run failed"))
+        return run(Instant.now()).onFailure().invoke(e -> stopping.passFailed(LOG, "settlement run failed", e))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
