@@ -41,4 +41,20 @@ public class Stopping {
             log.warn(what, e);
         }
     }
+
+    /**
+     * As {@link #passFailed}, the WARN one line ({@code what: message}) without the stack trace, for passes whose
+     * failures are expected while the database or the broker is away (the relay, the reconciler).
+     *
+     * @param log  the pass's logger
+     * @param what what failed
+     * @param e    the failure
+     */
+    public void passFailedBriefly(Logger log, String what, Throwable e) {
+        if (stopping) {
+            log.debugf("%s at the stop: %s", what, e.getMessage());
+        } else {
+            log.warnf("%s: %s", what, e.getMessage());
+        }
+    }
 }

@@ -14,6 +14,7 @@ import io.ballast.risk.repository.InstrumentRepository;
 import io.ballast.risk.repository.MarginDataRepository;
 import io.ballast.risk.repository.MarketPriceRepository;
 import io.ballast.risk.tenancy.rls.RowSecurity;
+import io.ballast.risk.tenancy.rls.RowSecurity.Statement;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
@@ -22,6 +23,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -382,8 +384,9 @@ public class BookLoader {
     }
 
     /**
-     * One account's rows after a change, in one snapshot (as {@link #load} reads a tenant's: an account's balances
-     * read before a deposit committed and its positions after a new position did would be a state it never was in).
+     * One account's rows after a change, in one snapshot and one round trip (as {@link #load} reads a tenant's in one
+     * snapshot: an account's balances read before a deposit committed and its positions after a new position did
+     * would be a state it never was in).
      *
      * @param tenant    the tenant
      * @param accountId the account
@@ -391,20 +394,20 @@ public class BookLoader {
      */
     public Uni<AccountRows> account(TenantId tenant, UUID accountId) {
         Tuple key = Tuple.of(tenant.value(), accountId);
-        return RowSecurity.snapshotInTenant(pool, tenant, conn -> conn.preparedQuery(ACCOUNT).execute(key)
-                .flatMap(as -> conn.preparedQuery(ACCOUNT_BALANCES).execute(key)
-                .flatMap(bs -> conn.preparedQuery(ACCOUNT_POSITIONS).execute(key)
-                .flatMap(ps -> conn.preparedQuery(ACCOUNT_ISOLATED).execute(key).map(is -> {
+        return RowSecurity.snapshotStatementsInTenant(pool, tenant, List.of(Statement.of(ACCOUNT, key),
+                Statement.of(ACCOUNT_BALANCES, key), Statement.of(ACCOUNT_POSITIONS, key),
+                Statement.of(ACCOUNT_ISOLATED, key))).map(read -> {
+                    RowSet<Row> as = read.get(0);
                     io.ballast.risk.domain.Account a = as.size() == 0 ? null : account(as.iterator().next());
-                    List<io.ballast.risk.domain.Balance> balances = new ArrayList<>(bs.size());
-                    bs.forEach(r -> balances.add(balance(r)));
-                    List<io.ballast.risk.domain.Position> positions = new ArrayList<>(ps.size());
-                    ps.forEach(r -> positions.add(position(r)));
-                    List<IsolatedBalance> isolatedBalances = new ArrayList<>(is.size());
-                    is.forEach(r -> isolatedBalances.add(isolatedBalance(r)));
+                    List<io.ballast.risk.domain.Balance> balances = new ArrayList<>();
+                    read.get(1).forEach(r -> balances.add(balance(r)));
+                    List<io.ballast.risk.domain.Position> positions = new ArrayList<>();
+                    read.get(2).forEach(r -> positions.add(position(r)));
+                    List<IsolatedBalance> isolatedBalances = new ArrayList<>();
+                    read.get(3).forEach(r -> isolatedBalances.add(isolatedBalance(r)));
                     return new AccountRows(a == null || a.status == io.ballast.risk.domain.AccountStatus.CLOSED
                             ? null : a, balances, positions, isolatedBalances);
-                })))));
+                });
     }
 
     private static final String ACCOUNT = ACCOUNT_COLUMNS + " and id = $2";

@@ -560,13 +560,8 @@ public class LiveLoop {
                 }))
                 .onItemOrFailure().invoke(() -> healthCheck.record(System.nanoTime() - started,
                         java.util.concurrent.TimeUnit.NANOSECONDS))
-                .onFailure().invoke(x -> {
-                    if (stopping.now()) {
-                        LOG.debugf("oracle health check ended by the stop: %s", x.getMessage());
-                    } else {
-                        LOG.warnf("oracle health of the owned tenants not checked: %s", x.getMessage());
-                    }
-                })
+                .onFailure().invoke(x -> stopping.passFailedBriefly(LOG, "oracle health of the owned tenants not "
+                        + "checked", x))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
@@ -632,11 +627,7 @@ public class LiveLoop {
                 .invoke(() -> reconciledGeneration = generation)
                 .onFailure().invoke(e -> {
                     dirty = true;
-                    if (stopping.now()) {
-                        LOG.debugf("reconciling hot books ended by the stop: %s", e.getMessage());
-                    } else {
-                        LOG.warnf("reconciling hot books failed: %s", e.getMessage());
-                    }
+                    stopping.passFailedBriefly(LOG, "reconciling hot books failed", e);
                 })
                 .onFailure().recoverWithNull().replaceWithVoid();
     }

@@ -61,11 +61,10 @@ public class OutboxRelay {
     /** Outgoing channel name (configured as {@code mp.messaging.outgoing.ballast-events.*}). */
     public static final String CHANNEL = "ballast-events";
 
-    private final Stopping stopping;
-
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
 
     private final Pool pool;
+    private final Stopping stopping;
     private final MutinyEmitter<String> emitter;
     /**
      * Key of the transaction-scoped PostgreSQL advisory lock the relaying instance holds during a pass ("outbox" in
@@ -164,11 +163,7 @@ public class OutboxRelay {
     private void pass() {
         pending.set(false);
         relayOnce().onFailure().invoke(e -> {
-                    if (stopping.now()) {
-                        LOG.debugf("outbox relay pass ended by the stop: %s", e.getMessage());
-                    } else {
-                        LOG.warnf("outbox relay pass failed: %s", e.getMessage());
-                    }
+                    stopping.passFailedBriefly(LOG, "outbox relay pass failed", e);
                     suspectUpTo.set(-1);
                 })
                 .onFailure().recoverWithItem(0)
@@ -208,11 +203,11 @@ public class OutboxRelay {
         // survive this pass dying); "suspect" is computed on the statement's snapshot, without this pass's rows
         return suspectBound().flatMap(upTo -> RowSecurity.queryAcrossTenants(pool,
                         "with batch as (select id, topic, tenant_id, aggregate_type, aggregate_id, event_type, "
-                                + "payload, created_at, xid::text as xid, (id <= $2 or exists (select 1 from outbox_attempt a where "
-                                + "a.outbox_id = o.id)) as suspect from outbox_event o where published_at is null "
-                                + "and parked_at is null and not exists (select 1 from outbox_attempt d where "
-                                + "d.outbox_id = o.id and d.direct and d.attempted_at > now() - $3 * interval "
-                                + "'1 millisecond') order by id limit $1), "
+                                + "payload, created_at, xid::text as xid, (id <= $2 or exists (select 1 from "
+                                + "outbox_attempt a where a.outbox_id = o.id)) as suspect from outbox_event o "
+                                + "where published_at is null and parked_at is null and not exists (select 1 "
+                                + "from outbox_attempt d where d.outbox_id = o.id and d.direct and d.attempted_at > "
+                                + "now() - $3 * interval '1 millisecond') order by id limit $1), "
                                 + "attempt as (insert into outbox_attempt (outbox_id) select id from batch "
                                 + "on conflict do nothing) "
                                 + "select * from batch order by id",

@@ -1,12 +1,17 @@
 package io.ballast.risk.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.support.BallastServersResource;
 import io.ballast.risk.support.HotBooks;
 import io.ballast.risk.support.TestTenants;
 import io.ballast.risk.support.TestTenants.Tenant;
+import io.ballast.risk.tenancy.rls.RowSecurity;
+import io.ballast.risk.tenancy.rls.RowSecurity.Statement;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.util.List;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
@@ -30,6 +35,29 @@ class BookLoaderSnapshotTest {
 
     @Inject
     BookLoader loader;
+
+    @Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+
+    /**
+     * An account's rows after its event are read in one round trip ({@code RowSecurity.snapshotStatementsInTenant}):
+     * its statements run in one {@code REPEATABLE READ}, read-only transaction bound to the tenant, and a write in
+     * them fails and keeps nothing.
+     */
+    @Test
+    void anAccountsStatementsShareOneReadOnlySnapshot() {
+        TenantId tenant = TenantId.of(UUID.randomUUID());
+        var read = RowSecurity.snapshotStatementsInTenant(pool, tenant, List.of(
+                Statement.of("select current_setting('transaction_isolation') as s", Tuple.tuple()),
+                Statement.of("select current_setting('transaction_read_only') as s", Tuple.tuple()),
+                Statement.of("select current_setting('" + RowSecurity.TENANT_SETTING + "') as s", Tuple.tuple())))
+                .await().atMost(HotBooks.WAIT);
+        assertThat(read).extracting(r -> r.iterator().next().getString("s"))
+                .containsExactly("repeatable read", "on", tenant.toString());
+        assertThatThrownBy(() -> RowSecurity.snapshotStatementsInTenant(pool, tenant, List.of(Statement.of(
+                "create temporary table snapshot_write_probe (x int)", Tuple.tuple()))).await()
+                .atMost(HotBooks.WAIT)).hasMessageContaining("read-only");
+    }
 
     /**
      * Fixture: account A (10,000 USDT, long 1 perpetual). The read is held after the balances and before the

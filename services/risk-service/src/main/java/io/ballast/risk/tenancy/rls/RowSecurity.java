@@ -187,6 +187,22 @@ public final class RowSecurity {
     }
 
     /**
+     * Prepared read-only statements of one tenant in ONE round trip and ONE snapshot: as {@link #statementsInTenant},
+     * in a {@code REPEATABLE READ, READ ONLY} transaction, so that every statement reads the same state of the database
+     * (in the default isolation each statement takes a snapshot of its own). A write in them fails.
+     *
+     * @param pool       the reactive SQL client
+     * @param tenant     the tenant whose rows the statements see
+     * @param statements the statements, executed in order
+     * @return each statement's rows, in order
+     */
+    public static Uni<List<RowSet<Row>>> snapshotStatementsInTenant(Pool pool, TenantId tenant,
+            List<Statement> statements) {
+        return oneRoundTrip(pool, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", SET_TENANT,
+                Tuple.of(tenant.toString()), statements);
+    }
+
+    /**
      * Prepared statements of platform work in a transaction of ONE round trip opened to every tenant's rows (see
      * {@link #statementsInTenant}). Only for the code paths listed in docs/security.md "Row-level security".
      *
@@ -260,11 +276,16 @@ public final class RowSecurity {
      */
     private static Uni<List<RowSet<Row>>> oneRoundTrip(Pool pool, String bindSql, Tuple bindArguments,
             List<Statement> statements) {
+        return oneRoundTrip(pool, "BEGIN", bindSql, bindArguments, statements);
+    }
+
+    private static Uni<List<RowSet<Row>>> oneRoundTrip(Pool pool, String begin, String bindSql, Tuple bindArguments,
+            List<Statement> statements) {
         return pool.getConnection().flatMap(conn -> {
             io.vertx.sqlclient.SqlConnection c = conn.getDelegate();
             List<Future<?>> all = new ArrayList<>();
-            List<Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>>> rows = opened(c, bindSql, bindArguments,
-                    statements, all);
+            List<Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>>> rows = opened(c, begin, bindSql,
+                    bindArguments, statements, all);
             all.add(c.query("COMMIT").execute());
             Future<List<RowSet<Row>>> committed = Future.join(all).transform(x -> firstFailure(all) == null
                     ? Future.succeededFuture(results(rows)) : Future.failedFuture(firstFailure(all)));
@@ -278,8 +299,8 @@ public final class RowSecurity {
         return pool.getConnection().flatMap(conn -> {
             io.vertx.sqlclient.SqlConnection c = conn.getDelegate();
             List<Future<?>> first = new ArrayList<>();
-            List<Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>>> rows = opened(c, bindSql, bindArguments,
-                    statements, first);
+            List<Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>>> rows = opened(c, "BEGIN", bindSql,
+                    bindArguments, statements, first);
             Future<T> committed = Future.join(first).transform(x -> firstFailure(first) != null
                     ? Future.<T>failedFuture(firstFailure(first)) : Future.<T>succeededFuture()).compose(x -> {
                         Write<T> write = then.apply(results(rows));
@@ -299,9 +320,9 @@ public final class RowSecurity {
      * @return the statements' futures
      */
     private static List<Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>>> opened(
-            io.vertx.sqlclient.SqlConnection c, String bindSql, Tuple bindArguments, List<Statement> statements,
-            List<Future<?>> sent) {
-        sent.add(c.query("BEGIN").execute());
+            io.vertx.sqlclient.SqlConnection c, String begin, String bindSql, Tuple bindArguments,
+            List<Statement> statements, List<Future<?>> sent) {
+        sent.add(c.query(begin).execute());
         sent.add(bind(c, bindSql, bindArguments));
         List<Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>>> rows = new ArrayList<>();
         for (Statement st : statements) {
