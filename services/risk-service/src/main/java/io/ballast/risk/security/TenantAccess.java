@@ -4,6 +4,7 @@ import io.ballast.risk.config.BallastConfig;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.TenantId;
 import io.ballast.risk.domain.TenantStatus;
+import io.quarkus.oidc.runtime.OidcJwtCallerPrincipal;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -86,7 +87,10 @@ public class TenantAccess {
         if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
             return null;
         }
-        Object value = jwt.getClaim(TENANT_CLAIM);
+        // JsonWebToken#getClaim first looks a name up among the standard claims' enum and throws for any other name
+        // (an exception built per request); the OIDC principal's own claims are a map lookup
+        Object value = jwt instanceof OidcJwtCallerPrincipal oidc ? oidc.getClaims().getClaimValue(TENANT_CLAIM)
+                : jwt.getClaim(TENANT_CLAIM);
         if (value == null) {
             return null;
         }
