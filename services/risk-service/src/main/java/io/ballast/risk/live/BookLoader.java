@@ -15,7 +15,6 @@ import io.ballast.risk.repository.MarginDataRepository;
 import io.ballast.risk.repository.MarketPriceRepository;
 import io.ballast.risk.tenancy.rls.RowSecurity;
 import io.ballast.risk.tenancy.rls.RowSecurity.Statement;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -164,12 +163,11 @@ public class BookLoader {
 
     @WithSession
     Uni<Reference> reference(TenantId tenant) {
-        return latestEventId(tenant).flatMap(mark -> latestParametersId(tenant).flatMap(parametersMark -> assets
-                .listFor(tenant).flatMap(as -> instruments.listFor(tenant)
-                        .flatMap(is -> data.parametersInForce(tenant, OffsetDateTime.now(ZoneOffset.UTC))
-                                .flatMap(ps -> riskSettings.inForce(tenant, OffsetDateTime.now(ZoneOffset.UTC))
-                                        .map(rs -> new Reference(mark, parametersMark, as, is, ps, rs, null,
-                                                null, null)))))));
+        // the marks first: the rows read after them hold at least every change their events stand for
+        return marks(tenant).flatMap(m -> assets.listFor(tenant).flatMap(as -> instruments.listFor(tenant)
+                .flatMap(is -> data.parametersInForce(tenant, OffsetDateTime.now(ZoneOffset.UTC))
+                        .flatMap(ps -> riskSettings.inForce(tenant, OffsetDateTime.now(ZoneOffset.UTC))
+                                .map(rs -> new Reference(m[0], m[1], as, is, ps, rs, null, null, null))))));
     }
 
     private <T> Uni<List<T>> pages(SqlConnection conn, String sql, TenantId tenant, Function<Row, T> map,
@@ -319,29 +317,6 @@ public class BookLoader {
     }
 
     /**
-     * The highest {@code ballast.events} outbox id of a tenant (0 when none).
-     *
-     * @param tenant the tenant
-     * @return the id
-     */
-    @WithSession
-    public Uni<Long> latestEventId(TenantId tenant) {
-        return latestId(tenant, Topics.EVENTS);
-    }
-
-    /**
-     * The highest {@code ballast.parameters} outbox id of a tenant (0 when none): a parameter or settings version
-     * that took effect after a book was read makes the book stale until it is rebuilt.
-     *
-     * @param tenant the tenant
-     * @return the id
-     */
-    @WithSession
-    public Uni<Long> latestParametersId(TenantId tenant) {
-        return latestId(tenant, Topics.PARAMETERS);
-    }
-
-    /**
      * Both marks of a tenant in one statement (an index probe each on {@code outbox_event (tenant_id, topic, id)}):
      * element 0 the highest {@code ballast.events} id, element 1 the highest {@code ballast.parameters} id (0 when
      * none). Read on every request answered from a hot book, so it is one statement sent alone: the function
@@ -356,12 +331,6 @@ public class BookLoader {
             Row r = rows.iterator().next();
             return new long[] {r.getLong("events"), r.getLong("parameters")};
         });
-    }
-
-    private Uni<Long> latestId(TenantId tenant, String topic) {
-        return Panache.getSession().flatMap(s -> s.createSelectionQuery("select coalesce(max(e.id), 0) from "
-                        + "OutboxEvent e where e.tenantId = :t and e.topic = :topic", Long.class)
-                .setParameter("t", tenant.value()).setParameter("topic", topic).getSingleResult());
     }
 
     /**
