@@ -129,6 +129,11 @@ public final class LoadCommand implements Callable<Integer> {
             + "a chart of p50, p99 and max per second beside it (FILE's name with .svg), to place the tail in time")
     private java.nio.file.Path eventsCsv;
 
+    @Option(names = "--latency-csv", paramLabel = "FILE", description = "with the whatif phase, write every counted "
+            + "request to FILE as CSV (when due, latency in ms, status, account) and a chart of p50, p99 and max per "
+            + "second beside it (FILE's name with .svg), to place the tail in time")
+    private java.nio.file.Path latencyCsv;
+
     @Option(names = "--seed", defaultValue = "20200312", description = "random seed of the portfolio")
     private long seed;
 
@@ -272,7 +277,9 @@ public final class LoadCommand implements Callable<Integer> {
         if (run.contains("whatif") || run.contains("summary")) {
             String token = api.token(tenant.integratorId(), tenant.integratorSecret());
             if (run.contains("whatif")) {
+                RequestLog requestLog = latencyCsv == null ? null : new RequestLog();
                 WhatIfDriver.Result r = new WhatIfDriver(api.apiUrl(), whatIfLiquidationPrices, preTradeCheck)
+                        .withRequestLog(requestLog)
                         .run(token, ids, tenant.pricesUsd().get("BTC"), whatIfRequests,
                                 Math.min(2_000, whatIfRequests), concurrency, whatIfRate);
                 String loop = whatIfRate > 0
@@ -285,6 +292,17 @@ public final class LoadCommand implements Callable<Integer> {
                                 : whatIfLiquidationPrices ? "WHAT-IF" : "WHAT-IF (liquidationPrices=false)",
                         r.requests(), loop, r.seconds(), r.requestsPerSecond(),
                         r.latencies().summary(), r.statuses(), r.driverCpuMicrosPerRequest());
+                if (requestLog != null) {
+                    java.nio.file.Path csvFile = io.ballast.tools.Cli.userPath(latencyCsv);
+                    requestLog.write(csvFile);
+                    String name = csvFile.getFileName().toString();
+                    java.nio.file.Path chart = csvFile.resolveSibling((name.endsWith(".csv")
+                            ? name.substring(0, name.length() - 4) : name) + ".svg");
+                    requestLog.writeChart(chart, String.format(Locale.ROOT, "%s latency per second: %s (%,d "
+                            + "requests)", preTradeCheck ? "pre-trade check" : "what-if", loop, requestLog.size()));
+                    out.printf(Locale.ROOT, "LATENCY CSV: %,d requests written to %s; chart %s%n", requestLog.size(),
+                            csvFile, chart);
+                }
                 out.flush();
             }
             if (run.contains("summary")) {

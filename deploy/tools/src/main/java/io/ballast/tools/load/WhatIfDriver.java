@@ -72,6 +72,7 @@ public final class WhatIfDriver {
 
     private final URI base;
     private final String path;
+    private RequestLog requestLog;
 
     /**
      * @param apiUrl            base URL of the service, e.g. {@code http://127.0.0.1:8080}
@@ -84,6 +85,17 @@ public final class WhatIfDriver {
         this.base = URI.create(apiUrl.endsWith("/") ? apiUrl.substring(0, apiUrl.length() - 1) : apiUrl);
         this.path = preTradeCheck ? "/margin/pre-trade-check"
                 : "/margin/what-if" + (liquidationPrices ? "" : "?liquidationPrices=false");
+    }
+
+    /**
+     * Also logs every counted request (when due, latency, status, account), to place the tail in time.
+     *
+     * @param log where, or null for none
+     * @return this driver
+     */
+    public WhatIfDriver withRequestLog(RequestLog log) {
+        this.requestLog = log;
+        return this;
     }
 
     /**
@@ -126,6 +138,7 @@ public final class WhatIfDriver {
                     new PoolOptions().setHttp1MaxSize(concurrency));
             Sender sender = new Sender(vertx, client, token, accounts, body);
             sender.send(warmup, concurrency, null, new ConcurrentHashMap<>());
+            sender.log = requestLog;
             Latencies latencies = new Latencies();
             Map<Integer, Long> statuses = new ConcurrentHashMap<>();
             com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
@@ -145,6 +158,11 @@ public final class WhatIfDriver {
         }
     }
 
+    private static long epochMicrosNow() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+    }
+
     /** Closed loops or a fixed-rate schedule, on the event loop. */
     private final class Sender {
 
@@ -153,6 +171,10 @@ public final class WhatIfDriver {
         private final String authorization;
         private final List<UUID> accounts;
         private final Buffer body;
+        /** The counted requests' log, or null; the wall clock at {@link #nanoBase}, to date them. */
+        private RequestLog log;
+        private final long nanoBase = System.nanoTime();
+        private final long epochMicrosBase = epochMicrosNow();
 
         Sender(Vertx vertx, HttpClient client, String token, List<UUID> accounts, Buffer body) {
             this.vertx = vertx;
@@ -234,10 +256,15 @@ public final class WhatIfDriver {
                     .compose(request -> request.send(body))
                     .compose(response -> response.body().map(ignored -> response.statusCode()))
                     .onComplete(answer -> {
+                        int status = answer.succeeded() ? answer.result() : -1;
                         if (latencies != null) {
-                            latencies.recordMicros((System.nanoTime() - t0) / 1_000);
+                            long nanos = System.nanoTime() - t0;
+                            latencies.recordMicros(nanos / 1_000);
+                            if (log != null) {
+                                log.add(epochMicrosBase / 1e3 + (t0 - nanoBase) / 1e6, nanos / 1e6, status, account);
+                            }
                         }
-                        statuses.merge(answer.succeeded() ? answer.result() : -1, 1L, Long::sum);
+                        statuses.merge(status, 1L, Long::sum);
                         then.run();
                     });
         }

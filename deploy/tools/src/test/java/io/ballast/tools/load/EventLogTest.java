@@ -82,10 +82,10 @@ class EventLogTest {
 
     @Test
     void aNiceCeilingIsOneTwoOrFiveTimesAPowerOfTen() {
-        assertThat(EventLog.niceCeiling(0.7)).isCloseTo(1.0, offset(1e-12));
-        assertThat(EventLog.niceCeiling(130)).isCloseTo(200.0, offset(1e-9));
-        assertThat(EventLog.niceCeiling(200)).isCloseTo(200.0, offset(1e-9));
-        assertThat(EventLog.niceCeiling(420)).isCloseTo(500.0, offset(1e-9));
-        assertThat(EventLog.niceCeiling(501)).isCloseTo(1000.0, offset(1e-9));
+        assertThat(SecondsChart.niceCeiling(0.7)).isCloseTo(1.0, offset(1e-12));
+        assertThat(SecondsChart.niceCeiling(130)).isCloseTo(200.0, offset(1e-9));
+        assertThat(SecondsChart.niceCeiling(200)).isCloseTo(200.0, offset(1e-9));
+        assertThat(SecondsChart.niceCeiling(420)).isCloseTo(500.0, offset(1e-9));
+        assertThat(SecondsChart.niceCeiling(501)).isCloseTo(1000.0, offset(1e-9));
     }
 }

@@ -161,4 +161,43 @@ class WhatIfDriverTest {
         assertThat(r.latencies().percentileMillis(50)).isGreaterThanOrEqualTo(400.0);
         assertThat(r.seconds()).isGreaterThanOrEqualTo(1.0);
     }
+
+    @Test
+    void theRequestLogDatesEachCountedRequestByWhenItWasDueWithItsLatencyStatusAndAccount(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // 40 requests due at 20/s (2 s apart at the ends), on a fast account and one answering in 50 ms; the 10
+        // warm-up requests are not logged
+        RequestLog log = new RequestLog();
+        java.time.Instant before = java.time.Instant.now();
+        WhatIfDriver.Result r = new WhatIfDriver(url(), true, false).withRequestLog(log)
+                .run("tok", List.of(GOOD, SLOW, REFUSED), 90_000.0, 40, 10, 4, 20);
+        java.time.Instant after = java.time.Instant.now();
+
+        assertThat(r.requests()).isEqualTo(40);
+        assertThat(log.size()).isEqualTo(40);
+        java.nio.file.Path csv = dir.resolve("w/requests.csv");
+        log.write(csv);
+        List<String> lines = java.nio.file.Files.readAllLines(csv);
+        assertThat(lines).hasSize(41);
+        assertThat(lines.get(0)).isEqualTo(RequestLog.HEADER);
+        List<String[]> rows = lines.subList(1, 41).stream().map(l -> l.split(",")).toList();
+        List<java.time.Instant> due = rows.stream().map(c -> java.time.Instant.parse(c[0])).sorted().toList();
+        assertThat(due.get(0)).isBetween(before, after);
+        // due 50 ms apart whatever the answers did: the 39 gaps span 1.95 s (the schedule's timer ticks each ms)
+        assertThat(java.time.Duration.between(due.get(0), due.get(39)).toMillis()).isBetween(1_940L, 1_960L);
+        for (String[] c : rows) {
+            UUID account = UUID.fromString(c[3]);
+            assertThat(c[2]).isEqualTo(account.equals(REFUSED) ? "422" : "200");
+            if (account.equals(SLOW)) {
+                assertThat(Double.parseDouble(c[1])).as("a slow answer's latency").isGreaterThanOrEqualTo(50.0);
+            }
+        }
+        List<double[]> seconds = log.perSecond();
+        assertThat(seconds.stream().mapToDouble(s -> s[1]).sum()).isEqualTo(40);
+        assertThat(seconds.get(0)[0]).isEqualTo(0);
+        java.nio.file.Path svg = dir.resolve("w/requests.svg");
+        log.writeChart(svg, "pre-trade");
+        assertThat(java.nio.file.Files.readString(svg)).startsWith("<svg").contains("p99 per second")
+                .contains("requests per second");
+    }
 }
