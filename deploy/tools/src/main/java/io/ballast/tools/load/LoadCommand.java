@@ -113,6 +113,11 @@ public final class LoadCommand implements Callable<Integer> {
             + "keeps --concurrency requests in flight instead (a closed loop)")
     private int whatIfRate;
 
+    @Option(names = "--whatif-warmup", defaultValue = "0", paramLabel = "SECONDS", description = "with "
+            + "--whatif-rate, first send SECONDS of requests at that rate, not counted (after the 2,000 of the closed "
+            + "loop), so that the counted part starts warm at the rate; 0 (default): none")
+    private int whatIfWarmupSeconds;
+
     @Option(names = "--churn-rate", defaultValue = "0", paramLabel = "N", description = "during the tick run, N "
             + "position writes a second on random accounts of the tenant (PUT .../positions/BTC-PERP or ETH-PERP), as "
             + "an exchange's trades make them; 0 (default): none")
@@ -167,6 +172,9 @@ public final class LoadCommand implements Callable<Integer> {
                 || whatIfRate < 0 || whatIfRate > 100_000) {
             throw new IllegalArgumentException("--whatif-requests must be 1..1,000,000, --concurrency 1..256 and"
                     + " --whatif-rate 0..100,000");
+        }
+        if (whatIfWarmupSeconds < 0 || whatIfWarmupSeconds > 600) {
+            throw new IllegalArgumentException("--whatif-warmup must be 0..600 s");
         }
         Path root = Cli.root();
         RunningStack stack = RunningStack.locate(root, System.getenv());
@@ -279,7 +287,7 @@ public final class LoadCommand implements Callable<Integer> {
             if (run.contains("whatif")) {
                 RequestLog requestLog = latencyCsv == null ? null : new RequestLog();
                 WhatIfDriver.Result r = new WhatIfDriver(api.apiUrl(), whatIfLiquidationPrices, preTradeCheck)
-                        .withRequestLog(requestLog)
+                        .withRequestLog(requestLog).withRateWarmup(whatIfWarmupSeconds)
                         .run(token, ids, tenant.pricesUsd().get("BTC"), whatIfRequests,
                                 Math.min(2_000, whatIfRequests), concurrency, whatIfRate);
                 String loop = whatIfRate > 0

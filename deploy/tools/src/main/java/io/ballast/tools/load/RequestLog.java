@@ -12,15 +12,16 @@ import java.util.UUID;
 /**
  * The counted requests of a what-if run, one CSV row each, so that a tail can be placed in time (a pause of the
  * service, a periodic pass, a slow start) where the histogram only says how large it was. Columns: when the request
- * was due (open loop) or sent (closed loop), as an ISO-8601 instant; its latency in milliseconds; the HTTP status (-1:
- * no answer); the account. Filled on the driver's one event loop, written once at the end.
+ * was due (open loop) or its turn came (closed loop), as an ISO-8601 instant; its latency in milliseconds; how much of
+ * it passed before the driver handed the request to a connection (the driver's own lag, or a wait for a free
+ * connection when all are busy; -1 when it never was); the HTTP status (-1: no answer); the account. Filled on the driver's one event loop, written once at the end.
  */
 public final class RequestLog {
 
     /** The CSV header. */
-    public static final String HEADER = "due_at,latency_ms,status,account_id";
+    public static final String HEADER = "due_at,latency_ms,sent_ms,status,account_id";
 
-    /** Per counted request: when due (epoch ms), latency (ms), status, and its account's index. */
+    /** Per counted request: when due (epoch ms), latency (ms), status, until sent (ms). */
     private final List<double[]> points = new ArrayList<>();
     private final List<UUID> accounts = new ArrayList<>();
 
@@ -29,11 +30,13 @@ public final class RequestLog {
      *
      * @param dueEpochMillis when it was due or sent, epoch ms (fractions kept)
      * @param latencyMillis  due or send to complete answer, ms
+     * @param sentMillis     due to the request handed to a connection, ms (-1: never)
      * @param status         the HTTP status, -1 when none came
      * @param account        the account asked about
      */
-    public synchronized void add(double dueEpochMillis, double latencyMillis, int status, UUID account) {
-        points.add(new double[] {dueEpochMillis, latencyMillis, status});
+    public synchronized void add(double dueEpochMillis, double latencyMillis, double sentMillis, int status,
+            UUID account) {
+        points.add(new double[] {dueEpochMillis, latencyMillis, status, sentMillis});
         accounts.add(account);
     }
 
@@ -77,7 +80,8 @@ public final class RequestLog {
                 long micros = Math.round(p[0] * 1_000);
                 Instant due = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000),
                         Math.floorMod(micros, 1_000_000) * 1_000L);
-                w.println(String.format(Locale.ROOT, "%s,%.3f,%d,%s", due, p[1], (int) p[2], accounts.get(i)));
+                w.println(String.format(Locale.ROOT, "%s,%.3f,%.3f,%d,%s", due, p[1], p[3], (int) p[2],
+                        accounts.get(i)));
             }
         }
     }

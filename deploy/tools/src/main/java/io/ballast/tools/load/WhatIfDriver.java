@@ -73,6 +73,7 @@ public final class WhatIfDriver {
     private final URI base;
     private final String path;
     private RequestLog requestLog;
+    private double rateWarmupSeconds;
 
     /**
      * @param apiUrl            base URL of the service, e.g. {@code http://127.0.0.1:8080}
@@ -95,6 +96,18 @@ public final class WhatIfDriver {
      */
     public WhatIfDriver withRequestLog(RequestLog log) {
         this.requestLog = log;
+        return this;
+    }
+
+    /**
+     * In an open loop, first sends this long's requests at the same rate, not counted, after the closed-loop
+     * warm-up: both processes (this driver too is a fresh JVM) then start the counted part warm at that rate.
+     *
+     * @param seconds how long, 0 for none
+     * @return this driver
+     */
+    public WhatIfDriver withRateWarmup(double seconds) {
+        this.rateWarmupSeconds = seconds;
         return this;
     }
 
@@ -138,6 +151,10 @@ public final class WhatIfDriver {
                     new PoolOptions().setHttp1MaxSize(concurrency));
             Sender sender = new Sender(vertx, client, token, accounts, body);
             sender.send(warmup, concurrency, null, new ConcurrentHashMap<>());
+            if (ratePerSecond > 0 && rateWarmupSeconds > 0) {
+                sender.sendAtRate((int) Math.ceil(ratePerSecond * rateWarmupSeconds), ratePerSecond, null,
+                        new ConcurrentHashMap<>());
+            }
             sender.log = requestLog;
             Latencies latencies = new Latencies();
             Map<Integer, Long> statuses = new ConcurrentHashMap<>();
@@ -252,8 +269,12 @@ public final class WhatIfDriver {
                     .setIdleTimeout(IDLE_TIMEOUT_MS)
                     .putHeader("Authorization", authorization).putHeader("Accept", "application/json")
                     .putHeader("Content-Type", "application/json");
+            long[] sent = {-1};
             client.request(options)
-                    .compose(request -> request.send(body))
+                    .compose(request -> {
+                        sent[0] = System.nanoTime();
+                        return request.send(body);
+                    })
                     .compose(response -> response.body().map(ignored -> response.statusCode()))
                     .onComplete(answer -> {
                         int status = answer.succeeded() ? answer.result() : -1;
@@ -261,7 +282,8 @@ public final class WhatIfDriver {
                             long nanos = System.nanoTime() - t0;
                             latencies.recordMicros(nanos / 1_000);
                             if (log != null) {
-                                log.add(epochMicrosBase / 1e3 + (t0 - nanoBase) / 1e6, nanos / 1e6, status, account);
+                                log.add(epochMicrosBase / 1e3 + (t0 - nanoBase) / 1e6, nanos / 1e6,
+                                        sent[0] < 0 ? -1 : (sent[0] - t0) / 1e6, status, account);
                             }
                         }
                         statuses.merge(status, 1L, Long::sum);

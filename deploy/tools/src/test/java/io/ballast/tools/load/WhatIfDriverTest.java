@@ -151,6 +151,18 @@ class WhatIfDriverTest {
     }
 
     @Test
+    void aWarmUpAtTheRateGoesFirstAndIsNotCounted() throws Exception {
+        // 10 closed-loop warm-up requests, then 0.5 s at 40/s (20 requests) not counted, then 20 counted at 40/s
+        WhatIfDriver.Result r = new WhatIfDriver(url(), true, false).withRateWarmup(0.5).run("tok", List.of(GOOD),
+                90_000.0, 20, 10, 4, 40);
+        assertThat(seen).hasSize(50);
+        assertThat(r.requests()).isEqualTo(20);
+        assertThat(r.latencies().count()).isEqualTo(20);
+        assertThat(r.statuses()).containsExactly(Map.entry(200, 20L));
+        assertThat(r.seconds()).as("the counted part alone: 19 gaps of 25 ms").isBetween(0.47, 0.9);
+    }
+
+    @Test
     void atAFixedRateAServiceThatFallsBehindShowsItsBacklogInTheLatencies() throws Exception {
         // one connection, 50 ms an answer, 20 requests due at 100/s (the last at 0.19 s): the last answer cannot come
         // before 20 x 50 ms = 1 s, so it is at least 0.81 s late, though each took 50 ms once sent
@@ -186,10 +198,14 @@ class WhatIfDriverTest {
         // due 50 ms apart whatever the answers did: the 39 gaps span 1.95 s (the schedule's timer ticks each ms)
         assertThat(java.time.Duration.between(due.get(0), due.get(39)).toMillis()).isBetween(1_940L, 1_960L);
         for (String[] c : rows) {
-            UUID account = UUID.fromString(c[3]);
-            assertThat(c[2]).isEqualTo(account.equals(REFUSED) ? "422" : "200");
+            UUID account = UUID.fromString(c[4]);
+            assertThat(c[3]).isEqualTo(account.equals(REFUSED) ? "422" : "200");
+            double latency = Double.parseDouble(c[1]);
+            double sent = Double.parseDouble(c[2]);
+            assertThat(sent).as("handed to a connection after it was due, before its answer").isBetween(0.0, latency);
             if (account.equals(SLOW)) {
-                assertThat(Double.parseDouble(c[1])).as("a slow answer's latency").isGreaterThanOrEqualTo(50.0);
+                assertThat(latency).as("a slow answer's latency").isGreaterThanOrEqualTo(50.0);
+                assertThat(latency - sent).as("of which the server's part").isGreaterThanOrEqualTo(50.0);
             }
         }
         List<double[]> seconds = log.perSecond();
