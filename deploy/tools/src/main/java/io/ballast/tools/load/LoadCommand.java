@@ -118,6 +118,11 @@ public final class LoadCommand implements Callable<Integer> {
             + "loop), so that the counted part starts warm at the rate; 0 (default): none")
     private int whatIfWarmupSeconds;
 
+    @Option(names = "--whatif-token", description = "send with every what-if the Ballast-Consistency token of a "
+            + "margin read made just before the run, as a client that reads its own writes does (the service then "
+            + "answers from its hot book without a freshness read per request)")
+    private boolean whatIfToken;
+
     @Option(names = "--churn-rate", defaultValue = "0", paramLabel = "N", description = "during the tick run, N "
             + "position writes a second on random accounts of the tenant (PUT .../positions/BTC-PERP or ETH-PERP), as "
             + "an exchange's trades make them; 0 (default): none")
@@ -285,9 +290,19 @@ public final class LoadCommand implements Callable<Integer> {
         if (run.contains("whatif") || run.contains("summary")) {
             String token = api.token(tenant.integratorId(), tenant.integratorSecret());
             if (run.contains("whatif")) {
+                String consistency = null;
+                if (whatIfToken) {
+                    HttpResponse<byte[]> read = api.http().send(api.request(token, "GET", "/api/v1/accounts/"
+                            + ids.get(0) + "/margin", null), HttpResponse.BodyHandlers.ofByteArray());
+                    consistency = read.headers().firstValue("Ballast-Consistency").orElse(null);
+                    out.println(consistency == null ? "CONSISTENCY TOKEN: the margin read answered " + read.statusCode()
+                            + " without one; the what-ifs go without" : "CONSISTENCY TOKEN: " + consistency
+                            + " (from a margin read) sent with every what-if");
+                }
                 RequestLog requestLog = latencyCsv == null ? null : new RequestLog();
                 WhatIfDriver.Result r = new WhatIfDriver(api.apiUrl(), whatIfLiquidationPrices, preTradeCheck)
                         .withRequestLog(requestLog).withRateWarmup(whatIfWarmupSeconds)
+                        .withConsistencyToken(consistency)
                         .run(token, ids, tenant.pricesUsd().get("BTC"), whatIfRequests,
                                 Math.min(2_000, whatIfRequests), concurrency, whatIfRate);
                 String loop = whatIfRate > 0

@@ -74,6 +74,7 @@ public final class WhatIfDriver {
     private final String path;
     private RequestLog requestLog;
     private double rateWarmupSeconds;
+    private String consistencyToken;
 
     /**
      * @param apiUrl            base URL of the service, e.g. {@code http://127.0.0.1:8080}
@@ -96,6 +97,19 @@ public final class WhatIfDriver {
      */
     public WhatIfDriver withRequestLog(RequestLog log) {
         this.requestLog = log;
+        return this;
+    }
+
+    /**
+     * Sends this {@code Ballast-Consistency} token with every request: a client that has seen the tenant's state up
+     * to it, as a matching engine has seen its own fills (the service then answers from its hot book without a
+     * freshness read per request; docs/api.md section 10).
+     *
+     * @param token the token, or null for none
+     * @return this driver
+     */
+    public WhatIfDriver withConsistencyToken(String token) {
+        this.consistencyToken = token;
         return this;
     }
 
@@ -269,6 +283,9 @@ public final class WhatIfDriver {
                     .setIdleTimeout(IDLE_TIMEOUT_MS)
                     .putHeader("Authorization", authorization).putHeader("Accept", "application/json")
                     .putHeader("Content-Type", "application/json");
+            if (consistencyToken != null) {
+                options.putHeader("Ballast-Consistency", consistencyToken);
+            }
             long[] sent = {-1};
             client.request(options)
                     .compose(request -> {

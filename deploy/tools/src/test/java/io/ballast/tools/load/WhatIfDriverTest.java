@@ -40,7 +40,7 @@ class WhatIfDriverTest {
     private volatile int holdUntilInFlight;
 
     /** What the server saw: path and query, authorization, body. */
-    record Seen(String uri, String authorization, String contentType, JsonNode body) {
+    record Seen(String uri, String authorization, String contentType, String consistency, JsonNode body) {
     }
 
     @BeforeEach
@@ -63,7 +63,8 @@ class WhatIfDriverTest {
         try {
             byte[] in = x.getRequestBody().readAllBytes();
             seen.add(new Seen(x.getRequestURI().toString(), x.getRequestHeaders().getFirst("Authorization"),
-                    x.getRequestHeaders().getFirst("Content-Type"), JSON.readTree(in)));
+                    x.getRequestHeaders().getFirst("Content-Type"),
+                    x.getRequestHeaders().getFirst("Ballast-Consistency"), JSON.readTree(in)));
             String path = x.getRequestURI().getPath();
             Thread.sleep(path.contains(SLOW.toString()) ? 50 : 2);
             // hold the answer until holdUntilInFlight requests are in the server (at most 100 ms), so that a driver
@@ -111,9 +112,18 @@ class WhatIfDriverTest {
         assertThat(one.uri()).matches("/api/v1/accounts/0{8}-0{4}-0{4}-0{4}-0{11}[12]/margin/what-if");
         assertThat(one.authorization()).isEqualTo("Bearer tok");
         assertThat(one.contentType()).isEqualTo("application/json");
+        assertThat(one.consistency()).as("no token unless given").isNull();
         assertThat(one.body().at("/trades/0/instrument").asText()).isEqualTo("BTC-PERP");
         assertThat(one.body().at("/trades/0/quantity").asText()).isEqualTo("0.1");
         assertThat(one.body().at("/trades/0/price").asText()).isEqualTo("90000.00");
+    }
+
+    @Test
+    void aGivenConsistencyTokenGoesWithEveryRequest() throws Exception {
+        new WhatIfDriver(url(), true, true).withConsistencyToken("48211.310").run("tok", List.of(GOOD), 1.0, 5, 3, 2,
+                100);
+        assertThat(seen).hasSize(8);
+        assertThat(seen).allSatisfy(x -> assertThat(x.consistency()).isEqualTo("48211.310"));
     }
 
     @Test

@@ -76,6 +76,10 @@ public class LiveLoop {
     private final Timer moveStore;
     /** Concurrent requests of a tenant share its freshness check. */
     private final FreshnessGate freshness = new FreshnessGate();
+    /** Freshness reads sent to the database (one serves every request that joined it). */
+    private final Counter freshnessReads;
+    /** Hot-book answers given without a freshness read, on the caller's consistency token. */
+    private final Counter tokenAnswers;
     private final Timer tickToMargin;
     private final Timer rebuild;
     private final Timer healthCheck;
@@ -100,6 +104,12 @@ public class LiveLoop {
                 .description("Index moves replaced by a newer move of the same tenant and underlying before their "
                         + "book was free to apply them")
                 .register(metrics);
+        this.freshnessReads = Counter.builder("ballast.live.freshness.reads")
+                .description("Reads of a tenant's outbox marks before hot-book answers (shared by the requests that "
+                        + "joined them)").register(metrics);
+        this.tokenAnswers = Counter.builder("ballast.live.token.answers")
+                .description("Hot-book answers given without a freshness read: the caller's Ballast-Consistency "
+                        + "token named only changes the book had applied").register(metrics);
         this.stalled = Counter.builder("ballast.live.takeover.stalled")
                 .description("Takeover steps given up after ballast.live.takeover-step-limit: a wait for the gained "
                         + "tenants' books, a replayed tick (which ends the replay), or a build the reconciler "
@@ -150,9 +160,31 @@ public class LiveLoop {
         if (book == null || !ownership.owns(tenant.value())) {
             return Uni.createFrom().item(() -> fellBack(book == null ? "no-book" : "not-owned"));
         }
-        return freshness.marks(tenant.value(), () -> loader.marks(tenant))
-                .map(m -> m[0] > book.appliedEventId() ? fellBack("behind-events")
-                        : m[1] > book.parametersMark() ? fellBack("behind-parameters") : book);
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        ConsistencyToken wanted = ConsistencyToken.requested(context);
+        if (wanted != null) {
+            long events = book.appliedEventId();
+            long parameters = book.parametersMark();
+            if (wanted.coveredBy(events, parameters)) {
+                // the caller asks for changes the book has applied: no freshness read (ConsistencyToken)
+                tokenAnswers.increment();
+                ConsistencyToken.reflect(context, events, parameters);
+                return Uni.createFrom().item(book);
+            }
+        }
+        return freshness.marks(tenant.value(), () -> {
+                    freshnessReads.increment();
+                    return loader.marks(tenant);
+                })
+                .map(m -> {
+                    if (m[0] > book.appliedEventId() || m[1] > book.parametersMark()) {
+                        // answered from the database, read after these marks
+                        ConsistencyToken.reflect(context, m[0], m[1]);
+                        return fellBack(m[0] > book.appliedEventId() ? "behind-events" : "behind-parameters");
+                    }
+                    ConsistencyToken.reflect(context, book.appliedEventId(), book.parametersMark());
+                    return book;
+                });
     }
 
     /** Counts an answer left to the database path, by reason (an operator's view of how often books lag). */

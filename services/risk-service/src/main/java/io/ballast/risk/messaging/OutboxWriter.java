@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ballast.risk.domain.OutboxEvent;
 import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.live.ConsistencyToken;
 import io.ballast.risk.repository.OutboxRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -64,6 +65,11 @@ public class OutboxWriter {
             return Uni.createFrom().failure(new IllegalStateException("event payload not serialisable", e));
         }
         event.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
-        return repository.persist(event).replaceWithVoid();
+        // the request's answer names the row (ConsistencyToken): an identity, known once inserted
+        return repository.persist(event).invoke(e -> {
+            if (e.id != null) {
+                ConsistencyToken.wrote(topic, e.id);
+            }
+        }).replaceWithVoid();
     }
 }

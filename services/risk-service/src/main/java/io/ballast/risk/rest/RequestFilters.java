@@ -1,6 +1,7 @@
 package io.ballast.risk.rest;
 
 import io.ballast.risk.config.BallastConfig;
+import io.ballast.risk.live.ConsistencyToken;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -16,7 +17,8 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
  * Request-scoped plumbing: a request id in the logging context (MDC, which Quarkus keeps per Vert.x request context)
- * and in the {@code X-Request-Id} response header; and the body size limit, answered with a 413 problem.
+ * and in the {@code X-Request-Id} response header; the {@code Ballast-Consistency} token in and out
+ * ({@link ConsistencyToken}); and the body size limit, answered with a 413 problem.
  */
 public class RequestFilters {
 
@@ -40,6 +42,16 @@ public class RequestFilters {
         ctx.setProperty(PROPERTY, id);
         MDC.put("requestId", id);
         MDC.remove("tenantId");
+        String token = ctx.getHeaderString(ConsistencyToken.HEADER);
+        if (token != null) {
+            try {
+                ConsistencyToken.request(ConsistencyToken.parse(token));
+            } catch (IllegalArgumentException e) {
+                return Problem.of(400, "Bad Request", "the " + ConsistencyToken.HEADER + " header must be a token "
+                        + "an answer of this API gave (two whole numbers, as 1234.56)", ctx.getUriInfo().getPath(),
+                        List.of()).toResponse();
+            }
+        }
         String length = ctx.getHeaderString(HttpHeaders.CONTENT_LENGTH);
         if (length != null) {
             try {
@@ -66,6 +78,10 @@ public class RequestFilters {
             response.getHeaders().putSingle(REQUEST_ID, id.toString());
         }
         int status = response.getStatus();
+        ConsistencyToken reflected = status < 300 ? ConsistencyToken.reflected() : null;
+        if (reflected != null) {
+            response.getHeaders().putSingle(ConsistencyToken.HEADER, reflected.toString());
+        }
         MediaType type = response.getMediaType();
         boolean problem = type != null && Problem.MEDIA_TYPE.equals(type.getType() + "/" + type.getSubtype());
         if (status >= 400 && !problem) {
