@@ -61,7 +61,6 @@ class ConsistencyTokenTest {
         // each position write is read back at once with its token: the read must include it, from the book once
         // the book has applied it, from the database before
         long lastEvents = 0;
-        int hot = 0;
         for (int quantity : new int[] {2, 3, 1, 4, 2, 5, 1, 3}) {
             Response w = t.asIntegrator().body(Map.of("quantity", String.valueOf(quantity), "entryPrice", "60000"))
                     .put("/api/v1/accounts/" + a + "/positions/" + u + "-PERP");
@@ -76,7 +75,6 @@ class ConsistencyTokenTest {
                     .isCloseTo(3_000.0 * quantity, within(1e-6));
             long[] read = marks(r.getHeader(HEADER));
             assertThat(read[0]).as("the read's answer includes the write").isGreaterThanOrEqualTo(wrote[0]);
-            hot += "hot-book".equals(m.getString("answeredFrom")) ? 1 : 0;
         }
 
         // once the book has the last write, reads with a token it has applied come from it, without a freshness read
@@ -113,7 +111,6 @@ class ConsistencyTokenTest {
         assertThat(ahead.statusCode()).isEqualTo(200);
         assertThat(ahead.jsonPath().getDouble("maintenanceMarginUsd")).isCloseTo(9_000, within(1e-6));
         assertThat(tokenAnswers() - before).isEqualTo(6.0);
-        assertThat(hot).as("reads answered from the book right after their write (0..8)").isBetween(0, 8);
     }
 
     @Test
