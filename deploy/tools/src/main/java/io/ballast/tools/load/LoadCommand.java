@@ -140,7 +140,7 @@ public final class LoadCommand implements Callable<Integer> {
     private java.nio.file.Path eventsCsv;
 
     @Option(names = "--latency-csv", paramLabel = "FILE", description = "with the whatif phase, write every counted "
-            + "request to FILE as CSV (when due, latency in ms, status, account) and a chart of p50, p99 and max per "
+            + "request to FILE as CSV (when due, latency and the part before it was sent in ms, status, account) and a chart of p50, p99 and max per "
             + "second beside it (FILE's name with .svg), to place the tail in time")
     private java.nio.file.Path latencyCsv;
 
@@ -276,9 +276,7 @@ public final class LoadCommand implements Callable<Integer> {
             }
             if (log != null) {
                 log.write(csvFile);
-                String name = csvFile.getFileName().toString();
-                java.nio.file.Path chart = csvFile.resolveSibling((name.endsWith(".csv")
-                        ? name.substring(0, name.length() - 4) : name) + ".svg");
+                java.nio.file.Path chart = SecondsChart.beside(csvFile);
                 log.writeChart(chart, String.format(Locale.ROOT, "tick-to-event latency per second: %,d ticks/s, "
                         + "%d s measured, swing %.3f (%,d events)", tickRate, durationSeconds, swing, log.size()));
                 out.printf(Locale.ROOT, "EVENTS CSV: %,d events written to %s; chart %s%n", log.size(), csvFile,
@@ -318,9 +316,7 @@ public final class LoadCommand implements Callable<Integer> {
                 if (requestLog != null) {
                     java.nio.file.Path csvFile = io.ballast.tools.Cli.userPath(latencyCsv);
                     requestLog.write(csvFile);
-                    String name = csvFile.getFileName().toString();
-                    java.nio.file.Path chart = csvFile.resolveSibling((name.endsWith(".csv")
-                            ? name.substring(0, name.length() - 4) : name) + ".svg");
+                    java.nio.file.Path chart = SecondsChart.beside(csvFile);
                     requestLog.writeChart(chart, String.format(Locale.ROOT, "%s latency per second: %s (%,d "
                             + "requests)", preTradeCheck ? "pre-trade check" : "what-if", loop, requestLog.size()));
                     out.printf(Locale.ROOT, "LATENCY CSV: %,d requests written to %s; chart %s%n", requestLog.size(),

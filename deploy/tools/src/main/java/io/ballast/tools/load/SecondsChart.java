@@ -142,6 +142,17 @@ final class SecondsChart {
     }
 
     /**
+     * Where a CSV's chart goes: beside it, its name with {@code .svg} for {@code .csv}.
+     *
+     * @param csv the CSV file
+     * @return the chart's file
+     */
+    static Path beside(Path csv) {
+        String name = csv.getFileName().toString();
+        return csv.resolveSibling((name.endsWith(".csv") ? name.substring(0, name.length() - 4) : name) + ".svg");
+    }
+
+    /**
      * A UTF-8 writer of a new file, its folders created.
      *
      * @param file where
