@@ -6,15 +6,20 @@ import static org.assertj.core.api.Assertions.within;
 import io.ballast.risk.support.BallastServersResource;
 import io.ballast.risk.support.TestTenants;
 import io.ballast.risk.support.TestTenants.Tenant;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -132,5 +137,37 @@ class ConsistencyTokenTest {
         }
         JsonPath m = LiveMarginKafkaTest.margin(t, a, "?from=database");
         assertThat(m.getDouble("equityUsd")).as("no deposit was made").isCloseTo(equity, within(1e-9));
+    }
+
+    @Test
+    void theOpenApiDocumentDeclaresTheTokenInAndOut() throws Exception {
+        JsonNode doc = new ObjectMapper().readTree(RestAssured.get("/q/openapi?format=json").asString());
+        JsonNode param = doc.path("components").path("parameters").path("BallastConsistency");
+        assertThat(param.path("name").asText()).isEqualTo(HEADER);
+        assertThat(param.path("in").asText()).isEqualTo("header");
+        assertThat(param.path("required").asBoolean()).isFalse();
+        Pattern form = Pattern.compile(param.path("schema").path("pattern").asText());
+        assertThat(form.matcher("48211.310").matches()).isTrue();
+        for (String bad : new String[] {"abc", "01.2", "1.", "99999999999999999999.0"}) {
+            assertThat(form.matcher(bad).matches()).as(bad + ": the documented form refuses what the API refuses")
+                    .isFalse();
+        }
+        assertThat(doc.path("components").path("headers").path("BallastConsistency").path("schema").path("pattern")
+                .asText()).isEqualTo(form.pattern());
+        // reads answered from the book, and a write that names its rows
+        for (String[] op : new String[][] {{"/api/v1/accounts/{id}/margin", "get", "200"},
+                {"/api/v1/accounts/{id}/margin/pre-trade-check", "post", "200"},
+                {"/api/v1/margin/summary", "get", "200"},
+                {"/api/v1/accounts/{id}/positions/{instrument}", "put", "200"}}) {
+            JsonNode o = doc.path("paths").path(op[0]).path(op[1]);
+            assertThat(o.isMissingNode()).as(op[0] + " " + op[1] + " is in the document").isFalse();
+            List<String> refs = new ArrayList<>();
+            o.path("parameters").forEach(p -> refs.add(p.path("$ref").asText()));
+            assertThat(refs).as(op[0] + " accepts the token").contains("#/components/parameters/BallastConsistency");
+            assertThat(o.path("responses").path(op[2]).path("headers").path(HEADER).path("$ref").asText())
+                    .as(op[0] + " answers it").isEqualTo("#/components/headers/BallastConsistency");
+            assertThat(o.path("responses").path("400").path("headers").path(HEADER).isMissingNode())
+                    .as("an error answer carries no token").isTrue();
+        }
     }
 }

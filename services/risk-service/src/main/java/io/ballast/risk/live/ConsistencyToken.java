@@ -26,7 +26,9 @@ public record ConsistencyToken(long events, long parameters) {
     public static final String HEADER = "Ballast-Consistency";
     private static final String REQUESTED = "ballast.consistency.requested";
     private static final String REFLECTED = "ballast.consistency.reflected";
-    private static final Pattern FORM = Pattern.compile("(0|[1-9][0-9]{0,18})\\.(0|[1-9][0-9]{0,18})");
+    /** The token's form: two whole numbers of at most 19 digits, without leading zeros, joined by a dot. */
+    public static final String FORM_REGEX = "(0|[1-9][0-9]{0,18})\\.(0|[1-9][0-9]{0,18})";
+    private static final Pattern FORM = Pattern.compile(FORM_REGEX);
 
     /**
      * Reads a token as answers print it ({@code 1234.56}).

@@ -1,11 +1,14 @@
 package io.ballast.risk.rest;
 
+import io.ballast.risk.live.ConsistencyToken;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
+import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.PathItem;
+import org.eclipse.microprofile.openapi.models.parameters.Parameter;
 import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
@@ -17,8 +20,8 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
  * allow), 404 for operations with a path parameter (an id unknown to the caller's tenant, including another tenant's),
  * and 409 for writes (a state conflict: a version, a vote, a proposal no longer open). An operation's own
  * declarations stay as they are. It also declares the paging headers ({@link Pages#NEXT_CURSOR}, {@code Link}) of
- * every list (a GET whose 200 answer is an array), and the document's licence. Registered through
- * {@code mp.openapi.filter}.
+ * every list (a GET whose 200 answer is an array), the {@link ConsistencyToken} header every operation accepts and
+ * its successful answers may carry, and the document's licence. Registered through {@code mp.openapi.filter}.
  */
 public class ProblemResponses implements OASFilter {
 
@@ -34,7 +37,10 @@ public class ProblemResponses implements OASFilter {
     /** Its SPDX identifier (a {@code LicenseRef-}, SPDX's form for a licence outside its list). */
     static final String LICENCE_ID = "LicenseRef-Ballast-Proprietary";
 
-    /** Adds the problem schema, the error responses, the paging headers of lists and the licence. */
+    /** The component naming the consistency token, as request parameter and as answer header. */
+    static final String CONSISTENCY = "BallastConsistency";
+
+    /** Adds the problem schema, the error responses, the paging headers of lists, the token and the licence. */
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
         if (openAPI.getInfo() != null && openAPI.getInfo().getLicense() == null) {
@@ -44,6 +50,7 @@ public class ProblemResponses implements OASFilter {
             openAPI.setComponents(OASFactory.createComponents());
         }
         openAPI.getComponents().addSchema(SCHEMA, problemSchema());
+        consistencyComponents(openAPI);
         if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
             return;
         }
@@ -64,6 +71,7 @@ public class ProblemResponses implements OASFilter {
                 } else {
                     pagingHeaders(responses.getAPIResponse("200"));
                 }
+                consistency(op, responses);
                 op.setResponses(responses);
             });
         });
@@ -83,6 +91,41 @@ public class ProblemResponses implements OASFilter {
                 + "page: pass it unchanged as after; absent on the last page"));
         ok.addHeader("Link", OASFactory.createHeader().schema(text).description("<URI of the next page>; "
                 + "rel=\"next\" (RFC 8288); absent on the last page"));
+    }
+
+    /** The token as a request header parameter and as an answer header, once each in the components. */
+    private static void consistencyComponents(OpenAPI openAPI) {
+        Schema token = OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING))
+                .pattern("^" + ConsistencyToken.FORM_REGEX + "$").examples(List.of("48211.310"));
+        openAPI.getComponents().addParameter(CONSISTENCY, OASFactory.createParameter()
+                .name(ConsistencyToken.HEADER).in(Parameter.In.HEADER).required(false).schema(token)
+                .description("A token an earlier answer gave (`<events>.<parameters>`). A margin, what-if, pre-trade "
+                        + "check or summary read that sends it is answered from the hot book without a database "
+                        + "round trip once the book holds those changes, and otherwise checked as a read without "
+                        + "one; either way the answer includes them. Other operations accept and ignore it. "
+                        + "A malformed token is a 400 and changes nothing (docs/api.md section 10)."));
+        openAPI.getComponents().addHeader(CONSISTENCY, OASFactory.createHeader().schema(token)
+                .description("The changes this answer includes: the outbox rows a write wrote, or the marks a "
+                        + "margin, what-if, pre-trade check or summary was computed from. Absent when the answer "
+                        + "names none (a replayed write, a ?from=database read)."));
+    }
+
+    /** Declares the token on an operation: accepted in the request, possibly present in its successful answers. */
+    private static void consistency(Operation op, APIResponses responses) {
+        String ref = "#/components/parameters/" + CONSISTENCY;
+        if (op.getParameters() == null || op.getParameters().stream().noneMatch(p -> ref.equals(p.getRef()))) {
+            op.addParameter(OASFactory.createParameter().ref(ref));
+        }
+        if (responses.getAPIResponses() == null) {
+            return;
+        }
+        responses.getAPIResponses().forEach((code, r) -> {
+            if (code.startsWith("2") && r.getRef() == null
+                    && (r.getHeaders() == null || !r.getHeaders().containsKey(ConsistencyToken.HEADER))) {
+                r.addHeader(ConsistencyToken.HEADER, OASFactory.createHeader().ref("#/components/headers/"
+                        + CONSISTENCY));
+            }
+        });
     }
 
     private static void add(APIResponses responses, String code, String description) {
