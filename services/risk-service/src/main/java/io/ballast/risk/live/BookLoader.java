@@ -31,6 +31,7 @@ import java.util.function.Function;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.hibernate.engine.spi.SelfDirtinessTracker;
 
 /** Reads what a hot book is built from, in one session; and the small reads that keep it current. */
 @ApplicationScoped
@@ -94,21 +95,26 @@ public class BookLoader {
      * @return the rows
      */
     public Uni<Rows> load(TenantId tenant) {
-        return reference(tenant).flatMap(ref -> RowSecurity.snapshotInTenant(pool, tenant, conn -> conn
-                .query("select pg_current_snapshot()::text as s").execute()
+        return reference(tenant).flatMap(ref -> RowSecurity.snapshotInTenant(pool, tenant,
+                conn -> read(conn, tenant, ref, new Shared()))
+                .flatMap(rows -> prices(tenant).map(m -> rows.withMarket(m))));
+    }
+
+    /** The rows of {@link #load}, in the snapshot of {@code conn}'s transaction, every id through {@code ids}. */
+    private Uni<Rows> read(SqlConnection conn, TenantId tenant, Reference ref, Shared ids) {
+        return conn.query("select pg_current_snapshot()::text as s").execute()
                 .map(r -> ReadSnapshot.parse(r.iterator().next().getString("s")))
-                .flatMap(seen -> pages(conn,
-                        ACCOUNTS, tenant, BookLoader::account, a -> new UUID[] {a.id, a.id}, new ArrayList<>())
-                .flatMap(acc -> pages(conn, BALANCES, tenant, BookLoader::balance,
+                .flatMap(seen -> pages(conn, ACCOUNTS, tenant, r -> account(r, ids), a -> new UUID[] {a.id, a.id},
+                        new ArrayList<>())
+                .flatMap(acc -> pages(conn, BALANCES, tenant, r -> balance(r, ids),
                         b -> new UUID[] {b.id.accountId(), b.id.assetId()}, new ArrayList<>())
                 .flatMap(bs -> held(tenant).replaceWith(bs))
-                .flatMap(bs -> pages(conn, POSITIONS, tenant, BookLoader::position,
+                .flatMap(bs -> pages(conn, POSITIONS, tenant, r -> position(r, ids),
                         p -> new UUID[] {p.id.accountId(), p.id.instrumentId()}, new ArrayList<>())
-                .flatMap(pos -> pages(conn, STATES, tenant, BookLoader::state,
+                .flatMap(pos -> pages(conn, STATES, tenant, r -> state(r, ids),
                         st -> new UUID[] {st.id.accountId(), st.id.accountId()}, new ArrayList<>())
-                .flatMap(st -> isolatedPages(conn, tenant, new ArrayList<>())
-                .map(iso -> new Rows(tenant, ref, acc, bs, pos, st, iso, seen))))))))
-                .flatMap(rows -> prices(tenant).map(m -> rows.withMarket(m))));
+                .flatMap(st -> isolatedPages(conn, tenant, ids, new ArrayList<>())
+                .map(iso -> new Rows(tenant, ref, acc, bs, pos, st, iso, seen)))))));
     }
 
     /** For tests: where the next read of a tenant's rows waits (between its balances and its positions). */
@@ -144,12 +150,12 @@ public class BookLoader {
     private static final UUID ZERO = new UUID(0, 0);
     private static final String ACCOUNT_COLUMNS = "select id, tenant_id, external_id, margin_mode, status, "
             + "version, created_at, updated_at from account where tenant_id = $1";
-    private static final String BALANCE_COLUMNS = "select tenant_id, account_id, asset_id, amount, updated_at "
+    private static final String BALANCE_COLUMNS = "select tenant_id, account_id, asset_id, amount "
             + "from balance where tenant_id = $1";
     private static final String POSITION_COLUMNS = "select tenant_id, account_id, instrument_id, quantity, "
-            + "entry_price, updated_at from position where tenant_id = $1";
-    private static final String ISOLATED_COLUMNS = "select tenant_id, account_id, instrument_id, asset_id, amount, "
-            + "updated_at from isolated_balance where tenant_id = $1";
+            + "entry_price from position where tenant_id = $1";
+    private static final String ISOLATED_COLUMNS = "select tenant_id, account_id, instrument_id, asset_id, amount "
+            + "from isolated_balance where tenant_id = $1";
     private static final String ACCOUNTS = ACCOUNT_COLUMNS + " and status <> 'CLOSED' and id > $2 "
             + "and $3::uuid is not null order by id limit $4";
     private static final String BALANCES = BALANCE_COLUMNS + " and (account_id, asset_id) > ($2, $3) "
@@ -183,63 +189,95 @@ public class BookLoader {
     }
 
     /** Isolated balances by keyset pages (a three-column key, so not through {@link #pages}). */
-    private Uni<List<IsolatedBalance>> isolatedPages(SqlConnection conn, TenantId tenant,
+    private Uni<List<IsolatedBalance>> isolatedPages(SqlConnection conn, TenantId tenant, Shared ids,
             List<IsolatedBalance> into) {
         IsolatedBalance.Key k = into.isEmpty() ? new IsolatedBalance.Key(null, ZERO, ZERO, ZERO)
                 : into.get(into.size() - 1).id;
         return conn.preparedQuery(ISOLATED).execute(Tuple.of(tenant.value(), k.accountId(), k.instrumentId(),
                 k.assetId(), PAGE)).flatMap(rows -> {
             for (Row r : rows) {
-                into.add(isolatedBalance(r));
+                into.add(isolatedBalance(r, ids));
             }
-            return rows.size() < PAGE ? Uni.createFrom().item(into) : isolatedPages(conn, tenant, into);
+            return rows.size() < PAGE ? Uni.createFrom().item(into) : isolatedPages(conn, tenant, ids, into);
         });
     }
 
-    private static IsolatedBalance isolatedBalance(Row r) {
+    /*
+     * The book's rows are held for as long as the tenant is owned: a million positions in the load's tenant, about
+     * 880 bytes each before session 40 (docs/scaling.md, "Memory"). So the mappers below keep no more than the book
+     * uses: every id through one Shared instance per read (a UUID is 32 bytes, and each position repeats the
+     * tenant's, its account's and its instrument's), no updated_at of positions and balances (nothing in the book
+     * or its answers reads it; lists of positions and balances are read from the database), and no record of the
+     * fields they set (untracked).
+     */
+
+    private static IsolatedBalance isolatedBalance(Row r, Shared ids) {
         IsolatedBalance b = new IsolatedBalance();
-        b.id = new IsolatedBalance.Key(r.getUUID("tenant_id"), r.getUUID("account_id"), r.getUUID("instrument_id"),
-                r.getUUID("asset_id"));
+        b.id = new IsolatedBalance.Key(ids.of(r.getUUID("tenant_id")), ids.of(r.getUUID("account_id")),
+                ids.of(r.getUUID("instrument_id")), ids.of(r.getUUID("asset_id")));
         b.amount = r.getBigDecimal("amount");
-        b.updatedAt = r.getOffsetDateTime("updated_at");
-        return b;
+        return untracked(b);
     }
 
-    private static io.ballast.risk.domain.Account account(Row r) {
+    private static io.ballast.risk.domain.Account account(Row r, Shared ids) {
         io.ballast.risk.domain.Account a = new io.ballast.risk.domain.Account();
-        a.id = r.getUUID("id");
-        a.tenantId = r.getUUID("tenant_id");
+        a.id = ids.of(r.getUUID("id"));
+        a.tenantId = ids.of(r.getUUID("tenant_id"));
         a.externalId = r.getString("external_id");
         a.marginMode = io.ballast.risk.domain.MarginMode.valueOf(r.getString("margin_mode"));
         a.status = io.ballast.risk.domain.AccountStatus.valueOf(r.getString("status"));
         a.version = r.getLong("version");
         a.createdAt = r.getOffsetDateTime("created_at");
         a.updatedAt = r.getOffsetDateTime("updated_at");
-        return a;
+        return untracked(a);
     }
 
-    private static io.ballast.risk.domain.Balance balance(Row r) {
+    private static io.ballast.risk.domain.Balance balance(Row r, Shared ids) {
         io.ballast.risk.domain.Balance b = new io.ballast.risk.domain.Balance();
-        b.id = new io.ballast.risk.domain.Balance.Key(r.getUUID("tenant_id"), r.getUUID("account_id"),
-                r.getUUID("asset_id"));
+        b.id = new io.ballast.risk.domain.Balance.Key(ids.of(r.getUUID("tenant_id")), ids.of(r.getUUID("account_id")),
+                ids.of(r.getUUID("asset_id")));
         b.amount = r.getBigDecimal("amount");
-        b.updatedAt = r.getOffsetDateTime("updated_at");
-        return b;
+        return untracked(b);
     }
 
-    private static io.ballast.risk.domain.Position position(Row r) {
+    private static io.ballast.risk.domain.Position position(Row r, Shared ids) {
         io.ballast.risk.domain.Position p = new io.ballast.risk.domain.Position();
-        p.id = new io.ballast.risk.domain.Position.Key(r.getUUID("tenant_id"), r.getUUID("account_id"),
-                r.getUUID("instrument_id"));
+        p.id = new io.ballast.risk.domain.Position.Key(ids.of(r.getUUID("tenant_id")), ids.of(r.getUUID("account_id")),
+                ids.of(r.getUUID("instrument_id")));
         p.quantity = r.getBigDecimal("quantity");
         p.entryPrice = r.getBigDecimal("entry_price");
-        p.updatedAt = r.getOffsetDateTime("updated_at");
-        return p;
+        return untracked(p);
     }
 
-    private static AccountMarginState state(Row r) {
+    /**
+     * Forgets the field writes of a mapping: Hibernate's bytecode enhancement records each write to an entity in an
+     * array kept on it (32 bytes a row) for a flush the book's rows never have.
+     */
+    private static <T> T untracked(T entity) {
+        if (entity instanceof SelfDirtinessTracker t) {
+            t.$$_hibernate_clearDirtyAttributes();
+        }
+        return entity;
+    }
+
+    /** One instance per distinct value among the rows of one read (ids; held only while the read runs). */
+    static final class Shared {
+        private final Map<Object, Object> seen = new HashMap<>();
+
+        /** @param value a value @return the first equal value this read saw, or this one */
+        @SuppressWarnings("unchecked")
+        <T> T of(T value) {
+            if (value == null) {
+                return null;
+            }
+            Object first = seen.putIfAbsent(value, value);
+            return first == null ? value : (T) first;
+        }
+    }
+
+    private static AccountMarginState state(Row r, Shared ids) {
         AccountMarginState s = new AccountMarginState();
-        s.id = new AccountMarginState.Key(r.getUUID("tenant_id"), r.getUUID("account_id"));
+        s.id = new AccountMarginState.Key(ids.of(r.getUUID("tenant_id")), ids.of(r.getUUID("account_id")));
         s.status = MarginStatus.valueOf(r.getString("status"));
         s.held = r.getBoolean("held");
         s.seq = r.getLong("seq");
@@ -347,7 +385,7 @@ public class BookLoader {
                 .map(rows -> {
                     List<AccountMarginState> out = new ArrayList<>();
                     for (Row r : rows) {
-                        out.add(state(r));
+                        out.add(state(r, new Shared()));
                     }
                     return out;
                 });
@@ -368,13 +406,14 @@ public class BookLoader {
                 Statement.of(ACCOUNT_BALANCES, key), Statement.of(ACCOUNT_POSITIONS, key),
                 Statement.of(ACCOUNT_ISOLATED, key))).map(read -> {
                     RowSet<Row> as = read.get(0);
-                    io.ballast.risk.domain.Account a = as.size() == 0 ? null : account(as.iterator().next());
+                    Shared ids = new Shared();
+                    io.ballast.risk.domain.Account a = as.size() == 0 ? null : account(as.iterator().next(), ids);
                     List<io.ballast.risk.domain.Balance> balances = new ArrayList<>();
-                    read.get(1).forEach(r -> balances.add(balance(r)));
+                    read.get(1).forEach(r -> balances.add(balance(r, ids)));
                     List<io.ballast.risk.domain.Position> positions = new ArrayList<>();
-                    read.get(2).forEach(r -> positions.add(position(r)));
+                    read.get(2).forEach(r -> positions.add(position(r, ids)));
                     List<IsolatedBalance> isolatedBalances = new ArrayList<>();
-                    read.get(3).forEach(r -> isolatedBalances.add(isolatedBalance(r)));
+                    read.get(3).forEach(r -> isolatedBalances.add(isolatedBalance(r, ids)));
                     return new AccountRows(a == null || a.status == io.ballast.risk.domain.AccountStatus.CLOSED
                             ? null : a, balances, positions, isolatedBalances);
                 });

@@ -31,6 +31,7 @@ import io.ballast.risk.domain.RiskParameterScope;
 import io.ballast.risk.governance.domain.RiskSettings;
 import io.ballast.risk.governance.domain.SettingsScope;
 import io.ballast.risk.market.curve.MarketCurves;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -331,6 +332,23 @@ public final class MarginInputs {
      * @return the engine inputs
      * @throws ApiException 409 naming every missing price, volatility or parameter set
      */
+    /**
+     * A held amount as the double {@link BigDecimal#doubleValue} gives, without leaving a string on the amount. Java
+     * 17's {@code doubleValue} converts a value of more than 15 digits (every price stored with 18 decimals) by
+     * formatting it, and the {@code BigDecimal} keeps that string for its life: a hot book holds one per position,
+     * about 70 bytes each (docs/scaling.md, "Memory"). {@code toPlainString} is not kept, and parsing it gives the
+     * same double (the same exact decimal, correctly rounded). Values that {@code doubleValue} converts exactly
+     * without a string (at most 15 digits, a scale within 22) take that path.
+     *
+     * @param v the amount
+     * @return the nearest double
+     */
+    static double doubleOf(BigDecimal v) {
+        int scale = v.scale();
+        return v.precision() <= 15 && scale < 23 && scale > -23 ? v.doubleValue()
+                : Double.parseDouble(v.toPlainString());
+    }
+
     public Built build(Account account, List<Balance> balances, List<Position> positions,
             List<IsolatedBalance> isolated, Collection<Instrument> extraInstruments, Collection<Asset> extraAssets) {
         List<io.ballast.margin.product.Position> enginePositions = new ArrayList<>();
@@ -341,7 +359,7 @@ public final class MarginInputs {
             Instrument i = known(instruments, p.id.instrumentId(), "instrumentId");
             held.add(i);
             io.ballast.margin.product.Position ep = io.ballast.margin.product.Position.of(engineInstrument(i),
-                    p.quantity.multiply(i.contractSize).doubleValue(), p.entryPrice.doubleValue());
+                    p.quantity.multiply(i.contractSize).doubleValue(), doubleOf(p.entryPrice));
             String pool = poolOf(account, i.id);
             if (CROSS_POOL.equals(pool)) {
                 enginePositions.add(ep);
