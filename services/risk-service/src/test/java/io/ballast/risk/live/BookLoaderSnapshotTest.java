@@ -112,4 +112,53 @@ class BookLoaderSnapshotTest {
         assertThat(one.balances()).singleElement().satisfies(b -> assertThat(b.amount).isEqualByComparingTo("10000"));
         assertThat(one.positions()).singleElement().satisfies(p -> assertThat(p.quantity).isEqualByComparingTo("1"));
     }
+
+    /**
+     * The rows a book holds keep no more than it uses (docs/scaling.md, "Memory"): one id object per distinct id
+     * across the read (the tenant's, an account's in its account row and its positions and balances, an instrument's
+     * and an asset's in every row), no {@code updated_at} of positions and balances, and no dirty-tracking record.
+     */
+    @Test
+    void aBooksRowsShareTheirIdsAndKeepNeitherTimestampsNorTracking() throws Throwable {
+        Tenant t = TestTenants.onboard("rows");
+        TenantId tenant = TenantId.of(UUID.fromString(t.id()));
+        String u = "R" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        TestTenants.perpetualMarket(t, u);
+        String a = TestTenants.account(t, "0xROWS-A", "CROSS", "10000", Map.of(u + "-PERP", "1"));
+        String b = TestTenants.account(t, "0xROWS-B", "CROSS", "20000", Map.of(u + "-PERP", "-2"));
+        BookLoader.Rows rows = VertxContextSupport.subscribeAndAwait(() -> loader.load(tenant));
+
+        assertThat(rows.accounts()).hasSize(2);
+        assertThat(rows.positions()).hasSize(2);
+        assertThat(rows.balances()).hasSize(2);
+        UUID tenantId = rows.accounts().get(0).tenantId;
+        for (var x : rows.accounts()) {
+            assertThat(x.tenantId).isSameAs(tenantId);
+            assertThat(rows.positions()).filteredOn(p -> p.id.accountId().equals(x.id)).singleElement()
+                    .satisfies(p -> assertThat(p.id.accountId()).as("the position's account id").isSameAs(x.id));
+            assertThat(rows.balances()).filteredOn(y -> y.id.accountId().equals(x.id)).singleElement()
+                    .satisfies(y -> assertThat(y.id.accountId()).as("the balance's account id").isSameAs(x.id));
+        }
+        var p0 = rows.positions().get(0);
+        var p1 = rows.positions().get(1);
+        assertThat(p1.id.tenantId()).isSameAs(p0.id.tenantId()).isSameAs(tenantId);
+        assertThat(p1.id.instrumentId()).isSameAs(p0.id.instrumentId());
+        assertThat(rows.balances().get(1).id.assetId()).isSameAs(rows.balances().get(0).id.assetId());
+        assertThat(rows.balances().get(1).id.tenantId()).isSameAs(tenantId);
+        for (var p : rows.positions()) {
+            assertThat(p.updatedAt).isNull();
+            assertThat(p).isInstanceOf(org.hibernate.engine.spi.SelfDirtinessTracker.class);
+            assertThat(((org.hibernate.engine.spi.SelfDirtinessTracker) p).$$_hibernate_hasDirtyAttributes())
+                    .as("the position keeps no record of the fields its mapping set").isFalse();
+        }
+        for (var y : rows.balances()) {
+            assertThat(y.updatedAt).isNull();
+            assertThat(((org.hibernate.engine.spi.SelfDirtinessTracker) y).$$_hibernate_hasDirtyAttributes())
+                    .isFalse();
+        }
+        assertThat(rows.positions()).extracting(p -> p.quantity.stripTrailingZeros().toPlainString())
+                .containsExactlyInAnyOrder("1", "-2");
+        assertThat(List.of(a, b)).containsExactlyInAnyOrderElementsOf(rows.accounts().stream()
+                .map(x -> x.id.toString()).toList());
+    }
 }
