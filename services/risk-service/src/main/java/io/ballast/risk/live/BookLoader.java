@@ -384,8 +384,9 @@ public class BookLoader {
                 + "account_margin_state where tenant_id = $1 and updated_at >= $2", Tuple.of(tenant.value(), from))
                 .map(rows -> {
                     List<AccountMarginState> out = new ArrayList<>();
+                    Shared ids = new Shared();
                     for (Row r : rows) {
-                        out.add(state(r, new Shared()));
+                        out.add(state(r, ids));
                     }
                     return out;
                 });
