@@ -1,6 +1,7 @@
 package io.ballast.margin.engine;
 
 import io.ballast.margin.Checks;
+import io.ballast.margin.Decimals;
 import io.ballast.margin.MarginInputException;
 import io.ballast.margin.market.MarketSnapshot;
 import io.ballast.margin.measure.HealthStatus;
@@ -422,7 +423,7 @@ public final class BulkMarginBook {
             List<double[]> collateral = new ArrayList<>();
             for (CollateralBalance c : pool.collateral()) {
                 market.indexPrice(c.asset());
-                double balance = c.balance().doubleValue();
+                double balance = Decimals.toDouble(c.balance());
                 collateral.add(new double[] {balance, 1.0 - params.collateral(c.asset()).haircut(balance)});
             }
             List<String> assets = pool.collateral().stream().map(CollateralBalance::asset).toList();
@@ -1264,7 +1265,7 @@ public final class BulkMarginBook {
             if (at < 0) {
                 return false;
             }
-            double b = c.balance().doubleValue();
+            double b = Decimals.toDouble(c.balance());
             balance[at] += b;
             keep[at] = 1.0 - params.collateral(c.asset()).haircut(balance[at]);
         }

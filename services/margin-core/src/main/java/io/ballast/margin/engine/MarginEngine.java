@@ -1,6 +1,7 @@
 package io.ballast.margin.engine;
 
 import io.ballast.margin.Checks;
+import io.ballast.margin.Decimals;
 import io.ballast.margin.MarginInputException;
 import io.ballast.margin.market.MarketSnapshot;
 import io.ballast.margin.measure.CollateralLine;
@@ -219,7 +220,7 @@ public final class MarginEngine {
                 held = held.add(c.balance());
             }
         }
-        double balance = held.doubleValue();
+        double balance = Decimals.toDouble(held);
         if (balance <= 0) {
             return 0.0;
         }
@@ -253,7 +254,7 @@ public final class MarginEngine {
         double collateralValue = 0;
         for (CollateralBalance c : pool.collateral()) {
             double price = market.indexPrice(c.asset());
-            double balance = c.balance().doubleValue();
+            double balance = Decimals.toDouble(c.balance());
             double haircut = params.collateral(c.asset()).haircut(balance);
             double value = balance * price * (1.0 - haircut);
             collateral.add(new CollateralLine(c.asset(), c.balance(), price, haircut, value));

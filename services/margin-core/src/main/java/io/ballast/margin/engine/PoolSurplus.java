@@ -1,5 +1,6 @@
 package io.ballast.margin.engine;
 
+import io.ballast.margin.Decimals;
 import io.ballast.margin.market.MarketSnapshot;
 import io.ballast.margin.param.MarketRiskParameters;
 import io.ballast.margin.param.RiskParameterSet;
@@ -70,7 +71,7 @@ final class PoolSurplus {
         double fixed = 0;
         double units = 0;
         for (CollateralBalance c : pool.collateral()) {
-            double balance = c.balance().doubleValue();
+            double balance = Decimals.toDouble(c.balance());
             double keep = balance * (1.0 - params.collateral(c.asset()).haircut(balance));
             if (c.asset().equals(underlying)) {
                 units += keep;

@@ -244,8 +244,12 @@ public class BookLoader {
         io.ballast.risk.domain.Position p = new io.ballast.risk.domain.Position();
         p.id = new io.ballast.risk.domain.Position.Key(ids.of(r.getUUID("tenant_id")), ids.of(r.getUUID("account_id")),
                 ids.of(r.getUUID("instrument_id")));
-        p.quantity = r.getBigDecimal("quantity");
-        p.entryPrice = r.getBigDecimal("entry_price");
+        // without the zeros the schema's scale 18 pads them with (0.5 stored is 0.500000000000000000, 19 digits;
+        // a price of 90000.12 is 23, a BigInteger): the same value, half the memory, and converted to the engine's
+        // double without formatting it (Decimals). Only the engine reads these amounts (positions listed by the API
+        // are read from the database), so their scale is never printed.
+        p.quantity = r.getBigDecimal("quantity").stripTrailingZeros();
+        p.entryPrice = r.getBigDecimal("entry_price").stripTrailingZeros();
         return untracked(p);
     }
 

@@ -1,5 +1,6 @@
 package io.ballast.risk.service;
 
+import io.ballast.margin.Decimals;
 import io.ballast.margin.MarginInputException;
 import io.ballast.margin.market.FlatSmileVolSurface;
 import io.ballast.margin.market.ForwardCurve;
@@ -286,7 +287,7 @@ public final class MarginInputs {
         return switch (i.kind) {
             case PERPETUAL -> new PerpetualFuture(i.symbol, underlying, i.inverse);
             case FUTURE -> new DatedFuture(i.symbol, underlying, i.expiry.toInstant(), i.inverse);
-            case OPTION -> new EuropeanOption(i.symbol, underlying, i.expiry.toInstant(), i.strike.doubleValue(),
+            case OPTION -> new EuropeanOption(i.symbol, underlying, i.expiry.toInstant(), Decimals.toDouble(i.strike),
                     io.ballast.margin.product.OptionType.valueOf(i.optionType.name()), i.inverse);
         };
     }
@@ -332,23 +333,6 @@ public final class MarginInputs {
      * @return the engine inputs
      * @throws ApiException 409 naming every missing price, volatility or parameter set
      */
-    /**
-     * A held amount as the double {@link BigDecimal#doubleValue} gives, without leaving a string on the amount. Java
-     * 17's {@code doubleValue} converts a value of more than 15 digits (every price stored with 18 decimals) by
-     * formatting it, and the {@code BigDecimal} keeps that string for its life: a hot book holds one per position,
-     * about 70 bytes each (docs/scaling.md, "Memory"). {@code toPlainString} is not kept, and parsing it gives the
-     * same double (the same exact decimal, correctly rounded). Values that {@code doubleValue} converts exactly
-     * without a string (at most 15 digits, a scale within 22) take that path.
-     *
-     * @param v the amount
-     * @return the nearest double
-     */
-    static double doubleOf(BigDecimal v) {
-        int scale = v.scale();
-        return v.precision() <= 15 && scale < 23 && scale > -23 ? v.doubleValue()
-                : Double.parseDouble(v.toPlainString());
-    }
-
     public Built build(Account account, List<Balance> balances, List<Position> positions,
             List<IsolatedBalance> isolated, Collection<Instrument> extraInstruments, Collection<Asset> extraAssets) {
         List<io.ballast.margin.product.Position> enginePositions = new ArrayList<>();
@@ -359,7 +343,7 @@ public final class MarginInputs {
             Instrument i = known(instruments, p.id.instrumentId(), "instrumentId");
             held.add(i);
             io.ballast.margin.product.Position ep = io.ballast.margin.product.Position.of(engineInstrument(i),
-                    p.quantity.multiply(i.contractSize).doubleValue(), doubleOf(p.entryPrice));
+                    Decimals.toDouble(p.quantity.multiply(i.contractSize)), Decimals.toDouble(p.entryPrice));
             String pool = poolOf(account, i.id);
             if (CROSS_POOL.equals(pool)) {
                 enginePositions.add(ep);
@@ -409,8 +393,8 @@ public final class MarginInputs {
                     used(used, st, u.symbol);
                 }
                 double[] f = fractions.computeIfAbsent(u.symbol, k -> new double[2]);
-                f[0] = Math.max(f[0], rp.initialMarginFraction.doubleValue());
-                f[1] = Math.max(f[1], rp.maintenanceMarginFraction.doubleValue());
+                f[0] = Math.max(f[0], Decimals.toDouble(rp.initialMarginFraction));
+                f[1] = Math.max(f[1], Decimals.toDouble(rp.maintenanceMarginFraction));
             }
         }
         for (Asset a : collateralAssets) {
@@ -420,7 +404,7 @@ public final class MarginInputs {
                         + "for collateral asset " + a.symbol));
             } else {
                 used(used, "parameters", rp, a.symbol);
-                haircuts.put(a.symbol, CollateralParameters.of(rp.collateralHaircut.doubleValue(), 0));
+                haircuts.put(a.symbol, CollateralParameters.of(Decimals.toDouble(rp.collateralHaircut), 0));
             }
         }
         if (!missing.isEmpty()) {
@@ -499,7 +483,7 @@ public final class MarginInputs {
                 missing.add(FieldError.of("annualVol[" + u.symbol + "]", "no implied volatility for " + u.symbol
                         + " (needed by option " + i.symbol + "): PUT /api/v1/market/prices"));
             } else {
-                vols.put(u.symbol, FlatSmileVolSurface.flat(mp.annualVol.doubleValue()));
+                vols.put(u.symbol, FlatSmileVolSurface.flat(Decimals.toDouble(mp.annualVol)));
             }
         }
         for (Asset a : collateral) {
@@ -522,7 +506,7 @@ public final class MarginInputs {
         java.util.Optional<SmileVolSurface> cached = smileCache.get(underlyingId);
         if (cached == null) {
             cached = java.util.Optional.ofNullable(curves.volSurface(underlyingId, valuationTime,
-                    mp.indexPriceUsd.doubleValue(), fc));
+                    Decimals.toDouble(mp.indexPriceUsd), fc));
             smileCache.put(underlyingId, cached);
         }
         return cached.orElse(null);
@@ -556,6 +540,6 @@ public final class MarginInputs {
             }
             return;
         }
-        priceUsd.put(a.symbol, mp.indexPriceUsd.doubleValue());
+        priceUsd.put(a.symbol, Decimals.toDouble(mp.indexPriceUsd));
     }
 }

@@ -1,5 +1,6 @@
 package io.ballast.risk.service;
 
+import io.ballast.margin.Decimals;
 import io.ballast.margin.MarginInputException;
 import io.ballast.margin.engine.MarginEngine;
 import io.ballast.margin.measure.HealthStatus;
@@ -379,8 +380,8 @@ public class MarginService {
                         List.of()));
             }
             HypotheticalChange.Trade change = run(() -> new HypotheticalChange.Trade(pool,
-                    in.engineInstrument(x), t.quantity().multiply(x.contractSize).doubleValue(),
-                    t.price().doubleValue()));
+                    in.engineInstrument(x), Decimals.toDouble(t.quantity().multiply(x.contractSize)),
+                    Decimals.toDouble(t.price())));
             changed = MarginEngine.DEFAULT.apply(changed, change);
         }
         for (WhatIfTransfer t : transfers) {

@@ -116,7 +116,8 @@ class BookLoaderSnapshotTest {
     /**
      * The rows a book holds keep no more than it uses (docs/scaling.md, "Memory"): one id object per distinct id
      * across the read (the tenant's, an account's in its account row and its positions and balances, an instrument's
-     * and an asset's in every row), no {@code updated_at} of positions and balances, and no dirty-tracking record.
+     * and an asset's in every row), no {@code updated_at} of positions and balances, no dirty-tracking record, and
+     * positions' amounts without the trailing zeros of the schema's scale 18.
      */
     @Test
     void aBooksRowsShareTheirIdsAndKeepNeitherTimestampsNorTracking() throws Throwable {
@@ -147,6 +148,10 @@ class BookLoaderSnapshotTest {
         assertThat(rows.balances().get(1).id.tenantId()).isSameAs(tenantId);
         for (var p : rows.positions()) {
             assertThat(p.updatedAt).isNull();
+            // numeric(38, 18) pads 1 to 1.000000000000000000 (19 digits): kept, it would be converted by formatting
+            assertThat(p.quantity.precision()).as("the quantity without the schema's trailing zeros").isEqualTo(1);
+            assertThat(p.entryPrice.precision()).as("the entry price without the schema's trailing zeros")
+                    .isLessThanOrEqualTo(15);
             assertThat(p).isInstanceOf(org.hibernate.engine.spi.SelfDirtinessTracker.class);
             assertThat(((org.hibernate.engine.spi.SelfDirtinessTracker) p).$$_hibernate_hasDirtyAttributes())
                     .as("the position keeps no record of the fields its mapping set").isFalse();
