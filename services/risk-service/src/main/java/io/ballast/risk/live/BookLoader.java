@@ -25,6 +25,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.function.Function;
@@ -244,13 +245,23 @@ public class BookLoader {
         io.ballast.risk.domain.Position p = new io.ballast.risk.domain.Position();
         p.id = new io.ballast.risk.domain.Position.Key(ids.of(r.getUUID("tenant_id")), ids.of(r.getUUID("account_id")),
                 ids.of(r.getUUID("instrument_id")));
-        // without the zeros the schema's scale 18 pads them with (0.5 stored is 0.500000000000000000, 19 digits;
-        // a price of 90000.12 is 23, a BigInteger): the same value, half the memory, and converted to the engine's
-        // double without formatting it (Decimals). Only the engine reads these amounts (positions listed by the API
-        // are read from the database), so their scale is never printed.
-        p.quantity = r.getBigDecimal("quantity").stripTrailingZeros();
-        p.entryPrice = r.getBigDecimal("entry_price").stripTrailingZeros();
+        p.quantity = compact(r.getBigDecimal("quantity"));
+        p.entryPrice = compact(r.getBigDecimal("entry_price"));
         return untracked(p);
+    }
+
+    /**
+     * A position's amount without the zeros the schema's scale 18 pads it with: {@code 0.5} is stored as
+     * {@code 0.500000000000000000} (19 digits) and a price of {@code 90000.12} as 23 digits, which need a
+     * {@code BigInteger} (about 64 bytes more) and are converted to the engine's double by formatting them
+     * ({@link io.ballast.margin.Decimals}). The same value in a {@code long} when it has at most 18 digits (a stripped
+     * {@code BigDecimal} keeps the {@code BigInteger} it was stripped from). Only the engine reads these amounts
+     * (positions listed by the API are read from the database), so their scale is never printed.
+     */
+    static BigDecimal compact(BigDecimal amount) {
+        BigDecimal stripped = amount.stripTrailingZeros();
+        return stripped.precision() <= 18 ? BigDecimal.valueOf(stripped.unscaledValue().longValue(), stripped.scale())
+                : stripped;
     }
 
     /**
