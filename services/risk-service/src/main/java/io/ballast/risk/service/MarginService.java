@@ -328,10 +328,12 @@ public class MarginService {
     }
 
     /**
-     * Positions up to which a pre-trade check answered from the hot book is computed on the event loop that took
-     * the request: about 0.3 ms of engine work for the load's ten positions, less than the two thread hops (to a
-     * worker and back for the answer's write) it saves. Larger accounts, the what-if with its liquidation-price search
-     * and answers that read the database go to the worker pool, so that no event loop is held for long.
+     * Positions up to which a what-if without the liquidation-price search (the pre-trade check, or
+     * {@code ?liquidationPrices=false}) answered from the hot book is computed on the event loop that took the request:
+     * the engine's work for the load's ten positions is tens of microseconds, less than the two thread hops it saves
+     * (to a worker, and back to the event loop for the answer's write: together about 13 % of the service's CPU per
+     * pre-trade check, docs/benchmarks.md "Session 41"). Larger accounts, the search (about ten times the engine's
+     * work) and answers read from the database go to the worker pool, so that no event loop is held for long.
      */
     static final int INLINE_POSITIONS = 32;
 

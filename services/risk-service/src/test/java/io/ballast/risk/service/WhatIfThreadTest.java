@@ -14,8 +14,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Where a what-if is computed ({@link MarginService#onEventLoop}): a pre-trade check answered from the hot book, for
- * an account of at most {@value MarginService#INLINE_POSITIONS} positions, on the event loop that took the request;
+ * Where a what-if is computed ({@link MarginService#onEventLoop}): without the liquidation-price search (the pre-trade
+ * check) and answered from the hot book, for an account of at most {@value MarginService#INLINE_POSITIONS} positions,
+ * on the event loop that took the request;
  * anything else (the what-if with its liquidation-price search, a database answer, a larger account, a caller that is
  * not an event loop) on the worker pool.
  */
