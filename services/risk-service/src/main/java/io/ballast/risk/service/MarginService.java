@@ -427,6 +427,7 @@ public class MarginService {
      */
     public Uni<Summary> summary(TenantId tenant, boolean allowHot) {
         return (allowHot ? caughtUpBook(tenant) : Uni.createFrom().<TenantBook>nullItem()).flatMap(book -> book == null
+                || !book.answersEveryAccount()
                 ? load(tenant, null).emitOn(Infrastructure.getDefaultWorkerPool()).map(MarginService::summarize)
                 : Uni.createFrom().item(book).emitOn(Infrastructure.getDefaultWorkerPool()).map(b -> {
                     TenantBook.HotSummary h = b.hotSummary();

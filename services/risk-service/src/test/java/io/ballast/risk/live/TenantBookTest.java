@@ -760,6 +760,40 @@ class TenantBookTest {
     }
 
     /**
+     * An instrument created after the book was read makes the owner build the book again; meanwhile a position event
+     * in it reached the old book, whose margin read then failed with 422 "unknown to these margin inputs" (CI at
+     * 9157aac, LiveScaleOutIT). Such an account is not answered from the book (its reads go to the database), and the
+     * tenant summary is not either, until the account names only what the book has.
+     */
+    @Test
+    void anAccountNamingAnInstrumentTheBookLacksIsReadFromTheDatabase() {
+        Tenant t = new Tenant();
+        Account a = t.account(MarginMode.CROSS, 0);
+        t.position(a, t.btcPerp, 1, BTC_START);
+        t.balance(a, t.usdt, 6_500);
+        Account other = t.account(MarginMode.CROSS, 1);
+        t.balance(other, t.usdt, 1_000);
+        TenantBook book = t.book();
+        book.evaluateAll(new TenantBook.Cause(null, null, "rebuild"));
+        assertThat(book.loaded(a.id)).isNotNull();
+        assertThat(book.answersEveryAccount()).isTrue();
+        Instrument listedLater = t.instrument("SOL-PERP", InstrumentKind.PERPETUAL, t.btc, null, null, null);
+        Position later = t.position(a, listedLater, 5, 150);
+        book.refreshAccount(a.id, a, t.balancesOf(a), t.positionsOf(a), List.of(), tick());
+        assertThat(book.loaded(a.id)).as("rows naming an instrument the book lacks").isNull();
+        assertThat(book.loaded(other.id)).isNotNull();
+        assertThat(book.answersEveryAccount()).isFalse();
+        t.positions.remove(later);
+        book.refreshAccount(a.id, a, t.balancesOf(a), t.positionsOf(a), List.of(), tick());
+        assertThat(book.loaded(a.id).positions()).hasSize(1);
+        assertThat(book.answersEveryAccount()).isTrue();
+        t.position(a, listedLater, 5, 150);
+        book.refreshAccount(a.id, a, t.balancesOf(a), t.positionsOf(a), List.of(), tick());
+        book.refreshAccount(a.id, null, List.of(), List.of(), List.of(), tick());
+        assertThat(book.answersEveryAccount()).as("once the account is closed").isTrue();
+    }
+
+    /**
      * What makes the bulk book stale (built again from the rows by LiveLoop#refreshStaleBulkBooks): an account it
      * cannot hold after a change (here a position in an instrument outside its universe); not a change it holds (in
      * place or on a spare number), and not an ISOLATED account's change, which no build would hold.
