@@ -163,6 +163,59 @@ class LiveMarginKafkaTest {
         t.asIntegrator().get("/api/v1/accounts/" + a + "/margin?from=elsewhere").then().statusCode(400);
     }
 
+    /**
+     * Nothing is published on a price that was not stored: the live loop moves the books only on a price batch's
+     * committed moves (a design that moves them before the commit must hold the stores back until it, as commit
+     * 22c9b45 of session 43 did, not landed: without that hold, this test saw the LIQUIDATABLE event of the
+     * refused price). Here the database refuses the 52,000 price row (a trigger, as the owner), so every attempt of
+     * its batch fails and the batch is dead-lettered: no event may come out of it. Once the database takes prices
+     * again, the next tick (55,000) gives exactly one event, a MARGIN_CALL with sequence number 1, and the book
+     * answers on it.
+     */
+    @Test
+    void nothingIsPublishedOnAPriceWhoseBatchDidNotCommit() throws Exception {
+        Tenant t = TestTenants.onboard("live");
+        String u = "L" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        String a = fixture(t, u);
+        awaitHotMargin(t, a, "HEALTHY");
+        String function = "refuse_" + u.toLowerCase();
+        try (java.sql.Connection c = io.ballast.risk.support.OwnerSql.connection();
+                java.sql.Statement st = c.createStatement()) {
+            st.execute("create function " + function + "() returns trigger language plpgsql as $$ begin "
+                    + "if new.tenant_id = '" + t.id() + "' and new.index_price_usd = 52000 then "
+                    + "raise exception 'test: this price is refused'; end if; return new; end $$");
+            st.execute("create trigger " + function + " before insert on market_price for each row execute function "
+                    + function + "()");
+        }
+        try {
+            try (KafkaProducer<String, String> p = KafkaClients.producer()) {
+                // the live batch, not a takeover's replay, must meet the refused price: ticks reach the tenant's
+                // oracle (at the fixture's own price: no event) once this instance has taken it over
+                PriceFeedKafkaTest.primeOwnership(p, t, u, "60000");
+                KafkaClients.send(p, "ballast.prices", u, new JsonObject().put("source", "feed").put("underlying", u)
+                        .put("priceUsd", "52000").put("sourceTime", Instant.now().toString()).encode());
+            }
+            // every attempt failed: SmallRye's failure strategy dead-letters the batch's record
+            assertThat(KafkaClients.read("ballast.prices.dlq", r -> u.equals(r.key()), rs -> !rs.isEmpty(), WAIT,
+                    Duration.ZERO)).as("the refused batch is dead-lettered").isNotEmpty();
+        } finally {
+            try (java.sql.Connection c = io.ballast.risk.support.OwnerSql.connection();
+                    java.sql.Statement st = c.createStatement()) {
+                st.execute("drop trigger " + function + " on market_price");
+                st.execute("drop function " + function + "()");
+            }
+        }
+        ticks(t, u, "feed", "55000");
+        List<JsonObject> mine = marginEvents(t, a, 1);
+        assertThat(mine).as("nothing published on the refused price, one event on the next")
+                .extracting(e -> e.getString("type")).containsExactly("MARGIN_CALL");
+        assertThat(mine.get(0).getJsonObject("payload").getLong("seq")).isEqualTo(1L);
+        assertThat(mine.get(0).getJsonObject("payload").getDouble("equityUsd")).isCloseTo(5_000, within(1e-6));
+        JsonPath hot = awaitHotMargin(t, a, "MARGIN_CALL");
+        assertThat(hot.getString("answeredFrom")).isEqualTo("hot-book");
+        assertSameMargin(hot, margin(t, a, "?from=database"));
+    }
+
     private static void assertSameMargin(JsonPath hot, JsonPath db) {
         assertThat(db.getString("answeredFrom")).isEqualTo("database");
         for (String f : List.of("equityUsd", "initialMarginUsd", "maintenanceMarginUsd", "freeCollateralUsd",
