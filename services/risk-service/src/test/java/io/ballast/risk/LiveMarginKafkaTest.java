@@ -10,6 +10,7 @@ import com.networknt.schema.SpecVersion;
 import io.ballast.devstack.ProjectRoot;
 import io.ballast.risk.support.BallastServersResource;
 import io.ballast.risk.support.KafkaClients;
+import io.ballast.risk.support.OwnerSql;
 import io.ballast.risk.support.TestTenants;
 import io.ballast.risk.support.TestTenants.Tenant;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -19,6 +20,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -179,8 +182,8 @@ class LiveMarginKafkaTest {
         String a = fixture(t, u);
         awaitHotMargin(t, a, "HEALTHY");
         String function = "refuse_" + u.toLowerCase();
-        try (java.sql.Connection c = io.ballast.risk.support.OwnerSql.connection();
-                java.sql.Statement st = c.createStatement()) {
+        try (Connection c = OwnerSql.connection();
+                Statement st = c.createStatement()) {
             st.execute("create function " + function + "() returns trigger language plpgsql as $$ begin "
                     + "if new.tenant_id = '" + t.id() + "' and new.index_price_usd = 52000 then "
                     + "raise exception 'test: this price is refused'; end if; return new; end $$");
@@ -199,8 +202,8 @@ class LiveMarginKafkaTest {
             assertThat(KafkaClients.read("ballast.prices.dlq", r -> u.equals(r.key()), rs -> !rs.isEmpty(), WAIT,
                     Duration.ZERO)).as("the refused batch is dead-lettered").isNotEmpty();
         } finally {
-            try (java.sql.Connection c = io.ballast.risk.support.OwnerSql.connection();
-                    java.sql.Statement st = c.createStatement()) {
+            try (Connection c = OwnerSql.connection();
+                    Statement st = c.createStatement()) {
                 st.execute("drop trigger " + function + " on market_price");
                 st.execute("drop function " + function + "()");
             }
