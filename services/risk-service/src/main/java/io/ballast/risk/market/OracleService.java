@@ -1,5 +1,6 @@
 package io.ballast.risk.market;
 
+import io.ballast.risk.common.TimeOrderedIds;
 import io.ballast.risk.domain.Asset;
 import io.ballast.risk.domain.MarketPrice;
 import io.ballast.risk.domain.TenantId;
@@ -347,7 +348,7 @@ public class OracleService {
     /** A new {@code market_price} row of the oracle at a level. */
     private static MarketPrice priceRow(Asset asset, Level level, Instant receivedAt) {
         MarketPrice row = new MarketPrice();
-        row.id = UUID.randomUUID();
+        row.id = TimeOrderedIds.next();
         row.tenantId = asset.tenantId;
         row.assetId = asset.id;
         row.indexPriceUsd = level.priceUsd();

@@ -1,5 +1,6 @@
 package io.ballast.risk.service;
 
+import io.ballast.risk.common.TimeOrderedIds;
 import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.Asset;
 import io.ballast.risk.domain.FieldError;
@@ -122,7 +123,7 @@ public class MarketPriceService {
                         continue;
                     }
                     MarketPrice row = new MarketPrice();
-                    row.id = UUID.randomUUID();
+                    row.id = TimeOrderedIds.next();
                     row.tenantId = tenant.value();
                     row.assetId = bySymbol.get(u.underlying()).id;
                     row.indexPriceUsd = u.indexPriceUsd();

@@ -94,6 +94,13 @@ class OracleReplayTest {
             history.add(r.getBigDecimal(0).stripTrailingZeros().toPlainString());
         }
         assertThat(history).containsExactly("100", "101", "99", "99");
+        List<UUID> ids = new ArrayList<>();
+        for (Row r : RowSecurity.query(pool, TenantId.of(tenant), "select id from market_price where asset_id = $1 "
+                + "order by observed_at", Tuple.of(asset)).await().indefinitely()) {
+            ids.add(r.getUUID(0));
+        }
+        assertThat(ids).as("time-ordered ids (version 7), so that each row lands at the end of the primary key's index")
+                .allSatisfy(id -> assertThat(id.version()).isEqualTo(7)).isSorted();
         Row latest = RowSecurity.query(pool, TenantId.of(tenant), "select index_price_usd, observed_at "
                 + "from market_price_latest where asset_id = $1", Tuple.of(asset)).await().indefinitely().iterator()
                 .next();
