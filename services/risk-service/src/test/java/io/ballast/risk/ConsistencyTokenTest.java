@@ -119,6 +119,35 @@ class ConsistencyTokenTest {
     }
 
     @Test
+    void aReplayedWriteNamesMarksThatIncludeIt() throws Exception {
+        Tenant t = TestTenants.onboard("token-replay");
+        String u = "R" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        String a = LiveMarginKafkaTest.fixture(t, u);
+        double equity = LiveMarginKafkaTest.awaitHotMargin(t, a, "HEALTHY").getDouble("equityUsd");
+        String key = "deposit-" + UUID.randomUUID();
+        Map<String, String> body = Map.of("asset", "USDT", "amount", "5000");
+        Response first = t.asIntegrator().header("Idempotency-Key", key).body(body)
+                .post("/api/v1/accounts/" + a + "/deposits");
+        assertThat(first.statusCode()).isEqualTo(201);
+        long[] wrote = marks(first.getHeader(HEADER));
+
+        // the retry is answered from the stored answer, and names marks that include the write it replays
+        Response again = t.asIntegrator().header("Idempotency-Key", key).body(body)
+                .post("/api/v1/accounts/" + a + "/deposits");
+        assertThat(again.statusCode()).isEqualTo(201);
+        assertThat(again.getHeader("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(again.asString()).isEqualTo(first.asString());
+        long[] replayed = marks(again.getHeader(HEADER));
+        assertThat(replayed[0]).as("events").isGreaterThanOrEqualTo(wrote[0]);
+        assertThat(replayed[1]).as("parameters").isGreaterThanOrEqualTo(wrote[1]);
+
+        // a read with the replay's token sees the deposit, once
+        Response r = margin(t, a, again.getHeader(HEADER));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.jsonPath().getDouble("equityUsd")).isCloseTo(equity + 5_000, within(1e-6));
+    }
+
+    @Test
     void aMalformedTokenIsABadRequestAndChangesNothing() {
         Tenant t = TestTenants.onboard("token-bad");
         TestTenants.perpetualMarket(t, "BTC");

@@ -85,7 +85,7 @@ public record ConsistencyToken(long events, long parameters) {
      * @param events     highest {@code ballast.events} outbox id included
      * @param parameters highest {@code ballast.parameters} outbox id included
      */
-    static void reflect(Context context, long events, long parameters) {
+    public static void reflect(Context context, long events, long parameters) {
         if (context == null || !VertxContext.isDuplicatedContext(context)) {
             return;
         }
@@ -119,7 +119,13 @@ public record ConsistencyToken(long events, long parameters) {
         return c == null ? null : c.getLocal(REFLECTED);
     }
 
-    private static Context requestContext() {
+    /**
+     * The current request's context, captured before work that may complete on another one (a pool's query), so that
+     * {@link #reflect} records on the request's.
+     *
+     * @return the context, or null outside a request
+     */
+    public static Context requestContext() {
         Context c = Vertx.currentContext();
         return c != null && VertxContext.isDuplicatedContext(c) ? c : null;
     }

@@ -6,9 +6,12 @@ import io.ballast.risk.domain.ApiException;
 import io.ballast.risk.domain.FieldError;
 import io.ballast.risk.domain.IdempotencyRecord;
 import io.ballast.risk.domain.TenantId;
+import io.ballast.risk.live.BookLoader;
+import io.ballast.risk.live.ConsistencyToken;
 import io.ballast.risk.repository.IdempotencyRepository;
 import io.ballast.risk.tenancy.rls.RowSecurity;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -19,6 +22,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
 
 /**
  * Runs a write in one transaction and, when the caller sent an {@code Idempotency-Key}, stores its answer (status
@@ -26,6 +30,9 @@ import java.util.regex.Pattern;
  * without running the write again; the same key with a different request is refused (422). Keys are per tenant.
  * Two concurrent first attempts with one key: one commits, the other fails on the primary key (409) and changes
  * nothing.
+ *
+ * <p>A replayed answer names the tenant's change marks as they are when it is replayed ({@link ConsistencyToken}):
+ * the write it replays committed before, so they include it, and a read that sends them back sees it.
  */
 @ApplicationScoped
 public class IdempotencyService {
@@ -42,13 +49,17 @@ public class IdempotencyService {
     public record Outcome(int status, String json, boolean replayed) {
     }
 
+    private static final Logger LOG = Logger.getLogger(IdempotencyService.class);
+
     private final IdempotencyRepository repository;
     private final ObjectMapper mapper;
+    private final BookLoader marks;
 
-    /** Wires the repository and JSON mapper. */
-    public IdempotencyService(IdempotencyRepository repository, ObjectMapper mapper) {
+    /** Wires the repository, the JSON mapper and the reader of a tenant's change marks. */
+    public IdempotencyService(IdempotencyRepository repository, ObjectMapper mapper, BookLoader marks) {
         this.repository = repository;
         this.mapper = mapper;
+        this.marks = marks;
     }
 
     /**
@@ -73,6 +84,7 @@ public class IdempotencyService {
         }
         String hash = sha256(method + " " + path + "\n" + json(request));
         IdempotencyRecord.Key id = new IdempotencyRecord.Key(tenant.value(), key);
+        Context caller = ConsistencyToken.requestContext();
         return RowSecurity.transaction(tenant, () -> repository.findById(id).flatMap(existing -> {
             if (existing != null) {
                 if (!existing.requestHash.equals(hash)) {
@@ -91,7 +103,23 @@ public class IdempotencyService {
                 record.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
                 return repository.persist(record).map(r -> new Outcome(status, r.responseBody, false));
             });
-        }));
+        })).flatMap(outcome -> outcome.replayed() ? withMarks(tenant, caller, outcome)
+                : Uni.createFrom().item(outcome));
+    }
+
+    /**
+     * A replayed answer with the tenant's change marks read now as its token. Without them (the read failed) it goes
+     * out without a token, as a read's answer may: the client then reads without one.
+     */
+    private Uni<Outcome> withMarks(TenantId tenant, Context request, Outcome outcome) {
+        return marks.marks(tenant)
+                .invoke(m -> ConsistencyToken.reflect(request, m[0], m[1]))
+                .replaceWith(outcome)
+                .onFailure().recoverWithItem(e -> {
+                    LOG.debugf("a replayed answer goes without a token: its tenant's marks were not read (%s)",
+                            e.getMessage());
+                    return outcome;
+                });
     }
 
     private String json(Object value) {
