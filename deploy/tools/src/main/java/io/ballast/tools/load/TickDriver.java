@@ -302,6 +302,9 @@ public final class TickDriver {
                     consumer.seekToBeginning(partitions); // created during this run: all of it is ours
                 }
             }
+            // the warm-up's events go through the same recording into sinks thrown away, so that this process has
+            // compiled that path before the measured part (it competes for the same two cores as the service)
+            WarmUp warmUp = new WarmUp();
             while (!stop.get()) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
                     Instant received = Instant.now();
@@ -309,7 +312,7 @@ public final class TickDriver {
                         continue;
                     }
                     if (record(r.value(), received, r.timestamp(), tickToEvent, servicePart, stages, types,
-                            measuredFrom.get(), eventLog)) {
+                            measuredFrom.get(), eventLog, warmUp)) {
                         events.incrementAndGet();
                     }
                 }
@@ -328,7 +331,25 @@ public final class TickDriver {
      */
     static boolean record(String value, Instant received, long sentMillis, Latencies tickToEvent,
             Latencies servicePart, Stages stages, Map<String, Long> types, Instant measuredFrom) {
-        return record(value, received, sentMillis, tickToEvent, servicePart, stages, types, measuredFrom, null);
+        return record(value, received, sentMillis, tickToEvent, servicePart, stages, types, measuredFrom, null,
+                null);
+    }
+
+    /**
+     * Where the events of warm-up ticks are recorded, to be thrown away: the same histograms and rows as the
+     * measured part's, so that this process has compiled the recording's code before the measured part.
+     */
+    static final class WarmUp {
+        final Latencies tickToEvent = new Latencies();
+        final Latencies servicePart = new Latencies();
+        final Stages stages = new Stages();
+        final Map<String, Long> types = new java.util.HashMap<>();
+        final EventLog log = new EventLog();
+
+        /** @return the warm-up events recorded */
+        long recorded() {
+            return log.size();
+        }
     }
 
     /**
@@ -336,7 +357,8 @@ public final class TickDriver {
      * also added to {@code log} when it is not null.
      */
     static boolean record(String value, Instant received, long sentMillis, Latencies tickToEvent,
-            Latencies servicePart, Stages stages, Map<String, Long> types, Instant measuredFrom, EventLog log) {
+            Latencies servicePart, Stages stages, Map<String, Long> types, Instant measuredFrom, EventLog log,
+            WarmUp warmUp) {
         try {
             JsonNode envelope = JSON.readTree(value);
             JsonNode payload = envelope.path("payload");
@@ -345,6 +367,17 @@ public final class TickDriver {
             }
             String source = payload.path("tickSourceTime").asText("");
             if (source.isEmpty() ? measuredFrom == Instant.MAX : Instant.parse(source).isBefore(measuredFrom)) {
+                if (warmUp != null) {
+                    String type = payload.path("type").asText(envelope.path("type").asText("?"));
+                    warmUp.types.merge(type, 1L, Long::sum);
+                    micros(source, received, warmUp.tickToEvent);
+                    micros(payload.path("tickReceivedAt").asText(""), received, warmUp.servicePart);
+                    stages(source, payload.path("tickReceivedAt").asText(""), payload.path("evaluatedAt").asText(""),
+                            sentMillis, received, warmUp.stages);
+                    warmUp.log.add(source, payload.path("tickReceivedAt").asText(""),
+                            payload.path("evaluatedAt").asText(""), sentMillis, received, type,
+                            payload.path("accountId").asText(""));
+                }
                 return false;
             }
             String type = payload.path("type").asText(envelope.path("type").asText("?"));

@@ -29,10 +29,11 @@ class EventLogTest {
         Instant source = FROM.plusMillis(100);
         Instant received = source.plusMillis(25);
         assertThat(TickDriver.record(event("MARGIN_CALL", FROM.minusMillis(5), "a-0"), received, -1,
-                new Latencies(), new Latencies(), new TickDriver.Stages(), new TreeMap<>(), FROM, log)).isFalse();
+                new Latencies(), new Latencies(), new TickDriver.Stages(), new TreeMap<>(), FROM, log, null))
+                .isFalse();
         assertThat(TickDriver.record(event("LIQUIDATABLE", source, "a-1"), received,
                 source.plusMillis(20).toEpochMilli(), new Latencies(), new Latencies(), new TickDriver.Stages(),
-                new TreeMap<>(), FROM, log)).isTrue();
+                new TreeMap<>(), FROM, log, null)).isTrue();
         assertThat(log.size()).isEqualTo(1);
         Path csv = dir.resolve("sub/events.csv");
         log.write(csv);

@@ -34,6 +34,31 @@ class TickDriverRecordTest {
         assertThat(tickToEvent.summary()).contains("p50 200.").contains("(1 samples)");
     }
 
+    /**
+     * A warm-up tick's event goes through the same recording as a measured one's, into the warm-up's sinks, so that
+     * the measured part does not begin with this process compiling that code; the measured sinks stay empty.
+     */
+    @Test
+    void anEventOfAWarmUpTickIsRecordedOnlyIntoTheWarmUpsSinks() {
+        Latencies tickToEvent = new Latencies();
+        TickDriver.Stages stages = new TickDriver.Stages();
+        Map<String, Long> types = new TreeMap<>();
+        EventLog log = new EventLog();
+        TickDriver.WarmUp warmUp = new TickDriver.WarmUp();
+        String value = "{\"payload\":{\"type\":\"MARGIN_CALL\",\"tickSourceTime\":\"2026-12-02T10:59:59.900Z\","
+                + "\"tickReceivedAt\":\"2026-12-02T10:59:59.930Z\",\"evaluatedAt\":\"2026-12-02T10:59:59.990Z\"}}";
+        assertThat(TickDriver.record(value, FROM.plusMillis(25), FROM.toEpochMilli(), tickToEvent, new Latencies(),
+                stages, types, FROM, log, warmUp)).isFalse();
+        assertThat(types).isEmpty();
+        assertThat(tickToEvent.count()).isZero();
+        assertThat(stages.out().count()).isZero();
+        assertThat(log.size()).isZero();
+        assertThat(warmUp.types).containsExactly(Map.entry("MARGIN_CALL", 1L));
+        assertThat(warmUp.tickToEvent.percentileMillis(50)).isCloseTo(125.0, offset(0.1));
+        assertThat(warmUp.stages.out().percentileMillis(50)).isCloseTo(25.0, offset(0.05));
+        assertThat(warmUp.recorded()).isEqualTo(1);
+    }
+
     @Test
     void anEventWithoutATickIsCountedOnlyOnceMeasuringHasBegun() {
         Map<String, Long> types = new TreeMap<>();
