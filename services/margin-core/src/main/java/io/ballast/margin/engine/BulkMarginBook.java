@@ -48,8 +48,10 @@ public final class BulkMarginBook {
 
     /** Accounts per parallel task. */
     private static final int BLOCK = 2048;
-    /** Accounts exposed to a symbol re-valued per tick of a sweep ({@link #sweep}): one block. */
-    static final int SWEEP_PART = BLOCK;
+    /** Accounts exposed to a symbol in one part of a sweep ({@link #sweep}): a tick of a sweep re-values one or more. */
+    static final int SWEEP_PART = 256;
+    /** How long a sweep takes at most when ticks come often enough ({@link #sweep}). */
+    static final java.time.Duration SWEEP_DURATION = java.time.Duration.ofSeconds(2);
     private static final int DOWN = 0;
     private static final int UP = 1;
     /** Sides of the market in {@link #soPerUnit}: the market itself, then the down and up stresses. */
@@ -179,7 +181,12 @@ public final class BulkMarginBook {
      */
     private final int[] sweepNext;
     private final int[] sweepParts;
+    /** Per symbol swept: the end (exclusive) of the parts the tick in progress re-values. */
+    private final int[] sweepTo;
+    /** Per symbol swept: the valuation time of its sweep's first tick (null until that tick). */
+    private final java.time.Instant[] sweepStart;
     private final int sweepPart;
+    private final java.time.Duration sweepDuration;
     private final double[] lazyOut = new double[3];
 
     private BulkMarginBook(Builder b) {
@@ -224,8 +231,11 @@ public final class BulkMarginBook {
         this.stressPending = new boolean[accountCount * nu];
         this.lazyScratch = new double[arrays.scenarioCount()];
         this.sweepPart = b.sweepPart;
+        this.sweepDuration = b.sweepDuration;
         this.sweepNext = new int[symbols.size()];
         this.sweepParts = new int[symbols.size()];
+        this.sweepTo = new int[symbols.size()];
+        this.sweepStart = new java.time.Instant[symbols.size()];
         Arrays.fill(sweepNext, -1);
         this.portfolioRun = new int[accountCount * nu];
         Arrays.fill(portfolioRun, -1);
@@ -374,6 +384,7 @@ public final class BulkMarginBook {
         private int portfolioCount;
         private double screenHysteresis = Double.NaN;
         private int sweepPart = SWEEP_PART;
+        private java.time.Duration sweepDuration = SWEEP_DURATION;
         private final List<Integer> spares = new ArrayList<>();
 
         private Builder(RiskArrays arrays, MarketSnapshot market, Map<String, Double> stressLogMoves,
@@ -545,6 +556,18 @@ public final class BulkMarginBook {
             return this;
         }
 
+        /**
+         * How long a sweep takes at most when ticks come often enough ({@link BulkMarginBook#sweep}; default
+         * {@link #SWEEP_DURATION}).
+         *
+         * @param duration zero or more (zero: a sweep's first tick re-values every part)
+         * @return this
+         */
+        Builder sweepDuration(java.time.Duration duration) {
+            this.sweepDuration = duration.isNegative() ? java.time.Duration.ZERO : duration;
+            return this;
+        }
+
         /** @return the book, every account computed at the builder's market */
         public BulkMarginBook build() {
             return new BulkMarginBook(this);
@@ -705,18 +728,40 @@ public final class BulkMarginBook {
             symbolsMoved |= 1L << s;
         }
         long sweeps = sweepMask();
+        for (long m = sweeps; m != 0L; m &= m - 1) {
+            int s = Long.numberOfTrailingZeros(m);
+            sweepTo[s] = sweepTarget(s, newMarket.valuationTime());
+        }
         return revalueScreened(exposedToAny(symbolsMoved | sweeps), force, sweeps);
     }
 
     /**
-     * Re-values the accounts exposed to a symbol over the ticks that follow, a part at each: from the next screened
-     * tick on, each tick also re-values the accounts of the next part (account number modulo the number of parts, so
-     * about {@value #SWEEP_PART} accounts a part by default) on that symbol, whether or not the screen could skip
-     * them. For what the screen does not bound, such as options' time decay since an account was valued: where
+     * The end (exclusive) of the parts of symbol s's sweep that a tick valued at {@code now} re-values: at least the
+     * next part, and every part up to the share of the parts that the time since the sweep's first tick is of the
+     * sweep's duration.
+     */
+    private int sweepTarget(int s, java.time.Instant now) {
+        if (sweepStart[s] == null) {
+            sweepStart[s] = now;
+        }
+        int parts = sweepParts[s];
+        long total = sweepDuration.toNanos();
+        long elapsed = java.time.Duration.between(sweepStart[s], now).toNanos();
+        int due = elapsed >= total ? parts : (int) Math.ceil(parts * (elapsed / (double) total));
+        return Math.min(parts, Math.max(sweepNext[s] + 1, due));
+    }
+
+    /**
+     * Re-values the accounts exposed to a symbol over the ticks that follow, in parts (account number modulo the
+     * number of parts, about {@value #SWEEP_PART} accounts a part by default), whether or not the screen could skip
+     * them: from the next screened tick on, each tick re-values the next part, or more: as many as bring the sweep to
+     * the share of its parts that the time since its first tick (by the ticks' valuation time) is of the sweep's
+     * duration ({@link #SWEEP_DURATION} by default). So at a high tick rate the work is spread over that duration, a
+     * few hundred accounts a tick, and at a low rate a sweep still ends within it (a tick after it re-values every
+     * part left). For what the screen does not bound, such as options' time decay since an account was valued: where
      * re-valuing every exposed account in one tick holds the book for as long (100,000 accounts: the tick and those
-     * behind it wait 0.1-0.3 s once a minute), a sweep spreads the work over the next few dozen ticks. A sweep of a
-     * symbol already being swept starts again from its first part. Without the screen, every tick re-values every
-     * exposed account: a no-op.
+     * behind it wait 0.1-0.3 s once a minute), a sweep spreads the work. A sweep of a symbol already being swept
+     * starts again from its first part. Without the screen, every tick re-values every exposed account: a no-op.
      *
      * @param symbol an underlying or collateral asset of the book (others: nothing happens)
      * @return the number of parts (0 when nothing is swept)
@@ -728,6 +773,7 @@ public final class BulkMarginBook {
         }
         sweepParts[s] = Math.max(1, (exposedBySymbol[s].length + sweepPart - 1) / sweepPart);
         sweepNext[s] = 0;
+        sweepStart[s] = null;
         return sweepParts[s];
     }
 
@@ -753,7 +799,8 @@ public final class BulkMarginBook {
         long out = 0L;
         for (long m = mask; m != 0L; m &= m - 1) {
             int s = Long.numberOfTrailingZeros(m);
-            if (a % sweepParts[s] == sweepNext[s]) {
+            int part = a % sweepParts[s];
+            if (part >= sweepNext[s] && part < sweepTo[s]) {
                 out |= 1L << s;
             }
         }
@@ -819,7 +866,7 @@ public final class BulkMarginBook {
         });
         for (long m = sweeps; m != 0L; m &= m - 1) {
             int s = Long.numberOfTrailingZeros(m);
-            sweepNext[s] = sweepNext[s] + 1 < sweepParts[s] ? sweepNext[s] + 1 : -1;
+            sweepNext[s] = sweepTo[s] < sweepParts[s] ? sweepTo[s] : -1;
         }
         int count = 0;
         for (boolean r : revalued) {

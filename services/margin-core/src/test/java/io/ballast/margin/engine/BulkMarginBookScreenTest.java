@@ -289,6 +289,63 @@ class BulkMarginBookScreenTest {
         assertThat(book.sweep("XRP")).as("not a symbol of the book").isZero();
     }
 
+    /**
+     * A sweep keeps to its duration whatever the tick rate: a week of time decay, BTC swept in parts of 10 accounts
+     * over 10 ms (of the ticks' valuation time); the first tick re-values the first part only, a tick 3 ms later the
+     * parts up to 30 % of them, one at 6 ms those up to 60 %, and one at 10 ms every part left, so the sweep ends on
+     * it (one part a tick would have needed as many ticks as parts); every reader then gives the unscreened book's
+     * figures.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aSweepEndsWithinItsDurationWhateverTheTickRate(boolean parallel) {
+        BulkMarginBookTest.Accounts x = BulkMarginBookTest.accounts(false, 53);
+        BulkMarginBook.Builder b = BulkMarginBook.builder(x.universe(), x.market(), x.universeParams(), MOVES,
+                parallel).screen(HYSTERESIS).sweepPart(10).sweepDuration(Duration.ofMillis(10));
+        for (int a = 0; a < x.accounts().size(); a++) {
+            b.addAccount(x.accounts().get(a), x.params().get(a));
+        }
+        BulkMarginBook book = b.build();
+        BulkMarginBook unswept = screened(x, parallel);
+        BulkMarginBook reference = book(x, parallel, false);
+        MarketSnapshot later = x.market().withValuationTime(x.market().valuationTime().plus(Duration.ofDays(7)));
+        double stress = MOVES.get("BTC");
+        int[] exposed = reference.onTick(later, "BTC", stress);
+        int parts = book.sweep("BTC");
+        assertThat(parts).isGreaterThan(20);
+        int[] millis = {0, 3, 6, 10};
+        int[] ends = {1, (int) Math.ceil(parts * 0.3), (int) Math.ceil(parts * 0.6), parts};
+        Set<Integer> seen = new HashSet<>();
+        int from = 0;
+        for (int k = 0; k < millis.length; k++) {
+            assertThat(book.sweeping("BTC")).as("tick %d", k).isTrue();
+            MarketSnapshot at = later.withValuationTime(later.valuationTime().plusMillis(millis[k]));
+            int[] revalued = book.onTick(at, "BTC", stress, true);
+            reference.onTick(at, "BTC", stress);
+            int lo = from;
+            int hi = ends[k];
+            int[] expected = Arrays.stream(exposed).filter(a -> a % parts >= lo && a % parts < hi).toArray();
+            assertThat(revalued).as("tick %d re-values parts %d to %d", k, lo, hi - 1).contains(expected);
+            Set<Integer> anyway = new HashSet<>();
+            Arrays.stream(unswept.onTick(at, "BTC", stress, true)).forEach(anyway::add);
+            assertThat(Arrays.stream(revalued).filter(a -> a % parts < lo || a % parts >= hi).boxed().toList())
+                    .as("tick %d re-values no other part", k).isSubsetOf(anyway);
+            Arrays.stream(revalued).forEach(seen::add);
+            from = hi;
+        }
+        assertThat(book.sweeping("BTC")).isFalse();
+        assertThat(seen).containsAll(Arrays.stream(exposed).boxed().toList());
+        // each account is valued as of the tick that swept it (at most 10 ms of decay behind the reference): every
+        // reader gives the reference's figures, where without the sweep some are a week old
+        assertSameFigures(book, reference);
+        boolean stale = false;
+        for (int a : exposed) {
+            stale |= Math.abs(unswept.equityUsd(a) - reference.equityUsd(a)) > 1e-6 * Math.max(1,
+                    Math.abs(reference.equityUsd(a)));
+        }
+        assertThat(stale).as("without the sweep some figures are a week old").isTrue();
+    }
+
     private static BulkMarginBook screened(BulkMarginBookTest.Accounts x, boolean parallel) {
         return book(x, parallel, true);
     }
