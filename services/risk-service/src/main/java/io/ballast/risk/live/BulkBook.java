@@ -241,7 +241,7 @@ final class BulkBook {
      * valuation time. Underlyings that tick are re-priced by their own ticks, so a busy book never revalues every
      * account at once (which held the book for 0.3-1.5 s on 100,000 accounts, once per interval). With the screen, the
      * accounts of an underlying whose exposed accounts were last all re-valued longer ago than the interval (what the
-     * screen does not bound: options' time decay) are swept over the next ticks, a block at each
+     * screen does not bound: options' time decay) are swept over the next ticks (within about 2 s), parts at each
      * ({@link BulkMarginBook#sweep}), instead of in one tick (0.1-0.3 s once a minute per underlying on 100,000
      * accounts, session 31). Each symbol's market
      * (index, forward curve, smile rebuilt at the new index, or flat vol) comes from the inputs, as the per-account
@@ -298,7 +298,8 @@ final class BulkBook {
             boolean decayDue = all != null && nanos - all >= settings.fullRecomputeInterval().toNanos();
             if (screen && sameVol && decayDue && book.screening()) {
                 // what the screen does not bound (time decay since an account was valued) is swept over the next
-                // ticks, a block of accounts at each, instead of re-valuing every exposed account in this one
+                // ticks (within about 2 s), parts of accounts at each, instead of re-valuing every exposed account in
+                // this one
                 book.sweep(symbol);
                 priceOnly[k] = true;
                 allRevaluedAtNanos.put(symbol, nanos);
