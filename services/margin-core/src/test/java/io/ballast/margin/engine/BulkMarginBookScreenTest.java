@@ -277,15 +277,7 @@ class BulkMarginBookScreenTest {
                     .as("tick %d re-values a part", k).isSubsetOf(anyway);
             Arrays.stream(revalued).forEach(seen::add);
         }
-        assertThat(book.sweeping("BTC")).isFalse();
-        assertThat(seen).containsAll(Arrays.stream(exposed).boxed().toList());
-        assertSameFigures(book, reference);
-        boolean stale = false;
-        for (int a : exposed) {
-            stale |= Math.abs(unswept.equityUsd(a) - reference.equityUsd(a)) > 1e-6 * Math.max(1,
-                    Math.abs(reference.equityUsd(a)));
-        }
-        assertThat(stale).as("without the sweep some figures are a week old").isTrue();
+        assertSweptAll(book, unswept, reference, exposed, seen);
         assertThat(book.sweep("XRP")).as("not a symbol of the book").isZero();
     }
 
@@ -333,10 +325,18 @@ class BulkMarginBookScreenTest {
             Arrays.stream(revalued).forEach(seen::add);
             from = hi;
         }
+        // each account is valued as of the tick that swept it (at most 10 ms of decay behind the reference)
+        assertSweptAll(book, unswept, reference, exposed, seen);
+    }
+
+    /**
+     * The end of a sweep of BTC: no longer sweeping, every exposed account re-valued on the way, every reader giving
+     * the unscreened reference's figures, where the book ticked without the sweep keeps some a week old.
+     */
+    private static void assertSweptAll(BulkMarginBook book, BulkMarginBook unswept, BulkMarginBook reference,
+            int[] exposed, Set<Integer> seen) {
         assertThat(book.sweeping("BTC")).isFalse();
         assertThat(seen).containsAll(Arrays.stream(exposed).boxed().toList());
-        // each account is valued as of the tick that swept it (at most 10 ms of decay behind the reference): every
-        // reader gives the reference's figures, where without the sweep some are a week old
         assertSameFigures(book, reference);
         boolean stale = false;
         for (int a : exposed) {
