@@ -72,6 +72,34 @@ public final class WhatIfProbe {
             }
         }
         report(shape + " computeRequirements", mx.getCurrentThreadCpuTime() - c0);
+        // the what-if's pair: the account before and after buying 0.1 of the first underlying's perpetual (the load
+        // command's what-if), as two computes and as one computeBeforeAfter (the searches sharing trial prices)
+        List<AccountInput> afters = new java.util.ArrayList<>(accounts.size());
+        for (AccountInput a : accounts) {
+            io.ballast.margin.product.MarginPool pool = a.pools().get(0);
+            String u = pool.positions().get(0).instrument().underlying();
+            Instrument perp = w.instruments.stream().filter(i -> i.underlying().equals(u)
+                    && i.kind() == io.ballast.margin.product.InstrumentKind.PERPETUAL).findFirst().orElseThrow();
+            List<Position> positions = new java.util.ArrayList<>(pool.positions());
+            positions.add(Position.of(perp, 0.1, Workload.PRICES.get(u)));
+            afters.add(a.withPool(pool.withPositions(positions)));
+        }
+        for (boolean shared : new boolean[] {false, true, false, true}) {
+            c0 = mx.getCurrentThreadCpuTime();
+            for (int r = 0; r < ROUNDS; r++) {
+                for (int k = 0; k < accounts.size(); k++) {
+                    if (shared) {
+                        MarginEngine.DEFAULT.computeBeforeAfter(accounts.get(k), afters.get(k), w.market, w.params,
+                                true);
+                    } else {
+                        MarginEngine.DEFAULT.compute(accounts.get(k), w.market, w.params);
+                        MarginEngine.DEFAULT.compute(afters.get(k), w.market, w.params);
+                    }
+                }
+            }
+            report(shape + (shared ? " before/after, shared" : " before/after, two computes"),
+                    mx.getCurrentThreadCpuTime() - c0);
+        }
     }
 
     /**

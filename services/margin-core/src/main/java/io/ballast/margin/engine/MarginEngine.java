@@ -116,11 +116,48 @@ public final class MarginEngine {
 
     private MarginResult compute(AccountInput account, MarketSnapshot market, RiskParameterSet params,
             boolean withLiquidationPrice) {
-        return compute(account, market, params, withLiquidationPrice, null);
+        return compute(account, market, params, withLiquidationPrice, null, null);
     }
 
     private MarginResult compute(AccountInput account, MarketSnapshot market, RiskParameterSet params,
             boolean withLiquidationPrice, RiskArrays priced) {
+        return compute(account, market, params, withLiquidationPrice, priced, null);
+    }
+
+    /**
+     * Margin of an account before and after a change, at one market, with or without the liquidation-price search:
+     * the two results that two calls of {@link #compute(AccountInput, MarketSnapshot, RiskParameterSet)} (or
+     * {@link #computeRequirements(AccountInput, MarketSnapshot, RiskParameterSet)}) give, at less cost. Portfolio
+     * pools copy the risk arrays at today's market that the first one priced, and the two searches, which try the
+     * same trial prices on mostly the same instruments, copy the arrays the first priced there ({@link TrialArrays})
+     * instead of pricing them again.
+     *
+     * @param before the account as it is
+     * @param after the account after the change
+     * @param market the market
+     * @param params the tenant's risk parameters
+     * @param withLiquidationPrices false to leave the search out (as {@code computeRequirements})
+     * @return the margin before and after
+     * @throws MarginInputException for invalid input
+     */
+    public BeforeAfter computeBeforeAfter(AccountInput before, AccountInput after, MarketSnapshot market,
+            RiskParameterSet params, boolean withLiquidationPrices) {
+        TrialArrays trials = new TrialArrays(market, params);
+        return new BeforeAfter(compute(before, market, params, withLiquidationPrices, null, trials),
+                compute(after, market, params, withLiquidationPrices, null, trials));
+    }
+
+    /**
+     * Margin of an account before and after a change ({@link #computeBeforeAfter}).
+     *
+     * @param before the margin before
+     * @param after the margin after
+     */
+    public record BeforeAfter(MarginResult before, MarginResult after) {
+    }
+
+    private MarginResult compute(AccountInput account, MarketSnapshot market, RiskParameterSet params,
+            boolean withLiquidationPrice, RiskArrays priced, TrialArrays trials) {
         Checks.present("account", account);
         Checks.present("market", market);
         Checks.present("params", params);
@@ -131,7 +168,8 @@ public final class MarginEngine {
         double free = 0;
         HealthStatus status = HealthStatus.HEALTHY;
         for (MarginPool pool : account.pools()) {
-            PoolMargin pm = computePool(pool, account.method(), market, params, withLiquidationPrice, priced);
+            PoolMargin pm = computePool(pool, account.method(), market, params, withLiquidationPrice, priced,
+                    trials);
             pools.add(pm);
             equity += pm.equityUsd();
             im += pm.initialMarginUsd();
@@ -157,9 +195,9 @@ public final class MarginEngine {
     public WhatIfResult whatIf(AccountInput account, HypotheticalChange change, MarketSnapshot market,
             RiskParameterSet params) {
         Checks.present("change", change);
-        MarginResult before = compute(account, market, params);
-        AccountInput changed = apply(account, change);
-        MarginResult after = compute(changed, market, params);
+        BeforeAfter both = computeBeforeAfter(account, apply(account, change), market, params, true);
+        MarginResult before = both.before();
+        MarginResult after = both.after();
         PoolMargin b = before.pool(change.poolId());
         PoolMargin a = after.pool(change.poolId());
         boolean reduces = a.maintenanceMarginUsd() < b.maintenanceMarginUsd();
@@ -227,7 +265,7 @@ public final class MarginEngine {
         if (pool.positions().isEmpty()) {
             return balance;
         }
-        PoolMargin pm = computePool(pool, account.method(), market, params, false, null);
+        PoolMargin pm = computePool(pool, account.method(), market, params, false, null, null);
         double free = pm.equityUsd() - pm.initialMarginUsd();
         if (!(free > 0)) {
             return 0.0;
@@ -249,7 +287,7 @@ public final class MarginEngine {
     }
 
     private PoolMargin computePool(MarginPool pool, MarginMethod method, MarketSnapshot market,
-            RiskParameterSet params, boolean withLiquidationPrice, RiskArrays priced) {
+            RiskParameterSet params, boolean withLiquidationPrice, RiskArrays priced, TrialArrays trials) {
         List<CollateralLine> collateral = new ArrayList<>(pool.collateral().size());
         double collateralValue = 0;
         for (CollateralBalance c : pool.collateral()) {
@@ -277,7 +315,10 @@ public final class MarginEngine {
             breakdown = new MarginBreakdown(lines, List.of(), StandardMarginCalculator.sizeAddOns(net, market,
                     params), collateral, 0, 0, 0);
         } else {
-            PortfolioMarginCalculator.Evaluation e = PortfolioMarginCalculator.evaluate(net, market, params, priced);
+            // before and after a change, the pools copy the arrays at today's market that the first one priced
+            RiskArrays known = priced != null ? priced
+                    : trials != null && trials.serves(market, params) ? trials.today(net.instruments()) : null;
+            PortfolioMarginCalculator.Evaluation e = PortfolioMarginCalculator.evaluate(net, market, params, known);
             im = e.initialUsd();
             mm = e.maintenanceUsd();
             breakdown = new MarginBreakdown(e.lines(), e.underlyings(), e.charges(), collateral, e.scenarioLossUsd(),
@@ -286,14 +327,14 @@ public final class MarginEngine {
         HealthStatus status = HealthStatus.of(equity, im, mm);
         double ratio = mm == 0 ? 0.0 : equity > 0 ? mm / equity : Double.POSITIVE_INFINITY;
         Optional<LiquidationPrice> liquidation = withLiquidationPrice && status != HealthStatus.LIQUIDATABLE
-                ? liquidationPrice(pool, method, net, market, params, equity - mm)
+                ? liquidationPrice(pool, method, net, market, params, equity - mm, trials)
                 : Optional.empty();
         return new PoolMargin(pool.poolId(), pool.kind(), collateralValue, upnl, equity, im, mm, equity - im, ratio,
                 status, breakdown, liquidation);
     }
 
     private Optional<LiquidationPrice> liquidationPrice(MarginPool pool, MarginMethod method, NettedPositions net,
-            MarketSnapshot market, RiskParameterSet params, double surplusUsd) {
+            MarketSnapshot market, RiskParameterSet params, double surplusUsd, TrialArrays trials) {
         Map<String, Double> gross = new LinkedHashMap<>();
         double total = 0;
         for (int i = 0; i < net.size(); i++) {
@@ -313,7 +354,7 @@ public final class MarginEngine {
         double s0 = market.indexPrice(u);
         // the surplus prices what does not depend on u once; at each trial price only u's instruments (a portfolio
         // pool's arrays of them); the same numbers as the pool's margin at the moved market
-        PoolSurplus surplus = new PoolSurplus(pool, method, net, market, params, u);
+        PoolSurplus surplus = new PoolSurplus(pool, method, net, market, params, u, trials);
         OptionalDouble below = search(surplus, s0, surplusUsd, -1, MAX_LOG_MOVE_DOWN);
         OptionalDouble above = search(surplus, s0, surplusUsd, +1, MAX_LOG_MOVE_UP);
         return Optional.of(new LiquidationPrice(u, below, above));
@@ -351,7 +392,7 @@ public final class MarginEngine {
             double x = s0 * Math.exp(direction * move);
             boolean evaluated = !provenPositive(knownSurplus, slope, Math.abs(x - knownPrice), s0);
             if (evaluated) {
-                double atX = surplus.at(x);
+                double atX = surplus.atTrial(x);
                 if (atX < 0) {
                     return OptionalDouble.of(solve(surplus, s0, prev, prevEvaluated && economical ? knownSurplus
                             : Double.NaN, x, economical ? atX : Double.NaN));

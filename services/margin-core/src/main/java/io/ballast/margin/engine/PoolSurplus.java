@@ -51,6 +51,8 @@ final class PoolSurplus {
     private final double[] out = new double[3];
     private final double[] markUsd;
     private int evaluations;
+    /** Arrays at trial prices shared with other searches at this market, or null. */
+    private final TrialArrays trials;
     /** A bound of |d surplus / d price| at any price of the underlying ({@link SlopeBounds}), USD per USD. */
     private final double slopeBound;
 
@@ -64,6 +66,22 @@ final class PoolSurplus {
      */
     PoolSurplus(MarginPool pool, MarginMethod method, NettedPositions net, MarketSnapshot market,
             RiskParameterSet params, String underlying) {
+        this(pool, method, net, market, params, underlying, null);
+    }
+
+    /**
+     * @param pool       the pool
+     * @param method     its method
+     * @param net        its netted positions at {@code market}
+     * @param market     the market today
+     * @param params     the parameters
+     * @param underlying the underlying that moves
+     * @param trials     arrays priced at trial prices by other searches at this market and parameters, which
+     *                   {@link #atTrial} copies and adds to; null for none
+     */
+    PoolSurplus(MarginPool pool, MarginMethod method, NettedPositions net, MarketSnapshot market,
+            RiskParameterSet params, String underlying, TrialArrays trials) {
+        this.trials = trials != null && trials.serves(market, params) ? trials : null;
         this.market = market;
         this.params = params;
         this.underlying = underlying;
@@ -147,7 +165,8 @@ final class PoolSurplus {
             return;
         }
         // the other underlyings' losses and contingencies, once
-        this.arrays = RiskArrays.build(net.instruments(), market, params);
+        this.arrays = this.trials != null ? RiskArrays.subset(net.instruments(), this.trials.today(net.instruments()))
+                : RiskArrays.build(net.instruments(), market, params);
         this.kernelScratch = new double[arrays.scenarioCount()];
         this.packed = ScenarioKernel.Packed.of(arrays, net.quantities());
         this.u = arrays.underlyings().indexOf(underlying);
@@ -196,10 +215,34 @@ final class PoolSurplus {
      * @return equity minus maintenance requirement at that price, USD
      */
     double at(double priceUsd) {
+        return at(priceUsd, false);
+    }
+
+    /**
+     * {@link #at} at one of the search's trial prices (today's times e^(+-1 %), e^(+-2 %), ...), which other searches
+     * at the same market try too: a portfolio pool's arrays are copied from those another search priced there, when
+     * shared arrays hold them ({@link TrialArrays}), and kept there otherwise. The same number as {@link #at}.
+     *
+     * @param priceUsd the trial price
+     * @return equity minus maintenance requirement at that price, USD
+     */
+    double atTrial(double priceUsd) {
+        return at(priceUsd, trials != null);
+    }
+
+    private double at(double priceUsd, boolean shared) {
         evaluations++;
         MarketSnapshot moved = market.withPrice(underlying, priceUsd);
         if (arrays != null) {
-            arrays.rebuild(underlying, moved);
+            RiskArrays known = shared ? trials.at(underlying, priceUsd) : null;
+            if (known != null) {
+                arrays.rebuild(underlying, moved, known);
+            } else {
+                arrays.rebuild(underlying, moved);
+                if (shared) {
+                    trials.keep(underlying, priceUsd, arrays);
+                }
+            }
         }
         double surplus = fixedUsd + collateralUnits * priceUsd;
         for (int k = 0; k < moving.length; k++) {

@@ -131,34 +131,84 @@ public final class RiskArrays {
         RiskArrays ra = new RiskArrays(new ArrayList<>(Checks.present("instruments", instruments)), source.params,
                 source.grid);
         ra.market = source.market;
-        int sc = ra.scenarioCount;
         for (int u = 0; u < ra.underlyings.size(); u++) {
-            Integer su = source.underlyingIndex.get(ra.underlyings.get(u));
-            if (su == null) {
-                ra.refreshUnderlyingRates(u);
-                continue;
-            }
-            ra.linearChargePerUnitUsd[u] = source.linearChargePerUnitUsd[su];
-            System.arraycopy(source.linearValues, su * sc, ra.linearValues, u * sc, sc);
-            ra.linearArgMin[u] = source.linearArgMin[su];
-            ra.linearArgMax[u] = source.linearArgMax[su];
+            ra.copyUnderlying(u, source);
         }
         for (int i = 0; i < ra.instruments.size(); i++) {
-            Instrument ins = ra.instruments.get(i);
-            Integer j = source.indexById.get(ins.id());
-            if (j == null || !source.instruments.get(j).equals(ins)) {
-                ra.fill(i);
-                continue;
-            }
-            ra.markPriceUsd[i] = source.markPriceUsd[j];
-            ra.shared[i] = source.shared[j];
-            ra.linearUnitsPerUnit[i] = source.linearUnitsPerUnit[j];
-            ra.nettedOnLinear[i] = source.nettedOnLinear[j];
-            ra.linearScale[i] = source.linearScale[j];
-            ra.shortOptionChargePerUnitUsd[i] = source.shortOptionChargePerUnitUsd[j];
-            System.arraycopy(source.values, j * sc, ra.values, i * sc, sc);
+            ra.copyInstrument(i, source);
         }
         return ra;
+    }
+
+    /**
+     * A copy of these arrays at their market, independent of them (a later rebuild of either leaves the other as it
+     * was); the universe and the parameters are shared, not copied.
+     *
+     * @return the copy
+     */
+    public RiskArrays copy() {
+        return new RiskArrays(this);
+    }
+
+    private RiskArrays(RiskArrays o) {
+        this.instruments = o.instruments;
+        this.indexById = o.indexById;
+        this.underlyings = o.underlyings;
+        this.underlyingIndex = o.underlyingIndex;
+        this.underlyingOf = o.underlyingOf;
+        this.instrumentsByUnderlying = o.instrumentsByUnderlying;
+        this.linear = o.linear;
+        this.inverseDeltaOne = o.inverseDeltaOne;
+        this.params = o.params;
+        this.grid = o.grid;
+        this.scenarioCount = o.scenarioCount;
+        this.shared = o.shared.clone();
+        this.nettedOnLinear = o.nettedOnLinear.clone();
+        this.linearScale = o.linearScale.clone();
+        this.linearUnitsPerUnit = o.linearUnitsPerUnit.clone();
+        this.values = o.values.clone();
+        this.markPriceUsd = o.markPriceUsd.clone();
+        this.shortOptionChargePerUnitUsd = o.shortOptionChargePerUnitUsd.clone();
+        this.linearChargePerUnitUsd = o.linearChargePerUnitUsd.clone();
+        this.linearValues = o.linearValues.clone();
+        this.linearArgMin = o.linearArgMin.clone();
+        this.linearArgMax = o.linearArgMax.clone();
+        this.market = o.market;
+    }
+
+    /** Underlying u's rates and delta-one array copied from {@code source} (priced when source lacks it). */
+    private void copyUnderlying(int u, RiskArrays source) {
+        Integer su = source.underlyingIndex.get(underlyings.get(u));
+        if (su == null) {
+            refreshUnderlyingRates(u);
+            return;
+        }
+        int sc = scenarioCount;
+        linearChargePerUnitUsd[u] = source.linearChargePerUnitUsd[su];
+        System.arraycopy(source.linearValues, su * sc, linearValues, u * sc, sc);
+        linearArgMin[u] = source.linearArgMin[su];
+        linearArgMax[u] = source.linearArgMax[su];
+    }
+
+    /**
+     * Instrument i's figures copied from {@code source} (priced when source lacks it, or holds another instrument
+     * under its id); the underlying's delta-one array must be in place first (a shared array is copied from it).
+     */
+    private void copyInstrument(int i, RiskArrays source) {
+        Instrument ins = instruments.get(i);
+        Integer j = source.indexById.get(ins.id());
+        if (j == null || !source.instruments.get(j).equals(ins)) {
+            fill(i);
+            return;
+        }
+        int sc = scenarioCount;
+        markPriceUsd[i] = source.markPriceUsd[j];
+        shared[i] = source.shared[j];
+        linearUnitsPerUnit[i] = source.linearUnitsPerUnit[j];
+        nettedOnLinear[i] = source.nettedOnLinear[j];
+        linearScale[i] = source.linearScale[j];
+        shortOptionChargePerUnitUsd[i] = source.shortOptionChargePerUnitUsd[j];
+        System.arraycopy(source.values, j * sc, values, i * sc, sc);
     }
 
     /**
@@ -193,6 +243,34 @@ public final class RiskArrays {
         refreshUnderlyingRates(u);
         for (int i : instrumentsByUnderlying[u]) {
             fill(i);
+        }
+        return instrumentsByUnderlying[u].length;
+    }
+
+    /**
+     * {@link #rebuild(String, MarketSnapshot)} from arrays already priced at that new market: the underlying's
+     * instruments that {@code priced} holds are copied from it, the others priced. The result is the one the rebuild
+     * gives, at the cost of copies, when {@code priced} was priced at a market equal to {@code newMarket} with these
+     * parameters; the caller vouches for the market (arrays of other parameters or another grid are not used).
+     *
+     * @param underlying the underlying that moved
+     * @param newMarket the new market
+     * @param priced arrays priced at {@code newMarket}
+     * @return the number of instruments rebuilt
+     */
+    public int rebuild(String underlying, MarketSnapshot newMarket, RiskArrays priced) {
+        Checks.present("priced", priced);
+        if (priced.params != params || priced.grid != grid && !priced.grid.equals(grid)) {
+            return rebuild(underlying, newMarket);
+        }
+        Integer u = underlyingIndex.get(underlying);
+        this.market = Checks.present("market", newMarket);
+        if (u == null) {
+            return 0;
+        }
+        copyUnderlying(u, priced);
+        for (int i : instrumentsByUnderlying[u]) {
+            copyInstrument(i, priced);
         }
         return instrumentsByUnderlying[u].length;
     }

@@ -215,4 +215,91 @@ class PoolSurplusTest {
         }
         assertThat(priced).isGreaterThan(30);
     }
+
+    /**
+     * The searches of an account before and after a trade on the underlying they move, sharing the arrays priced at
+     * their trial prices ({@link TrialArrays}): the second copies what the first priced, and both answer exactly as
+     * searches of their own; through the engine, {@link MarginEngine#computeBeforeAfter} gives the two results that
+     * two computes give.
+     */
+    @ParameterizedTest
+    @ValueSource(doubles = {1.0, 0.6})
+    void searchesBeforeAndAfterATradeShareTheirTrialPricesAndAnswerAsAlone(double correlation) {
+        List<Instrument> universe = RandomBooks.universe();
+        long copied = 0;
+        int compared = 0;
+        int whole = 0;
+        for (Book book : books(correlation, true, 51)) {
+            MarginResultPair expected = pair(book, universe, false);
+            MarginResultPair shared = pair(book, universe, true);
+            assertThat(shared.before()).as("book %d before", book.index()).isEqualTo(expected.before());
+            assertThat(shared.after()).as("book %d after", book.index()).isEqualTo(expected.after());
+            whole += expected.after().pools().get(0).liquidationPrice().isPresent() ? 1 : 0;
+            if (book.method() != MarginMethod.PORTFOLIO) {
+                continue;
+            }
+            AccountInput after = traded(book, universe);
+            NettedPositions afterNet = NettedPositions.of(after.pools().get(0).positions(), book.market());
+            PoolMargin today = MarginEngine.DEFAULT.computeRequirements(after, book.market(), book.params()).pools()
+                    .get(0);
+            double afterSurplusUsd = today.equityUsd() - today.maintenanceMarginUsd();
+            PoolMargin before = MarginEngine.DEFAULT.computeRequirements(book.account(), book.market(),
+                    book.params()).pools().get(0);
+            double beforeSurplusUsd = before.equityUsd() - before.maintenanceMarginUsd();
+            if (afterSurplusUsd < 0 || beforeSurplusUsd < 0) {
+                continue;
+            }
+            for (String u : book.held()) {
+                double s0 = book.market().indexPrice(u);
+                for (int direction : new int[] {-1, 1}) {
+                    double reach = direction < 0 ? MarginEngine.MAX_LOG_MOVE_DOWN : MarginEngine.MAX_LOG_MOVE_UP;
+                    TrialArrays trials = new TrialArrays(book.market(), book.params());
+                    MarginEngine.DEFAULT.search(new PoolSurplus(book.account().pools().get(0), book.method(),
+                            book.net(), book.market(), book.params(), u, trials), s0, beforeSurplusUsd, direction,
+                            reach);
+                    int copiesBefore = trials.copies();
+                    PoolSurplus alone = new PoolSurplus(after.pools().get(0), book.method(), afterNet, book.market(),
+                            book.params(), u);
+                    PoolSurplus sharing = new PoolSurplus(after.pools().get(0), book.method(), afterNet,
+                            book.market(), book.params(), u, trials);
+                    assertThat(MarginEngine.DEFAULT.search(sharing, s0, afterSurplusUsd, direction, reach))
+                            .as("book %d on %s, side %d", book.index(), u, direction)
+                            .isEqualTo(MarginEngine.DEFAULT.search(alone, s0, afterSurplusUsd, direction, reach));
+                    assertThat(copiesBefore).as("the first search copies nothing").isZero();
+                    copied += trials.copies();
+                    compared++;
+                }
+            }
+        }
+        assertThat(compared).isGreaterThan(40);
+        assertThat(whole).isGreaterThan(30);
+        // most trial prices of the second search were priced by the first
+        assertThat(copied).isGreaterThan(compared * 3L);
+    }
+
+    /** Margin before and after a trade, through the engine: with shared trial prices or two computes. */
+    private static MarginResultPair pair(Book book, List<Instrument> universe, boolean shared) {
+        AccountInput after = traded(book, universe);
+        if (shared) {
+            MarginEngine.BeforeAfter r = MarginEngine.DEFAULT.computeBeforeAfter(book.account(), after,
+                    book.market(), book.params(), true);
+            return new MarginResultPair(r.before(), r.after());
+        }
+        return new MarginResultPair(MarginEngine.DEFAULT.compute(book.account(), book.market(), book.params()),
+                MarginEngine.DEFAULT.compute(after, book.market(), book.params()));
+    }
+
+    private record MarginResultPair(io.ballast.margin.measure.MarginResult before,
+            io.ballast.margin.measure.MarginResult after) {
+    }
+
+    /** The book with one more position: an instrument of the universe on its first held underlying. */
+    private static AccountInput traded(Book book, List<Instrument> universe) {
+        String u = book.held().isEmpty() ? "BTC" : book.held().get(0);
+        List<Instrument> on = universe.stream().filter(i -> i.underlying().equals(u)).toList();
+        Instrument ins = on.get(book.index() % on.size());
+        List<Position> positions = new ArrayList<>(book.account().pools().get(0).positions());
+        positions.add(Position.of(ins, book.index() % 3 == 0 ? -0.5 : 0.5, 10));
+        return book.account().withPool(book.account().pools().get(0).withPositions(positions));
+    }
 }
