@@ -111,7 +111,7 @@ public final class MarginEngine {
      */
     public MarginResult computeRequirements(AccountInput account, RiskArrays priced) {
         Checks.present("priced", priced);
-        return compute(account, priced.market(), priced.params(), false, priced);
+        return compute(account, priced.market(), priced.params(), false, priced, null);
     }
 
     private MarginResult compute(AccountInput account, MarketSnapshot market, RiskParameterSet params,
@@ -119,18 +119,14 @@ public final class MarginEngine {
         return compute(account, market, params, withLiquidationPrice, null, null);
     }
 
-    private MarginResult compute(AccountInput account, MarketSnapshot market, RiskParameterSet params,
-            boolean withLiquidationPrice, RiskArrays priced) {
-        return compute(account, market, params, withLiquidationPrice, priced, null);
-    }
-
     /**
      * Margin of an account before and after a change, at one market, with or without the liquidation-price search:
      * the two results that two calls of {@link #compute(AccountInput, MarketSnapshot, RiskParameterSet)} (or
-     * {@link #computeRequirements(AccountInput, MarketSnapshot, RiskParameterSet)}) give, at less cost. Portfolio
-     * pools copy the risk arrays at today's market that the first one priced, and the two searches, which try the
-     * same trial prices on mostly the same instruments, copy the arrays the first priced there ({@link TrialArrays})
-     * instead of pricing them again.
+     * {@link #computeRequirements(AccountInput, MarketSnapshot, RiskParameterSet)}) give. With the search, at less
+     * cost: portfolio pools copy the risk arrays at today's market that the first one priced, and the two searches,
+     * which try the same trial prices on mostly the same instruments, copy the arrays the first priced there
+     * ({@link TrialArrays}) instead of pricing them again. Without it (a pre-trade check), the two computes as they
+     * are: the copies were not measured to pay there.
      *
      * @param before the account as it is
      * @param after the account after the change
@@ -142,7 +138,7 @@ public final class MarginEngine {
      */
     public BeforeAfter computeBeforeAfter(AccountInput before, AccountInput after, MarketSnapshot market,
             RiskParameterSet params, boolean withLiquidationPrices) {
-        TrialArrays trials = new TrialArrays(market, params);
+        TrialArrays trials = withLiquidationPrices ? new TrialArrays(market, params) : null;
         return new BeforeAfter(compute(before, market, params, withLiquidationPrices, null, trials),
                 compute(after, market, params, withLiquidationPrices, null, trials));
     }
@@ -157,10 +153,12 @@ public final class MarginEngine {
     }
 
     private MarginResult compute(AccountInput account, MarketSnapshot market, RiskParameterSet params,
-            boolean withLiquidationPrice, RiskArrays priced, TrialArrays trials) {
+            boolean withLiquidationPrice, RiskArrays priced, TrialArrays shared) {
         Checks.present("account", account);
         Checks.present("market", market);
         Checks.present("params", params);
+        // arrays kept for another market or other parameters are not used
+        TrialArrays trials = shared != null && shared.serves(market, params) ? shared : null;
         List<PoolMargin> pools = new ArrayList<>(account.pools().size());
         double equity = 0;
         double im = 0;
@@ -317,7 +315,7 @@ public final class MarginEngine {
         } else {
             // before and after a change, the pools copy the arrays at today's market that the first one priced
             RiskArrays known = priced != null ? priced
-                    : trials != null && trials.serves(market, params) ? trials.today(net.instruments()) : null;
+                    : trials != null ? trials.today(net.instruments()) : null;
             PortfolioMarginCalculator.Evaluation e = PortfolioMarginCalculator.evaluate(net, market, params, known);
             im = e.initialUsd();
             mm = e.maintenanceUsd();
